@@ -1,0 +1,103 @@
+/**
+ * The contract every `mimi` subcommand follows.
+ *
+ * Exit codes: 0 success; 1 invalid input or a failed check (the error is printed as
+ * `error: <ErrorName>: <what> at <where>` on stderr); 2 usage error. Results go to stdout as JSON
+ * (or a table where a person is the reader); progress goes to stderr, and only on a TTY.
+ */
+import { readFileSync } from "node:fs";
+import { type ParseArgsConfig, parseArgs } from "node:util";
+import { fromHex, MimiError } from "@mimi/wire";
+
+/** Where a command writes. Tests pass their own to capture output. */
+export interface Io {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  /** Read all of standard input. */
+  readonly stdin: () => Promise<Uint8Array>;
+  /** True when stderr is a terminal (progress lines are shown only then). */
+  readonly isTTY: boolean;
+  /** The repository root (commands that read or write project files resolve against it). */
+  readonly root: string;
+}
+
+/** A subcommand: `mimi <name> ...`. */
+export interface Command {
+  readonly name: string;
+  /** One line for `mimi --help`. */
+  readonly summary: string;
+  /** The full usage text for `mimi <name> --help`. */
+  readonly usage: string;
+  run(args: readonly string[], io: Io): Promise<number>;
+}
+
+/** Wrong arguments: printed with the usage text, exit code 2. */
+export class UsageError extends Error {
+  override name = "UsageError";
+}
+
+/** The exit codes. */
+export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+
+/** `node:util.parseArgs`, strict, with its errors turned into {@link UsageError}. */
+export function parseOptions<T extends ParseArgsConfig["options"]>(
+  args: readonly string[],
+  options: T,
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
+  try {
+    const r = parseArgs({ args: [...args], options: options ?? {}, strict: true, allowPositionals: true });
+    return {
+      values: r.values as Record<string, string | boolean | string[] | undefined>,
+      positionals: r.positionals,
+    };
+  } catch (e) {
+    throw new UsageError((e as Error).message);
+  }
+}
+
+/** Print an error in the house format and return the exit code for it. */
+export function reportError(e: unknown, io: Io, usage?: string): number {
+  if (e instanceof UsageError) {
+    io.stderr(`error: UsageError: ${e.message}\n`);
+    if (usage !== undefined) io.stderr(`\n${usage}\n`);
+    return EXIT.usage;
+  }
+  if (e instanceof MimiError) {
+    io.stderr(`error: ${e.describe()}\n`);
+    return EXIT.failed;
+  }
+  const err = e instanceof Error ? e : new Error(String(e));
+  io.stderr(`error: InternalError: ${err.message} at ${err.stack?.split("\n")[1]?.trim() ?? "?"}\n`);
+  return EXIT.failed;
+}
+
+/**
+ * Read a command's binary input from a file or stdin (`-` or none). With `hex`, the input is hex
+ * text (whitespace ignored).
+ */
+export async function readInput(io: Io, file: string | undefined, hex: boolean): Promise<Uint8Array> {
+  const raw = file === undefined || file === "-" ? await io.stdin() : new Uint8Array(readFileSync(file));
+  if (!hex) return raw;
+  return fromHex(new TextDecoder().decode(raw).trim(), { lenient: true });
+}
+
+/** Read a command's text input (JSON, a URI list, …) from a file or stdin. */
+export async function readTextInput(io: Io, file: string | undefined): Promise<string> {
+  const raw = file === undefined || file === "-" ? await io.stdin() : new Uint8Array(readFileSync(file));
+  return new TextDecoder().decode(raw);
+}
+
+/** Print a JSON value on stdout. */
+export function printJson(io: Io, value: unknown): void {
+  io.stdout(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+/** Progress line on stderr, only on a TTY. */
+export function progress(io: Io, line: string): void {
+  if (io.isTTY) io.stderr(`\r\x1b[2K${line}`);
+}
+
+/** End a progress line (TTY only). */
+export function progressDone(io: Io): void {
+  if (io.isTTY) io.stderr("\r\x1b[2K");
+}

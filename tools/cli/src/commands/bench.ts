@@ -1,0 +1,58 @@
+import type { BenchReport } from "@mimi/testkit";
+import {
+  type Command,
+  EXIT,
+  type Io,
+  parseOptions,
+  printJson,
+  progress,
+  progressDone,
+  UsageError,
+} from "../command.js";
+import { benchAreas } from "../registry.js";
+
+const usage = `usage: mimi bench <area|all> [--quick] [--json]
+
+Runs an area's benchmarks (areas: ${Object.keys(benchAreas).join(", ")}) and prints
+{ "area", "metrics": [{ "name", "value", "unit", "baseline"?, "ratio"? }] }, where every
+baseline is measured in the same run. "all" prints one report per area.`;
+
+export const benchCommand: Command = {
+  name: "bench",
+  summary: "run an area's benchmarks and print measured metrics",
+  usage,
+  async run(args: readonly string[], io: Io): Promise<number> {
+    const { values, positionals } = parseOptions(args, {
+      quick: { type: "boolean" },
+      json: { type: "boolean" },
+    });
+    const area = positionals[0];
+    if (area === undefined || positionals.length !== 1) throw new UsageError("expected one area");
+    const names = area === "all" ? Object.keys(benchAreas) : [area];
+    const reports: BenchReport[] = [];
+    for (const name of names) {
+      const load = benchAreas[name];
+      if (load === undefined) throw new UsageError(`unknown area ${name}`);
+      const bench = await load();
+      reports.push(
+        await bench.run({
+          quick: values["quick"] === true,
+          progress: (line) => progress(io, `${name}: ${line}`),
+        }),
+      );
+      progressDone(io);
+    }
+    if (values["json"] === true) {
+      printJson(io, area === "all" ? reports : reports[0]);
+    } else {
+      for (const r of reports) {
+        io.stdout(`${r.area}\n`);
+        for (const m of r.metrics) {
+          const vs = m.baseline === undefined ? "" : `  (${m.ratio}× ${m.baseline})`;
+          io.stdout(`  ${m.name.padEnd(28)} ${String(m.value).padStart(12)} ${m.unit}${vs}\n`);
+        }
+      }
+    }
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,45 @@
+/**
+ * What the `mimi` command knows about each area. A package joins the command line by adding its
+ * subcommand module to `commands`, its vector suites to `vectorSuiteLoaders` and its benchmark to
+ * `benchAreas`. Everything is imported lazily so that `mimi --help` stays fast.
+ */
+import type { VectorSuite } from "@mimi/spec-vectors";
+import type { BenchArea } from "@mimi/testkit";
+import type { Command } from "./command.js";
+
+/** A subcommand as `mimi --help` lists it, loaded only when run. */
+export interface CommandEntry {
+  readonly name: string;
+  readonly summary: string;
+  readonly load: () => Promise<Command>;
+}
+
+/** Subcommands, in the order `mimi --help` lists them. */
+export const commands: readonly CommandEntry[] = [
+  {
+    name: "vectors",
+    summary: "verify every registered vector suite",
+    load: async () => (await import("./commands/vectors.js")).vectorsCommand,
+  },
+  {
+    name: "reqs",
+    summary: "list requirement IDs with their sources and test counts",
+    load: async () => (await import("./commands/reqs.js")).reqsCommand,
+  },
+  {
+    name: "bench",
+    summary: "run an area's benchmarks and print measured metrics",
+    load: async () => (await import("./commands/bench.js")).benchCommand,
+  },
+];
+
+/** Vector suites of every area, run by `mimi vectors verify`. */
+export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>)[] = [
+  async () => (await import("@mimi/spec-vectors")).vectorSuites,
+  async () => (await import("@mimi/wire/vectors")).vectorSuites,
+];
+
+/** Benchmarks by area name, run by `mimi bench <area>`. */
+export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
+  wire: async () => (await import("@mimi/wire/bench")).bench,
+};
