@@ -9,7 +9,7 @@ import { scanRequirements, testTitles } from "../src/reqs.js";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
 /** Run the CLI in-process and capture what it prints. */
-export async function runCli(argv: string[], stdin = new Uint8Array()) {
+async function runCli(argv: string[], stdin = new Uint8Array()) {
   let stdout = "";
   let stderr = "";
   const io: Io = {
