@@ -70,7 +70,7 @@ export const publicKeyOids = {
 export interface CertificateFacts {
   /** DER of the whole certificate. */
   readonly der: Uint8Array;
-  /** Serial number, lowercase hex of its two's-complement content octets. */
+  /** Serial number, lowercase hex without leading zero octets ({@link serialNumberHex}). */
   readonly serialNumber: string;
   /** The validity period (RFC 5280 §4.1.2.5). */
   readonly notBefore: Date;
@@ -95,12 +95,24 @@ export interface CertificateFacts {
   readonly signatureAlgorithm: string;
   /** DER of subjectPublicKeyInfo. */
   readonly subjectPublicKeyInfo: Uint8Array;
+  /** The subjectPublicKeyInfo algorithm OID. */
+  readonly publicKeyAlgorithm: string;
 }
 
 /** A decoded certificate: pkijs's object for path validation and the extracted facts. */
 export interface DecodedCertificate {
   readonly pkijs: pkijs.Certificate;
   readonly facts: CertificateFacts;
+}
+
+/**
+ * A serial number as lowercase hex without leading zero octets (RFC 5280 §4.1.2.2: serial numbers
+ * are positive, so a leading 00 octet is only DER's sign padding).
+ */
+export function serialNumberHex(contentOctets: Uint8Array): string {
+  let i = 0;
+  while (i < contentOctets.length - 1 && contentOctets[i] === 0) i++;
+  return toHex(contentOctets.subarray(i));
 }
 
 function extensionOf(cert: pkijs.Certificate, oid: string): pkijs.Extension | undefined {
@@ -145,7 +157,7 @@ function factsOf(der: Uint8Array, cert: pkijs.Certificate, path: string): Certif
   const pathLen = bc?.pathLenConstraint;
   return {
     der,
-    serialNumber: toHex(cert.serialNumber.valueBlock.valueHexView),
+    serialNumber: serialNumberHex(cert.serialNumber.valueBlock.valueHexView),
     notBefore: cert.notBefore.value,
     notAfter: cert.notAfter.value,
     isCa: bc?.cA === true,
@@ -159,6 +171,7 @@ function factsOf(der: Uint8Array, cert: pkijs.Certificate, path: string): Certif
     criticalExtensions: (cert.extensions ?? []).filter((e) => e.critical).map((e) => e.extnID),
     signatureAlgorithm: cert.signatureAlgorithm.algorithmId,
     subjectPublicKeyInfo: new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false)),
+    publicKeyAlgorithm: cert.subjectPublicKeyInfo.algorithm.algorithmId,
   };
 }
 

@@ -9,9 +9,10 @@
  *      signatureValue       BIT STRING  }
  * ```
  */
-import { CodecError, toHex } from "@mimi/wire";
+import { CodecError } from "@mimi/wire";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
+import { serialNumberHex } from "./certificate.js";
 
 /** A decoded CRL with the facts validation reads. */
 export interface DecodedCrl {
@@ -21,7 +22,7 @@ export interface DecodedCrl {
   readonly thisUpdate: Date;
   /** Absent when the CRL has no nextUpdate (RFC 5280 §5.1.2.5 says conforming CAs include it). */
   readonly nextUpdate: Date | undefined;
-  /** Revoked serial numbers (lowercase hex) with their revocation dates. */
+  /** Revoked serial numbers (as {@link serialNumberHex}) with their revocation dates. */
   readonly revoked: readonly { readonly serialNumber: string; readonly revocationDate: Date }[];
 }
 
@@ -43,7 +44,7 @@ export function decodeCrl(der: Uint8Array, path = "/"): DecodedCrl {
       thisUpdate: crl.thisUpdate.value,
       nextUpdate: crl.nextUpdate?.value,
       revoked: (crl.revokedCertificates ?? []).map((r) => ({
-        serialNumber: toHex(r.userCertificate.valueBlock.valueHexView),
+        serialNumber: serialNumberHex(r.userCertificate.valueBlock.valueHexView),
         revocationDate: r.revocationDate.value,
       })),
     };

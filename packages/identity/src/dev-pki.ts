@@ -12,7 +12,7 @@ import { ValidationError } from "@mimi/wire";
 import * as x509 from "@peculiar/x509";
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
-import { extensionOids, publicKeyOids } from "./certificate.js";
+import { extensionOids, publicKeyOids, serialNumberHex } from "./certificate.js";
 import { decodePem, encodePem } from "./pem.js";
 import { defaultLifetimesMs } from "./profile.js";
 
@@ -292,7 +292,7 @@ export async function issueClientCertificate(
   );
   const out: IssuedClientCertificate = {
     certificatePem: encodePem("CERTIFICATE", new Uint8Array(cert.rawData)),
-    serialNumber: cert.serialNumber.toLowerCase(),
+    serialNumber: serialNumberHex(new Uint8Array(Buffer.from(cert.serialNumber, "hex"))),
   };
   return generated === undefined ? out : { ...out, privateKeyPem: await privateKeyPem(generated) };
 }
@@ -305,6 +305,8 @@ export interface CrlOptions {
   readonly now?: Date;
   /** Validity of the CRL in milliseconds (default 7 days). */
   readonly lifetimeMs?: number;
+  /** The CRL reason code of every entry (RFC 5280 §5.3.1; default cessationOfOperation, 5). */
+  readonly reason?: x509.X509CrlReason;
 }
 
 /**
@@ -323,9 +325,12 @@ export async function issueCrl(ca: CertifiedKeyPem, options: CrlOptions): Promis
       nextUpdate: new Date(now.getTime() + (options.lifetimeMs ?? 7 * 86_400_000)),
       signingAlgorithm: keyAlgorithms[algorithm],
       signingKey: key,
+      // Every entry carries a reasonCode: @peculiar/x509 2.2.0 writes an empty crlEntryExtensions
+      // SEQUENCE otherwise, which RFC 5280 §5.1 (SIZE (1..MAX)) forbids and pkijs cannot read.
       entries: options.revoked.map((serialNumber) => ({
         serialNumber,
         revocationDate: new Date(now.getTime() - SKEW_MS),
+        reason: options.reason ?? x509.X509CrlReason.cessationOfOperation,
       })),
     },
     cryptoImpl,

@@ -14,6 +14,7 @@ import {
   type DecodedCertificate,
   decodeCertificate,
   extensionOids,
+  publicKeyOids,
   signatureAlgorithmOids,
 } from "./certificate.js";
 import { type DecodedCrl, decodeCrl } from "./crl.js";
@@ -82,6 +83,21 @@ function checkEach(facts: CertificateFacts, at: Date, path: string): void {
         `critical extension ${oid} is not processed`,
         path,
         "IDENTITY-PATH-08",
+      );
+    }
+  }
+  // [IDENTITY-CERT-04] RFC 9295 §3: an Ed25519 key's keyUsage MUST NOT contain keyEncipherment,
+  // dataEncipherment, keyAgreement, encipherOnly or decipherOnly (nor keyCertSign in an end entity).
+  if (facts.publicKeyAlgorithm === publicKeyOids.Ed25519 && facts.keyUsage !== undefined) {
+    const forbidden = ["keyEncipherment", "dataEncipherment", "keyAgreement", "encipherOnly", "decipherOnly"];
+    if (!facts.isCa) forbidden.push("keyCertSign");
+    const bad = facts.keyUsage.filter((u) => forbidden.includes(u));
+    if (bad.length > 0) {
+      fail(
+        "key-usage",
+        `keyUsage ${bad.join(", ")} is not allowed for an Ed25519 key`,
+        path,
+        "IDENTITY-CERT-04",
       );
     }
   }

@@ -63,71 +63,59 @@ export class OpensslWorkspace {
     return algorithm === "Ed25519" ? [] : [algorithm === "P-384" ? "-sha384" : "-sha256"];
   }
 
-  /** Generate a private key (PKCS #8 PEM) and return its path. */
-  key(name: string, algorithm: OpensslAlgorithm): string {
-    const path = join(this.dir, `${name}.key`);
-    const args =
-      algorithm === "Ed25519"
-        ? ["genpkey", "-algorithm", "ED25519", "-out", path]
-        : ["genpkey", "-algorithm", "EC", "-pkeyopt", `ec_paramgen_curve:${algorithm}`, "-out", path];
-    this.run(args);
-    return path;
-  }
-
-  /** Make a certificate. */
+  /** Make a certificate: key, request and signature in one `openssl req -x509` run. */
   cert(name: string, o: OpensslCertOptions): OpensslCert {
-    const csr = join(this.dir, `${name}.csr`);
-    const ext = join(this.dir, `${name}.ext`);
+    const cfg = join(this.dir, `${name}.cnf`);
     const certPath = join(this.dir, `${name}.pem`);
-    writeFileSync(ext, `[v3]\n${o.extensions.join("\n")}\n`);
+    writeFileSync(
+      cfg,
+      `[req]\ndistinguished_name = dn\nprompt = no\n[dn]\n[v3]\n${o.extensions.join("\n")}\n`,
+    );
     let keyPath = o.keyPath;
+    let keyArgs: string[];
     if (keyPath === undefined) {
-      // One process makes the key and the request.
       keyPath = join(this.dir, `${name}.key`);
       const newkey =
         o.algorithm === "Ed25519"
           ? ["-newkey", "ed25519"]
           : ["-newkey", "ec", "-pkeyopt", `ec_paramgen_curve:${o.algorithm}`];
-      this.run(["req", "-new", ...newkey, "-nodes", "-keyout", keyPath, "-subj", o.subject, "-out", csr]);
+      keyArgs = [...newkey, "-nodes", "-keyout", keyPath];
     } else {
-      this.run(["req", "-new", "-key", keyPath, "-subj", o.subject, "-out", csr]);
+      keyArgs = ["-key", keyPath];
     }
     const serial = `0x${randomBytes(12).toString("hex").replace(/^./, "4")}`;
     const signer = o.issuer;
-    const common = ["-in", csr, "-days", String(o.days ?? 30), "-extfile", ext, "-extensions", "v3"];
-    const signAlg = signer?.algorithm ?? o.algorithm;
-    if (signer === undefined) {
-      this.run([
-        "x509",
-        "-req",
-        ...common,
-        "-signkey",
-        keyPath,
-        "-set_serial",
-        serial,
-        ...this.digestArgs(signAlg),
-        "-out",
-        certPath,
-      ]);
-    } else {
-      this.run([
-        "x509",
-        "-req",
-        ...common,
-        "-CA",
-        signer.certPath,
-        "-CAkey",
-        signer.keyPath,
-        "-set_serial",
-        serial,
-        ...this.digestArgs(signAlg),
-        "-out",
-        certPath,
-      ]);
-    }
+    const caArgs = signer === undefined ? [] : ["-CA", signer.certPath, "-CAkey", signer.keyPath];
+    this.run([
+      "req",
+      "-x509",
+      "-new",
+      ...keyArgs,
+      "-subj",
+      o.subject,
+      "-days",
+      String(o.days ?? 30),
+      "-set_serial",
+      serial,
+      "-config",
+      cfg,
+      "-extensions",
+      "v3",
+      ...caArgs,
+      ...this.digestArgs(signer?.algorithm ?? o.algorithm),
+      "-out",
+      certPath,
+    ]);
     const pem = readFileSync(certPath, "utf8");
-    const der = pemBody(pem);
-    return { name, certPath, keyPath, pem, der, serial: serial.slice(2), algorithm: o.algorithm };
+    return {
+      name,
+      certPath,
+      keyPath,
+      pem,
+      der: pemBody(pem),
+      serial: serial.slice(2),
+      algorithm: o.algorithm,
+    };
   }
 
   /** A CRL from `ca` revoking `revoked` (made with `openssl ca -revoke` and `-gencrl`). */
