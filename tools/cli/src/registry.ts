@@ -22,6 +22,16 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./commands/vectors.js")).vectorsCommand,
   },
   {
+    name: "pki",
+    summary: "development PKI: provider CA, mutual-TLS and client certificates, CRLs",
+    load: async () => (await import("./commands/identity.js")).pkiCommand,
+  },
+  {
+    name: "cert",
+    summary: "verify a certificate chain under the MIMI X.509 profile",
+    load: async () => (await import("./commands/identity.js")).certCommand,
+  },
+  {
     name: "reqs",
     summary: "list requirement IDs with their sources and test counts",
     load: async () => (await import("./commands/reqs.js")).reqsCommand,
