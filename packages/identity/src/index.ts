@@ -17,6 +17,8 @@ export * from "./crypto-engine.js";
 export * from "./dev-pki.js";
 export * from "./errors.js";
 export * from "./identity.js";
+export * from "./mls-credential.js";
+export * from "./mls-successor.js";
 export * from "./name-constraints.js";
 export * from "./path-validation.js";
 export * from "./pem.js";
