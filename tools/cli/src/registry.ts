@@ -42,4 +42,5 @@ export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>
 /** Benchmarks by area name, run by `mimi bench <area>`. */
 export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   wire: async () => (await import("@mimi/wire/bench")).bench,
+  identifiers: async () => (await import("@mimi/identifiers/bench")).bench,
 };
