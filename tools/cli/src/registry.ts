@@ -28,7 +28,7 @@ export const commands: readonly CommandEntry[] = [
   },
   {
     name: "uri",
-    summary: "parse and normalize a mimi: URI",
+    summary: "parse and normalize a mimi: URI or a handle URI",
     load: async () => (await import("./commands/uri.js")).uriCommand,
   },
   {
