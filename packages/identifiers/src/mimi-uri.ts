@@ -5,9 +5,9 @@
  * draft-mahy-mimi-identity-05 §4 (Table 3, the type segments). The grammar, canonical form and
  * equality are ours, recorded in decisions 0101–0108.
  */
-import { canonicalHost, describeChar, hostEnd } from "./host.js";
+import { canonicalHost, describeChar, hostChanged, hostEnd } from "./host.js";
 import { failAt, IdentifierError } from "./identifier-error.js";
-import { decodeSegment, encodeSegment, MAX_SEGMENT_OCTETS, PCHAR } from "./segment.js";
+import { decodeSegment, encodeSegment, lastCanonicalSegment, MAX_SEGMENT_OCTETS, PCHAR } from "./segment.js";
 
 /**
  * The kind of a MIMI URI: `provider` for `mimi://<domain>`, otherwise its first path segment.
@@ -182,8 +182,7 @@ export function parseMimiUri(text: string): ParsedMimiUri {
   let same = readScheme(text);
   const domain = canonicalHost(text, 7);
   let i = hostEnd();
-  if (same && domain.length !== i - 7) same = false;
-  else if (same && domain !== text.slice(7, i)) same = false;
+  if (hostChanged()) same = false;
   if (i === n) {
     return { uri: (same ? text : `mimi://${domain}`) as MimiUri, kind: "provider", domain, segments: [] };
   }
@@ -204,6 +203,9 @@ export function parseMimiUri(text: string): ParsedMimiUri {
   }
   const max = kind === "d" ? 2 : 1;
   const segments: string[] = [];
+  let canonical0 = "";
+  let canonical1 = "";
+  const pchar = PCHAR;
   i++;
   while (i < n) {
     c = text.charCodeAt(i);
@@ -221,7 +223,7 @@ export function parseMimiUri(text: string): ParsedMimiUri {
     for (; j < n; j++) {
       const d = text.charCodeAt(j);
       if (d < 128) {
-        if (PCHAR[d] === 1) continue;
+        if (pchar[d] === 1) continue;
         if (d === 47 || d === 63 || d === 35) break;
         if (d === 37) {
           if (!isHex(text.charCodeAt(j + 1)) || !isHex(text.charCodeAt(j + 2))) {
@@ -250,9 +252,14 @@ export function parseMimiUri(text: string): ParsedMimiUri {
       if (value.length > MAX_SEGMENT_OCTETS) {
         failAt(`the segment is longer than ${MAX_SEGMENT_OCTETS} octets`, "ID-PATH-07", start);
       }
+      if (segments.length === 0) canonical0 = value;
+      else canonical1 = value;
     } else {
       value = decodeSegment(text, start, j);
-      same = false;
+      const spelled = lastCanonicalSegment();
+      if (same && (spelled.length !== j - start || spelled !== text.slice(start, j))) same = false;
+      if (segments.length === 0) canonical0 = spelled;
+      else canonical1 = spelled;
     }
     if (value === "." || value === "..") {
       // [ID-PATH-06] RFC 3986 §3.3: the dot-segments '.' and '..' (also percent-encoded) are not identifiers
@@ -273,8 +280,8 @@ export function parseMimiUri(text: string): ParsedMimiUri {
     uri = text;
   } else {
     // [ID-NORM-01] RFC 3986 §6.2.2: the canonical form has a lower-case scheme and host (A-labels), and each segment minimally percent-encoded with upper-case hex digits (decision 0105)
-    uri = `mimi://${domain}/${kind}/${encodeSegment(segments[0]!)}`;
-    if (segments.length === 2) uri += `/${encodeSegment(segments[1]!)}`;
+    uri = `mimi://${domain}/${kind}/${canonical0}`;
+    if (segments.length === 2) uri += `/${canonical1}`;
   }
   return { uri: uri as MimiUri, kind, domain, segments };
 }

@@ -27,6 +27,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./commands/reqs.js")).reqsCommand,
   },
   {
+    name: "uri",
+    summary: "parse and normalize a mimi: URI",
+    load: async () => (await import("./commands/uri.js")).uriCommand,
+  },
+  {
     name: "bench",
     summary: "run an area's benchmarks and print measured metrics",
     load: async () => (await import("./commands/bench.js")).benchCommand,
@@ -37,9 +42,11 @@ export const commands: readonly CommandEntry[] = [
 export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>)[] = [
   async () => (await import("@mimi/spec-vectors")).vectorSuites,
   async () => (await import("@mimi/wire/vectors")).vectorSuites,
+  async () => (await import("@mimi/identifiers/vectors")).vectorSuites,
 ];
 
 /** Benchmarks by area name, run by `mimi bench <area>`. */
 export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   wire: async () => (await import("@mimi/wire/bench")).bench,
+  identifiers: async () => (await import("@mimi/identifiers/bench")).bench,
 };
