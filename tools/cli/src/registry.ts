@@ -27,6 +27,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./commands/reqs.js")).reqsCommand,
   },
   {
+    name: "content",
+    summary: "decode, encode and compute message IDs of MIMI content",
+    load: async () => (await import("./commands/content.js")).contentCommand,
+  },
+  {
     name: "bench",
     summary: "run an area's benchmarks and print measured metrics",
     load: async () => (await import("./commands/bench.js")).benchCommand,
