@@ -19,6 +19,16 @@ export {
 } from "./codec/schema.js";
 export * from "./common.js";
 export * from "./component-ids.js";
+export * from "./engine/authorize.js";
+export {
+  allowsTransition,
+  type CapabilityCodePoints,
+  type EngineOptions,
+  firstPreauthorizedRole,
+} from "./engine/context.js";
+export * from "./engine/room-state.js";
+export { actionCapabilities, type PolicyRule, policyRules, type RuleResult } from "./engine/rules.js";
+export * from "./engine/validate-policy.js";
 export * from "./history-policy.js";
 export * from "./join-link-policy.js";
 export * from "./join-links.js";
@@ -29,5 +39,6 @@ export * from "./message-expiration.js";
 export * from "./operational-parameters.js";
 export * from "./pre-auth-data.js";
 export * from "./role.js";
+export * from "./role-examples.js";
 export * from "./status-notification-policy.js";
 export * from "./structures.js";
