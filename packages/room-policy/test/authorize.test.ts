@@ -158,7 +158,10 @@ describe("adding", () => {
 
 describe("joining", () => {
   const strict = withRoles(strictRoles, {
-    joinCodes: [{ code: "k3y", role_index: 2 }],
+    joinCodes: [
+      { code: "k3y", role_index: 2 },
+      { code: "adm", role_index: 3 },
+    ],
     preauth: preauth([
       ["dept", "hr", 3],
       ["org", "example", 2],
@@ -175,6 +178,8 @@ describe("joining", () => {
     allowed(authorize(strict, join("k3y")));
     denied(authorize(strict, join("nope")), "POLICY-JOIN-01");
     denied(authorize(strict, join("k3y", 3)), "POLICY-JOIN-01");
+    // a code for a role that role 0's entry from 0 does not list is not a valid target role
+    denied(authorize(strict, join("adm", 3)), "POLICY-JOIN-01");
   });
 
   it("POLICY-JOIN-01 canJoinIfPreauthorized admits to the first matching preauthorized role only", () => {

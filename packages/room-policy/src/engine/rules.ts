@@ -284,7 +284,7 @@ export const policyRules: readonly PolicyRule[] = [
         ctx.additions.filter((a) => a.user === ctx.change.actor.user),
         (a) => {
           const path = `${PL}/addedParticipants/${a.at}`;
-          // [POLICY-JOIN-01] draft-ietf-mimi-room-policy-03 §8.1.1: a user not in the participant list adds itself externally, as allowed by canOpenJoin on role zero (entry from zero), canJoinIfPreauthorized on its first matching preauthorized role, or canUseJoinCode with a valid code for the role.
+          // [POLICY-JOIN-01] draft-ietf-mimi-room-policy-03 §8.1.1: a user not in the participant list adds itself externally, as allowed by canOpenJoin on role zero (entry from zero), canJoinIfPreauthorized on its first matching preauthorized role, or canUseJoinCode with a valid code for a valid target role (one of role zero's targets from zero, decision 0306).
           if (ctx.change.external === undefined) {
             return deny("POLICY-JOIN-01", "a user adds itself only by an external commit or proposal", path);
           }
@@ -295,6 +295,7 @@ export const policyRules: readonly PolicyRule[] = [
           const byCode =
             code !== undefined &&
             holds(ctx, 0, "canUseJoinCode") &&
+            allowsTransition(ctx.role(0), 0, a.to) &&
             (ctx.state.joinCodes ?? []).some((j) => j.code === code && j.role_index === a.to);
           if (open || preauthorized || byCode) return "pass";
           return deny(
