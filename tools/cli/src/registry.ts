@@ -37,6 +37,7 @@ export const commands: readonly CommandEntry[] = [
 export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>)[] = [
   async () => (await import("@mimi/spec-vectors")).vectorSuites,
   async () => (await import("@mimi/wire/vectors")).vectorSuites,
+  async () => (await import("@mimi/mls-profile/vectors")).vectorSuites,
 ];
 
 /** Benchmarks by area name, run by `mimi bench <area>`. */
