@@ -43,4 +43,5 @@ export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>
 /** Benchmarks by area name, run by `mimi bench <area>`. */
 export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   wire: async () => (await import("@mimi/wire/bench")).bench,
+  mls: async () => (await import("@mimi/mls-profile/bench")).bench,
 };
