@@ -160,6 +160,7 @@ async function measure(f: MlsBenchFixture, quick: boolean): Promise<Metric[]> {
   return out;
 }
 
+/** The `mls` benchmark area, run by `mimi bench mls`. */
 export const bench: BenchArea = {
   area: "mls",
   async run({ quick, progress }) {
