@@ -56,6 +56,7 @@ export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>
   async () => (await import("@mimi/wire/vectors")).vectorSuites,
   async () => (await import("@mimi/identifiers/vectors")).vectorSuites,
   async () => (await import("@mimi/content/vectors")).vectorSuites,
+  async () => (await import("@mimi/mls-profile/vectors")).vectorSuites,
 ];
 
 /** Benchmarks by area name, run by `mimi bench <area>`. */
@@ -64,4 +65,5 @@ export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   wire: async () => (await import("@mimi/wire/bench")).bench,
   identifiers: async () => (await import("@mimi/identifiers/bench")).bench,
   content: async () => (await import("@mimi/content/bench")).bench,
+  mls: async () => (await import("@mimi/mls-profile/bench")).bench,
 };
