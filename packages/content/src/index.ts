@@ -19,4 +19,6 @@ export {
   type NullPart,
   type SinglePart,
 } from "./nested-part.js";
+export * from "./ordering.js";
 export * from "./registries.js";
+export * from "./salt.js";
