@@ -3,6 +3,9 @@
  *
  * @packageDocumentation
  */
+
+export * from "./attachment.js";
+export * from "./builders.js";
 export type { CborFloat, CborKey, CborTag, CborValue } from "./codec/cbor.js";
 export type { Expiration } from "./expiration.js";
 export { type ExtensionKey, type Extensions, roomUriOf, senderUriOf } from "./extensions.js";
