@@ -7,6 +7,7 @@
 export * from "./attachment.js";
 export * from "./builders.js";
 export type { CborFloat, CborKey, CborTag, CborValue } from "./codec/cbor.js";
+export * from "./conversation.js";
 export type { Expiration } from "./expiration.js";
 export { type ExtensionKey, type Extensions, roomUriOf, senderUriOf } from "./extensions.js";
 export * from "./json.js";
