@@ -1,6 +1,6 @@
 /** The adapter end to end (RFC 9420 §11–§12) and its strict decoders (fuzzed). */
 import { fc, test } from "@fast-check/vitest";
-import { CodecError, ProtocolError, toHex, ValidationError } from "@mimi/wire";
+import { CodecError, isMimiError, ProtocolError, toHex, ValidationError } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   commit,
@@ -127,6 +127,7 @@ describe("adapter: a group's life", () => {
 
 describe("adapter: strict decoders", () => {
   let samples: Record<string, Uint8Array> = {};
+  let receiver: MlsGroupState;
   const decoders: Record<string, (b: Uint8Array) => unknown> = {
     mlsMessage: decodeMlsMessage,
     keyPackage: decodeKeyPackage,
@@ -138,7 +139,8 @@ describe("adapter: strict decoders", () => {
   };
   beforeAll(async () => {
     const cs = await suite;
-    const [a] = await groupOf(cs, 1);
+    const [a, b] = await groupOf(cs, 2);
+    receiver = b!;
     const kp = await keyPackage(cs, "fuzz");
     const r = await commit(a!, cs, {
       publicMessage: true,
@@ -210,5 +212,22 @@ describe("adapter: strict decoders", () => {
             ? decodeRatchetTree
             : decodeMlsMessage;
     only(() => decode(input));
+  });
+
+  test.prop(
+    [
+      fc.constantFrom("commit", "privateMessage"),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }),
+    ],
+    { numRuns: 60 },
+  )("[MLS-CODEC-01] processing mutated messages only ever gives a typed error", async (name, edits) => {
+    const cs = await suite;
+    const bytes = Uint8Array.from(samples[name]!);
+    for (const [at, v] of edits) bytes[at % bytes.length] = v;
+    try {
+      await processMessage(receiver, cs, bytes);
+    } catch (e) {
+      if (!isMimiError(e)) throw e;
+    }
   });
 });
