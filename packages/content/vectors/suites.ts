@@ -116,6 +116,7 @@ export function staleChecks(): readonly { readonly id: string; readonly check: (
   ];
 }
 
+/** The suites `mimi vectors verify` runs for this package. */
 export const vectorSuites: readonly VectorSuite[] = [
   {
     name: "content/draft-examples",
