@@ -121,6 +121,12 @@ function client(c: Rec, path: string): Rec {
   return { client: id, user: owner };
 }
 
+/** Room metadata with its `room_uri` validated and in canonical form. */
+function metadataWithRoomUri(meta: Rec): Rec {
+  const room = uriAt((meta["room_uri"] as Rec)["uri"] as string, "/metadata/room_uri/uri", parseRoomUri);
+  return { ...meta, room_uri: { uri: room } };
+}
+
 /** Replace `roles: "<example>"` by that example's JSON form. */
 function expandExample(json: unknown): unknown {
   if (typeof json !== "object" || json === null || Array.isArray(json)) return json;
@@ -160,9 +166,7 @@ export function roomStateFromJson(json: unknown): RoomState {
       user(u, `/parentParticipants/${i}`),
     );
   }
-  const meta = s["metadata"] as Rec | undefined;
-  if (meta !== undefined)
-    uriAt((meta["room_uri"] as Rec)["uri"] as string, "/metadata/room_uri/uri", parseRoomUri);
+  if (s["metadata"] !== undefined) out["metadata"] = metadataWithRoomUri(s["metadata"] as Rec);
   return out as unknown as RoomState;
 }
 
@@ -204,9 +208,7 @@ export function proposedChangeFromJson(json: unknown): ProposedChange {
       (v) => names.find(([, id]) => id === v)![0] as ComponentName,
     );
   }
-  const meta = c["metadata"] as Rec | undefined;
-  if (meta !== undefined)
-    uriAt((meta["room_uri"] as Rec)["uri"] as string, "/metadata/room_uri/uri", parseRoomUri);
+  if (c["metadata"] !== undefined) out["metadata"] = metadataWithRoomUri(c["metadata"] as Rec);
   return out as unknown as ProposedChange;
 }
 
