@@ -22,6 +22,7 @@ export const commands: readonly CommandEntry[] = [
   { name: "bench", summary: "run an area's benchmarks and print measured metrics", load: async () => (await import("./commands/bench.js")).benchCommand },
   { name: "uri", summary: "parse and normalize a mimi: URI or a handle URI", load: async () => (await import("./commands/uri.js")).uriCommand },
   { name: "content", summary: "decode, encode and compute message IDs of MIMI content", load: async () => (await import("./commands/content.js")).contentCommand },
+  { name: "policy", summary: "authorize room changes; decode and encode room-policy structures", load: async () => (await import("./commands/policy.js")).policyCommand },
   {
     name: "vectors",
     summary: "verify every registered vector suite",
@@ -56,6 +57,7 @@ export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>
   async () => (await import("@mimi/wire/vectors")).vectorSuites,
   async () => (await import("@mimi/identifiers/vectors")).vectorSuites,
   async () => (await import("@mimi/content/vectors")).vectorSuites,
+  async () => (await import("@mimi/room-policy/vectors")).vectorSuites,
   async () => (await import("@mimi/mls-profile/vectors")).vectorSuites,
 ];
 
@@ -65,5 +67,6 @@ export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   wire: async () => (await import("@mimi/wire/bench")).bench,
   identifiers: async () => (await import("@mimi/identifiers/bench")).bench,
   content: async () => (await import("@mimi/content/bench")).bench,
+  "room-policy": async () => (await import("@mimi/room-policy/bench")).bench,
   mls: async () => (await import("@mimi/mls-profile/bench")).bench,
 };
