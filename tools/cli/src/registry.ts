@@ -59,6 +59,7 @@ export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>
   async () => (await import("@mimi/content/vectors")).vectorSuites,
   async () => (await import("@mimi/room-policy/vectors")).vectorSuites,
   async () => (await import("@mimi/mls-profile/vectors")).vectorSuites,
+  async () => (await import("@mimi/identity/vectors")).vectorSuites,
 ];
 
 /** Benchmarks by area name, run by `mimi bench <area>`. */
@@ -69,4 +70,5 @@ export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   content: async () => (await import("@mimi/content/bench")).bench,
   "room-policy": async () => (await import("@mimi/room-policy/bench")).bench,
   mls: async () => (await import("@mimi/mls-profile/bench")).bench,
+  identity: async () => (await import("@mimi/identity/bench")).bench,
 };
