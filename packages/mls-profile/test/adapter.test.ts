@@ -60,6 +60,7 @@ describe("adapter: a group's life", () => {
       if (got.kind !== "application") throw new Error("not an application message");
       expect(new TextDecoder().decode(got.data)).toBe(`hello ${i}`);
       expect(new TextDecoder().decode(got.authenticatedData)).toBe("aad");
+      expect(got.senderLeafIndex).toBe(0);
       b = got.state;
       const back = await encryptApplicationMessage(b, cs, utf8("back"));
       b = back.state;
@@ -83,7 +84,7 @@ describe("adapter: a group's life", () => {
     const carol = await joinExternal(cs, gi.groupInfo, carolKp, { config: config() });
     const a = await processMessage(alice, cs, encodeMlsMessage(carol.commit));
     const b = await processMessage(bob, cs, carol.commit);
-    expect(a.kind).toBe("commit");
+    expect(a.kind === "commit" && a.sender).toEqual({ senderType: "new_member_commit" });
     expect(groupMembers(a.state).map((m) => m.leafIndex)).toEqual([0, 1, 2]);
     expect(toHex(encodeGroupContext(b.state.groupContext))).toBe(
       toHex(encodeGroupContext(carol.state.groupContext)),
