@@ -4,4 +4,5 @@
  * @packageDocumentation
  */
 export { getCiphersuiteFromName, getCiphersuiteImpl } from "ts-mls";
+export * from "./components/index.js";
 export * from "./extensions/index.js";
