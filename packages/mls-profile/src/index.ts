@@ -3,6 +3,6 @@
  *
  * @packageDocumentation
  */
-export { getCiphersuiteFromName, getCiphersuiteImpl } from "ts-mls";
+export * from "./adapter/index.js";
 export * from "./components/index.js";
 export * from "./extensions/index.js";

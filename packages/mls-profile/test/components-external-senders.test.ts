@@ -10,14 +10,14 @@ import {
 } from "../src/index.js";
 
 const sender = (name: string, key: number): ExternalSender => ({
-  signature_key: new Uint8Array(32).fill(key),
-  credential: { credential_type: "basic", identity: utf8(name) },
+  signaturePublicKey: new Uint8Array(32).fill(key),
+  credential: { credentialType: "basic", identity: utf8(name) },
 });
 const hub = sender("hub.example", 1);
 const follower = sender("b.example", 2);
 
 describe("external_senders (RFC 9420 §12.1.8.1, draft-ietf-mimi-protocol-06 §7.4)", () => {
-  it("encodes a vector of ExternalSender, as the RFC says", () => {
+  it("encodes a vector of ExternalSender, as the RFC says (through the adapter)", () => {
     const bytes = encodeExternalSenders([hub]);
     // <V> length, then signature_key<V>, then the credential
     const one = `20${"01".repeat(32)}00010b${toHex(utf8("hub.example"))}`;
@@ -51,7 +51,7 @@ describe("external_senders (RFC 9420 §12.1.8.1, draft-ietf-mimi-protocol-06 §7
 
   it("MLS-XSND-02: a follower's entry goes with its last participant; the hub's stays", () => {
     const isFollowerOf = (s: ExternalSender, domain: string): boolean =>
-      s.credential.credential_type === "basic" && new TextDecoder().decode(s.credential.identity) === domain;
+      s.credential.credentialType === "basic" && new TextDecoder().decode(s.credential.identity) === domain;
     expect(removeDepartedFollowers([hub, follower], hub, ["b.example"], isFollowerOf)).toEqual([hub]);
     expect(removeDepartedFollowers([hub, follower], hub, ["c.example"], isFollowerOf)).toEqual([
       hub,

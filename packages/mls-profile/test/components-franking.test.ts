@@ -22,7 +22,7 @@ import {
 
 const agent: FrankingAgentData = {
   franking_signature_key: fromHex("d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"),
-  credential: { credential_type: "basic", identity: utf8("hub.example") },
+  credential: { credentialType: "basic", identity: utf8("hub.example") },
 };
 
 describe("franking (draft-ietf-mimi-protocol-06 §5.4.1)", () => {
@@ -63,7 +63,7 @@ describe("franking (draft-ietf-mimi-protocol-06 §5.4.1)", () => {
     expect(decodeFrankingAgentData(encodeFrankingAgentData(agent))).toEqual(agent);
     const x509: FrankingAgentData = {
       ...agent,
-      credential: { credential_type: "x509", certificates: [new Uint8Array([1, 2]), new Uint8Array([3])] },
+      credential: { credentialType: "x509", certificates: [new Uint8Array([1, 2]), new Uint8Array([3])] },
     };
     expect(decodeFrankingAgentData(encodeFrankingAgentData(x509))).toEqual(x509);
   });

@@ -3,12 +3,13 @@
  * `external_senders` extension.
  */
 import { decodeTls, encodeTls, type TlsReader, type TlsWriter } from "@mimi/wire";
+import type { Credential } from "../adapter/types.js";
 
 /** RFC 9420 §17.5 credential types this codec understands. */
 export const credentialTypes = { basic: 0x0001, x509: 0x0002 } as const;
 
-/**
- * RFC 9420 §5.3
+/*
+ * RFC 9420 §5.3, read and written in the adapter's (ts-mls's) representation of `Credential`:
  *
  * ```tls
  * struct {
@@ -27,9 +28,6 @@ export const credentialTypes = { basic: 0x0001, x509: 0x0002 } as const;
  * } Credential;
  * ```
  */
-export type Credential =
-  | { readonly credential_type: "basic"; readonly identity: Uint8Array }
-  | { readonly credential_type: "x509"; readonly certificates: readonly Uint8Array[] };
 
 /**
  * Read a `Credential`.
@@ -40,10 +38,10 @@ export type Credential =
 export function readCredential(r: TlsReader): Credential {
   const t = r.field("credential_type", () => r.uint16());
   if (t === credentialTypes.basic)
-    return { credential_type: "basic", identity: r.field("identity", () => r.opaque()) };
+    return { credentialType: "basic", identity: r.field("identity", () => r.opaque()) };
   if (t === credentialTypes.x509) {
     return {
-      credential_type: "x509",
+      credentialType: "x509",
       certificates: r.field("certificates", () => r.vector((cr) => cr.field("cert_data", () => cr.opaque()))),
     };
   }
@@ -54,7 +52,7 @@ export function readCredential(r: TlsReader): Credential {
 
 /** Write a `Credential`. @throws CodecError when a field is out of range. */
 export function writeCredential(w: TlsWriter, c: Credential): void {
-  if (c.credential_type === "basic") {
+  if (c.credentialType === "basic") {
     w.uint16(credentialTypes.basic);
     w.opaque(c.identity);
   } else {

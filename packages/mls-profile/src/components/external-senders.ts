@@ -1,62 +1,24 @@
 /**
- * The RFC 9420 §12.1.8.1 `external_senders` extension, encoded per the RFC (ts-mls 1.6.4 gets
- * it wrong, see the adapter), and MIMI's rule that the hub is one of them
- * (draft-ietf-mimi-protocol-06 §7.4).
+ * MIMI's rules on the RFC 9420 §12.1.8.1 `external_senders` extension
+ * (draft-ietf-mimi-protocol-06 §7.4): the hub is always one of them, and a follower's entry goes
+ * with its last participant. The extension's codec is the adapter's.
  */
-import { bytesEqual, decodeTls, encodeTls, type TlsReader, ValidationError } from "@mimi/wire";
-import { type Credential, encodeCredential, readCredential, writeCredential } from "./credential.js";
+import { bytesEqual, ValidationError } from "@mimi/wire";
+import type { ExternalSender } from "../adapter/types.js";
+import { encodeCredential } from "./credential.js";
 
-/**
- * RFC 9420 §12.1.8.1
- *
- * ```tls
- * struct {
- *   SignaturePublicKey signature_key;
- *   Credential credential;
- * } ExternalSender;
- *
- * ExternalSender external_senders<V>;
- * ```
- */
-export interface ExternalSender {
-  readonly signature_key: Uint8Array;
-  readonly credential: Credential;
-}
-
-function readExternalSender(r: TlsReader): ExternalSender {
-  const signature_key = r.field("signature_key", () => r.opaque());
-  const credential = r.field("credential", () => readCredential(r));
-  return { signature_key, credential };
-}
-
-/** Encode the `external_senders` extension data (a vector of `ExternalSender`). @throws CodecError. */
-export function encodeExternalSenders(senders: readonly ExternalSender[]): Uint8Array {
-  return encodeTls((w) =>
-    w.vector(senders, (sw, s) => {
-      sw.opaque(s.signature_key);
-      writeCredential(sw, s.credential);
-    }),
-  );
-}
-
-/** Decode the `external_senders` extension data. @throws CodecError on malformed input. */
-export function decodeExternalSenders(bytes: Uint8Array): ExternalSender[] {
-  return decodeTls(bytes, (r) => r.vector(readExternalSender));
-}
-
-/** Whether two external senders are the same (same key and same credential bytes). */
+/** Whether two external senders are the same (same signature key and same credential bytes). */
 export function sameExternalSender(a: ExternalSender, b: ExternalSender): boolean {
   return (
-    bytesEqual(a.signature_key, b.signature_key) &&
+    bytesEqual(a.signaturePublicKey, b.signaturePublicKey) &&
     bytesEqual(encodeCredential(a.credential), encodeCredential(b.credential))
   );
 }
 
 /**
- * Check a group's `external_senders` against MIMI's profile and return the hub's index in it.
+ * Check a group's external senders against MIMI's profile and return the hub's index in them.
  *
- * @throws ValidationError (`MLS-XSND-01`) when the extension is absent or does not list the hub
- * (same signature key and credential).
+ * @throws ValidationError (`MLS-XSND-01`) when there are none or the hub is not among them.
  */
 export function requireHubExternalSender(
   senders: readonly ExternalSender[] | undefined,
@@ -64,11 +26,8 @@ export function requireHubExternalSender(
 ): number {
   // [MLS-XSND-01] draft-ietf-mimi-protocol-06 §7.4: the external_senders extension MUST exist
   // and MUST contain the hub.
-  if (senders === undefined) {
-    throw new ValidationError("the group has no external_senders extension", {
-      path: "/",
-      rule: "MLS-XSND-01",
-    });
+  if (senders === undefined || senders.length === 0) {
+    throw new ValidationError("the group has no external_senders", { path: "/", rule: "MLS-XSND-01" });
   }
   const index = senders.findIndex((s) => sameExternalSender(s, hub));
   if (index < 0) {

@@ -3,8 +3,9 @@
  * `franking_signature_key`, see DI-PROTO-10).
  */
 import { decodeTls, encodeTls } from "@mimi/wire";
+import type { Credential } from "../adapter/types.js";
 import type { ComponentUpdateHandler } from "../extensions/apply-app-data-updates.js";
-import { type Credential, readCredential, writeCredential } from "./credential.js";
+import { readCredential, writeCredential } from "./credential.js";
 
 /**
  * draft-ietf-mimi-protocol-06 §5.4.1
@@ -19,7 +20,8 @@ import { type Credential, readCredential, writeCredential } from "./credential.j
  * FrankingAgentData FrankingAgentUpdate;
  * ```
  *
- * `SignaturePublicKey` is RFC 9420's `struct { opaque signature_key<V>; }`.
+ * `SignaturePublicKey` is RFC 9420's `struct { opaque signature_key<V>; }`; `credential` uses the
+ * adapter's representation of RFC 9420 `Credential`.
  */
 export interface FrankingAgentData {
   readonly franking_signature_key: Uint8Array;
