@@ -37,9 +37,11 @@ export const commands: readonly CommandEntry[] = [
 export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>)[] = [
   async () => (await import("@mimi/spec-vectors")).vectorSuites,
   async () => (await import("@mimi/wire/vectors")).vectorSuites,
+  async () => (await import("@mimi/mls-profile/vectors")).vectorSuites,
 ];
 
 /** Benchmarks by area name, run by `mimi bench <area>`. */
 export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   wire: async () => (await import("@mimi/wire/bench")).bench,
+  mls: async () => (await import("@mimi/mls-profile/bench")).bench,
 };
