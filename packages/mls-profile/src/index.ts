@@ -4,3 +4,4 @@
  * @packageDocumentation
  */
 export { getCiphersuiteFromName, getCiphersuiteImpl } from "ts-mls";
+export * from "./hub-view/index.js";
