@@ -3,5 +3,5 @@
  *
  * @packageDocumentation
  */
-export { getCiphersuiteFromName, getCiphersuiteImpl } from "ts-mls";
+export * from "./adapter/index.js";
 export * from "./hub-view/index.js";

@@ -16,7 +16,7 @@ import {
   defaultCapabilities,
   defaultLifetime,
   type Extension,
-  encodeExternalSender,
+  encodeExternalSenders,
   encodeMlsMessage,
   type GroupInfo,
   generateKeyPackage,
@@ -134,10 +134,9 @@ export async function createScenario(
   const hubSigner = await cs.signature.keygen();
   const externalSenders: Extension = {
     extensionType: "external_senders",
-    extensionData: encodeExternalSender({
-      signaturePublicKey: hubSigner.publicKey,
-      credential: basic("hub.example"),
-    }),
+    extensionData: encodeExternalSenders([
+      { signaturePublicKey: hubSigner.publicKey, credential: basic("hub.example") },
+    ]),
   };
   const creator = await keyPackage(cs, "member-0");
   let state = await createGroup(
@@ -341,7 +340,7 @@ export async function randomEpoch(sc: Scenario, rand: () => number, maxMembers: 
     ...(n > 2 ? ["remove", "remove-ref", "hub-remove"] : []),
     "update",
     "update-psk",
-    ...(sc.hub.options.allowPathlessGroupContextExtensions ? ["gce"] : []),
+    "gce",
     "resync",
     "psk-ref",
   ];
@@ -465,8 +464,8 @@ export async function randomEpoch(sc: Scenario, rand: () => number, maxMembers: 
       break;
     }
     case "gce": {
-      // ts-mls 1.6.4 sends GroupContextExtensions without a path (P1), and cannot send it with
-      // one: its path secrets are encrypted under the old extensions, which receivers reject.
+      // Unpatched ts-mls 1.6.4 sends GroupContextExtensions without a path and cannot send it with
+      // one (it encrypts the path under the old extensions); the project's patch fixes both.
       const extensions = sc.hub.groupContext.extensions.map((e) =>
         e.extensionType === CUSTOM_EXTENSION
           ? { extensionType: CUSTOM_EXTENSION, extensionData: new Uint8Array([Math.floor(rand() * 256)]) }

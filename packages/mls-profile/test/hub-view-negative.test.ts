@@ -353,20 +353,27 @@ describe("hub view commit rules", () => {
     await rejection(processHubMessage(sc.hub, await draftCommit(sc, m)), "MLS-HUB-09");
   });
 
-  it("MLS-HUB-10 rejects a GroupContextExtensions commit without a path (ts-mls 1.6.4 sends it so)", async () => {
+  it("MLS-HUB-10 rejects a GroupContextExtensions commit without a path (as unpatched ts-mls 1.6.4 sends it)", async () => {
+    const m = member(base, 0);
     const extensions = base.hub.groupContext.extensions.map((e) =>
       e.extensionType === CUSTOM_EXTENSION ? { ...e, extensionData: new Uint8Array([9]) } : e,
     );
-    const bytes = await draftCommit(base, member(base, 0), [
-      { proposalType: "group_context_extensions", groupContextExtensions: { extensions } },
-    ]);
-    expect(publicMessageOf(bytes).content).toMatchObject({ commit: { path: undefined } });
-    await rejection(processHubMessage(base.hub, bytes), "MLS-HUB-10");
+    const pm = publicMessageOf(
+      await draftCommit(base, m, [
+        { proposalType: "group_context_extensions", groupContextExtensions: { extensions } },
+      ]),
+    );
+    if (pm.content.contentType !== "commit") throw new Error("not a commit");
+    const pathless = await resign(base, m, {
+      ...pm,
+      content: { ...pm.content, commit: { ...pm.content.commit, path: undefined } },
+    } as PublicMessage);
+    await rejection(processHubMessage(base.hub, pathless), "MLS-HUB-10");
     const lenient: HubGroupView = {
       ...base.hub,
       options: { ...base.hub.options, allowPathlessGroupContextExtensions: true },
     };
-    const r = await processHubMessage(lenient, bytes);
+    const r = await processHubMessage(lenient, pathless);
     expect(r.view.groupContext.extensions).toEqual(extensions);
   });
 
