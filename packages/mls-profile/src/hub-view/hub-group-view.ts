@@ -20,6 +20,7 @@ import {
   type RatchetTree,
 } from "ts-mls";
 import { check, checkCodec, decodeAs, rejectAs } from "./hub-errors.js";
+import { makeTreeHasher, type TreeHashCache } from "./hub-tree-hash.js";
 import {
   decodeMlsMessage,
   decodeRatchetTree,
@@ -93,6 +94,8 @@ export interface HubGroupView {
   readonly groupContext: GroupContext;
   readonly ratchetTree: RatchetTree;
   readonly confirmationTag: Uint8Array;
+  /** Subtree tree hashes of `ratchetTree`, by node index (a cache; see hub-tree-hash.ts). */
+  readonly treeHashCache: TreeHashCache;
   readonly pendingProposals: ReadonlyMap<string, HubPendingProposal>;
   readonly status: HubGroupStatus;
   readonly options: ResolvedHubViewOptions;
@@ -227,11 +230,14 @@ export async function bootstrapHubView(input: HubBootstrapInput): Promise<HubGro
     verifyGroupInfoSignature(gi, signer.leaf.signaturePublicKey, cs.signature),
   );
   check(signed, "GroupInfo signature does not verify", "MLS-HUB-15", "/signature");
+  const hasher = makeTreeHasher(tree, cs.hash);
+  await hasher.root();
   return {
     cipherSuite: cs,
     groupContext: gc,
     ratchetTree: tree,
     confirmationTag: gi.confirmationTag,
+    treeHashCache: hasher.cache(),
     pendingProposals: new Map(),
     status: "active",
     options,

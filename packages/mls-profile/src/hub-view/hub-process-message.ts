@@ -15,11 +15,11 @@ import type {
 import { equalBytes } from "./hub-bytes.js";
 import { check, checkCodec, decodeAs, rejectAs } from "./hub-errors.js";
 import type { HubGroupView, HubPendingProposal } from "./hub-group-view.js";
+import { applyUpdatePathCached, makeTreeHasher, type TreeHasher } from "./hub-tree-hash.js";
 import {
   type ApplyProposalsResult,
   addLeafNode,
   applyProposals,
-  applyUpdatePath,
   bytesToBase64,
   type ClientState,
   type Commit,
@@ -33,7 +33,6 @@ import {
   nodeToLeafIndex,
   removeLeafNode,
   toLeafIndex,
-  treeHashRoot,
   type UpdatePath,
   validateLeafNodeCredentialAndKeyUniqueness,
   validateLeafNodeUpdateOrCommit,
@@ -381,14 +380,19 @@ function checkPath(view: HubGroupView, proposals: readonly Proposal[], path: Upd
   );
 }
 
+/**
+ * Validate the UpdatePath's leaf (against `beforeJoin`, the tree without an external joiner's new
+ * leaf), merge the path into `hasher.tree`, and return a hasher for the result.
+ */
 async function applyPath(
   view: HubGroupView,
-  tree: RatchetTree,
+  hasher: TreeHasher,
+  beforeJoin: RatchetTree,
   committer: number,
   path: UpdatePath,
   extensions: HubGroupView["groupContext"]["extensions"],
   external: boolean,
-): Promise<RatchetTree> {
+): Promise<TreeHasher> {
   const { options, cipherSuite: cs } = view;
   const where = `${CONTENT}/commit/path/leaf_node`;
   // [MLS-HUB-12] RFC 9420 §7.3, §7.9.2: the UpdatePath's LeafNode is validated (signature over the group and leaf index, credential, capabilities, key uniqueness) and the path's parent hashes must chain to the leaf's parent_hash
@@ -403,13 +407,11 @@ async function applyPath(
   );
   check(leafError === undefined, `UpdatePath leaf is invalid: ${leafError?.message}`, "MLS-HUB-12", where);
   const uniqueness = await rejectAs("MLS-HUB-12", where, "UpdatePath leaf check failed", () =>
-    validateLeafNodeCredentialAndKeyUniqueness(tree, path.leafNode, committer),
+    validateLeafNodeCredentialAndKeyUniqueness(beforeJoin, path.leafNode, committer),
   );
   check(uniqueness === undefined, `UpdatePath leaf is invalid: ${uniqueness?.message}`, "MLS-HUB-12", where);
-  const base = external ? addLeafNode(tree, path.leafNode)[0] : tree;
-  return rejectAs("MLS-HUB-12", `${CONTENT}/commit/path`, "UpdatePath rejected", () =>
-    applyUpdatePath(base, toLeafIndex(committer), path, cs.hash, external),
-  );
+  const tree = await applyUpdatePathCached(hasher, committer, path, cs.hash, external);
+  return makeTreeHasher(tree, cs.hash, { tree: hasher.tree, cache: hasher.cache() });
 }
 
 function checkGroupContextExtensions(proposals: readonly Proposal[], tree: RatchetTree): void {
@@ -461,12 +463,13 @@ async function nextView(
   content: FramedContentCommit,
   signature: Uint8Array,
   confirmationTag: Uint8Array,
-  tree: RatchetTree,
+  hasher: TreeHasher,
   extensions: HubGroupView["groupContext"]["extensions"],
   status: HubGroupView["status"],
 ): Promise<HubGroupView> {
   const h = view.cipherSuite.hash;
-  const treeHash = await treeHashRoot(tree, h);
+  const tree = hasher.tree;
+  const treeHash = await hasher.root();
   // RFC 9420 §8.2: confirmed_transcript_hash from the previous interim hash (seeded by the last confirmation_tag); §7.8 tree_hash
   const groupContext = await nextEpochContext(
     { ...view.groupContext, extensions },
@@ -477,7 +480,15 @@ async function nextView(
     view.confirmationTag,
     h,
   );
-  return { ...view, groupContext, ratchetTree: tree, confirmationTag, pendingProposals: new Map(), status };
+  return {
+    ...view,
+    groupContext,
+    ratchetTree: tree,
+    treeHashCache: hasher.cache(),
+    confirmationTag,
+    pendingProposals: new Map(),
+    status,
+  };
 }
 
 async function processMemberCommit(
@@ -527,12 +538,16 @@ async function processMemberCommit(
       ? extra.extensions
       : view.groupContext.extensions;
   checkGroupContextExtensions(proposals, result.tree);
-  const tree =
+  const afterProposals = makeTreeHasher(result.tree, cs.hash, {
+    tree: view.ratchetTree,
+    cache: view.treeHashCache,
+  });
+  const hasher =
     commit.path === undefined
-      ? result.tree
-      : await applyPath(view, result.tree, committer, commit.path, extensions, false);
+      ? afterProposals
+      : await applyPath(view, afterProposals, result.tree, committer, commit.path, extensions, false);
   const status = extra.kind === "reinit" ? "reinit" : "active";
-  const next = await nextView(view, content, signature, confirmationTag, tree, extensions, status);
+  const next = await nextView(view, content, signature, confirmationTag, hasher, extensions, status);
   return {
     view: next,
     event: {
@@ -615,12 +630,17 @@ async function processExternalCommit(
     tree = removeLeafNode(tree, toLeafIndex(removed));
   }
   const joiner = nodeToLeafIndex(findBlankLeafNodeIndexOrExtend(tree)) as number;
+  const cs = view.cipherSuite;
+  const withJoiner = makeTreeHasher(addLeafNode(tree, path.leafNode)[0], cs.hash, {
+    tree: view.ratchetTree,
+    cache: view.treeHashCache,
+  });
   const next = await nextView(
     view,
     content,
     signature,
     confirmationTag,
-    await applyPath(view, tree, joiner, path, view.groupContext.extensions, true),
+    await applyPath(view, withJoiner, tree, joiner, path, view.groupContext.extensions, true),
     view.groupContext.extensions,
     "active",
   );

@@ -32,16 +32,18 @@ export {
 } from "ts-mls/groupInfo.js";
 export { decodeMlsMessage } from "ts-mls/message.js";
 export { MlsError } from "ts-mls/mlsError.js";
+export { encodeParentHashInput } from "ts-mls/parentHash.js";
 export type { ProposalOrRef } from "ts-mls/proposalOrRefType.js";
 export { findSignaturePublicKey } from "ts-mls/publicMessage.js";
 export {
   addLeafNode,
   decodeRatchetTree,
   encodeRatchetTree,
+  filteredDirectPath,
   findBlankLeafNodeIndexOrExtend,
   removeLeafNode,
 } from "ts-mls/ratchetTree.js";
-export { treeHashRoot } from "ts-mls/treeHash.js";
+export { encodeLeafNodeHashInput, encodeParentNodeHashInput, treeHashRoot } from "ts-mls/treeHash.js";
 export { leafToNodeIndex, nodeToLeafIndex, toLeafIndex, toNodeIndex } from "ts-mls/treemath.js";
 export { applyUpdatePath, type UpdatePath } from "ts-mls/updatePath.js";
 export { bytesToBase64 } from "ts-mls/util/byteArray.js";
