@@ -4,4 +4,6 @@
  * @packageDocumentation
  */
 export * from "./adapter/index.js";
+export * from "./components/index.js";
+export * from "./extensions/index.js";
 export * from "./hub-view/index.js";
