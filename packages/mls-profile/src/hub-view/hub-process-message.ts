@@ -34,7 +34,6 @@ import {
   removeLeafNode,
   toLeafIndex,
   type UpdatePath,
-  validateLeafNodeCredentialAndKeyUniqueness,
   validateLeafNodeUpdateOrCommit,
   verifyFramedContentSignature,
 } from "./ts-mls-internals.js";
@@ -381,6 +380,54 @@ function checkPath(view: HubGroupView, proposals: readonly Proposal[], path: Upd
 }
 
 /**
+ * RFC 9420 §7.3 for a new or replaced leaf: every member supports its credential type, its
+ * encryption key appears in no other node and its signature key in no other leaf. (ts-mls's
+ * `validateLeafNodeCredentialAndKeyUniqueness` only checks the tree's existing keys among
+ * themselves, and is O(N) in base64 conversions.)
+ */
+function checkLeafUniqueness(
+  tree: RatchetTree,
+  leaf: UpdatePath["leafNode"],
+  own: number,
+  where: string,
+): void {
+  const credentialType = leaf.credential.credentialType;
+  for (let i = 0; i < tree.length; i++) {
+    const node = tree[i];
+    if (node === undefined) continue;
+    if (node.nodeType === "parent") {
+      // [MLS-HUB-12]
+      check(
+        !equalBytes(node.parent.hpkePublicKey, leaf.hpkePublicKey),
+        "encryption key not unique",
+        "MLS-HUB-12",
+        where,
+      );
+      continue;
+    }
+    check(
+      node.leaf.capabilities.credentials.includes(credentialType),
+      `leaf ${i / 2} does not support credential type ${credentialType}`,
+      "MLS-HUB-12",
+      where,
+    );
+    if (i / 2 === own) continue;
+    check(
+      !equalBytes(node.leaf.hpkePublicKey, leaf.hpkePublicKey),
+      "encryption key not unique",
+      "MLS-HUB-12",
+      where,
+    );
+    check(
+      !equalBytes(node.leaf.signaturePublicKey, leaf.signaturePublicKey),
+      "signature key not unique",
+      "MLS-HUB-12",
+      where,
+    );
+  }
+}
+
+/**
  * Validate the UpdatePath's leaf (against `beforeJoin`, the tree without an external joiner's new
  * leaf), merge the path into `hasher.tree`, and return a hasher for the result.
  */
@@ -406,10 +453,7 @@ async function applyPath(
     ),
   );
   check(leafError === undefined, `UpdatePath leaf is invalid: ${leafError?.message}`, "MLS-HUB-12", where);
-  const uniqueness = await rejectAs("MLS-HUB-12", where, "UpdatePath leaf check failed", () =>
-    validateLeafNodeCredentialAndKeyUniqueness(beforeJoin, path.leafNode, committer),
-  );
-  check(uniqueness === undefined, `UpdatePath leaf is invalid: ${uniqueness?.message}`, "MLS-HUB-12", where);
+  checkLeafUniqueness(beforeJoin, path.leafNode, committer, where);
   const tree = await applyUpdatePathCached(hasher, committer, path, cs.hash, external);
   return makeTreeHasher(tree, cs.hash, { tree: hasher.tree, cache: hasher.cache() });
 }

@@ -7,6 +7,7 @@
  * is the same object. The random-epoch test compares the resulting tree hash with every member's.
  */
 import type { Hash, RatchetTree } from "ts-mls";
+import { equalBytes } from "./hub-bytes.js";
 import { check, rejectAs } from "./hub-errors.js";
 import {
   encodeLeafNodeHashInput,
@@ -107,10 +108,6 @@ export function makeTreeHasher(
     return result;
   };
   return { tree, hash, root: () => hash(rootIndex(tree.length)), cache: () => cache.slice() };
-}
-
-function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((x, i) => x === b[i]);
 }
 
 /** The direct path of node `x` in a tree of `nodeWidth` nodes, leaf to root. */
