@@ -150,16 +150,16 @@ export async function applyUpdatePathCached(
       `${where}/leaf_node/encryption_key`,
     );
   }
-  const parentKeys = new Set<string>();
-  for (const n of tree)
-    if (n?.nodeType === "parent") parentKeys.add(Buffer.from(n.parent.hpkePublicKey).toString("hex"));
-  for (const [i, n] of path.nodes.entries()) {
-    check(
-      !parentKeys.has(Buffer.from(n.hpkePublicKey).toString("hex")),
-      "an UpdatePath key is already in the tree",
-      "MLS-HUB-12",
-      `${where}/nodes/${i}/encryption_key`,
-    );
+  for (const n of tree) {
+    if (n?.nodeType !== "parent") continue;
+    for (const [i, p] of path.nodes.entries()) {
+      check(
+        !equalBytes(n.parent.hpkePublicKey, p.hpkePublicKey),
+        "an UpdatePath key is already in the tree",
+        "MLS-HUB-12",
+        `${where}/nodes/${i}/encryption_key`,
+      );
+    }
   }
   const fdp = (await rejectAs("MLS-HUB-12", where, "UpdatePath rejected", () =>
     filteredDirectPath(toLeafIndex(sender), tree),
