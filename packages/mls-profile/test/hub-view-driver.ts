@@ -6,6 +6,7 @@
 import {
   acceptAll,
   type CiphersuiteImpl,
+  type ClientConfig,
   type ClientState,
   type Credential,
   createCommit,
@@ -33,13 +34,20 @@ import {
   proposeAddExternal,
   proposeExternal,
 } from "ts-mls";
+import { defaultClientConfig } from "ts-mls/clientConfig.js";
 import { encodeGroupContext } from "ts-mls/groupContext.js";
 import { encodeRatchetTree } from "ts-mls/ratchetTree.js";
 import { bytesToBase64 } from "ts-mls/util/byteArray.js";
+import { type AppDataUpdate, encodeAppDataUpdate } from "../src/extensions/app-data-update.js";
+import type { ComponentHandlers } from "../src/extensions/apply-app-data-updates.js";
+import { defaultCodePoints } from "../src/extensions/code-points.js";
 import {
+  appDataHubViewOptions,
+  appDataProposalHandler,
   bootstrapHubView,
   type HubGroupView,
   type HubViewOptions,
+  hubAppDataDictionary,
   hubCipherSuite,
   hubGroupMembers,
   processHubMessage,
@@ -89,8 +97,34 @@ const SUITE = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
 
 function capabilities(): ReturnType<typeof defaultCapabilities> {
   const caps = defaultCapabilities();
-  return { ...caps, extensions: [...caps.extensions, CUSTOM_EXTENSION] };
+  return {
+    ...caps,
+    extensions: [...caps.extensions, CUSTOM_EXTENSION, defaultCodePoints.extensionTypes.app_data_dictionary],
+    proposals: [
+      ...caps.proposals,
+      defaultCodePoints.proposalTypes.app_data_update,
+      defaultCodePoints.proposalTypes.app_ephemeral,
+    ],
+  };
 }
+
+/** A test component: its data is the concatenation of every update it was given. */
+export const LOG_COMPONENT = 0xff30;
+
+/** The component logic members and hub share in the random run. */
+export const testComponents: ComponentHandlers = new Map([
+  [
+    LOG_COMPONENT,
+    (current: Uint8Array | undefined, updates: readonly Uint8Array[]) =>
+      Uint8Array.from([...(current ?? []), ...updates.flatMap((u) => [...u])]),
+  ],
+]);
+
+/** Members apply AppDataUpdate through the same handler as the hub (the project's ts-mls patch). */
+const clientConfig: ClientConfig = {
+  ...defaultClientConfig,
+  customProposalHandler: appDataProposalHandler(testComponents),
+};
 
 function basic(name: string): Credential {
   return { credentialType: "basic", identity: new TextEncoder().encode(name) };
@@ -145,6 +179,7 @@ export async function createScenario(
     creator.privatePackage,
     [externalSenders, { extensionType: CUSTOM_EXTENSION, extensionData: new Uint8Array([0]) }],
     cs,
+    clientConfig,
   );
   const members: Member[] = [{ name: "member-0", state }];
   if (size > 1) {
@@ -171,6 +206,9 @@ export async function createScenario(
           kp.privatePackage,
           makePskIndex(undefined, {}),
           cs,
+          undefined,
+          undefined,
+          clientConfig,
         ),
       });
     }
@@ -179,7 +217,7 @@ export async function createScenario(
   const hub = await bootstrapHubView({
     groupInfo: encodeGroupInfoMessage(await groupInfoOf(cs, state)),
     cipherSuite: hubCs,
-    options: hubOptions,
+    options: { ...appDataHubViewOptions(testComponents), ...hubOptions },
   });
   const psks: Record<string, Uint8Array> = {};
   return {
@@ -246,6 +284,9 @@ export async function commit(
           j.kp.privatePackage,
           sc.pskIndexFor(committer.state),
           sc.cs,
+          undefined,
+          undefined,
+          clientConfig,
         );
         sc.members.push({ name: j.name, state });
       } catch (e) {
@@ -301,6 +342,19 @@ function pskProposal(sc: Scenario, rand: () => number): Proposal {
   };
 }
 
+/** An AppDataUpdate for the log component: mostly an update, sometimes a remove of existing data. */
+function appDataProposal(sc: Scenario, rand: () => number, allowRemove = true): Proposal {
+  const has = hubAppDataDictionary(sc.hub).component_data.some((c) => c.component_id === LOG_COMPONENT);
+  const update: AppDataUpdate =
+    allowRemove && has && rand() < 0.3
+      ? { component_id: LOG_COMPONENT, op: "remove" }
+      : { component_id: LOG_COMPONENT, op: "update", update: Uint8Array.of(Math.floor(rand() * 256)) };
+  return {
+    proposalType: defaultCodePoints.proposalTypes.app_data_update,
+    proposalData: encodeAppDataUpdate(update),
+  };
+}
+
 function newName(sc: Scenario): string {
   sc.counter += 1;
   return `member-${sc.counter}`;
@@ -318,7 +372,15 @@ async function externalJoin(
   resync: boolean,
 ): Promise<Awaited<ReturnType<typeof joinGroupExternal>> | undefined> {
   try {
-    return await joinGroupExternal(gi, kp.publicPackage, kp.privatePackage, resync, sc.cs);
+    return await joinGroupExternal(
+      gi,
+      kp.publicPackage,
+      kp.privatePackage,
+      resync,
+      sc.cs,
+      undefined,
+      clientConfig,
+    );
   } catch (e) {
     if (e instanceof Error && e.message.includes("must list leaf node in its unmerged_leaves"))
       return undefined;
@@ -341,6 +403,9 @@ export async function randomEpoch(sc: Scenario, rand: () => number, maxMembers: 
     "update",
     "update-psk",
     "gce",
+    "app-data",
+    "app-data-ref",
+    "hub-app-data",
     "resync",
     "psk-ref",
   ];
@@ -479,6 +544,30 @@ export async function randomEpoch(sc: Scenario, rand: () => number, maxMembers: 
     case "update":
       await commit(sc, committer, []);
       break;
+    case "app-data":
+      await commit(sc, committer, [appDataProposal(sc, rand, false), appDataProposal(sc, rand, false)]);
+      break;
+    case "app-data-ref": {
+      const proposer = pick(rand, sc.members);
+      const p = await createProposal(proposer.state, true, appDataProposal(sc, rand), sc.cs);
+      proposer.state = p.newState;
+      await deliver(sc, encode(p.message), proposer);
+      await commit(sc, committer, []);
+      break;
+    }
+    case "hub-app-data": {
+      // The hub proposes an AppDataUpdate as an external sender (mls-extensions-10 §7: External Y).
+      const message = await proposeExternal(
+        { groupContext: sc.hub.groupContext } as GroupInfo,
+        appDataProposal(sc, rand),
+        sc.hubSigner.publicKey,
+        sc.hubSigner.signKey,
+        sc.cs,
+      );
+      await deliver(sc, encode(message));
+      await commit(sc, committer, []);
+      break;
+    }
     case "update-psk": {
       // A PSK alone needs no path (RFC 9420 §17.4), and ts-mls sends none.
       await commit(sc, committer, [pskProposal(sc, rand)]);

@@ -39,8 +39,11 @@ describe("hub view follows real ts-mls members through random epochs", () => {
       [
         "add",
         "add-ref",
+        "app-data",
+        "app-data-ref",
         "external-join",
         "gce",
+        "hub-app-data",
         "hub-remove",
         "new-member-proposal",
         "psk-ref",

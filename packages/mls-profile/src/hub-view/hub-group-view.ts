@@ -8,6 +8,7 @@ import {
   type AuthenticationService,
   type CiphersuiteImpl,
   type Credential,
+  type CustomProposalHandler,
   defaultAuthenticationService,
   defaultKeyPackageEqualityConfig,
   defaultLifetimeConfig,
@@ -19,6 +20,11 @@ import {
   type Proposal,
   type RatchetTree,
 } from "ts-mls";
+import {
+  type AppDataDictionary,
+  decodeAppDataDictionary,
+  emptyAppDataDictionary,
+} from "../extensions/app-data-dictionary.js";
 import { check, checkCodec, decodeAs, rejectAs } from "./hub-errors.js";
 import { makeTreeHasher, type TreeHashCache } from "./hub-tree-hash.js";
 import {
@@ -52,10 +58,24 @@ export interface HubViewOptions {
    * type is rejected.
    */
   readonly opaqueProposalTypes?: readonly number[];
+  /**
+   * Applies the non-default proposals of a commit, exactly as members configured with the same
+   * ts-mls `customProposalHandler` do (decision 0501); e.g. {@link appDataProposalHandler}.
+   */
+  readonly customProposalHandler?: CustomProposalHandler;
+  /** Non-default proposal types `customProposalHandler` applies (followed by the hub). */
+  readonly customProposalTypes?: readonly number[];
   /** Non-default proposal types external senders may send (RFC 9420 §17.4 "External" column). */
   readonly externalProposalTypes?: readonly number[];
+  /**
+   * Non-default proposal types that do not require an UpdatePath (default: app_data_update
+   * 0x0008 and app_ephemeral 0x0009, mls-extensions-10 §7); every other one does.
+   */
+  readonly pathlessProposalTypes?: readonly number[];
   /** Extension type of `app_data_dictionary` (draft-ietf-mls-extensions-10 §7, suggested 0x0006). */
   readonly appDataDictionaryType?: number;
+  /** Proposal type of `app_data_update` (draft-ietf-mls-extensions-10 §7, suggested 0x0008). */
+  readonly appDataUpdateType?: number;
 }
 
 /** {@link HubViewOptions} with every default filled in. */
@@ -65,8 +85,12 @@ export interface ResolvedHubViewOptions {
   readonly keyPackageEquality: KeyPackageEqualityConfig;
   readonly allowPathlessGroupContextExtensions: boolean;
   readonly opaqueProposalTypes: readonly number[];
+  readonly customProposalHandler: CustomProposalHandler | undefined;
+  readonly customProposalTypes: readonly number[];
   readonly externalProposalTypes: readonly number[];
+  readonly pathlessProposalTypes: readonly number[];
   readonly appDataDictionaryType: number;
+  readonly appDataUpdateType: number;
 }
 
 /** A proposal the hub accepted in the current epoch, waiting to be committed by reference. */
@@ -119,8 +143,12 @@ export function resolveHubViewOptions(options: HubViewOptions = {}): ResolvedHub
     keyPackageEquality: options.keyPackageEquality ?? defaultKeyPackageEqualityConfig,
     allowPathlessGroupContextExtensions: options.allowPathlessGroupContextExtensions ?? false,
     opaqueProposalTypes: options.opaqueProposalTypes ?? [],
+    customProposalHandler: options.customProposalHandler,
+    customProposalTypes: options.customProposalTypes ?? [],
     externalProposalTypes: options.externalProposalTypes ?? [],
+    pathlessProposalTypes: options.pathlessProposalTypes ?? [0x0008, 0x0009],
     appDataDictionaryType: options.appDataDictionaryType ?? 0x0006,
+    appDataUpdateType: options.appDataUpdateType ?? 0x0008,
   };
 }
 
@@ -258,6 +286,17 @@ export function hubGroupMembers(view: HubGroupView): readonly HubMember[] {
     }
   }
   return members;
+}
+
+/**
+ * The group's `app_data_dictionary` (draft-ietf-mls-extensions-10 §4.6), decoded; empty when the
+ * GroupContext has none.
+ *
+ * @throws CodecError or ValidationError (MLS-EXT-01) when the extension is malformed.
+ */
+export function hubAppDataDictionary(view: HubGroupView): AppDataDictionary {
+  const bytes = hubAppDataDictionaryBytes(view);
+  return bytes === undefined ? emptyAppDataDictionary : decodeAppDataDictionary(bytes);
 }
 
 /** The GroupContext extension of `type` (a number or a default name), if present. */

@@ -4,6 +4,7 @@
  * compute (tree, tree hash, GroupContext). The membership_tag and confirmation_tag need secrets the
  * hub does not have and are not checked (see the package README).
  */
+
 import type {
   FramedContent,
   FramedContentAuthData,
@@ -12,6 +13,7 @@ import type {
   PublicMessage,
   RatchetTree,
 } from "ts-mls";
+import { decodeRequiredCapabilities } from "ts-mls";
 import { equalBytes } from "./hub-bytes.js";
 import { check, checkCodec, decodeAs, rejectAs } from "./hub-errors.js";
 import type { HubGroupView, HubPendingProposal } from "./hub-group-view.js";
@@ -74,7 +76,7 @@ export interface HubProcessResult {
   readonly event: HubEvent;
 }
 
-/** RFC 9420 §17.4 "Path Required" for the default types, mls-extensions-10 §7 for its types. */
+/** RFC 9420 §17.4 "Path Required" for the default types (non-default ones: the view's options). */
 const pathRequiredDefault: Readonly<Record<string, boolean>> = {
   add: false,
   update: true,
@@ -84,7 +86,6 @@ const pathRequiredDefault: Readonly<Record<string, boolean>> = {
   external_init: true,
   group_context_extensions: true,
 };
-const pathNotRequiredCustom: readonly number[] = [0x0008 /* app_data_update */, 0x0009 /* app_ephemeral */];
 
 /** RFC 9420 §17.4 "External" column for the default types: may an external sender propose it. */
 const externalAllowedDefault: Readonly<Record<string, boolean>> = {
@@ -287,7 +288,7 @@ function checkProposalType(view: HubGroupView, proposal: Proposal, external: boo
   if (typeof type === "number") {
     // [MLS-HUB-18] RFC 9420 §12.2: a proposal type the hub cannot follow is rejected rather than guessed; supported non-default types must be in every member's capabilities (§7.2)
     check(
-      view.options.opaqueProposalTypes.includes(type),
+      view.options.opaqueProposalTypes.includes(type) || view.options.customProposalTypes.includes(type),
       `proposal type ${proposalTypeName(proposal)} is not followed by the hub`,
       "MLS-HUB-18",
       path,
@@ -363,7 +364,7 @@ function pathRequired(view: HubGroupView, proposals: readonly Proposal[]): boole
   if (proposals.length === 0) return true;
   return proposals.some((p) => {
     const t = p.proposalType;
-    if (typeof t === "number") return !pathNotRequiredCustom.includes(t);
+    if (typeof t === "number") return !view.options.pathlessProposalTypes.includes(t);
     if (t === "group_context_extensions" && view.options.allowPathlessGroupContextExtensions) return false;
     return pathRequiredDefault[t] === true;
   });
@@ -458,7 +459,24 @@ async function applyPath(
   return makeTreeHasher(tree, cs.hash, { tree: hasher.tree, cache: hasher.cache() });
 }
 
-function checkGroupContextExtensions(proposals: readonly Proposal[], tree: RatchetTree): void {
+function requiredProposalTypes(view: HubGroupView): readonly number[] {
+  const ext = view.groupContext.extensions.find((e) => e.extensionType === "required_capabilities");
+  if (ext === undefined) return [];
+  return (
+    decodeAs("MLS-HUB-14", "/group_context/extensions", "required_capabilities does not decode", () =>
+      decodeRequiredCapabilities(ext.extensionData, 0),
+    )?.[0].proposalTypes ?? []
+  );
+}
+
+function checkGroupContextExtensions(
+  view: HubGroupView,
+  proposals: readonly Proposal[],
+  tree: RatchetTree,
+): void {
+  const dictType = view.options.appDataDictionaryType;
+  const dictionary = (list: HubGroupView["groupContext"]["extensions"]): Uint8Array | undefined =>
+    list.find((e) => extensionTypeToNumber(e.extensionType) === dictType)?.extensionData;
   for (const p of proposals) {
     if (p.proposalType !== "group_context_extensions") continue;
     const extensions = p.groupContextExtensions.extensions;
@@ -481,6 +499,18 @@ function checkGroupContextExtensions(proposals: readonly Proposal[], tree: Ratch
           `${CONTENT}/commit/proposals`,
         );
       }
+    }
+    if (requiredProposalTypes(view).includes(view.options.appDataUpdateType)) {
+      const before = dictionary(view.groupContext.extensions);
+      const after = dictionary(extensions);
+      const same = before === undefined || after === undefined ? before === after : equalBytes(before, after);
+      // [MLS-HUB-21] draft-ietf-mls-extensions-10 §4.7: when app_data_update is a required proposal type, a GroupContextExtensions proposal MUST NOT add, remove or modify app_data_dictionary
+      check(
+        same,
+        "GroupContextExtensions changes app_data_dictionary",
+        "MLS-HUB-21",
+        `${CONTENT}/commit/proposals`,
+      );
     }
   }
 }
@@ -561,6 +591,7 @@ async function processMemberCommit(
       ]),
     ),
     clientConfig: {
+      customProposalHandler: view.options.customProposalHandler,
       keyPackageEqualityConfig: view.options.keyPackageEquality,
       authService: view.options.authService,
       lifetimeConfig: view.options.lifetimeConfig,
@@ -581,7 +612,7 @@ async function processMemberCommit(
     extra.kind === "memberCommit" && extra.extensions.length > 0
       ? extra.extensions
       : view.groupContext.extensions;
-  checkGroupContextExtensions(proposals, result.tree);
+  checkGroupContextExtensions(view, proposals, result.tree);
   const afterProposals = makeTreeHasher(result.tree, cs.hash, {
     tree: view.ratchetTree,
     cache: view.treeHashCache,

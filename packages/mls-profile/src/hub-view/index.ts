@@ -4,6 +4,11 @@
  *
  * @packageDocumentation
  */
+export {
+  appDataDictionaryOf,
+  appDataHubViewOptions,
+  appDataProposalHandler,
+} from "./app-data-proposal-handler.js";
 export { hubCipherSuite } from "./hub-cipher-suite.js";
 export { verifyHubGroupInfo } from "./hub-group-info.js";
 export {
@@ -17,6 +22,7 @@ export {
   type HubMember,
   type HubPendingProposal,
   type HubViewOptions,
+  hubAppDataDictionary,
   hubAppDataDictionaryBytes,
   hubGroupMembers,
   type ResolvedHubViewOptions,
