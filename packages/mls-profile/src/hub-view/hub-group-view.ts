@@ -25,10 +25,10 @@ import {
   decodeAppDataDictionary,
   emptyAppDataDictionary,
 } from "../extensions/app-data-dictionary.js";
+import { decodeMlsMessageExactly } from "./hub-decode.js";
 import { check, checkCodec, decodeAs, rejectAs } from "./hub-errors.js";
 import { makeTreeHasher, type TreeHashCache } from "./hub-tree-hash.js";
 import {
-  decodeMlsMessage,
   decodeRatchetTree,
   extensionTypeToNumber,
   ratchetTreeFromExtension,
@@ -168,18 +168,7 @@ export interface HubBootstrapInput {
 
 /** Decode an MLSMessage carrying a GroupInfo, strictly (no trailing bytes). */
 export function decodeHubGroupInfo(bytes: Uint8Array): GroupInfo {
-  const decoded = decodeAs("MLS-HUB-01", "/", "GroupInfo message does not decode", () =>
-    decodeMlsMessage(bytes, 0),
-  );
-  // [MLS-HUB-01] RFC 9420 §6: an MLSMessage is exactly one encoded value; undecodable or trailing bytes are rejected
-  checkCodec(decoded !== undefined, "GroupInfo message does not decode", "MLS-HUB-01", "/");
-  const [message, end] = decoded;
-  checkCodec(
-    end === bytes.length,
-    `${bytes.length - end} trailing bytes after the MLSMessage`,
-    "MLS-HUB-01",
-    "/",
-  );
+  const message = decodeMlsMessageExactly(bytes);
   checkCodec(
     message.wireformat === "mls_group_info",
     `expected mls_group_info, got ${message.wireformat}`,

@@ -5,6 +5,7 @@
  * hub does not have and are not checked (see the package README).
  */
 
+import { InternalError } from "@mimi/wire";
 import type {
   FramedContent,
   FramedContentAuthData,
@@ -15,6 +16,7 @@ import type {
 } from "ts-mls";
 import { decodeRequiredCapabilities } from "ts-mls";
 import { equalBytes } from "./hub-bytes.js";
+import { decodeMlsMessageExactly } from "./hub-decode.js";
 import { check, checkCodec, decodeAs, rejectAs } from "./hub-errors.js";
 import type { HubGroupView, HubPendingProposal } from "./hub-group-view.js";
 import { applyUpdatePathCached, makeTreeHasher, type TreeHasher } from "./hub-tree-hash.js";
@@ -25,7 +27,6 @@ import {
   bytesToBase64,
   type ClientState,
   type Commit,
-  decodeMlsMessage,
   extensionTypeToNumber,
   type FramedContentCommit,
   findBlankLeafNodeIndexOrExtend,
@@ -113,15 +114,7 @@ const CONTENT = "/public_message/content";
  * @throws ValidationError when the wire format is not `mls_public_message` (MLS-HUB-02).
  */
 export function decodeHubPublicMessage(bytes: Uint8Array): PublicMessage {
-  const decoded = decodeAs("MLS-HUB-01", "/", "MLSMessage does not decode", () => decodeMlsMessage(bytes, 0));
-  checkCodec(decoded !== undefined, "MLSMessage does not decode", "MLS-HUB-01", "/");
-  const [message, end] = decoded;
-  checkCodec(
-    end === bytes.length,
-    `${bytes.length - end} trailing bytes after the MLSMessage`,
-    "MLS-HUB-01",
-    "/",
-  );
+  const message = decodeMlsMessageExactly(bytes);
   // [MLS-HUB-02] draft-ietf-mimi-protocol-06 §4.2: handshake messages reach the hub as PublicMessage (the hub view cannot read a PrivateMessage)
   check(
     message.wireformat === "mls_public_message",
@@ -262,7 +255,7 @@ export async function processHubPublicMessage(
   );
   if (content.contentType === "proposal") return processProposal(view, content, auth, content.proposal);
   if (content.contentType !== "commit" || auth.contentType !== "commit") {
-    throw new Error("unreachable: content type checked above");
+    throw new InternalError("unreachable: content type checked above");
   }
   return content.sender.senderType === "new_member_commit"
     ? processExternalCommit(
@@ -572,7 +565,7 @@ async function processMemberCommit(
   confirmationTag: Uint8Array,
   commit: Commit,
 ): Promise<HubProcessResult> {
-  if (content.sender.senderType !== "member") throw new Error("unreachable: member commit");
+  if (content.sender.senderType !== "member") throw new InternalError("unreachable: member commit");
   const committer = content.sender.leafIndex;
   const proposals = resolveProposals(view, commit);
   proposals.forEach((p, i) => {
