@@ -14,26 +14,50 @@ export const MAX_HOST_LENGTH = 253;
 /** The longest label (RFC 1035 §2.3.4). */
 export const MAX_LABEL_LENGTH = 63;
 
-/** Where the host scanned last ended (an index into the scanned text). */
+const UPPER = 1;
+const NON_ASCII = 2;
+const ACE = 4;
+
+/** Flags (`UPPER`, `NON_ASCII`, `ACE`) of the host scanned last, and where it ended. */
+let scanFlags = 0;
 let scanEnd = 0;
-/** Whether the host scanned last has an upper-case ASCII letter, a non-ASCII character, an `xn--` label. */
-let sawUpper = false;
-let sawNonAscii = false;
-let sawAceLabel = false;
+/** Whether the canonical host read last differs from the text. */
+let changed = false;
+
+/** Conversions of internationalized hosts and checks of A-label hosts, kept because they are slow. */
+const idnaCache = new Map<string, string>();
+const IDNA_CACHE_SIZE = 1024;
 
 /**
- * Scan an ASCII host from `start`, stopping at `/`, `?`, `#` or the end, checking the LDH label
- * rules on the way. Until the first non-ASCII character the checks are exact; after one, the
- * caller converts the host to A-labels and scans that again (`at` then fixes the reported
- * position to the host's start).
+ * UTS #46 ToASCII of `host` ("" when it does not convert), remembered for the last hosts seen.
+ *
+ * `domainToASCII` implements the WHATWG host parser, which reads a name whose last label looks
+ * numeric (`0x`, `１２３` after mapping) as an IPv4 address. A domain name is never an address
+ * here (decision 0102), so the name is converted with a final label `a` appended, which keeps
+ * every label's conversion and turns the IPv4 reading off; the label is removed again.
+ */
+function toAscii(host: string): string {
+  let ascii = idnaCache.get(host);
+  if (ascii === undefined) {
+    const guarded = domainToASCII(`${host}.a`);
+    ascii = guarded.endsWith(".a") ? guarded.slice(0, -2) : "";
+    if (idnaCache.size >= IDNA_CACHE_SIZE) idnaCache.clear();
+    idnaCache.set(host, ascii);
+  }
+  return ascii;
+}
+
+/**
+ * Scan a host from `start`, stopping at `/`, `?`, `#` or the end, checking the LDH label rules on
+ * the way. Until the first non-ASCII character the checks are exact; after one, the caller
+ * converts the host to A-labels and scans that again (`at` then fixes the reported position to
+ * the host's start). Sets `scanFlags` and `scanEnd`.
  */
 function scanHost(s: string, start: number, at: number): void {
   const n = s.length;
   let labelStart = start;
   let allDigits = true;
-  sawUpper = false;
-  sawNonAscii = false;
-  sawAceLabel = false;
+  let flags = 0;
   let i = start;
   for (; i < n; i++) {
     const c = s.charCodeAt(i);
@@ -43,13 +67,13 @@ function scanHost(s: string, start: number, at: number): void {
     }
     if (c >= 48 && c <= 57) continue;
     if (c === 46 /* . */) {
-      if (!sawNonAscii) endLabel(s, labelStart, i, at);
+      if ((flags & NON_ASCII) === 0 && endLabel(s, labelStart, i, at)) flags |= ACE;
       labelStart = i + 1;
       allDigits = true;
       continue;
     }
     if (c === 45 /* - */) {
-      if (i === labelStart && !sawNonAscii) {
+      if (i === labelStart && (flags & NON_ASCII) === 0) {
         // [ID-HOST-01] a label starts with a letter or digit (RFC 1123 section 2.1)
         failAt("a host label starts with '-'", "ID-HOST-01", at < 0 ? i : at);
       }
@@ -57,13 +81,13 @@ function scanHost(s: string, start: number, at: number): void {
       continue;
     }
     if (c >= 65 && c <= 90) {
-      sawUpper = true;
+      flags |= UPPER;
       allDigits = false;
       continue;
     }
     if (c === 47 /* / */ || c === 63 /* ? */ || c === 35 /* # */) break;
     if (c >= 0x80) {
-      sawNonAscii = true;
+      flags |= NON_ASCII;
       allDigits = false;
       continue;
     }
@@ -71,24 +95,26 @@ function scanHost(s: string, start: number, at: number): void {
   }
   scanEnd = i;
   if (i === start) failAt("the host is empty", "ID-HOST-01", at < 0 ? i : at);
-  if (sawNonAscii) return;
-  endLabel(s, labelStart, i, at);
-  if (allDigits) {
-    // [ID-HOST-03] draft-ietf-mimi-protocol-06 §3: the host is a domain name, so never an IPv4 address or a numeric top-level label
-    failAt(
-      "the last host label is all digits (an IPv4 address is not a domain name)",
-      "ID-HOST-03",
-      at < 0 ? labelStart : at,
-    );
+  if ((flags & NON_ASCII) === 0) {
+    if (endLabel(s, labelStart, i, at)) flags |= ACE;
+    if (allDigits) {
+      // [ID-HOST-03] draft-ietf-mimi-protocol-06 §3: the host is a domain name, so never an IPv4 address or a numeric top-level label
+      failAt(
+        "the last host label is all digits (an IPv4 address is not a domain name)",
+        "ID-HOST-03",
+        at < 0 ? labelStart : at,
+      );
+    }
+    if (i - start > MAX_HOST_LENGTH) {
+      // [ID-HOST-04] RFC 1035 §2.3.4: a domain name has at most 253 characters in presentation form
+      failAt(`the host is longer than ${MAX_HOST_LENGTH} characters`, "ID-HOST-04", at < 0 ? start : at);
+    }
   }
-  if (i - start > MAX_HOST_LENGTH) {
-    // [ID-HOST-04] RFC 1035 §2.3.4: a domain name has at most 253 characters in presentation form
-    failAt(`the host is longer than ${MAX_HOST_LENGTH} characters`, "ID-HOST-04", at < 0 ? start : at);
-  }
+  scanFlags = flags;
 }
 
-/** Check the label `s[from, to)`. */
-function endLabel(s: string, from: number, to: number, at: number): void {
+/** Check the label `s[from, to)`; returns whether it is an ACE (`xn--`) label. */
+function endLabel(s: string, from: number, to: number, at: number): boolean {
   if (to === from) {
     // [ID-HOST-01] draft-ietf-mimi-protocol-06 §3: the host is a domain name of LDH labels (RFC 1123 §2.1), each non-empty, with no trailing dot (decision 0102)
     failAt("a host label is empty", "ID-HOST-01", at < 0 ? to : at);
@@ -97,15 +123,13 @@ function endLabel(s: string, from: number, to: number, at: number): void {
   if (to - from > MAX_LABEL_LENGTH) {
     failAt(`a host label is longer than ${MAX_LABEL_LENGTH} characters`, "ID-HOST-04", at < 0 ? from : at);
   }
-  if (
+  return (
     to - from >= 4 &&
     s.charCodeAt(from + 2) === 45 &&
     s.charCodeAt(from + 3) === 45 &&
     (s.charCodeAt(from) | 0x20) === 120 &&
     (s.charCodeAt(from + 1) | 0x20) === 110
-  ) {
-    sawAceLabel = true;
-  }
+  );
 }
 
 function badHostChar(c: number, at: number): never {
@@ -139,9 +163,8 @@ export function canonicalHost(s: string, start: number): string {
   scanHost(s, start, -1);
   const end = scanEnd;
   let host: string;
-  if (sawNonAscii) {
-    const unicode = s.slice(start, end);
-    const ascii = domainToASCII(unicode);
+  if ((scanFlags & NON_ASCII) !== 0) {
+    const ascii = toAscii(s.slice(start, end));
     if (ascii === "") {
       // [ID-HOST-02] RFC 5890 §2.3.2.1: an internationalized host is converted to A-labels (UTS #46 processing); one that does not convert is invalid
       failAt("the host is not a valid internationalized domain name", "ID-HOST-02", start);
@@ -149,18 +172,24 @@ export function canonicalHost(s: string, start: number): string {
     scanHost(ascii, 0, start);
     scanEnd = end;
     host = ascii;
+    changed = true;
+  } else if ((scanFlags & UPPER) !== 0) {
+    host = s.slice(start, end).toLowerCase();
+    changed = true;
   } else {
-    host = sawUpper
-      ? s.slice(start, end).toLowerCase()
-      : start === 0 && end === s.length
-        ? s
-        : s.slice(start, end);
+    host = s.slice(start, end);
+    changed = false;
   }
-  if (sawAceLabel && domainToASCII(host) !== host) {
+  if ((scanFlags & ACE) !== 0 && toAscii(host) !== host) {
     // [ID-HOST-02] an `xn--` label must be a valid A-label
     failAt("a host label starting with 'xn--' is not a valid A-label", "ID-HOST-02", start);
   }
   return host;
+}
+
+/** Whether the host read by the last {@link canonicalHost} call differs from its canonical form. */
+export function hostChanged(): boolean {
+  return changed;
 }
 
 /** Where the host read by the last {@link canonicalHost} call ends. */

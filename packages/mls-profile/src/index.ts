@@ -3,4 +3,8 @@
  *
  * @packageDocumentation
  */
-export { getCiphersuiteFromName, getCiphersuiteImpl } from "ts-mls";
+export * from "./adapter/index.js";
+export * from "./client/index.js";
+export * from "./components/index.js";
+export * from "./extensions/index.js";
+export * from "./hub-view/index.js";
