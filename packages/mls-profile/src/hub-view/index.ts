@@ -4,11 +4,7 @@
  *
  * @packageDocumentation
  */
-export {
-  appDataDictionaryOf,
-  appDataHubViewOptions,
-  appDataProposalHandler,
-} from "./app-data-proposal-handler.js";
+export { appDataHubViewOptions, appDataProposalHandler } from "./app-data-proposal-handler.js";
 export { hubCipherSuite } from "./hub-cipher-suite.js";
 export { verifyHubGroupInfo } from "./hub-group-info.js";
 export {
