@@ -22,7 +22,7 @@ import {
   encodeMimiContent,
 } from "../src/index.js";
 import { decodeMessageStatusReport, encodeMessageStatusReport } from "../src/message-status.js";
-import { DECODE_VECTORS_FILE } from "./generate.js";
+import { DECODE_VECTORS_FILE, STATUS_VECTORS_FILE } from "./generate.js";
 
 /** One example of the draft as listed in `upstream/content/manifest.json`. */
 export interface DraftExample {
@@ -116,6 +116,25 @@ export function staleChecks(): readonly { readonly id: string; readonly check: (
   ];
 }
 
+/** Check one case of our message-status vectors. */
+export function checkStatusCase(t: VectorCase): void {
+  const bytes = fromHex(String(t["encoded"]));
+  if (t.result === "invalid") {
+    try {
+      decodeMessageStatusReport(bytes);
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw e;
+      if (e.rule !== t["rule"])
+        throw new Error(`rejected by ${String(e.rule)} (${e.what}), expected ${String(t["rule"])}`);
+      return;
+    }
+    throw new Error("invalid encoding was accepted");
+  }
+  if (t.result !== "valid") throw new Error(`unknown result ${String(t.result)}`);
+  const again = toHex(encodeMessageStatusReport(decodeMessageStatusReport(bytes)));
+  if (again !== t["encoded"]) throw new Error(`re-encoded as ${again}`);
+}
+
 /** The suites `mimi vectors verify` runs for this package. */
 export const vectorSuites: readonly VectorSuite[] = [
   {
@@ -145,6 +164,16 @@ export const vectorSuites: readonly VectorSuite[] = [
           if (!bytesEqual(encodeMessageStatusReport(decodeMessageStatusReport(bytes)), bytes))
             throw new Error("does not round-trip");
         },
+      ),
+  },
+  {
+    name: "content/message-status-decode",
+    source: "draft-mahy-mimi-message-status-01 §4 (spec-vectors/content/message-status-decode.json)",
+    run: () =>
+      runCases(
+        allCases(loadVectorFile(STATUS_VECTORS_FILE)),
+        ({ test }) => String(test.tcId),
+        ({ test }) => checkStatusCase(test),
       ),
   },
   {
