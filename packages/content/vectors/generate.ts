@@ -362,21 +362,24 @@ const notes: Record<string, string> = {
   Utf8: "a text string that is not valid UTF-8",
 };
 
+/** Cases as vector JSON, numbered from `first`. */
+function toTests(cases: readonly Case[], first: number): Record<string, unknown>[] {
+  return cases.map((c, i) => ({
+    tcId: first + i,
+    comment: c.comment,
+    encoded: c.encoded,
+    result: c.result,
+    flags: c.flags,
+    ...(c.rule === undefined ? {} : { rule: c.rule, reqs: [c.rule] }),
+  }));
+}
+
 /** The vector file as an object. */
 export function buildDecodeVectors(): Record<string, unknown> {
-  let tcId = 0;
-  const tests = (cases: Case[]): Record<string, unknown>[] =>
-    cases.map((c) => ({
-      tcId: ++tcId,
-      comment: c.comment,
-      encoded: c.encoded,
-      result: c.result,
-      flags: c.flags,
-      ...(c.rule === undefined ? {} : { rule: c.rule, reqs: [c.rule] }),
-    }));
+  const tcId = valid.length + invalid.length;
   const groups = [
-    { type: "MimiContentDecode", tests: tests(valid) },
-    { type: "MimiContentDecode", tests: tests(invalid) },
+    { type: "MimiContentDecode", tests: toTests(valid, 1) },
+    { type: "MimiContentDecode", tests: toTests(invalid, valid.length + 1) },
   ];
   return {
     algorithm: "mimi-content/decode",
@@ -420,20 +423,12 @@ const statusCases: Case[] = [
 
 /** The message-status vector file as an object. */
 export function buildStatusVectors(): Record<string, unknown> {
-  let tcId = 0;
-  const tests = statusCases.map((c) => ({
-    tcId: ++tcId,
-    comment: c.comment,
-    encoded: c.encoded,
-    result: c.result,
-    flags: c.flags,
-    ...(c.rule === undefined ? {} : { rule: c.rule, reqs: [c.rule] }),
-  }));
+  const tests = toTests(statusCases, 1);
   return {
     algorithm: "mimi-message-status/decode",
     source: "draft-mahy-mimi-message-status-01 §4; RFC 8949 §4.2.1",
     generator: "packages/content/vectors/generate.ts",
-    numberOfTests: tcId,
+    numberOfTests: tests.length,
     header: [
       "encoded: a candidate application/mimi-message-status body (hex).",
       "valid: decodes, and re-encoding gives exactly `encoded`; invalid: a typed decode error with requirement ID `rule`.",
