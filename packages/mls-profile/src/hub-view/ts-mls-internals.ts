@@ -15,7 +15,6 @@ export {
   nextEpochContext,
   validateLeafNodeCredentialAndKeyUniqueness,
   validateLeafNodeUpdateOrCommit,
-  validateRatchetTree,
 } from "ts-mls/clientState.js";
 export type { Commit } from "ts-mls/commit.js";
 export { extensionTypeToNumber } from "ts-mls/extension.js";
@@ -30,9 +29,10 @@ export {
   ratchetTreeFromExtension,
   verifyGroupInfoSignature,
 } from "ts-mls/groupInfo.js";
+export { verifyLeafNodeSignatureKeyPackage } from "ts-mls/leafNode.js";
 export { decodeMlsMessage } from "ts-mls/message.js";
 export { MlsError } from "ts-mls/mlsError.js";
-export { encodeParentHashInput } from "ts-mls/parentHash.js";
+export { encodeParentHashInput, verifyParentHashes } from "ts-mls/parentHash.js";
 export type { ProposalOrRef } from "ts-mls/proposalOrRefType.js";
 export { findSignaturePublicKey } from "ts-mls/publicMessage.js";
 export {
