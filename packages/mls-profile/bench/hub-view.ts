@@ -27,7 +27,9 @@ import {
   makePskIndex,
   processMessage,
 } from "ts-mls";
+import { processMessage as processMlsMessage } from "../src/adapter/index.js";
 import { bootstrapHubView, hubCipherSuite, processHubMessage } from "../src/hub-view/index.js";
+import type { MlsBenchContributor } from "./index.js";
 
 const SUITE = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
 
@@ -150,6 +152,33 @@ export async function hubViewMetrics(options: {
   for (const n of sizes) metrics.push(...(await measure(cs, n, runs, options.progress)));
   return metrics;
 }
+
+/**
+ * `nN.hubProcessCommit.ms` for `pnpm mimi bench mls`: the hub view, bootstrapped from the
+ * committer's state before the commit, processes the fixture's Add commit; baseline in the same run
+ * (alternating): a member processing the same commit through ts-mls's default provider.
+ */
+export const hubViewContributor: MlsBenchContributor = async (f) => {
+  const p = `n${f.n}.`;
+  const groupInfo = await createGroupInfoWithExternalPub(f.committer, [], f.cs.impl);
+  const hub = await bootstrapHubView({
+    groupInfo,
+    ratchetTree: f.committer.ratchetTree,
+    cipherSuite: hubCipherSuite(f.cs.impl),
+  });
+  const bytes = encodeMlsMessage(f.addCommit.commit);
+  const after = (await processHubMessage(hub, bytes)).view;
+  if (after.groupContext.epoch !== f.addCommit.state.groupContext.epoch)
+    throw new Error("bench: hub disagrees");
+  const memberTimes: number[] = [];
+  const hubTimes: number[] = [];
+  for (let i = 0; i < f.runs; i++) {
+    memberTimes.push(...(await timesMs(() => processMlsMessage(f.receiver, f.baseline, bytes), 1)));
+    hubTimes.push(...(await timesMs(() => processHubMessage(hub, bytes), 1)));
+  }
+  const base = latencyMetric(`${p}hubProcessCommit.memberTsMlsDefault.ms`, median(memberTimes));
+  return [base, latencyMetric(`${p}hubProcessCommit.ms`, median(hubTimes), base)];
+};
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const quick = process.argv.includes("--quick");
