@@ -44,6 +44,7 @@ import {
   processMessage,
   unsafeAcceptAllCredentials,
 } from "../src/index.js";
+import { hubViewContributor } from "./hub-view.js";
 
 /** A group of N members ready for measuring, shared with contributed metrics. */
 export interface MlsBenchFixture {
@@ -68,7 +69,7 @@ export type MlsBenchContributor = (fixture: MlsBenchFixture) => Promise<readonly
  * Contributed metrics, in order. The hub's view of a group (mls-hub) adds `nN.hubProcessCommit.ms`
  * here: processing `fixture.addCommit.commit`, with `fixture.receiver`-independent hub state.
  */
-const contributors: MlsBenchContributor[] = [];
+const contributors: MlsBenchContributor[] = [hubViewContributor];
 
 const utf8 = (s: string): Uint8Array => new TextEncoder().encode(s);
 const config = makeClientConfig({ authService: unsafeAcceptAllCredentials });

@@ -304,6 +304,7 @@ export async function commit(
       }
     }
     if (ghosts.length > 0) {
+      count(sc, "ghost-removal-commit");
       await commit(
         sc,
         committer,

@@ -143,6 +143,36 @@ describe("hub view rejects malformed input with typed errors", () => {
     );
   });
 
+  it("MLS-HUB-01 a mutated GroupInfo or ratchet tree is accepted or rejected with a typed error, never anything else", async () => {
+    const state = member(base, 0).state;
+    const gi = encodeGroupInfoMessage(await groupInfoOf(base.cs, state));
+    const { encodeRatchetTree } = await import("ts-mls/ratchetTree.js");
+    const tree = encodeRatchetTree(state.ratchetTree);
+    await fc.assert(
+      fc.asyncProperty(
+        fc.boolean(),
+        fc.nat(),
+        fc.integer({ min: 1, max: 255 }),
+        async (mutateTree, at, xor) => {
+          const target = mutateTree ? tree : gi;
+          const mutated = target.slice();
+          const i = at % mutated.length;
+          mutated[i] = (mutated[i] ?? 0) ^ xor;
+          try {
+            await bootstrapHubView(
+              mutateTree
+                ? { groupInfo: gi, ratchetTree: mutated, cipherSuite: base.hubCs }
+                : { groupInfo: mutated, cipherSuite: base.hubCs },
+            );
+          } catch (e) {
+            expect(e).toBeInstanceOf(MimiError);
+          }
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+
   it("MLS-HUB-02 rejects a PrivateMessage", async () => {
     const r = await createApplicationMessage(member(base, 0).state, new Uint8Array([1, 2, 3]), base.cs);
     const bytes = encodeMlsMessage({

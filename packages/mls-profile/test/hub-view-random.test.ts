@@ -1,8 +1,15 @@
+import { defaultAuthenticationService, defaultLifetimeConfig } from "ts-mls";
+import { validateRatchetTree } from "ts-mls/clientState.js";
+import { ratchetTreeFromExtension } from "ts-mls/groupInfo.js";
 import { describe, expect, it } from "vitest";
+import { bootstrapHubView } from "../src/index.js";
 import {
   checkGroupInfo,
+  commit,
   createScenario,
+  groupInfoOf,
   hubAgreement,
+  keyPackage,
   memberAgreement,
   prng,
   randomEpoch,
@@ -29,11 +36,12 @@ describe("hub view follows real ts-mls members through random epochs", () => {
       }
       if (e % 10 === 0) await checkGroupInfo(sc, rand);
     }
-    expect(sc.hub.groupContext.epoch).toBe(BigInt(epochs + 1));
+    // one commit per epoch, plus one removing the leaf of a joiner ts-mls could not admit
+    expect(sc.hub.groupContext.epoch).toBe(BigInt(epochs + 1 + (sc.ops["ghost-removal-commit"] ?? 0)));
     // every operation kind was exercised
     expect(
       Object.keys(sc.ops)
-        .filter((k) => k !== "joiner-rejected-tree")
+        .filter((k) => k !== "joiner-rejected-tree" && k !== "ghost-removal-commit")
         .sort(),
     ).toEqual(
       [
@@ -54,5 +62,37 @@ describe("hub view follows real ts-mls members through random epochs", () => {
         "update-psk",
       ].sort(),
     );
+  }, 300_000);
+
+  it("MLS-HUB-15 bootstraps from a valid tree that ts-mls's own tree validation rejects (unmerged leaves)", async () => {
+    // 8 leaves: 0-2 and 4-5 members, 3, 6, 7 blank, path nodes 1, 3, 7 set; adding leaf 3 makes node 3
+    // and the root list it; adding leaf 6 makes the root list [3, 6] while node 3 still lists [3]:
+    // valid (RFC 9420 §7.9.2), but ts-mls wants both lists equal.
+    const sc = await createScenario(7, {}, "unmerged");
+    const m0 = sc.members[0];
+    if (m0 === undefined) throw new Error("no member");
+    await commit(sc, m0, [
+      { proposalType: "remove", remove: { removed: 3 } },
+      { proposalType: "remove", remove: { removed: 6 } },
+    ]);
+    for (const name of ["late-3", "late-6"]) {
+      const kp = await keyPackage(sc.cs, name);
+      await commit(sc, m0, [{ proposalType: "add", add: { keyPackage: kp.publicPackage } }]);
+    }
+    const gi = await groupInfoOf(sc.cs, m0.state);
+    const tree = ratchetTreeFromExtension(gi);
+    if (tree === undefined) throw new Error("no tree");
+    const tsMls = await validateRatchetTree(
+      tree,
+      gi.groupContext,
+      defaultLifetimeConfig,
+      defaultAuthenticationService,
+      gi.groupContext.treeHash,
+      sc.cs,
+    );
+    expect(tsMls?.message).toMatch(/unmerged_leaves/);
+    const view = await bootstrapHubView({ groupInfo: gi, cipherSuite: sc.hubCs });
+    expect(hubAgreement(view)).toEqual(memberAgreement(m0.state));
+    expect(hubAgreement(sc.hub)).toEqual(memberAgreement(m0.state));
   }, 300_000);
 });

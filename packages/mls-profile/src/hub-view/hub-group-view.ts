@@ -27,12 +27,12 @@ import {
 } from "../extensions/app-data-dictionary.js";
 import { decodeMlsMessageExactly } from "./hub-decode.js";
 import { check, checkCodec, decodeAs, rejectAs } from "./hub-errors.js";
-import { makeTreeHasher, type TreeHashCache } from "./hub-tree-hash.js";
+import type { TreeHashCache } from "./hub-tree-hash.js";
+import { validateHubRatchetTree } from "./hub-validate-tree.js";
 import {
   decodeRatchetTree,
   extensionTypeToNumber,
   ratchetTreeFromExtension,
-  validateRatchetTree,
   verifyGroupInfoSignature,
 } from "./ts-mls-internals.js";
 
@@ -226,16 +226,13 @@ export async function bootstrapHubView(input: HubBootstrapInput): Promise<HubGro
     });
   }
   // [MLS-HUB-15] RFC 9420 §12.4.3.1: a joiner from a GroupInfo MUST verify the GroupInfo signature and validate the ratchet tree (§7.9.2, §7.8, §7.3) against the GroupContext's tree_hash
-  const invalid = await rejectAs("MLS-HUB-15", "/ratchet_tree", "ratchet tree is invalid", () =>
-    validateRatchetTree(tree, gc, options.lifetimeConfig, options.authService, gc.treeHash, cs),
+  const treeHashCache = await validateHubRatchetTree(
+    tree,
+    gc,
+    options.lifetimeConfig,
+    options.authService,
+    cs,
   );
-  if (invalid !== undefined) {
-    throw new ValidationError(`ratchet tree is invalid: ${invalid.message}`, {
-      rule: "MLS-HUB-15",
-      path: "/ratchet_tree",
-      cause: invalid,
-    });
-  }
   const signer = tree[2 * gi.signer];
   check(
     signer?.nodeType === "leaf",
@@ -247,14 +244,12 @@ export async function bootstrapHubView(input: HubBootstrapInput): Promise<HubGro
     verifyGroupInfoSignature(gi, signer.leaf.signaturePublicKey, cs.signature),
   );
   check(signed, "GroupInfo signature does not verify", "MLS-HUB-15", "/signature");
-  const hasher = makeTreeHasher(tree, cs.hash);
-  await hasher.root();
   return {
     cipherSuite: cs,
     groupContext: gc,
     ratchetTree: tree,
     confirmationTag: gi.confirmationTag,
-    treeHashCache: hasher.cache(),
+    treeHashCache,
     pendingProposals: new Map(),
     status: "active",
     options,
