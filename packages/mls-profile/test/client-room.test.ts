@@ -2,6 +2,7 @@ import { CodecError, concatBytes, fromUtf8, ProtocolError, utf8, ValidationError
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   addUser,
+  appDataDictionaryOf,
   type Credential,
   changeRole,
   commit,
@@ -9,6 +10,7 @@ import {
   createKeyPackage,
   createRoom,
   decodeRatchetTree,
+  type Extension,
   type ExternalSender,
   encodeMlsMessage,
   encodeSafeAAD,
@@ -27,6 +29,7 @@ import {
   makeClientConfig,
   mimiCapabilities,
   mimiProfile,
+  type Proposal,
   participantListOf,
   participantListProposal,
   processIncoming,
@@ -37,7 +40,9 @@ import {
   roomMembers,
   roomMetadataOf,
   sendContent,
+  setComponentData,
   unsafeAcceptAllCredentials,
+  withAppDataDictionary,
 } from "../src/index.js";
 
 // Clients are named mimi://example.com/u/<user>/d/<device>; their user is the part before /d/.
@@ -335,6 +340,49 @@ describe("client facade with real ts-mls groups", () => {
     });
     const ok = await commit(alice, cs, { proposals: [good], publicMessage: true });
     expect(names(participantListOf(profile, ok.state))).toEqual(["alice:4", "bob:3"]);
+  });
+
+  it("MLS-EXT-12: a GroupContextExtensions proposal may not touch app_data_dictionary", async () => {
+    const akp = await client("alice", 1);
+    const bkp = await client("bob", 1);
+    let alice = await createRoom(profile, {
+      roomUri: "mimi://example.com/r/f",
+      keyPackage: akp,
+      creatorRole: 4,
+    });
+    const r = await addUser(profile, alice, { user: user("bob"), role: 2, keyPackages: [bkp.publicPackage] });
+    alice = r.state;
+    const lax: MimiProfile = {
+      ...profile,
+      config: makeClientConfig({ authService: unsafeAcceptAllCredentials }),
+    };
+    const bob = await joinRoom(lax, encodeMlsMessage(r.welcome!), bkp, decodeRatchetTree(r.ratchetTree));
+    const exts = bob.groupContext.extensions;
+    const dict = appDataDictionaryOf(exts)!;
+    const changed = withAppDataDictionary(exts, setComponentData(dict, 0x23, new Uint8Array([0])));
+    const gce = (extensions: Extension[]): Proposal => ({
+      proposalType: "group_context_extensions",
+      groupContextExtensions: { extensions },
+    });
+
+    // committed by value: alice rejects the commit
+    const bad = await commit(bob, cs, { proposals: [gce(changed)], publicMessage: true });
+    await expect(processIncoming(profile, alice, encodeMlsMessage(bad.commit))).rejects.toThrow(
+      expect.objectContaining({ rule: "MLS-EXT-12" }),
+    );
+    // by reference: alice will not commit it
+    const p = await propose(bob, cs, gce(changed));
+    const pe = await processIncoming(profile, alice, encodeMlsMessage(p.message));
+    await expect(commitPending(profile, pe.state)).rejects.toThrow(
+      expect.objectContaining({ rule: "MLS-EXT-12" }),
+    );
+    // a GroupContextExtensions proposal leaving the dictionary alone is accepted (bob's state
+    // from before his proposal, so that the commit does not include it)
+    const fine = await commit(bob, cs, { proposals: [gce([...exts])], publicMessage: true });
+    const ev = await processIncoming(profile, pe.state, encodeMlsMessage(fine.commit));
+    expect(ev.kind === "commit" && ev.proposals.map((x) => x.proposalType)).toContain(
+      "group_context_extensions",
+    );
   });
 
   it("garbage bytes give a typed error", async () => {

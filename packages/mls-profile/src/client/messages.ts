@@ -21,6 +21,7 @@ import {
 } from "../components/frank-aad.js";
 import type { ParticipantListData } from "../components/participant-list-data.js";
 import { decodeSafeAAD, encodeSafeAAD, getSafeAADItem } from "../extensions/safe-aad.js";
+import { checkCommitProposals } from "./commit-policy.js";
 import type { MimiProfile } from "./profile.js";
 import {
   checkRoomExternalSenders,
@@ -87,6 +88,8 @@ export type RoomEvent =
       readonly epoch: bigint;
       /** True when this client was removed (the state is then no longer usable for sending). */
       readonly removedSelf: boolean;
+      /** The proposals the commit covered (by value and by reference), in commit order. */
+      readonly proposals: readonly Proposal[];
       readonly membership: MembershipChange;
       readonly participants: readonly ParticipantListChange[];
       readonly participantList: ParticipantListData;
@@ -187,7 +190,22 @@ export async function processIncoming(
   }
   const membersBefore = roomMembers(profile, state);
   const listBefore = participantListOf(profile, state);
-  const r = await processMessage(state, profile.cs, msg);
+  let violation: unknown;
+  let committed: readonly Proposal[] = [];
+  const r = await processMessage(state, profile.cs, msg, {
+    policy: (incoming) => {
+      if (incoming.kind !== "commit") return "accept";
+      committed = incoming.proposals.map((p) => p.proposal);
+      try {
+        checkCommitProposals(state.groupContext.extensions, committed, profile.codePoints);
+      } catch (e) {
+        violation = e;
+        return "reject";
+      }
+      return "accept";
+    },
+  });
+  if (violation !== undefined) throw violation;
   if (r.kind === "application") {
     const sender =
       senderLeaf === undefined ? undefined : membersBefore.find((m) => m.leafIndex === senderLeaf);
@@ -244,6 +262,7 @@ export async function processIncoming(
     state: r.state,
     epoch: r.state.groupContext.epoch,
     removedSelf: r.removed,
+    proposals: committed,
     membership: diffMembers(membersBefore, membersAfter),
     participants: diffParticipants(listBefore, listAfter),
     participantList: listAfter,
