@@ -70,6 +70,7 @@ function groupContext(
 
 // ---------------------------------------------------------------- crypto-basics.json
 
+/** One case of `crypto-basics.json` (fields as in mlswg `test-vectors.md`). */
 export interface CryptoBasicsVector {
   cipher_suite: number;
   ref_hash: { label: string; value: string; out: string };
@@ -135,6 +136,7 @@ export async function checkCryptoBasics(v: CryptoBasicsVector): Promise<void> {
 
 // ---------------------------------------------------------------- deserialization.json
 
+/** One case of `deserialization.json` (fields as in mlswg `test-vectors.md`). */
 export interface DeserializationVector {
   vlbytes_header: string;
   length: number;
@@ -151,6 +153,7 @@ export function checkDeserialization(v: DeserializationVector): void {
 
 // ---------------------------------------------------------------- key-schedule.json
 
+/** One case of `key-schedule.json` (fields as in mlswg `test-vectors.md`). */
 export interface KeyScheduleVector {
   cipher_suite: number;
   group_id: string;
@@ -219,6 +222,7 @@ export async function checkKeySchedule(v: KeyScheduleVector): Promise<void> {
 
 // ---------------------------------------------------------------- message-protection.json
 
+/** One case of `message-protection.json` (fields as in mlswg `test-vectors.md`). */
 export interface MessageProtectionVector {
   cipher_suite: number;
   group_id: string;
@@ -390,6 +394,7 @@ export async function checkMessageProtection(v: MessageProtectionVector): Promis
 
 // ---------------------------------------------------------------- messages.json
 
+/** One case of `messages.json`: field name to hex-encoded structure. */
 export type MessagesVector = Record<string, string>;
 
 const bareCodecs: Record<
@@ -451,6 +456,7 @@ export function checkMessages(v: MessagesVector): void {
 
 // ---------------------------------------------------------------- passive-client-*.json
 
+/** One case of `passive-client-*.json` (fields as in mlswg `test-vectors.md`). */
 export interface PassiveClientVector {
   cipher_suite: number;
   external_psks: { psk_id: string; psk: string }[];
@@ -520,6 +526,7 @@ export async function checkPassiveClient(
 
 // ---------------------------------------------------------------- psk_secret.json
 
+/** One case of `psk_secret.json` (fields as in mlswg `test-vectors.md`). */
 export interface PskSecretVector {
   cipher_suite: number;
   psks: { psk_id: string; psk: string; psk_nonce: string }[];
@@ -541,6 +548,7 @@ export async function checkPskSecret(v: PskSecretVector): Promise<void> {
 
 // ---------------------------------------------------------------- secret-tree.json
 
+/** One case of `secret-tree.json` (fields as in mlswg `test-vectors.md`). */
 export interface SecretTreeVector {
   cipher_suite: number;
   sender_data: { sender_data_secret: string; ciphertext: string; key: string; nonce: string };
@@ -589,6 +597,7 @@ export async function checkSecretTree(v: SecretTreeVector): Promise<void> {
 
 // ---------------------------------------------------------------- transcript-hashes.json
 
+/** One case of `transcript-hashes.json` (fields as in mlswg `test-vectors.md`). */
 export interface TranscriptHashesVector {
   cipher_suite: number;
   confirmation_key: string;
@@ -624,6 +633,7 @@ export async function checkTranscriptHashes(v: TranscriptHashesVector): Promise<
 
 // ---------------------------------------------------------------- tree-math.json
 
+/** One case of `tree-math.json` (fields as in mlswg `test-vectors.md`). */
 export interface TreeMathVector {
   n_leaves: number;
   n_nodes: number;
@@ -659,6 +669,7 @@ export function checkTreeMath(v: TreeMathVector): void {
 
 // ---------------------------------------------------------------- tree-operations.json
 
+/** One case of `tree-operations.json` (fields as in mlswg `test-vectors.md`). */
 export interface TreeOperationsVector {
   cipher_suite: number;
   tree_before: string;
@@ -687,6 +698,7 @@ export async function checkTreeOperations(v: TreeOperationsVector): Promise<void
 
 // ---------------------------------------------------------------- tree-validation.json
 
+/** One case of `tree-validation.json` (fields as in mlswg `test-vectors.md`). */
 export interface TreeValidationVector {
   cipher_suite: number;
   tree: string;
@@ -721,6 +733,7 @@ export async function checkTreeValidation(v: TreeValidationVector): Promise<void
 
 // ---------------------------------------------------------------- treekem.json
 
+/** One case of `treekem.json` (fields as in mlswg `test-vectors.md`). */
 export interface TreeKemVector {
   cipher_suite: number;
   group_id: string;
@@ -826,6 +839,7 @@ export async function checkTreeKem(v: TreeKemVector): Promise<void> {
 
 // ---------------------------------------------------------------- welcome.json
 
+/** One case of `welcome.json` (fields as in mlswg `test-vectors.md`). */
 export interface WelcomeVector {
   cipher_suite: number;
   init_priv: string;

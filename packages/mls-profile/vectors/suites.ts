@@ -102,11 +102,11 @@ export function rfc9420Suite(name: string, options: RunOptions = {}): VectorSuit
 
 /** The sample the unit tests run of the slow files: every n-th case, and a prefix of the random run. */
 export const testSampling: Readonly<Record<string, RunOptions>> = {
-  "passive-client-handling-commit": { every: 9 },
-  "passive-client-random": { maxEpochs: 30 },
-  "passive-client-welcome": { every: 8 },
-  "tree-validation": { every: 10 },
-  treekem: { every: 19 },
+  "passive-client-handling-commit": { every: 15 },
+  "passive-client-random": { maxEpochs: 20 },
+  "passive-client-welcome": { every: 14 },
+  "tree-validation": { every: 14 },
+  treekem: { every: 26 },
 };
 
 const underTestRunner = process.env["VITEST"] !== undefined;

@@ -51,6 +51,7 @@ export { verifyParentHashes } from "ts-mls/parentHash.js";
 export { getCommitSecret } from "ts-mls/pathSecrets.js";
 export { computePskSecret } from "ts-mls/presharedkey.js";
 export { toPrivateKeyPath } from "ts-mls/privateKeyPath.js";
+export { decryptSenderData } from "ts-mls/privateMessage.js";
 export {
   decodeAdd,
   decodeExternalInit,
