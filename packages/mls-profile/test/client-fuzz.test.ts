@@ -1,30 +1,20 @@
 import { fc } from "@fast-check/vitest";
-import { fromUtf8, isMimiError, utf8, ValidationError } from "@mimi/wire";
+import { isMimiError, utf8 } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   addUser,
-  type Credential,
-  createKeyPackage,
   createRoom,
   decodeRatchetTree,
   encodeMlsMessage,
-  generateSignatureKeyPair,
   joinRoom,
+  type KeyPackageBundle,
   loadCiphersuite,
   type MimiProfile,
   type MlsGroupState,
-  mimiCapabilities,
-  mimiProfile,
   processIncoming,
   sendContent,
-  unsafeAcceptAllCredentials,
 } from "../src/index.js";
-
-const userOf = (c: Credential): Uint8Array => {
-  if (c.credentialType !== "basic") throw new ValidationError("not a basic credential");
-  const s = fromUtf8(c.identity);
-  return utf8(s.slice(0, s.indexOf("/d/")));
-};
+import { clientKeyPackage, testProfile } from "./client-fixtures.js";
 
 let profile: MimiProfile;
 let bob: MlsGroupState;
@@ -33,22 +23,8 @@ let appBytes: Uint8Array;
 
 beforeAll(async () => {
   const cs = await loadCiphersuite();
-  const hubKey = await generateSignatureKeyPair(cs);
-  profile = mimiProfile({
-    cs,
-    authService: unsafeAcceptAllCredentials,
-    hub: {
-      signaturePublicKey: hubKey.publicKey,
-      credential: { credentialType: "basic", identity: utf8("hub.example.com") },
-    },
-    userOf,
-    saltOf: (c) => c.subarray(0, 16),
-  });
-  const kp = (name: string) =>
-    createKeyPackage(cs, {
-      credential: { credentialType: "basic", identity: utf8(`mimi://example.com/u/${name}/d/1`) },
-      capabilities: mimiCapabilities(),
-    });
+  profile = (await testProfile(cs)).profile;
+  const kp = (name: string): Promise<KeyPackageBundle> => clientKeyPackage(cs, name, 1);
   const [akp, bkp, ckp] = [await kp("alice"), await kp("bob"), await kp("cathy")];
   let alice = await createRoom(profile, {
     roomUri: "mimi://example.com/r/fuzz",
