@@ -1,21 +1,20 @@
-import { CodecError, concatBytes, fromUtf8, ProtocolError, utf8, ValidationError } from "@mimi/wire";
+import { CodecError, concatBytes, fromUtf8, ProtocolError, utf8 } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   addUser,
-  type Credential,
+  appDataDictionaryOf,
   changeRole,
   commit,
   commitPending,
-  createKeyPackage,
   createRoom,
   decodeRatchetTree,
+  type Extension,
   type ExternalSender,
   encodeMlsMessage,
   encodeSafeAAD,
   encryptApplicationMessage,
   exportGroupInfo,
   externalSendersOf,
-  generateSignatureKeyPair,
   joinRoom,
   joinRoomExternal,
   type KeyPackageBundle,
@@ -25,8 +24,7 @@ import {
   type MlsCiphersuite,
   type MlsGroupState,
   makeClientConfig,
-  mimiCapabilities,
-  mimiProfile,
+  type Proposal,
   participantListOf,
   participantListProposal,
   processIncoming,
@@ -37,16 +35,12 @@ import {
   roomMembers,
   roomMetadataOf,
   sendContent,
+  setComponentData,
   unsafeAcceptAllCredentials,
+  withAppDataDictionary,
 } from "../src/index.js";
+import { clientKeyPackage, testProfile } from "./client-fixtures.js";
 
-// Clients are named mimi://example.com/u/<user>/d/<device>; their user is the part before /d/.
-const userOf = (c: Credential): Uint8Array => {
-  if (c.credentialType !== "basic") throw new ValidationError("not a basic credential");
-  const s = fromUtf8(c.identity);
-  const at = s.indexOf("/d/");
-  return utf8(at < 0 ? s : s.slice(0, at));
-};
 const user = (name: string): Uint8Array => utf8(`mimi://example.com/u/${name}`);
 const names = (list: { participants: readonly { user: Uint8Array; role_index: number }[] }): string[] =>
   list.participants.map((p) => `${fromUtf8(p.user).slice(21)}:${p.role_index}`);
@@ -58,11 +52,8 @@ let cs: MlsCiphersuite;
 let hub: ExternalSender;
 let profile: MimiProfile;
 
-async function client(name: string, device: number): Promise<KeyPackageBundle> {
-  return createKeyPackage(cs, {
-    credential: { credentialType: "basic", identity: utf8(`mimi://example.com/u/${name}/d/${device}`) },
-    capabilities: mimiCapabilities(),
-  });
+function client(name: string, device: number): Promise<KeyPackageBundle> {
+  return clientKeyPackage(cs, name, device);
 }
 
 /** Deliver a commit's bytes to every state in `states`, returning the events. */
@@ -79,20 +70,19 @@ async function joinAll(r: RoomCommit, kps: KeyPackageBundle[]): Promise<MlsGroup
   return out;
 }
 
+/** A room of alice's, and the commit adding bob (one client). */
+async function aliceAddsBob(
+  roomUri: string,
+): Promise<{ alice: MlsGroupState; r: RoomCommit; bkp: KeyPackageBundle }> {
+  const bkp = await client("bob", 1);
+  const room = await createRoom(profile, { roomUri, keyPackage: await client("alice", 1), creatorRole: 4 });
+  const r = await addUser(profile, room, { user: user("bob"), role: 2, keyPackages: [bkp.publicPackage] });
+  return { alice: r.state, r, bkp };
+}
+
 beforeAll(async () => {
   cs = await loadCiphersuite();
-  const hubKey = await generateSignatureKeyPair(cs);
-  hub = {
-    signaturePublicKey: hubKey.publicKey,
-    credential: { credentialType: "basic", identity: utf8("hub.example.com") },
-  };
-  profile = mimiProfile({
-    cs,
-    authService: unsafeAcceptAllCredentials,
-    hub,
-    userOf,
-    saltOf: (c) => c.subarray(0, 16),
-  });
+  ({ profile, hub } = await testProfile(cs));
 });
 
 describe("client facade with real ts-mls groups", () => {
@@ -257,15 +247,8 @@ describe("client facade with real ts-mls groups", () => {
   });
 
   it("MLS-AAD-03 and MLS-FRANK-02: received messages carry frank_aad with the right tag", async () => {
-    const akp = await client("alice", 1);
-    const bkp = await client("bob", 1);
-    let alice = await createRoom(profile, {
-      roomUri: "mimi://example.com/r/c",
-      keyPackage: akp,
-      creatorRole: 4,
-    });
-    const r = await addUser(profile, alice, { user: user("bob"), role: 2, keyPackages: [bkp.publicPackage] });
-    alice = r.state;
+    const { alice: a0, r, bkp } = await aliceAddsBob("mimi://example.com/r/c");
+    const alice = a0;
     const [bob] = (await joinAll(r, [bkp])) as [MlsGroupState];
     const body = content(9, "x");
     // no frank_aad item
@@ -289,15 +272,8 @@ describe("client facade with real ts-mls groups", () => {
   });
 
   it("rejects invalid participant-list changes when committing and when receiving a commit", async () => {
-    const akp = await client("alice", 1);
-    const bkp = await client("bob", 1);
-    let alice = await createRoom(profile, {
-      roomUri: "mimi://example.com/r/d",
-      keyPackage: akp,
-      creatorRole: 4,
-    });
-    const r = await addUser(profile, alice, { user: user("bob"), role: 2, keyPackages: [bkp.publicPackage] });
-    alice = r.state;
+    const { alice: a0, r, bkp } = await aliceAddsBob("mimi://example.com/r/d");
+    const alice = a0;
     await expect(removeUser(profile, alice, user("alice"))).rejects.toThrow(ProtocolError);
     await expect(removeUser(profile, alice, user("zed"))).rejects.toThrow(ProtocolError);
     await expect(changeRole(profile, alice, user("zed"), 1)).rejects.toThrow(ProtocolError);
@@ -335,6 +311,42 @@ describe("client facade with real ts-mls groups", () => {
     });
     const ok = await commit(alice, cs, { proposals: [good], publicMessage: true });
     expect(names(participantListOf(profile, ok.state))).toEqual(["alice:4", "bob:3"]);
+  });
+
+  it("MLS-EXT-12: a GroupContextExtensions proposal may not touch app_data_dictionary", async () => {
+    const { alice: a0, r, bkp } = await aliceAddsBob("mimi://example.com/r/f");
+    const alice = a0;
+    const lax: MimiProfile = {
+      ...profile,
+      config: makeClientConfig({ authService: unsafeAcceptAllCredentials }),
+    };
+    const bob = await joinRoom(lax, encodeMlsMessage(r.welcome!), bkp, decodeRatchetTree(r.ratchetTree));
+    const exts = bob.groupContext.extensions;
+    const dict = appDataDictionaryOf(exts)!;
+    const changed = withAppDataDictionary(exts, setComponentData(dict, 0x23, new Uint8Array([0])));
+    const gce = (extensions: Extension[]): Proposal => ({
+      proposalType: "group_context_extensions",
+      groupContextExtensions: { extensions },
+    });
+
+    // committed by value: alice rejects the commit
+    const bad = await commit(bob, cs, { proposals: [gce(changed)], publicMessage: true });
+    await expect(processIncoming(profile, alice, encodeMlsMessage(bad.commit))).rejects.toThrow(
+      expect.objectContaining({ rule: "MLS-EXT-12" }),
+    );
+    // by reference: alice will not commit it
+    const p = await propose(bob, cs, gce(changed));
+    const pe = await processIncoming(profile, alice, encodeMlsMessage(p.message));
+    await expect(commitPending(profile, pe.state)).rejects.toThrow(
+      expect.objectContaining({ rule: "MLS-EXT-12" }),
+    );
+    // a GroupContextExtensions proposal leaving the dictionary alone is accepted (bob's state
+    // from before his proposal, so that the commit does not include it)
+    const fine = await commit(bob, cs, { proposals: [gce([...exts])], publicMessage: true });
+    const ev = await processIncoming(profile, pe.state, encodeMlsMessage(fine.commit));
+    expect(ev.kind === "commit" && ev.proposals.map((x) => x.proposalType)).toContain(
+      "group_context_extensions",
+    );
   });
 
   it("garbage bytes give a typed error", async () => {

@@ -4,6 +4,7 @@
  *
  * @packageDocumentation
  */
+export * from "./commit-policy.js";
 export * from "./messages.js";
 export * from "./operations.js";
 export * from "./profile.js";

@@ -2,7 +2,7 @@
  * Sending MIMI content and turning incoming MLS messages into typed events
  * (draft-ietf-mimi-protocol-06 §4.2, §5.4, §5.4.1).
  */
-import { bytesEqual, decodeTls, encodeTls, ProtocolError, toHex, ValidationError } from "@mimi/wire";
+import { bytesEqual, ProtocolError, toHex, ValidationError } from "@mimi/wire";
 import { decodeMlsMessage } from "../adapter/codec.js";
 import {
   encryptApplicationMessage,
@@ -10,8 +10,7 @@ import {
   type MlsGroupState,
   processMessage,
 } from "../adapter/group.js";
-import { expandSenderDataKey, expandSenderDataNonce } from "../adapter/internals.js";
-import type { MLSMessage, PrivateMessage, Proposal } from "../adapter/types.js";
+import type { MLSMessage, Proposal } from "../adapter/types.js";
 import type { ParticipantListChange } from "../components/apply-participant-list-update.js";
 import {
   computeFrankingTag,
@@ -21,6 +20,7 @@ import {
 } from "../components/frank-aad.js";
 import type { ParticipantListData } from "../components/participant-list-data.js";
 import { decodeSafeAAD, encodeSafeAAD, getSafeAADItem } from "../extensions/safe-aad.js";
+import { checkCommitProposals } from "./commit-policy.js";
 import type { MimiProfile } from "./profile.js";
 import {
   checkRoomExternalSenders,
@@ -87,6 +87,8 @@ export type RoomEvent =
       readonly epoch: bigint;
       /** True when this client was removed (the state is then no longer usable for sending). */
       readonly removedSelf: boolean;
+      /** The proposals the commit covered (by value and by reference), in commit order. */
+      readonly proposals: readonly Proposal[];
       readonly membership: MembershipChange;
       readonly participants: readonly ParticipantListChange[];
       readonly participantList: ParticipantListData;
@@ -99,39 +101,6 @@ export type RoomEvent =
       readonly proposal: Proposal | undefined;
       readonly consumed: readonly Uint8Array[];
     };
-
-/**
- * The leaf index of a PrivateMessage's sender, from its encrypted sender data
- * (RFC 9420 §6.3.2), or `undefined` when it is not of the current epoch.
- */
-async function privateMessageSender(
-  profile: MimiProfile,
-  state: MlsGroupState,
-  pm: PrivateMessage,
-): Promise<number | undefined> {
-  if (pm.epoch !== state.groupContext.epoch) return undefined;
-  const secret = state.keySchedule.senderDataSecret;
-  const key = await expandSenderDataKey(profile.cs.impl, secret, pm.ciphertext);
-  const nonce = await expandSenderDataNonce(profile.cs.impl, secret, pm.ciphertext);
-  // struct { opaque group_id<V>; uint64 epoch; ContentType content_type; } SenderDataAAD;
-  const aad = encodeTls((w) => {
-    w.opaque(pm.groupId);
-    w.uint64(pm.epoch);
-    w.uint8(1);
-  });
-  const plain: Uint8Array = await profile.cs.impl.hpke.decryptAead(key, nonce, aad, pm.encryptedSenderData);
-  // struct { uint32 leaf_index; uint32 generation; opaque reuse_guard[4]; } SenderData;
-  return decodeTls(
-    plain,
-    (r) => {
-      const leafIndex = r.uint32();
-      r.uint32();
-      r.fixed(4);
-      return leafIndex;
-    },
-    "/private_message/encrypted_sender_data",
-  );
-}
 
 function diffParticipants(before: ParticipantListData, after: ParticipantListData): ParticipantListChange[] {
   const old = new Map(before.participants.map((p) => [toHex(p.user), p]));
@@ -174,25 +143,31 @@ export async function processIncoming(
   message: MLSMessage | Uint8Array,
 ): Promise<RoomEvent> {
   const msg = message instanceof Uint8Array ? decodeMlsMessage(message) : message;
-  let senderLeaf: number | undefined;
-  if (msg.wireformat === "mls_private_message" && msg.privateMessage.contentType === "application") {
-    try {
-      senderLeaf = await privateMessageSender(profile, state, msg.privateMessage);
-    } catch (e) {
-      throw new ValidationError("sender data does not decrypt", {
-        path: "/private_message/encrypted_sender_data",
-        cause: e,
-      });
-    }
-  }
   const membersBefore = roomMembers(profile, state);
   const listBefore = participantListOf(profile, state);
-  const r = await processMessage(state, profile.cs, msg);
+  let violation: unknown;
+  let committed: readonly Proposal[] = [];
+  const r = await processMessage(state, profile.cs, msg, {
+    policy: (incoming) => {
+      if (incoming.kind !== "commit") return "accept";
+      committed = incoming.proposals.map((p) => p.proposal);
+      try {
+        checkCommitProposals(state.groupContext.extensions, committed, profile.codePoints);
+      } catch (e) {
+        violation = e;
+        return "reject";
+      }
+      return "accept";
+    },
+  });
+  if (violation !== undefined) throw violation;
   if (r.kind === "application") {
-    const sender =
-      senderLeaf === undefined ? undefined : membersBefore.find((m) => m.leafIndex === senderLeaf);
-    if (senderLeaf !== undefined && sender === undefined) {
-      throw new ProtocolError(`application message from leaf ${senderLeaf}, which is not a member`, {
+    // the adapter authenticated the sender's leaf; its member is known for the current epoch
+    const currentEpoch =
+      msg.wireformat === "mls_private_message" && msg.privateMessage.epoch === state.groupContext.epoch;
+    const sender = currentEpoch ? membersBefore.find((m) => m.leafIndex === r.senderLeafIndex) : undefined;
+    if (currentEpoch && sender === undefined) {
+      throw new ProtocolError(`application message from leaf ${r.senderLeafIndex}, which is not a member`, {
         path: "/",
       });
     }
@@ -244,6 +219,7 @@ export async function processIncoming(
     state: r.state,
     epoch: r.state.groupContext.epoch,
     removedSelf: r.removed,
+    proposals: committed,
     membership: diffMembers(membersBefore, membersAfter),
     participants: diffParticipants(listBefore, listAfter),
     participantList: listAfter,

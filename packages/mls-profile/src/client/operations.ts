@@ -34,6 +34,7 @@ import { encodeRoomMetaData, type RoomMetaData } from "../components/room-metada
 import { type AppDataDictionary, setComponentData } from "../extensions/app-data-dictionary.js";
 import { encodeAppDataUpdate } from "../extensions/app-data-update.js";
 import { encodeComponentsList } from "../extensions/components-list.js";
+import { checkCommitProposals } from "./commit-policy.js";
 import { type MimiProfile, mimiRequiredCapabilities, withAppDataDictionary } from "./profile.js";
 import {
   checkRoomExternalSenders,
@@ -122,6 +123,8 @@ async function commitPublic(
   state: MlsGroupState,
   proposals: readonly Proposal[],
 ): Promise<RoomCommit> {
+  const pending = Object.values(state.unappliedProposals).map((p) => p.proposal);
+  checkCommitProposals(state.groupContext.extensions, [...pending, ...proposals], profile.codePoints);
   const r = await commit(state, profile.cs, { proposals, publicMessage: true });
   return { ...r, ratchetTree: encodeRatchetTree(r.state.ratchetTree) };
 }
