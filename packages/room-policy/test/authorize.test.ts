@@ -15,6 +15,41 @@ import {
 } from "../src/index.js";
 import { base, by, meta, pl, room, U, utf8Claim } from "./helpers.js";
 
+/** A minimal operational policy with the two external-join switches. */
+function operational(commit: boolean, proposal: boolean): OperationalParameters {
+  const caps = {
+    versions: [],
+    cipher_suites: [],
+    extensions: [],
+    proposals: [],
+    credentials: [],
+    wire_formats: [],
+    component_ids: [],
+    safe_aad_types: [],
+    media_types: [],
+    content_types: [],
+  };
+  const mdm = { minimum_time: 0n, default_time: 0n, maximum_time: 0n };
+  return {
+    mandatory_capabilities: caps,
+    default_capabilities: caps,
+    forbidden_capabilities: caps,
+    handshake_formats: [],
+    external_proposal_allowed: proposal,
+    external_commit_allowed: commit,
+    pending_proposal_policy: { pending_proposal_strategy: 0 },
+    LeafNode_update_time: mdm,
+    app_message_policy: { epoch_tolerance: 0, pad_to_size: 0, max_generations_skipahead: 0 },
+    max_kp_lifetime: 0n,
+    max_credential_lifetime: 0n,
+    resumption_psk_lifetime: 0n,
+    sender_nonce_keypair_lifetime: mdm,
+    max_keypairs: 0,
+    buffer_incoming_message_time: mdm,
+    max_buffered_messages: 0,
+  };
+}
+
 function denied(v: Verdict, rule: string): void {
   expect(v).toMatchObject({ allowed: false, rule });
 }
@@ -216,37 +251,7 @@ describe("joining", () => {
   });
 
   it("POLICY-JOIN-02 external commits and proposals follow mls_operational_policy", () => {
-    const caps = {
-      versions: [],
-      cipher_suites: [],
-      extensions: [],
-      proposals: [],
-      credentials: [],
-      wire_formats: [],
-      component_ids: [],
-      safe_aad_types: [],
-      media_types: [],
-      content_types: [],
-    };
-    const mdm = { minimum_time: 0n, default_time: 0n, maximum_time: 0n };
-    const op = (commit: boolean, proposal: boolean): OperationalParameters => ({
-      mandatory_capabilities: caps,
-      default_capabilities: caps,
-      forbidden_capabilities: caps,
-      handshake_formats: [],
-      external_proposal_allowed: proposal,
-      external_commit_allowed: commit,
-      pending_proposal_policy: { pending_proposal_strategy: 0 },
-      LeafNode_update_time: mdm,
-      app_message_policy: { epoch_tolerance: 0, pad_to_size: 0, max_generations_skipahead: 0 },
-      max_kp_lifetime: 0n,
-      max_credential_lifetime: 0n,
-      resumption_psk_lifetime: 0n,
-      sender_nonce_keypair_lifetime: mdm,
-      max_keypairs: 0,
-      buffer_incoming_message_time: mdm,
-      max_buffered_messages: 0,
-    });
+    const op = operational;
     denied(
       authorize({ ...coop, operational: op(false, true) }, by("frank", "f2", { external: "commit" })),
       "POLICY-JOIN-02",
@@ -603,37 +608,7 @@ describe("policy changes", () => {
   });
 
   it("POLICY-POL-06 OperationalParametersUpdate needs canChangeMlsOperationalPolicies", () => {
-    const caps = {
-      versions: [],
-      cipher_suites: [],
-      extensions: [],
-      proposals: [],
-      credentials: [],
-      wire_formats: [],
-      component_ids: [],
-      safe_aad_types: [],
-      media_types: [],
-      content_types: [],
-    };
-    const mdm = { minimum_time: 0n, default_time: 0n, maximum_time: 0n };
-    const op: OperationalParameters = {
-      mandatory_capabilities: caps,
-      default_capabilities: caps,
-      forbidden_capabilities: caps,
-      handshake_formats: [],
-      external_proposal_allowed: true,
-      external_commit_allowed: true,
-      pending_proposal_policy: { pending_proposal_strategy: 1 },
-      LeafNode_update_time: mdm,
-      app_message_policy: { epoch_tolerance: 1, pad_to_size: 0, max_generations_skipahead: 100 },
-      max_kp_lifetime: 1n,
-      max_credential_lifetime: 1n,
-      resumption_psk_lifetime: 1n,
-      sender_nonce_keypair_lifetime: mdm,
-      max_keypairs: 1,
-      buffer_incoming_message_time: mdm,
-      max_buffered_messages: 1,
-    };
+    const op = operational(true, true);
     allowed(authorize(coop, by("hub", undefined, { operational: op })));
     denied(authorize(coop, by("alice", "a1", { operational: op })), "POLICY-POL-06");
   });

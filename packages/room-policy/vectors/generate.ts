@@ -6,9 +6,8 @@
  * - `room-policy/authorization.json`: room states and proposed changes (in the JSON form of
  *   `mimi policy check`) with the verdict.
  *
- * `pnpm exec tsx --conditions=@mimi/source packages/room-policy/vectors/generate.ts && pnpm fix`
- * rewrites both (Biome formats the JSON); a test checks that the committed files hold what this
- * module produces.
+ * `pnpm exec tsx --conditions=@mimi/source packages/room-policy/vectors/generate.ts` rewrites
+ * both; a test checks that the committed files are exactly what this module produces.
  */
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";

@@ -49,6 +49,19 @@ function holds(ctx: Context, role: number, cap: CapabilityName): boolean {
 
 const PL = "/participantList";
 
+/** A component update (`field` of the change) needs `cap` in the actor's role. */
+function componentGate(
+  ctx: Context,
+  rule: string,
+  field: "roles" | "preauth" | "base" | "operational",
+  cap: CapabilityName,
+): RuleResult {
+  if (ctx.change[field] === undefined) return undefined;
+  return holds(ctx, ctx.actorRole, cap)
+    ? "pass"
+    : deny(rule, `role ${ctx.actorRole} does not hold ${cap}`, `/${field}`);
+}
+
 /** Is role 1 the special banned role (§8.1.3)? */
 function bannedRoleExists(ctx: Context): boolean {
   return ctx.role(1)?.role_name === "banned";
@@ -753,13 +766,8 @@ export const policyRules: readonly PolicyRule[] = [
     id: "POLICY-POL-01",
     section: "draft-ietf-mimi-room-policy-03 §8.6",
     summary: "RoleUpdate needs canChangeRoleDefinitions",
-    check: (ctx) => {
-      if (ctx.change.roles === undefined) return undefined;
-      // [POLICY-POL-01] draft-ietf-mimi-room-policy-03 §3, §8.6: an update of roles_list is valid only if the proposer holds canChangeRoleDefinitions.
-      return holds(ctx, ctx.actorRole, "canChangeRoleDefinitions")
-        ? "pass"
-        : deny("POLICY-POL-01", `role ${ctx.actorRole} does not hold canChangeRoleDefinitions`, "/roles");
-    },
+    // [POLICY-POL-01] draft-ietf-mimi-room-policy-03 §3, §8.6: an update of roles_list is valid only if the proposer holds canChangeRoleDefinitions.
+    check: (ctx) => componentGate(ctx, "POLICY-POL-01", "roles", "canChangeRoleDefinitions"),
   },
   {
     id: "POLICY-POL-02",
@@ -777,17 +785,8 @@ export const policyRules: readonly PolicyRule[] = [
     id: "POLICY-POL-03",
     section: "draft-ietf-mimi-room-policy-03 §8.6",
     summary: "PreAuthUpdate needs canChangePreauthorizedUserList",
-    check: (ctx) => {
-      if (ctx.change.preauth === undefined) return undefined;
-      // [POLICY-POL-03] draft-ietf-mimi-room-policy-03 §4, §8.6: an update of preauth_list is valid only if the proposer holds canChangePreauthorizedUserList.
-      return holds(ctx, ctx.actorRole, "canChangePreauthorizedUserList")
-        ? "pass"
-        : deny(
-            "POLICY-POL-03",
-            `role ${ctx.actorRole} does not hold canChangePreauthorizedUserList`,
-            "/preauth",
-          );
-    },
+    // [POLICY-POL-03] draft-ietf-mimi-room-policy-03 §4, §8.6: an update of preauth_list is valid only if the proposer holds canChangePreauthorizedUserList.
+    check: (ctx) => componentGate(ctx, "POLICY-POL-03", "preauth", "canChangePreauthorizedUserList"),
   },
   {
     id: "POLICY-POL-04",
@@ -811,29 +810,15 @@ export const policyRules: readonly PolicyRule[] = [
     id: "POLICY-POL-05",
     section: "draft-ietf-mimi-room-policy-03 §8.6",
     summary: "BaseRoomUpdate needs canChangeRoomMembershipStyle",
-    check: (ctx) => {
-      if (ctx.change.base === undefined) return undefined;
-      // [POLICY-POL-05] draft-ietf-mimi-room-policy-03 §8.6: canChangeRoomMembershipStyle authorizes modifying the base room membership style (the base_room_policy component).
-      return holds(ctx, ctx.actorRole, "canChangeRoomMembershipStyle")
-        ? "pass"
-        : deny("POLICY-POL-05", `role ${ctx.actorRole} does not hold canChangeRoomMembershipStyle`, "/base");
-    },
+    // [POLICY-POL-05] draft-ietf-mimi-room-policy-03 §8.6: canChangeRoomMembershipStyle authorizes modifying the base room membership style (the base_room_policy component).
+    check: (ctx) => componentGate(ctx, "POLICY-POL-05", "base", "canChangeRoomMembershipStyle"),
   },
   {
     id: "POLICY-POL-06",
     section: "draft-ietf-mimi-room-policy-03 §8.7",
     summary: "OperationalParametersUpdate needs canChangeMlsOperationalPolicies",
-    check: (ctx) => {
-      if (ctx.change.operational === undefined) return undefined;
-      // [POLICY-POL-06] draft-ietf-mimi-room-policy-03 §8.7: canChangeMlsOperationalPolicies (reserved; decision 0304) gates updates of mls_operational_policy.
-      return holds(ctx, ctx.actorRole, "canChangeMlsOperationalPolicies")
-        ? "pass"
-        : deny(
-            "POLICY-POL-06",
-            `role ${ctx.actorRole} does not hold canChangeMlsOperationalPolicies`,
-            "/operational",
-          );
-    },
+    // [POLICY-POL-06] draft-ietf-mimi-room-policy-03 §8.7: canChangeMlsOperationalPolicies (reserved; decision 0304) gates updates of mls_operational_policy.
+    check: (ctx) => componentGate(ctx, "POLICY-POL-06", "operational", "canChangeMlsOperationalPolicies"),
   },
   {
     id: "POLICY-POL-07",
