@@ -203,13 +203,21 @@ export function buildAttachment(o: MessageOptions & { readonly part: ExternalPar
   return message(o, o.part);
 }
 
-/** §5.10 Conferencing: an unencrypted ExternalPart with disposition `session`. */
-export function buildConferencing(
-  o: MessageOptions & { readonly url: string; readonly description?: string; readonly contentType?: string },
-): MimiContent {
-  return message(o, {
-    disposition: dispositions.session,
-    language: "",
+/**
+ * An unencrypted ExternalPart pointing at a service or public content (§4.5: encAlg 0, empty key,
+ * nonce and aad; no size, expiry or hash unless given).
+ */
+export function externalLink(o: {
+  readonly url: string;
+  readonly contentType?: string;
+  readonly description?: string;
+  readonly filename?: string;
+  readonly disposition?: number;
+  readonly language?: string;
+}): ExternalPart {
+  return {
+    disposition: o.disposition ?? dispositions.render,
+    language: o.language ?? "",
     cardinality: 2,
     contentType: o.contentType ?? "",
     url: o.url,
@@ -222,8 +230,15 @@ export function buildConferencing(
     hashAlg: 0,
     contentHash: new Uint8Array(),
     description: o.description ?? "",
-    filename: "",
-  });
+    filename: o.filename ?? "",
+  };
+}
+
+/** §5.10 Conferencing: an unencrypted ExternalPart with disposition `session`. */
+export function buildConferencing(
+  o: MessageOptions & { readonly url: string; readonly description?: string; readonly contentType?: string },
+): MimiContent {
+  return message(o, externalLink({ ...o, disposition: dispositions.session }));
 }
 
 /** Appendix B.1: the same message in alternative formats (chooseOne, sender's preference first). */

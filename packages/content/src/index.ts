@@ -24,5 +24,6 @@ export {
   type SinglePart,
 } from "./nested-part.js";
 export * from "./ordering.js";
+export * from "./part-index.js";
 export * from "./registries.js";
 export * from "./salt.js";

@@ -7,6 +7,7 @@ import {
   type ExternalPart,
   encodeMimiContent,
   encryptAttachment,
+  externalLink,
 } from "../src/index.js";
 
 const file = new TextEncoder().encode("two hours of key signing video, in a few bytes");
@@ -48,23 +49,7 @@ describe("attachments (§4.5)", () => {
     await expect(decryptAttachment({ ...part, encAlg: 2 }, ciphertext)).rejects.toThrow(ValidationError);
   });
   it("CONTENT-ATT-02 unencrypted content is returned as is after the hash check", async () => {
-    const part: ExternalPart = {
-      disposition: 7,
-      language: "",
-      cardinality: 2,
-      contentType: "",
-      url: "https://example.com/join/12345",
-      expires: 0,
-      size: 0,
-      encAlg: 0,
-      key: new Uint8Array(),
-      nonce: new Uint8Array(),
-      aad: new Uint8Array(),
-      hashAlg: 0,
-      contentHash: new Uint8Array(),
-      description: "",
-      filename: "",
-    };
+    const part = externalLink({ url: "https://example.com/join/12345", disposition: 7 });
     expect(await decryptAttachment(part, file)).toEqual(file);
   });
 });

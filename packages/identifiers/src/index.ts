@@ -11,6 +11,6 @@
  * @packageDocumentation
  */
 export * from "./handle-uri.js";
-export * from "./identifier-error.js";
+export { IdentifierError } from "./identifier-error.js";
 export * from "./kinds.js";
 export * from "./mimi-uri.js";

@@ -107,63 +107,23 @@ function leafOf(chain: readonly Uint8Array[]): CertificateFacts {
   return decodeCertificate(chain[0]!, "/chain/0").facts;
 }
 
-/**
- * Validate a client certificate chain (leaf first, as in an MLS `x509` credential) and return the
- * client identity it proves.
- *
- * @example
- * ```ts
- * const v = await validateClientChain([leafDer], { trust: createTrustStore([trustAnchor(caPem)]) });
- * v.identity.clientUri; // "mimi://a.example/d/alice/phone"
- * ```
- * @throws CodecError when a certificate or CRL does not decode.
- * @throws CertificateValidationError with a `reason` when the chain or the identity is not valid.
- */
-export async function validateClientChain(
+/** The steps both purposes share: identity, path to the domain's anchor, leaf profile, expected URI. */
+async function validateChain<I extends ClientIdentity | ProviderIdentity>(
   chain: readonly Uint8Array[],
   options: ChainValidationOptions,
-): Promise<ValidatedChain<ClientIdentity>> {
+  purpose: CertificatePurpose,
+  identityOf: (leaf: CertificateFacts) => I,
+  proven: (identity: I) => readonly string[],
+): Promise<ValidatedChain<I>> {
   const leaf = leafOf(chain);
-  const identity = clientIdentityOf(leaf);
+  const identity = identityOf(leaf);
   const validated = await validateForDomain(chain, identity.domain, options);
-  checkLeafProfile(leaf, "client");
-  if (options.expectUri !== undefined) {
-    const expected = options.expectUri;
-    // [IDENTITY-MATCH-01] draft-ietf-mimi-protocol-06 §5.4.1.3: the identity in the credential must
-    // match the identifier it is used for (e.g. the sender URI).
-    const matches = safeEquals(expected, identity.clientUri) || safeEquals(expected, identity.userUri);
-    if (!matches) {
-      throw new CertificateValidationError(`the chain does not prove ${expected}`, {
-        reason: "identifier-mismatch",
-        path: "/chain/0",
-        rule: "IDENTITY-MATCH-01",
-      });
-    }
-  }
-  return {
-    identity,
-    path: validated.path,
-    anchorDomain: validated.anchor.domain,
-    leafPublicKey: leaf.subjectPublicKeyInfo,
-  };
-}
-
-/**
- * Validate a provider's mutual-TLS certificate chain and return the provider identity it proves.
- *
- * @throws CodecError when a certificate or CRL does not decode.
- * @throws CertificateValidationError with a `reason` when the chain or the identity is not valid.
- */
-export async function validateServerChain(
-  chain: readonly Uint8Array[],
-  options: ChainValidationOptions,
-): Promise<ValidatedChain<ProviderIdentity>> {
-  const leaf = leafOf(chain);
-  const identity = providerIdentityOf(leaf);
-  const validated = await validateForDomain(chain, identity.domain, options);
-  checkLeafProfile(leaf, "server");
-  if (options.expectUri !== undefined && !safeEquals(options.expectUri, identity.providerUri)) {
-    throw new CertificateValidationError(`the chain does not prove ${options.expectUri}`, {
+  checkLeafProfile(leaf, purpose);
+  const expected = options.expectUri;
+  // [IDENTITY-MATCH-01] draft-ietf-mimi-protocol-06 §5.4.1.3: the identity in the credential must
+  // match the identifier it is used for (e.g. the sender URI).
+  if (expected !== undefined && !proven(identity).some((uri) => safeEquals(expected, uri))) {
+    throw new CertificateValidationError(`the chain does not prove ${expected}`, {
       reason: "identifier-mismatch",
       path: "/chain/0",
       rule: "IDENTITY-MATCH-01",
@@ -175,6 +135,51 @@ export async function validateServerChain(
     anchorDomain: validated.anchor.domain,
     leafPublicKey: leaf.subjectPublicKeyInfo,
   };
+}
+
+/**
+ * Validate a client certificate chain (leaf first, as in an MLS `x509` credential) and return the
+ * client identity it proves; `expectUri` may name its client or its user URI.
+ *
+ * @example
+ * ```ts
+ * const v = await validateClientChain([leafDer], { trust: createTrustStore([trustAnchor(caPem)]) });
+ * v.identity.clientUri; // "mimi://a.example/d/alice/phone"
+ * ```
+ * @throws CodecError when a certificate or CRL does not decode.
+ * @throws CertificateValidationError with a `reason` when the chain or the identity is not valid.
+ */
+export function validateClientChain(
+  chain: readonly Uint8Array[],
+  options: ChainValidationOptions,
+): Promise<ValidatedChain<ClientIdentity>> {
+  return validateChain(
+    chain,
+    options,
+    "client",
+    (leaf) => clientIdentityOf(leaf),
+    (i) => [i.clientUri, i.userUri],
+  );
+}
+
+/**
+ * Validate a provider's mutual-TLS certificate chain and return the provider identity it proves;
+ * `expectUri` may name its provider URI.
+ *
+ * @throws CodecError when a certificate or CRL does not decode.
+ * @throws CertificateValidationError with a `reason` when the chain or the identity is not valid.
+ */
+export function validateServerChain(
+  chain: readonly Uint8Array[],
+  options: ChainValidationOptions,
+): Promise<ValidatedChain<ProviderIdentity>> {
+  return validateChain(
+    chain,
+    options,
+    "server",
+    (leaf) => providerIdentityOf(leaf),
+    (i) => [i.providerUri],
+  );
 }
 
 function safeEquals(a: string, b: string): boolean {

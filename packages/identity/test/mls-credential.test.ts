@@ -1,5 +1,6 @@
 import {
   type CiphersuiteImpl,
+  type ClientConfig,
   type ClientState,
   type Credential,
   createCommit,
@@ -18,7 +19,12 @@ import {
   type MlsPublicMessage,
 } from "ts-mls";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createProviderPki, issueClientCertificate, type ProviderPki } from "../src/dev-pki.js";
+import {
+  createProviderPki,
+  issueClientCertificate,
+  issueProviderCertificate,
+  type ProviderPki,
+} from "../src/dev-pki.js";
 import { CertificateValidationError } from "../src/errors.js";
 import {
   authenticateCredential,
@@ -30,6 +36,7 @@ import {
 import { processMessageWithIdentity } from "../src/mls-successor.js";
 import { decodePem } from "../src/pem.js";
 import { createTrustStore, type TrustStore, trustAnchor } from "../src/trust-store.js";
+import { later } from "./helpers.js";
 
 interface Member {
   readonly keys: { publicKey: Uint8Array; signKey: Uint8Array };
@@ -37,7 +44,6 @@ interface Member {
   readonly kp: Awaited<ReturnType<typeof generateKeyPackageWithKey>>;
 }
 
-const later = (): Date => new Date(Date.now() + 10 * 60_000);
 let pki: ProviderPki;
 let trust: TrustStore;
 
@@ -74,6 +80,40 @@ function commitContent(
   return decoded;
 }
 
+/** Alice creates a group and adds Bob, both with X.509 credentials; Bob joins from the Welcome. */
+async function aliceAddsBob(cs: CiphersuiteImpl, clientConfig: ClientConfig) {
+  const alice = await member(cs, "mimi://a.example/u/alice", "mimi://a.example/d/alice/phone");
+  const bob = await member(cs, "mimi://a.example/u/bob", "mimi://a.example/d/bob/laptop");
+  const room = new TextEncoder().encode("room");
+  const group = await createGroup(
+    room,
+    alice.kp.publicPackage,
+    alice.kp.privatePackage,
+    [],
+    cs,
+    clientConfig,
+  );
+  const added = await createCommit(
+    { state: group, cipherSuite: cs },
+    {
+      extraProposals: [{ proposalType: "add", add: { keyPackage: bob.kp.publicPackage } }],
+      ratchetTreeExtension: true,
+    },
+  );
+  const welcome = added.welcome!;
+  const bobState = await joinGroup(
+    welcome,
+    bob.kp.publicPackage,
+    bob.kp.privatePackage,
+    emptyPskIndex,
+    cs,
+    undefined,
+    undefined,
+    clientConfig,
+  );
+  return { aliceState: added.newState, bob, bobState };
+}
+
 beforeAll(async () => {
   pki = await createProviderPki("a.example", { algorithm: "Ed25519" });
   trust = createTrustStore([trustAnchor(pki.ca.certificatePem)]);
@@ -88,36 +128,12 @@ describe("the X.509 authentication service on real ts-mls groups", () => {
       const cs = await getCiphersuiteImpl(getCiphersuiteFromName(suite));
       const decisions: CredentialDecision[] = [];
       const clientConfig = x509ClientConfig({ trust, now: later, onDecision: (d) => decisions.push(d) });
-      const alice = await member(cs, "mimi://a.example/u/alice", "mimi://a.example/d/alice/phone");
-      const bob = await member(cs, "mimi://a.example/u/bob", "mimi://a.example/d/bob/laptop");
-      const group = await createGroup(
-        new TextEncoder().encode("room"),
-        alice.kp.publicPackage,
-        alice.kp.privatePackage,
-        [],
-        cs,
-        clientConfig,
-      );
-      const added = await createCommit(
-        { state: group, cipherSuite: cs },
-        {
-          extraProposals: [{ proposalType: "add", add: { keyPackage: bob.kp.publicPackage } }],
-          ratchetTreeExtension: true,
-        },
-      );
-      const bobState = await joinGroup(
-        added.welcome!,
-        bob.kp.publicPackage,
-        bob.kp.privatePackage,
-        emptyPskIndex,
-        cs,
-        undefined,
-        undefined,
-        clientConfig,
-      );
+      const { bobState } = await aliceAddsBob(cs, clientConfig);
       expect(bobState.groupContext.epoch).toBe(1n);
       const proven = decisions.flatMap((d) =>
-        d.accepted && d.identity.authenticated ? [d.identity.client.clientUri] : [],
+        d.accepted && d.identity.authenticated && d.identity.subject.kind === "client"
+          ? [d.identity.subject.clientUri]
+          : [],
       );
       expect(proven).toContain("mimi://a.example/d/bob/laptop");
       expect(proven).toContain("mimi://a.example/d/alice/phone");
@@ -218,40 +234,49 @@ describe("the X.509 authentication service on real ts-mls groups", () => {
     ).rejects.toThrow();
   });
 
+  it("IDENTITY-MLS-03 a provider credential (hub, franking agent) is accepted only by opt-in and proves the domain", async () => {
+    const cs = await getCiphersuiteImpl(
+      getCiphersuiteFromName("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519"),
+    );
+    const hubKeys = await cs.signature.keygen();
+    const issued = await issueProviderCertificate(pki.ca, {
+      publicKey: spkiFromMlsSignatureKey(hubKeys.publicKey),
+    });
+    const hub: Credential = {
+      credentialType: "x509",
+      certificates: [decodePem(issued.certificatePem, "CERTIFICATE")],
+    };
+    await expect(authenticateCredential(hub, hubKeys.publicKey, { trust, now: later })).rejects.toMatchObject(
+      {
+        reason: "unsupported-credential",
+      },
+    );
+    const identity = await authenticateCredential(hub, hubKeys.publicKey, {
+      trust,
+      now: later,
+      allowProviderCredentials: true,
+    });
+    expect(identity).toEqual({
+      authenticated: true,
+      credentialType: "x509",
+      subject: { kind: "provider", domain: "a.example", providerUri: "mimi://a.example" },
+    });
+    await expect(
+      authenticateCredential(hub, (await cs.signature.keygen()).publicKey, {
+        trust,
+        now: later,
+        allowProviderCredentials: true,
+      }),
+    ).rejects.toMatchObject({ reason: "key-mismatch" });
+  });
+
   it("IDENTITY-MLS-02 an update that changes identity is rejected; one that keeps it is accepted", async () => {
     const cs = await getCiphersuiteImpl(
       getCiphersuiteFromName("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519"),
     );
     const options = { trust, now: later };
     const clientConfig = x509ClientConfig(options);
-    const alice = await member(cs, "mimi://a.example/u/alice", "mimi://a.example/d/alice/phone");
-    const bob = await member(cs, "mimi://a.example/u/bob", "mimi://a.example/d/bob/laptop");
-    const group = await createGroup(
-      new TextEncoder().encode("room"),
-      alice.kp.publicPackage,
-      alice.kp.privatePackage,
-      [],
-      cs,
-      clientConfig,
-    );
-    const added = await createCommit(
-      { state: group, cipherSuite: cs },
-      {
-        extraProposals: [{ proposalType: "add", add: { keyPackage: bob.kp.publicPackage } }],
-        ratchetTreeExtension: true,
-      },
-    );
-    const aliceState = added.newState;
-    const bobState = await joinGroup(
-      added.welcome!,
-      bob.kp.publicPackage,
-      bob.kp.privatePackage,
-      emptyPskIndex,
-      cs,
-      undefined,
-      undefined,
-      clientConfig,
-    );
+    const { aliceState, bob, bobState } = await aliceAddsBob(cs, clientConfig);
 
     /**
      * Bob commits with a path whose LeafNode carries a new certificate for his signature key

@@ -4,11 +4,12 @@ import { decodeCertificate } from "../src/certificate.js";
 import { decodeCrl } from "../src/crl.js";
 import { CertificateValidationError } from "../src/errors.js";
 import { type TrustAnchor, validateCertificatePath } from "../src/path-validation.js";
+import { later, reasonOf } from "./helpers.js";
 import { type OpensslAlgorithm, type OpensslCert, OpensslWorkspace, requireOpenssl } from "./openssl.js";
 
 const DAY = 86_400_000;
 // A little after the certificates are issued (openssl starts their validity at issuance).
-const now = new Date(Date.now() + 10 * 60_000);
+const now = later();
 
 const caExt = (pathlen?: number, extra: readonly string[] = []): string[] => [
   `basicConstraints = critical, CA:TRUE${pathlen === undefined ? "" : `, pathlen:${pathlen}`}`,
@@ -34,16 +35,6 @@ afterAll(() => ws?.dispose());
 
 function anchor(cert: OpensslCert, domain = "a.example"): TrustAnchor {
   return { domain, certificate: decodeCertificate(cert.der) };
-}
-
-async function reasonOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CertificateValidationError) return e.reason;
-    throw e;
-  }
-  return "valid";
 }
 
 function root(

@@ -5,25 +5,14 @@ import { ValidationError } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeCertificate } from "../src/certificate.js";
 import { createProviderPki, issueClientCertificate, issueCrl, type ProviderPki } from "../src/dev-pki.js";
-import { CertificateValidationError } from "../src/errors.js";
 import { clientIdentityOf } from "../src/identity.js";
 import { decodePem, decodePemAll } from "../src/pem.js";
 import { createTrustStore, trustAnchor } from "../src/trust-store.js";
 import { validateClientChain, validateServerChain } from "../src/validate-chain.js";
+import { later, reasonOf } from "./helpers.js";
 import { type OpensslCert, OpensslWorkspace, requireOpenssl } from "./openssl.js";
 
-const later = (): Date => new Date(Date.now() + 10 * 60_000);
 const der = (pem: string): Uint8Array => decodePem(pem, "CERTIFICATE");
-
-async function reasonOf(p: Promise<unknown>): Promise<string> {
-  try {
-    await p;
-  } catch (e) {
-    if (e instanceof CertificateValidationError) return e.reason;
-    throw e;
-  }
-  return "valid";
-}
 
 let ws: OpensslWorkspace;
 let a: ProviderPki;

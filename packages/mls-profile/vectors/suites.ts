@@ -7,6 +7,7 @@
  * 0502), so that the unit tests, which include a full `mimi vectors verify`, stay short.
  */
 import { readUpstreamJson, runCases, type VectorSuite } from "@mimi/spec-vectors";
+import { componentsSuite } from "./components.js";
 import * as v from "./rfc9420.js";
 
 /** One RFC 9420 vector file and its check. */
@@ -110,7 +111,13 @@ export const testSampling: Readonly<Record<string, RunOptions>> = {
 
 const underTestRunner = process.env["VITEST"] !== undefined;
 
-/** Every file's suite: complete, except for the slow files' sample under the test runner. */
-export const vectorSuites: readonly VectorSuite[] = Object.keys(rfc9420Files).map((name) =>
-  rfc9420Suite(name, underTestRunner ? (testSampling[name] ?? {}) : {}),
-);
+/**
+ * Every file's suite: complete, except for the slow files' sample under the test runner; then
+ * the project's own MIMI components vectors.
+ */
+export const vectorSuites: readonly VectorSuite[] = [
+  ...Object.keys(rfc9420Files).map((name) =>
+    rfc9420Suite(name, underTestRunner ? (testSampling[name] ?? {}) : {}),
+  ),
+  componentsSuite,
+];
