@@ -1,32 +1,10 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { readUpstreamHex, readUpstreamText } from "@mimi/spec-vectors";
 import { utf8 } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
-import type { Io } from "../src/command.js";
-import { main } from "../src/main.js";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-
-async function runCli(argv: string[], stdin: Uint8Array = new Uint8Array()) {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    stdin: async () => stdin,
-    isTTY: false,
-    root,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+import { runCli } from "./run-cli.js";
 
 const ALICE = "mimi://example.com/u/alice-smith";
 const ROOM = "mimi://example.com/r/engineering_team";

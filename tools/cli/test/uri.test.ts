@@ -1,31 +1,9 @@
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import type { Io } from "../src/command.js";
-import { main } from "../src/main.js";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-
-async function run(argv: string[]) {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    stdin: async () => new Uint8Array(),
-    isTTY: false,
-    root,
-  };
-  return { code: await main(argv, io), stdout, stderr };
-}
+import { runCli } from "./run-cli.js";
 
 describe("mimi uri parse", () => {
   it("prints the canonical form, kind, domain and decoded segments", async () => {
-    const r = await run(["uri", "parse", "MIMI://Bücher.example/d/alice/Client%41%2f1"]);
+    const r = await runCli(["uri", "parse", "MIMI://Bücher.example/d/alice/Client%41%2f1"]);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe("");
     expect(JSON.parse(r.stdout)).toEqual({
@@ -37,7 +15,7 @@ describe("mimi uri parse", () => {
   });
 
   it("prints a provider URI with kind provider and no segments", async () => {
-    const r = await run(["uri", "parse", "mimi://a.example"]);
+    const r = await runCli(["uri", "parse", "mimi://a.example"]);
     expect(JSON.parse(r.stdout)).toEqual({
       canonical: "mimi://a.example",
       kind: "provider",
@@ -47,7 +25,7 @@ describe("mimi uri parse", () => {
   });
 
   it("ID-PATH-01 exits 1 with the typed error, its rule and position", async () => {
-    const r = await run(["uri", "parse", "mimi://b.example/b/bob"]);
+    const r = await runCli(["uri", "parse", "mimi://b.example/b/bob"]);
     expect(r.code).toBe(1);
     expect(r.stdout).toBe("");
     expect(r.stderr).toBe(
@@ -56,7 +34,7 @@ describe("mimi uri parse", () => {
   });
 
   it("handle prints a canonical handle with its parts and the XMPP mapping", async () => {
-    const r = await run(["uri", "handle", "xmpp:Juliet@Example.com/balcony"]);
+    const r = await runCli(["uri", "handle", "xmpp:Juliet@Example.com/balcony"]);
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toEqual({
       canonical: "xmpp:juliet@example.com/balcony",
@@ -66,7 +44,7 @@ describe("mimi uri parse", () => {
       resource: "balcony",
       mimiUri: "mimi://example.com/d/juliet/balcony",
     });
-    const tel = await run(["uri", "handle", "tel:+1-201-555-0123"]);
+    const tel = await runCli(["uri", "handle", "tel:+1-201-555-0123"]);
     expect(JSON.parse(tel.stdout)).toEqual({
       canonical: "tel:+12015550123",
       scheme: "tel",
@@ -75,14 +53,14 @@ describe("mimi uri parse", () => {
   });
 
   it("ID-TEL-02 handle exits 1 on an invalid handle", async () => {
-    const r = await run(["uri", "handle", "tel:+1;ext=2"]);
+    const r = await runCli(["uri", "handle", "tel:+1;ext=2"]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^error: IdentifierError: .* \[ID-TEL-02\] at @6\n$/);
   });
 
   it("exits 2 on a missing or extra argument", async () => {
-    expect((await run(["uri", "parse"])).code).toBe(2);
-    expect((await run(["uri", "parse", "mimi://a.example", "x"])).code).toBe(2);
-    expect((await run(["uri", "frob", "mimi://a.example"])).code).toBe(2);
+    expect((await runCli(["uri", "parse"])).code).toBe(2);
+    expect((await runCli(["uri", "parse", "mimi://a.example", "x"])).code).toBe(2);
+    expect((await runCli(["uri", "frob", "mimi://a.example"])).code).toBe(2);
   });
 });

@@ -1,0 +1,34 @@
+/** Run the `mimi` command line in-process and capture what it prints (shared by the CLI tests). */
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import type { Io } from "../src/command.js";
+import { main } from "../src/main.js";
+
+/** The repository root. */
+export const repoRoot: string = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+/** What a run printed and its exit code. */
+export interface CliRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Run `mimi <argv>` with `stdin` as standard input. */
+export async function runCli(argv: readonly string[], stdin: Uint8Array = new Uint8Array()): Promise<CliRun> {
+  let stdout = "";
+  let stderr = "";
+  const io: Io = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    stdin: async () => stdin,
+    isTTY: false,
+    root: repoRoot,
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
