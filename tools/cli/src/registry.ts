@@ -27,6 +27,11 @@ export const commands: readonly CommandEntry[] = [
     load: async () => (await import("./commands/reqs.js")).reqsCommand,
   },
   {
+    name: "protocol",
+    summary: "decode or encode draft-ietf-mimi-protocol-06 bodies (JSON <-> bytes)",
+    load: async () => (await import("./commands/protocol.js")).protocolCommand,
+  },
+  {
     name: "bench",
     summary: "run an area's benchmarks and print measured metrics",
     load: async () => (await import("./commands/bench.js")).benchCommand,
@@ -37,6 +42,7 @@ export const commands: readonly CommandEntry[] = [
 export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>)[] = [
   async () => (await import("@mimi/spec-vectors")).vectorSuites,
   async () => (await import("@mimi/wire/vectors")).vectorSuites,
+  async () => (await import("@mimi/transport/vectors")).vectorSuites,
 ];
 
 /** Benchmarks by area name, run by `mimi bench <area>`. */
