@@ -35,6 +35,7 @@ export * from "./query-element.js";
 export * from "./ratchet-tree-option.js";
 export * from "./server-franking-context.js";
 export * from "./signatures.js";
+export * from "./storage/index.js";
 export * from "./structs.js";
 export * from "./submit-message-request.js";
 export * from "./submit-message-response.js";

@@ -1,0 +1,6 @@
+/**
+ * Storage for a MIMI provider: one schema on PGlite or PostgreSQL.
+ */
+export * from "./database.js";
+export * from "./migrations.js";
+export * from "./room-log.js";
