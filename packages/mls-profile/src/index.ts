@@ -3,4 +3,4 @@
  *
  * @packageDocumentation
  */
-export { getCiphersuiteFromName, getCiphersuiteImpl } from "ts-mls";
+export * from "./adapter/index.js";

@@ -14,38 +14,31 @@ export interface CommandEntry {
   readonly load: () => Promise<Command>;
 }
 
-/** Subcommands, in the order `mimi --help` lists them. */
+/** Subcommands, in the order `mimi --help` lists them (one line each, so that merges union cleanly). */
+// biome-ignore format: one entry per line
 export const commands: readonly CommandEntry[] = [
-  {
-    name: "vectors",
-    summary: "verify every registered vector suite",
-    load: async () => (await import("./commands/vectors.js")).vectorsCommand,
-  },
-  {
-    name: "reqs",
-    summary: "list requirement IDs with their sources and test counts",
-    load: async () => (await import("./commands/reqs.js")).reqsCommand,
-  },
-  {
-    name: "protocol",
-    summary: "decode or encode draft-ietf-mimi-protocol-06 bodies (JSON <-> bytes)",
-    load: async () => (await import("./commands/protocol.js")).protocolCommand,
-  },
-  {
-    name: "bench",
-    summary: "run an area's benchmarks and print measured metrics",
-    load: async () => (await import("./commands/bench.js")).benchCommand,
-  },
+  { name: "vectors", summary: "verify every registered vector suite", load: async () => (await import("./commands/vectors.js")).vectorsCommand },
+  { name: "reqs", summary: "list requirement IDs with their sources and test counts", load: async () => (await import("./commands/reqs.js")).reqsCommand },
+  { name: "bench", summary: "run an area's benchmarks and print measured metrics", load: async () => (await import("./commands/bench.js")).benchCommand },
+  { name: "uri", summary: "parse and normalize a mimi: URI", load: async () => (await import("./commands/uri.js")).uriCommand },
+  { name: "protocol", summary: "decode or encode draft-ietf-mimi-protocol-06 bodies (JSON <-> bytes)", load: async () => (await import("./commands/protocol.js")).protocolCommand },
+  { name: "content", summary: "decode, encode and compute message IDs of MIMI content", load: async () => (await import("./commands/content.js")).contentCommand },
 ];
 
 /** Vector suites of every area, run by `mimi vectors verify`. */
+// biome-ignore format: one entry per line
 export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>)[] = [
   async () => (await import("@mimi/spec-vectors")).vectorSuites,
   async () => (await import("@mimi/wire/vectors")).vectorSuites,
+  async () => (await import("@mimi/identifiers/vectors")).vectorSuites,
+  async () => (await import("@mimi/content/vectors")).vectorSuites,
   async () => (await import("@mimi/transport/vectors")).vectorSuites,
 ];
 
 /** Benchmarks by area name, run by `mimi bench <area>`. */
+// biome-ignore format: one entry per line
 export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   wire: async () => (await import("@mimi/wire/bench")).bench,
+  identifiers: async () => (await import("@mimi/identifiers/bench")).bench,
+  content: async () => (await import("@mimi/content/bench")).bench,
 };

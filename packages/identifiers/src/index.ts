@@ -1,0 +1,13 @@
+/**
+ * `@mimi/identifiers`: MIMI identifiers (draft-ietf-mimi-protocol-06 §3,
+ * draft-mahy-mimi-identity-05 §3–4).
+ *
+ * - `mimi:` URIs: a one-pass parser to a canonical form ({@link parseMimiUri}), branded types per
+ *   kind, format, equality and helpers; the grammar is in `docs/identifiers.md`;
+ * - {@link IdentifierError}, the typed error every parser throws.
+ *
+ * @packageDocumentation
+ */
+export * from "./identifier-error.js";
+export * from "./kinds.js";
+export * from "./mimi-uri.js";

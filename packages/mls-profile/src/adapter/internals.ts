@@ -1,0 +1,90 @@
+/**
+ * The ts-mls 1.6.4 internals the project uses, imported in this one module only (ts-mls's
+ * `./*.js` subpath exports are not a versioned API; keeping every deep import here makes an
+ * upgrade a one-file change). Used by the RFC 9420 vector suites and the hub's view of a group.
+ * Signatures and semantics are ts-mls's own; see its sources.
+ *
+ * @packageDocumentation
+ */
+export {
+  authenticatedContentEncoder,
+  decodeAuthenticatedContent,
+  makeProposalRef,
+} from "ts-mls/authenticatedContent.js";
+export {
+  applyProposals,
+  nextEpochContext,
+  throwIfDefined,
+  validateLeafNodeCredentialAndKeyUniqueness,
+  validateLeafNodeUpdateOrCommit,
+  validateRatchetTree,
+} from "ts-mls/clientState.js";
+export { decodeVarLenData } from "ts-mls/codec/variableLength.js";
+export { decodeCommit, encodeCommit } from "ts-mls/commit.js";
+export { applyUpdatePathSecret } from "ts-mls/createCommit.js";
+export { getCiphersuiteFromId, getCiphersuiteNameFromId } from "ts-mls/crypto/ciphersuite.js";
+export { refhash } from "ts-mls/crypto/hash.js";
+export { decryptWithLabel, encryptWithLabel } from "ts-mls/crypto/hpke.js";
+export { deriveSecret, deriveTreeSecret, expandWithLabel } from "ts-mls/crypto/kdf.js";
+export { signWithLabel, verifyWithLabel } from "ts-mls/crypto/signature.js";
+export { createContentCommitSignature, toTbs, verifyFramedContentSignature } from "ts-mls/framedContent.js";
+export { verifyGroupInfoConfirmationTag, verifyGroupInfoSignature } from "ts-mls/groupInfo.js";
+export { decodeGroupSecrets, encodeGroupSecrets } from "ts-mls/groupSecrets.js";
+export { makeKeyPackageRef, verifyKeyPackage } from "ts-mls/keyPackage.js";
+export { defaultKeyRetentionConfig } from "ts-mls/keyRetentionConfig.js";
+export { initializeEpoch } from "ts-mls/keySchedule.js";
+export { verifyLeafNodeSignature } from "ts-mls/leafNode.js";
+export {
+  protect,
+  protectApplicationData,
+  protectProposal,
+  unprotectPrivateMessage,
+} from "ts-mls/messageProtection.js";
+export {
+  protectExternalProposalPublic,
+  protectProposalPublic,
+  protectPublicMessage,
+  unprotectPublicMessage,
+} from "ts-mls/messageProtectionPublic.js";
+export { defaultPaddingConfig } from "ts-mls/paddingConfig.js";
+export { verifyParentHashes } from "ts-mls/parentHash.js";
+export { getCommitSecret } from "ts-mls/pathSecrets.js";
+export { computePskSecret } from "ts-mls/presharedkey.js";
+export { toPrivateKeyPath } from "ts-mls/privateKeyPath.js";
+export {
+  decodeAdd,
+  decodeExternalInit,
+  decodeGroupContextExtensions,
+  decodeProposal,
+  decodePSK,
+  decodeReinit,
+  decodeRemove,
+  decodeUpdate,
+  encodeAdd,
+  encodeExternalInit,
+  encodeGroupContextExtensions,
+  encodeProposal,
+  encodePSK,
+  encodeReinit,
+  encodeRemove,
+  encodeUpdate,
+} from "ts-mls/proposal.js";
+export { findSignaturePublicKey } from "ts-mls/publicMessage.js";
+export { addLeafNode, removeLeafNode, resolution, updateLeafNode } from "ts-mls/ratchetTree.js";
+export { createSecretTree, deriveKey, deriveNonce, ratchetUntil } from "ts-mls/secretTree.js";
+export { expandSenderDataKey, expandSenderDataNonce } from "ts-mls/sender.js";
+export { treeHash, treeHashRoot } from "ts-mls/treeHash.js";
+export {
+  leafToNodeIndex,
+  left,
+  nodeToLeafIndex,
+  nodeWidth,
+  parent,
+  right,
+  root,
+  sibling,
+  toLeafIndex,
+  toNodeIndex,
+} from "ts-mls/treemath.js";
+export { applyUpdatePath, createUpdatePath, decodeUpdatePath, encodeUpdatePath } from "ts-mls/updatePath.js";
+export { decryptGroupInfo, decryptGroupSecrets } from "ts-mls/welcome.js";

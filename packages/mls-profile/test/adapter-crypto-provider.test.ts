@@ -1,0 +1,110 @@
+/** The caching crypto provider computes exactly what ts-mls's default provider computes. */
+import { fc, test } from "@fast-check/vitest";
+import { toHex } from "@mimi/wire";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  cachedKeyCount,
+  commit,
+  encryptApplicationMessage,
+  joinFromWelcome,
+  loadCiphersuite,
+  type MlsCiphersuite,
+  type MlsCiphersuiteName,
+  processMessage,
+} from "../src/index.js";
+import { config, groupOf, keyPackage, utf8 } from "./adapter-fixtures.js";
+
+const names: MlsCiphersuiteName[] = [
+  "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519",
+  "MLS_256_DHKEMP384_AES256GCM_SHA384_P384",
+  "MLS_256_DHKEMX448_CHACHA20POLY1305_SHA512_Ed448",
+  "MLS_128_DHKEMP256_AES128GCM_SHA256_P256",
+];
+
+describe.each(names)("caching provider vs default provider: %s", (name) => {
+  let ours: MlsCiphersuite;
+  let base: MlsCiphersuite;
+  beforeAll(async () => {
+    ours = await loadCiphersuite(name);
+    base = await loadCiphersuite(name, { provider: "ts-mls-default" });
+  });
+
+  test.prop([fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ minLength: 1, maxLength: 80 })], {
+    numRuns: 25,
+  })("hash, HMAC and HKDF agree", async (data, key) => {
+    expect(toHex(await ours.impl.hash.digest(data))).toBe(toHex(await base.impl.hash.digest(data)));
+    const mac = await base.impl.hash.mac(key, data);
+    expect(toHex(await ours.impl.hash.mac(key, data))).toBe(toHex(mac));
+    expect(await ours.impl.hash.verifyMac(key, mac, data)).toBe(true);
+    expect(await ours.impl.hash.verifyMac(key, mac.subarray(1), data)).toBe(false);
+    // RFC 9420 extracts with a salt of the hash length (@hpke/core refuses others).
+    const salt = new Uint8Array(base.impl.kdf.size).fill(key[0]!);
+    const prk = await base.impl.kdf.extract(salt, data);
+    expect(toHex(await ours.impl.kdf.extract(salt, data))).toBe(toHex(prk));
+    const len = 1 + (data.length % 100);
+    expect(toHex(await ours.impl.kdf.expand(prk, key, len))).toBe(
+      toHex(await base.impl.kdf.expand(prk, key, len)),
+    );
+  });
+
+  test.prop([fc.uint8Array({ maxLength: 200 }), fc.uint8Array({ maxLength: 40 })], { numRuns: 25 })(
+    "AEAD agrees and rejects tampering",
+    async (plaintext, aad) => {
+      const key = base.impl.rng.randomBytes(base.impl.hpke.keyLength);
+      const nonce = base.impl.rng.randomBytes(base.impl.hpke.nonceLength);
+      const ct = await base.impl.hpke.encryptAead(key, nonce, aad, plaintext);
+      expect(toHex(await ours.impl.hpke.encryptAead(key, nonce, aad, plaintext))).toBe(toHex(ct));
+      expect(toHex(await ours.impl.hpke.decryptAead(key, nonce, aad, ct))).toBe(toHex(plaintext));
+      const bad = Uint8Array.from(ct);
+      bad[0]! ^= 1;
+      await expect(ours.impl.hpke.decryptAead(key, nonce, aad, bad)).rejects.toThrow();
+    },
+  );
+
+  it("signatures verify across providers; a wrong signature or key does not", async () => {
+    const pair = await base.impl.signature.keygen();
+    const message = utf8("signed");
+    const sig = await ours.impl.signature.sign(pair.signKey, message);
+    expect(await base.impl.signature.verify(pair.publicKey, message, sig)).toBe(true);
+    const sig2 = await base.impl.signature.sign(pair.signKey, message);
+    expect(await ours.impl.signature.verify(pair.publicKey, message, sig2)).toBe(true);
+    expect(await ours.impl.signature.verify(pair.publicKey, utf8("other"), sig2)).toBe(false);
+    const other = await base.impl.signature.keygen();
+    expect(await ours.impl.signature.verify(other.publicKey, message, sig2)).toBe(false);
+  });
+});
+
+describe("caching provider: Ed25519 keys", () => {
+  it("signs deterministically like the default provider, with raw and PKCS#8 keys, importing each key once", async () => {
+    const ours = await loadCiphersuite();
+    const base = await loadCiphersuite(undefined, { provider: "ts-mls-default" });
+    const pair = await base.impl.signature.keygen();
+    const raw = pair.signKey.subarray(pair.signKey.length - 32);
+    const m = utf8("message");
+    const expected = toHex(await base.impl.signature.sign(pair.signKey, m));
+    expect(toHex(await ours.impl.signature.sign(pair.signKey, m))).toBe(expected);
+    expect(toHex(await ours.impl.signature.sign(raw, m))).toBe(expected);
+    const before = cachedKeyCount().privateKeys;
+    await ours.impl.signature.sign(pair.signKey, utf8("again"));
+    expect(cachedKeyCount().privateKeys).toBe(before);
+    expect(await ours.impl.signature.verify(new Uint8Array(31), m, new Uint8Array(64))).toBe(false);
+  });
+
+  it("members on either provider interoperate", async () => {
+    const ours = await loadCiphersuite();
+    const base = await loadCiphersuite(undefined, { provider: "ts-mls-default" });
+    const [alice] = await groupOf(ours, 1);
+    const bobKp = await keyPackage(base, "bob");
+    const r = await commit(alice!, ours, {
+      proposals: [{ proposalType: "add", add: { keyPackage: bobKp.publicPackage } }],
+      ratchetTreeInWelcome: true,
+    });
+    const bob = (await joinFromWelcome(base, r.welcome!, bobKp, { config: config() })).state;
+    const sent = await encryptApplicationMessage(r.state, ours, utf8("hi"));
+    const got = await processMessage(bob, base, sent.message);
+    expect(got.kind === "application" && new TextDecoder().decode(got.data)).toBe("hi");
+    const update = await commit(got.state, base, {});
+    const a2 = await processMessage(r.state, ours, update.commit);
+    expect(a2.state.groupContext.epoch).toBe(update.state.groupContext.epoch);
+  });
+});

@@ -1,0 +1,198 @@
+/**
+ * Regression tests of the project's patch of ts-mls 1.6.4 (patches/ts-mls@1.6.4.patch):
+ * external_senders in its RFC 9420 §12.1.8.1 form, sender_index over that list, the hook for
+ * non-default proposals, and the path rule for GroupContextExtensions commits.
+ */
+import { encodeTls, toHex, ValidationError } from "@mimi/wire";
+import { describe, expect, it } from "vitest";
+import {
+  type CustomProposalContext,
+  commit,
+  decodeExternalSenders,
+  encodeExternalSenders,
+  encodeGroupContext,
+  exportGroupInfo,
+  externalSendersExtension,
+  externalSendersOf,
+  generateSignatureKeyPair,
+  groupMembers,
+  processMessage,
+  proposeAsExternalSender,
+} from "../src/index.js";
+import { capabilities, config, groupOf, suite, utf8 } from "./adapter-fixtures.js";
+
+/** RFC 9420 §12.1.8.1 by hand: `ExternalSender external_senders<V>`, Credential = basic (1). */
+function rfcExternalSenders(senders: { key: Uint8Array; identity: Uint8Array }[]): Uint8Array {
+  return encodeTls((w) =>
+    w.vector(senders, (x, s) => {
+      x.opaque(s.key);
+      x.uint16(1);
+      x.opaque(s.identity);
+    }),
+  );
+}
+
+describe("ts-mls patch: external_senders (RFC 9420 §12.1.8.1)", () => {
+  const senders = [
+    { key: new Uint8Array(32).fill(1), identity: utf8("hub.example") },
+    { key: new Uint8Array(32).fill(2), identity: utf8("follower.example") },
+  ];
+  const asTsMls = senders.map((s) => ({
+    signaturePublicKey: s.key,
+    credential: { credentialType: "basic" as const, identity: s.identity },
+  }));
+
+  it("[MLS-EXTSEND-01] encodes the list form byte for byte", () => {
+    expect(toHex(encodeExternalSenders(asTsMls))).toBe(toHex(rfcExternalSenders(senders)));
+    expect(toHex(externalSendersExtension(asTsMls).extensionData)).toBe(toHex(rfcExternalSenders(senders)));
+  });
+
+  it("[MLS-EXTSEND-01] decodes the RFC list form, an empty list, and rejects a bare ExternalSender", () => {
+    expect(decodeExternalSenders(rfcExternalSenders(senders))).toEqual(asTsMls);
+    expect(decodeExternalSenders(rfcExternalSenders([]))).toEqual([]);
+    const bare = rfcExternalSenders([senders[0]!]).subarray(1); // ts-mls 1.6.4's unpatched form
+    expect(() => decodeExternalSenders(bare)).toThrow(/external_senders/);
+  });
+
+  it("[MLS-EXTSEND-02] sender_index indexes the external_senders list, whatever precedes the extension", async () => {
+    const cs = await suite;
+    const hub = await generateSignatureKeyPair(cs);
+    const follower = await generateSignatureKeyPair(cs);
+    const list = [
+      {
+        signaturePublicKey: hub.publicKey,
+        credential: { credentialType: "basic" as const, identity: utf8("hub") },
+      },
+      {
+        signaturePublicKey: follower.publicKey,
+        credential: { credentialType: "basic" as const, identity: utf8("follower") },
+      },
+    ];
+    // A custom GroupContext extension first: unpatched ts-mls computed sender_index 1 for the hub here.
+    const custom = { extensionType: 0xff01, extensionData: utf8("x") };
+    const [alice, bob, carol] = await groupOf(cs, 3, {
+      extensions: [custom, externalSendersExtension(list)],
+      caps: capabilities([0xff01]),
+    });
+    expect(externalSendersOf(alice!.groupContext.extensions)).toHaveLength(2);
+    const gi = await exportGroupInfo(alice!, cs);
+    if (gi.wireformat !== "mls_group_info") throw new Error("not a GroupInfo");
+    const proposal = await proposeAsExternalSender(
+      cs,
+      gi.groupInfo,
+      { proposalType: "remove", remove: { removed: 2 } },
+      follower,
+    );
+    if (proposal.wireformat !== "mls_public_message") throw new Error("not a PublicMessage");
+    expect(proposal.publicMessage.content.sender).toEqual({ senderType: "external", senderIndex: 1 });
+    const a1 = await processMessage(alice!, cs, proposal);
+    const b1 = await processMessage(bob!, cs, proposal);
+    const c1 = await processMessage(carol!, cs, proposal);
+    expect(a1.kind).toBe("proposal");
+    const c = await commit(a1.state, cs, { publicMessage: true });
+    const b2 = await processMessage(b1.state, cs, c.commit);
+    const gone = await processMessage(c1.state, cs, c.commit);
+    expect(gone.kind === "commit" && gone.removed).toBe(true);
+    expect(groupMembers(c.state).map((m) => m.leafIndex)).toEqual([0, 1]);
+    expect(toHex(encodeGroupContext(b2.state.groupContext))).toBe(
+      toHex(encodeGroupContext(c.state.groupContext)),
+    );
+  });
+});
+
+describe("ts-mls patch: non-default proposals (draft-ietf-mls-extensions-10 §4.7)", () => {
+  const APP_DATA_UPDATE = 0x0008;
+  const APP_DATA_DICTIONARY = 0x0006;
+  const caps = capabilities([APP_DATA_DICTIONARY], [APP_DATA_UPDATE]);
+  /** A test handler: appends every proposal's data to a dictionary-typed extension, in commit order. */
+  const seen: CustomProposalContext[] = [];
+  const handler = (ctx: CustomProposalContext): { extensions: typeof ctx.extensions } => {
+    seen.push(ctx);
+    const old =
+      ctx.extensions.find((e) => e.extensionType === APP_DATA_DICTIONARY)?.extensionData ?? new Uint8Array();
+    const parts = [old, ...ctx.proposals.map((p) => p.proposal.proposalData)];
+    if (parts.some((p) => p.length > 0 && p[0] === 0xff))
+      throw new ValidationError("rejected by the component");
+    const data = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+    let off = 0;
+    for (const p of parts) {
+      data.set(p, off);
+      off += p.length;
+    }
+    return {
+      extensions: [
+        ...ctx.extensions.filter((e) => e.extensionType !== APP_DATA_DICTIONARY),
+        { extensionType: APP_DATA_DICTIONARY, extensionData: data },
+      ],
+    };
+  };
+
+  it("[MLS-APPDATA-01] the handler runs after the default proposals, in commit order, on creation and on receipt", async () => {
+    const cs = await suite;
+    const [alice, bob] = await groupOf(cs, 2, { caps, config: config(handler) });
+    seen.length = 0;
+    const c = await commit(alice!, cs, {
+      publicMessage: true,
+      proposals: [
+        { proposalType: APP_DATA_UPDATE, proposalData: Uint8Array.of(1, 2) },
+        { proposalType: "group_context_extensions", groupContextExtensions: { extensions: [] } },
+        { proposalType: APP_DATA_UPDATE, proposalData: Uint8Array.of(3) },
+      ],
+    });
+    const b = await processMessage(bob!, cs, c.commit);
+    // Creator and receiver both called it with the same view: GCE applied first.
+    expect(seen.map((s) => s.sentByClient)).toEqual([true, false]);
+    expect(seen.every((s) => s.groupContextExtensionsProposed)).toBe(true);
+    expect(seen[1]!.proposals.map((p) => [...p.proposal.proposalData])).toEqual([[1, 2], [3]]);
+    const dict = c.state.groupContext.extensions.find((e) => e.extensionType === APP_DATA_DICTIONARY);
+    expect([...(dict?.extensionData ?? [])]).toEqual([1, 2, 3]);
+    expect(toHex(encodeGroupContext(b.state.groupContext))).toBe(
+      toHex(encodeGroupContext(c.state.groupContext)),
+    );
+  });
+
+  it("[MLS-APPDATA-01] a handler's rejection rejects the commit, on creation and on receipt", async () => {
+    const cs = await suite;
+    const [alice, bob] = await groupOf(cs, 2, { caps, config: config(handler) });
+    await expect(
+      commit(alice!, cs, {
+        proposals: [{ proposalType: APP_DATA_UPDATE, proposalData: Uint8Array.of(0xff) }],
+      }),
+    ).rejects.toThrow(/rejected by the component/);
+    // A sender without the handler commits the proposal; the receiver with the handler refuses it.
+    const lax = { ...alice!, clientConfig: config() };
+    const c = await commit(lax, cs, {
+      publicMessage: true,
+      proposals: [{ proposalType: APP_DATA_UPDATE, proposalData: Uint8Array.of(0xff) }],
+    });
+    await expect(processMessage(bob!, cs, c.commit)).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("[MLS-APPDATA-01] the handler can require an UpdatePath", async () => {
+    const cs = await suite;
+    const [alice] = await groupOf(cs, 2, { caps, config: config(() => ({ needsUpdatePath: true })) });
+    const c = await commit(alice!, cs, {
+      publicMessage: true,
+      proposals: [{ proposalType: APP_DATA_UPDATE, proposalData: Uint8Array.of(1) }],
+    });
+    if (c.commit.wireformat !== "mls_public_message") throw new Error("not public");
+    const content = c.commit.publicMessage.content;
+    expect(content.contentType === "commit" && content.commit.path !== undefined).toBe(true);
+  });
+});
+
+describe("ts-mls patch: UpdatePath rule (RFC 9420 §12.4, §17.4)", () => {
+  it("[MLS-PATH-01] a GroupContextExtensions commit carries an UpdatePath", async () => {
+    const cs = await suite;
+    const [alice, bob] = await groupOf(cs, 2);
+    const c = await commit(alice!, cs, {
+      publicMessage: true,
+      proposals: [{ proposalType: "group_context_extensions", groupContextExtensions: { extensions: [] } }],
+    });
+    if (c.commit.wireformat !== "mls_public_message") throw new Error("not public");
+    const content = c.commit.publicMessage.content;
+    expect(content.contentType === "commit" && content.commit.path !== undefined).toBe(true);
+    const b = await processMessage(bob!, cs, c.commit);
+    expect(b.state.groupContext.epoch).toBe(c.state.groupContext.epoch);
+  });
+});

@@ -1,0 +1,214 @@
+/** The adapter end to end (RFC 9420 §11–§12) and its strict decoders (fuzzed). */
+import { fc, test } from "@fast-check/vitest";
+import { CodecError, ProtocolError, toHex, ValidationError } from "@mimi/wire";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  commit,
+  createKeyPackage,
+  decodeExternalSenders,
+  decodeGroupContext,
+  decodeGroupInfo,
+  decodeGroupState,
+  decodeKeyPackage,
+  decodeMlsMessage,
+  decodeRatchetTree,
+  decodeWelcome,
+  encodeGroupContext,
+  encodeGroupState,
+  encodeKeyPackage,
+  encodeMlsMessage,
+  encodeRatchetTree,
+  encryptApplicationMessage,
+  exportGroupInfo,
+  exportSecret,
+  generateSignatureKeyPair,
+  groupMembers,
+  joinExternal,
+  loadCiphersuite,
+  type MLSMessage,
+  type MlsCiphersuite,
+  type MlsGroupState,
+  ownLeafIndex,
+  processMessage,
+} from "../src/index.js";
+import { config, groupOf, keyPackage, suite, utf8 } from "./adapter-fixtures.js";
+
+describe("adapter: a group's life", () => {
+  let cs: MlsCiphersuite;
+  let alice: MlsGroupState;
+  let bob: MlsGroupState;
+  beforeAll(async () => {
+    cs = await suite;
+    [alice, bob] = (await groupOf(cs, 2)) as [MlsGroupState, MlsGroupState];
+  });
+
+  it("joins by Welcome at the creator's epoch with the same GroupContext and exporter", async () => {
+    expect(ownLeafIndex(bob)).toBe(1);
+    expect(toHex(encodeGroupContext(bob.groupContext))).toBe(toHex(encodeGroupContext(alice.groupContext)));
+    const ea = await exportSecret(alice, cs, "test", utf8("ctx"), 32);
+    const eb = await exportSecret(bob, cs, "test", utf8("ctx"), 32);
+    expect(toHex(ea)).toBe(toHex(eb));
+  });
+
+  it("sends application messages both ways through encoded MLSMessages, with AAD", async () => {
+    let a = alice;
+    let b = bob;
+    for (let i = 0; i < 3; i++) {
+      const sent = await encryptApplicationMessage(a, cs, utf8(`hello ${i}`), utf8("aad"));
+      a = sent.state;
+      const got = await processMessage(b, cs, encodeMlsMessage(sent.message));
+      if (got.kind !== "application") throw new Error("not an application message");
+      expect(new TextDecoder().decode(got.data)).toBe(`hello ${i}`);
+      expect(new TextDecoder().decode(got.authenticatedData)).toBe("aad");
+      b = got.state;
+      const back = await encryptApplicationMessage(b, cs, utf8("back"));
+      b = back.state;
+      const got2 = await processMessage(a, cs, back.message);
+      expect(got2.kind).toBe("application");
+      a = got2.state;
+    }
+  });
+
+  it("rejects a tampered PrivateMessage with a typed error", async () => {
+    const sent = await encryptApplicationMessage(alice, cs, utf8("x"));
+    const bytes = encodeMlsMessage(sent.message);
+    bytes[bytes.length - 1]! ^= 1;
+    await expect(processMessage(bob, cs, bytes)).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("joins externally from an exported GroupInfo, then removes a member", async () => {
+    const gi = decodeMlsMessage(encodeMlsMessage(await exportGroupInfo(alice, cs, { ratchetTree: true })));
+    if (gi.wireformat !== "mls_group_info") throw new Error("not a GroupInfo");
+    const carolKp = await keyPackage(cs, "carol");
+    const carol = await joinExternal(cs, gi.groupInfo, carolKp, { config: config() });
+    const a = await processMessage(alice, cs, encodeMlsMessage(carol.commit));
+    const b = await processMessage(bob, cs, carol.commit);
+    expect(a.kind).toBe("commit");
+    expect(groupMembers(a.state).map((m) => m.leafIndex)).toEqual([0, 1, 2]);
+    expect(toHex(encodeGroupContext(b.state.groupContext))).toBe(
+      toHex(encodeGroupContext(carol.state.groupContext)),
+    );
+    const removal = await commit(carol.state, cs, {
+      publicMessage: true,
+      proposals: [{ proposalType: "remove", remove: { removed: 1 } }],
+    });
+    const a2 = await processMessage(a.state, cs, removal.commit);
+    const b2 = await processMessage(b.state, cs, removal.commit);
+    expect(b2.kind === "commit" && b2.removed).toBe(true);
+    expect(a2.state.groupContext.epoch).toBe(removal.state.groupContext.epoch);
+    await expect(encryptApplicationMessage(b2.state, cs, utf8("still here?"))).rejects.toBeInstanceOf(
+      ProtocolError,
+    );
+  });
+
+  it("binds a KeyPackage to a given signature key", async () => {
+    const key = await generateSignatureKeyPair(cs);
+    const kp = await createKeyPackage(cs, {
+      credential: { credentialType: "basic", identity: utf8("dave") },
+      signatureKeyPair: key,
+    });
+    expect(toHex(kp.publicPackage.leafNode.signaturePublicKey)).toBe(toHex(key.publicKey));
+    expect(toHex(encodeKeyPackage(decodeKeyPackage(encodeKeyPackage(kp.publicPackage))))).toBe(
+      toHex(encodeKeyPackage(kp.publicPackage)),
+    );
+  });
+
+  it("stores and restores a member's state", async () => {
+    const restored = decodeGroupState(encodeGroupState(alice), config());
+    const sent = await encryptApplicationMessage(restored, cs, utf8("after restore"));
+    const got = await processMessage(bob, cs, sent.message);
+    expect(got.kind).toBe("application");
+  });
+
+  it("refuses a cipher suite outside RFC 9420", async () => {
+    await expect(loadCiphersuite(77)).rejects.toBeInstanceOf(ValidationError);
+  });
+});
+
+describe("adapter: strict decoders", () => {
+  let samples: Record<string, Uint8Array> = {};
+  const decoders: Record<string, (b: Uint8Array) => unknown> = {
+    mlsMessage: decodeMlsMessage,
+    keyPackage: decodeKeyPackage,
+    groupInfo: decodeGroupInfo,
+    welcome: decodeWelcome,
+    groupContext: decodeGroupContext,
+    ratchetTree: decodeRatchetTree,
+    externalSenders: decodeExternalSenders,
+  };
+  beforeAll(async () => {
+    const cs = await suite;
+    const [a] = await groupOf(cs, 1);
+    const kp = await keyPackage(cs, "fuzz");
+    const r = await commit(a!, cs, {
+      publicMessage: true,
+      proposals: [{ proposalType: "add", add: { keyPackage: kp.publicPackage } }],
+    });
+    const gi = (await exportGroupInfo(r.state, cs)) as MLSMessage & { wireformat: "mls_group_info" };
+    const w = r.welcome as MLSMessage & { wireformat: "mls_welcome" };
+    const sent = await encryptApplicationMessage(r.state, cs, utf8("x"));
+    samples = {
+      commit: encodeMlsMessage(r.commit),
+      welcomeMessage: encodeMlsMessage(w),
+      privateMessage: encodeMlsMessage(sent.message),
+      groupInfoMessage: encodeMlsMessage(gi),
+      keyPackage: encodeKeyPackage(kp.publicPackage),
+      groupContext: encodeGroupContext(r.state.groupContext),
+      ratchetTree: encodeRatchetTree(r.state.ratchetTree),
+    };
+  });
+
+  it("[MLS-CODEC-01] rejects trailing bytes and truncation with a CodecError", () => {
+    for (const bytes of [samples["commit"]!, samples["privateMessage"]!]) {
+      expect(() => decodeMlsMessage(Uint8Array.of(...bytes, 0))).toThrow(CodecError);
+      expect(() => decodeMlsMessage(bytes.subarray(0, bytes.length - 1))).toThrow(CodecError);
+      expect(toHex(encodeMlsMessage(decodeMlsMessage(bytes)))).toBe(toHex(bytes));
+    }
+    expect(() => decodeKeyPackage(Uint8Array.of(...samples["keyPackage"]!, 1))).toThrow(CodecError);
+  });
+
+  const only = (fn: () => unknown): void => {
+    try {
+      fn();
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw e;
+    }
+  };
+
+  test.prop([fc.constantFrom(...Object.keys(decoders)), fc.uint8Array({ maxLength: 256 })], { numRuns: 300 })(
+    "[MLS-CODEC-01] random bytes only ever give a CodecError",
+    (name, bytes) => {
+      only(() => decoders[name]!(bytes));
+    },
+  );
+
+  test.prop(
+    [
+      fc.constantFrom(
+        "commit",
+        "welcomeMessage",
+        "privateMessage",
+        "groupInfoMessage",
+        "keyPackage",
+        "groupContext",
+        "ratchetTree",
+      ),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+      fc.nat(),
+    ],
+    { numRuns: 300 },
+  )("[MLS-CODEC-01] mutated and truncated messages only ever give a CodecError", (name, edits, cut) => {
+    const bytes = Uint8Array.from(samples[name]!);
+    for (const [at, v] of edits) bytes[at % bytes.length] = v;
+    const input = cut % 3 === 0 ? bytes.subarray(0, cut % bytes.length) : bytes;
+    const decode =
+      name === "keyPackage"
+        ? decodeKeyPackage
+        : name === "groupContext"
+          ? decodeGroupContext
+          : name === "ratchetTree"
+            ? decodeRatchetTree
+            : decodeMlsMessage;
+    only(() => decode(input));
+  });
+});

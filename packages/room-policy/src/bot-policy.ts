@@ -1,0 +1,67 @@
+/**
+ * Bot policy (draft-ietf-mimi-room-policy-03 §6.7).
+ */
+import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
+import { type Uri, uriSchema } from "./common.js";
+
+/**
+ * ```tls
+ * struct {
+ *   opaque name<V>;
+ *   opaque description<V>;
+ *   Uri homepage;
+ *   bool local_client_bot;
+ *   uint32 bot_role_index;
+ *   bool can_target_message_in_group;
+ *   bool per_user_content;
+ * } Bot;
+ * ```
+ *
+ * `name` and `description` are decoded as UTF-8 (decision 0302).
+ */
+export interface Bot {
+  readonly name: string;
+  readonly description: string;
+  readonly homepage: Uri;
+  readonly local_client_bot: boolean;
+  readonly bot_role_index: number;
+  readonly can_target_message_in_group: boolean;
+  readonly per_user_content: boolean;
+}
+
+/**
+ * ```tls
+ * struct {
+ *   Bot allowed_bots<V>;
+ * } BotPolicy;
+ * ```
+ */
+export interface BotPolicy {
+  readonly allowed_bots: readonly Bot[];
+}
+
+/** TLS shape of {@link Bot}. */
+export const botSchema: Schema = t.struct("Bot", [
+  { name: "name", type: t.text },
+  { name: "description", type: t.text },
+  { name: "homepage", type: uriSchema },
+  { name: "local_client_bot", type: t.bool },
+  { name: "bot_role_index", type: t.uint32 },
+  { name: "can_target_message_in_group", type: t.bool },
+  { name: "per_user_content", type: t.bool },
+]);
+
+/** TLS shape of {@link BotPolicy}. */
+export const botPolicySchema: Schema = t.struct("BotPolicy", [
+  { name: "allowed_bots", type: t.vector(botSchema) },
+]);
+
+/** Encode a {@link BotPolicy}. @throws CodecError when a field is out of range. */
+export function encodeBotPolicy(value: BotPolicy): Uint8Array {
+  return encodeWithSchema(botPolicySchema, value);
+}
+
+/** Decode a {@link BotPolicy}. @throws CodecError on malformed bytes, naming the field. */
+export function decodeBotPolicy(bytes: Uint8Array): BotPolicy {
+  return decodeWithSchema(botPolicySchema, bytes) as BotPolicy;
+}

@@ -1,0 +1,75 @@
+/**
+ * Join links (draft-ietf-mimi-room-policy-03 §6.2): the `join_links` component.
+ */
+import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
+
+/**
+ * ```tls
+ * struct {
+ *   opaque join_link;
+ * } JoinLink;
+ * ```
+ *
+ * The printed field has no length (`opaque join_link;`); it is read as `opaque join_link<V>` of
+ * UTF-8 (decision 0301, DI-POLICY-03).
+ */
+export interface JoinLink {
+  readonly join_link: string;
+}
+
+/** TLS shape of {@link JoinLink}. */
+export const joinLinkSchema: Schema = t.struct("JoinLink", [{ name: "join_link", type: t.text }]);
+
+/**
+ * The `join_links` component's data: `JoinLink JoinLinksData<V>;` (a bare vector, represented as
+ * a struct with one field `links` so that it has a JSON object form).
+ */
+export interface JoinLinksData {
+  readonly links: readonly JoinLink[];
+}
+
+/** TLS shape of {@link JoinLinksData}: on the wire exactly `JoinLink JoinLinksData<V>`. */
+export const joinLinksDataSchema: Schema = t.struct("JoinLinksData", [
+  { name: "links", type: t.vector(joinLinkSchema) },
+]);
+
+/**
+ * The `join_links` update: incremental, unlike the other components.
+ *
+ * ```tls
+ * struct {
+ *   uint32 removedIndices<V>;
+ *   JoinLink added_links<V>;
+ * } JoinLinksUpdate;
+ * ```
+ */
+export interface JoinLinksUpdate {
+  readonly removedIndices: readonly number[];
+  readonly added_links: readonly JoinLink[];
+}
+
+/** TLS shape of {@link JoinLinksUpdate}. */
+export const joinLinksUpdateSchema: Schema = t.struct("JoinLinksUpdate", [
+  { name: "removedIndices", type: t.vector(t.uint32) },
+  { name: "added_links", type: t.vector(joinLinkSchema) },
+]);
+
+/** Encode a {@link JoinLinksData}. @throws CodecError when a field is out of range. */
+export function encodeJoinLinksData(value: JoinLinksData): Uint8Array {
+  return encodeWithSchema(joinLinksDataSchema, value);
+}
+
+/** Decode a {@link JoinLinksData}. @throws CodecError on malformed bytes, naming the field. */
+export function decodeJoinLinksData(bytes: Uint8Array): JoinLinksData {
+  return decodeWithSchema(joinLinksDataSchema, bytes) as JoinLinksData;
+}
+
+/** Encode a {@link JoinLinksUpdate}. @throws CodecError when a field is out of range. */
+export function encodeJoinLinksUpdate(value: JoinLinksUpdate): Uint8Array {
+  return encodeWithSchema(joinLinksUpdateSchema, value);
+}
+
+/** Decode a {@link JoinLinksUpdate}. @throws CodecError on malformed bytes, naming the field. */
+export function decodeJoinLinksUpdate(bytes: Uint8Array): JoinLinksUpdate {
+  return decodeWithSchema(joinLinksUpdateSchema, bytes) as JoinLinksUpdate;
+}

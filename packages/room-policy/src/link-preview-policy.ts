@@ -1,0 +1,58 @@
+/**
+ * Link preview policy (draft-ietf-mimi-room-policy-03 §6.3).
+ */
+import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
+import { type Optionality, optionality, optionalitySchema, type Uri, uriSchema } from "./common.js";
+
+/**
+ * ```tls
+ * struct {
+ *   Optionality autodetect_hyperlinks_in_text;
+ *   Optionality send_link_previews;
+ *   Optionality automatic_link_previews;
+ *   Optionality link_preview_proxy_use;
+ *   select (link_preview_proxy_use) {
+ *     case mandatory:
+ *       Uri link_preview_proxy<V>;
+ *     case optional:
+ *       Uri link_preview_proxy<V>;
+ *     case forbidden:
+ *       struct {};
+ *   }
+ * } LinkPreviewPolicy;
+ * ```
+ *
+ * `case mandatory` is `required(1)` (DI-POLICY-03). `link_preview_proxy` is present exactly when
+ * `link_preview_proxy_use` is not `forbidden`.
+ */
+export interface LinkPreviewPolicy {
+  readonly autodetect_hyperlinks_in_text: Optionality;
+  readonly send_link_previews: Optionality;
+  readonly automatic_link_previews: Optionality;
+  readonly link_preview_proxy_use: Optionality;
+  readonly link_preview_proxy?: readonly Uri[];
+}
+
+const proxy = [{ name: "link_preview_proxy", type: t.vector(uriSchema) }];
+
+/** TLS shape of {@link LinkPreviewPolicy}. */
+export const linkPreviewPolicySchema: Schema = t.struct("LinkPreviewPolicy", [
+  { name: "autodetect_hyperlinks_in_text", type: optionalitySchema },
+  { name: "send_link_previews", type: optionalitySchema },
+  { name: "automatic_link_previews", type: optionalitySchema },
+  { name: "link_preview_proxy_use", type: optionalitySchema },
+  {
+    select: "link_preview_proxy_use",
+    cases: { [optionality.required]: proxy, [optionality.optional]: proxy, [optionality.forbidden]: [] },
+  },
+]);
+
+/** Encode a {@link LinkPreviewPolicy}. @throws CodecError when a field is out of range. */
+export function encodeLinkPreviewPolicy(value: LinkPreviewPolicy): Uint8Array {
+  return encodeWithSchema(linkPreviewPolicySchema, value);
+}
+
+/** Decode a {@link LinkPreviewPolicy}. @throws CodecError on malformed bytes, naming the field. */
+export function decodeLinkPreviewPolicy(bytes: Uint8Array): LinkPreviewPolicy {
+  return decodeWithSchema(linkPreviewPolicySchema, bytes) as LinkPreviewPolicy;
+}

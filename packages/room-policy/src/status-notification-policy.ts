@@ -1,0 +1,34 @@
+/**
+ * Status notification policy (draft-ietf-mimi-room-policy-03 §6.1).
+ */
+import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
+import { type Optionality, optionalitySchema } from "./common.js";
+
+/**
+ * ```tls
+ * struct {
+ *   Optionality delivery_notifications;
+ *   Optionality read_receipts;
+ * } StatusNotificationPolicy;
+ * ```
+ */
+export interface StatusNotificationPolicy {
+  readonly delivery_notifications: Optionality;
+  readonly read_receipts: Optionality;
+}
+
+/** TLS shape of {@link StatusNotificationPolicy}. */
+export const statusNotificationPolicySchema: Schema = t.struct("StatusNotificationPolicy", [
+  { name: "delivery_notifications", type: optionalitySchema },
+  { name: "read_receipts", type: optionalitySchema },
+]);
+
+/** Encode a {@link StatusNotificationPolicy}. @throws CodecError when a field is out of range. */
+export function encodeStatusNotificationPolicy(value: StatusNotificationPolicy): Uint8Array {
+  return encodeWithSchema(statusNotificationPolicySchema, value);
+}
+
+/** Decode a {@link StatusNotificationPolicy}. @throws CodecError on malformed bytes, naming the field. */
+export function decodeStatusNotificationPolicy(bytes: Uint8Array): StatusNotificationPolicy {
+  return decodeWithSchema(statusNotificationPolicySchema, bytes) as StatusNotificationPolicy;
+}
