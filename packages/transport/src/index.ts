@@ -33,6 +33,7 @@ export * from "./profile-field.js";
 export * from "./protocol.js";
 export * from "./query-element.js";
 export * from "./ratchet-tree-option.js";
+export * from "./server/index.js";
 export * from "./server-franking-context.js";
 export * from "./signatures.js";
 export * from "./storage/index.js";

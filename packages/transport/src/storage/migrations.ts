@@ -41,6 +41,32 @@ export const migrations: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 2,
+    name: "follower inbox and consent",
+    sql: [
+      `CREATE TABLE follower_inbox (
+         id          bigserial PRIMARY KEY,
+         room_id     text   NOT NULL,
+         hub_domain  text   NOT NULL,
+         timestamp   bigint NOT NULL,
+         received_at bigint NOT NULL,
+         message     bytea  NOT NULL
+       )`,
+      "CREATE INDEX follower_inbox_room ON follower_inbox (room_id, id)",
+      `CREATE TABLE consent (
+         direction     text   NOT NULL CHECK (direction IN ('received_request', 'received_decision')),
+         requester_uri text   NOT NULL,
+         target_uri    text   NOT NULL,
+         room_id       text   NOT NULL,
+         operation     text   NOT NULL,
+         peer_domain   text   NOT NULL,
+         updated_at    bigint NOT NULL,
+         entry         bytea  NOT NULL,
+         PRIMARY KEY (direction, requester_uri, target_uri, room_id)
+       )`,
+    ],
+  },
 ];
 
 /** The advisory lock key that serializes migrations ("mimi" in ASCII). */
