@@ -22,6 +22,7 @@ export const commands: readonly CommandEntry[] = [
   { name: "bench", summary: "run an area's benchmarks and print measured metrics", load: async () => (await import("./commands/bench.js")).benchCommand },
   { name: "uri", summary: "parse and normalize a mimi: URI", load: async () => (await import("./commands/uri.js")).uriCommand },
   { name: "protocol", summary: "decode or encode draft-ietf-mimi-protocol-06 bodies (JSON <-> bytes)", load: async () => (await import("./commands/protocol.js")).protocolCommand },
+  { name: "serve", summary: "run a MIMI provider server from a configuration file", load: async () => (await import("./commands/serve.js")).serveCommand },
   { name: "content", summary: "decode, encode and compute message IDs of MIMI content", load: async () => (await import("./commands/content.js")).contentCommand },
 ];
 

@@ -64,3 +64,12 @@ describe("mimi protocol", () => {
     expect(JSON.parse(s.stdout)).toContain("FanoutMessages");
   });
 });
+
+describe("mimi serve (arguments)", () => {
+  it("exits 2 without --config and 1 for an unreadable or invalid configuration", async () => {
+    expect((await runCli(["serve"])).code).toBe(2);
+    const missing = await runCli(["serve", "--config", "no/such/file.json"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^error: ValidationError: cannot read the configuration/);
+  });
+});

@@ -5,6 +5,7 @@ import type { Endpoint } from "./endpoint.js";
 import { requestConsentEndpoint, updateConsentEndpoint } from "./endpoints/consent.js";
 import { notifyEndpoint } from "./endpoints/notify.js";
 
+export * from "./config.js";
 export * from "./endpoint.js";
 export { requestConsentEndpoint, updateConsentEndpoint } from "./endpoints/consent.js";
 export { notifyEndpoint } from "./endpoints/notify.js";
