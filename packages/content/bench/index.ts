@@ -18,6 +18,7 @@ const CBORG_STRICT = {
   useMaps: true,
 } as const;
 
+/** The `content` benchmark area. */
 export const bench: BenchArea = {
   area: "content",
   async run({ quick, progress }) {

@@ -88,30 +88,35 @@ export function extensionsToCbor(ext: Extensions, path: string): ReadonlyMap<Ext
     throw new ValidationError("extensions is not a Map", { path, rule: "CONTENT-MSG-01" });
   let i = 0;
   for (const [k, v] of ext) {
-    const kp = `${path}/${i}/key`;
     if (typeof k === "number") {
       if (!Number.isSafeInteger(k)) {
         throw new ValidationError("integer extension key beyond ±(2^53−1)", {
-          path: kp,
+          path: `${path}/${i}/key`,
           rule: "CONTENT-EXT-04",
         });
       }
+      if ((k === extensionKeys.senderUri || k === extensionKeys.roomUri) && typeof v !== "string") {
+        throw new ValidationError(`extension ${k} must be tstr`, {
+          path: `${path}/${i}/value`,
+          rule: "CONTENT-EXT-06",
+        });
+      }
     } else if (typeof k === "string") {
-      const n = utf8(k).length;
+      // a UTF-16 unit is at most 3 UTF-8 octets: only long keys need measuring
+      const n = k.length > 85 ? utf8(k).length : k.length;
       if (n < 1 || n > 255) {
         throw new ValidationError(`text extension key of ${n} octets, must be 1..255`, {
-          path: kp,
+          path: `${path}/${i}/key`,
           rule: "CONTENT-EXT-02",
         });
       }
     } else {
-      throw new ValidationError("extension key is not int or tstr", { path: kp, rule: "CONTENT-EXT-02" });
+      throw new ValidationError("extension key is not int or tstr", {
+        path: `${path}/${i}/key`,
+        rule: "CONTENT-EXT-02",
+      });
     }
-    const vp = `${path}/${i}/value`;
-    if ((k === extensionKeys.senderUri || k === extensionKeys.roomUri) && typeof v !== "string") {
-      throw new ValidationError(`extension ${k} must be tstr`, { path: vp, rule: "CONTENT-EXT-06" });
-    }
-    validateAny(v, vp, 1);
+    if (typeof v !== "string") validateAny(v, `${path}/${i}/value`, 1);
     i++;
   }
   return ext;

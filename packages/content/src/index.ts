@@ -3,7 +3,11 @@
  *
  * @packageDocumentation
  */
+
+export * from "./attachment.js";
+export * from "./builders.js";
 export type { CborFloat, CborKey, CborTag, CborValue } from "./codec/cbor.js";
+export * from "./conversation.js";
 export type { Expiration } from "./expiration.js";
 export { type ExtensionKey, type Extensions, roomUriOf, senderUriOf } from "./extensions.js";
 export * from "./json.js";
@@ -19,4 +23,7 @@ export {
   type NullPart,
   type SinglePart,
 } from "./nested-part.js";
+export * from "./ordering.js";
+export * from "./part-index.js";
 export * from "./registries.js";
+export * from "./salt.js";

@@ -203,54 +203,58 @@ function isUint(v: unknown, octets: number): boolean {
   return typeof v === "number" && Number.isSafeInteger(v) && v >= 0 && (octets >= 8 || v < 2 ** (8 * octets));
 }
 
+function invalid(what: string, path: string, rule: string): never {
+  throw new ValidationError(what, { path, rule });
+}
+
+function str(v: unknown, path: string, name: string): void {
+  if (typeof v !== "string") invalid(`${name} is not a string`, `${path}/${name}`, "CONTENT-PART-03");
+}
+
+function bin(v: unknown, path: string, name: string): void {
+  if (!(v instanceof Uint8Array)) invalid(`${name} is not bytes`, `${path}/${name}`, "CONTENT-PART-03");
+}
+
+function uintOf(v: unknown, path: string, name: string, octets: number): void {
+  if (!isUint(v, octets))
+    invalid(`${name} is not uint .size ${octets}`, `${path}/${name}`, "CONTENT-PART-04");
+}
+
 /**
  * Validate a NestedPart for encoding and return its CBOR shape (an array).
  *
  * @throws ValidationError naming the path and the rule.
  */
 export function nestedPartToCbor(p: NestedPart, path: string, depth: number): unknown[] {
-  const bad = (what: string, at: string, rule: string): never => {
-    throw new ValidationError(what, { path: at, rule });
-  };
-  if (!Number.isInteger(p.disposition) || p.disposition < 0 || p.disposition > 255) {
-    bad("disposition is not an integer in 0..255", `${path}/disposition`, "CONTENT-PART-02");
+  const d = p.disposition;
+  if (typeof d !== "number" || !Number.isInteger(d) || d < 0 || d > 255) {
+    invalid("disposition is not an integer in 0..255", `${path}/disposition`, "CONTENT-PART-02");
   }
-  if (typeof p.language !== "string") bad("language is not a string", `${path}/language`, "CONTENT-PART-03");
-  const str = (v: unknown, name: string): void => {
-    if (typeof v !== "string") bad(`${name} is not a string`, `${path}/${name}`, "CONTENT-PART-03");
-  };
-  const bin = (v: unknown, name: string): void => {
-    if (!(v instanceof Uint8Array)) bad(`${name} is not bytes`, `${path}/${name}`, "CONTENT-PART-03");
-  };
+  str(p.language, path, "language");
   switch (p.cardinality) {
     case 0:
-      return [p.disposition, p.language, 0];
+      return [d, p.language, 0];
     case 1:
-      str(p.contentType, "contentType");
-      bin(p.content, "content");
-      return [p.disposition, p.language, 1, p.contentType, p.content];
+      str(p.contentType, path, "contentType");
+      bin(p.content, path, "content");
+      return [d, p.language, 1, p.contentType, p.content];
     case 2: {
-      str(p.contentType, "contentType");
-      str(p.url, "url");
-      for (const [name, octets] of [
-        ["expires", 4],
-        ["size", 8],
-        ["encAlg", 2],
-        ["hashAlg", 1],
-      ] as const) {
-        if (!isUint(p[name], octets))
-          bad(`${name} is not uint .size ${octets}`, `${path}/${name}`, "CONTENT-PART-04");
-      }
-      bin(p.key, "key");
-      bin(p.nonce, "nonce");
-      bin(p.aad, "aad");
-      bin(p.contentHash, "contentHash");
-      str(p.description, "description");
-      str(p.filename, "filename");
+      str(p.contentType, path, "contentType");
+      str(p.url, path, "url");
+      uintOf(p.expires, path, "expires", 4);
+      uintOf(p.size, path, "size", 8);
+      uintOf(p.encAlg, path, "encAlg", 2);
+      uintOf(p.hashAlg, path, "hashAlg", 1);
+      bin(p.key, path, "key");
+      bin(p.nonce, path, "nonce");
+      bin(p.aad, path, "aad");
+      bin(p.contentHash, path, "contentHash");
+      str(p.description, path, "description");
+      str(p.filename, path, "filename");
       const size =
         typeof p.size === "bigint" && p.size <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(p.size) : p.size;
       return [
-        p.disposition,
+        d,
         p.language,
         2,
         p.contentType,
@@ -269,23 +273,20 @@ export function nestedPartToCbor(p: NestedPart, path: string, depth: number): un
     }
     case 3: {
       if (p.partSemantics !== 0 && p.partSemantics !== 1 && p.partSemantics !== 2) {
-        bad("partSemantics is not 0..2", `${path}/partSemantics`, "CONTENT-PART-06");
+        invalid("partSemantics is not 0..2", `${path}/partSemantics`, "CONTENT-PART-06");
       }
       if (!Array.isArray(p.parts) || p.parts.length < 2) {
-        bad("MultiPart needs at least 2 parts", `${path}/parts`, "CONTENT-PART-05");
+        invalid("MultiPart needs at least 2 parts", `${path}/parts`, "CONTENT-PART-05");
       }
       if (depth + 1 > MAX_PART_DEPTH) {
-        bad(`NestedPart nested deeper than ${MAX_PART_DEPTH} levels`, `${path}/parts`, "CONTENT-PART-07");
+        invalid(`NestedPart nested deeper than ${MAX_PART_DEPTH} levels`, `${path}/parts`, "CONTENT-PART-07");
       }
-      return [
-        p.disposition,
-        p.language,
-        3,
-        p.partSemantics,
-        p.parts.map((c, i) => nestedPartToCbor(c, `${path}/parts/${i}`, depth + 1)),
-      ];
+      const parts = new Array<unknown>(p.parts.length);
+      for (let i = 0; i < p.parts.length; i++)
+        parts[i] = nestedPartToCbor(p.parts[i]!, `${path}/parts/${i}`, depth + 1);
+      return [d, p.language, 3, p.partSemantics, parts];
     }
     default:
-      return bad("cardinality is not 0..3", `${path}/cardinality`, "CONTENT-PART-08");
+      return invalid("cardinality is not 0..3", `${path}/cardinality`, "CONTENT-PART-08");
   }
 }

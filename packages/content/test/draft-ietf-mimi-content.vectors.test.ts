@@ -44,7 +44,9 @@ describe("draft-ietf-mimi-content-08 examples", () => {
 
 describe("our decode vectors", () => {
   it("the committed file is the generator's output", () => {
-    expect(readFileSync(join(vectorsRoot, DECODE_VECTORS_FILE), "utf8")).toBe(renderDecodeVectors());
+    expect(JSON.parse(readFileSync(join(vectorsRoot, DECODE_VECTORS_FILE), "utf8"))).toEqual(
+      JSON.parse(renderDecodeVectors()),
+    );
   });
   const cases = allCases(loadVectorFile(DECODE_VECTORS_FILE)).map(({ test }) => test);
   it("has at least 60 invalid cases", () => {

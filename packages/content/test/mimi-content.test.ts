@@ -6,6 +6,7 @@ import {
   computeMessageId,
   decodeMimiContent,
   encodeMimiContent,
+  externalLink,
   type MimiContent,
   mimiContentFromJson,
   mimiContentToJson,
@@ -127,23 +128,7 @@ describe("encoding validates", () => {
   it("CONTENT-PART-04 hashAlg 256", () =>
     bad(
       {
-        nestedPart: {
-          disposition: 6,
-          language: "",
-          cardinality: 2,
-          contentType: "",
-          url: "",
-          expires: 0,
-          size: 0,
-          encAlg: 0,
-          key: new Uint8Array(),
-          nonce: new Uint8Array(),
-          aad: new Uint8Array(),
-          hashAlg: 256,
-          contentHash: new Uint8Array(),
-          description: "",
-          filename: "",
-        },
+        nestedPart: { ...externalLink({ url: "", disposition: 6 }), hashAlg: 256 },
       },
       "CONTENT-PART-04",
     ));

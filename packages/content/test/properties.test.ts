@@ -10,6 +10,15 @@ const examples = ["original", "attachment", "multipart-3", "expiring"].map((n) =
   readUpstreamHex(`content/${n}.hex`),
 );
 
+/** True when `v` holds a float with an integral value (or an infinity), anywhere. */
+function hasIntegralFloat(v: unknown): boolean {
+  if (typeof v !== "object" || v === null || v instanceof Uint8Array) return false;
+  if (Array.isArray(v)) return v.some(hasIntegralFloat);
+  if (v instanceof Map) return [...v].some(([k, x]) => hasIntegralFloat(k) || hasIntegralFloat(x));
+  if ("float" in v) return Number.isInteger(v.float) || !Number.isFinite(v.float);
+  return hasIntegralFloat((v as { value: unknown }).value);
+}
+
 /** Decode, allowing only success or a CodecError. */
 function decodeOrCodecError(bytes: Uint8Array): void {
   try {
@@ -33,6 +42,9 @@ test.prop([arbMimiContent], { numRuns: 300 })(
 test.prop([arbMimiContent], { numRuns: 200 })(
   "CONTENT-CBOR-03 CONTENT-CBOR-04 everything we encode is accepted by cbor2's strict deterministic decoder",
   (c) => {
+    // cbor2's rejectLongFloats also demands numeric reduction (an integral float written as an
+    // int), which RFC 8949 §4.2.1 does not; such values are left to our own vectors (DI-CONTENT-10).
+    fc.pre(!hasIntegralFloat([...c.mimiExtensions.values()]));
     const bytes = encodeMimiContent(c);
     expect(() =>
       cbor2Decode(bytes, {

@@ -21,6 +21,7 @@ import {
   encodeMessageDerivedValues,
   encodeMimiContent,
 } from "../src/index.js";
+import { decodeMessageStatusReport, encodeMessageStatusReport } from "../src/message-status.js";
 import { DECODE_VECTORS_FILE } from "./generate.js";
 
 /** One example of the draft as listed in `upstream/content/manifest.json`. */
@@ -115,6 +116,7 @@ export function staleChecks(): readonly { readonly id: string; readonly check: (
   ];
 }
 
+/** The suites `mimi vectors verify` runs for this package. */
 export const vectorSuites: readonly VectorSuite[] = [
   {
     name: "content/draft-examples",
@@ -129,6 +131,20 @@ export const vectorSuites: readonly VectorSuite[] = [
         staleChecks(),
         (c) => c.id,
         (c) => c.check(),
+      ),
+  },
+  {
+    name: "content/message-status-example",
+    source: "draft-mahy-mimi-message-status-01 §5 (upstream/message-status)",
+    run: () =>
+      runCases(
+        ["message-status/status.hex"],
+        (f) => f,
+        (f) => {
+          const bytes = readUpstreamHex(f);
+          if (!bytesEqual(encodeMessageStatusReport(decodeMessageStatusReport(bytes)), bytes))
+            throw new Error("does not round-trip");
+        },
       ),
   },
   {

@@ -28,11 +28,19 @@ let changed = false;
 const idnaCache = new Map<string, string>();
 const IDNA_CACHE_SIZE = 1024;
 
-/** `domainToASCII`, remembered for the last hosts seen ("" when the name does not convert). */
+/**
+ * UTS #46 ToASCII of `host` ("" when it does not convert), remembered for the last hosts seen.
+ *
+ * `domainToASCII` implements the WHATWG host parser, which reads a name whose last label looks
+ * numeric (`0x`, `１２３` after mapping) as an IPv4 address. A domain name is never an address
+ * here (decision 0102), so the name is converted with a final label `a` appended, which keeps
+ * every label's conversion and turns the IPv4 reading off; the label is removed again.
+ */
 function toAscii(host: string): string {
   let ascii = idnaCache.get(host);
   if (ascii === undefined) {
-    ascii = domainToASCII(host);
+    const guarded = domainToASCII(`${host}.a`);
+    ascii = guarded.endsWith(".a") ? guarded.slice(0, -2) : "";
     if (idnaCache.size >= IDNA_CACHE_SIZE) idnaCache.clear();
     idnaCache.set(host, ascii);
   }

@@ -179,7 +179,7 @@ export function parseMimiUri(text: string): ParsedMimiUri {
     // [ID-URI-06] draft-ietf-mimi-protocol-06 §3: a MIMI URI is at most 4096 characters long as written (decision 0106)
     failAt(`the text is longer than ${MAX_URI_INPUT_LENGTH} characters`, "ID-URI-06", MAX_URI_INPUT_LENGTH);
   }
-  let same = readScheme(text);
+  let same = text.startsWith("mimi://") || readScheme(text);
   const domain = canonicalHost(text, 7);
   let i = hostEnd();
   if (hostChanged()) same = false;
@@ -202,7 +202,9 @@ export function parseMimiUri(text: string): ParsedMimiUri {
     failAt(`unknown type segment '${text.slice(i, j)}' (expected u, p, d, r, g or t)`, "ID-PATH-01", i);
   }
   const max = kind === "d" ? 2 : 1;
-  const segments: string[] = [];
+  let count = 0;
+  let value0 = "";
+  let value1 = "";
   let canonical0 = "";
   let canonical1 = "";
   const pchar = PCHAR;
@@ -213,7 +215,7 @@ export function parseMimiUri(text: string): ParsedMimiUri {
     const next = text.charCodeAt(i + 1);
     if (i + 1 === n || next === 47 || next === 63 || next === 35)
       failAt("empty path segment", "ID-PATH-03", i + 1);
-    if (segments.length === max) {
+    if (count === max) {
       // [ID-PATH-02] draft-mahy-mimi-identity-05 §4: one segment follows u, p, r, g and t; one or two follow d
       failAt(`too many segments for a '${kind}' URI (at most ${max})`, "ID-PATH-02", i);
     }
@@ -252,23 +254,25 @@ export function parseMimiUri(text: string): ParsedMimiUri {
       if (value.length > MAX_SEGMENT_OCTETS) {
         failAt(`the segment is longer than ${MAX_SEGMENT_OCTETS} octets`, "ID-PATH-07", start);
       }
-      if (segments.length === 0) canonical0 = value;
+      if (count === 0) canonical0 = value;
       else canonical1 = value;
     } else {
       value = decodeSegment(text, start, j);
       const spelled = lastCanonicalSegment();
       if (same && (spelled.length !== j - start || spelled !== text.slice(start, j))) same = false;
-      if (segments.length === 0) canonical0 = spelled;
+      if (count === 0) canonical0 = spelled;
       else canonical1 = spelled;
     }
     if (value === "." || value === "..") {
       // [ID-PATH-06] RFC 3986 §3.3: the dot-segments '.' and '..' (also percent-encoded) are not identifiers
       failAt(`the dot-segment '${value}' is not allowed`, "ID-PATH-06", start);
     }
-    segments.push(value);
+    if (count === 0) value0 = value;
+    else value1 = value;
+    count++;
     i = j;
   }
-  if (segments.length === 0) {
+  if (count === 0) {
     failAt(
       `a '${kind}' URI needs ${kind === "d" ? "one or two segments" : "one segment"} after /${kind}`,
       "ID-PATH-02",
@@ -281,9 +285,9 @@ export function parseMimiUri(text: string): ParsedMimiUri {
   } else {
     // [ID-NORM-01] RFC 3986 §6.2.2: the canonical form has a lower-case scheme and host (A-labels), and each segment minimally percent-encoded with upper-case hex digits (decision 0105)
     uri = `mimi://${domain}/${kind}/${canonical0}`;
-    if (segments.length === 2) uri += `/${canonical1}`;
+    if (count === 2) uri += `/${canonical1}`;
   }
-  return { uri: uri as MimiUri, kind, domain, segments };
+  return { uri: uri as MimiUri, kind, domain, segments: count === 1 ? [value0] : [value0, value1] };
 }
 
 function isHex(c: number): boolean {

@@ -4,6 +4,9 @@
  */
 import { failAt, IdentifierError } from "./identifier-error.js";
 
+/** RFC 3986 §2.3 `unreserved`. */
+export const UNRESERVED = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
+
 /** The most octets a decoded segment may have (decision 0106). */
 export const MAX_SEGMENT_OCTETS = 255;
 
@@ -11,12 +14,37 @@ export const MAX_SEGMENT_OCTETS = 255;
  * ASCII characters that stand for themselves in a segment and are never percent-encoded in the
  * canonical form: RFC 3986 `pchar` without `pct-encoded`, that is `unreserved / sub-delims / ":" / "@"`.
  */
-export const PCHAR: Uint8Array = (() => {
+export const PCHAR: Uint8Array = charTable(`${UNRESERVED}!$&'()*+,;=:@`);
+
+/** An ASCII table with 1 for each character of `chars`. */
+export function charTable(chars: string): Uint8Array {
   const t = new Uint8Array(128);
-  const chars = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~!$&'()*+,;=:@";
   for (let i = 0; i < chars.length; i++) t[chars.charCodeAt(i)] = 1;
   return t;
-})();
+}
+
+/** What {@link decodeSegment} enforces, and the rule IDs it reports. */
+export interface DecodeRules {
+  /** ASCII characters written as themselves in the canonical spelling; the rest are `%HH`. */
+  readonly raw: Uint8Array;
+  /** The most decoded octets. */
+  readonly maxOctets: number;
+  /** Rule reported for octets that are not UTF-8 or decode to a control character. */
+  readonly badRule: string;
+  /** Rule reported for too many octets. */
+  readonly longRule: string;
+  /** What is decoded, for messages ("segment", "local part", …). */
+  readonly what: string;
+}
+
+/** The rules of a `mimi:` path segment (decisions 0105, 0106). */
+export const SEGMENT_RULES: DecodeRules = {
+  raw: PCHAR,
+  maxOctets: MAX_SEGMENT_OCTETS,
+  badRule: "ID-PATH-05",
+  longRule: "ID-PATH-07",
+  what: "segment",
+};
 
 const HEX_DIGITS = "0123456789ABCDEF";
 
@@ -48,9 +76,9 @@ function octetAt(s: string, i: number, end: number): number {
   return (hexValue(s.charCodeAt(i + 1)) << 4) | hexValue(s.charCodeAt(i + 2));
 }
 
-function notUtf8(at: number): never {
+function notUtf8(r: DecodeRules, at: number): never {
   // [ID-PATH-05] RFC 3629 §3: a segment decodes to UTF-8 text without control characters (decision 0105)
-  failAt("the segment's percent-encoded octets are not UTF-8", "ID-PATH-05", at);
+  failAt(`the ${r.what}'s percent-encoded octets are not UTF-8`, r.badRule, at);
 }
 
 /**
@@ -62,7 +90,8 @@ function notUtf8(at: number): never {
  * forms, surrogates or values above U+10FFFF) or decode to a control character, `ID-PATH-07` when
  * they are longer than {@link MAX_SEGMENT_OCTETS}.
  */
-export function decodeSegment(s: string, start: number, end: number): string {
+export function decodeSegment(s: string, start: number, end: number, r: DecodeRules = SEGMENT_RULES): string {
+  const raw = r.raw;
   let decoded = "";
   let canonical = "";
   let octets = 0;
@@ -71,10 +100,17 @@ export function decodeSegment(s: string, start: number, end: number): string {
     const c = s.charCodeAt(i);
     if (c !== 37 /* % */) {
       if (c < 0x80) {
+        if (raw[c] !== 1) {
+          decoded += s[i];
+          canonical += formatOctet(c);
+          octets++;
+          i++;
+          continue;
+        }
         let j = i + 1;
         while (j < end) {
           const d = s.charCodeAt(j);
-          if (d === 37 || d >= 0x80) break;
+          if (d === 37 || d >= 0x80 || raw[d] !== 1) break;
           j++;
         }
         const run = s.slice(i, j);
@@ -95,11 +131,12 @@ export function decodeSegment(s: string, start: number, end: number): string {
     }
     const b = (hexValue(s.charCodeAt(i + 1)) << 4) | hexValue(s.charCodeAt(i + 2));
     if (b < 0x80) {
-      if (b < 0x20 || b === 0x7f)
-        failAt(`the segment encodes the control character ${formatOctet(b)}`, "ID-PATH-05", i);
+      if (b < 0x20 || b === 0x7f) {
+        failAt(`the ${r.what} encodes the control character ${formatOctet(b)}`, r.badRule, i);
+      }
       const ch = String.fromCharCode(b);
       decoded += ch;
-      canonical += PCHAR[b] === 1 ? ch : formatOctet(b);
+      canonical += raw[b] === 1 ? ch : formatOctet(b);
       octets++;
       i += 3;
       continue;
@@ -122,26 +159,26 @@ export function decodeSegment(s: string, start: number, end: number): string {
       if (b === 0xf0) lo = 0x90;
       else if (b === 0xf4) hi = 0x8f;
     } else {
-      notUtf8(i);
+      notUtf8(r, i);
     }
     const at = i;
     i += 3;
     for (let k = 0; k < need; k++) {
       const t = octetAt(s, i, end);
-      if (t < lo || t > hi) notUtf8(at);
+      if (t < lo || t > hi) notUtf8(r, at);
       cp = (cp << 6) | (t & 0x3f);
       lo = 0x80;
       hi = 0xbf;
       i += 3;
     }
-    if (cp < 0xa0) failAt("the segment decodes to a control character", "ID-PATH-05", at);
+    if (cp < 0xa0) failAt(`the ${r.what} decodes to a control character`, r.badRule, at);
     decoded += String.fromCodePoint(cp);
     canonical = appendUtf8(canonical, cp);
     octets += need + 1;
   }
-  if (octets > MAX_SEGMENT_OCTETS) {
+  if (octets > r.maxOctets) {
     // [ID-PATH-07] draft-ietf-mimi-protocol-06 §3: a segment decodes to at most 255 octets (decision 0106)
-    failAt(`the segment is longer than ${MAX_SEGMENT_OCTETS} octets`, "ID-PATH-07", start);
+    failAt(`the ${r.what} is longer than ${r.maxOctets} octets`, r.longRule, start);
   }
   canonicalOfLast = canonical;
   return decoded;
@@ -179,19 +216,19 @@ function formatOctet(b: number): string {
  * @throws IdentifierError `ID-PATH-05` (with `path` = `where`) for a lone surrogate, which has no
  * UTF-8 encoding.
  */
-export function encodeSegment(value: string, where = "/"): string {
+export function encodeSegment(value: string, where = "/", raw: Uint8Array = PCHAR): string {
   let i = 0;
   const n = value.length;
   while (i < n) {
     const c = value.charCodeAt(i);
-    if (c >= 128 || PCHAR[c] === 0) break;
+    if (c >= 128 || raw[c] !== 1) break;
     i++;
   }
   if (i === n) return value;
   let out = value.slice(0, i);
   for (; i < n; i++) {
     const c = value.charCodeAt(i);
-    if (c < 128 && PCHAR[c] === 1) {
+    if (c < 128 && raw[c] === 1) {
       out += value[i];
       continue;
     }

@@ -1,6 +1,15 @@
-/** fast-check arbitraries for MIMI URIs: valid parts, and many spellings of one identifier. */
+/**
+ * fast-check arbitraries for MIMI URIs (exported as `@mimi/identifiers/testing` for other
+ * packages' tests): valid parts, canonical URIs of each kind, and many spellings of one identifier.
+ */
 import { fc } from "@fast-check/vitest";
-import type { MimiUriKind, MimiUriParts } from "../src/index.js";
+import {
+  formatMimiUri,
+  type MimiUri,
+  type MimiUriKind,
+  type MimiUriOf,
+  type MimiUriParts,
+} from "../src/index.js";
 import { isControl, PCHAR } from "../src/segment.js";
 
 const ldh = "abcdefghijklmnopqrstuvwxyz0123456789-";
@@ -90,4 +99,20 @@ export function arbSpelling(p: MimiUriParts): fc.Arbitrary<string> {
     }
     return text;
   });
+}
+
+/** Canonical MIMI URIs of any kind. */
+export const arbMimiUri: fc.Arbitrary<MimiUri> = arbParts.map(formatMimiUri);
+
+/** Canonical MIMI URIs of kind `kind` (e.g. `arbMimiUriOfKind("u")` for user URIs). */
+export function arbMimiUriOfKind<K extends MimiUriKind>(kind: K): fc.Arbitrary<MimiUriOf<K>> {
+  return fc
+    .tuple(
+      fc.oneof(arbDomain, arbIdnDomain),
+      fc.array(arbSegment, { minLength: 1, maxLength: kind === "d" ? 2 : 1 }),
+    )
+    .map(
+      ([domain, segments]) =>
+        formatMimiUri({ kind, domain, segments: kind === "provider" ? [] : segments }) as MimiUriOf<K>,
+    );
 }

@@ -3,11 +3,15 @@ import { describe, expect } from "vitest";
 import {
   formatMimiUri,
   IdentifierError,
+  isClientUri,
+  isMimiUri,
+  isProviderUri,
+  isUserUri,
   mimiUriEquals,
   normalizeMimiUri,
   parseMimiUri,
 } from "../src/index.js";
-import { arbParts, arbSpelling } from "./arbitraries.js";
+import { arbMimiUri, arbMimiUriOfKind, arbParts, arbSpelling } from "./arbitraries.js";
 
 /** Any spelling of any valid MIMI URI. */
 const arbValidText = arbParts.chain(arbSpelling);
@@ -94,4 +98,15 @@ describe("MIMI URI properties", () => {
       if (p !== undefined) expect(normalizeMimiUri(p.uri)).toBe(p.uri);
     },
   );
+});
+
+describe("the exported arbitraries", () => {
+  test.prop([arbMimiUri, arbMimiUriOfKind("u"), arbMimiUriOfKind("d"), arbMimiUriOfKind("provider")], {
+    numRuns: 100,
+  })("ID-NORM-01 give canonical URIs of the asked kind", (any, user, client, provider) => {
+    expect(isMimiUri(any)).toBe(true);
+    expect(isUserUri(user)).toBe(true);
+    expect(isClientUri(client)).toBe(true);
+    expect(isProviderUri(provider)).toBe(true);
+  });
 });

@@ -345,3 +345,14 @@ describe("formatMimiUri", () => {
     ]);
   });
 });
+
+describe("IDNA edge cases", () => {
+  it("ID-HOST-02 converts U-labels however the other labels look (no IPv4 reading of the name)", () => {
+    expect(normalizeMimiUri("mimi://bücher.0x")).toBe("mimi://xn--bcher-kva.0x");
+    expect(normalizeMimiUri("mimi://xn--bcher-kva.0x")).toBe("mimi://xn--bcher-kva.0x");
+    expect(normalizeMimiUri("mimi://a.0x")).toBe("mimi://a.0x");
+    expect(normalizeMimiUri("mimi://１２３.example")).toBe("mimi://123.example");
+    rejects("mimi://bücher.１２３", "ID-HOST-03", 7);
+    rejects("mimi://bücher。", "ID-HOST-01", 7);
+  });
+});

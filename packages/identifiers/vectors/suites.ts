@@ -4,6 +4,7 @@
  *   (spec-vectors/identifiers/draft-uri-literals.json), and a check that the file covers exactly
  *   the literals of the upstream list;
  * - `identifiers/mimi-uri-grammar`: our hand-written cases, one or more per rule;
+ * - `identifiers/handle-uris`: handle URIs (spec-vectors/identifiers/handle-uris.json);
  * - `identifiers/upstream-uri-tables`: every `mimi://` URI of the drafts' URI tables parses, with
  *   the kind of its table row.
  */
@@ -15,7 +16,13 @@ import {
   type VectorCase,
   type VectorSuite,
 } from "@mimi/spec-vectors";
-import { IdentifierError, type MimiUriKind, parseMimiUri } from "../src/index.js";
+import {
+  IdentifierError,
+  type MimiUriKind,
+  mimiUriOfXmpp,
+  parseHandleUri,
+  parseMimiUri,
+} from "../src/index.js";
 
 /** Compare two JSON-able values, throwing with both when they differ. */
 function expectSame(what: string, actual: unknown, expected: unknown): void {
@@ -37,14 +44,36 @@ export function checkMimiUriCase(t: VectorCase): void {
     return;
   }
   if (t.result !== "invalid") throw new Error(`unknown result ${String(t.result)}`);
+  expectRule(() => parseMimiUri(uri), t["rule"]);
+}
+
+/** Expect `fn` to throw an {@link IdentifierError} with `rule`. */
+function expectRule(fn: () => unknown, rule: unknown): void {
   try {
-    parseMimiUri(uri);
+    fn();
   } catch (e) {
     if (!(e instanceof IdentifierError)) throw e;
-    expectSame("rule", e.rule, t["rule"]);
+    expectSame("rule", e.rule, rule);
     return;
   }
-  throw new Error("an invalid URI was accepted");
+  throw new Error("an invalid value was accepted");
+}
+
+/** Check one `handle-uri/parse` case. */
+export function checkHandleCase(t: VectorCase): void {
+  const uri = String(t["uri"]);
+  if (t.result === "invalid") {
+    expectRule(() => parseHandleUri(uri), t["rule"]);
+    return;
+  }
+  if (t.result !== "valid") throw new Error(`unknown result ${String(t.result)}`);
+  const h = parseHandleUri(uri) as unknown as Record<string, unknown>;
+  expectSame("canonical", h["uri"], t["canonical"]);
+  for (const part of ["scheme", "number", "localPart", "domain", "resource"]) {
+    if (part in h || part in t) expectSame(part, h[part], t[part]);
+  }
+  expectSame("canonical of canonical", parseHandleUri(String(h["uri"])).uri, h["uri"]);
+  if (t["mimiUri"] !== undefined) expectSame("mimiUri", mimiUriOfXmpp(uri), t["mimiUri"]);
 }
 
 /** The distinct URI literals of the upstream list (`uri<TAB>source` lines). */
@@ -103,6 +132,16 @@ export const vectorSuites: readonly VectorSuite[] = [
         allCases(loadVectorFile("identifiers/mimi-uri-grammar.json")).map(({ test }) => test),
         (t) => String(t.tcId),
         checkMimiUriCase,
+      ),
+  },
+  {
+    name: "identifiers/handle-uris",
+    source: "RFC 3966, RFC 6068, RFC 3862, RFC 5122/7622 (spec-vectors/identifiers/handle-uris.json)",
+    run: () =>
+      runCases(
+        allCases(loadVectorFile("identifiers/handle-uris.json")).map(({ test }) => test),
+        (t) => String(t.tcId),
+        checkHandleCase,
       ),
   },
   {

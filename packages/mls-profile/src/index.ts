@@ -4,3 +4,7 @@
  * @packageDocumentation
  */
 export * from "./adapter/index.js";
+export * from "./client/index.js";
+export * from "./components/index.js";
+export * from "./extensions/index.js";
+export * from "./hub-view/index.js";

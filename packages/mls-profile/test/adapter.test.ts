@@ -1,6 +1,6 @@
 /** The adapter end to end (RFC 9420 §11–§12) and its strict decoders (fuzzed). */
 import { fc, test } from "@fast-check/vitest";
-import { CodecError, ProtocolError, toHex, ValidationError } from "@mimi/wire";
+import { CodecError, isMimiError, ProtocolError, toHex, ValidationError } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   commit,
@@ -60,6 +60,7 @@ describe("adapter: a group's life", () => {
       if (got.kind !== "application") throw new Error("not an application message");
       expect(new TextDecoder().decode(got.data)).toBe(`hello ${i}`);
       expect(new TextDecoder().decode(got.authenticatedData)).toBe("aad");
+      expect(got.senderLeafIndex).toBe(0);
       b = got.state;
       const back = await encryptApplicationMessage(b, cs, utf8("back"));
       b = back.state;
@@ -83,7 +84,7 @@ describe("adapter: a group's life", () => {
     const carol = await joinExternal(cs, gi.groupInfo, carolKp, { config: config() });
     const a = await processMessage(alice, cs, encodeMlsMessage(carol.commit));
     const b = await processMessage(bob, cs, carol.commit);
-    expect(a.kind).toBe("commit");
+    expect(a.kind === "commit" && a.sender).toEqual({ senderType: "new_member_commit" });
     expect(groupMembers(a.state).map((m) => m.leafIndex)).toEqual([0, 1, 2]);
     expect(toHex(encodeGroupContext(b.state.groupContext))).toBe(
       toHex(encodeGroupContext(carol.state.groupContext)),
@@ -127,6 +128,7 @@ describe("adapter: a group's life", () => {
 
 describe("adapter: strict decoders", () => {
   let samples: Record<string, Uint8Array> = {};
+  let receiver: MlsGroupState;
   const decoders: Record<string, (b: Uint8Array) => unknown> = {
     mlsMessage: decodeMlsMessage,
     keyPackage: decodeKeyPackage,
@@ -138,7 +140,8 @@ describe("adapter: strict decoders", () => {
   };
   beforeAll(async () => {
     const cs = await suite;
-    const [a] = await groupOf(cs, 1);
+    const [a, b] = await groupOf(cs, 2);
+    receiver = b!;
     const kp = await keyPackage(cs, "fuzz");
     const r = await commit(a!, cs, {
       publicMessage: true,
@@ -210,5 +213,22 @@ describe("adapter: strict decoders", () => {
             ? decodeRatchetTree
             : decodeMlsMessage;
     only(() => decode(input));
+  });
+
+  test.prop(
+    [
+      fc.constantFrom("commit", "privateMessage"),
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }),
+    ],
+    { numRuns: 60 },
+  )("[MLS-CODEC-01] processing mutated messages only ever gives a typed error", async (name, edits) => {
+    const cs = await suite;
+    const bytes = Uint8Array.from(samples[name]!);
+    for (const [at, v] of edits) bytes[at % bytes.length] = v;
+    try {
+      await processMessage(receiver, cs, bytes);
+    } catch (e) {
+      if (!isMimiError(e)) throw e;
+    }
   });
 });

@@ -28,6 +28,7 @@ export {
 } from "./engine/context.js";
 export * from "./engine/room-state.js";
 export { actionCapabilities, type PolicyRule, policyRules, type RuleResult } from "./engine/rules.js";
+export * from "./engine/state-json.js";
 export * from "./engine/validate-policy.js";
 export * from "./history-policy.js";
 export * from "./join-link-policy.js";

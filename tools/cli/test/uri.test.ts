@@ -55,6 +55,31 @@ describe("mimi uri parse", () => {
     );
   });
 
+  it("handle prints a canonical handle with its parts and the XMPP mapping", async () => {
+    const r = await run(["uri", "handle", "xmpp:Juliet@Example.com/balcony"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({
+      canonical: "xmpp:juliet@example.com/balcony",
+      scheme: "xmpp",
+      localPart: "juliet",
+      domain: "example.com",
+      resource: "balcony",
+      mimiUri: "mimi://example.com/d/juliet/balcony",
+    });
+    const tel = await run(["uri", "handle", "tel:+1-201-555-0123"]);
+    expect(JSON.parse(tel.stdout)).toEqual({
+      canonical: "tel:+12015550123",
+      scheme: "tel",
+      number: "+12015550123",
+    });
+  });
+
+  it("ID-TEL-02 handle exits 1 on an invalid handle", async () => {
+    const r = await run(["uri", "handle", "tel:+1;ext=2"]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: IdentifierError: .* \[ID-TEL-02\] at @6\n$/);
+  });
+
   it("exits 2 on a missing or extra argument", async () => {
     expect((await run(["uri", "parse"])).code).toBe(2);
     expect((await run(["uri", "parse", "mimi://a.example", "x"])).code).toBe(2);

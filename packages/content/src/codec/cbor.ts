@@ -358,73 +358,61 @@ function plain(bytes: Uint8Array): Uint8Array {
     : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+function invalid(what: string, path: string, rule: string): never {
+  throw new ValidationError(what, { path, rule });
+}
+
 /**
  * Check that `v` is inside the {@link CborValue} model and the §6.2/§6.3 extension limits.
  *
  * @throws ValidationError naming the path and rule.
  */
 export function validateAny(v: unknown, path: string, level: number): void {
-  const bad = (what: string, rule: string): never => {
-    throw new ValidationError(what, { path, rule });
-  };
-  switch (typeof v) {
-    case "number":
-      if (!Number.isSafeInteger(v))
-        bad("number is not a safe integer (use { float } for floats)", "CONTENT-CBOR-01");
-      return;
-    case "bigint":
-      if (v < -(2n ** 64n) || v >= 2n ** 64n) bad("integer beyond 64 bits", "CONTENT-CBOR-01");
-      return;
-    case "string":
-    case "boolean":
-      return;
-    case "object": {
-      if (v === null || v instanceof Uint8Array) return;
-      const o = v as Record<string, unknown>;
-      if (typeof o["float"] === "number" && Object.keys(o).length === 1) return;
-      if (level + 1 > MAX_EXTENSION_DEPTH) {
-        bad(`tags, maps and arrays nested deeper than ${MAX_EXTENSION_DEPTH} levels`, "CONTENT-EXT-05");
-      }
-      if (Array.isArray(v)) {
-        v.forEach((x, i) => {
-          validateAny(x, `${path}/${i}`, level + 1);
-        });
-        return;
-      }
-      if (v instanceof Map) {
-        let i = 0;
-        for (const [k, x] of v) {
-          const kp = `${path}/${i}/key`;
-          if (typeof k === "number" || typeof k === "bigint") {
-            if (typeof k === "bigint" || !Number.isSafeInteger(k)) {
-              throw new ValidationError("integer map key beyond ±(2^53−1)", {
-                path: kp,
-                rule: "CONTENT-EXT-04",
-              });
-            }
-          } else if (typeof k !== "string" && !(k instanceof Uint8Array)) {
-            throw new ValidationError("map key is not int, tstr or bstr", {
-              path: kp,
-              rule: "CONTENT-EXT-03",
-            });
-          }
-          validateAny(x, `${path}/${i}/value`, level + 1);
-          i++;
-        }
-        return;
-      }
-      if ((typeof o["tag"] === "number" || typeof o["tag"] === "bigint") && "value" in o) {
-        const tag = o["tag"];
-        if (typeof tag === "number" ? !Number.isSafeInteger(tag) || tag < 0 : tag < 0n || tag >= 2n ** 64n) {
-          bad("tag number out of range", "CONTENT-CBOR-01");
-        }
-        validateAny(o["value"], `${path}/tag`, level + 1);
-        return;
-      }
-      bad("not a CBOR value", "CONTENT-CBOR-01");
-      return;
-    }
-    default:
-      bad(`${typeof v} is not a CBOR value`, "CONTENT-CBOR-08");
+  const type = typeof v;
+  if (type === "string" || type === "boolean" || v === null) return;
+  if (type === "number") {
+    if (!Number.isSafeInteger(v))
+      invalid("number is not a safe integer (use { float } for floats)", path, "CONTENT-CBOR-01");
+    return;
   }
+  if (type === "bigint") {
+    const b = v as bigint;
+    if (b < -(2n ** 64n) || b >= 2n ** 64n) invalid("integer beyond 64 bits", path, "CONTENT-CBOR-01");
+    return;
+  }
+  if (type !== "object") invalid(`${type} is not a CBOR value`, path, "CONTENT-CBOR-08");
+  if (v instanceof Uint8Array) return;
+  const o = v as Record<string, unknown>;
+  if (typeof o["float"] === "number" && Object.keys(o).length === 1) return;
+  if (level + 1 > MAX_EXTENSION_DEPTH) {
+    invalid(`tags, maps and arrays nested deeper than ${MAX_EXTENSION_DEPTH} levels`, path, "CONTENT-EXT-05");
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) validateAny(v[i], `${path}/${i}`, level + 1);
+    return;
+  }
+  if (v instanceof Map) {
+    let i = 0;
+    for (const [k, x] of v) {
+      if (typeof k === "number" || typeof k === "bigint") {
+        if (typeof k === "bigint" || !Number.isSafeInteger(k)) {
+          invalid("integer map key beyond ±(2^53−1)", `${path}/${i}/key`, "CONTENT-EXT-04");
+        }
+      } else if (typeof k !== "string" && !(k instanceof Uint8Array)) {
+        invalid("map key is not int, tstr or bstr", `${path}/${i}/key`, "CONTENT-EXT-03");
+      }
+      validateAny(x, `${path}/${i}/value`, level + 1);
+      i++;
+    }
+    return;
+  }
+  const tag = o["tag"];
+  if ((typeof tag === "number" || typeof tag === "bigint") && "value" in o) {
+    if (typeof tag === "number" ? !Number.isSafeInteger(tag) || tag < 0 : tag < 0n || tag >= 2n ** 64n) {
+      invalid("tag number out of range", path, "CONTENT-CBOR-01");
+    }
+    validateAny(o["value"], `${path}/tag`, level + 1);
+    return;
+  }
+  invalid("not a CBOR value", path, "CONTENT-CBOR-01");
 }

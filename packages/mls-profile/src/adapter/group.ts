@@ -28,6 +28,7 @@ import {
   type Proposal,
   type PskIndex,
   type RatchetTree,
+  type Sender,
   createGroup as tsCreateGroup,
   decodeGroupState as tsDecodeGroupState,
   encodeGroupState as tsEncodeGroupState,
@@ -39,6 +40,7 @@ import { defaultClientConfig } from "ts-mls/clientConfig.js";
 import type { MlsCiphersuite } from "./ciphersuite.js";
 import { decodeMlsMessage, decodeStrict } from "./codec.js";
 import { guarded } from "./errors.js";
+import { decryptSenderData } from "./internals.js";
 import type { KeyPackageBundle, SignatureKeyPair } from "./key-package.js";
 
 /** A member's state of one group (ts-mls `ClientState`). */
@@ -254,6 +256,8 @@ export type ProcessedMessage =
   | {
       readonly kind: "application";
       readonly state: MlsGroupState;
+      /** The sender's leaf index (RFC 9420 §6.3.2 SenderData). */
+      readonly senderLeafIndex: number;
       readonly data: Uint8Array;
       readonly authenticatedData: Uint8Array;
       readonly consumed: readonly Uint8Array[];
@@ -263,6 +267,8 @@ export type ProcessedMessage =
       readonly kind: "commit" | "proposal";
       readonly state: MlsGroupState;
       readonly accepted: boolean;
+      /** Who sent it: a member (with its leaf index), an external sender, or a new member. */
+      readonly sender: Sender;
       /** True when this member was removed by the commit. */
       readonly removed: boolean;
       readonly authenticatedData: Uint8Array;
@@ -308,10 +314,15 @@ export async function processMessage(
       cs.impl,
     ),
   );
+  const sender = await senderOf(state, cs, msg);
   if (r.kind === "applicationMessage") {
+    if (sender.senderType !== "member") {
+      throw new ValidationError("application data from a non-member", { path: "/sender" });
+    }
     return {
       kind: "application",
       state: r.newState,
+      senderLeafIndex: sender.leafIndex,
       data: r.message,
       authenticatedData,
       consumed: r.consumed,
@@ -323,10 +334,34 @@ export async function processMessage(
     kind: advanced || removed ? "commit" : "proposal",
     state: r.newState,
     accepted: r.actionTaken === "accept",
+    sender,
     removed,
     authenticatedData,
     consumed: r.consumed,
   };
+}
+
+/**
+ * The sender of a message this member has just processed successfully: from the PublicMessage's
+ * FramedContent, or by decrypting the PrivateMessage's SenderData with the secret of its epoch
+ * (RFC 9420 §6.3.2).
+ */
+async function senderOf(state: MlsGroupState, cs: MlsCiphersuite, msg: MLSMessage): Promise<Sender> {
+  if (msg.wireformat === "mls_public_message") return msg.publicMessage.content.sender;
+  if (msg.wireformat !== "mls_private_message")
+    throw new ValidationError("not a group message", { path: "/wire_format" });
+  const pm = msg.privateMessage;
+  const secret =
+    pm.epoch === state.groupContext.epoch
+      ? state.keySchedule.senderDataSecret
+      : state.historicalReceiverData.get(pm.epoch)?.senderDataSecret;
+  const data =
+    secret === undefined
+      ? undefined
+      : await guarded("sender data", () => decryptSenderData(pm, secret, cs.impl));
+  if (data === undefined)
+    throw new ValidationError("sender data does not decrypt", { path: "/encrypted_sender_data" });
+  return { senderType: "member", leafIndex: data.leafIndex };
 }
 
 /** Options of {@link joinFromWelcome}. */

@@ -32,7 +32,7 @@ export { verifyGroupInfoConfirmationTag, verifyGroupInfoSignature } from "ts-mls
 export { decodeGroupSecrets, encodeGroupSecrets } from "ts-mls/groupSecrets.js";
 export { makeKeyPackageRef, verifyKeyPackage } from "ts-mls/keyPackage.js";
 export { defaultKeyRetentionConfig } from "ts-mls/keyRetentionConfig.js";
-export { initializeEpoch } from "ts-mls/keySchedule.js";
+export { initializeEpoch, mlsExporter } from "ts-mls/keySchedule.js";
 export { verifyLeafNodeSignature } from "ts-mls/leafNode.js";
 export {
   protect,
@@ -51,6 +51,7 @@ export { verifyParentHashes } from "ts-mls/parentHash.js";
 export { getCommitSecret } from "ts-mls/pathSecrets.js";
 export { computePskSecret } from "ts-mls/presharedkey.js";
 export { toPrivateKeyPath } from "ts-mls/privateKeyPath.js";
+export { decryptSenderData } from "ts-mls/privateMessage.js";
 export {
   decodeAdd,
   decodeExternalInit,
@@ -73,6 +74,7 @@ export { findSignaturePublicKey } from "ts-mls/publicMessage.js";
 export { addLeafNode, removeLeafNode, resolution, updateLeafNode } from "ts-mls/ratchetTree.js";
 export { createSecretTree, deriveKey, deriveNonce, ratchetUntil } from "ts-mls/secretTree.js";
 export { expandSenderDataKey, expandSenderDataNonce } from "ts-mls/sender.js";
+export { createConfirmedHash, createInterimHash } from "ts-mls/transcriptHash.js";
 export { treeHash, treeHashRoot } from "ts-mls/treeHash.js";
 export {
   leafToNodeIndex,

@@ -150,8 +150,14 @@ function readFields(r: TlsReader, fields: readonly FieldSchema[], out: Rec): voi
 }
 
 /** Write `value` as `schema`. Throws {@link CodecError} when the value does not fit. */
-export function writeSchema(w: TlsWriter, schema: Schema, value: unknown, path = "/"): void {
-  const fail = (what: string): CodecError => new CodecError(what, { path });
+export function writeSchema(
+  w: TlsWriter,
+  schema: Schema,
+  value: unknown,
+  path: string | (() => string) = "/",
+): void {
+  const fail = (what: string): CodecError =>
+    new CodecError(what, { path: typeof path === "string" ? path : path() });
   const bad = (what: string): never => {
     throw fail(what);
   };
@@ -205,7 +211,7 @@ export function writeSchema(w: TlsWriter, schema: Schema, value: unknown, path =
       const items = value as unknown[];
       w.lengthPrefixed((x) => {
         items.forEach((item, i) => {
-          writeSchema(x, schema.item, item, childPath(path, i));
+          writeSchema(x, schema.item, item, () => childPath(resolve(path), i));
         });
       });
       return;
@@ -221,20 +227,29 @@ export function writeSchema(w: TlsWriter, schema: Schema, value: unknown, path =
   }
 }
 
-function writeFields(w: TlsWriter, fields: readonly FieldSchema[], value: Rec, path: string): void {
+function resolve(path: string | (() => string)): string {
+  return typeof path === "string" ? path : path();
+}
+
+function writeFields(
+  w: TlsWriter,
+  fields: readonly FieldSchema[],
+  value: Rec,
+  path: string | (() => string),
+): void {
   for (const f of fields) {
     if ("select" in f) {
       const chosen = f.cases[value[f.select] as number];
       if (chosen === undefined)
-        throw new CodecError(`no case for ${f.select}`, { path: childPath(path, f.select) });
+        throw new CodecError(`no case for ${f.select}`, { path: childPath(resolve(path), f.select) });
       writeFields(w, chosen, value, path);
       continue;
     }
     const v = value[f.name];
     if (v === undefined && f.type.kind !== "optional") {
-      throw new CodecError(`missing field ${f.name}`, { path: childPath(path, f.name) });
+      throw new CodecError(`missing field ${f.name}`, { path: childPath(resolve(path), f.name) });
     }
-    writeSchema(w, f.type, v, childPath(path, f.name));
+    writeSchema(w, f.type, v, () => childPath(resolve(path), f.name));
   }
 }
 

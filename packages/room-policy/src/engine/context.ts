@@ -71,6 +71,16 @@ export interface Context {
   readonly removedClients: readonly { readonly at: string; readonly client: string; readonly user: string }[];
   /** Clients added by the change (Add proposals and an external commit's joiner). */
   readonly addedClients: readonly { readonly at: string; readonly client: MemberClient }[];
+  /** Participants per role before and after the change (computed once). */
+  participantCounts(): {
+    readonly before: ReadonlyMap<number, number>;
+    readonly after: ReadonlyMap<number, number>;
+  };
+  /** Active participants (users with a client) per role before and after; unlisted users count for role 0. */
+  activeCounts(): {
+    readonly before: ReadonlyMap<number, number>;
+    readonly after: ReadonlyMap<number, number>;
+  };
   /** True when the change updates the participant list at all. */
   readonly touchesParticipantList: boolean;
 }
@@ -187,9 +197,21 @@ export function buildContext(state: RoomState, change: ProposedChange, options: 
       ? (preauthRole ?? 0)
       : 0;
 
+  const once = <T>(f: () => T): (() => T) => {
+    let v: T | undefined;
+    return () => {
+      if (v === undefined) v = f();
+      return v;
+    };
+  };
   return {
     state,
     change,
+    participantCounts: once(() => ({ before: countByRole(roleBefore), after: countByRole(roleAfter) })),
+    activeCounts: once(() => ({
+      before: activeByRole(clientsBefore, roleBefore),
+      after: activeByRole(clientsAfter, roleAfter),
+    })),
     role: (index) => roles.get(index),
     caps,
     roleBefore,
@@ -210,6 +232,27 @@ export function buildContext(state: RoomState, change: ProposedChange, options: 
       update.changedRoleParticipants.length + update.removedIndices.length + update.addedParticipants.length >
         0,
   };
+}
+
+/** Number of users per role, among `roles` (user → role). */
+function countByRole(roles: ReadonlyMap<string, number>): Map<number, number> {
+  const out = new Map<number, number>();
+  for (const r of roles.values()) out.set(r, (out.get(r) ?? 0) + 1);
+  return out;
+}
+
+/** Number of active users (users with at least one client) per role; unlisted users count for role 0. */
+function activeByRole(
+  clients: ReadonlyMap<string, string>,
+  roles: ReadonlyMap<string, number>,
+): Map<number, number> {
+  const users = new Set(clients.values());
+  const out = new Map<number, number>();
+  for (const u of users) {
+    const r = roles.get(u) ?? 0;
+    out.set(r, (out.get(r) ?? 0) + 1);
+  }
+  return out;
 }
 
 /** The entry of `role.authorized_role_changes` from `from` lists `to`. */

@@ -54,27 +54,6 @@ function bannedRoleExists(ctx: Context): boolean {
   return ctx.role(1)?.role_name === "banned";
 }
 
-/** Number of users per role, among `roles` (user → role). */
-function countByRole(roles: ReadonlyMap<string, number>): Map<number, number> {
-  const out = new Map<number, number>();
-  for (const r of roles.values()) out.set(r, (out.get(r) ?? 0) + 1);
-  return out;
-}
-
-/** Number of active users (users with at least one client) per role; unlisted users count for role 0. */
-function activeByRole(
-  clients: ReadonlyMap<string, string>,
-  roles: ReadonlyMap<string, number>,
-): Map<number, number> {
-  const users = new Set(clients.values());
-  const out = new Map<number, number>();
-  for (const u of users) {
-    const r = roles.get(u) ?? 0;
-    out.set(r, (out.get(r) ?? 0) + 1);
-  }
-  return out;
-}
-
 function clientsPerUser(clients: ReadonlyMap<string, string>): Map<string, number> {
   const out = new Map<string, number>();
   for (const u of clients.values()) out.set(u, (out.get(u) ?? 0) + 1);
@@ -87,8 +66,8 @@ type Ceiling = "maximum_participants_constraint" | "maximum_active_participants_
 function checkCounts(
   ctx: Context,
   rule: string,
-  before: Map<number, number>,
-  after: Map<number, number>,
+  before: ReadonlyMap<number, number>,
+  after: ReadonlyMap<number, number>,
   field: Bound | Ceiling,
   what: string,
 ): RuleResult {
@@ -600,8 +579,8 @@ export const policyRules: readonly PolicyRule[] = [
       checkCounts(
         ctx,
         "POLICY-CONS-01",
-        countByRole(ctx.roleBefore),
-        countByRole(ctx.roleAfter),
+        ctx.participantCounts().before,
+        ctx.participantCounts().after,
         "minimum_participants_constraint",
         "participants",
       ),
@@ -615,8 +594,8 @@ export const policyRules: readonly PolicyRule[] = [
       checkCounts(
         ctx,
         "POLICY-CONS-02",
-        countByRole(ctx.roleBefore),
-        countByRole(ctx.roleAfter),
+        ctx.participantCounts().before,
+        ctx.participantCounts().after,
         "maximum_participants_constraint",
         "participants",
       ),
@@ -630,8 +609,8 @@ export const policyRules: readonly PolicyRule[] = [
       checkCounts(
         ctx,
         "POLICY-CONS-03",
-        activeByRole(ctx.clientsBefore, ctx.roleBefore),
-        activeByRole(ctx.clientsAfter, ctx.roleAfter),
+        ctx.activeCounts().before,
+        ctx.activeCounts().after,
         "minimum_active_participants_constraint",
         "active participants",
       ),
@@ -646,8 +625,8 @@ export const policyRules: readonly PolicyRule[] = [
       checkCounts(
         ctx,
         "POLICY-CONS-04",
-        activeByRole(ctx.clientsBefore, ctx.roleBefore),
-        activeByRole(ctx.clientsAfter, ctx.roleAfter),
+        ctx.activeCounts().before,
+        ctx.activeCounts().after,
         "maximum_active_participants_constraint",
         "active participants",
       ),

@@ -3,6 +3,7 @@
  * component looks like regardless of who changes it. Each check returns the problems found, as
  * {@link Denial}s with the rule's requirement ID and a JSON pointer into the component.
  */
+import { isRoomUri } from "@mimi/identifiers";
 import { ValidationError } from "@mimi/wire";
 import type { AssetPolicy } from "../asset-policy.js";
 import type { BaseRoomPolicy } from "../base-room-policy.js";
@@ -78,6 +79,16 @@ export function checkBaseRoomPolicy(
       path: "/parent_room",
     });
   }
+  base.parent_room.forEach((room, i) => {
+    // [POLICY-BASE-06] parent_room holds the room ID of the parent: a mimi: room URI.
+    if (!isRoomUri(room.uri)) {
+      out.push({
+        rule: "POLICY-BASE-06",
+        reason: `parent_room ${JSON.stringify(room.uri)} is not a canonical mimi: room URI`,
+        path: `/parent_room/${i}/uri`,
+      });
+    }
+  });
   if (base.fixed_membership) {
     roles.roles.forEach((role, i) => {
       const banned = role.role_index === 1 && role.role_name === "banned";

@@ -1,0 +1,100 @@
+/**
+ * Successor credentials in a ts-mls group (RFC 9420 §5.3.1, decision 0406).
+ *
+ * ts-mls 1.6.4 hands its Authentication Service one credential at a time and never the one it
+ * replaces, so "the new credential represents the same client" cannot be checked inside
+ * `validateCredential`. {@link processMessageWithIdentity} processes a message and then compares
+ * every leaf that exists before and after (and was not removed by the Commit): a leaf whose
+ * credential changed must name the same client and user.
+ */
+import { bytesEqual } from "@mimi/wire";
+import {
+  type CiphersuiteImpl,
+  type ClientState,
+  type Credential,
+  type MlsPrivateMessage,
+  type MlsPublicMessage,
+  type ProcessMessageResult,
+  type PskIndex,
+  processMessage,
+} from "ts-mls";
+import { assertSuccessorCredential, type CredentialValidationOptions } from "./mls-credential.js";
+
+type Tree = ClientState["ratchetTree"];
+
+function credentialsEqual(a: Credential, b: Credential): boolean {
+  if (a.credentialType === "basic" && b.credentialType === "basic") return bytesEqual(a.identity, b.identity);
+  if (a.credentialType === "x509" && b.credentialType === "x509") {
+    return (
+      a.certificates.length === b.certificates.length &&
+      a.certificates.every((c, i) => bytesEqual(c, b.certificates[i]!))
+    );
+  }
+  return false;
+}
+
+/**
+ * Check every leaf present in both trees, except `replaced` (leaf indices removed in between):
+ * where its credential or signature key changed, the new credential must be a valid successor.
+ *
+ * @throws CertificateValidationError (`identity-changed`, or why the new credential fails).
+ */
+export async function checkSuccessorLeaves(
+  before: Tree,
+  after: Tree,
+  replaced: ReadonlySet<number>,
+  options: CredentialValidationOptions,
+): Promise<void> {
+  const n = Math.min(before.length, after.length);
+  for (let node = 0; node < n; node += 2) {
+    if (replaced.has(node / 2)) continue;
+    const old = before[node];
+    const now = after[node];
+    if (old?.nodeType !== "leaf" || now?.nodeType !== "leaf") continue;
+    const unchanged =
+      credentialsEqual(old.leaf.credential, now.leaf.credential) &&
+      bytesEqual(old.leaf.signaturePublicKey, now.leaf.signaturePublicKey);
+    if (unchanged) continue;
+    await assertSuccessorCredential(
+      old.leaf.credential,
+      now.leaf.credential,
+      now.leaf.signaturePublicKey,
+      options,
+    );
+  }
+}
+
+/**
+ * ts-mls `processMessage` with the successor-credential rule: the message is processed (the
+ * Authentication Service in `state.clientConfig` validates each new credential), then each leaf
+ * whose credential changed is checked to still name the same client. On failure the error is
+ * thrown and the caller keeps `state` (ts-mls states are immutable).
+ *
+ * @throws CertificateValidationError (`identity-changed`) when an Update or a Commit's path
+ *   changes a member's identity; whatever ts-mls throws otherwise.
+ */
+export async function processMessageWithIdentity(
+  message: MlsPrivateMessage | MlsPublicMessage,
+  state: ClientState,
+  pskIndex: PskIndex,
+  cs: CiphersuiteImpl,
+  options: CredentialValidationOptions,
+): Promise<ProcessMessageResult> {
+  const removed = new Set<number>();
+  const result = await processMessage(
+    message,
+    state,
+    pskIndex,
+    (incoming) => {
+      if (incoming.kind === "commit") {
+        for (const p of incoming.proposals) {
+          if (p.proposal.proposalType === "remove") removed.add(p.proposal.remove.removed);
+        }
+      }
+      return "accept";
+    },
+    cs,
+  );
+  await checkSuccessorLeaves(state.ratchetTree, result.newState.ratchetTree, removed, options);
+  return result;
+}

@@ -1,0 +1,418 @@
+/**
+ * Certification path validation (RFC 5280 §6) with pkijs, completed where pkijs is silent.
+ *
+ * pkijs's `CertificateChainValidationEngine` builds the path to a trust anchor and checks
+ * signatures (through {@link MimiCryptoEngine}, which adds Ed25519), name chaining, validity,
+ * basicConstraints cA and name constraints. This module adds what it does not check:
+ * pathLenConstraint, keyCertSign on every issuer, unknown critical extensions, the trust anchor's own
+ * name constraints (decision 0403), an algorithm allow-list, and CRL revocation (§6.3).
+ */
+import { CodecError } from "@mimi/wire";
+import * as pkijs from "pkijs";
+import {
+  type CertificateFacts,
+  type DecodedCertificate,
+  decodeCertificate,
+  extensionOids,
+  publicKeyOids,
+  signatureAlgorithmOids,
+} from "./certificate.js";
+import { type DecodedCrl, decodeCrl } from "./crl.js";
+import { mimiCryptoEngine } from "./crypto-engine.js";
+import { type CertificateFailureReason, CertificateValidationError } from "./errors.js";
+import { nameOutsideSubtrees, subtreesOf } from "./name-constraints.js";
+
+/** A trusted CA certificate and the provider domain it vouches for. */
+export interface TrustAnchor {
+  /** The provider domain (lower case, A-labels) whose identifiers this anchor may certify. */
+  readonly domain: string;
+  readonly certificate: DecodedCertificate;
+}
+
+/** What {@link validateCertificatePath} needs. */
+export interface PathValidationInput {
+  /** DER certificates, the end-entity certificate first (RFC 9420 §5.3 order), then intermediates. */
+  readonly chain: readonly Uint8Array[];
+  /** Candidate trust anchors (normally those of one provider domain). */
+  readonly anchors: readonly TrustAnchor[];
+  /** The validation time (RFC 5280 §6.1.1 (b)). */
+  readonly at: Date;
+  /** DER CRLs to consult; an issuer with no CRL here is not checked for revocation. */
+  readonly crls?: readonly Uint8Array[];
+}
+
+/** A validated path. */
+export interface ValidatedPath {
+  /** The certificates from the end entity to the trust anchor (inclusive). */
+  readonly path: readonly CertificateFacts[];
+  /** The anchor the path ends at. */
+  readonly anchor: TrustAnchor;
+}
+
+const allowedSignatureAlgorithms = new Set<string>(Object.values(signatureAlgorithmOids));
+
+const processedCriticalExtensions = new Set<string>([
+  extensionOids.keyUsage,
+  extensionOids.basicConstraints,
+  extensionOids.subjectAltName,
+  extensionOids.nameConstraints,
+  extensionOids.extKeyUsage,
+  extensionOids.certificatePolicies,
+]);
+
+function fail(reason: CertificateFailureReason, what: string, path: string, rule: string): never {
+  throw new CertificateValidationError(what, { reason, path, rule });
+}
+
+function checkEach(facts: CertificateFacts, at: Date, path: string): void {
+  // Algorithms outside the profile (decision 0402): ECDSA with SHA-2 and Ed25519 only.
+  if (!allowedSignatureAlgorithms.has(facts.signatureAlgorithm)) {
+    fail(
+      "unsupported-algorithm",
+      `signature algorithm ${facts.signatureAlgorithm} is not in the profile`,
+      path,
+      "IDENTITY-PATH-01",
+    );
+  }
+  // [IDENTITY-PATH-08] RFC 5280 §4.2: a system MUST reject the certificate if it encounters a
+  // critical extension it does not recognize.
+  for (const oid of facts.criticalExtensions) {
+    if (!processedCriticalExtensions.has(oid)) {
+      fail(
+        "unknown-critical-extension",
+        `critical extension ${oid} is not processed`,
+        path,
+        "IDENTITY-PATH-08",
+      );
+    }
+  }
+  // [IDENTITY-CERT-04] RFC 9295 §3: an Ed25519 key's keyUsage MUST NOT contain keyEncipherment,
+  // dataEncipherment, keyAgreement, encipherOnly or decipherOnly (nor keyCertSign in an end entity).
+  if (facts.publicKeyAlgorithm === publicKeyOids.Ed25519 && facts.keyUsage !== undefined) {
+    const forbidden = ["keyEncipherment", "dataEncipherment", "keyAgreement", "encipherOnly", "decipherOnly"];
+    if (!facts.isCa) forbidden.push("keyCertSign");
+    const bad = facts.keyUsage.filter((u) => forbidden.includes(u));
+    if (bad.length > 0) {
+      fail(
+        "key-usage",
+        `keyUsage ${bad.join(", ")} is not allowed for an Ed25519 key`,
+        path,
+        "IDENTITY-CERT-04",
+      );
+    }
+  }
+  // [IDENTITY-PATH-02] RFC 5280 §6.1.3 (a)(2): the certificate validity period includes the current time.
+  if (at.getTime() < facts.notBefore.getTime()) {
+    fail("not-yet-valid", `not valid before ${facts.notBefore.toISOString()}`, path, "IDENTITY-PATH-02");
+  }
+  if (at.getTime() > facts.notAfter.getTime()) {
+    fail("expired", `expired at ${facts.notAfter.toISOString()}`, path, "IDENTITY-PATH-02");
+  }
+}
+
+function nameConstraintsOf(cert: pkijs.Certificate): {
+  permitted: pkijs.GeneralSubtree[];
+  excluded: pkijs.GeneralSubtree[];
+} {
+  const nc = cert.extensions?.find((e) => e.extnID === extensionOids.nameConstraints)?.parsedValue as
+    | pkijs.NameConstraints
+    | undefined;
+  return { permitted: nc?.permittedSubtrees ?? [], excluded: nc?.excludedSubtrees ?? [] };
+}
+
+const pkijsReasons: Readonly<Record<number, CertificateFailureReason>> = {
+  3: "not-a-ca",
+  4: "key-usage",
+  5: "key-usage",
+  6: "unknown-critical-extension",
+  7: "not-a-ca",
+  8: "expired",
+  10: "untrusted",
+  14: "not-a-ca",
+  41: "name-constraints",
+  42: "name-constraints",
+};
+
+const pkijsRules: Readonly<Record<string, string>> = {
+  "not-a-ca": "IDENTITY-PATH-03",
+  "key-usage": "IDENTITY-PATH-05",
+  "unknown-critical-extension": "IDENTITY-PATH-08",
+  expired: "IDENTITY-PATH-02",
+  "name-constraints": "IDENTITY-PATH-06",
+  untrusted: "IDENTITY-PATH-10",
+  "bad-signature": "IDENTITY-PATH-01",
+};
+
+/**
+ * Walk issuers by name from the leaf, checking each signature: the path to the anchor, or why
+ * there is none (a named issuer whose key does not verify the signature is a bad signature; no
+ * issuer by name is an untrusted chain). Used to explain a pkijs failure precisely.
+ */
+async function walkPath(
+  chain: readonly DecodedCertificate[],
+  anchor: DecodedCertificate,
+): Promise<
+  { certificates: DecodedCertificate[] } | { reason: CertificateFailureReason; what: string; path: string }
+> {
+  const pool = [...chain.slice(1), anchor];
+  let current = chain[0]!;
+  const path = [current];
+  const engine = mimiCryptoEngine();
+  while (current !== anchor && path.length <= pool.length + 1) {
+    const named = pool.filter((c) => c !== current && current.pkijs.issuer.isEqual(c.pkijs.subject));
+    const where = `/chain/${chain.indexOf(current)}`;
+    if (named.length === 0)
+      return { reason: "untrusted", what: "no issuer certificate leads to a trust anchor", path: where };
+    let next: DecodedCertificate | undefined;
+    for (const candidate of named) {
+      let ok = false;
+      try {
+        ok = await current.pkijs.verify(candidate.pkijs, engine);
+      } catch {
+        ok = false;
+      }
+      if (ok) {
+        next = candidate;
+        break;
+      }
+    }
+    if (next === undefined)
+      return {
+        reason: "bad-signature",
+        what: "signature does not verify with the issuer's key",
+        path: where,
+      };
+    current = next;
+    path.push(current);
+  }
+  if (current !== anchor) return { reason: "untrusted", what: "no path to the trust anchor", path: "/chain" };
+  return { certificates: path };
+}
+
+async function tryAnchor(
+  chain: readonly DecodedCertificate[],
+  anchor: TrustAnchor,
+  at: Date,
+  pointer: (c: DecodedCertificate) => string,
+): Promise<{ ok: true; path: DecodedCertificate[] } | { ok: false; error: CertificateValidationError }> {
+  const constraints = nameConstraintsOf(anchor.certificate.pkijs);
+  // pkijs takes the end-entity certificate last.
+  const engine = new pkijs.CertificateChainValidationEngine({
+    trustedCerts: [anchor.certificate.pkijs],
+    certs: [...chain.slice(1).map((c) => c.pkijs), chain[0]!.pkijs],
+    checkDate: at,
+  });
+  const result = await engine.verify(
+    {
+      // [IDENTITY-PATH-06] RFC 5280 §6.1.1 (d),(e) and §6.1.3 (b),(c): names in the path MUST be
+      // within the permitted subtrees and outside the excluded subtrees; the anchor's own
+      // constraints are the initial sets (decision 0403).
+      initialPermittedSubtreesSet: constraints.permitted,
+      initialExcludedSubtreesSet: constraints.excluded,
+    },
+    mimiCryptoEngine(),
+  );
+  if (result.result) {
+    const byObject = new Map<pkijs.Certificate, DecodedCertificate>([
+      ...chain.map((c) => [c.pkijs, c] as const),
+      [anchor.certificate.pkijs, anchor.certificate],
+    ]);
+    const path = (result.certificatePath ?? []).map((c) => byObject.get(c));
+    if (
+      path.length < 2 ||
+      path.some((c) => c === undefined) ||
+      path[path.length - 1] !== anchor.certificate
+    ) {
+      return {
+        ok: false,
+        error: new CertificateValidationError("path does not end at the trust anchor", {
+          reason: "untrusted",
+          path: "/chain",
+          rule: "IDENTITY-PATH-10",
+        }),
+      };
+    }
+    return { ok: true, path: path as DecodedCertificate[] };
+  }
+  const walked = await walkPath(chain, anchor.certificate);
+  if ("certificates" in walked) {
+    // pkijs found a problem on a path we can rebuild: our own issuer checks name it precisely.
+    try {
+      checkIssuers(walked.certificates, pointer);
+    } catch (e) {
+      return { ok: false, error: e as CertificateValidationError };
+    }
+  }
+  const known = pkijsReasons[result.resultCode];
+  if (known !== undefined) {
+    return {
+      ok: false,
+      error: new CertificateValidationError(result.resultMessage, {
+        reason: known,
+        path: "/chain",
+        rule: pkijsRules[known]!,
+      }),
+    };
+  }
+  const d =
+    "certificates" in walked
+      ? { reason: "untrusted" as const, what: result.resultMessage, path: "/chain" }
+      : walked;
+  return {
+    ok: false,
+    error: new CertificateValidationError(d.what, {
+      reason: d.reason,
+      path: d.path,
+      rule: pkijsRules[d.reason]!,
+    }),
+  };
+}
+
+function isSelfIssued(c: DecodedCertificate): boolean {
+  return c.pkijs.subject.isEqual(c.pkijs.issuer);
+}
+
+function checkIssuers(path: readonly DecodedCertificate[], pointer: (c: DecodedCertificate) => string): void {
+  for (let i = 1; i < path.length; i++) {
+    const issuer = path[i]!;
+    const where = pointer(issuer);
+    // [IDENTITY-PATH-03] RFC 5280 §6.1.4 (k): an issuing certificate MUST have basicConstraints cA TRUE.
+    if (!issuer.facts.isCa) fail("not-a-ca", "issuer is not a CA certificate", where, "IDENTITY-PATH-03");
+    // [IDENTITY-PATH-05] RFC 5280 §4.2.1.3 and §6.1.4 (n): a certificate that signs certificates MUST
+    // carry keyUsage with keyCertSign set.
+    if (issuer.facts.keyUsage === undefined || !issuer.facts.keyUsage.includes("keyCertSign")) {
+      fail("key-usage", "issuer's keyUsage lacks keyCertSign", where, "IDENTITY-PATH-05");
+    }
+    // [IDENTITY-PATH-04] RFC 5280 §4.2.1.9 and §6.1.4 (l),(m): pathLenConstraint gives the maximum
+    // number of non-self-issued intermediate certificates that may follow this one in the path.
+    // [IDENTITY-PATH-06] every certificate below this CA keeps its names within this CA's own
+    // constraints, so that the constraints of all CAs in the path hold together.
+    const subtrees = subtreesOf(issuer.pkijs);
+    if (subtrees !== undefined) {
+      for (const below of path.slice(0, i)) {
+        const outside = nameOutsideSubtrees(subtrees, below.facts.sanUris, below.facts.sanDnsNames);
+        if (outside !== undefined) {
+          fail(
+            "name-constraints",
+            `${outside} is outside the name constraints of ${where}`,
+            pointer(below),
+            "IDENTITY-PATH-06",
+          );
+        }
+      }
+    }
+    const limit = issuer.facts.pathLenConstraint;
+    if (limit !== undefined) {
+      const below = path.slice(1, i).filter((c) => !isSelfIssued(c)).length;
+      if (below > limit) {
+        fail(
+          "path-length-exceeded",
+          `${below} intermediate certificates below a CA with pathLenConstraint ${limit}`,
+          where,
+          "IDENTITY-PATH-04",
+        );
+      }
+    }
+  }
+}
+
+async function checkRevocation(
+  path: readonly DecodedCertificate[],
+  crls: readonly DecodedCrl[],
+  at: Date,
+  pointer: (c: DecodedCertificate) => string,
+): Promise<void> {
+  const engine = mimiCryptoEngine();
+  for (let i = 0; i < path.length - 1; i++) {
+    const subject = path[i]!;
+    const issuer = path[i + 1]!;
+    for (const [k, crl] of crls.entries()) {
+      if (!crl.pkijs.issuer.isEqual(issuer.pkijs.subject)) continue;
+      const where = `/crls/${k}`;
+      // [IDENTITY-CRL-01] RFC 5280 §6.3.3 (f),(g): the CRL's signature MUST verify with the
+      // issuer's key, that key MUST be allowed to sign CRLs (cRLSign), and the CRL MUST be current.
+      let signed = false;
+      try {
+        signed = await crl.pkijs.verify({ issuerCertificate: issuer.pkijs }, engine);
+      } catch {
+        signed = false;
+      }
+      if (!signed)
+        fail("bad-crl", "CRL signature does not verify with the issuer's key", where, "IDENTITY-CRL-01");
+      if (issuer.facts.keyUsage !== undefined && !issuer.facts.keyUsage.includes("cRLSign")) {
+        fail("bad-crl", "CRL issuer's keyUsage lacks cRLSign", where, "IDENTITY-CRL-01");
+      }
+      if (crl.thisUpdate.getTime() > at.getTime()) {
+        fail(
+          "bad-crl",
+          `CRL is not yet current (thisUpdate ${crl.thisUpdate.toISOString()})`,
+          where,
+          "IDENTITY-CRL-01",
+        );
+      }
+      if (crl.nextUpdate !== undefined && crl.nextUpdate.getTime() < at.getTime()) {
+        fail(
+          "bad-crl",
+          `CRL is stale (nextUpdate ${crl.nextUpdate.toISOString()})`,
+          where,
+          "IDENTITY-CRL-01",
+        );
+      }
+      // [IDENTITY-PATH-07] RFC 5280 §6.1.3 (a)(3): the certificate MUST NOT be revoked at the
+      // validation time.
+      const entry = crl.revoked.find((r) => r.serialNumber === subject.facts.serialNumber);
+      if (entry !== undefined && entry.revocationDate.getTime() <= at.getTime()) {
+        fail(
+          "revoked",
+          `certificate ${subject.facts.serialNumber} revoked at ${entry.revocationDate.toISOString()}`,
+          pointer(subject),
+          "IDENTITY-PATH-07",
+        );
+      }
+    }
+  }
+}
+
+/**
+ * Validate a certification path (RFC 5280 §6.1) from `chain[0]` to one of `anchors`, at `at`,
+ * with revocation checked against `crls` (§6.3).
+ *
+ * @throws CodecError when a certificate or CRL does not decode (path `/chain/i` or `/crls/i`).
+ * @throws CertificateValidationError with a `reason` when the path is not valid.
+ */
+export async function validateCertificatePath(input: PathValidationInput): Promise<ValidatedPath> {
+  if (input.chain.length === 0) throw new CodecError("empty certificate chain", { path: "/chain" });
+  const chain = input.chain.map((der, i) => decodeCertificate(der, `/chain/${i}`));
+  const crls = (input.crls ?? []).map((der, i) => decodeCrl(der, `/crls/${i}`));
+  const pointer = (c: DecodedCertificate): string => {
+    const i = chain.indexOf(c);
+    return i >= 0 ? `/chain/${i}` : "/anchor";
+  };
+  for (const [i, c] of chain.entries()) checkEach(c.facts, input.at, `/chain/${i}`);
+  // [IDENTITY-PATH-10] RFC 5280 §6.1.1 (d): the path MUST end at a trust anchor the relying party
+  // configured (per provider domain, decision 0401).
+  if (input.anchors.length === 0)
+    fail("untrusted", "no trust anchor for this provider", "/anchor", "IDENTITY-PATH-10");
+  let firstError: CertificateValidationError | undefined;
+  let namedError: CertificateValidationError | undefined;
+  for (const anchor of input.anchors) {
+    try {
+      checkEach(anchor.certificate.facts, input.at, "/anchor");
+    } catch (e) {
+      firstError ??= e as CertificateValidationError;
+      continue;
+    }
+    // [IDENTITY-PATH-01] RFC 5280 §6.1.3 (a)(1): each signature MUST verify with the working public
+    // key (the issuer's); pkijs checks them through MimiCryptoEngine, which adds Ed25519.
+    const r = await tryAnchor(chain, anchor, input.at, pointer);
+    if (r.ok) {
+      checkIssuers(r.path, pointer);
+      await checkRevocation(r.path, crls, input.at, pointer);
+      return { path: r.path.map((c) => c.facts), anchor };
+    }
+    const named = chain.some((c) => c.pkijs.issuer.isEqual(anchor.certificate.pkijs.subject));
+    if (named) namedError ??= r.error;
+    firstError ??= r.error;
+  }
+  throw namedError ?? firstError!;
+}

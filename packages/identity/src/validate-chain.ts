@@ -1,0 +1,191 @@
+/**
+ * Validation of client and provider certificate chains against the MIMI profile
+ * (docs/identity.md): RFC 5280 path validation to an anchor of the right provider domain, the
+ * leaf's profile, and the identifiers it proves.
+ */
+import { mimiUriEquals } from "@mimi/identifiers";
+import { CodecError } from "@mimi/wire";
+import { type CertificateFacts, decodeCertificate } from "./certificate.js";
+import { CertificateValidationError } from "./errors.js";
+import {
+  type ClientIdentity,
+  clientIdentityOf,
+  type ProviderIdentity,
+  providerIdentityOf,
+} from "./identity.js";
+import { type ValidatedPath, validateCertificatePath } from "./path-validation.js";
+import { type CertificatePurpose, certificateProfile } from "./profile.js";
+import { anchorsFor, type TrustStore } from "./trust-store.js";
+
+/** Options of {@link validateClientChain} and {@link validateServerChain}. */
+export interface ChainValidationOptions {
+  readonly trust: TrustStore;
+  /** The validation time (default now). */
+  readonly at?: Date;
+  /** DER CRLs to consult. */
+  readonly crls?: readonly Uint8Array[];
+  /**
+   * An identifier the chain must prove: for a client chain its client or its user URI, for a
+   * provider chain its provider URI.
+   */
+  readonly expectUri?: string;
+}
+
+/** A validated chain and what it proves. */
+export interface ValidatedChain<I> {
+  readonly identity: I;
+  /** The path from the leaf to the trust anchor. */
+  readonly path: readonly CertificateFacts[];
+  /** The provider domain of the anchor that validated it. */
+  readonly anchorDomain: string;
+  /** DER SubjectPublicKeyInfo of the leaf. */
+  readonly leafPublicKey: Uint8Array;
+}
+
+function checkLeafProfile(leaf: CertificateFacts, purpose: CertificatePurpose): void {
+  const profile = certificateProfile[purpose];
+  // [IDENTITY-CERT-02] draft-mahy-mimi-identity-05 §6.1: the end-entity certificate is not a CA
+  // and its keyUsage is digitalSignature without keyCertSign or cRLSign (decision 0402); a provider
+  // certificate also has extKeyUsage serverAuth and clientAuth (decision 0404).
+  if (leaf.isCa) {
+    throw new CertificateValidationError("the end-entity certificate is a CA", {
+      reason: "key-usage",
+      path: "/chain/0",
+      rule: "IDENTITY-CERT-02",
+    });
+  }
+  const ku = leaf.keyUsage ?? [];
+  const missing = profile.requiredKeyUsage.filter((u) => !ku.includes(u));
+  const forbidden = profile.forbiddenKeyUsage.filter((u) => ku.includes(u));
+  if (leaf.keyUsage === undefined || missing.length > 0 || forbidden.length > 0) {
+    throw new CertificateValidationError(
+      `keyUsage must include ${profile.requiredKeyUsage.join(", ")} and exclude ${profile.forbiddenKeyUsage.join(", ")} (has ${ku.join(", ") || "none"})`,
+      { reason: "key-usage", path: "/chain/0", rule: "IDENTITY-CERT-02" },
+    );
+  }
+  const eku = leaf.extKeyUsage ?? [];
+  const ekuMissing = profile.requiredExtKeyUsage.filter((u) => !eku.includes(u));
+  if (ekuMissing.length > 0) {
+    throw new CertificateValidationError(`extKeyUsage lacks ${ekuMissing.join(", ")}`, {
+      reason: "key-usage",
+      path: "/chain/0",
+      rule: "IDENTITY-CERT-02",
+    });
+  }
+  // [IDENTITY-CERT-03] draft-mahy-mimi-identity-05 §6.1: the leaf's validity period is at most the
+  // profile's limit (90 days for clients, 398 for providers; decision 0402).
+  const lifetime = leaf.notAfter.getTime() - leaf.notBefore.getTime();
+  if (lifetime > profile.maxLifetimeMs) {
+    throw new CertificateValidationError(
+      `validity period of ${Math.ceil(lifetime / 86_400_000)} days exceeds ${profile.maxLifetimeMs / 86_400_000}`,
+      { reason: "lifetime-exceeded", path: "/chain/0", rule: "IDENTITY-CERT-03" },
+    );
+  }
+}
+
+async function validateForDomain(
+  chain: readonly Uint8Array[],
+  domain: string,
+  options: ChainValidationOptions,
+): Promise<ValidatedPath> {
+  const at = options.at ?? new Date();
+  const crls = options.crls ?? [];
+  const anchors = anchorsFor(options.trust, domain);
+  if (anchors.length > 0) return validateCertificatePath({ chain, anchors, at, crls });
+  // [IDENTITY-DOMAIN-01] draft-mahy-mimi-identity-05 §5.1: a provider's CA vouches only for
+  // identifiers under its own domain (decision 0401). A chain that validates under another
+  // provider's anchor proves nothing about `domain`.
+  const elsewhere = await validateCertificatePath({ chain, anchors: options.trust.anchors, at, crls });
+  throw new CertificateValidationError(
+    `identifiers under ${domain} are certified by the anchor of ${elsewhere.anchor.domain}`,
+    { reason: "domain-mismatch", path: "/chain/0", rule: "IDENTITY-DOMAIN-01" },
+  );
+}
+
+function leafOf(chain: readonly Uint8Array[]): CertificateFacts {
+  if (chain.length === 0) throw new CodecError("empty certificate chain", { path: "/chain" });
+  return decodeCertificate(chain[0]!, "/chain/0").facts;
+}
+
+/** The steps both purposes share: identity, path to the domain's anchor, leaf profile, expected URI. */
+async function validateChain<I extends ClientIdentity | ProviderIdentity>(
+  chain: readonly Uint8Array[],
+  options: ChainValidationOptions,
+  purpose: CertificatePurpose,
+  identityOf: (leaf: CertificateFacts) => I,
+  proven: (identity: I) => readonly string[],
+): Promise<ValidatedChain<I>> {
+  const leaf = leafOf(chain);
+  const identity = identityOf(leaf);
+  const validated = await validateForDomain(chain, identity.domain, options);
+  checkLeafProfile(leaf, purpose);
+  const expected = options.expectUri;
+  // [IDENTITY-MATCH-01] draft-ietf-mimi-protocol-06 §5.4.1.3: the identity in the credential must
+  // match the identifier it is used for (e.g. the sender URI).
+  if (expected !== undefined && !proven(identity).some((uri) => safeEquals(expected, uri))) {
+    throw new CertificateValidationError(`the chain does not prove ${expected}`, {
+      reason: "identifier-mismatch",
+      path: "/chain/0",
+      rule: "IDENTITY-MATCH-01",
+    });
+  }
+  return {
+    identity,
+    path: validated.path,
+    anchorDomain: validated.anchor.domain,
+    leafPublicKey: leaf.subjectPublicKeyInfo,
+  };
+}
+
+/**
+ * Validate a client certificate chain (leaf first, as in an MLS `x509` credential) and return the
+ * client identity it proves; `expectUri` may name its client or its user URI.
+ *
+ * @example
+ * ```ts
+ * const v = await validateClientChain([leafDer], { trust: createTrustStore([trustAnchor(caPem)]) });
+ * v.identity.clientUri; // "mimi://a.example/d/alice/phone"
+ * ```
+ * @throws CodecError when a certificate or CRL does not decode.
+ * @throws CertificateValidationError with a `reason` when the chain or the identity is not valid.
+ */
+export function validateClientChain(
+  chain: readonly Uint8Array[],
+  options: ChainValidationOptions,
+): Promise<ValidatedChain<ClientIdentity>> {
+  return validateChain(
+    chain,
+    options,
+    "client",
+    (leaf) => clientIdentityOf(leaf),
+    (i) => [i.clientUri, i.userUri],
+  );
+}
+
+/**
+ * Validate a provider's mutual-TLS certificate chain and return the provider identity it proves;
+ * `expectUri` may name its provider URI.
+ *
+ * @throws CodecError when a certificate or CRL does not decode.
+ * @throws CertificateValidationError with a `reason` when the chain or the identity is not valid.
+ */
+export function validateServerChain(
+  chain: readonly Uint8Array[],
+  options: ChainValidationOptions,
+): Promise<ValidatedChain<ProviderIdentity>> {
+  return validateChain(
+    chain,
+    options,
+    "server",
+    (leaf) => providerIdentityOf(leaf),
+    (i) => [i.providerUri],
+  );
+}
+
+function safeEquals(a: string, b: string): boolean {
+  try {
+    return mimiUriEquals(a, b);
+  } catch {
+    return false;
+  }
+}

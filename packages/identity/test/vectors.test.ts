@@ -1,0 +1,28 @@
+import { allCases, checkVectorFile, loadVectorFile } from "@mimi/spec-vectors";
+import { describe, expect, it } from "vitest";
+import { generateX509ChainVectors } from "../vectors/generate.js";
+import { checkX509ChainCase, vectorSuites } from "../vectors/suites.js";
+
+const file = loadVectorFile("identity/x509-chains.json");
+
+describe("spec-vectors/identity/x509-chains.json", () => {
+  it.each(allCases(file).map(({ test }) => [test.tcId, test.comment, test] as const))(
+    "case %i: %s",
+    async (_id, _comment, test) => {
+      await checkX509ChainCase(test);
+    },
+  );
+
+  it("the registered suite passes every case", async () => {
+    const outcomes = await vectorSuites[0]!.run();
+    expect(outcomes.filter((o) => !o.ok)).toEqual([]);
+    expect(outcomes).toHaveLength(file.numberOfTests);
+  });
+
+  it("a fresh run of the generator gives a well-formed file whose cases all pass", async () => {
+    const fresh = checkVectorFile(await generateX509ChainVectors(new Date()), "generated");
+    const cases = allCases(fresh);
+    expect(cases).toHaveLength(file.numberOfTests);
+    for (const { test } of cases) await checkX509ChainCase(test);
+  });
+});

@@ -1,0 +1,135 @@
+/**
+ * Benchmark of the hub view: processing one commit with an UpdatePath in groups of 10, 100 and 1000
+ * members (`--quick`: 10 and 100). Baseline in the same run: a ts-mls member processing the same
+ * commit. The commit is the creator's empty commit right after the one Add commit that built the
+ * group, so every copath resolution is an unmerged leaf (the worst case for the path).
+ *
+ * Run alone: `pnpm exec tsx --conditions=@mimi/source packages/mls-profile/bench/hub-view.ts [--quick]`.
+ */
+import { pathToFileURL } from "node:url";
+import { latencyMetric, type Metric, medianMs } from "@mimi/testkit";
+import {
+  acceptAll,
+  type CiphersuiteImpl,
+  createCommit,
+  createGroup,
+  createGroupInfoWithExternalPub,
+  decodeMlsMessage,
+  defaultCapabilities,
+  defaultLifetime,
+  encodeMlsMessage,
+  generateKeyPackage,
+  getCiphersuiteFromName,
+  getCiphersuiteImpl,
+  joinGroup,
+  makePskIndex,
+  processMessage,
+} from "ts-mls";
+import { bootstrapHubView, hubCipherSuite, processHubMessage } from "../src/hub-view/index.js";
+
+const SUITE = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
+
+async function kp(cs: CiphersuiteImpl, i: number): Promise<Awaited<ReturnType<typeof generateKeyPackage>>> {
+  return generateKeyPackage(
+    { credentialType: "basic", identity: new TextEncoder().encode(`member-${i}`) },
+    defaultCapabilities(),
+    defaultLifetime,
+    [],
+    cs,
+  );
+}
+
+/** The hub-view metrics for one group size. */
+async function measure(
+  cs: CiphersuiteImpl,
+  n: number,
+  runs: number,
+  progress?: (line: string) => void,
+): Promise<Metric[]> {
+  progress?.(`hub view n=${n}: building the group`);
+  const creator = await kp(cs, 0);
+  let state = await createGroup(
+    new TextEncoder().encode(`mimi://hub.example/r/bench-${n}`),
+    creator.publicPackage,
+    creator.privatePackage,
+    [],
+    cs,
+  );
+  const kps = [];
+  for (let i = 1; i < n; i++) kps.push(await kp(cs, i));
+  const add = await createCommit(
+    { state, cipherSuite: cs },
+    { extraProposals: kps.map((k) => ({ proposalType: "add", add: { keyPackage: k.publicPackage } })) },
+  );
+  state = add.newState;
+  const joinerIndex = Math.floor(n / 2);
+  const joinerKp = kps[joinerIndex - 1];
+  if (add.welcome === undefined || joinerKp === undefined) throw new Error("bench: no welcome");
+  const joiner = await joinGroup(
+    add.welcome,
+    joinerKp.publicPackage,
+    joinerKp.privatePackage,
+    makePskIndex(undefined, {}),
+    cs,
+    state.ratchetTree,
+  );
+  const groupInfo = await createGroupInfoWithExternalPub(state, [], cs);
+  const hubCs = hubCipherSuite(cs);
+  progress?.(`hub view n=${n}: bootstrap`);
+  const bootstrap = await medianMs(
+    () => bootstrapHubView({ groupInfo, ratchetTree: state.ratchetTree, cipherSuite: hubCs }),
+    Math.min(runs, 3),
+  );
+  const hub = await bootstrapHubView({ groupInfo, ratchetTree: state.ratchetTree, cipherSuite: hubCs });
+  const hubDefaultHash = { ...hub, cipherSuite: cs };
+  progress?.(`hub view n=${n}: commit`);
+  const commit = await createCommit({ state, cipherSuite: cs }, { wireAsPublicMessage: true });
+  const bytes = encodeMlsMessage(commit.commit);
+  const decoded = decodeMlsMessage(bytes, 0)?.[0];
+  if (decoded === undefined || decoded.wireformat !== "mls_public_message") throw new Error("bench: commit");
+  // Check once that the hub and the member agree on the result (a benchmark of a wrong answer is worthless).
+  const hubNext = (await processHubMessage(hub, bytes)).view;
+  const memberNext = await processMessage(decoded, joiner, makePskIndex(joiner, {}), acceptAll, cs);
+  if (
+    memberNext.kind !== "newState" ||
+    hubNext.groupContext.epoch !== memberNext.newState.groupContext.epoch
+  ) {
+    throw new Error("bench: hub and member disagree");
+  }
+  // The hub first, so that the member's large allocations do not put their garbage collection into
+  // the hub's figures; the member's figure is the baseline either way.
+  progress?.(`hub view n=${n}: hub`);
+  const hubMs = await medianMs(() => processHubMessage(hub, bytes), runs + 2);
+  const hubWebCryptoMs = await medianMs(() => processHubMessage(hubDefaultHash, bytes), runs + 2);
+  progress?.(`hub view n=${n}: member baseline`);
+  const member = latencyMetric(
+    `memberProcessCommit.ms[n=${n}]`,
+    await medianMs(() => processMessage(decoded, joiner, makePskIndex(joiner, {}), acceptAll, cs), runs),
+  );
+  const hubMetric = latencyMetric(`hubProcessCommit.ms[n=${n}]`, hubMs, member);
+  const hubWebCrypto = latencyMetric(`hubProcessCommitWebCryptoHash.ms[n=${n}]`, hubWebCryptoMs, member);
+  return [member, hubMetric, hubWebCrypto, latencyMetric(`hubBootstrap.ms[n=${n}]`, bootstrap, member)];
+}
+
+/**
+ * Hub-view metrics for sizes 10, 100, 1000 (quick: 10, 100): `hubProcessCommit.ms[n=N]` against the
+ * baseline `memberProcessCommit.ms[n=N]` (ts-mls, default provider), plus the same hub processing
+ * with WebCrypto digests and the hub's bootstrap.
+ */
+export async function hubViewMetrics(options: {
+  readonly quick: boolean;
+  readonly progress?: (line: string) => void;
+}): Promise<Metric[]> {
+  const cs = await getCiphersuiteImpl(getCiphersuiteFromName(SUITE));
+  const sizes = options.quick ? [10, 100] : [10, 100, 1000];
+  const runs = options.quick ? 3 : 5;
+  const metrics: Metric[] = [];
+  for (const n of sizes) metrics.push(...(await measure(cs, n, runs, options.progress)));
+  return metrics;
+}
+
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const quick = process.argv.includes("--quick");
+  const metrics = await hubViewMetrics({ quick, progress: (l) => process.stderr.write(`${l}\n`) });
+  process.stdout.write(`${JSON.stringify({ area: "mls-hub-view", metrics }, null, 2)}\n`);
+}

@@ -1,0 +1,252 @@
+/**
+ * Sending MIMI content and turning incoming MLS messages into typed events
+ * (draft-ietf-mimi-protocol-06 §4.2, §5.4, §5.4.1).
+ */
+import { bytesEqual, decodeTls, encodeTls, ProtocolError, toHex, ValidationError } from "@mimi/wire";
+import { decodeMlsMessage } from "../adapter/codec.js";
+import {
+  encryptApplicationMessage,
+  groupMembers,
+  type MlsGroupState,
+  processMessage,
+} from "../adapter/group.js";
+import { expandSenderDataKey, expandSenderDataNonce } from "../adapter/internals.js";
+import type { MLSMessage, PrivateMessage, Proposal } from "../adapter/types.js";
+import type { ParticipantListChange } from "../components/apply-participant-list-update.js";
+import {
+  computeFrankingTag,
+  decodeFrankAAD,
+  encodeFrankAAD,
+  verifyFrankingTag,
+} from "../components/frank-aad.js";
+import type { ParticipantListData } from "../components/participant-list-data.js";
+import { decodeSafeAAD, encodeSafeAAD, getSafeAADItem } from "../extensions/safe-aad.js";
+import type { MimiProfile } from "./profile.js";
+import {
+  checkRoomExternalSenders,
+  memberOf,
+  participantListOf,
+  type RoomMember,
+  roomMembers,
+} from "./room-state.js";
+
+/** A sent application message. */
+export interface SentMessage {
+  readonly state: MlsGroupState;
+  /** The PrivateMessage, for `SubmitMessageRequest.appMessage`. */
+  readonly message: MLSMessage;
+  readonly frankingTag: Uint8Array;
+  readonly consumed: readonly Uint8Array[];
+}
+
+/**
+ * Encrypt MIMI content bytes as a PrivateMessage whose `authenticated_data` is a SafeAAD holding
+ * the `frank_aad` item, `franking_tag = HMAC-SHA256(salt, content)` (protocol-06 §5.4.1).
+ *
+ * @throws ProtocolError if this client can no longer send.
+ */
+export async function sendContent(
+  profile: MimiProfile,
+  state: MlsGroupState,
+  content: Uint8Array,
+  salt: Uint8Array,
+): Promise<SentMessage> {
+  const frankingTag = computeFrankingTag(salt, content);
+  const aad = encodeSafeAAD({
+    aad_items: [
+      {
+        component_id: profile.codePoints.componentIds.frank_aad,
+        aad_item_data: encodeFrankAAD({ franking_tag: frankingTag }),
+      },
+    ],
+  });
+  const r = await encryptApplicationMessage(state, profile.cs, content, aad);
+  return { state: r.state, message: r.message, frankingTag, consumed: r.consumed };
+}
+
+/** A change of the group's membership (leaves). */
+export interface MembershipChange {
+  readonly added: readonly RoomMember[];
+  readonly removed: readonly RoomMember[];
+}
+
+/** What an incoming message was, once processed. */
+export type RoomEvent =
+  | {
+      readonly kind: "application";
+      readonly state: MlsGroupState;
+      /** The sender's leaf, credential and user (undefined for a message of a past epoch). */
+      readonly sender: RoomMember | undefined;
+      readonly content: Uint8Array;
+      readonly frankingTag: Uint8Array;
+      readonly consumed: readonly Uint8Array[];
+    }
+  | {
+      readonly kind: "commit";
+      readonly state: MlsGroupState;
+      readonly epoch: bigint;
+      /** True when this client was removed (the state is then no longer usable for sending). */
+      readonly removedSelf: boolean;
+      readonly membership: MembershipChange;
+      readonly participants: readonly ParticipantListChange[];
+      readonly participantList: ParticipantListData;
+      readonly consumed: readonly Uint8Array[];
+    }
+  | {
+      readonly kind: "proposal";
+      readonly state: MlsGroupState;
+      /** The proposal, when it came as a PublicMessage (MIMI's handshake form). */
+      readonly proposal: Proposal | undefined;
+      readonly consumed: readonly Uint8Array[];
+    };
+
+/**
+ * The leaf index of a PrivateMessage's sender, from its encrypted sender data
+ * (RFC 9420 §6.3.2), or `undefined` when it is not of the current epoch.
+ */
+async function privateMessageSender(
+  profile: MimiProfile,
+  state: MlsGroupState,
+  pm: PrivateMessage,
+): Promise<number | undefined> {
+  if (pm.epoch !== state.groupContext.epoch) return undefined;
+  const secret = state.keySchedule.senderDataSecret;
+  const key = await expandSenderDataKey(profile.cs.impl, secret, pm.ciphertext);
+  const nonce = await expandSenderDataNonce(profile.cs.impl, secret, pm.ciphertext);
+  // struct { opaque group_id<V>; uint64 epoch; ContentType content_type; } SenderDataAAD;
+  const aad = encodeTls((w) => {
+    w.opaque(pm.groupId);
+    w.uint64(pm.epoch);
+    w.uint8(1);
+  });
+  const plain: Uint8Array = await profile.cs.impl.hpke.decryptAead(key, nonce, aad, pm.encryptedSenderData);
+  // struct { uint32 leaf_index; uint32 generation; opaque reuse_guard[4]; } SenderData;
+  return decodeTls(
+    plain,
+    (r) => {
+      const leafIndex = r.uint32();
+      r.uint32();
+      r.fixed(4);
+      return leafIndex;
+    },
+    "/private_message/encrypted_sender_data",
+  );
+}
+
+function diffParticipants(before: ParticipantListData, after: ParticipantListData): ParticipantListChange[] {
+  const old = new Map(before.participants.map((p) => [toHex(p.user), p]));
+  const now = new Map(after.participants.map((p) => [toHex(p.user), p]));
+  const out: ParticipantListChange[] = [];
+  for (const [k, p] of old) {
+    const q = now.get(k);
+    if (q === undefined) out.push({ kind: "remove", user: p.user, role_index: p.role_index });
+    else if (q.role_index !== p.role_index)
+      out.push({ kind: "role", user: p.user, from: p.role_index, to: q.role_index });
+  }
+  for (const [k, q] of now)
+    if (!old.has(k)) out.push({ kind: "add", user: q.user, role_index: q.role_index });
+  return out;
+}
+
+function diffMembers(before: readonly RoomMember[], after: readonly RoomMember[]): MembershipChange {
+  const same = (a: RoomMember, b: RoomMember): boolean =>
+    a.leafIndex === b.leafIndex && bytesEqual(a.signatureKey, b.signatureKey);
+  return {
+    added: after.filter((m) => !before.some((b) => same(b, m))),
+    removed: before.filter((m) => !after.some((a) => same(a, m))),
+  };
+}
+
+/**
+ * Process an incoming MLSMessage (bytes or decoded) and describe what it did.
+ *
+ * Application messages must carry a SafeAAD with a `frank_aad` item; when the profile can read a
+ * content's salt, the franking tag is recomputed and must match.
+ *
+ * @throws CodecError for bytes that do not decode; ValidationError for a message that fails MLS
+ * checks, MIMI's component rules, `MLS-AAD-03` (no frank_aad), `MLS-FRANK-02` (wrong tag) or
+ * `MLS-XSND-01` (a commit dropping the hub); ProtocolError for an application message from a
+ * removed client.
+ */
+export async function processIncoming(
+  profile: MimiProfile,
+  state: MlsGroupState,
+  message: MLSMessage | Uint8Array,
+): Promise<RoomEvent> {
+  const msg = message instanceof Uint8Array ? decodeMlsMessage(message) : message;
+  let senderLeaf: number | undefined;
+  if (msg.wireformat === "mls_private_message" && msg.privateMessage.contentType === "application") {
+    try {
+      senderLeaf = await privateMessageSender(profile, state, msg.privateMessage);
+    } catch (e) {
+      throw new ValidationError("sender data does not decrypt", {
+        path: "/private_message/encrypted_sender_data",
+        cause: e,
+      });
+    }
+  }
+  const membersBefore = roomMembers(profile, state);
+  const listBefore = participantListOf(profile, state);
+  const r = await processMessage(state, profile.cs, msg);
+  if (r.kind === "application") {
+    const sender =
+      senderLeaf === undefined ? undefined : membersBefore.find((m) => m.leafIndex === senderLeaf);
+    if (senderLeaf !== undefined && sender === undefined) {
+      throw new ProtocolError(`application message from leaf ${senderLeaf}, which is not a member`, {
+        path: "/",
+      });
+    }
+    const aad = decodeSafeAAD(r.authenticatedData);
+    const item = getSafeAADItem(aad, profile.codePoints.componentIds.frank_aad);
+    // [MLS-AAD-03] draft-ietf-mimi-protocol-06 §5.4.1: a MIMI client places the franking_tag of
+    // every application message in the frank_aad SafeAAD item.
+    if (item === undefined) {
+      throw new ValidationError("application message without a frank_aad item", {
+        path: "/authenticated_data",
+        rule: "MLS-AAD-03",
+      });
+    }
+    const { franking_tag } = decodeFrankAAD(item);
+    if (profile.saltOf !== undefined) {
+      // [MLS-FRANK-02] draft-ietf-mimi-protocol-06 §5.4.1: the receiver recomputes the
+      // franking_tag from the content and its salt; it must equal the one in frank_aad.
+      if (!verifyFrankingTag(franking_tag, profile.saltOf(r.data), r.data)) {
+        throw new ValidationError("franking_tag does not match the content", {
+          path: "/authenticated_data",
+          rule: "MLS-FRANK-02",
+        });
+      }
+    }
+    return {
+      kind: "application",
+      state: r.state,
+      sender,
+      content: r.data,
+      frankingTag: franking_tag,
+      consumed: r.consumed,
+    };
+  }
+  if (r.kind === "proposal") {
+    const proposal =
+      msg.wireformat === "mls_public_message" && msg.publicMessage.content.contentType === "proposal"
+        ? msg.publicMessage.content.proposal
+        : undefined;
+    return { kind: "proposal", state: r.state, proposal, consumed: r.consumed };
+  }
+  const listAfter = r.removed ? listBefore : participantListOf(profile, r.state);
+  const membersAfter = r.removed
+    ? []
+    : groupMembers(r.state).map(({ leafIndex, leafNode }) => memberOf(profile, leafIndex, leafNode));
+  // a commit may not drop the hub from external_senders (protocol-06 §7.4)
+  if (!r.removed) checkRoomExternalSenders(profile, r.state);
+  return {
+    kind: "commit",
+    state: r.state,
+    epoch: r.state.groupContext.epoch,
+    removedSelf: r.removed,
+    membership: diffMembers(membersBefore, membersAfter),
+    participants: diffParticipants(listBefore, listAfter),
+    participantList: listAfter,
+    consumed: r.consumed,
+  };
+}

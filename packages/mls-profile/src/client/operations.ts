@@ -1,0 +1,325 @@
+/**
+ * What a MIMI client does to a room's group: create it, add and remove users with their
+ * participant-list change in the same commit, change roles, leave, join from a Welcome or by
+ * external commit (draft-ietf-mimi-protocol-06 §3, §4.2, §7).
+ */
+import { bytesEqual, ProtocolError, utf8, ValidationError } from "@mimi/wire";
+import { encodeRatchetTree } from "../adapter/codec.js";
+import { externalSendersExtension } from "../adapter/external-senders.js";
+import {
+  type CommitResult,
+  commit,
+  createGroup,
+  joinExternal,
+  joinFromWelcome,
+  type MlsGroupState,
+  ownLeafIndex,
+  propose,
+} from "../adapter/group.js";
+import type { KeyPackageBundle } from "../adapter/key-package.js";
+import type {
+  ExternalSender,
+  GroupInfo,
+  MLSMessage,
+  Proposal,
+  RatchetTree,
+  Welcome,
+} from "../adapter/types.js";
+import { encodeParticipantListData, findParticipant } from "../components/participant-list-data.js";
+import {
+  encodeParticipantListUpdate,
+  type ParticipantListUpdate,
+} from "../components/participant-list-update.js";
+import { encodeRoomMetaData, type RoomMetaData } from "../components/room-metadata.js";
+import { type AppDataDictionary, setComponentData } from "../extensions/app-data-dictionary.js";
+import { encodeAppDataUpdate } from "../extensions/app-data-update.js";
+import { encodeComponentsList } from "../extensions/components-list.js";
+import { type MimiProfile, mimiRequiredCapabilities, withAppDataDictionary } from "./profile.js";
+import {
+  checkRoomExternalSenders,
+  clientsOfUser,
+  participantListIn,
+  participantListOf,
+} from "./room-state.js";
+
+/** Options of {@link createRoom}. */
+export interface CreateRoomOptions {
+  /** The room URI; the group ID is its UTF-8 bytes (decision 0539). */
+  readonly roomUri: string;
+  /** The creator's KeyPackage (its client's credential must map to `creatorUser`'s user). */
+  readonly keyPackage: KeyPackageBundle;
+  /** The creator's role index in the participant list. */
+  readonly creatorRole: number;
+  readonly roomMetadata?: RoomMetaData;
+  /** Follower servers' external senders, after the hub's entry. */
+  readonly followers?: readonly ExternalSender[];
+}
+
+/**
+ * Create a room's group: group ID from the room URI, `required_capabilities`, `external_senders`
+ * with the hub first, and an `app_data_dictionary` holding the participant list (the creator's
+ * user with `creatorRole`), the room metadata if given, and the `safe_aad` component requiring
+ * `frank_aad` (so every application message carries a SafeAAD).
+ *
+ * @throws ValidationError for invalid metadata, or if ts-mls refuses the extensions.
+ */
+export async function createRoom(profile: MimiProfile, options: CreateRoomOptions): Promise<MlsGroupState> {
+  const cp = profile.codePoints;
+  const user = profile.userOf(options.keyPackage.publicPackage.leafNode.credential);
+  let dict: AppDataDictionary = { component_data: [] };
+  dict = setComponentData(
+    dict,
+    cp.componentIds.participant_list,
+    encodeParticipantListData({ participants: [{ user, role_index: options.creatorRole }] }),
+  );
+  if (options.roomMetadata !== undefined) {
+    dict = setComponentData(dict, cp.componentIds.room_metadata, encodeRoomMetaData(options.roomMetadata));
+  }
+  dict = setComponentData(
+    dict,
+    cp.componentIds.safe_aad,
+    encodeComponentsList({ component_ids: [cp.componentIds.frank_aad] }),
+  );
+  const extensions = withAppDataDictionary(
+    [mimiRequiredCapabilities(cp), externalSendersExtension([profile.hub, ...(options.followers ?? [])])],
+    dict,
+    cp,
+  );
+  const state = await createGroup(profile.cs, {
+    groupId: utf8(options.roomUri),
+    keyPackage: options.keyPackage,
+    extensions,
+    config: profile.config,
+  });
+  checkRoomExternalSenders(profile, state);
+  return state;
+}
+
+/** What a commit of the facade produced, ready for the hub. */
+export interface RoomCommit extends CommitResult {
+  /** The ratchet tree after the commit, for joiners (MIMI sends it outside the Welcome). */
+  readonly ratchetTree: Uint8Array;
+}
+
+function appDataUpdateProposal(profile: MimiProfile, component_id: number, update: Uint8Array): Proposal {
+  return {
+    proposalType: profile.codePoints.proposalTypes.app_data_update,
+    proposalData: encodeAppDataUpdate({ component_id, op: "update", update }),
+  };
+}
+
+/** An `app_data_update` proposal carrying a ParticipantListUpdate. */
+export function participantListProposal(profile: MimiProfile, update: ParticipantListUpdate): Proposal {
+  return appDataUpdateProposal(
+    profile,
+    profile.codePoints.componentIds.participant_list,
+    encodeParticipantListUpdate(update),
+  );
+}
+
+async function commitPublic(
+  profile: MimiProfile,
+  state: MlsGroupState,
+  proposals: readonly Proposal[],
+): Promise<RoomCommit> {
+  const r = await commit(state, profile.cs, { proposals, publicMessage: true });
+  return { ...r, ratchetTree: encodeRatchetTree(r.state.ratchetTree) };
+}
+
+/** Options of {@link addUser}. */
+export interface AddUserOptions {
+  readonly user: Uint8Array;
+  /** The role for a user not yet in the participant list (ignored otherwise). */
+  readonly role: number;
+  /** One KeyPackage per client of the user. */
+  readonly keyPackages: readonly KeyPackageBundle["publicPackage"][];
+}
+
+/**
+ * Add a user's clients and, if the user is not yet a participant, append the user to the
+ * participant list, in one commit (a PublicMessage; protocol-06 §3.2, §4.2).
+ *
+ * @throws ValidationError (`MLS-CLIENT-01`) if a KeyPackage's credential belongs to another user;
+ * ValidationError if the commit is invalid.
+ */
+export async function addUser(
+  profile: MimiProfile,
+  state: MlsGroupState,
+  options: AddUserOptions,
+): Promise<RoomCommit> {
+  options.keyPackages.forEach((kp, i) => {
+    // [MLS-CLIENT-01] draft-ietf-mimi-protocol-06 §7.5: a user's clients share the user's one
+    // participant-list entry, so every client added for a user must belong to that user.
+    if (!bytesEqual(profile.userOf(kp.leafNode.credential), options.user)) {
+      throw new ValidationError("KeyPackage belongs to another user", {
+        path: `/keyPackages/${i}/leaf_node/credential`,
+        rule: "MLS-CLIENT-01",
+      });
+    }
+  });
+  const proposals: Proposal[] = options.keyPackages.map((keyPackage) => ({
+    proposalType: "add",
+    add: { keyPackage },
+  }));
+  if (findParticipant(participantListOf(profile, state), options.user) < 0) {
+    proposals.push(
+      participantListProposal(profile, {
+        changedRoleParticipants: [],
+        removedIndices: [],
+        addedParticipants: [{ user: options.user, role_index: options.role }],
+      }),
+    );
+  }
+  return commitPublic(profile, state, proposals);
+}
+
+/**
+ * Remove a user: Remove proposals for all the user's clients and the user's removal from the
+ * participant list, in one commit.
+ *
+ * @throws ProtocolError if the user is the committer's own (use {@link leaveRoom}) or not a
+ * participant; ValidationError if the commit is invalid.
+ */
+export async function removeUser(
+  profile: MimiProfile,
+  state: MlsGroupState,
+  user: Uint8Array,
+): Promise<RoomCommit> {
+  const index = findParticipant(participantListOf(profile, state), user);
+  if (index < 0) throw new ProtocolError("the user is not a participant", { path: "/user" });
+  const clients = clientsOfUser(profile, state, user);
+  if (clients.some((c) => c.leafIndex === ownLeafIndex(state))) {
+    throw new ProtocolError("a client cannot commit its own removal; leave instead", { path: "/user" });
+  }
+  const proposals: Proposal[] = clients.map((c) => ({
+    proposalType: "remove",
+    remove: { removed: c.leafIndex },
+  }));
+  proposals.push(
+    participantListProposal(profile, {
+      changedRoleParticipants: [],
+      removedIndices: [index],
+      addedParticipants: [],
+    }),
+  );
+  return commitPublic(profile, state, proposals);
+}
+
+/**
+ * Change a participant's role, in a commit of its own.
+ *
+ * @throws ProtocolError if the user is not a participant; ValidationError if room policy refuses.
+ */
+export async function changeRole(
+  profile: MimiProfile,
+  state: MlsGroupState,
+  user: Uint8Array,
+  role: number,
+): Promise<RoomCommit> {
+  const index = findParticipant(participantListOf(profile, state), user);
+  if (index < 0) throw new ProtocolError("the user is not a participant", { path: "/user" });
+  return commitPublic(profile, state, [
+    participantListProposal(profile, {
+      changedRoleParticipants: [{ user_index: index, role_index: role }],
+      removedIndices: [],
+      addedParticipants: [],
+    }),
+  ]);
+}
+
+/** Commit every pending proposal received by reference (e.g. another client's leave). */
+export async function commitPending(profile: MimiProfile, state: MlsGroupState): Promise<RoomCommit> {
+  return commitPublic(profile, state, []);
+}
+
+/**
+ * Leave a room: a Remove proposal for this client and, when it is its user's last client, an
+ * AppDataUpdate removing the user from the participant list, both as PublicMessages for another
+ * member to commit (protocol-06 §3.5; SelfRemove is not available on ts-mls 1.6.4, decision 0540).
+ *
+ * @throws ProtocolError if the client can no longer send.
+ */
+export async function leaveRoom(
+  profile: MimiProfile,
+  state: MlsGroupState,
+): Promise<{ readonly state: MlsGroupState; readonly proposals: readonly MLSMessage[] }> {
+  const own = ownLeafIndex(state);
+  const me = clientsOfUser(profile, state, profile.userOf(ownCredential(state)));
+  const r1 = await propose(state, profile.cs, { proposalType: "remove", remove: { removed: own } });
+  const out = [r1.message];
+  let s = r1.state;
+  if (me.length <= 1) {
+    const index = findParticipant(participantListOf(profile, state), profile.userOf(ownCredential(state)));
+    if (index >= 0) {
+      const r2 = await propose(
+        s,
+        profile.cs,
+        participantListProposal(profile, {
+          changedRoleParticipants: [],
+          removedIndices: [index],
+          addedParticipants: [],
+        }),
+      );
+      out.push(r2.message);
+      s = r2.state;
+    }
+  }
+  return { state: s, proposals: out };
+}
+
+function ownCredential(state: MlsGroupState): KeyPackageBundle["publicPackage"]["leafNode"]["credential"] {
+  const node = state.ratchetTree[ownLeafIndex(state) * 2];
+  if (node === undefined || node.nodeType !== "leaf") {
+    throw new ProtocolError("this client has no leaf in the group", { path: "/" });
+  }
+  return node.leaf.credential;
+}
+
+/**
+ * Join a room from a Welcome, checking the hub is an external sender.
+ *
+ * @throws ValidationError (`MLS-XSND-01`) if it is not; ValidationError if the Welcome fails.
+ */
+export async function joinRoom(
+  profile: MimiProfile,
+  welcome: MLSMessage | Welcome | Uint8Array,
+  keyPackage: KeyPackageBundle,
+  ratchetTree?: RatchetTree,
+): Promise<MlsGroupState> {
+  const { state } = await joinFromWelcome(profile.cs, welcome, keyPackage, {
+    config: profile.config,
+    ...(ratchetTree === undefined ? {} : { ratchetTree }),
+  });
+  checkRoomExternalSenders(profile, state);
+  return state;
+}
+
+/**
+ * Join a room by external commit, as a new client of a user who is already a participant
+ * (protocol-06 §3.6).
+ *
+ * @throws ValidationError (`MLS-CLIENT-02`) if the user is not in the participant list;
+ * (`MLS-XSND-01`) if the hub is not an external sender; ValidationError if the GroupInfo fails.
+ */
+export async function joinRoomExternal(
+  profile: MimiProfile,
+  groupInfo: GroupInfo,
+  keyPackage: KeyPackageBundle,
+  ratchetTree?: RatchetTree,
+): Promise<{ readonly state: MlsGroupState; readonly commit: MLSMessage }> {
+  const user = profile.userOf(keyPackage.publicPackage.leafNode.credential);
+  // [MLS-CLIENT-02] draft-ietf-mimi-protocol-06 §3.6, §7.5: an external commit cannot carry the
+  // participant-list change (decision 0540), so only a participant's new client joins this way.
+  if (findParticipant(participantListIn(profile, groupInfo.groupContext.extensions), user) < 0) {
+    throw new ValidationError("external join by a user who is not a participant", {
+      path: "/key_package/leaf_node/credential",
+      rule: "MLS-CLIENT-02",
+    });
+  }
+  const r = await joinExternal(profile.cs, groupInfo, keyPackage, {
+    config: profile.config,
+    ...(ratchetTree === undefined ? {} : { ratchetTree }),
+  });
+  checkRoomExternalSenders(profile, r.state);
+  return r;
+}

@@ -1,0 +1,22 @@
+import { createHash } from "node:crypto";
+import { type CiphersuiteImpl, getCiphersuiteFromName } from "ts-mls";
+
+const nodeHashNames = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" } as const;
+
+/**
+ * The cipher suite the hub view computes with: `cs` with its `hash.digest` replaced by Node's
+ * synchronous `createHash` (same output; the hub hashes every node of the tree at every commit, and
+ * each WebCrypto digest is an awaited round trip to the thread pool). Signatures, HMAC and HPKE are
+ * unchanged.
+ */
+export function hubCipherSuite(cs: CiphersuiteImpl): CiphersuiteImpl {
+  const algorithm = nodeHashNames[getCiphersuiteFromName(cs.name).hash];
+  return {
+    ...cs,
+    hash: {
+      mac: (key, data) => cs.hash.mac(key, data),
+      verifyMac: (key, mac, data) => cs.hash.verifyMac(key, mac, data),
+      digest: (data) => Promise.resolve(new Uint8Array(createHash(algorithm).update(data).digest())),
+    },
+  };
+}

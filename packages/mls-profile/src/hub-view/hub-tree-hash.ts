@@ -1,0 +1,207 @@
+/**
+ * Tree hashes (RFC 9420 §7.8) and UpdatePath parent hashes (§7.9) with a per-node cache, so that a
+ * commit costs the hub O(changed nodes · log N) hashes instead of rehashing the whole tree.
+ *
+ * ts-mls trees are copy-on-write: a changed node is always a new object, an unchanged one keeps its
+ * identity across tree versions. A cached subtree hash stays valid while every node of the subtree
+ * is the same object. The random-epoch test compares the resulting tree hash with every member's.
+ */
+import type { Hash, RatchetTree } from "ts-mls";
+import { equalBytes } from "./hub-bytes.js";
+import { check, rejectAs } from "./hub-errors.js";
+import {
+  encodeLeafNodeHashInput,
+  encodeParentHashInput,
+  encodeParentNodeHashInput,
+  filteredDirectPath,
+  leafToNodeIndex,
+  toLeafIndex,
+  type UpdatePath,
+} from "./ts-mls-internals.js";
+
+/** Subtree hash of each node index, for one tree (undefined: not computed yet). */
+export type TreeHashCache = readonly (Uint8Array | undefined)[];
+
+function level(x: number): number {
+  let k = 0;
+  while (((x >> k) & 1) === 1) k++;
+  return k;
+}
+
+/** The parent of `x` in the unbounded left-balanced tree (RFC 9420 Appendix C). */
+function parentOf(x: number): number {
+  const k = level(x);
+  const b = (x >> (k + 1)) & 1;
+  return (x | (1 << k)) ^ (b << (k + 1));
+}
+
+function leftOf(x: number): number {
+  const k = level(x);
+  return x ^ (1 << (k - 1));
+}
+
+function rightOf(x: number): number {
+  const k = level(x);
+  return x ^ (3 << (k - 1));
+}
+
+/** Root node index of a tree of `nodeWidth` nodes. */
+export function rootIndex(nodeWidth: number): number {
+  let w = 1;
+  while (w * 2 <= nodeWidth) w *= 2;
+  return w - 1;
+}
+
+/** Hashes the subtrees of one tree, reusing the hashes of an earlier version where nothing changed. */
+export interface TreeHasher {
+  readonly tree: RatchetTree;
+  /** The tree hash of the subtree rooted at node `x`. */
+  hash(x: number): Promise<Uint8Array>;
+  /** The root tree hash. */
+  root(): Promise<Uint8Array>;
+  /** Every hash known so far, for {@link makeTreeHasher}'s `previous`. */
+  cache(): TreeHashCache;
+}
+
+/**
+ * A {@link TreeHasher} for `tree`; `previous` is an earlier version of the tree with its cache.
+ */
+export function makeTreeHasher(
+  tree: RatchetTree,
+  h: Hash,
+  previous?: { readonly tree: RatchetTree; readonly cache: TreeHashCache },
+): TreeHasher {
+  const cache: (Uint8Array | undefined)[] = [];
+  if (previous !== undefined) {
+    const span = Math.max(tree.length, previous.tree.length);
+    const dirty = new Set<number>();
+    for (let i = 0; i < span; i++) {
+      if (tree[i] === previous.tree[i]) continue;
+      for (let x = i; x < 2 * span + 1 && !dirty.has(x); x = parentOf(x)) dirty.add(x);
+    }
+    for (let i = 0; i < previous.cache.length; i++) {
+      if (!dirty.has(i)) cache[i] = previous.cache[i];
+    }
+  }
+  const hash = async (x: number): Promise<Uint8Array> => {
+    const known = cache[x];
+    if (known !== undefined) return known;
+    const node = tree[x];
+    let input: Uint8Array;
+    if (x % 2 === 0) {
+      // [MLS-HUB-12]
+      check(node?.nodeType !== "parent", "parent node in a leaf position", "MLS-HUB-12", "/ratchet_tree");
+      input = encodeLeafNodeHashInput({ nodeType: "leaf", leafIndex: x / 2, leafNode: node?.leaf });
+    } else {
+      check(node?.nodeType !== "leaf", "leaf node in a parent position", "MLS-HUB-12", "/ratchet_tree");
+      const leftHash = await hash(leftOf(x));
+      const rightHash = await hash(rightOf(x));
+      input = encodeParentNodeHashInput({
+        nodeType: "parent",
+        parentNode: node?.parent,
+        leftHash,
+        rightHash,
+      });
+    }
+    const result = await h.digest(input);
+    cache[x] = result;
+    return result;
+  };
+  return { tree, hash, root: () => hash(rootIndex(tree.length)), cache: () => cache.slice() };
+}
+
+/** The direct path of node `x` in a tree of `nodeWidth` nodes, leaf to root. */
+function directPathOf(x: number, nodeWidth: number): number[] {
+  const r = rootIndex(nodeWidth);
+  const path: number[] = [];
+  for (let n = x; n !== r; ) {
+    n = parentOf(n);
+    path.push(n);
+  }
+  return path;
+}
+
+/**
+ * Merge an UpdatePath into `hasher.tree` (RFC 9420 §7.5 and §7.9.2), as ts-mls's `applyUpdatePath`
+ * does, with the original sibling tree hashes taken from the cache: the committer's leaf key is new
+ * (not for an external commit), no path key is already in the tree, the path length equals the
+ * filtered direct path, and the parent hashes computed over the new nodes must end in the leaf's
+ * `parent_hash`.
+ *
+ * @throws ValidationError (MLS-HUB-12) when a check fails.
+ */
+export async function applyUpdatePathCached(
+  hasher: TreeHasher,
+  sender: number,
+  path: UpdatePath,
+  h: Hash,
+  external: boolean,
+): Promise<RatchetTree> {
+  const tree = hasher.tree;
+  const where = "/public_message/content/commit/path";
+  const leafIndex = leafToNodeIndex(toLeafIndex(sender)) as number;
+  const current = tree[leafIndex];
+  if (!external) {
+    check(current?.nodeType === "leaf", `committer leaf ${sender} is blank`, "MLS-HUB-12", where);
+    check(
+      !equalBytes(current.leaf.hpkePublicKey, path.leafNode.hpkePublicKey),
+      "the UpdatePath leaf reuses the committer's encryption key",
+      "MLS-HUB-12",
+      `${where}/leaf_node/encryption_key`,
+    );
+  }
+  for (const n of tree) {
+    if (n?.nodeType !== "parent") continue;
+    for (const [i, p] of path.nodes.entries()) {
+      check(
+        !equalBytes(n.parent.hpkePublicKey, p.hpkePublicKey),
+        "an UpdatePath key is already in the tree",
+        "MLS-HUB-12",
+        `${where}/nodes/${i}/encryption_key`,
+      );
+    }
+  }
+  const fdp = (await rejectAs("MLS-HUB-12", where, "UpdatePath rejected", () =>
+    filteredDirectPath(toLeafIndex(sender), tree),
+  )) as number[];
+  check(
+    fdp.length === path.nodes.length,
+    `the UpdatePath has ${path.nodes.length} nodes, the filtered direct path ${fdp.length}`,
+    "MLS-HUB-12",
+    `${where}/nodes`,
+  );
+  const copy = tree.slice();
+  for (const x of directPathOf(leafIndex, tree.length)) copy[x] = undefined;
+  // Parent hashes top-down: the topmost new node has an empty parent_hash; each lower node's is
+  // computed over the node above it and the original tree hash of its sibling subtree, which the
+  // path does not touch (§7.9).
+  let above: { index: number; key: Uint8Array; parentHash: Uint8Array } | undefined;
+  const parentHashBelow = async (child: number): Promise<Uint8Array> => {
+    if (above === undefined) return new Uint8Array();
+    const sibling = child < above.index ? rightOf(above.index) : leftOf(above.index);
+    const originalSiblingTreeHash = await hasher.hash(sibling);
+    return h.digest(
+      encodeParentHashInput({
+        encryptionKey: above.key,
+        parentHash: above.parentHash,
+        originalSiblingTreeHash,
+      }),
+    );
+  };
+  for (let level = fdp.length - 1; level >= 0; level--) {
+    const index = fdp[level] as number;
+    const key = (path.nodes[level] as UpdatePath["nodes"][number]).hpkePublicKey;
+    const parentHash = await parentHashBelow(index);
+    copy[index] = { nodeType: "parent", parent: { hpkePublicKey: key, unmergedLeaves: [], parentHash } };
+    above = { index, key, parentHash };
+  }
+  const leafParentHash = await parentHashBelow(leafIndex);
+  check(
+    equalBytes(leafParentHash, path.leafNode.parentHash),
+    "Parent hash did not match the UpdatePath",
+    "MLS-HUB-12",
+    `${where}/leaf_node/parent_hash`,
+  );
+  copy[leafIndex] = { nodeType: "leaf", leaf: path.leafNode };
+  return copy;
+}

@@ -1,0 +1,348 @@
+import { CodecError, concatBytes, fromUtf8, ProtocolError, utf8, ValidationError } from "@mimi/wire";
+import { beforeAll, describe, expect, it } from "vitest";
+import {
+  addUser,
+  type Credential,
+  changeRole,
+  commit,
+  commitPending,
+  createKeyPackage,
+  createRoom,
+  decodeRatchetTree,
+  type ExternalSender,
+  encodeMlsMessage,
+  encodeSafeAAD,
+  encryptApplicationMessage,
+  exportGroupInfo,
+  externalSendersOf,
+  generateSignatureKeyPair,
+  joinRoom,
+  joinRoomExternal,
+  type KeyPackageBundle,
+  leaveRoom,
+  loadCiphersuite,
+  type MimiProfile,
+  type MlsCiphersuite,
+  type MlsGroupState,
+  makeClientConfig,
+  mimiCapabilities,
+  mimiProfile,
+  participantListOf,
+  participantListProposal,
+  processIncoming,
+  propose,
+  type RoomCommit,
+  type RoomEvent,
+  removeUser,
+  roomMembers,
+  roomMetadataOf,
+  sendContent,
+  unsafeAcceptAllCredentials,
+} from "../src/index.js";
+
+// Clients are named mimi://example.com/u/<user>/d/<device>; their user is the part before /d/.
+const userOf = (c: Credential): Uint8Array => {
+  if (c.credentialType !== "basic") throw new ValidationError("not a basic credential");
+  const s = fromUtf8(c.identity);
+  const at = s.indexOf("/d/");
+  return utf8(at < 0 ? s : s.slice(0, at));
+};
+const user = (name: string): Uint8Array => utf8(`mimi://example.com/u/${name}`);
+const names = (list: { participants: readonly { user: Uint8Array; role_index: number }[] }): string[] =>
+  list.participants.map((p) => `${fromUtf8(p.user).slice(21)}:${p.role_index}`);
+// Test content: a 16-byte salt, then the body (a stand-in for MIMI content's salt field).
+const content = (salt: number, body: string): Uint8Array =>
+  concatBytes(new Uint8Array(16).fill(salt), utf8(body));
+
+let cs: MlsCiphersuite;
+let hub: ExternalSender;
+let profile: MimiProfile;
+
+async function client(name: string, device: number): Promise<KeyPackageBundle> {
+  return createKeyPackage(cs, {
+    credential: { credentialType: "basic", identity: utf8(`mimi://example.com/u/${name}/d/${device}`) },
+    capabilities: mimiCapabilities(),
+  });
+}
+
+/** Deliver a commit's bytes to every state in `states`, returning the events. */
+async function deliver(states: MlsGroupState[], message: Uint8Array): Promise<RoomEvent[]> {
+  const out: RoomEvent[] = [];
+  for (const s of states) out.push(await processIncoming(profile, s, message));
+  return out;
+}
+
+async function joinAll(r: RoomCommit, kps: KeyPackageBundle[]): Promise<MlsGroupState[]> {
+  const tree = decodeRatchetTree(r.ratchetTree);
+  const out: MlsGroupState[] = [];
+  for (const kp of kps) out.push(await joinRoom(profile, encodeMlsMessage(r.welcome!), kp, tree));
+  return out;
+}
+
+beforeAll(async () => {
+  cs = await loadCiphersuite();
+  const hubKey = await generateSignatureKeyPair(cs);
+  hub = {
+    signaturePublicKey: hubKey.publicKey,
+    credential: { credentialType: "basic", identity: utf8("hub.example.com") },
+  };
+  profile = mimiProfile({
+    cs,
+    authService: unsafeAcceptAllCredentials,
+    hub,
+    userOf,
+    saltOf: (c) => c.subarray(0, 16),
+  });
+});
+
+describe("client facade with real ts-mls groups", () => {
+  it("runs a room: create, add users with their list change, message, roles, remove, leave, external join", async () => {
+    // alice creates the room
+    const alice1kp = await client("alice", 1);
+    let alice = await createRoom(profile, {
+      roomUri: "mimi://example.com/r/clubhouse",
+      keyPackage: alice1kp,
+      creatorRole: 4,
+      roomMetadata: {
+        room_uri: { uri: "mimi://example.com/r/clubhouse" },
+        room_name: { string: "Clubhouse" },
+        room_descriptions: [],
+        room_avatar: { uri: "" },
+        room_subject: { string: "" },
+        room_mood: { string: "" },
+      },
+    });
+    expect(fromUtf8(alice.groupContext.groupId)).toBe("mimi://example.com/r/clubhouse");
+    expect(names(participantListOf(profile, alice))).toEqual(["alice:4"]);
+    expect(roomMetadataOf(profile, alice)?.room_name.string).toBe("Clubhouse");
+    expect(externalSendersOf(alice.groupContext.extensions)).toEqual([hub]);
+
+    // alice adds bob's two clients and bob to the participant list, in one commit
+    const bobKps = [await client("bob", 1), await client("bob", 2)];
+    const addBob = await addUser(profile, alice, {
+      user: user("bob"),
+      role: 2,
+      keyPackages: bobKps.map((k) => k.publicPackage),
+    });
+    alice = addBob.state;
+    let [bob1, bob2] = (await joinAll(addBob, bobKps)) as [MlsGroupState, MlsGroupState];
+    for (const s of [alice, bob1, bob2])
+      expect(names(participantListOf(profile, s))).toEqual(["alice:4", "bob:2"]);
+    expect(roomMembers(profile, bob2).map((m) => fromUtf8(m.user).slice(21))).toEqual([
+      "alice",
+      "bob",
+      "bob",
+    ]);
+
+    // bob1 adds cathy; everyone else processes the commit into typed events
+    const cathyKp = await client("cathy", 1);
+    const addCathy = await addUser(profile, bob1, {
+      user: user("cathy"),
+      role: 2,
+      keyPackages: [cathyKp.publicPackage],
+    });
+    bob1 = addCathy.state;
+    const [ea, eb2] = await deliver([alice, bob2], encodeMlsMessage(addCathy.commit));
+    for (const e of [ea!, eb2!]) {
+      if (e.kind !== "commit") throw new Error("expected a commit");
+      expect(e.membership.added.map((m) => fromUtf8(m.user).slice(21))).toEqual(["cathy"]);
+      expect(e.membership.removed).toEqual([]);
+      expect(e.participants).toEqual([{ kind: "add", user: user("cathy"), role_index: 2 }]);
+    }
+    alice = ea!.state;
+    bob2 = eb2!.state;
+    let [cathy] = (await joinAll(addCathy, [cathyKp])) as [MlsGroupState];
+
+    // cathy sends MIMI content: a PrivateMessage whose SafeAAD carries the franking tag
+    const sent = await sendContent(profile, cathy, content(7, "hello room"), new Uint8Array(16).fill(7));
+    cathy = sent.state;
+    expect(sent.message.wireformat).toBe("mls_private_message");
+    const bytes = encodeMlsMessage(sent.message);
+    const received = await deliver([alice, bob1, bob2], bytes);
+    for (const e of received) {
+      if (e.kind !== "application") throw new Error("expected an application message");
+      expect(fromUtf8(e.content.subarray(16))).toBe("hello room");
+      expect(e.sender?.leafIndex).toBe(3);
+      expect(fromUtf8(e.sender!.user)).toBe("mimi://example.com/u/cathy");
+      expect(e.frankingTag).toEqual(sent.frankingTag);
+    }
+    [alice, bob1, bob2] = received.map((e) => e.state) as [MlsGroupState, MlsGroupState, MlsGroupState];
+
+    // alice makes cathy a moderator
+    const role = await changeRole(profile, alice, user("cathy"), 3);
+    alice = role.state;
+    [bob1, bob2, cathy] = (await deliver([bob1, bob2, cathy], encodeMlsMessage(role.commit))).map((e) => {
+      if (e.kind !== "commit") throw new Error("expected a commit");
+      expect(e.participants).toEqual([{ kind: "role", user: user("cathy"), from: 2, to: 3 }]);
+      return e.state;
+    }) as [MlsGroupState, MlsGroupState, MlsGroupState];
+
+    // alice removes bob: both clients and the list entry, in one commit
+    const rmBob = await removeUser(profile, alice, user("bob"));
+    alice = rmBob.state;
+    const [eb1, eb2b, ec] = await deliver([bob1, bob2, cathy], encodeMlsMessage(rmBob.commit));
+    expect(eb1!.kind === "commit" && eb1!.removedSelf).toBe(true);
+    expect(eb2b!.kind === "commit" && eb2b!.removedSelf).toBe(true);
+    if (ec!.kind !== "commit") throw new Error("expected a commit");
+    expect(ec!.membership.removed.map((m) => m.leafIndex)).toEqual([1, 2]);
+    expect(ec!.participants).toEqual([{ kind: "remove", user: user("bob"), role_index: 2 }]);
+    cathy = ec!.state;
+    expect(names(participantListOf(profile, cathy))).toEqual(["alice:4", "cathy:3"]);
+
+    // alice's second device joins by external commit; the list does not change
+    const gi = await exportGroupInfo(alice, cs, { ratchetTree: true });
+    if (gi.wireformat !== "mls_group_info") throw new Error("expected a GroupInfo");
+    const alice2kp = await client("alice", 2);
+    const ext = await joinRoomExternal(profile, gi.groupInfo, alice2kp);
+    let alice2 = ext.state;
+    const [ea2, ec2] = await deliver([alice, cathy], encodeMlsMessage(ext.commit));
+    for (const e of [ea2!, ec2!]) {
+      if (e.kind !== "commit") throw new Error("expected a commit");
+      expect(e.membership.added.map((m) => fromUtf8(m.user).slice(21))).toEqual(["alice"]);
+      expect(e.participants).toEqual([]);
+    }
+    alice = ea2!.state;
+    cathy = ec2!.state;
+
+    // cathy leaves: Remove + list update proposals, committed by alice's second device
+    const leave = await leaveRoom(profile, cathy);
+    cathy = leave.state;
+    expect(leave.proposals).toHaveLength(2);
+    for (const p of leave.proposals) {
+      const [e1, e2] = await deliver([alice, alice2], encodeMlsMessage(p));
+      expect(e1!.kind).toBe("proposal");
+      if (e1!.kind === "proposal") expect(e1!.proposal).toBeDefined();
+      alice = e1!.state;
+      alice2 = e2!.state;
+    }
+    const done = await commitPending(profile, alice2);
+    alice2 = done.state;
+    const [ea3, ec3] = await deliver([alice, cathy], encodeMlsMessage(done.commit));
+    if (ea3!.kind !== "commit") throw new Error("expected a commit");
+    expect(ea3!.participants).toEqual([{ kind: "remove", user: user("cathy"), role_index: 3 }]);
+    expect(ec3!.kind === "commit" && ec3!.removedSelf).toBe(true);
+    alice = ea3!.state;
+    expect(names(participantListOf(profile, alice))).toEqual(["alice:4"]);
+    expect(roomMembers(profile, alice2).map((m) => m.leafIndex)).toEqual([0, 1]);
+
+    // alice2 can message alice1
+    const hi = await sendContent(profile, alice2, content(1, "just us"), new Uint8Array(16).fill(1));
+    const [last] = await deliver([alice], encodeMlsMessage(hi.message));
+    expect(last!.kind === "application" && last!.sender?.leafIndex).toBe(1);
+  });
+
+  it("MLS-CLIENT-01: the clients added for a user belong to that user", async () => {
+    const room = await createRoom(profile, {
+      roomUri: "mimi://example.com/r/a",
+      keyPackage: await client("alice", 1),
+      creatorRole: 4,
+    });
+    const eve = await client("eve", 1);
+    await expect(
+      addUser(profile, room, { user: user("bob"), role: 2, keyPackages: [eve.publicPackage] }),
+    ).rejects.toThrow(expect.objectContaining({ rule: "MLS-CLIENT-01" }));
+  });
+
+  it("MLS-CLIENT-02: only a participant's new client joins by external commit", async () => {
+    const room = await createRoom(profile, {
+      roomUri: "mimi://example.com/r/b",
+      keyPackage: await client("alice", 1),
+      creatorRole: 4,
+    });
+    const gi = await exportGroupInfo(room, cs, { ratchetTree: true });
+    if (gi.wireformat !== "mls_group_info") throw new Error("expected a GroupInfo");
+    await expect(joinRoomExternal(profile, gi.groupInfo, await client("erin", 1))).rejects.toThrow(
+      expect.objectContaining({ rule: "MLS-CLIENT-02" }),
+    );
+  });
+
+  it("MLS-AAD-03 and MLS-FRANK-02: received messages carry frank_aad with the right tag", async () => {
+    const akp = await client("alice", 1);
+    const bkp = await client("bob", 1);
+    let alice = await createRoom(profile, {
+      roomUri: "mimi://example.com/r/c",
+      keyPackage: akp,
+      creatorRole: 4,
+    });
+    const r = await addUser(profile, alice, { user: user("bob"), role: 2, keyPackages: [bkp.publicPackage] });
+    alice = r.state;
+    const [bob] = (await joinAll(r, [bkp])) as [MlsGroupState];
+    const body = content(9, "x");
+    // no frank_aad item
+    const bare = await encryptApplicationMessage(alice, cs, body, encodeSafeAAD({ aad_items: [] }));
+    await expect(processIncoming(profile, bob, encodeMlsMessage(bare.message))).rejects.toThrow(
+      expect.objectContaining({ rule: "MLS-AAD-03" }),
+    );
+    // a tag that is not HMAC(salt, content)
+    const wrong = await encryptApplicationMessage(
+      bare.state,
+      cs,
+      body,
+      encodeSafeAAD({ aad_items: [{ component_id: 0x20, aad_item_data: new Uint8Array(32) }] }),
+    );
+    await expect(processIncoming(profile, bob, encodeMlsMessage(wrong.message))).rejects.toThrow(
+      expect.objectContaining({ rule: "MLS-FRANK-02" }),
+    );
+    // authenticated_data that is not a SafeAAD
+    const unsafe = await encryptApplicationMessage(wrong.state, cs, body, new Uint8Array([1, 2, 3]));
+    await expect(processIncoming(profile, bob, encodeMlsMessage(unsafe.message))).rejects.toThrow(CodecError);
+  });
+
+  it("rejects invalid participant-list changes when committing and when receiving a commit", async () => {
+    const akp = await client("alice", 1);
+    const bkp = await client("bob", 1);
+    let alice = await createRoom(profile, {
+      roomUri: "mimi://example.com/r/d",
+      keyPackage: akp,
+      creatorRole: 4,
+    });
+    const r = await addUser(profile, alice, { user: user("bob"), role: 2, keyPackages: [bkp.publicPackage] });
+    alice = r.state;
+    await expect(removeUser(profile, alice, user("alice"))).rejects.toThrow(ProtocolError);
+    await expect(removeUser(profile, alice, user("zed"))).rejects.toThrow(ProtocolError);
+    await expect(changeRole(profile, alice, user("zed"), 1)).rejects.toThrow(ProtocolError);
+
+    // bob's client runs ts-mls without MIMI's component logic, so it commits anything
+    const lax: MimiProfile = {
+      ...profile,
+      config: makeClientConfig({ authService: unsafeAcceptAllCredentials }),
+    };
+    let bob = await joinRoom(lax, encodeMlsMessage(r.welcome!), bkp, decodeRatchetTree(r.ratchetTree));
+    const bad = participantListProposal(profile, {
+      changedRoleParticipants: [],
+      removedIndices: [9],
+      addedParticipants: [],
+    });
+
+    // as a proposal by reference: alice (a MIMI client) refuses to commit it
+    const p = await propose(bob, cs, bad);
+    bob = p.state;
+    const pe = await processIncoming(profile, alice, encodeMlsMessage(p.message));
+    await expect(commitPending(profile, pe.state)).rejects.toThrow(
+      expect.objectContaining({ rule: "MLS-EXT-06" }),
+    );
+
+    // committed by bob: alice rejects the commit
+    const c = await commit(bob, cs, { proposals: [bad], publicMessage: true });
+    await expect(processIncoming(profile, pe.state, encodeMlsMessage(c.commit))).rejects.toThrow(
+      expect.objectContaining({ rule: "MLS-EXT-06" }),
+    );
+    // and a valid change goes through
+    const good = participantListProposal(profile, {
+      changedRoleParticipants: [{ user_index: 1, role_index: 3 }],
+      removedIndices: [],
+      addedParticipants: [],
+    });
+    const ok = await commit(alice, cs, { proposals: [good], publicMessage: true });
+    expect(names(participantListOf(profile, ok.state))).toEqual(["alice:4", "bob:3"]);
+  });
+
+  it("garbage bytes give a typed error", async () => {
+    const room = await createRoom(profile, {
+      roomUri: "mimi://example.com/r/e",
+      keyPackage: await client("alice", 1),
+      creatorRole: 4,
+    });
+    await expect(processIncoming(profile, room, new Uint8Array([0, 1, 0, 2, 9]))).rejects.toThrow(CodecError);
+  });
+});

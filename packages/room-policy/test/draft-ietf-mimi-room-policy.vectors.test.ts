@@ -1,0 +1,54 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { allCases, loadVectorFile, vectorsRoot } from "@mimi/spec-vectors";
+import { describe, expect, it } from "vitest";
+import {
+  AUTHORIZATION_VECTORS_FILE,
+  buildAuthorizationVectors,
+  buildStructureVectors,
+  renderVectorFile,
+  STRUCTURE_VECTORS_FILE,
+} from "../vectors/generate.js";
+import { checkAuthorizationCase, checkStructureCase, vectorSuites } from "../vectors/suites.js";
+
+describe("room-policy vector files", () => {
+  it("hold exactly what the generator produces (compared as JSON: the files are Biome-formatted)", () => {
+    const committed = (file: string): unknown => JSON.parse(readFileSync(join(vectorsRoot, file), "utf8"));
+    expect(committed(STRUCTURE_VECTORS_FILE)).toEqual(JSON.parse(renderVectorFile(buildStructureVectors())));
+    expect(committed(AUTHORIZATION_VECTORS_FILE)).toEqual(
+      JSON.parse(renderVectorFile(buildAuthorizationVectors())),
+    );
+  });
+
+  for (const suite of vectorSuites) {
+    it(`suite ${suite.name} passes every case`, async () => {
+      const outcomes = await suite.run();
+      expect(outcomes.length).toBeGreaterThan(10);
+      expect(outcomes.filter((o) => !o.ok)).toEqual([]);
+    });
+  }
+});
+
+describe("spec-vectors/room-policy/structures.json", () => {
+  const cases = allCases(loadVectorFile(STRUCTURE_VECTORS_FILE)).map(({ test }) => test);
+  it.each(cases)("tcId $tcId: $struct $comment ($result)", (t) => {
+    checkStructureCase(t);
+  });
+});
+
+describe("spec-vectors/room-policy/authorization.json", () => {
+  const cases = allCases(loadVectorFile(AUTHORIZATION_VECTORS_FILE));
+  it.each(cases.map(({ group, test }) => ({ group, test, tcId: test.tcId, comment: test.comment })))(
+    "tcId $tcId: $comment",
+    ({ group, test }) => {
+      checkAuthorizationCase(group, test);
+    },
+  );
+
+  it("a tampered verdict fails the check", () => {
+    const { group, test } = cases.find(({ test }) => test.result === "invalid")!;
+    expect(() => checkAuthorizationCase(group, { ...test, verdict: { allowed: true, rules: [] } })).toThrow(
+      /verdict/,
+    );
+  });
+});
