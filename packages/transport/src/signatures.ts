@@ -39,6 +39,19 @@ export const signatureLabels = {
   frankingIntegrity: "FrankingIntegrityTBS",
 } as const;
 
+/** `VerifyWithLabel`, throwing `failure` as a ValidationError when the signature does not verify. */
+async function verifyOrThrow(
+  publicKey: Uint8Array,
+  label: string,
+  content: Uint8Array,
+  sig: Uint8Array,
+  signature: Signature,
+  failure: { readonly what: string; readonly path: string; readonly rule: string },
+): Promise<void> {
+  const ok = await verifyWithLabel(publicKey, label, content, sig, signature).catch(() => false);
+  if (!ok) throw new ValidationError(failure.what, { path: failure.path, rule: failure.rule });
+}
+
 /**
  * Sign a key material request with the requester's signature private key (§5.2).
  *
@@ -67,18 +80,18 @@ export async function verifyKeyMaterialRequest(
   const content = encodeWith(keyMaterialRequestTBSCodec, tbs);
   // [PROTO-KM-01] draft-ietf-mimi-protocol-06 §5.2: key_material_request_signature =
   // SignWithLabel(requesterSignatureKey, "KeyMaterialRequestTBS", KeyMaterialRequestTBS).
-  const ok = await verifyWithLabel(
+  await verifyOrThrow(
     request.requesterSignatureKey,
     signatureLabels.keyMaterialRequest,
     content,
     sig,
     signature,
-  ).catch(() => false);
-  if (!ok)
-    throw new ValidationError("key material request signature does not verify", {
+    {
+      what: "key material request signature does not verify",
       path: "/key_material_request_signature",
       rule: "PROTO-KM-01",
-    });
+    },
+  );
 }
 
 /**
@@ -106,18 +119,18 @@ export async function verifyGroupInfoRequest(request: GroupInfoRequest, signatur
   const content = encodeWith(groupInfoRequestTBSCodec, tbs);
   // [PROTO-GI-01] draft-ietf-mimi-protocol-06 §5.6: signature = SignWithLabel(
   // requestingSignatureKey, "GroupInfoRequestTBS", GroupInfoRequestTBS).
-  const ok = await verifyWithLabel(
+  await verifyOrThrow(
     request.requestingSignatureKey,
     signatureLabels.groupInfoRequest,
     content,
     sig,
     signature,
-  ).catch(() => false);
-  if (!ok)
-    throw new ValidationError("GroupInfo request signature does not verify", {
+    {
+      what: "GroupInfo request signature does not verify",
       path: "/signature",
       rule: "PROTO-GI-01",
-    });
+    },
+  );
 }
 
 /**
@@ -153,18 +166,18 @@ export async function verifyGroupInfoResponse(
   const content = encodeWith(groupInfoResponseTBSCodec, tbs);
   // [PROTO-GI-02] draft-ietf-mimi-protocol-06 §5.6: signature = SignWithLabel(
   // hub_sender.signature_key, "GroupInfoResponseTBS", GroupInfoResponseTBS).
-  const ok = await verifyWithLabel(
+  await verifyOrThrow(
     tbs.hub_sender.value.signaturePublicKey,
     signatureLabels.groupInfoResponse,
     content,
     sig,
     signature,
-  ).catch(() => false);
-  if (!ok)
-    throw new ValidationError("GroupInfo response signature does not verify", {
+    {
+      what: "GroupInfo response signature does not verify",
       path: "/signature",
       rule: "PROTO-GI-02",
-    });
+    },
+  );
 }
 
 /**
@@ -198,16 +211,16 @@ export async function verifyFrankingIntegrity(
 ): Promise<void> {
   // [PROTO-FRANK-01] draft-ietf-mimi-protocol-06 §5.4.1: franking_integrity_signature =
   // SignWithLabel(franking_private_key, "FrankingIntegrityTBS", FrankingIntegrityTBS).
-  const ok = await verifyWithLabel(
+  await verifyOrThrow(
     frankingSignatureKey,
     signatureLabels.frankingIntegrity,
     encodeWith(frankingIntegrityTBSCodec, tbs),
     franking_integrity_signature,
     signature,
-  ).catch(() => false);
-  if (!ok)
-    throw new ValidationError("franking integrity signature does not verify", {
+    {
+      what: "franking integrity signature does not verify",
       path: "/franking_integrity_signature",
       rule: "PROTO-FRANK-01",
-    });
+    },
+  );
 }
