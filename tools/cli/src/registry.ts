@@ -74,4 +74,5 @@ export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   "room-policy": async () => (await import("@mimi/room-policy/bench")).bench,
   mls: async () => (await import("@mimi/mls-profile/bench")).bench,
   identity: async () => (await import("@mimi/identity/bench")).bench,
+  transport: async () => (await import("@mimi/transport/bench")).bench,
 };
