@@ -9,6 +9,7 @@ export * from "./config.js";
 export * from "./endpoint.js";
 export { requestConsentEndpoint, updateConsentEndpoint } from "./endpoints/consent.js";
 export { notifyEndpoint } from "./endpoints/notify.js";
+export * from "./fanout-sender.js";
 export * from "./http-error.js";
 export * from "./log.js";
 export * from "./metrics.js";

@@ -67,6 +67,18 @@ export const migrations: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 3,
+    name: "hub fanout cursors",
+    sql: [
+      `CREATE TABLE fanout_cursor (
+         room_id       text   NOT NULL REFERENCES rooms (room_id),
+         peer_domain   text   NOT NULL,
+         delivered_seq bigint NOT NULL DEFAULT 0,
+         PRIMARY KEY (room_id, peer_domain)
+       )`,
+    ],
+  },
 ];
 
 /** The advisory lock key that serializes migrations ("mimi" in ASCII). */
