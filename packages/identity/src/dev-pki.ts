@@ -161,69 +161,112 @@ export async function createProviderPki(
     },
     cryptoImpl,
   );
-  const serverKeys = await generateKeys(algorithm);
-  const server = await x509.X509CertificateGenerator.create(
-    {
-      subject: `CN=${d}, O=${d}`,
-      issuer: ca.subject,
-      publicKey: serverKeys.publicKey,
-      signingKey: caKeys.privateKey,
-      signingAlgorithm: keyAlgorithms[algorithm],
-      notBefore,
-      notAfter: new Date(notBefore.getTime() + defaultLifetimesMs.server),
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        new x509.ExtendedKeyUsageExtension([
-          x509.ExtendedKeyUsage.serverAuth,
-          x509.ExtendedKeyUsage.clientAuth,
-        ]),
-        await x509.AuthorityKeyIdentifierExtension.create(ca, false, cryptoImpl),
-        new x509.SubjectAlternativeNameExtension(
-          [
-            { type: "dns", value: d },
-            { type: "url", value: `mimi://${d}` },
-          ],
-          false,
-        ),
-      ],
-    },
-    cryptoImpl,
-  );
+  const caPem = await certifiedPem(ca, caKeys.privateKey);
+  const server = await issueProviderCertificate(caPem, { now });
   return {
     domain: d,
-    ca: await certifiedPem(ca, caKeys.privateKey),
-    server: await certifiedPem(server, serverKeys.privateKey),
+    ca: caPem,
+    server: { certificatePem: server.certificatePem, privateKeyPem: server.privateKeyPem! },
   };
 }
 
-/** Options of {@link issueClientCertificate}. */
-export interface ClientCertificateOptions {
-  /** The user URI (`/u/` or `/p/`) the certificate proves. */
-  readonly userUri: string;
-  /** The client URI (`/d/`) the certificate proves. */
-  readonly clientUri: string;
+/** Options common to the certificates a provider CA issues. */
+export interface LeafCertificateOptions {
   /**
-   * The subject public key, DER SubjectPublicKeyInfo (for an MLS credential: the client's MLS
-   * signature key, see `spkiFromMlsSignatureKey`). When absent, a key pair of `algorithm` is
-   * generated and its private key returned.
+   * The subject public key, DER SubjectPublicKeyInfo (for an MLS credential: the MLS signature
+   * key, see `spkiFromMlsSignatureKey`). When absent, a key pair of `algorithm` is generated and
+   * its private key returned.
    */
   readonly publicKey?: Uint8Array;
   /** Algorithm of a generated key (default: the CA's). */
   readonly algorithm?: KeyAlgorithmName;
   /** Issuance time (default now). */
   readonly now?: Date;
-  /** Validity period in milliseconds (default 90 days, the profile's limit). */
+  /** Validity period in milliseconds (default: the profile's limit for the purpose). */
   readonly lifetimeMs?: number;
 }
 
-/** An issued client certificate. */
-export interface IssuedClientCertificate {
+/** Options of {@link issueClientCertificate}. */
+export interface ClientCertificateOptions extends LeafCertificateOptions {
+  /** The user URI (`/u/` or `/p/`) the certificate proves. */
+  readonly userUri: string;
+  /** The client URI (`/d/`) the certificate proves. */
+  readonly clientUri: string;
+}
+
+/** An issued certificate. */
+export interface IssuedCertificate {
   readonly certificatePem: string;
   /** PKCS #8 PEM of a generated key; absent when the caller supplied `publicKey`. */
   readonly privateKeyPem?: string;
   /** Serial number, lowercase hex (for revocation). */
   readonly serialNumber: string;
+}
+
+/** An issued client certificate. */
+export type IssuedClientCertificate = IssuedCertificate;
+
+interface IssuingCa {
+  readonly cert: x509.X509Certificate;
+  readonly key: CryptoKey;
+  readonly algorithm: KeyAlgorithmName;
+  /** The provider domains the CA names (its `mimi://<domain>` subjectAltName URIs). */
+  readonly domains: readonly string[];
+}
+
+async function issuingCa(ca: CertifiedKeyPem): Promise<IssuingCa> {
+  const cert = new x509.X509Certificate(decodePem(ca.certificatePem, "CERTIFICATE", "/ca"));
+  const domains = (cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? [])
+    .filter((n) => n.type === "url")
+    .map((n) => parseMimiUri(n.value))
+    .filter((p) => p.kind === "provider")
+    .map((p) => p.domain);
+  const { key, algorithm } = await importPrivateKey(ca.privateKeyPem);
+  return { cert, key, algorithm, domains };
+}
+
+/** Issue an end-entity certificate under `ca` with the profile's basicConstraints and keyUsage. */
+async function issueLeaf(
+  ca: IssuingCa,
+  options: LeafCertificateOptions,
+  subject: string,
+  defaultLifetimeMs: number,
+  extensions: readonly x509.Extension[],
+): Promise<IssuedCertificate> {
+  const now = options.now ?? new Date();
+  const notBefore = new Date(now.getTime() - SKEW_MS);
+  let publicKey: CryptoKey | Uint8Array;
+  let generated: CryptoKey | undefined;
+  if (options.publicKey !== undefined) {
+    publicKey = options.publicKey;
+  } else {
+    const keys = await generateKeys(options.algorithm ?? ca.algorithm);
+    publicKey = keys.publicKey;
+    generated = keys.privateKey;
+  }
+  const cert = await x509.X509CertificateGenerator.create(
+    {
+      subject,
+      issuer: ca.cert.subject,
+      publicKey: publicKey as x509.PublicKeyType,
+      signingKey: ca.key,
+      signingAlgorithm: keyAlgorithms[ca.algorithm],
+      notBefore,
+      notAfter: new Date(notBefore.getTime() + (options.lifetimeMs ?? defaultLifetimeMs)),
+      extensions: [
+        new x509.BasicConstraintsExtension(false, undefined, true),
+        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
+        await x509.AuthorityKeyIdentifierExtension.create(ca.cert, false, cryptoImpl),
+        ...extensions,
+      ],
+    },
+    cryptoImpl,
+  );
+  const out: IssuedCertificate = {
+    certificatePem: encodePem("CERTIFICATE", new Uint8Array(cert.rawData)),
+    serialNumber: serialNumberHex(new Uint8Array(Buffer.from(cert.serialNumber, "hex"))),
+  };
+  return generated === undefined ? out : { ...out, privateKeyPem: await privateKeyPem(generated) };
 }
 
 /**
@@ -238,63 +281,60 @@ export async function issueClientCertificate(
   ca: CertifiedKeyPem,
   options: ClientCertificateOptions,
 ): Promise<IssuedClientCertificate> {
-  const client = parseClientUri(options.clientUri);
+  const client = parseMimiUri(parseClientUri(options.clientUri));
   const user = parseMimiUri(options.userUri);
   if (user.kind !== "u" && user.kind !== "p") parseUserUri(options.userUri);
-  const caCert = new x509.X509Certificate(decodePem(ca.certificatePem, "CERTIFICATE", "/ca"));
-  const caDomains = (caCert.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? [])
-    .filter((n) => n.type === "url")
-    .map((n) => parseMimiUri(n.value))
-    .filter((p) => p.kind === "provider")
-    .map((p) => p.domain);
-  const clientDomain = parseMimiUri(client).domain;
-  if (!caDomains.includes(clientDomain) || user.domain !== clientDomain) {
+  const issuer = await issuingCa(ca);
+  if (!issuer.domains.includes(client.domain) || user.domain !== client.domain) {
     throw new ValidationError(
-      `identifiers must be under the CA's domain (${caDomains.join(", ") || "none"})`,
+      `identifiers must be under the CA's domain (${issuer.domains.join(", ") || "none"})`,
       { path: "/clientUri" },
     );
   }
-  const { key: caKey, algorithm: caAlgorithm } = await importPrivateKey(ca.privateKeyPem);
-  const now = options.now ?? new Date();
-  const notBefore = new Date(now.getTime() - SKEW_MS);
-  let publicKey: CryptoKey | Uint8Array;
-  let generated: CryptoKey | undefined;
-  if (options.publicKey !== undefined) {
-    publicKey = options.publicKey;
-  } else {
-    const keys = await generateKeys(options.algorithm ?? caAlgorithm);
-    publicKey = keys.publicKey;
-    generated = keys.privateKey;
-  }
-  const cert = await x509.X509CertificateGenerator.create(
-    {
-      subject: `CN=${clientDomain} MIMI client, O=${clientDomain}`,
-      issuer: caCert.subject,
-      publicKey: publicKey as x509.PublicKeyType,
-      signingKey: caKey,
-      signingAlgorithm: keyAlgorithms[caAlgorithm],
-      notBefore,
-      notAfter: new Date(notBefore.getTime() + (options.lifetimeMs ?? defaultLifetimesMs.client)),
-      extensions: [
-        new x509.BasicConstraintsExtension(false, undefined, true),
-        new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true),
-        await x509.AuthorityKeyIdentifierExtension.create(caCert, false, cryptoImpl),
-        new x509.SubjectAlternativeNameExtension(
-          [
-            { type: "url", value: client },
-            { type: "url", value: user.uri },
-          ],
-          true,
-        ),
-      ],
-    },
-    cryptoImpl,
+  return issueLeaf(
+    issuer,
+    options,
+    `CN=${client.domain} MIMI client, O=${client.domain}`,
+    defaultLifetimesMs.client,
+    [
+      new x509.SubjectAlternativeNameExtension(
+        [
+          { type: "url", value: client.uri },
+          { type: "url", value: user.uri },
+        ],
+        true,
+      ),
+    ],
   );
-  const out: IssuedClientCertificate = {
-    certificatePem: encodePem("CERTIFICATE", new Uint8Array(cert.rawData)),
-    serialNumber: serialNumberHex(new Uint8Array(Buffer.from(cert.serialNumber, "hex"))),
-  };
-  return generated === undefined ? out : { ...out, privateKeyPem: await privateKeyPem(generated) };
+}
+
+/**
+ * Issue a provider certificate under the provider's CA: subjectAltName dNSName `<domain>` and URI
+ * `mimi://<domain>`, keyUsage digitalSignature, extKeyUsage serverAuth and clientAuth (decision
+ * 0404). Used for the transport's mutual TLS and, with `publicKey` set to an MLS signature key, for
+ * a provider's own MLS credentials (the hub as external sender, the franking agent).
+ *
+ * @throws ValidationError when the CA names no provider domain or its key is outside the profile.
+ */
+export async function issueProviderCertificate(
+  ca: CertifiedKeyPem,
+  options: LeafCertificateOptions = {},
+): Promise<IssuedCertificate> {
+  const issuer = await issuingCa(ca);
+  const d = issuer.domains[0];
+  if (d === undefined || issuer.domains.length !== 1) {
+    throw new ValidationError("the CA must name exactly one provider domain", { path: "/ca" });
+  }
+  return issueLeaf(issuer, options, `CN=${d}, O=${d}`, defaultLifetimesMs.server, [
+    new x509.ExtendedKeyUsageExtension([x509.ExtendedKeyUsage.serverAuth, x509.ExtendedKeyUsage.clientAuth]),
+    new x509.SubjectAlternativeNameExtension(
+      [
+        { type: "dns", value: d },
+        { type: "url", value: `mimi://${d}` },
+      ],
+      false,
+    ),
+  ]);
 }
 
 /** Options of {@link issueCrl}. */
@@ -315,8 +355,7 @@ export interface CrlOptions {
  * @throws ValidationError when the CA key is outside the profile.
  */
 export async function issueCrl(ca: CertifiedKeyPem, options: CrlOptions): Promise<string> {
-  const { key, algorithm } = await importPrivateKey(ca.privateKeyPem);
-  const caCert = new x509.X509Certificate(decodePem(ca.certificatePem, "CERTIFICATE", "/ca"));
+  const { cert: caCert, key, algorithm } = await issuingCa(ca);
   const now = options.now ?? new Date();
   const crl = await x509.X509CrlGenerator.create(
     {

@@ -30,17 +30,26 @@ import {
 } from "ts-mls";
 import { decodeCertificate, publicKeyOids } from "./certificate.js";
 import { CertificateValidationError } from "./errors.js";
-import { type ClientIdentity, clientIdentityOf } from "./identity.js";
+import {
+  type ClientIdentity,
+  clientIdentityOf,
+  type ProviderIdentity,
+  providerIdentityOf,
+} from "./identity.js";
 import type { TrustStore } from "./trust-store.js";
-import { validateClientChain } from "./validate-chain.js";
+import { validateClientChain, validateServerChain } from "./validate-chain.js";
 
 /** The identity an accepted credential stands for. */
 export type CredentialIdentity =
   | {
-      /** An `x509` credential whose chain validated: the identifiers are proven. */
+      /**
+       * An `x509` credential whose chain validated: the identifiers are proven. `subject` is a
+       * client, or a provider when provider credentials are allowed (the hub as external sender,
+       * the franking agent).
+       */
       readonly authenticated: true;
       readonly credentialType: "x509";
-      readonly client: ClientIdentity;
+      readonly subject: ClientIdentity | ProviderIdentity;
     }
   | {
       /** A `basic` credential, accepted only by explicit opt-in: nothing is proven. */
@@ -61,6 +70,12 @@ export interface CredentialValidationOptions {
    * for tests and local demos only.
    */
   readonly allowUnauthenticatedBasic?: boolean;
+  /**
+   * Accept `x509` credentials of providers (a provider certificate: dNSName and provider URI), as
+   * the hub's external-sender credential and the franking agent's credential are (protocol-06
+   * §5.4.1, §7.4). Off unless set to true: a LeafNode of a member must be a client.
+   */
+  readonly allowProviderCredentials?: boolean;
 }
 
 const SPKI_PREFIX = {
@@ -170,11 +185,24 @@ export async function authenticateCredential(
       },
     );
   }
-  const validated = await validateClientChain(credential.certificates, {
+  const chainOptions = {
     trust: options.trust,
     at: options.now?.() ?? new Date(),
     crls: options.crls?.() ?? [],
-  });
+  };
+  const isProvider =
+    credential.certificates.length > 0 &&
+    decodeCertificate(credential.certificates[0]!, "/credential/certificates/0").facts.sanDnsNames.length > 0;
+  if (isProvider && options.allowProviderCredentials !== true) {
+    throw new CertificateValidationError("provider credentials are not accepted here (no opt-in)", {
+      reason: "unsupported-credential",
+      path: "/credential/certificates/0",
+      rule: "IDENTITY-MLS-03",
+    });
+  }
+  const validated = isProvider
+    ? await validateServerChain(credential.certificates, chainOptions)
+    : await validateClientChain(credential.certificates, chainOptions);
   // [IDENTITY-MLS-01] RFC 9420 §5.3.1: the AS MUST verify that the credential's public key
   // (the end-entity certificate's) corresponds to the signature key presented with it.
   if (!spkiMatchesSignatureKey(validated.leafPublicKey, signaturePublicKey)) {
@@ -184,7 +212,7 @@ export async function authenticateCredential(
       rule: "IDENTITY-MLS-01",
     });
   }
-  return { authenticated: true, credentialType: "x509", client: validated.identity };
+  return { authenticated: true, credentialType: "x509", subject: validated.identity };
 }
 
 /** What the service decided about one credential (for logs and tests). */
@@ -259,18 +287,21 @@ export function claimedIdentity(credential: Credential): CredentialIdentity {
       rule: "IDENTITY-MLS-03",
     });
   }
-  const leaf = decodeCertificate(credential.certificates[0]!, "/credential/certificates/0");
-  return {
-    authenticated: true,
-    credentialType: "x509",
-    client: clientIdentityOf(leaf.facts, "/credential/certificates/0"),
-  };
+  const path = "/credential/certificates/0";
+  const leaf = decodeCertificate(credential.certificates[0]!, path).facts;
+  const subject = leaf.sanDnsNames.length > 0 ? providerIdentityOf(leaf, path) : clientIdentityOf(leaf, path);
+  return { authenticated: true, credentialType: "x509", subject };
 }
 
-/** Whether two identities are the same client (same credential type and identifiers). */
+/** Whether two identities are the same client or provider (same credential type and identifiers). */
 export function sameIdentity(a: CredentialIdentity, b: CredentialIdentity): boolean {
   if (a.authenticated && b.authenticated) {
-    return a.client.clientUri === b.client.clientUri && a.client.userUri === b.client.userUri;
+    const x = a.subject;
+    const y = b.subject;
+    if (x.kind === "client" && y.kind === "client")
+      return x.clientUri === y.clientUri && x.userUri === y.userUri;
+    if (x.kind === "provider" && y.kind === "provider") return x.providerUri === y.providerUri;
+    return false;
   }
   if (!a.authenticated && !b.authenticated) return bytesEqual(a.identity, b.identity);
   return false;

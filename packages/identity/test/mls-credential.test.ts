@@ -19,7 +19,12 @@ import {
   type MlsPublicMessage,
 } from "ts-mls";
 import { beforeAll, describe, expect, it } from "vitest";
-import { createProviderPki, issueClientCertificate, type ProviderPki } from "../src/dev-pki.js";
+import {
+  createProviderPki,
+  issueClientCertificate,
+  issueProviderCertificate,
+  type ProviderPki,
+} from "../src/dev-pki.js";
 import { CertificateValidationError } from "../src/errors.js";
 import {
   authenticateCredential,
@@ -126,7 +131,9 @@ describe("the X.509 authentication service on real ts-mls groups", () => {
       const { bobState } = await aliceAddsBob(cs, clientConfig);
       expect(bobState.groupContext.epoch).toBe(1n);
       const proven = decisions.flatMap((d) =>
-        d.accepted && d.identity.authenticated ? [d.identity.client.clientUri] : [],
+        d.accepted && d.identity.authenticated && d.identity.subject.kind === "client"
+          ? [d.identity.subject.clientUri]
+          : [],
       );
       expect(proven).toContain("mimi://a.example/d/bob/laptop");
       expect(proven).toContain("mimi://a.example/d/alice/phone");
@@ -225,6 +232,42 @@ describe("the X.509 authentication service on real ts-mls groups", () => {
         { extraProposals: [{ proposalType: "add", add: { keyPackage: kp.publicPackage } }] },
       ),
     ).rejects.toThrow();
+  });
+
+  it("IDENTITY-MLS-03 a provider credential (hub, franking agent) is accepted only by opt-in and proves the domain", async () => {
+    const cs = await getCiphersuiteImpl(
+      getCiphersuiteFromName("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519"),
+    );
+    const hubKeys = await cs.signature.keygen();
+    const issued = await issueProviderCertificate(pki.ca, {
+      publicKey: spkiFromMlsSignatureKey(hubKeys.publicKey),
+    });
+    const hub: Credential = {
+      credentialType: "x509",
+      certificates: [decodePem(issued.certificatePem, "CERTIFICATE")],
+    };
+    await expect(authenticateCredential(hub, hubKeys.publicKey, { trust, now: later })).rejects.toMatchObject(
+      {
+        reason: "unsupported-credential",
+      },
+    );
+    const identity = await authenticateCredential(hub, hubKeys.publicKey, {
+      trust,
+      now: later,
+      allowProviderCredentials: true,
+    });
+    expect(identity).toEqual({
+      authenticated: true,
+      credentialType: "x509",
+      subject: { kind: "provider", domain: "a.example", providerUri: "mimi://a.example" },
+    });
+    await expect(
+      authenticateCredential(hub, (await cs.signature.keygen()).publicKey, {
+        trust,
+        now: later,
+        allowProviderCredentials: true,
+      }),
+    ).rejects.toMatchObject({ reason: "key-mismatch" });
   });
 
   it("IDENTITY-MLS-02 an update that changes identity is rejected; one that keeps it is accepted", async () => {

@@ -25,31 +25,8 @@ export const commands: readonly CommandEntry[] = [
   { name: "serve", summary: "run a MIMI provider server from a configuration file", load: async () => (await import("./commands/serve.js")).serveCommand },
   { name: "content", summary: "decode, encode and compute message IDs of MIMI content", load: async () => (await import("./commands/content.js")).contentCommand },
   { name: "policy", summary: "authorize room changes; decode and encode room-policy structures", load: async () => (await import("./commands/policy.js")).policyCommand },
-  {
-    name: "vectors",
-    summary: "verify every registered vector suite",
-    load: async () => (await import("./commands/vectors.js")).vectorsCommand,
-  },
-  {
-    name: "pki",
-    summary: "development PKI: provider CA, mutual-TLS and client certificates, CRLs",
-    load: async () => (await import("./commands/identity.js")).pkiCommand,
-  },
-  {
-    name: "cert",
-    summary: "verify a certificate chain under the MIMI X.509 profile",
-    load: async () => (await import("./commands/identity.js")).certCommand,
-  },
-  {
-    name: "reqs",
-    summary: "list requirement IDs with their sources and test counts",
-    load: async () => (await import("./commands/reqs.js")).reqsCommand,
-  },
-  {
-    name: "bench",
-    summary: "run an area's benchmarks and print measured metrics",
-    load: async () => (await import("./commands/bench.js")).benchCommand,
-  },
+  { name: "pki", summary: "development PKI: provider CA, mutual-TLS and client certificates, CRLs", load: async () => (await import("./commands/identity.js")).pkiCommand },
+  { name: "cert", summary: "verify a certificate chain under the MIMI X.509 profile", load: async () => (await import("./commands/identity.js")).certCommand },
 ];
 
 /** Vector suites of every area, run by `mimi vectors verify`. */
