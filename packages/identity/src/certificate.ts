@@ -10,8 +10,9 @@
  * ```
  */
 import { CodecError, toHex } from "@mimi/wire";
-import * as asn1js from "asn1js";
+import type * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
+import { parseBer } from "./ber.js";
 
 /** Extension OIDs (RFC 5280 §4.2.1). */
 export const extensionOids = {
@@ -191,14 +192,10 @@ const knownParsed = new Set<string>([
  * @throws CodecError naming `path` when the bytes are not such a certificate.
  */
 export function decodeCertificate(der: Uint8Array, path = "/"): DecodedCertificate {
-  const asn = asn1js.fromBER(der);
-  if (asn.offset === -1) throw new CodecError(`not DER: ${asn.result.error}`, { path });
-  if (asn.offset !== der.length) {
-    throw new CodecError(`${der.length - asn.offset} trailing bytes after the certificate`, { path });
-  }
+  const schema = parseBer(der, "certificate", path);
   let cert: pkijs.Certificate;
   try {
-    cert = new pkijs.Certificate({ schema: asn.result });
+    cert = new pkijs.Certificate({ schema });
   } catch (e) {
     throw new CodecError(`not an X.509 certificate: ${(e as Error).message}`, { path, cause: e });
   }

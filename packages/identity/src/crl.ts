@@ -10,8 +10,8 @@
  * ```
  */
 import { CodecError } from "@mimi/wire";
-import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
+import { parseBer } from "./ber.js";
 import { serialNumberHex } from "./certificate.js";
 
 /** A decoded CRL with the facts validation reads. */
@@ -32,12 +32,9 @@ export interface DecodedCrl {
  * @throws CodecError naming `path` when the bytes are not a CRL.
  */
 export function decodeCrl(der: Uint8Array, path = "/"): DecodedCrl {
-  const asn = asn1js.fromBER(der);
-  if (asn.offset === -1) throw new CodecError(`not DER: ${asn.result.error}`, { path });
-  if (asn.offset !== der.length)
-    throw new CodecError(`${der.length - asn.offset} trailing bytes after the CRL`, { path });
+  const schema = parseBer(der, "CRL", path);
   try {
-    const crl = new pkijs.CertificateRevocationList({ schema: asn.result });
+    const crl = new pkijs.CertificateRevocationList({ schema });
     return {
       pkijs: crl,
       der: der.slice(),

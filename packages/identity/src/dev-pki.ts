@@ -10,8 +10,9 @@ import { webcrypto } from "node:crypto";
 import { parseClientUri, parseMimiUri, parseUserUri } from "@mimi/identifiers";
 import { ValidationError } from "@mimi/wire";
 import * as x509 from "@peculiar/x509";
-import * as asn1js from "asn1js";
+import type * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
+import { parseBer } from "./ber.js";
 import { extensionOids, publicKeyOids, serialNumberHex } from "./certificate.js";
 import { decodePem, encodePem } from "./pem.js";
 import { defaultLifetimesMs } from "./profile.js";
@@ -65,9 +66,15 @@ export interface ProviderPkiOptions {
 const SKEW_MS = 60_000;
 
 function algorithmOfKey(pkcs8: Uint8Array): KeyAlgorithmName {
-  const asn = asn1js.fromBER(pkcs8);
-  if (asn.offset === -1) throw new ValidationError("private key is not DER", { path: "/privateKey" });
-  const info = new pkijs.PrivateKeyInfo({ schema: asn.result });
+  let info: pkijs.PrivateKeyInfo;
+  try {
+    info = new pkijs.PrivateKeyInfo({ schema: parseBer(pkcs8, "private key", "/privateKey") });
+  } catch (e) {
+    throw new ValidationError(`private key is not PKCS#8 DER: ${(e as Error).message}`, {
+      path: "/privateKey",
+      cause: e,
+    });
+  }
   const id = info.privateKeyAlgorithm.algorithmId;
   if (id === publicKeyOids.Ed25519) return "Ed25519";
   if (id === publicKeyOids.ecPublicKey) {

@@ -17,7 +17,7 @@
 
 import { bytesEqual, CodecError, concatBytes, fromHex, type MimiError } from "@mimi/wire";
 import { p256, p384 } from "@noble/curves/nist.js";
-import * as asn1js from "asn1js";
+import type * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 import {
   type AuthenticationService,
@@ -28,6 +28,7 @@ import {
   defaultLifetimeConfig,
   defaultPaddingConfig,
 } from "ts-mls";
+import { parseBer } from "./ber.js";
 import { decodeCertificate, publicKeyOids } from "./certificate.js";
 import { CertificateValidationError } from "./errors.js";
 import {
@@ -121,11 +122,9 @@ export function spkiFromMlsSignatureKey(publicKey: Uint8Array): Uint8Array {
  * (points compared uncompressed).
  */
 export function spkiMatchesSignatureKey(spki: Uint8Array, signaturePublicKey: Uint8Array): boolean {
-  const asn = asn1js.fromBER(spki);
-  if (asn.offset !== spki.length) return false;
   let info: pkijs.PublicKeyInfo;
   try {
-    info = new pkijs.PublicKeyInfo({ schema: asn.result });
+    info = new pkijs.PublicKeyInfo({ schema: parseBer(spki, "SubjectPublicKeyInfo") });
   } catch {
     return false;
   }

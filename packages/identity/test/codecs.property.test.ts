@@ -1,6 +1,6 @@
 import { fc, test } from "@fast-check/vitest";
 import { CodecError } from "@mimi/wire";
-import { beforeAll, describe, expect } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { decodeCertificate } from "../src/certificate.js";
 import { decodeCrl } from "../src/crl.js";
 import { createProviderPki, issueClientCertificate, issueCrl } from "../src/dev-pki.js";
@@ -47,6 +47,21 @@ const arbEdits = fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), 
 });
 
 describe("decoders are total: untrusted bytes only ever give typed errors", () => {
+  it("a UTCTime relabelled as a malformed GeneralizedTime is a CodecError, not asn1js's plain Error", () => {
+    // asn1js throws "Wrong input string for conversion" from inside its parser for this input.
+    const at = leaf.findIndex((b, i) => b === 0x17 && leaf[i + 1] === 0x0d);
+    expect(at).toBeGreaterThan(0);
+    const garble = (der: Uint8Array, i: number): Uint8Array => {
+      const out = der.slice();
+      out[i] = 0x18; // GeneralizedTime
+      out.fill(0x41, i + 2, i + 14); // "AAAAAAAAAAAA" then the original "Z"
+      return out;
+    };
+    expect(() => decodeCertificate(garble(leaf, at))).toThrow(CodecError);
+    const crlAt = crl.findIndex((b, i) => b === 0x17 && crl[i + 1] === 0x0d);
+    expect(() => decodeCrl(garble(crl, crlAt))).toThrow(CodecError);
+  });
+
   test.prop([fc.uint8Array({ maxLength: 600 })], { numRuns: 300 })(
     "random bytes as a certificate or a CRL",
     (bytes) => {
