@@ -1,15 +1,12 @@
 /**
- * PostgreSQL for tests: `MIMI_TEST_POSTGRES_URL` names a server (CI starts one with
- * `.ci/postgres.sh`); each call makes a fresh schema on it so test files never share tables.
+ * PostgreSQL for tests: `MIMI_TEST_POSTGRES_URL` names a server (the test run's global setup starts
+ * one with `tools/postgres.sh` unless it is set); each call makes a fresh schema on it so test files never share tables.
  */
 import { randomBytes } from "node:crypto";
 import { openDatabase } from "../../src/storage/database.js";
 
 /** The test server's URL, if configured. */
 export const postgresUrl: string | undefined = process.env["MIMI_TEST_POSTGRES_URL"] || undefined;
-
-/** True under CI, where a missing PostgreSQL must fail the run rather than skip. */
-export const inCi: boolean = process.env["CI"] === "true";
 
 /**
  * Create a fresh schema on the test server and return a URL whose connections use it (through

@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Start a throw-away PostgreSQL server on loopback for the storage tests, and print its URL.
 #
-#   .ci/postgres.sh start DIR   install PostgreSQL from Debian packages if missing (needs root),
+#   tools/postgres.sh start DIR  install PostgreSQL from Debian packages if missing (needs root),
 #                               initdb into DIR, start on 127.0.0.1 at a free port, print the URL
-#   .ci/postgres.sh stop DIR    stop that server
+#   tools/postgres.sh stop DIR   stop that server
 #
 # The server runs as the `postgres` user when started by root (PostgreSQL refuses to run as root).
 set -euo pipefail
