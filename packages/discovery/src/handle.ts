@@ -37,7 +37,7 @@ export function parseDirectoryHandle(text: string): DirectoryHandle {
   if (typeof text === "string" && /^mimi:/i.test(text)) {
     const parsed = parseMimiUri(text);
     if (parsed.kind !== "u" && parsed.kind !== "p") {
-      // [DISC-HANDLE-01] draft-ietf-mimi-user-discovery-reqs §2: a discoverable identifier names a user: only `mimi:` user (/u/) and pseudonym (/p/) URIs are handles (decision 0701)
+      // [DISC-HANDLE-01] draft-ietf-mimi-user-discovery-reqs §2: a discoverable identifier names a user: only `mimi:` user (/u/) and pseudonym (/p/) URIs are handles (decision 0700)
       throw new ValidationError(`a ${parsed.kind} URI is not a user handle`, {
         path: "/",
         rule: "DISC-HANDLE-01",
