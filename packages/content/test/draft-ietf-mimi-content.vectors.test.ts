@@ -2,10 +2,16 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { allCases, loadVectorFile, readUpstreamHex, readUpstreamText, vectorsRoot } from "@mimi/spec-vectors";
 import { describe, expect, it } from "vitest";
-import { DECODE_VECTORS_FILE, renderDecodeVectors } from "../vectors/generate.js";
+import {
+  buildStatusVectors,
+  DECODE_VECTORS_FILE,
+  renderDecodeVectors,
+  STATUS_VECTORS_FILE,
+} from "../vectors/generate.js";
 import {
   checkDecodeCase,
   checkDraftExample,
+  checkStatusCase,
   draftExamples,
   staleChecks,
   vectorSuites,
@@ -54,6 +60,18 @@ describe("our decode vectors", () => {
   });
   it.each(cases.map((t) => [t.tcId, t.comment, t] as const))("%i %s", (_id, _c, t) => {
     checkDecodeCase(t);
+  });
+});
+
+describe("our message-status vectors", () => {
+  it("the committed file is the generator's output", () => {
+    expect(JSON.parse(readFileSync(join(vectorsRoot, STATUS_VECTORS_FILE), "utf8"))).toEqual(
+      buildStatusVectors(),
+    );
+  });
+  const cases = allCases(loadVectorFile(STATUS_VECTORS_FILE)).map(({ test }) => test);
+  it.each(cases.map((t) => [t.tcId, t.comment, t] as const))("%i %s", (_id, _c, t) => {
+    checkStatusCase(t);
   });
 });
 

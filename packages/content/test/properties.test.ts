@@ -3,7 +3,13 @@ import { readUpstreamHex } from "@mimi/spec-vectors";
 import { bytesEqual, CodecError } from "@mimi/wire";
 import { decode as cbor2Decode, cdeDecodeOptions } from "cbor2";
 import { expect } from "vitest";
-import { decodeMimiContent, encodeMimiContent } from "../src/index.js";
+import {
+  decodeMimiContent,
+  encodeMimiContent,
+  mimiContentFromJson,
+  mimiContentToJson,
+} from "../src/index.js";
+import { decodeMessageStatusReport, encodeMessageStatusReport } from "../src/message-status.js";
 import { arbMimiContent } from "./arbitraries.js";
 
 const examples = ["original", "attachment", "multipart-3", "expiring"].map((n) =>
@@ -89,5 +95,36 @@ test.prop([arbMimiContent, fc.nat(), fc.nat(255)], { numRuns: 300 })(
     const b = encodeMimiContent(c).slice();
     b[at % b.length] = value;
     decodeOrCodecError(b);
+  },
+);
+
+test.prop([arbMimiContent], { numRuns: 200 })(
+  "CONTENT-JSON-01 the JSON form round-trips random content",
+  (c) => {
+    const json = JSON.parse(JSON.stringify(mimiContentToJson(c))) as unknown;
+    expect(bytesEqual(encodeMimiContent(mimiContentFromJson(json)), encodeMimiContent(c))).toBe(true);
+  },
+);
+
+const arbReport = fc.array(
+  fc.record({
+    messageId: fc.uint8Array({ minLength: 32, maxLength: 32 }),
+    status: fc.integer({ min: 0, max: 255 }),
+  }),
+  { maxLength: 5 },
+);
+
+test.prop([arbReport], { numRuns: 200 })("CONTENT-STATUS-01 random status reports round-trip", (r) => {
+  expect(decodeMessageStatusReport(encodeMessageStatusReport(r))).toEqual(r);
+});
+
+test.prop([fc.uint8Array({ maxLength: 120 })], { numRuns: 300 })(
+  "CONTENT-STATUS-01 random bytes only give CodecError from the status decoder",
+  (b) => {
+    try {
+      decodeMessageStatusReport(b);
+    } catch (e) {
+      if (!(e instanceof CodecError)) throw e;
+    }
   },
 );

@@ -362,21 +362,24 @@ const notes: Record<string, string> = {
   Utf8: "a text string that is not valid UTF-8",
 };
 
+/** Cases as vector JSON, numbered from `first`. */
+function toTests(cases: readonly Case[], first: number): Record<string, unknown>[] {
+  return cases.map((c, i) => ({
+    tcId: first + i,
+    comment: c.comment,
+    encoded: c.encoded,
+    result: c.result,
+    flags: c.flags,
+    ...(c.rule === undefined ? {} : { rule: c.rule, reqs: [c.rule] }),
+  }));
+}
+
 /** The vector file as an object. */
 export function buildDecodeVectors(): Record<string, unknown> {
-  let tcId = 0;
-  const tests = (cases: Case[]): Record<string, unknown>[] =>
-    cases.map((c) => ({
-      tcId: ++tcId,
-      comment: c.comment,
-      encoded: c.encoded,
-      result: c.result,
-      flags: c.flags,
-      ...(c.rule === undefined ? {} : { rule: c.rule, reqs: [c.rule] }),
-    }));
+  const tcId = valid.length + invalid.length;
   const groups = [
-    { type: "MimiContentDecode", tests: tests(valid) },
-    { type: "MimiContentDecode", tests: tests(invalid) },
+    { type: "MimiContentDecode", tests: toTests(valid, 1) },
+    { type: "MimiContentDecode", tests: toTests(invalid, valid.length + 1) },
   ];
   return {
     algorithm: "mimi-content/decode",
@@ -395,6 +398,48 @@ export function buildDecodeVectors(): Record<string, unknown> {
   };
 }
 
+/** Where the message-status vectors live, relative to the spec-vectors folder. */
+export const STATUS_VECTORS_FILE = "content/message-status-decode.json";
+
+const MID = `5820${"01".padEnd(64, "b")}`;
+
+const statusCases: Case[] = [
+  V("empty report", "80"),
+  V("one entry, status read", `8182${MID}02`),
+  V("unknown status 200 is kept", `8182${MID}18c8`),
+  V("two entries", `8282${MID}0082${MID}06`),
+  X("CONTENT-STATUS-01", "status 256", `8182${MID}190100`, ["Range"]),
+  X("CONTENT-STATUS-01", "negative status", `8182${MID}20`, ["Range"]),
+  X("CONTENT-STATUS-01", "message ID of 31 octets", `8182581f${"01".repeat(31)}02`, ["Size"]),
+  X("CONTENT-STATUS-01", "entry with 3 elements", `8183${MID}0202`, ["Arity"]),
+  X("CONTENT-STATUS-01", "map instead of array", "a0", ["Type"]),
+  X("CONTENT-STATUS-01", "status as text", `8182${MID}6472656164`, ["Type"]),
+  X("CONTENT-CBOR-01", "trailing byte", "8000", ["Trailing"]),
+  X("CONTENT-CBOR-01", "truncated entry", `8182${MID}`, ["Truncated"]),
+  X("CONTENT-CBOR-02", "indefinite-length report", "9fff", ["Indefinite"]),
+  X("CONTENT-CBOR-03", "status 2 as 18 02", `8182${MID}1802`, ["NonShortest"]),
+  X("CONTENT-CBOR-07", "tagged message ID", `8182d818${MID}02`, ["Tag"]),
+];
+
+/** The message-status vector file as an object. */
+export function buildStatusVectors(): Record<string, unknown> {
+  const tests = toTests(statusCases, 1);
+  return {
+    algorithm: "mimi-message-status/decode",
+    source: "draft-mahy-mimi-message-status-01 §4; RFC 8949 §4.2.1",
+    generator: "packages/content/vectors/generate.ts",
+    numberOfTests: tests.length,
+    header: [
+      "encoded: a candidate application/mimi-message-status body (hex).",
+      "valid: decodes, and re-encoding gives exactly `encoded`; invalid: a typed decode error with requirement ID `rule`.",
+    ],
+    notes: Object.fromEntries(
+      Object.entries(notes).filter(([f]) => statusCases.some((c) => c.flags.includes(f))),
+    ),
+    testGroups: [{ type: "MessageStatusDecode", tests }],
+  };
+}
+
 /** The file's text as committed. */
 export function renderDecodeVectors(): string {
   return `${JSON.stringify(buildDecodeVectors(), null, 2)}\n`;
@@ -402,4 +447,5 @@ export function renderDecodeVectors(): string {
 
 if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
   writeFileSync(join(vectorsRoot, DECODE_VECTORS_FILE), renderDecodeVectors());
+  writeFileSync(join(vectorsRoot, STATUS_VECTORS_FILE), `${JSON.stringify(buildStatusVectors(), null, 2)}\n`);
 }

@@ -22,7 +22,7 @@ import {
   encodeMimiContent,
 } from "../src/index.js";
 import { decodeMessageStatusReport, encodeMessageStatusReport } from "../src/message-status.js";
-import { DECODE_VECTORS_FILE } from "./generate.js";
+import { DECODE_VECTORS_FILE, STATUS_VECTORS_FILE } from "./generate.js";
 
 /** One example of the draft as listed in `upstream/content/manifest.json`. */
 export interface DraftExample {
@@ -63,12 +63,12 @@ export function checkDraftExample(v: DraftExample): void {
   if (stated !== id) throw new Error(`stated message ID ${stated} differs from ${id}`);
 }
 
-/** Check one case of our decode vectors. */
-export function checkDecodeCase(t: VectorCase): void {
+/** Check one case of a codec vector file: invalid cases give a CodecError with the case's rule, valid ones round-trip. */
+function checkCodecCase<T>(t: VectorCase, decode: (b: Uint8Array) => T, encode: (v: T) => Uint8Array): void {
   const bytes = fromHex(String(t["encoded"]));
   if (t.result === "invalid") {
     try {
-      decodeMimiContent(bytes);
+      decode(bytes);
     } catch (e) {
       if (!(e instanceof CodecError)) throw e;
       if (e.rule !== t["rule"])
@@ -78,8 +78,13 @@ export function checkDecodeCase(t: VectorCase): void {
     throw new Error("invalid encoding was accepted");
   }
   if (t.result !== "valid") throw new Error(`unknown result ${String(t.result)}`);
-  const again = toHex(encodeMimiContent(decodeMimiContent(bytes)));
+  const again = toHex(encode(decode(bytes)));
   if (again !== t["encoded"]) throw new Error(`re-encoded as ${again}`);
+}
+
+/** Check one case of our decode vectors. */
+export function checkDecodeCase(t: VectorCase): void {
+  checkCodecCase(t, decodeMimiContent, encodeMimiContent);
 }
 
 /**
@@ -116,6 +121,11 @@ export function staleChecks(): readonly { readonly id: string; readonly check: (
   ];
 }
 
+/** Check one case of our message-status vectors. */
+export function checkStatusCase(t: VectorCase): void {
+  checkCodecCase(t, decodeMessageStatusReport, encodeMessageStatusReport);
+}
+
 /** The suites `mimi vectors verify` runs for this package. */
 export const vectorSuites: readonly VectorSuite[] = [
   {
@@ -145,6 +155,16 @@ export const vectorSuites: readonly VectorSuite[] = [
           if (!bytesEqual(encodeMessageStatusReport(decodeMessageStatusReport(bytes)), bytes))
             throw new Error("does not round-trip");
         },
+      ),
+  },
+  {
+    name: "content/message-status-decode",
+    source: "draft-mahy-mimi-message-status-01 §4 (spec-vectors/content/message-status-decode.json)",
+    run: () =>
+      runCases(
+        allCases(loadVectorFile(STATUS_VECTORS_FILE)),
+        ({ test }) => String(test.tcId),
+        ({ test }) => checkStatusCase(test),
       ),
   },
   {

@@ -3,4 +3,5 @@ export * from "./directory.js";
 export * from "./discover.js";
 export * from "./handle.js";
 export * from "./identifier-query.js";
+export * from "./identifier-query-endpoint.js";
 export * from "./rate-limit.js";

@@ -21,33 +21,12 @@ export const commands: readonly CommandEntry[] = [
   { name: "reqs", summary: "list requirement IDs with their sources and test counts", load: async () => (await import("./commands/reqs.js")).reqsCommand },
   { name: "bench", summary: "run an area's benchmarks and print measured metrics", load: async () => (await import("./commands/bench.js")).benchCommand },
   { name: "uri", summary: "parse and normalize a mimi: URI or a handle URI", load: async () => (await import("./commands/uri.js")).uriCommand },
+  { name: "protocol", summary: "decode or encode draft-ietf-mimi-protocol-06 bodies (JSON <-> bytes)", load: async () => (await import("./commands/protocol.js")).protocolCommand },
+  { name: "serve", summary: "run a MIMI provider server from a configuration file", load: async () => (await import("./commands/serve.js")).serveCommand },
   { name: "content", summary: "decode, encode and compute message IDs of MIMI content", load: async () => (await import("./commands/content.js")).contentCommand },
   { name: "policy", summary: "authorize room changes; decode and encode room-policy structures", load: async () => (await import("./commands/policy.js")).policyCommand },
-  {
-    name: "vectors",
-    summary: "verify every registered vector suite",
-    load: async () => (await import("./commands/vectors.js")).vectorsCommand,
-  },
-  {
-    name: "pki",
-    summary: "development PKI: provider CA, mutual-TLS and client certificates, CRLs",
-    load: async () => (await import("./commands/identity.js")).pkiCommand,
-  },
-  {
-    name: "cert",
-    summary: "verify a certificate chain under the MIMI X.509 profile",
-    load: async () => (await import("./commands/identity.js")).certCommand,
-  },
-  {
-    name: "reqs",
-    summary: "list requirement IDs with their sources and test counts",
-    load: async () => (await import("./commands/reqs.js")).reqsCommand,
-  },
-  {
-    name: "bench",
-    summary: "run an area's benchmarks and print measured metrics",
-    load: async () => (await import("./commands/bench.js")).benchCommand,
-  },
+  { name: "pki", summary: "development PKI: provider CA, mutual-TLS and client certificates, CRLs", load: async () => (await import("./commands/identity.js")).pkiCommand },
+  { name: "cert", summary: "verify a certificate chain under the MIMI X.509 profile", load: async () => (await import("./commands/identity.js")).certCommand },
 ];
 
 /** Vector suites of every area, run by `mimi vectors verify`. */
@@ -60,6 +39,7 @@ export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>
   async () => (await import("@mimi/room-policy/vectors")).vectorSuites,
   async () => (await import("@mimi/mls-profile/vectors")).vectorSuites,
   async () => (await import("@mimi/identity/vectors")).vectorSuites,
+  async () => (await import("@mimi/transport/vectors")).vectorSuites,
 ];
 
 /** Benchmarks by area name, run by `mimi bench <area>`. */
@@ -71,4 +51,5 @@ export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   "room-policy": async () => (await import("@mimi/room-policy/bench")).bench,
   mls: async () => (await import("@mimi/mls-profile/bench")).bench,
   identity: async () => (await import("@mimi/identity/bench")).bench,
+  transport: async () => (await import("@mimi/transport/bench")).bench,
 };

@@ -1,0 +1,63 @@
+import type { KeyPackage } from "ts-mls";
+import { type AppDataDictionary, appDataDictionaryCodec } from "./app-data-dictionary.js";
+import { keyPackage, type Mls } from "./codec/mls.js";
+import { type Codec, enumeration, type Field, optional, select, vector } from "./codec/schema.js";
+import { type IdentifierUri, identifierUriCodec, type RoomId } from "./identifier-uri.js";
+
+/**
+ * draft-ietf-mimi-protocol-06 §5.7 `ConsentOperation`:
+ *
+ * ```tls
+ * enum {
+ *   cancel(0),
+ *   request(1),
+ *   grant(2),
+ *   revoke(3),
+ *   (255)
+ * } ConsentOperation;
+ * ```
+ */
+export const consentOperations = { cancel: 0, request: 1, grant: 2, revoke: 3 } as const;
+/** A `ConsentOperation` name, or an unassigned code point. */
+export type ConsentOperation = keyof typeof consentOperations | number;
+
+/**
+ * draft-ietf-mimi-protocol-06 §5.7 `ConsentEntry` (`RoomId` read as `IdentifierUri`,
+ * DI-PROTO-03):
+ *
+ * ```tls
+ * struct {
+ *   ConsentOperation consentOperation;
+ *   IdentifierUri requesterUri;
+ *   IdentifierUri targetUri;
+ *   optional<RoomId> roomId;
+ *   select (consentOperation) {
+ *       case grant:
+ *           KeyPackage clientKeyPackages<V>;
+ *   };
+ *   AppDataDictionary consent_extensions;
+ * } ConsentEntry;
+ * ```
+ */
+export type ConsentEntry = {
+  readonly requesterUri: IdentifierUri;
+  readonly targetUri: IdentifierUri;
+  readonly roomId?: RoomId;
+  readonly consent_extensions: AppDataDictionary;
+} & (
+  | { readonly consentOperation: "grant"; readonly clientKeyPackages: readonly Mls<KeyPackage>[] }
+  | { readonly consentOperation: Exclude<ConsentOperation, "grant"> }
+);
+
+/** The `ConsentEntry` codec. */
+export const consentEntryCodec: Codec<ConsentEntry> = select<ConsentEntry>("ConsentEntry", {
+  head: [
+    ["consentOperation", enumeration("ConsentOperation", consentOperations)],
+    ["requesterUri", identifierUriCodec],
+    ["targetUri", identifierUriCodec],
+    ["roomId", optional(identifierUriCodec)],
+  ] as Field[],
+  tag: (v) => (v["consentOperation"] === "grant" ? "grant" : "other"),
+  arms: { grant: [["clientKeyPackages", vector(keyPackage)]] as Field[], other: [] },
+  tail: [["consent_extensions", appDataDictionaryCodec]] as Field[],
+});

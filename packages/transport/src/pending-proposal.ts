@@ -1,0 +1,24 @@
+import type { MLSMessage } from "ts-mls";
+import { type Mls, mlsMessage } from "./codec/mls.js";
+import { type Codec, type Field, struct, uint64 } from "./codec/schema.js";
+
+/**
+ * draft-ietf-mimi-protocol-06 §5.6 `PendingProposal`:
+ *
+ * ```tls
+ * struct {
+ *     MLSMessage proposal;
+ *     uint64 hub_accepted_time;
+ * } PendingProposal;
+ * ```
+ */
+export interface PendingProposal {
+  readonly proposal: Mls<MLSMessage>;
+  readonly hub_accepted_time: bigint;
+}
+
+/** The `PendingProposal` codec. */
+export const pendingProposalCodec: Codec<PendingProposal> = struct<PendingProposal>("PendingProposal", [
+  ["proposal", mlsMessage],
+  ["hub_accepted_time", uint64],
+] as Field[]);

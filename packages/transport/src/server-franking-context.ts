@@ -1,0 +1,29 @@
+import { type Codec, type Field, struct, uint64 } from "./codec/schema.js";
+import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";
+
+/**
+ * draft-ietf-mimi-protocol-06 §5.4.1 `ServerFrankingContext`:
+ *
+ * ```tls
+ * struct {
+ *     IdentifierUri sender_uri;
+ *     IdentifierUri room_uri;
+ *     uint64 accepted_timestamp;
+ * } ServerFrankingContext;
+ * ```
+ */
+export interface ServerFrankingContext {
+  readonly sender_uri: IdentifierUri;
+  readonly room_uri: IdentifierUri;
+  readonly accepted_timestamp: bigint;
+}
+
+/** The `ServerFrankingContext` codec. */
+export const serverFrankingContextCodec: Codec<ServerFrankingContext> = struct<ServerFrankingContext>(
+  "ServerFrankingContext",
+  [
+    ["sender_uri", identifierUriCodec],
+    ["room_uri", identifierUriCodec],
+    ["accepted_timestamp", uint64],
+  ] as Field[],
+);

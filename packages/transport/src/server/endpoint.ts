@@ -1,0 +1,72 @@
+/**
+ * What an endpoint of the protocol-06 §5 directory is to the server framework.
+ */
+import type { Database } from "../storage/database.js";
+import type { LogRecord } from "./log.js";
+
+/** The directory names of protocol-06 §5.1. */
+export const directoryNames = [
+  "keyMaterial",
+  "update",
+  "notify",
+  "submitMessage",
+  "groupInfo",
+  "requestConsent",
+  "updateConsent",
+  "identifierQuery",
+  "reportAbuse",
+  "proxyDownload",
+] as const;
+/** A directory name. */
+export type DirectoryName = (typeof directoryNames)[number];
+
+/** The template variable of each endpoint's path (as the §5 section headings name them). */
+export const pathVariables: Readonly<Record<DirectoryName, string>> = {
+  keyMaterial: "targetUser",
+  update: "roomId",
+  notify: "roomId",
+  submitMessage: "roomId",
+  groupInfo: "roomId",
+  requestConsent: "targetDomain",
+  updateConsent: "requesterDomain",
+  identifierQuery: "domain",
+  reportAbuse: "roomId",
+  proxyDownload: "downloadUrl",
+};
+
+/** What a handler gets. */
+export interface RequestContext {
+  /** Our provider domain. */
+  readonly domain: string;
+  /** The authenticated source provider (§4.1). */
+  readonly peerDomain: string;
+  /** The path parameter, percent-decoded. */
+  readonly param: string;
+  /** The request body. */
+  readonly body: Uint8Array;
+  /** The storage. */
+  readonly db: Database;
+  /** Milliseconds since the UNIX epoch at arrival. */
+  readonly now: number;
+  /** Structured log. */
+  readonly log: (record: LogRecord) => void;
+}
+
+/** What a handler answers. */
+export interface EndpointResult {
+  readonly status: number;
+  /** A TLS-encoded body, if the endpoint has one. */
+  readonly body?: Uint8Array;
+}
+
+/** One routed endpoint. */
+export interface Endpoint {
+  readonly name: DirectoryName;
+  readonly method: "GET" | "POST";
+  /**
+   * Handle a request that passed the §4.1 checks.
+   *
+   * @throws HttpRejection, CodecError or ValidationError for requests to refuse with a 4xx.
+   */
+  handle(ctx: RequestContext): Promise<EndpointResult>;
+}

@@ -1,0 +1,181 @@
+/**
+ * The hub's `/notify` sender (protocol-06 §5.5): delivers a room's accepted events, in log order,
+ * to a follower provider, several FanoutMessages per request (a `/notify` body may concatenate
+ * them), over mutual TLS with keep-alive. The follower's position is a durable cursor advanced only
+ * after a 201, so nothing accepted is lost across restarts and a resend after a crash is a
+ * duplicate the follower ignores. A refusal is retried with exponential back-off, honouring
+ * `Retry-After`.
+ *
+ * Events in the room log are stored as the encoded FanoutMessage they fan out as.
+ */
+import { Agent, request } from "node:https";
+import { ProtocolError } from "@mimi/wire";
+import type { Database } from "../storage/database.js";
+import { toBigInt } from "../storage/database.js";
+import { eventsAfter } from "../storage/room-log.js";
+import { API_PREFIX } from "./server.js";
+
+/** How to reach a follower. */
+export interface PeerAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The sender's configuration. */
+export interface FanoutSenderOptions {
+  readonly db: Database;
+  /** Our (the hub's) domain, sent as `From: mimi@<domain>`. */
+  readonly domain: string;
+  /** Our provider key and certificate (client side of mutual TLS), and the peers' CA set. */
+  readonly key: string | Buffer;
+  readonly cert: string | Buffer;
+  readonly ca: string | Buffer | readonly (string | Buffer)[];
+  /** Where a peer domain's server listens. */
+  readonly resolve: (domain: string) => PeerAddress;
+  /** Most FanoutMessages per request (default 100). */
+  readonly maxBatch?: number;
+}
+
+/** A follower refused or could not be reached; `retryAfterMs` is the peer's `Retry-After`, if any. */
+export class FanoutRefused extends ProtocolError {
+  override name: string = "FanoutRefused";
+  readonly retryAfterMs: number | undefined;
+  constructor(what: string, retryAfterMs?: number) {
+    super(what, { path: "/notify" });
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+function retryAfterMs(v: string | string[] | undefined): number | undefined {
+  if (typeof v !== "string") return undefined;
+  if (/^[0-9]+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/** A `/notify` sender of one hub. */
+export interface FanoutSender {
+  /**
+   * Send the next batch of `roomId`'s events the follower `peerDomain` has not acknowledged.
+   * Returns the number of events delivered (0 when it is up to date).
+   *
+   * @throws FanoutRefused when the follower answers other than 201 or cannot be reached.
+   */
+  deliverOnce(roomId: string, peerDomain: string): Promise<number>;
+  /**
+   * Deliver until the follower is up to date, retrying refusals with exponential back-off
+   * (honouring `Retry-After`), at most `maxAttempts` consecutive failures.
+   *
+   * @throws FanoutRefused after `maxAttempts` consecutive failures.
+   */
+  deliverAll(
+    roomId: string,
+    peerDomain: string,
+    options?: { readonly maxAttempts?: number; readonly baseDelayMs?: number },
+  ): Promise<number>;
+  /** The follower's acknowledged position in the room log. */
+  cursor(roomId: string, peerDomain: string): Promise<bigint>;
+  close(): void;
+}
+
+/** Make a hub's `/notify` sender. */
+export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
+  const agent = new Agent({
+    keepAlive: true,
+    maxSockets: 4,
+    key: options.key,
+    cert: options.cert,
+    ca: options.ca as string[],
+    minVersion: "TLSv1.3",
+  });
+  const maxBatch = options.maxBatch ?? 100;
+  const db = options.db;
+
+  const cursor = async (roomId: string, peerDomain: string): Promise<bigint> => {
+    const rows = await db.query<{ delivered_seq: unknown }>(
+      "SELECT delivered_seq FROM fanout_cursor WHERE room_id = $1 AND peer_domain = $2",
+      [roomId, peerDomain],
+    );
+    return rows[0] === undefined ? 0n : toBigInt(rows[0].delivered_seq);
+  };
+
+  const post = (peerDomain: string, roomId: string, body: Buffer): Promise<void> => {
+    const { host, port } = options.resolve(peerDomain);
+    return new Promise((resolve, reject) => {
+      const req = request(
+        {
+          host,
+          port,
+          agent,
+          servername: peerDomain,
+          method: "POST",
+          path: `${API_PREFIX}/notify/${encodeURIComponent(roomId)}`,
+          headers: {
+            host: peerDomain,
+            from: `mimi@${options.domain}`,
+            "content-type": "application/octet-stream",
+            "content-length": String(body.length),
+          },
+        },
+        (res) => {
+          res.resume();
+          res.on("end", () => {
+            // [PROTO-NOTIFY-03] draft-ietf-mimi-protocol-06 §5.5: 201 means accepted; on any other
+            // response the hub SHOULD retry, honouring Retry-After.
+            if (res.statusCode === 201) resolve();
+            else
+              reject(
+                new FanoutRefused(
+                  `${peerDomain} answered ${res.statusCode}`,
+                  retryAfterMs(res.headers["retry-after"]),
+                ),
+              );
+          });
+        },
+      );
+      req.on("error", (e) => reject(new FanoutRefused(`${peerDomain} unreachable: ${e.message}`)));
+      req.end(body);
+    });
+  };
+
+  const deliverOnce = async (roomId: string, peerDomain: string): Promise<number> => {
+    const after = await cursor(roomId, peerDomain);
+    const events = await eventsAfter(db, roomId, after, maxBatch);
+    if (events.length === 0) return 0;
+    await post(peerDomain, roomId, Buffer.concat(events.map((e) => e.body)));
+    const last = events.at(-1)!.seq;
+    await db.query(
+      `INSERT INTO fanout_cursor (room_id, peer_domain, delivered_seq) VALUES ($1, $2, $3)
+       ON CONFLICT (room_id, peer_domain) DO UPDATE
+         SET delivered_seq = GREATEST(fanout_cursor.delivered_seq, EXCLUDED.delivered_seq)`,
+      [roomId, peerDomain, last.toString()],
+    );
+    return events.length;
+  };
+
+  return {
+    deliverOnce,
+    cursor,
+    async deliverAll(roomId, peerDomain, opts = {}) {
+      const maxAttempts = opts.maxAttempts ?? 8;
+      const base = opts.baseDelayMs ?? 100;
+      let total = 0;
+      let failures = 0;
+      for (;;) {
+        try {
+          const n = await deliverOnce(roomId, peerDomain);
+          failures = 0;
+          if (n === 0) return total;
+          total += n;
+        } catch (e) {
+          if (!(e instanceof FanoutRefused)) throw e;
+          failures++;
+          if (failures >= maxAttempts) throw e;
+          const backoff = base * 2 ** (failures - 1);
+          await new Promise((r) => setTimeout(r, Math.max(backoff, e.retryAfterMs ?? 0)));
+        }
+      }
+    },
+    close: () => agent.destroy(),
+  };
+}

@@ -1,0 +1,20 @@
+import { ProtocolError } from "@mimi/wire";
+
+/**
+ * A request the server refuses, with the HTTP status to answer (always 4xx) and the reason sent
+ * to the peer in the JSON error body.
+ */
+export class HttpRejection extends ProtocolError {
+  override name: string = "HttpRejection";
+  /** The HTTP status code (400–499). */
+  readonly status: number;
+
+  constructor(
+    status: number,
+    what: string,
+    options: { readonly path?: string; readonly rule?: string } = {},
+  ) {
+    super(what, { ...options, code: String(status) });
+    this.status = status;
+  }
+}

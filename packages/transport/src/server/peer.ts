@@ -1,0 +1,67 @@
+/**
+ * protocol-06 §4.1: who is calling and whom they address. The target is the `Host` header (any
+ * port ignored); the source is the `From` header `mimi@<domain>`; TLS is mutually authenticated
+ * and the client certificate must authenticate the source domain (RFC 6125 DNS-ID).
+ */
+import type { IncomingMessage } from "node:http";
+import type { TLSSocket } from "node:tls";
+import { HttpRejection } from "./http-error.js";
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** The DNS names (SAN dNSName entries, lower case) of the peer's authenticated certificate. */
+export function peerCertificateDomains(socket: TLSSocket): string[] {
+  const cert = socket.getPeerCertificate();
+  const san = typeof cert?.subjectaltname === "string" ? cert.subjectaltname : "";
+  return san
+    .split(/,\s*/)
+    .filter((e) => e.startsWith("DNS:"))
+    .map((e) => e.slice(4).toLowerCase());
+}
+
+/** The host part of a `Host` header, lower case, without a port. */
+export function hostWithoutPort(host: string): string {
+  const h = host.trim().toLowerCase();
+  if (h.startsWith("[")) return h.slice(0, h.indexOf("]") + 1);
+  const colon = h.lastIndexOf(":");
+  return colon === -1 ? h : h.slice(0, colon);
+}
+
+/**
+ * Check a request against §4.1 and return the authenticated source provider domain.
+ *
+ * @throws HttpRejection 421 when `Host` does not name this provider, 400 for a missing or malformed
+ * `From`, 403 when the TLS client certificate does not authenticate the `From` domain.
+ */
+export function authenticatePeer(req: IncomingMessage, ourDomain: string): string {
+  const socket = req.socket as TLSSocket;
+  // [PROTO-TLS-01] draft-ietf-mimi-protocol-06 §4.1: TLS MUST be mutually authenticated.
+  if (socket.authorized !== true)
+    throw new HttpRejection(403, "TLS client certificate missing or not trusted", { rule: "PROTO-TLS-01" });
+  const host = req.headers.host;
+  // [PROTO-HOST-01] draft-ietf-mimi-protocol-06 §4.1: the target provider is identified by the
+  // Host header (a non-standard port is ignored).
+  if (host === undefined || hostWithoutPort(host) !== ourDomain)
+    throw new HttpRejection(421, `Host ${JSON.stringify(host ?? "")} is not ${ourDomain}`, {
+      path: "/headers/host",
+      rule: "PROTO-HOST-01",
+    });
+  const from = req.headers.from;
+  // [PROTO-FROM-01] draft-ietf-mimi-protocol-06 §4.1: the source provider is identified by the
+  // From header in addr-spec form with the local part "mimi".
+  const m = typeof from === "string" ? /^mimi@([^\s@]+)$/i.exec(from.trim()) : null;
+  const domain = m?.[1]?.toLowerCase();
+  if (domain === undefined || !DOMAIN.test(domain))
+    throw new HttpRejection(400, `From must be mimi@<domain>, got ${JSON.stringify(from ?? "")}`, {
+      path: "/headers/from",
+      rule: "PROTO-FROM-01",
+    });
+  // [PROTO-TLS-02] draft-ietf-mimi-protocol-06 §4.1: the certificates MUST authenticate the source
+  // provider domain (RFC 6125; exact DNS-ID match, decision 0610).
+  if (!peerCertificateDomains(socket).includes(domain))
+    throw new HttpRejection(403, `the TLS client certificate does not authenticate ${domain}`, {
+      path: "/headers/from",
+      rule: "PROTO-TLS-02",
+    });
+  return domain;
+}

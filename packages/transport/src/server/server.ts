@@ -1,0 +1,311 @@
+/**
+ * The HTTPS server of a MIMI provider (protocol-06 §4.1, §5): mutual TLS, the §4.1 `Host`/`From`
+ * checks, body size limits, the §5.1 directory, routing with method checks, JSON error bodies,
+ * structured logs, Prometheus metrics on a separate loopback listener, and graceful shutdown.
+ *
+ * Every refusal is a 4xx with a JSON body `{ "error", "what", "path", "rule" }` naming the reason;
+ * a 5xx only ever means a fault of this server (logged), never bad input.
+ */
+import {
+  createServer as createHttpServer,
+  type IncomingMessage,
+  type Server,
+  type ServerResponse,
+} from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { CodecError, type MimiError, ValidationError } from "@mimi/wire";
+import type { Database } from "../storage/database.js";
+import { type DirectoryName, type Endpoint, pathVariables } from "./endpoint.js";
+import { HttpRejection } from "./http-error.js";
+import { jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "./log.js";
+import { ServerMetrics } from "./metrics.js";
+import { authenticatePeer } from "./peer.js";
+
+/** The path of the directory (§5.1). */
+export const DIRECTORY_PATH = "/.well-known/mimi-protocol-directory";
+/** The prefix of every endpoint path (decision 0610). */
+export const API_PREFIX = "/v1";
+
+/** How to run a provider's server. */
+export interface ProviderServerOptions {
+  /** Our provider domain (what `Host` must name and our certificate authenticates). */
+  readonly domain: string;
+  /** PEM private key and certificate chain of our provider certificate. */
+  readonly key: string | Buffer;
+  readonly cert: string | Buffer;
+  /** PEM CA certificates trusted to authenticate peer providers. */
+  readonly ca: string | Buffer | readonly (string | Buffer)[];
+  /** Storage. */
+  readonly db: Database;
+  /** The endpoints to route (only implemented endpoints; the directory lists exactly these). */
+  readonly endpoints: readonly Endpoint[];
+  /** Largest accepted request body in bytes (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+  /** The port peers should use, when it differs from the listening one (e.g. behind NAT). */
+  readonly publicPort?: number;
+  /** Where log records go (default: JSON lines on stdout). */
+  readonly log?: LogSink;
+  /** Clock (ms since the UNIX epoch), for tests. */
+  readonly now?: () => number;
+}
+
+/** A running server. */
+export interface ProviderServer {
+  /** The HTTPS port. */
+  readonly port: number;
+  /** The metrics registry. */
+  readonly metrics: ServerMetrics;
+  /** The §5.1 directory document served by this server. */
+  directory(): Record<string, string>;
+  /** Start a plain-HTTP listener serving `GET /metrics` (default 127.0.0.1, port 0); returns its port. */
+  listenMetrics(port?: number, host?: string): Promise<number>;
+  /**
+   * Stop accepting connections, let requests in flight finish (at most `graceMs`), close idle
+   * keep-alive connections, then close everything.
+   */
+  close(graceMs?: number): Promise<void>;
+}
+
+function errorBody(e: MimiError): Uint8Array {
+  return new TextEncoder().encode(
+    JSON.stringify({
+      error: e.name,
+      what: e.what,
+      path: e.path,
+      ...(e.rule === undefined ? {} : { rule: e.rule }),
+    }),
+  );
+}
+
+/** Read the body, refusing more than `max` bytes with 413. */
+async function readBody(req: IncomingMessage, max: number): Promise<Uint8Array> {
+  const declared = req.headers["content-length"];
+  // [PROTO-HTTP-01] draft-ietf-mimi-protocol-06 §4.1 (our profile, decision 0610): request bodies
+  // above the configured limit are refused with 413.
+  if (declared !== undefined && Number(declared) > max)
+    throw new HttpRejection(413, `body of ${declared} bytes exceeds the limit of ${max}`, {
+      rule: "PROTO-HTTP-01",
+    });
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of req) {
+    const chunk = c as Buffer;
+    n += chunk.length;
+    if (n > max)
+      throw new HttpRejection(413, `body exceeds the limit of ${max} bytes`, { rule: "PROTO-HTTP-01" });
+    chunks.push(chunk);
+  }
+  const all = Buffer.concat(chunks, n);
+  return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
+}
+
+function decodeParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpRejection(400, "path parameter is not valid percent-encoded UTF-8", { path: "/path" });
+  }
+}
+
+/**
+ * Start a provider's HTTPS server on `port` (0 = any free port) at `host` (default 127.0.0.1).
+ *
+ * @throws the listen error (e.g. the port is taken).
+ */
+export async function startProviderServer(
+  options: ProviderServerOptions,
+  port = 0,
+  host = "127.0.0.1",
+): Promise<ProviderServer> {
+  const domain = options.domain.toLowerCase();
+  const max = options.maxBodyBytes ?? 1 << 20;
+  const now = options.now ?? Date.now;
+  const log = makeLogger(options.log ?? jsonLinesToStdout);
+  const metrics = new ServerMetrics();
+  const byName = new Map<DirectoryName, Endpoint>();
+  for (const e of options.endpoints) byName.set(e.name, e);
+  let metricsServer: Server | undefined;
+  let closing = false;
+
+  const server = createHttpsServer({
+    key: options.key,
+    cert: options.cert,
+    ca: options.ca as string[],
+    requestCert: true,
+    rejectUnauthorized: true,
+    minVersion: "TLSv1.3",
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 30_000;
+  server.keepAliveTimeout = 30_000;
+
+  const directory = (): Record<string, string> => {
+    const p = options.publicPort ?? (server.address() as AddressInfo | null)?.port ?? 443;
+    const base = `https://${domain}${p === 443 ? "" : `:${p}`}${API_PREFIX}`;
+    const out: Record<string, string> = {};
+    for (const e of options.endpoints) out[e.name] = `${base}/${e.name}/{${pathVariables[e.name]}}`;
+    return out;
+  };
+
+  /** Route a request: the endpoint and its raw parameter, or a rejection. */
+  const route = (method: string, url: string): { endpoint?: Endpoint; param: string; route: string } => {
+    const path = url.split("?")[0] ?? "";
+    if (path === DIRECTORY_PATH) {
+      if (method !== "GET") throw new HttpRejection(405, `${method} not allowed on the directory (GET)`);
+      return { param: "", route: "directory" };
+    }
+    const m = /^\/v1\/([A-Za-z]+)\/([^/]+)$/.exec(path);
+    const endpoint = m === null ? undefined : byName.get(m[1] as DirectoryName);
+    if (m === null || endpoint === undefined)
+      throw new HttpRejection(404, `no endpoint at ${path.slice(0, 200)}`);
+    if (method !== endpoint.method)
+      throw new HttpRejection(405, `${method} not allowed on ${endpoint.name} (${endpoint.method})`);
+    return { endpoint, param: m[2]!, route: endpoint.name };
+  };
+
+  const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const started = process.hrtime.bigint();
+    const arrival = now();
+    metrics.started();
+    let status = 500;
+    let routeName = "unrouted";
+    let peerDomain: string | undefined;
+    let body: Uint8Array | undefined;
+    let contentType = "application/octet-stream";
+    try {
+      const r = route(req.method ?? "", req.url ?? "");
+      routeName = r.route;
+      peerDomain = authenticatePeer(req, domain);
+      const requestBody = await readBody(req, max);
+      if (r.endpoint === undefined) {
+        status = 200;
+        contentType = "application/json";
+        body = new TextEncoder().encode(JSON.stringify(directory()));
+      } else {
+        const out = await r.endpoint.handle({
+          domain,
+          peerDomain,
+          param: decodeParam(r.param),
+          body: requestBody,
+          db: options.db,
+          now: arrival,
+          log,
+        });
+        status = out.status;
+        body = out.body;
+      }
+    } catch (e) {
+      if (e instanceof HttpRejection || e instanceof CodecError || e instanceof ValidationError) {
+        status = e instanceof HttpRejection ? e.status : 400;
+        contentType = "application/json";
+        body = errorBody(e);
+        metrics.rejected(e instanceof HttpRejection ? `http_${e.status}` : e.name);
+        log({
+          level: "info",
+          msg: "rejected",
+          route: routeName,
+          peer: peerDomain,
+          status,
+          reason: e.describe(),
+        });
+        // A refused body may not have been read: do not keep the connection for the rest of it.
+        if (!req.complete) res.setHeader("Connection", "close");
+      } else {
+        status = 500;
+        contentType = "application/json";
+        body = new TextEncoder().encode(JSON.stringify({ error: "InternalError", what: "internal error" }));
+        log({ level: "error", msg: "handler failed", route: routeName, peer: peerDomain, error: String(e) });
+      }
+    }
+    if (closing) res.setHeader("Connection", "close");
+    res.statusCode = status;
+    if (body !== undefined) {
+      res.setHeader("Content-Type", contentType);
+      res.setHeader("Content-Length", body.length);
+      res.end(body);
+    } else {
+      res.end();
+    }
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    metrics.finished(routeName, req.method ?? "", status, seconds);
+    const record: LogRecord = {
+      level: "debug",
+      msg: "request",
+      route: routeName,
+      method: req.method,
+      status,
+      peer: peerDomain,
+      ms: seconds * 1000,
+    };
+    if (status < 400) log(record);
+  };
+
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    handle(req, res).catch((e: unknown) => {
+      log({ level: "error", msg: "response failed", error: String(e) });
+      res.destroy();
+    });
+  });
+  server.on("tlsClientError", (err: Error) => {
+    metrics.rejected("tls");
+    log({ level: "info", msg: "TLS handshake refused", reason: err.message });
+  });
+  server.on("clientError", (err: Error, socket) => {
+    metrics.rejected("http_parse");
+    if (socket.writable)
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Length: 0\r\n\r\n");
+    else socket.destroy(err);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  log({
+    level: "info",
+    msg: "listening",
+    domain,
+    port: (server.address() as AddressInfo).port,
+    endpoints: [...byName.keys()],
+  });
+
+  return {
+    port: (server.address() as AddressInfo).port,
+    metrics,
+    directory,
+    async listenMetrics(mport = 0, mhost = "127.0.0.1"): Promise<number> {
+      metricsServer = createHttpServer((req, res) => {
+        if (req.method === "GET" && req.url === "/metrics") {
+          res.setHeader("Content-Type", "text/plain; version=0.0.4");
+          res.end(metrics.render());
+        } else {
+          res.statusCode = 404;
+          res.end();
+        }
+      });
+      const ms = metricsServer;
+      await new Promise<void>((resolve, reject) => {
+        ms.once("error", reject);
+        ms.listen(mport, mhost, () => resolve());
+      });
+      return (ms.address() as AddressInfo).port;
+    },
+    async close(graceMs = 5_000): Promise<void> {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+      if (metricsServer !== undefined) {
+        const ms = metricsServer;
+        await new Promise<void>((resolve) => ms.close(() => resolve()));
+      }
+      log({ level: "info", msg: "closed", domain });
+    },
+  };
+}

@@ -1,0 +1,134 @@
+/**
+ * One SQL interface over two engines: embedded PGlite (zero setup; `memory://` or a data
+ * directory) and a PostgreSQL server (node `pg`, by connection string). The schema and every
+ * statement are the same on both (decision 0609).
+ *
+ * PGlite on a data directory survives a crash of the process but not of the machine: it runs with
+ * `fsync=off` and its file system layer never syncs. Use PostgreSQL where durability matters.
+ */
+import { InternalError, ValidationError } from "@mimi/wire";
+
+/** Something that runs parameterized SQL (`$1`, `$2`, …). */
+export interface SqlExecutor {
+  /**
+   * Run one statement and return its rows.
+   *
+   * @throws the engine's error for bad SQL or a violated constraint.
+   */
+  query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<R[]>;
+}
+
+/** A database handle. */
+export interface Database extends SqlExecutor {
+  /** Which engine runs it. */
+  readonly engine: "pglite" | "postgres";
+  /** Run `fn` in one transaction (committed when it resolves, rolled back when it throws). */
+  transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
+  /** Close the handle (and the pool or the embedded engine). */
+  close(): Promise<void>;
+}
+
+/**
+ * Open a database by URL:
+ * - `memory://`: PGlite in memory (lost on exit);
+ * - `pglite:PATH` (or `pglite://PATH`): PGlite with its data directory at PATH;
+ * - `postgres://…` / `postgresql://…`: a PostgreSQL server through a `pg` pool.
+ *
+ * @throws ValidationError for an unknown URL scheme.
+ */
+export async function openDatabase(
+  url: string,
+  options: { readonly poolSize?: number } = {},
+): Promise<Database> {
+  if (url === "memory://" || url.startsWith("pglite:")) {
+    const dir = url === "memory://" ? undefined : url.replace(/^pglite:(\/\/)?/, "");
+    return openPglite(dir);
+  }
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://"))
+    return openPostgres(url, options.poolSize ?? 10);
+  throw new ValidationError(
+    `unknown storage URL scheme in ${JSON.stringify(url.replace(/\/\/.*@/, "//…@"))}`,
+    {
+      path: "/storage",
+    },
+  );
+}
+
+async function openPglite(dir: string | undefined): Promise<Database> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const db = dir === undefined ? new PGlite() : new PGlite(dir);
+  await db.waitReady;
+  const run = async <R>(
+    ex: { query: (t: string, p?: unknown[]) => Promise<{ rows: unknown[] }> },
+    text: string,
+    params: readonly unknown[] = [],
+  ): Promise<R[]> => (await ex.query(text, [...params])).rows as R[];
+  return {
+    engine: "pglite",
+    query: (text, params) => run(db, text, params),
+    transaction: (fn) => db.transaction((tx) => fn({ query: (text, params) => run(tx, text, params) })),
+    close: () => db.close(),
+  };
+}
+
+function toPgParam(v: unknown): unknown {
+  if (v instanceof Uint8Array && !Buffer.isBuffer(v))
+    return Buffer.from(v.buffer, v.byteOffset, v.byteLength);
+  if (Array.isArray(v)) return v.map(toPgParam);
+  return v;
+}
+
+async function openPostgres(url: string, max: number): Promise<Database> {
+  const pg = (await import("pg")).default;
+  const pool = new pg.Pool({ connectionString: url, max });
+  // An idle client's error (e.g. the server went away) must not crash the process; the next
+  // query reports it to its caller instead.
+  pool.on("error", () => {});
+  const run = async <R>(
+    ex: { query: (t: string, p?: unknown[]) => Promise<{ rows: unknown[] }> },
+    text: string,
+    params: readonly unknown[] = [],
+  ): Promise<R[]> => (await ex.query(text, params.map(toPgParam))).rows as R[];
+  return {
+    engine: "postgres",
+    query: (text, params) => run(pool, text, params),
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query("BEGIN");
+        const out = await fn({ query: (text, params) => run(client, text, params) });
+        await client.query("COMMIT");
+        return out;
+      } catch (e) {
+        await client.query("ROLLBACK").catch(() => {});
+        throw e;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}
+
+/**
+ * A `bigint` column value (PGlite gives bigint or number, `pg` gives a string).
+ *
+ * @throws InternalError for anything else.
+ */
+export function toBigInt(v: unknown): bigint {
+  if (typeof v === "bigint") return v;
+  if (typeof v === "number" && Number.isSafeInteger(v)) return BigInt(v);
+  if (typeof v === "string" && /^-?[0-9]+$/.test(v)) return BigInt(v);
+  throw new InternalError(`expected an integer column, got ${typeof v}`);
+}
+
+/**
+ * A `bytea` column value as a plain Uint8Array.
+ *
+ * @throws InternalError for anything else.
+ */
+export function toBytes(v: unknown): Uint8Array {
+  if (v instanceof Uint8Array)
+    return new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
+  throw new InternalError(`expected a bytea column, got ${typeof v}`);
+}

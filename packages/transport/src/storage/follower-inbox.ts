@@ -1,0 +1,63 @@
+/**
+ * A follower's durable queue of messages fanned out by hubs (protocol-06 §5.5), from which the
+ * provider's own clients are served.
+ */
+import type { Database, SqlExecutor } from "./database.js";
+import { toBigInt, toBytes } from "./database.js";
+import { markNotifyReceived } from "./room-log.js";
+
+/** A queued message. */
+export interface InboxMessage {
+  /** Queue position (increasing across rooms). */
+  readonly id: bigint;
+  readonly roomId: string;
+  readonly hubDomain: string;
+  /** The hub's acceptance time from the FanoutMessage. */
+  readonly timestamp: bigint;
+  /** The FanoutMessage's encoding, as received. */
+  readonly message: Uint8Array;
+}
+
+/**
+ * Queue the FanoutMessages of one `/notify` body, unless the same hub already sent a
+ * byte-identical body. The check and the insert are one transaction: a body is either queued and
+ * marked, or neither. Returns false for a duplicate.
+ */
+export async function queueNotifyBody(
+  db: Database,
+  hubDomain: string,
+  roomId: string,
+  bodyHash: Uint8Array,
+  messages: readonly { readonly timestamp: bigint; readonly encoded: Uint8Array }[],
+  now: number,
+): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    if (!(await markNotifyReceived(tx, hubDomain, bodyHash, now))) return false;
+    await tx.query(
+      `INSERT INTO follower_inbox (room_id, hub_domain, timestamp, received_at, message)
+       SELECT $1, $2, u.t, $3, u.m FROM unnest($4::bigint[], $5::bytea[]) WITH ORDINALITY AS u(t, m, i) ORDER BY u.i`,
+      [roomId, hubDomain, now, messages.map((m) => m.timestamp.toString()), messages.map((m) => m.encoded)],
+    );
+    return true;
+  });
+}
+
+/** Queued messages of a room after queue position `afterId`, in order. */
+export async function inboxAfter(
+  db: SqlExecutor,
+  roomId: string,
+  afterId: bigint,
+  limit = 1000,
+): Promise<InboxMessage[]> {
+  const rows = await db.query<{ id: unknown; hub_domain: string; timestamp: unknown; message: unknown }>(
+    "SELECT id, hub_domain, timestamp, message FROM follower_inbox WHERE room_id = $1 AND id > $2 ORDER BY id LIMIT $3",
+    [roomId, afterId.toString(), limit],
+  );
+  return rows.map((r) => ({
+    id: toBigInt(r.id),
+    roomId,
+    hubDomain: r.hub_domain,
+    timestamp: toBigInt(r.timestamp),
+    message: toBytes(r.message),
+  }));
+}

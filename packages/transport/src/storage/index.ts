@@ -1,0 +1,9 @@
+/**
+ * Storage for a MIMI provider: one schema on PGlite or PostgreSQL.
+ */
+
+export * from "./consent-store.js";
+export * from "./database.js";
+export * from "./follower-inbox.js";
+export * from "./migrations.js";
+export * from "./room-log.js";

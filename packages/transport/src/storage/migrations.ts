@@ -1,0 +1,128 @@
+/**
+ * The storage schema, as ordered migrations. `migrate` applies the missing ones in one transaction
+ * under an advisory lock, so several server processes starting against one PostgreSQL apply each
+ * migration once.
+ */
+import type { Database } from "./database.js";
+
+/** One schema migration. */
+export interface Migration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: readonly string[];
+}
+
+/** Every migration, in order. Never edit a released one; add a new one. */
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: "rooms, the hub's ordered event log, and /notify de-duplication",
+    sql: [
+      `CREATE TABLE rooms (
+         room_id    text PRIMARY KEY,
+         epoch      bigint NOT NULL DEFAULT 0 CHECK (epoch >= 0),
+         last_seq   bigint NOT NULL DEFAULT 0 CHECK (last_seq >= 0),
+         created_at bigint NOT NULL
+       )`,
+      `CREATE TABLE room_events (
+         room_id     text   NOT NULL REFERENCES rooms (room_id),
+         seq         bigint NOT NULL CHECK (seq > 0),
+         epoch       bigint NOT NULL,
+         kind        text   NOT NULL,
+         accepted_at bigint NOT NULL,
+         body        bytea  NOT NULL,
+         PRIMARY KEY (room_id, seq)
+       )`,
+      `CREATE TABLE notify_received (
+         peer_domain text   NOT NULL,
+         body_hash   bytea  NOT NULL,
+         received_at bigint NOT NULL,
+         PRIMARY KEY (peer_domain, body_hash)
+       )`,
+    ],
+  },
+  {
+    version: 2,
+    name: "follower inbox and consent",
+    sql: [
+      `CREATE TABLE follower_inbox (
+         id          bigserial PRIMARY KEY,
+         room_id     text   NOT NULL,
+         hub_domain  text   NOT NULL,
+         timestamp   bigint NOT NULL,
+         received_at bigint NOT NULL,
+         message     bytea  NOT NULL
+       )`,
+      "CREATE INDEX follower_inbox_room ON follower_inbox (room_id, id)",
+      `CREATE TABLE consent (
+         direction     text   NOT NULL CHECK (direction IN ('received_request', 'received_decision')),
+         requester_uri text   NOT NULL,
+         target_uri    text   NOT NULL,
+         room_id       text   NOT NULL,
+         operation     text   NOT NULL,
+         peer_domain   text   NOT NULL,
+         updated_at    bigint NOT NULL,
+         entry         bytea  NOT NULL,
+         PRIMARY KEY (direction, requester_uri, target_uri, room_id)
+       )`,
+    ],
+  },
+  {
+    version: 3,
+    name: "hub fanout cursors",
+    sql: [
+      `CREATE TABLE fanout_cursor (
+         room_id       text   NOT NULL REFERENCES rooms (room_id),
+         peer_domain   text   NOT NULL,
+         delivered_seq bigint NOT NULL DEFAULT 0,
+         PRIMARY KEY (room_id, peer_domain)
+       )`,
+    ],
+  },
+];
+
+/** The advisory lock key that serializes migrations ("mimi" in ASCII). */
+const MIGRATION_LOCK = 0x6d696d69;
+
+/**
+ * Bring the schema up to date. Returns the versions applied by this call.
+ *
+ * @throws the engine's error when a migration fails (nothing of it is kept).
+ */
+export async function migrate(db: Database): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS schema_migrations (
+         version    integer PRIMARY KEY,
+         name       text    NOT NULL,
+         applied_at bigint  NOT NULL
+       )`,
+    );
+    const done = new Set(
+      (await tx.query<{ version: number }>("SELECT version FROM schema_migrations")).map((r) =>
+        Number(r.version),
+      ),
+    );
+    const applied: number[] = [];
+    for (const m of migrations) {
+      if (done.has(m.version)) continue;
+      for (const statement of m.sql) await tx.query(statement);
+      await tx.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", [
+        m.version,
+        m.name,
+        Date.now(),
+      ]);
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}
+
+/** The schema version of a database (0 when nothing is applied). */
+export async function schemaVersion(db: Database): Promise<number> {
+  const exists = await db.query<{ t: unknown }>("SELECT to_regclass('schema_migrations') AS t");
+  if (exists[0]?.t === null || exists[0]?.t === undefined) return 0;
+  const rows = await db.query<{ v: unknown }>("SELECT coalesce(max(version), 0) AS v FROM schema_migrations");
+  return Number(rows[0]?.v ?? 0);
+}

@@ -1,0 +1,159 @@
+import { createServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { FanoutRefused, makeFanoutSender } from "../src/server/fanout-sender.js";
+import { implementedEndpoints } from "../src/server/index.js";
+import { type ProviderServer, startProviderServer } from "../src/server/server.js";
+import { type Database, openDatabase } from "../src/storage/database.js";
+import { inboxAfter } from "../src/storage/follower-inbox.js";
+import { migrate } from "../src/storage/migrations.js";
+import { acceptCommit, appendToEpoch, createRoom } from "../src/storage/room-log.js";
+import { decodeFanoutMessage, encodeFanoutMessage } from "../src/structs.js";
+import { type MlsFixtures, mlsFixtures } from "./support/fixtures.js";
+import { makePki } from "./support/pki.js";
+import { freshPostgresDatabase, postgresUrl } from "./support/postgres.js";
+
+const pki = makePki("fanout-ca", ["a.example", "b.example", "c.example"]);
+const room = "mimi://a.example/r/fan";
+let fx: MlsFixtures;
+const dbs: { db: Database; drop: () => Promise<void> }[] = [];
+let hubDb: Database;
+let followerDb: Database;
+let follower: ProviderServer;
+
+async function newDb(): Promise<Database> {
+  if (postgresUrl !== undefined) {
+    const fresh = await freshPostgresDatabase();
+    const db = await openDatabase(fresh.url);
+    dbs.push({ db, drop: fresh.drop });
+    await migrate(db);
+    return db;
+  }
+  const db = await openDatabase("memory://");
+  dbs.push({ db, drop: async () => {} });
+  await migrate(db);
+  return db;
+}
+
+beforeAll(async () => {
+  fx = await mlsFixtures();
+  hubDb = await newDb();
+  followerDb = await newDb();
+  follower = await startProviderServer({
+    domain: "b.example",
+    key: pki.providers["b.example"]!.key,
+    cert: pki.providers["b.example"]!.cert,
+    ca: pki.caCert,
+    db: followerDb,
+    endpoints: implementedEndpoints,
+    log: () => {},
+  });
+  await createRoom(hubDb, room, 1);
+  const app = (i: number) => ({
+    kind: "application" as const,
+    body: encodeFanoutMessage({ timestamp: BigInt(100 + i), message: fx.privateMessages[0]! }),
+  });
+  await appendToEpoch(hubDb, room, 0n, [app(0), app(1), app(2)], 1);
+  await acceptCommit(
+    hubDb,
+    room,
+    0n,
+    encodeFanoutMessage({ timestamp: 200n, message: fx.commits[0]!, externalProposals: [] }),
+    2,
+  );
+  await appendToEpoch(hubDb, room, 1n, [app(3)], 3);
+});
+
+afterAll(async () => {
+  await follower?.close(500);
+  for (const { db, drop } of dbs) {
+    await db.close();
+    await drop();
+  }
+});
+
+const senderOptions = () => ({
+  db: hubDb,
+  domain: "a.example",
+  key: pki.providers["a.example"]!.key,
+  cert: pki.providers["a.example"]!.cert,
+  ca: pki.caCert,
+});
+
+describe("hub /notify sender (§5.5)", () => {
+  it("delivers the room log in order, in batches, and advances the durable cursor only on 201", async () => {
+    const sender = makeFanoutSender({
+      ...senderOptions(),
+      maxBatch: 2,
+      resolve: () => ({ host: "127.0.0.1", port: follower.port }),
+    });
+    try {
+      expect(await sender.deliverAll(room, "b.example")).toBe(5);
+      expect(await sender.cursor(room, "b.example")).toBe(5n);
+      expect(await sender.deliverOnce(room, "b.example")).toBe(0);
+      const inbox = await inboxAfter(followerDb, room, 0n);
+      expect(inbox.map((m) => m.timestamp)).toEqual([100n, 101n, 102n, 200n, 103n]);
+      expect(decodeFanoutMessage(inbox[3]!.message)).toMatchObject({ externalProposals: [] });
+      expect(follower.metrics.render()).toMatch(
+        /mimi_http_requests_total\{route="notify",method="POST",status="201"\} 3/,
+      );
+    } finally {
+      sender.close();
+    }
+  });
+
+  it("PROTO-NOTIFY-03 retries a refusal, reporting Retry-After, and never advances the cursor for it", async () => {
+    let calls = 0;
+    const bodies: Buffer[] = [];
+    const flaky = createServer(
+      {
+        key: pki.providers["c.example"]!.key,
+        cert: pki.providers["c.example"]!.cert,
+        ca: pki.caCert,
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+          calls++;
+          if (calls === 1) {
+            res.writeHead(503, { "retry-after": "0" }).end();
+          } else {
+            bodies.push(Buffer.concat(chunks));
+            res.writeHead(201).end();
+          }
+        });
+      },
+    );
+    await new Promise<void>((r) => flaky.listen(0, "127.0.0.1", () => r()));
+    const port = (flaky.address() as AddressInfo).port;
+    const sender = makeFanoutSender({ ...senderOptions(), resolve: () => ({ host: "127.0.0.1", port }) });
+    try {
+      const refused = await sender.deliverOnce(room, "c.example").catch((e: unknown) => e);
+      expect(refused).toBeInstanceOf(FanoutRefused);
+      expect((refused as FanoutRefused).retryAfterMs).toBe(0);
+      expect(await sender.cursor(room, "c.example")).toBe(0n);
+      calls = 0;
+      expect(await sender.deliverAll(room, "c.example", { baseDelayMs: 1 })).toBe(5);
+      expect(calls).toBe(2);
+      expect(bodies).toHaveLength(1);
+      expect(await sender.cursor(room, "c.example")).toBe(5n);
+    } finally {
+      sender.close();
+      await new Promise<void>((r) => flaky.close(() => r()));
+    }
+  });
+
+  it("gives up after maxAttempts consecutive failures", async () => {
+    const sender = makeFanoutSender({ ...senderOptions(), resolve: () => ({ host: "127.0.0.1", port: 1 }) });
+    try {
+      await expect(
+        sender.deliverAll(room, "unreachable.example", { maxAttempts: 2, baseDelayMs: 1 }),
+      ).rejects.toThrow(FanoutRefused);
+    } finally {
+      sender.close();
+    }
+  });
+});

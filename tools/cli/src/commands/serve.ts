@@ -1,0 +1,55 @@
+import { readFileSync } from "node:fs";
+import { dirname, resolve } from "node:path";
+import { ValidationError } from "@mimi/wire";
+import { type Command, EXIT, type Io, parseOptions, UsageError } from "../command.js";
+
+const usage = `usage: mimi serve --config FILE
+
+Runs one MIMI provider (draft-ietf-mimi-protocol-06) until SIGINT or SIGTERM, then shuts down
+gracefully. FILE is JSON (file names relative to it):
+
+  {
+    "domain": "b.example",                         our provider domain
+    "listen": { "host": "127.0.0.1", "port": 8443 },
+    "tls": { "key": "b.example.key",               PEM key and certificate (DNS SAN = domain)
+             "cert": "b.example.pem",
+             "ca": ["peers-ca.pem"] },              CAs trusted for peer providers (mutual TLS)
+    "storage": "pglite:./data",                    memory:// | pglite:PATH | postgres://...
+    "metrics": { "host": "127.0.0.1", "port": 9464 },   optional Prometheus listener
+    "maxBodyBytes": 1048576                        optional
+  }
+
+Logs are JSON lines on stdout. PGlite does not fsync: use PostgreSQL for durable storage.`;
+
+export const serveCommand: Command = {
+  name: "serve",
+  summary: "run a MIMI provider server from a configuration file",
+  usage,
+  async run(args: readonly string[], io: Io): Promise<number> {
+    const { values, positionals } = parseOptions(args, { config: { type: "string" } });
+    if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    const file = values["config"];
+    if (typeof file !== "string") throw new UsageError("missing --config FILE");
+    const path = resolve(io.root, file);
+    let json: unknown;
+    try {
+      json = JSON.parse(readFileSync(path, "utf8"));
+    } catch (e) {
+      throw new ValidationError(`cannot read the configuration: ${(e as Error).message}`, { path: file });
+    }
+    const { parseProviderConfig, startProvider } = await import("@mimi/transport");
+    const config = parseProviderConfig(json, dirname(path));
+    const running = await startProvider(config, (r) => io.stdout(`${JSON.stringify(r)}\n`));
+    await new Promise<void>((done) => {
+      const stop = () => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        done();
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+    await running.stop();
+    return EXIT.ok;
+  },
+};

@@ -1,0 +1,75 @@
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { allCases, loadVectorFile } from "@mimi/spec-vectors";
+import { describe, expect, it } from "vitest";
+import type { Io } from "../src/command.js";
+import { main } from "../src/main.js";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+
+async function runCli(argv: string[], stdin = "") {
+  let stdout = "";
+  let stderr = "";
+  const io: Io = {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    stdin: async () => new TextEncoder().encode(stdin),
+    isTTY: false,
+    root,
+  };
+  const code = await main(argv, io);
+  return { code, stdout, stderr };
+}
+
+const cases = allCases(loadVectorFile("protocol/bodies.json")).map(({ test }) => test);
+const valid = cases.filter((t) => t.result === "valid");
+
+describe("mimi protocol", () => {
+  it("decodes hex to the vector's JSON and encodes that JSON back to the same hex", async () => {
+    for (const t of valid.filter((_, i) => i % 7 === 0)) {
+      const d = await runCli(["protocol", "decode", String(t["struct"]), "--hex", "-"], String(t["encoded"]));
+      expect(d.code).toBe(0);
+      expect(JSON.parse(d.stdout)).toEqual(t["json"]);
+      const e = await runCli(["protocol", "encode", String(t["struct"])], d.stdout);
+      expect(e.code).toBe(0);
+      expect(e.stdout.trim()).toBe(t["encoded"]);
+    }
+  });
+
+  it("reads binary input from stdin without --hex", async () => {
+    const r = await runCli(["protocol", "decode", "IdentifierUri"], "\x05hello");
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ uri: "hello" });
+  });
+
+  it("exits 1 with the error format on bad bytes and bad JSON", async () => {
+    const r = await runCli(["protocol", "decode", "SubmitMessageRequest", "--hex"], "00");
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/^error: CodecError: unsupported protocol 0 .* at \/protocol/);
+    const j = await runCli(["protocol", "encode", "Frank"], '{"server_frank":"00"}');
+    expect(j.code).toBe(1);
+    expect(j.stderr).toMatch(/^error: CodecError: expected 32 bytes, got 1 at \/server_frank/);
+    expect((await runCli(["protocol", "encode", "Frank"], "{")).code).toBe(1);
+  });
+
+  it("exits 2 on usage errors and lists the structures", async () => {
+    expect((await runCli(["protocol", "decode", "NoSuchStruct"])).code).toBe(2);
+    expect((await runCli(["protocol", "frob"])).code).toBe(2);
+    const s = await runCli(["protocol", "structs"]);
+    expect(s.code).toBe(0);
+    expect(JSON.parse(s.stdout)).toContain("FanoutMessages");
+  });
+});
+
+describe("mimi serve (arguments)", () => {
+  it("exits 2 without --config and 1 for an unreadable or invalid configuration", async () => {
+    expect((await runCli(["serve"])).code).toBe(2);
+    const missing = await runCli(["serve", "--config", "no/such/file.json"]);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/^error: ValidationError: cannot read the configuration/);
+  });
+});
