@@ -145,6 +145,16 @@ export function evaluateIdentifierRequest(
   request: IdentifierRequest,
   requester: Requester,
 ): IdentifierResponse {
+  return evaluate(directory, request, requester, false);
+}
+
+/** The evaluation; a `refused` query does the same work against keys that never match. */
+function evaluate(
+  directory: Directory,
+  request: IdentifierRequest,
+  requester: Requester,
+  refused: boolean,
+): IdentifierResponse {
   const elements = request.query_elements;
   // [DISC-QUERY-01] draft-ietf-mimi-protocol-06 §5.8: a field type the server does not support is answered with unsupportedField
   if (elements.some((e) => !supportedSearchTypes.includes(e.searchType as SupportedSearchType))) {
@@ -157,7 +167,7 @@ export function evaluateIdentifierRequest(
   for (const element of elements) {
     const key = searchKeyOf(element.searchType as SupportedSearchType, element.searchValue);
     // [DISC-QUERY-04] draft-ietf-mimi-protocol-06 §5.8, draft-ietf-mimi-user-discovery-reqs §5 R8 (decision 0703): one store look-up and MATCH_SLOTS policy checks per element, whatever the data
-    const found = directory.store.lookup(key ?? "invalid:");
+    const found = directory.store.lookup(refused ? `refused:${key ?? ""}` : (key ?? "invalid:"));
     if (found.length > MATCH_SLOTS) overflow = true;
     const visible = new Map<string, DirectoryMatch[]>();
     for (let i = 0; i < MATCH_SLOTS; i++) {
@@ -225,7 +235,7 @@ export function answerIdentifierQuery(
   now: number,
 ): IdentifierResponse {
   const admitted = limiter.admit(requester, searchKeysOf(request), now);
-  const response = evaluateIdentifierRequest(directory, request, requester);
-  // [DISC-R8-02] draft-ietf-mimi-user-discovery-reqs §5 R8 (decision 0704): a refused query is answered exactly as a miss, after the same work
+  // [DISC-R8-02] draft-ietf-mimi-user-discovery-reqs §5 R8 (decision 0704): a refused query is answered exactly as a miss, after the work of a miss
+  const response = evaluate(directory, request, requester, !admitted);
   return admitted ? response : notFoundResponse();
 }

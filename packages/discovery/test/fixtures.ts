@@ -16,6 +16,7 @@ export const bob: UserUri = parseUserUri("mimi://b.example/u/bob");
 export class CountingStore implements DirectoryStore {
   readonly inner: MemoryDirectoryStore = new MemoryDirectoryStore();
   readonly calls: string[] = [];
+  readonly keys: string[] = [];
   getUser(user: UserUri): UserRecord | undefined {
     this.calls.push("getUser");
     return this.inner.getUser(user);
@@ -28,6 +29,7 @@ export class CountingStore implements DirectoryStore {
   }
   lookup(key: string): readonly DirectoryMatch[] {
     this.calls.push("lookup");
+    this.keys.push(key);
     return this.inner.lookup(key);
   }
   isContact(user: UserUri, candidate: UserUri): boolean {

@@ -166,6 +166,7 @@ describe("enumeration resistance (R8)", () => {
     );
     const missCalls = [...store.calls];
     store.calls.length = 0;
+    store.keys.length = 0;
     const limited = answerIdentifierQuery(
       directory,
       limiter,
@@ -176,5 +177,7 @@ describe("enumeration resistance (R8)", () => {
     expect(limited).toEqual(miss);
     expect(JSON.stringify(limited)).toBe(JSON.stringify(miss));
     expect(store.calls).toEqual(missCalls);
+    // a refused query never touches a real entry: it does the work of a miss, even for a known handle
+    expect(store.keys.every((k) => store.inner.lookup(k).length === 0)).toBe(true);
   });
 });
