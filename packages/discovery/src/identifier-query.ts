@@ -1,74 +1,42 @@
 import type { UserUri } from "@mimi/identifiers";
+import type {
+  AppDataDictionary,
+  IdentifierQueryCode,
+  IdentifierRequest,
+  ProfileField,
+  QueryElement,
+  SearchIdentifierType,
+} from "@mimi/transport";
 import type { Directory, DirectoryMatch, HandleEntry } from "./directory.js";
 import { searchKeyOf } from "./handle.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 /**
- * protocol-06 §5.8 `SearchIdentifierType`: `enum { reserved(0), handle(1), nick(2), email(3),
- * phone(4), partialName(5), wholeProfile(6), oidcStdClaim(7), vcardField(8), (255) }`.
- * Unknown values are kept as numbers.
+ * The request side of protocol-06 §5.8, as `@mimi/transport` decodes it: `QueryElement`,
+ * `IdentifierRequest`, `SearchIdentifierType`, `ProfileField`, `AppDataDictionary`.
  */
-export type SearchIdentifierType =
-  | "reserved"
-  | "handle"
-  | "nick"
-  | "email"
-  | "phone"
-  | "partialName"
-  | "wholeProfile"
-  | "oidcStdClaim"
-  | "vcardField"
-  | number;
+export type {
+  AppDataDictionary,
+  IdentifierQueryCode,
+  IdentifierRequest,
+  ProfileField,
+  QueryElement,
+  SearchIdentifierType,
+};
 
 /**
- * protocol-06 §5.8 `QueryElement`: `struct { SearchIdentifierType searchType; select(type) { case
- * oidcStdClaim: opaque claimName<V>; case vcardField: opaque propertyName<V>; }; opaque
- * searchValue<V>; }` (the same shape as `@mimi/transport`'s).
+ * protocol-06 §5.8 `struct { IdentifierUri stableUri; ProfileField fields<V>; } UserProfile;`,
+ * with the URI as a string (`toWireIdentifierResponse` gives the transport's form).
  */
-export type QueryElement =
-  | { readonly searchType: "oidcStdClaim"; readonly claimName: string; readonly searchValue: string }
-  | { readonly searchType: "vcardField"; readonly propertyName: string; readonly searchValue: string }
-  | {
-      readonly searchType: Exclude<SearchIdentifierType, "oidcStdClaim" | "vcardField">;
-      readonly searchValue: string;
-    };
-
-/** mls-extensions `AppDataDictionary`: `struct { ComponentData component_data<V>; }`. */
-export interface AppDataDictionary {
-  readonly component_data: readonly { readonly component_id: number; readonly data: Uint8Array }[];
-}
-
-/** protocol-06 §5.8 `struct { QueryElement query_elements<V>; AppDataDictionary id_request_extensions; } IdentifierRequest;` */
-export interface IdentifierRequest {
-  readonly query_elements: readonly QueryElement[];
-  readonly id_request_extensions: AppDataDictionary;
-}
-
-/** protocol-06 §5.8 `struct { FieldSource fieldSource; string fieldName; opaque fieldValue<V>; } ProfileField;` */
-export interface ProfileField {
-  readonly fieldSource: "reserved" | "oidcStdClaim" | "vcardField" | number;
-  readonly fieldName: string;
-  readonly fieldValue: Uint8Array;
-}
-
-/** protocol-06 §5.8 `struct { IdentifierUri stableUri; ProfileField fields<V>; } UserProfile;` */
 export interface UserProfile {
   readonly stableUri: string;
   readonly fields: readonly ProfileField[];
 }
 
-/** protocol-06 §5.8 `IdentifierQueryCode`: `enum { success(0), notFound(1), ambiguous(2), forbidden(3), unsupportedField(4), (255) }`. */
-export type IdentifierQueryCode =
-  | "success"
-  | "notFound"
-  | "ambiguous"
-  | "forbidden"
-  | "unsupportedField"
-  | number;
-
 /**
  * protocol-06 §5.8 `struct { IdentifierQueryCode responseCode; IdentifierUri uri<V>; UserProfile
- * foundProfiles<V>; AppDataDictionary id_response_extensions; } IdentifierResponse;`
+ * foundProfiles<V>; AppDataDictionary id_response_extensions; } IdentifierResponse;`, with the
+ * URIs as strings (`toWireIdentifierResponse` gives the transport's form).
  */
 export interface IdentifierResponse {
   readonly responseCode: IdentifierQueryCode;
