@@ -1,0 +1,57 @@
+/**
+ * `POST /identifierQuery/{domain}` (draft-ietf-mimi-protocol-06 §5.8) for the `@mimi/transport`
+ * server: decodes the `IdentifierRequest`, answers it from a {@link Directory} through the
+ * {@link RateLimiter}, and encodes the `IdentifierResponse`.
+ */
+import {
+  decodeWith,
+  type Endpoint,
+  encodeWith,
+  HttpRejection,
+  identifierRequestCodec,
+  identifierResponseCodec,
+  type IdentifierResponse as WireIdentifierResponse,
+} from "@mimi/transport";
+import type { Directory } from "./directory.js";
+import {
+  answerIdentifierQuery,
+  type IdentifierRequest,
+  type IdentifierResponse,
+} from "./identifier-query.js";
+import type { RateLimiter } from "./rate-limit.js";
+
+/** The transport's form of an answer: URIs as `IdentifierUri` structs. */
+export function toWireIdentifierResponse(response: IdentifierResponse): WireIdentifierResponse {
+  return {
+    responseCode: response.responseCode,
+    uri: response.uri.map((uri) => ({ uri })),
+    foundProfiles: response.foundProfiles.map((p) => ({ stableUri: { uri: p.stableUri }, fields: p.fields })),
+    id_response_extensions: response.id_response_extensions,
+  };
+}
+
+/**
+ * The `identifierQuery` endpoint of one provider's directory. The requester is the mutually
+ * authenticated peer provider only (decision 0708); every answer is 200 with an
+ * `IdentifierResponse`, so a miss, an opted-out user and a rate-limited query are the same bytes.
+ */
+export function identifierQueryEndpoint(directory: Directory, limiter: RateLimiter): Endpoint {
+  return {
+    name: "identifierQuery",
+    method: "POST",
+    async handle(ctx) {
+      if (ctx.param.toLowerCase() !== ctx.domain || ctx.domain !== directory.domain) {
+        throw new HttpRejection(404, `${ctx.param} is not a domain of this provider`, { path: "/path" });
+      }
+      const request: IdentifierRequest = decodeWith(identifierRequestCodec, ctx.body);
+      const response = answerIdentifierQuery(
+        directory,
+        limiter,
+        request,
+        { provider: ctx.peerDomain },
+        ctx.now,
+      );
+      return { status: 200, body: encodeWith(identifierResponseCodec, toWireIdentifierResponse(response)) };
+    },
+  };
+}
