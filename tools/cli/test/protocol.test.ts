@@ -1,29 +1,6 @@
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { allCases, loadVectorFile } from "@mimi/spec-vectors";
 import { describe, expect, it } from "vitest";
-import type { Io } from "../src/command.js";
-import { main } from "../src/main.js";
-
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
-
-async function runCli(argv: string[], stdin = "") {
-  let stdout = "";
-  let stderr = "";
-  const io: Io = {
-    stdout: (t) => {
-      stdout += t;
-    },
-    stderr: (t) => {
-      stderr += t;
-    },
-    stdin: async () => new TextEncoder().encode(stdin),
-    isTTY: false,
-    root,
-  };
-  const code = await main(argv, io);
-  return { code, stdout, stderr };
-}
+import { runCli } from "./run-cli.js";
 
 const cases = allCases(loadVectorFile("protocol/bodies.json")).map(({ test }) => test);
 const valid = cases.filter((t) => t.result === "valid");

@@ -14,8 +14,12 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Run `mimi <argv>` with `stdin` as standard input. */
-export async function runCli(argv: readonly string[], stdin: Uint8Array = new Uint8Array()): Promise<CliRun> {
+/** Run `mimi <argv>` with `stdin` (bytes, or text sent as UTF-8) as standard input. */
+export async function runCli(
+  argv: readonly string[],
+  stdin: Uint8Array | string = new Uint8Array(),
+): Promise<CliRun> {
+  const input = typeof stdin === "string" ? new TextEncoder().encode(stdin) : stdin;
   let stdout = "";
   let stderr = "";
   const io: Io = {
@@ -25,7 +29,7 @@ export async function runCli(argv: readonly string[], stdin: Uint8Array = new Ui
     stderr: (t) => {
       stderr += t;
     },
-    stdin: async () => stdin,
+    stdin: async () => input,
     isTTY: false,
     root: repoRoot,
   };
