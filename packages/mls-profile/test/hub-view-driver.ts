@@ -275,41 +275,18 @@ export async function commit(
   await deliver(sc, bytes, committer);
   if (joiners.length > 0) {
     if (r.welcome === undefined) throw new Error("test driver: no welcome");
-    const ghosts: number[] = [];
     for (const j of joiners) {
-      try {
-        const state = await joinGroup(
-          r.welcome,
-          j.kp.publicPackage,
-          j.kp.privatePackage,
-          sc.pskIndexFor(committer.state),
-          sc.cs,
-          undefined,
-          undefined,
-          clientConfig,
-        );
-        sc.members.push({ name: j.name, state });
-      } catch (e) {
-        // ts-mls 1.6.4's unmerged-leaves check (see externalJoin) also fails some joins by Welcome,
-        // after the commit is out: the leaf stays in every tree without a client behind it. Remove it.
-        if (!(e instanceof Error && e.message.includes("must list leaf node in its unmerged_leaves")))
-          throw e;
-        count(sc, "joiner-rejected-tree");
-        const leaf = committer.state.ratchetTree.findIndex(
-          (n) =>
-            n?.nodeType === "leaf" &&
-            hexOf(n.leaf.signaturePublicKey) === hexOf(j.kp.publicPackage.leafNode.signaturePublicKey),
-        );
-        ghosts.push(leaf / 2);
-      }
-    }
-    if (ghosts.length > 0) {
-      count(sc, "ghost-removal-commit");
-      await commit(
-        sc,
-        committer,
-        ghosts.map((removed) => ({ proposalType: "remove", remove: { removed } })),
+      const state = await joinGroup(
+        r.welcome,
+        j.kp.publicPackage,
+        j.kp.privatePackage,
+        sc.pskIndexFor(committer.state),
+        sc.cs,
+        undefined,
+        undefined,
+        clientConfig,
       );
+      sc.members.push({ name: j.name, state });
     }
   }
   return bytes;
@@ -361,38 +338,14 @@ function newName(sc: Scenario): string {
   return `member-${sc.counter}`;
 }
 
-/**
- * ts-mls 1.6.4's joiner rejects some valid trees before it sends anything: its unmerged-leaves check
- * wants every non-blank ancestor of an unmerged leaf to carry the *same* unmerged_leaves list
- * (RFC 9420 §7.9.2 only requires each to list the leaf). The run then commits an update instead.
- */
-async function externalJoin(
+/** An external join (or resync) with the driver's client configuration. */
+function externalJoin(
   sc: Scenario,
   gi: GroupInfo,
   kp: Awaited<ReturnType<typeof keyPackage>>,
   resync: boolean,
-): Promise<Awaited<ReturnType<typeof joinGroupExternal>> | undefined> {
-  try {
-    return await joinGroupExternal(
-      gi,
-      kp.publicPackage,
-      kp.privatePackage,
-      resync,
-      sc.cs,
-      undefined,
-      clientConfig,
-    );
-  } catch (e) {
-    if (e instanceof Error && e.message.includes("must list leaf node in its unmerged_leaves"))
-      return undefined;
-    throw e;
-  }
-}
-
-async function randomEpochFallback(sc: Scenario, committer: Member): Promise<string> {
-  count(sc, "joiner-rejected-tree");
-  await commit(sc, committer, []);
-  return "update";
+): ReturnType<typeof joinGroupExternal> {
+  return joinGroupExternal(gi, kp.publicPackage, kp.privatePackage, resync, sc.cs, undefined, clientConfig);
 }
 
 /** One random epoch: some proposals, then exactly one commit. */
@@ -458,7 +411,6 @@ export async function randomEpoch(sc: Scenario, rand: () => number, maxMembers: 
       const kp = await keyPackage(sc.cs, name);
       const gi = await groupInfoOf(sc.cs, committer.state);
       const r = await externalJoin(sc, gi, kp, false);
-      if (r === undefined) return randomEpochFallback(sc, committer);
       await deliver(
         sc,
         encode({ version: "mls10", wireformat: "mls_public_message", publicMessage: r.publicMessage }),
@@ -481,7 +433,6 @@ export async function randomEpoch(sc: Scenario, rand: () => number, maxMembers: 
       );
       const gi = await groupInfoOf(sc.cs, pick(rand, sc.members).state);
       const r = await externalJoin(sc, gi, kp, true);
-      if (r === undefined) return randomEpochFallback(sc, committer);
       sc.members = others(sc, m);
       await deliver(
         sc,

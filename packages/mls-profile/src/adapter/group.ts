@@ -385,6 +385,10 @@ export async function joinFromWelcome(
   options: JoinOptions,
 ): Promise<{ readonly state: MlsGroupState; readonly groupInfoExtensions: readonly Extension[] }> {
   const w = toWelcome(welcome);
+  // [MLS-TREE-01] RFC 9420 §7.9.2: for each non-blank parent node P and each leaf L in P's
+  // unmerged_leaves, L is a non-blank descendant of P and every non-blank node between L and P lists
+  // L in its unmerged_leaves (their lists need not be equal; the patched ts-mls tree check, also used
+  // by joinExternal).
   const [state, groupInfoExtensions] = await guarded("join from Welcome", () =>
     joinGroupWithExtensions(
       w,

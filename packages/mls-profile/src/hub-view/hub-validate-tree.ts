@@ -1,7 +1,8 @@
 /**
  * Validation of a ratchet tree received with a GroupInfo (RFC 9420 §12.4.3.1, §7.9.2, §7.8, §7.3).
- * ts-mls's `validateRatchetTree` wants every non-blank ancestor of an unmerged leaf to carry the
- * same `unmerged_leaves` list, which rejects valid trees (decision 0570); this is the hub's own,
+ * Unpatched ts-mls 1.6.4's `validateRatchetTree` wanted every non-blank ancestor of an unmerged leaf
+ * to carry the same `unmerged_leaves` list, rejecting valid trees (decision 0570; fixed in the
+ * project's patch, decision 0501); this is the hub's own,
  * with the RFC's rule, reusing ts-mls's leaf signature and parent-hash checks.
  */
 import {
