@@ -4,8 +4,8 @@
  */
 import { bytesEqual, decodeTls, ValidationError } from "@mimi/wire";
 import type { Extension, Proposal } from "../adapter/types.js";
+import { findAppDataDictionaryExtension } from "../extensions/app-data-dictionary-extension.js";
 import type { CodePoints } from "../extensions/code-points.js";
-import { extensionTypeNumber } from "./profile.js";
 
 /**
  * RFC 9420 §11.1 `RequiredCapabilities`, as lists of numbers.
@@ -36,8 +36,7 @@ export function decodeRequiredCapabilities(bytes: Uint8Array): RequiredCapabilit
 }
 
 function dictionaryBytes(extensions: readonly Extension[], codePoints: CodePoints): Uint8Array | undefined {
-  return extensions.find((e) => extensionTypeNumber(e) === codePoints.extensionTypes.app_data_dictionary)
-    ?.extensionData;
+  return findAppDataDictionaryExtension(extensions, codePoints)?.extensionData;
 }
 
 /**

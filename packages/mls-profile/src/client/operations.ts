@@ -32,10 +32,11 @@ import {
 } from "../components/participant-list-update.js";
 import { encodeRoomMetaData, type RoomMetaData } from "../components/room-metadata.js";
 import { type AppDataDictionary, setComponentData } from "../extensions/app-data-dictionary.js";
+import { withAppDataDictionary } from "../extensions/app-data-dictionary-extension.js";
 import { encodeAppDataUpdate } from "../extensions/app-data-update.js";
 import { encodeComponentsList } from "../extensions/components-list.js";
 import { checkCommitProposals } from "./commit-policy.js";
-import { type MimiProfile, mimiRequiredCapabilities, withAppDataDictionary } from "./profile.js";
+import { type MimiProfile, mimiRequiredCapabilities } from "./profile.js";
 import {
   checkRoomExternalSenders,
   clientsOfUser,

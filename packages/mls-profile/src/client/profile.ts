@@ -17,12 +17,8 @@ import {
 } from "../adapter/types.js";
 import type { ParticipantListOptions } from "../components/apply-participant-list-update.js";
 import { mimiComponentHandlers } from "../components/handlers.js";
-import {
-  type AppDataDictionary,
-  decodeAppDataDictionary,
-  emptyAppDataDictionary,
-  encodeAppDataDictionary,
-} from "../extensions/app-data-dictionary.js";
+import { emptyAppDataDictionary } from "../extensions/app-data-dictionary.js";
+import { appDataDictionaryOf, withAppDataDictionary } from "../extensions/app-data-dictionary-extension.js";
 import { type AppDataUpdate, decodeAppDataUpdate } from "../extensions/app-data-update.js";
 import { applyAppDataUpdates } from "../extensions/apply-app-data-updates.js";
 import { type CodePoints, defaultCodePoints } from "../extensions/code-points.js";
@@ -73,52 +69,6 @@ export function mimiProfile(options: MimiProfileOptions): MimiProfile {
     userOf: options.userOf,
     ...(options.saltOf === undefined ? {} : { saltOf: options.saltOf }),
   };
-}
-
-const defaultExtensionNumbers: Readonly<Record<string, number>> = {
-  application_id: 1,
-  ratchet_tree: 2,
-  required_capabilities: 3,
-  external_pub: 4,
-  external_senders: 5,
-};
-
-/** The numeric type of a ts-mls extension (which names the RFC 9420 ones). */
-export function extensionTypeNumber(e: Extension): number {
-  return typeof e.extensionType === "number"
-    ? e.extensionType
-    : (defaultExtensionNumbers[e.extensionType] ?? -1);
-}
-
-/**
- * The `app_data_dictionary` of a list of extensions, or `undefined` when absent.
- *
- * @throws CodecError or ValidationError (`MLS-EXT-01`) when it is malformed.
- */
-export function appDataDictionaryOf(
-  extensions: readonly Extension[],
-  codePoints: CodePoints = defaultCodePoints,
-): AppDataDictionary | undefined {
-  const ext = extensions.find(
-    (e) => extensionTypeNumber(e) === codePoints.extensionTypes.app_data_dictionary,
-  );
-  return ext === undefined ? undefined : decodeAppDataDictionary(ext.extensionData);
-}
-
-/** `extensions` with the `app_data_dictionary` replaced, or appended when absent (§4.7). */
-export function withAppDataDictionary(
-  extensions: readonly Extension[],
-  dict: AppDataDictionary,
-  codePoints: CodePoints = defaultCodePoints,
-): Extension[] {
-  const ext: Extension = {
-    extensionType: codePoints.extensionTypes.app_data_dictionary,
-    extensionData: encodeAppDataDictionary(dict),
-  };
-  const i = extensions.findIndex(
-    (e) => extensionTypeNumber(e) === codePoints.extensionTypes.app_data_dictionary,
-  );
-  return i < 0 ? [...extensions, ext] : extensions.map((e, j) => (j === i ? ext : e));
 }
 
 /**

@@ -9,7 +9,8 @@ import { requireHubExternalSender } from "../components/external-senders.js";
 import { decodeParticipantListData, type ParticipantListData } from "../components/participant-list-data.js";
 import { decodeRoomMetaData, type RoomMetaData } from "../components/room-metadata.js";
 import { getComponentData } from "../extensions/app-data-dictionary.js";
-import { appDataDictionaryOf, type MimiProfile } from "./profile.js";
+import { appDataDictionaryOf } from "../extensions/app-data-dictionary-extension.js";
+import type { MimiProfile } from "./profile.js";
 
 /** A member of the group: its leaf, credential, and the user it belongs to. */
 export interface RoomMember {

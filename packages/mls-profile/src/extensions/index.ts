@@ -5,6 +5,7 @@
  * @packageDocumentation
  */
 export * from "./app-data-dictionary.js";
+export * from "./app-data-dictionary-extension.js";
 export * from "./app-data-update.js";
 export * from "./app-ephemeral.js";
 export * from "./application-framing.js";

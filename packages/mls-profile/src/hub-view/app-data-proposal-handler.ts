@@ -7,31 +7,17 @@
 import { ValidationError } from "@mimi/wire";
 import type { CustomProposalHandler, Extension } from "ts-mls";
 import { decodeRequiredCapabilities } from "ts-mls";
+import { emptyAppDataDictionary } from "../extensions/app-data-dictionary.js";
 import {
-  type AppDataDictionary,
-  decodeAppDataDictionary,
-  emptyAppDataDictionary,
-  encodeAppDataDictionary,
-} from "../extensions/app-data-dictionary.js";
+  appDataDictionaryOf,
+  findAppDataDictionaryExtension,
+  withAppDataDictionary,
+} from "../extensions/app-data-dictionary-extension.js";
 import { type AppDataUpdate, decodeAppDataUpdate } from "../extensions/app-data-update.js";
 import { applyAppDataUpdates, type ComponentHandlers } from "../extensions/apply-app-data-updates.js";
 import { type CodePoints, defaultCodePoints } from "../extensions/code-points.js";
 import { equalBytes } from "./hub-bytes.js";
 import type { HubViewOptions } from "./hub-group-view.js";
-import { extensionTypeToNumber } from "./ts-mls-internals.js";
-
-function dictionaryExtension(extensions: readonly Extension[], type: number): Extension | undefined {
-  return extensions.find((e) => extensionTypeToNumber(e.extensionType) === type);
-}
-
-/** The `app_data_dictionary` in a GroupContext's extensions (empty when absent). */
-export function appDataDictionaryOf(
-  extensions: readonly Extension[],
-  codePoints: CodePoints = defaultCodePoints,
-): AppDataDictionary {
-  const ext = dictionaryExtension(extensions, codePoints.extensionTypes.app_data_dictionary);
-  return ext === undefined ? emptyAppDataDictionary : decodeAppDataDictionary(ext.extensionData);
-}
 
 function requiresAppDataUpdate(extensions: readonly Extension[], codePoints: CodePoints): boolean {
   const ext = extensions.find((e) => e.extensionType === "required_capabilities");
@@ -53,14 +39,16 @@ export function appDataProposalHandler(
   handlers: ComponentHandlers,
   codePoints: CodePoints = defaultCodePoints,
 ): CustomProposalHandler {
-  const dictType = codePoints.extensionTypes.app_data_dictionary;
   return (context) => {
     if (
       context.groupContextExtensionsProposed &&
       requiresAppDataUpdate(context.groupContext.extensions, codePoints)
     ) {
-      const before = dictionaryExtension(context.groupContext.extensions, dictType)?.extensionData;
-      const after = dictionaryExtension(context.extensions, dictType)?.extensionData;
+      const before = findAppDataDictionaryExtension(
+        context.groupContext.extensions,
+        codePoints,
+      )?.extensionData;
+      const after = findAppDataDictionaryExtension(context.extensions, codePoints)?.extensionData;
       const same = before === undefined || after === undefined ? before === after : equalBytes(before, after);
       // [MLS-HUB-21] (members see this only when the commit also has non-default proposals; the hub view checks every commit)
       if (!same) {
@@ -74,14 +62,9 @@ export function appDataProposalHandler(
       .filter((p) => p.proposal.proposalType === codePoints.proposalTypes.app_data_update)
       .map((p) => decodeAppDataUpdate(p.proposal.proposalData));
     if (updates.length === 0) return undefined;
-    const next = applyAppDataUpdates(appDataDictionaryOf(context.extensions, codePoints), updates, handlers);
-    const ext: Extension = { extensionType: dictType, extensionData: encodeAppDataDictionary(next) };
-    const present = context.extensions.some((e) => extensionTypeToNumber(e.extensionType) === dictType);
-    return {
-      extensions: present
-        ? context.extensions.map((e) => (extensionTypeToNumber(e.extensionType) === dictType ? ext : e))
-        : [...context.extensions, ext],
-    };
+    const dict = appDataDictionaryOf(context.extensions, codePoints) ?? emptyAppDataDictionary;
+    const next = applyAppDataUpdates(dict, updates, handlers);
+    return { extensions: withAppDataDictionary(context.extensions, next, codePoints) };
   };
 }
 
