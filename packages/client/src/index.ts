@@ -10,3 +10,4 @@ export * from "./client-identity.js";
 export * from "./events.js";
 export * from "./inbox-item.js";
 export * from "./key-package-upload.js";
+export * from "./mimi-client.js";
