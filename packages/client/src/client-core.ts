@@ -22,6 +22,7 @@ import {
 import { parseMimiUri } from "@mimi/identifiers";
 import { authenticateCredential, createX509AuthenticationService, type TrustStore } from "@mimi/identity";
 import {
+  type AuthenticationService,
   addUser,
   checkRoomExternalSenders,
   commitPending,
@@ -154,6 +155,18 @@ export function roomDomain(roomUri: string): string {
   return parseMimiUri(roomUri).domain;
 }
 
+/** The provider domain a basic credential names (`mimi://<domain>`, decision 0801), if any. */
+function providerOfBasic(identity: Uint8Array): string | undefined {
+  let text: string;
+  try {
+    text = fromUtf8(identity);
+    const p = parseMimiUri(text);
+    return p.kind === "provider" ? p.domain : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function reject(roomUri: string, e: unknown): ClientEvent {
   if (e instanceof MimiError) return { kind: "rejected", roomUri, error: e };
   throw e;
@@ -193,12 +206,16 @@ export class ClientCore {
     this.cs = options.cs;
     this.trust = options.trust;
     this.now = options.now ?? Date.now;
-    // Provider credentials are accepted only so that hubs can be external senders; a member's
-    // leaf must still be a client (userOfCredential rejects anything else; decision 0801).
-    const authService = createX509AuthenticationService({
-      trust: this.trust,
-      allowProviderCredentials: true,
-    });
+    // Provider credentials (x509, or the hub's basic `mimi://<domain>`) are accepted only so that
+    // hubs can be external senders; a member's leaf must still be an x509 client credential
+    // (userOfCredential rejects anything else; decision 0801).
+    const x509 = createX509AuthenticationService({ trust: this.trust, allowProviderCredentials: true });
+    const authService: AuthenticationService = {
+      validateCredential: (credential, signaturePublicKey) =>
+        credential.credentialType === "basic"
+          ? Promise.resolve(providerOfBasic(credential.identity) !== undefined)
+          : x509.validateCredential(credential, signaturePublicKey),
+    };
     this.base = mimiProfile({
       cs: this.cs,
       authService,
@@ -312,10 +329,17 @@ export class ClientCore {
   /**
    * [CLIENT-HUB-01] draft-ietf-mimi-protocol-06 §7.4: the hub of a room is the provider of the
    * room's domain; the SDK accepts a hub external sender only when its x509 credential
-   * authenticates as that provider (decision 0802).
+   * authenticates as that provider, or its basic credential is that provider's URI (decision 0802).
    */
   private async checkHub(hub: ExternalSender, roomUri: string, path: string): Promise<void> {
     const domain = roomDomain(roomUri);
+    if (hub.credential.credentialType === "basic") {
+      if (providerOfBasic(hub.credential.identity) === domain) return;
+      throw new ValidationError(`the hub's basic credential does not name provider ${domain}`, {
+        path,
+        rule: "CLIENT-HUB-01",
+      });
+    }
     let ok = false;
     try {
       const id = await authenticateCredential(hub.credential, hub.signaturePublicKey, {

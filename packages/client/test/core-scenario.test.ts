@@ -12,7 +12,7 @@ import {
 } from "@mimi/content";
 import { loadCiphersuite, type MlsCiphersuite } from "@mimi/mls-profile";
 import { decodeGroupInfoRequest, encodeFanoutMessage, mlsOf } from "@mimi/transport";
-import { CodecError, fromHex, utf8, ValidationError } from "@mimi/wire";
+import { CodecError, fromHex, utf8 } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ClientCore, type ClientEvent, parseInboxLine, provisionClient } from "../src/index.js";
 import { Relay, render, type TestProvider, testProviders } from "./relay.js";
@@ -264,4 +264,21 @@ describe("parseInboxLine", () => {
   });
 });
 
-export { ValidationError };
+describe("hub credentials", () => {
+  it("[CLIENT-HUB-01] a basic hub credential must name the provider of the room's domain", async () => {
+    const alice = await client("a.example", "alice");
+    const key = providers.get("a.example")!.hub.signaturePublicKey;
+    const basic = (id: string) => ({
+      signaturePublicKey: key,
+      credential: { credentialType: "basic" as const, identity: utf8(id) },
+    });
+    await expect(alice.createRoom(ROOM, basic("mimi://b.example"))).rejects.toMatchObject({
+      rule: "CLIENT-HUB-01",
+    });
+    await expect(alice.createRoom(ROOM, basic("mimi://a.example/u/alice"))).rejects.toMatchObject({
+      rule: "CLIENT-HUB-01",
+    });
+    await alice.createRoom(ROOM, basic("mimi://a.example"));
+    expect(alice.isMember(ROOM)).toBe(true);
+  });
+});
