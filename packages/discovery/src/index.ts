@@ -4,4 +4,7 @@ export * from "./discover.js";
 export * from "./handle.js";
 export * from "./identifier-query.js";
 export * from "./identifier-query-endpoint.js";
+export * from "./migrations.js";
 export * from "./rate-limit.js";
+export * from "./sql-consent-store.js";
+export * from "./sql-directory-store.js";
