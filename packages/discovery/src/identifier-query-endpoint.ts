@@ -44,7 +44,7 @@ export function identifierQueryEndpoint(directory: Directory, limiter: RateLimit
         throw new HttpRejection(404, `${ctx.param} is not a domain of this provider`, { path: "/path" });
       }
       const request: IdentifierRequest = decodeWith(identifierRequestCodec, ctx.body);
-      const response = answerIdentifierQuery(
+      const response = await answerIdentifierQuery(
         directory,
         limiter,
         request,

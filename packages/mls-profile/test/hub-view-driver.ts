@@ -91,6 +91,8 @@ export interface Scenario {
   hubMs: number;
   /** Counts of the operations performed, by kind. */
   readonly ops: Record<string, number>;
+  /** Called with the hub view before each message; its result replaces it (snapshot tests). */
+  beforeHubMessage?: ((view: HubGroupView) => HubGroupView) | undefined;
 }
 
 const SUITE = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
@@ -238,6 +240,7 @@ export async function createScenario(
 /** Deliver a handshake message to the hub and to every member except `from`. */
 export async function deliver(sc: Scenario, bytes: Uint8Array, from?: Member): Promise<void> {
   sc.log.push(bytes);
+  if (sc.beforeHubMessage !== undefined) sc.hub = sc.beforeHubMessage(sc.hub);
   const t0 = performance.now();
   sc.hub = (await processHubMessage(sc.hub, bytes)).view;
   sc.hubMs += performance.now() - t0;

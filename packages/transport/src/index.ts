@@ -15,6 +15,7 @@ export * from "./common.js";
 export * from "./consent-entry.js";
 export * from "./consent-scope.js";
 export * from "./fanout-message.js";
+export * from "./federation/index.js";
 export * from "./frank.js";
 export * from "./franking-integrity-tbs.js";
 export * from "./group-info-option.js";

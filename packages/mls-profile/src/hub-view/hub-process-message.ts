@@ -131,11 +131,13 @@ export function decodeHubPublicMessage(bytes: Uint8Array): PublicMessage {
   return message.publicMessage;
 }
 
-function hex(b: Uint8Array): string {
+/** The key of a pending proposal in {@link HubGroupView.pendingProposals}: its ProposalRef in hex. */
+export function proposalRefKey(b: Uint8Array): string {
   return Buffer.from(b).toString("hex");
 }
 
-function isMemberLeaf(tree: RatchetTree, leafIndex: number): boolean {
+/** True when leaf `leafIndex` of `tree` is a member (a non-blank leaf). */
+export function isMemberLeaf(tree: RatchetTree, leafIndex: number): boolean {
   return Number.isInteger(leafIndex) && leafIndex >= 0 && tree[2 * leafIndex]?.nodeType === "leaf";
 }
 
@@ -297,15 +299,19 @@ function checkProposalType(view: HubGroupView, proposal: Proposal, external: boo
   }
 }
 
-async function processProposal(
+/**
+ * The rules a proposal received on its own must meet before the view keeps it for the epoch: its
+ * type is followed (and allowed from an external sender), and a Remove names a current member.
+ *
+ * @throws ValidationError (MLS-HUB-08, MLS-HUB-11, MLS-HUB-18, MLS-HUB-20) when one fails.
+ */
+export function checkReceivedProposal(
   view: HubGroupView,
-  content: FramedContent,
-  auth: FramedContentAuthData,
   proposal: Proposal,
-): Promise<HubProcessResult> {
-  const path = `${CONTENT}/proposal`;
-  const sender = content.sender;
-  checkProposalType(view, proposal, sender.senderType !== "member", path);
+  external: boolean,
+  path: string,
+): void {
+  checkProposalType(view, proposal, external, path);
   if (proposal.proposalType === "remove") {
     // [MLS-HUB-11] RFC 9420 §12.1.3, §12.2: a Remove names a current member; the committed list obeys §12.2
     check(
@@ -315,11 +321,22 @@ async function processProposal(
       `${path}/remove/removed`,
     );
   }
+}
+
+async function processProposal(
+  view: HubGroupView,
+  content: FramedContent,
+  auth: FramedContentAuthData,
+  proposal: Proposal,
+): Promise<HubProcessResult> {
+  const path = `${CONTENT}/proposal`;
+  const sender = content.sender;
+  checkReceivedProposal(view, proposal, sender.senderType !== "member", path);
   const ref = await makeProposalRef(
     { wireformat: "mls_public_message", content, auth },
     view.cipherSuite.hash,
   );
-  const key = hex(ref);
+  const key = proposalRefKey(ref);
   // [MLS-HUB-17] RFC 9420 §5.2: a ProposalRef identifies one proposal; the same proposal received twice in an epoch is a replay and is rejected
   check(
     !view.pendingProposals.has(key),
@@ -341,7 +358,7 @@ async function processProposal(
 function resolveProposals(view: HubGroupView, commit: Commit): Proposal[] {
   return commit.proposals.map((p, i) => {
     if (p.proposalOrRefType === "proposal") return p.proposal;
-    const found = view.pendingProposals.get(hex(p.reference));
+    const found = view.pendingProposals.get(proposalRefKey(p.reference));
     // [MLS-HUB-09] RFC 9420 §12.4: a proposal committed by reference must have been received in this epoch
     check(
       found !== undefined,

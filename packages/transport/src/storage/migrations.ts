@@ -79,6 +79,53 @@ export const migrations: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 4,
+    name: "hub: KeyPackages, blobs, hosted rooms, hub keys, abuse reports",
+    sql: [
+      `CREATE TABLE key_packages (
+         ref          bytea   PRIMARY KEY,
+         client_uri   text    NOT NULL,
+         user_uri     text    NOT NULL,
+         cipher_suite integer NOT NULL,
+         last_resort  boolean NOT NULL,
+         not_after    numeric NOT NULL,
+         uploaded_at  bigint  NOT NULL,
+         claimed_at   bigint,
+         key_package  bytea   NOT NULL
+       )`,
+      "CREATE INDEX key_packages_user ON key_packages (user_uri, client_uri)",
+      `CREATE TABLE blobs (
+         id         text   PRIMARY KEY,
+         domain     text   NOT NULL,
+         created_at bigint NOT NULL,
+         bytes      bytea  NOT NULL
+       )`,
+      `CREATE TABLE hub_rooms (
+         room_id              text    PRIMARY KEY REFERENCES rooms (room_id),
+         creator_client       text    NOT NULL,
+         cipher_suite         integer NOT NULL,
+         created_at           bigint  NOT NULL,
+         initial_group_info   bytea   NOT NULL,
+         initial_ratchet_tree bytea   NOT NULL,
+         info_epoch           bigint  NOT NULL,
+         group_info           bytea   NOT NULL,
+         ratchet_tree         bytea   NOT NULL
+       )`,
+      `CREATE TABLE hub_keys (
+         name       text   PRIMARY KEY,
+         created_at bigint NOT NULL,
+         value      bytea  NOT NULL
+       )`,
+      `CREATE TABLE abuse_reports (
+         id          bigserial PRIMARY KEY,
+         room_id     text   NOT NULL,
+         peer_domain text   NOT NULL,
+         received_at bigint NOT NULL,
+         report      bytea  NOT NULL
+       )`,
+    ],
+  },
 ];
 
 /** The advisory lock key that serializes migrations ("mimi" in ASCII). */

@@ -1,0 +1,270 @@
+/**
+ * The outgoing side of provider-to-provider requests (protocol-06 §4.1, §5): one HTTPS client per
+ * provider that calls its peers' endpoints over mutual TLS with its provider certificate, names
+ * the target in `Host` and itself in `From: mimi@<domain>`, keeps one keep-alive connection pool
+ * per peer, resolves peers from configuration, and bounds every request with a timeout.
+ *
+ * A peer's refusal (4xx) is surfaced as {@link PeerRejected} carrying the peer's JSON reason, so a
+ * caller (the client API) can relay it; a peer that cannot be reached, times out or fails (5xx) is
+ * {@link PeerUnavailable}.
+ */
+import { Agent, request } from "node:https";
+import { ProtocolError, ValidationError } from "@mimi/wire";
+import type { DirectoryName } from "../server/endpoint.js";
+import { API_PREFIX } from "../server/server.js";
+
+/** Where a peer provider's server listens. */
+export interface PeerEndpoint {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** The configuration of a {@link FederationClient}. */
+export interface FederationClientOptions {
+  /** Our provider domain (sent as `From: mimi@<domain>`). */
+  readonly domain: string;
+  /** Our provider key and certificate chain (PEM): the client side of mutual TLS. */
+  readonly key: string | Buffer;
+  readonly cert: string | Buffer;
+  /** PEM CA certificates trusted to authenticate peer providers. */
+  readonly ca: string | Buffer | readonly (string | Buffer)[];
+  /**
+   * How to reach a peer domain: a map `domain → "host:port"` (e.g. the `peers` of the
+   * configuration) or a function. A domain not listed resolves to `<domain>:443`.
+   */
+  readonly peers?: Readonly<Record<string, string>> | ((domain: string) => PeerEndpoint | undefined);
+  /** Time allowed for one request, connection included (default 10 s). */
+  readonly timeoutMs?: number;
+  /** Connections kept per peer (default 32). */
+  readonly maxSocketsPerPeer?: number;
+  /** Largest response body accepted, in bytes (default 16 MiB). */
+  readonly maxResponseBytes?: number;
+}
+
+/** A peer's answer with a 2xx status. */
+export interface PeerResponse {
+  readonly status: number;
+  readonly body: Uint8Array;
+  readonly contentType: string | undefined;
+}
+
+/** The JSON reason a MIMI server sends with a refusal (decision 0610). */
+export interface PeerReason {
+  readonly error?: string;
+  readonly what?: string;
+  readonly path?: string;
+  readonly rule?: string;
+}
+
+/** A peer refused a request with a 4xx; `reason` is its JSON error body when it sent one. */
+export class PeerRejected extends ProtocolError {
+  override name: string = "PeerRejected";
+  /** The peer domain. */
+  readonly peerDomain: string;
+  /** The HTTP status (400–499). */
+  readonly status: number;
+  /** The peer's reason. */
+  readonly reason: PeerReason;
+  /** The raw response body. */
+  readonly body: Uint8Array;
+  /** The peer's `Retry-After` in milliseconds, if any. */
+  readonly retryAfterMs: number | undefined;
+
+  constructor(peerDomain: string, status: number, body: Uint8Array, retryAfterMs?: number) {
+    const reason = parseReason(body);
+    super(`${peerDomain} refused with ${status}: ${reason.what ?? "no reason given"}`, {
+      path: reason.path ?? "/",
+      ...(reason.rule === undefined ? {} : { rule: reason.rule }),
+      code: String(status),
+    });
+    this.peerDomain = peerDomain;
+    this.status = status;
+    this.reason = reason;
+    this.body = body;
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** A peer could not be reached, timed out, or answered with a server error (5xx). */
+export class PeerUnavailable extends ProtocolError {
+  override name: string = "PeerUnavailable";
+  /** The peer domain. */
+  readonly peerDomain: string;
+  /** The HTTP status when the peer answered (5xx or an unexpected status), otherwise undefined. */
+  readonly status: number | undefined;
+
+  constructor(peerDomain: string, what: string, status?: number) {
+    super(`${peerDomain}: ${what}`, { path: "/", ...(status === undefined ? {} : { code: String(status) }) });
+    this.peerDomain = peerDomain;
+    this.status = status;
+  }
+}
+
+function parseReason(body: Uint8Array): PeerReason {
+  try {
+    const v: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return {};
+    const o = v as Record<string, unknown>;
+    const s = (k: string) => (typeof o[k] === "string" ? { [k]: (o[k] as string).slice(0, 1000) } : {});
+    return { ...s("error"), ...s("what"), ...s("path"), ...s("rule") };
+  } catch {
+    return {};
+  }
+}
+
+function retryAfterMs(v: string | string[] | undefined): number | undefined {
+  if (typeof v !== "string") return undefined;
+  if (/^[0-9]+$/.test(v.trim())) return Number(v.trim()) * 1000;
+  const at = Date.parse(v);
+  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+}
+
+/**
+ * Parse a `"host:port"` peer address (IPv6 hosts in brackets).
+ *
+ * @throws ValidationError naming `path` when it is not `host:port`.
+ */
+export function parsePeerAddress(text: string, path = "/"): PeerEndpoint {
+  const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(text.trim());
+  const port = m === null ? Number.NaN : Number(m[2]);
+  if (m === null || port < 1 || port > 65535) throw new ValidationError("expected host:port", { path });
+  const host = m[1]!;
+  return { host: host.startsWith("[") ? host.slice(1, -1) : host, port };
+}
+
+/** One request to a peer. */
+export interface PeerRequest {
+  readonly method: "GET" | "POST";
+  /** The endpoint's directory name. */
+  readonly endpoint: DirectoryName;
+  /** The path parameter (percent-encoded by the client). */
+  readonly param: string;
+  /** The request body (POST). */
+  readonly body?: Uint8Array;
+}
+
+/** Our provider's client of its peers. */
+export interface FederationClient {
+  /** Our domain. */
+  readonly domain: string;
+  /** Where `peerDomain` is reached. */
+  resolve(peerDomain: string): PeerEndpoint;
+  /**
+   * Call a peer's endpoint and return its 2xx answer.
+   *
+   * @throws PeerRejected for a 4xx (with the peer's reason), PeerUnavailable when the peer cannot
+   * be reached, times out, answers 5xx or sends more than the response limit; ValidationError for
+   * a malformed peer domain.
+   */
+  send(peerDomain: string, req: PeerRequest): Promise<PeerResponse>;
+  /** Close every pooled connection. */
+  close(): void;
+}
+
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+
+/** Make our provider's client of its peers. */
+export function createFederationClient(options: FederationClientOptions): FederationClient {
+  const domain = options.domain.toLowerCase();
+  const timeoutMs = options.timeoutMs ?? 10_000;
+  const maxBytes = options.maxResponseBytes ?? 16 << 20;
+  const agents = new Map<string, Agent>();
+  const peers = options.peers;
+  const table = new Map<string, PeerEndpoint>();
+  if (peers !== undefined && typeof peers !== "function")
+    for (const [d, a] of Object.entries(peers))
+      table.set(d.toLowerCase(), parsePeerAddress(a, `/peers/${d}`));
+
+  const resolve = (peerDomain: string): PeerEndpoint => {
+    const d = peerDomain.toLowerCase();
+    const found = typeof peers === "function" ? peers(d) : table.get(d);
+    return found ?? { host: d, port: 443 };
+  };
+
+  const agentFor = (peerDomain: string): Agent => {
+    let a = agents.get(peerDomain);
+    if (a === undefined) {
+      // [PROTO-FED-01] draft-ietf-mimi-protocol-06 §4.1: provider-to-provider requests use TLS with
+      // mutual authentication: we present our provider certificate and verify the peer's against
+      // the configured CAs, with the peer domain as the server name (TLS 1.3, keep-alive).
+      a = new Agent({
+        keepAlive: true,
+        maxSockets: options.maxSocketsPerPeer ?? 32,
+        key: options.key,
+        cert: options.cert,
+        ca: options.ca as string[],
+        minVersion: "TLSv1.3",
+        servername: peerDomain,
+      });
+      agents.set(peerDomain, a);
+    }
+    return a;
+  };
+
+  const send = async (peerDomain: string, req: PeerRequest): Promise<PeerResponse> => {
+    const peer = peerDomain.toLowerCase();
+    if (!DOMAIN.test(peer))
+      throw new ValidationError(`not a provider domain: ${peerDomain}`, { path: "/domain" });
+    const { host, port } = resolve(peer);
+    const body = req.body ?? new Uint8Array(0);
+    return await new Promise<PeerResponse>((done, fail) => {
+      const r = request(
+        {
+          host,
+          port,
+          agent: agentFor(peer),
+          servername: peer,
+          method: req.method,
+          path: `${API_PREFIX}/${req.endpoint}/${encodeURIComponent(req.param)}`,
+          timeout: timeoutMs,
+          // [PROTO-FED-02] draft-ietf-mimi-protocol-06 §4.1: the target provider is named in
+          // `Host` and the source in `From` as `mimi@<domain>`.
+          headers: {
+            host: peer,
+            from: `mimi@${domain}`,
+            ...(req.method === "POST"
+              ? { "content-type": "application/octet-stream", "content-length": String(body.length) }
+              : {}),
+          },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          let n = 0;
+          res.on("data", (c: Buffer) => {
+            n += c.length;
+            if (n > maxBytes) {
+              res.destroy();
+              fail(new PeerUnavailable(peer, `response exceeds ${maxBytes} bytes`, res.statusCode));
+              return;
+            }
+            chunks.push(c);
+          });
+          res.on("error", (e) => fail(new PeerUnavailable(peer, `response failed: ${e.message}`)));
+          res.on("end", () => {
+            const status = res.statusCode ?? 0;
+            const all = Buffer.concat(chunks, n);
+            const bytes = new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
+            if (status >= 200 && status < 300)
+              done({ status, body: bytes, contentType: res.headers["content-type"] });
+            else if (status >= 400 && status < 500)
+              fail(new PeerRejected(peer, status, bytes, retryAfterMs(res.headers["retry-after"])));
+            else fail(new PeerUnavailable(peer, `answered ${status}`, status));
+          });
+        },
+      );
+      r.on("timeout", () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+      r.on("error", (e) => fail(new PeerUnavailable(peer, `unreachable: ${e.message}`)));
+      r.end(req.method === "POST" ? body : undefined);
+    });
+  };
+
+  return {
+    domain,
+    resolve,
+    send,
+    close() {
+      for (const a of agents.values()) a.destroy();
+      agents.clear();
+    },
+  };
+}

@@ -1,0 +1,4 @@
+/**
+ * Provider-to-provider requests (protocol-06 §4.1): the outgoing federation client.
+ */
+export * from "./client.js";
