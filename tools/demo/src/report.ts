@@ -20,8 +20,12 @@ export function formatReport(r: ScenarioReport): string {
   }
   out.push("", "Summary:");
   const width = Math.max(...r.steps.map((s) => s.name.length), 10);
-  out.push(`  ${pad("step", width)}  ${"ms".padStart(8)}`);
-  for (const s of r.steps) out.push(`  ${pad(s.name, width)}  ${s.ms.toFixed(1).padStart(8)}`);
+  out.push(`  ${pad("step", width)}  ${"sent".padStart(4)}  ${"delivered".padStart(9)}  ${"ms".padStart(8)}`);
+  for (const s of r.steps) {
+    out.push(
+      `  ${pad(s.name, width)}  ${String(s.sent).padStart(4)}  ${String(s.delivered).padStart(9)}  ${s.ms.toFixed(1).padStart(8)}`,
+    );
+  }
   out.push(
     "",
     `  messages sent: ${r.sent}; deliveries: ${r.delivered} of ${r.expectedDeliveries}; clients with the expected conversation: ${

@@ -4,8 +4,9 @@
  * content feature of draft-ietf-mimi-content-08 §5 the issue names. Each step is timed; at the end
  * every client's conversation is compared with what it must show.
  */
-import type { ClientEvent, MimiClient } from "@mimi/client";
+import type { ClientCore, ClientEvent, OutgoingMessage } from "@mimi/client";
 import {
+  type AttachmentInfo,
   buildAttachment,
   buildDelete,
   buildEdit,
@@ -14,15 +15,33 @@ import {
   buildReaction,
   buildReply,
   type ConversationView,
+  type ExternalPart,
   GFM_MIMI,
   type MimiContent,
   singlePart,
 } from "@mimi/content";
 import { fromHex, utf8 } from "@mimi/wire";
 
+/** What the scenario needs from a client (`MimiClient` of `@mimi/client`). */
+export interface ScenarioClient {
+  readonly core: ClientCore;
+  startInbox(): void;
+  stop(): void;
+  uploadKeyPackages(count: number): Promise<void>;
+  createRoom(roomUri: string): Promise<void>;
+  addUser(roomUri: string, user: string): Promise<unknown>;
+  send(roomUri: string, content: MimiContent): Promise<OutgoingMessage>;
+  leave(roomUri: string): Promise<void>;
+  commitPending(roomUri: string): Promise<unknown>;
+  joinExternal(roomUri: string): Promise<unknown>;
+  uploadAttachment(plaintext: Uint8Array, info: Omit<AttachmentInfo, "url">): Promise<ExternalPart>;
+  downloadAttachment(part: ExternalPart): Promise<Uint8Array>;
+  waitFor(pred: (e: ClientEvent) => boolean, timeoutMs?: number, what?: string): Promise<ClientEvent>;
+}
+
 /** What the scenario needs from a federation. */
 export interface ScenarioFederation {
-  client(domain: string, user: string, device: string): Promise<MimiClient>;
+  client(domain: string, user: string, device: string): Promise<ScenarioClient>;
 }
 
 /** Options of {@link runScenario}. */
@@ -39,6 +58,9 @@ export interface ScenarioOptions {
 export interface StepResult {
   readonly name: string;
   readonly ms: number;
+  /** Messages sent and deliveries seen during the step. */
+  readonly sent: number;
+  readonly delivered: number;
 }
 
 /** What one client shows at the end. */
@@ -106,24 +128,25 @@ export async function runScenario(
   let sent = 0;
   let expectedDeliveries = 0;
   let delivered = 0;
-  const clients: MimiClient[] = [];
+  const clients: ScenarioClient[] = [];
   const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
     const t0 = performance.now();
+    const [s0, d0] = [sent, delivered];
     const r = await fn();
     const ms = performance.now() - t0;
-    steps.push({ name, ms });
+    steps.push({ name, ms, sent: sent - s0, delivered: delivered - d0 });
     progress(`✓ ${name} (${ms.toFixed(0)} ms)`);
     return r;
   };
-  const joined = (c: MimiClient) =>
+  const joined = (c: ScenarioClient) =>
     c.waitFor((e) => e.kind === "joined" && e.roomUri === ROOM, timeout, "Welcome for the room");
-  const atEpoch = (c: MimiClient, epoch: bigint) =>
+  const atEpoch = (c: ScenarioClient, epoch: bigint) =>
     c.waitFor(
       (e) => (e.kind === "commit" || e.kind === "joined") && e.roomUri === ROOM && e.epoch >= epoch,
       timeout,
       `epoch ${epoch}`,
     );
-  const send = async (from: MimiClient, content: MimiContent) => {
+  const send = async (from: ScenarioClient, content: MimiContent) => {
     const out = await from.send(ROOM, content);
     sent++;
     const receivers = clients.filter((c) => c !== from && c.core.isMember(ROOM));
@@ -140,7 +163,7 @@ export async function runScenario(
     );
     return out;
   };
-  const start = async (c: MimiClient): Promise<MimiClient> => {
+  const start = async (c: ScenarioClient): Promise<ScenarioClient> => {
     clients.push(c);
     c.startInbox();
     return c;
@@ -156,7 +179,7 @@ export async function runScenario(
       return [a, b, c] as const;
     },
   );
-  const u = (c: MimiClient) => c.core.userUri;
+  const u = (c: ScenarioClient) => c.core.userUri;
 
   await step("Alice creates mimi://a.example/r/clubhouse on her provider (the hub)", () =>
     alice.createRoom(ROOM),
@@ -169,7 +192,7 @@ export async function runScenario(
     await bob.addUser(ROOM, u(cathy));
     await Promise.all([joined(cathy), atEpoch(alice, 2n)]);
   });
-  const extra: MimiClient[] = [];
+  const extra: ScenarioClient[] = [];
   const members = Math.max(3, options.members ?? 3);
   if (members > 3) {
     await step(`add ${members - 3} more users spread over the three providers`, async () => {
@@ -293,12 +316,12 @@ export async function runScenario(
     send(phone, buildOriginal({ senderUri: u(bob), roomUri: ROOM, text: "Hello from my phone 📱" })),
   );
   const after = [...shared, "b.example/u/bob: Hello from my phone 📱"];
-  const expected = new Map<MimiClient, string[]>([
+  const expected = new Map<ScenarioClient, string[]>([
     [alice, after],
     [bob, after],
     [cathy, shared],
     [phone, ["b.example/u/bob: Hello from my phone 📱"]],
-    ...extra.map((c) => [c, after] as [MimiClient, string[]]),
+    ...extra.map((c) => [c, after] as [ScenarioClient, string[]]),
   ]);
   const transcripts: ClientTranscript[] = clients.map((c) => {
     const active = c.core.isMember(ROOM);
