@@ -4,7 +4,7 @@
  * content feature of draft-ietf-mimi-content-08 §5 the issue names. Each step is timed; at the end
  * every client's conversation is compared with what it must show.
  */
-import type { ClientCore, ClientEvent, OutgoingMessage } from "@mimi/client";
+import { type ClientCore, type ClientEvent, type OutgoingMessage, renderConversation } from "@mimi/client";
 import {
   type AttachmentInfo,
   buildAttachment,
@@ -14,7 +14,6 @@ import {
   buildOriginal,
   buildReaction,
   buildReply,
-  type ConversationView,
   type ExternalPart,
   GFM_MIMI,
   type MimiContent,
@@ -84,30 +83,6 @@ export interface ScenarioReport {
   readonly delivered: number;
   readonly transcripts: readonly ClientTranscript[];
   readonly ok: boolean;
-}
-
-/** A conversation as lines a person can read (and the demo compares). */
-export function renderConversation(view: ConversationView): string[] {
-  return view.messages.map((m) => {
-    const p = m.content.nestedPart;
-    const body =
-      m.deleted || p.cardinality === 0
-        ? "(deleted)"
-        : p.cardinality === 1
-          ? new TextDecoder().decode(p.content)
-          : p.cardinality === 2
-            ? `[attachment ${p.filename}, ${p.contentType}]`
-            : "[multipart]";
-    const reactions = m.reactions.map((r) => `${r.reaction} ${r.senders.length}`).join(", ");
-    const who = m.senderUri.replace(/^mimi:\/\//, "");
-    const flags = [
-      m.inReplyTo === null ? "" : " (reply)",
-      m.edited ? " (edited)" : "",
-      m.content.expires === null ? "" : " (expiring)",
-      reactions === "" ? "" : ` [${reactions}]`,
-    ].join("");
-    return `${who}: ${body}${flags}`;
-  });
 }
 
 const ROOM = "mimi://a.example/r/clubhouse";
