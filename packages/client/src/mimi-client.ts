@@ -6,6 +6,8 @@
 import type { IncomingMessage as HttpIncomingMessage } from "node:http";
 import { Agent, request } from "node:https";
 import { type AttachmentInfo, decryptAttachment, type ExternalPart, type MimiContent } from "@mimi/content";
+import type { ExternalSender } from "@mimi/mls-profile";
+import { decodeMls } from "@mimi/transport";
 import { ProtocolError, ValidationError } from "@mimi/wire";
 import type { ClientCore, OutgoingMessage } from "./client-core.js";
 import type { ClientEvent } from "./events.js";
@@ -126,9 +128,24 @@ export class MimiClient {
     await this.post("/client/v1/keyPackages", await this.core.generateKeyPackages(count));
   }
 
-  /** Create a room hosted by this client's provider (see {@link ClientCore.createRoom}). */
-  async createRoom(roomUri: string, hub: Parameters<ClientCore["createRoom"]>[1]): Promise<void> {
-    await this.post(`/client/v1/rooms/${enc(roomUri)}`, await this.core.createRoom(roomUri, hub));
+  /**
+   * The ExternalSender of this provider's hub (`GET /client/v1/hub`, the TLS `ExternalSender`;
+   * decision 0804), which a room it hosts must list first in `external_senders`.
+   *
+   * @throws ProtocolError when the provider does not answer it; CodecError for a malformed answer.
+   */
+  async hubSender(): Promise<ExternalSender> {
+    const path = "/client/v1/hub";
+    return decodeMls("ExternalSender", this.ok(await this.call("GET", path), path)).value;
+  }
+
+  /**
+   * Create a room hosted by this client's provider (see {@link ClientCore.createRoom}), with the
+   * provider's hub as external sender.
+   */
+  async createRoom(roomUri: string, hub?: ExternalSender): Promise<void> {
+    const sender = hub ?? (await this.hubSender());
+    await this.post(`/client/v1/rooms/${enc(roomUri)}`, await this.core.createRoom(roomUri, sender));
   }
 
   private async update(roomUri: string, body: Uint8Array): Promise<ClientEvent | undefined> {
