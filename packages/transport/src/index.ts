@@ -9,6 +9,7 @@
 export * from "./abuse-report.js";
 export * from "./abusive-message.js";
 export * from "./app-data-dictionary.js";
+export * from "./client-api/index.js";
 export { decodeMls, type Mls, type MlsKind, mlsOf } from "./codec/mls.js";
 export * from "./codec/schema.js";
 export * from "./common.js";

@@ -126,6 +126,18 @@ export const migrations: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 5,
+    name: "client API: room subscriptions of a provider's own clients",
+    sql: [
+      `CREATE TABLE client_subscriptions (
+         client_uri text   NOT NULL,
+         room_id    text   NOT NULL,
+         created_at bigint NOT NULL,
+         PRIMARY KEY (client_uri, room_id)
+       )`,
+    ],
+  },
 ];
 
 /** The advisory lock key that serializes migrations ("mimi" in ASCII). */
