@@ -33,6 +33,7 @@ export * from "./partial-group-info.js";
 export * from "./pending-proposal.js";
 export * from "./profile-field.js";
 export * from "./protocol.js";
+export * from "./provider/index.js";
 export * from "./query-element.js";
 export * from "./ratchet-tree-option.js";
 export * from "./server/index.js";
