@@ -19,12 +19,12 @@ function phoneOf(i: number): string {
 }
 
 /** A directory of `n` users, cycling through the three discoverabilities. */
-function directoryOf(n: number): Directory {
+async function directoryOf(n: number): Promise<Directory> {
   const directory = new Directory("a.example");
   const kinds: readonly Discoverability[] = ["anyone", "contacts", "nobody"];
   for (let i = 0; i < n; i++) {
     const user = `mimi://a.example/u/user${i}` as UserUri;
-    directory.publish({ kind: "user", user }, user, [
+    await directory.publish({ kind: "user", user }, user, [
       { handle: `tel:${phoneOf(i)}`, discoverability: kinds[i % 3] as Discoverability, tags: ["Personal"] },
     ]);
   }
@@ -40,7 +40,7 @@ export const bench: BenchArea = {
   area: "discovery",
   async run({ quick, progress }) {
     const n = quick ? 3_000 : 30_000;
-    const directory = directoryOf(n);
+    const directory = await directoryOf(n);
     const open = new RateLimiter({
       queriesPerWindow: Number.MAX_SAFE_INTEGER,
       distinctKeysPerWindow: Number.MAX_SAFE_INTEGER,

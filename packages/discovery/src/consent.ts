@@ -1,5 +1,5 @@
 import { parseMimiUri } from "@mimi/identifiers";
-import { ProtocolError } from "@mimi/wire";
+import { ProtocolError, ValidationError } from "@mimi/wire";
 
 /** protocol-06 §5.7 `enum { cancel(0), request(1), grant(2), revoke(3), (255) } ConsentOperation;` */
 export const consentOperations = { cancel: 0, request: 1, grant: 2, revoke: 3 } as const;
@@ -69,28 +69,66 @@ export interface ConsentRecord {
   readonly updatedAt: number;
 }
 
-/** The storage of consent records. */
+/**
+ * The storage of consent records: in memory ({@link MemoryConsentStore}) or on a database
+ * (`SqlConsentStore`). Scopes are compared in canonical form ({@link consentScopeKey}).
+ */
 export interface ConsentStore {
-  get(scope: ConsentScope): ConsentRecord | undefined;
-  put(record: ConsentRecord): void;
+  /** The record of exactly this scope, if any. */
+  get(scope: ConsentScope): Promise<ConsentRecord | undefined>;
+  /**
+   * Reads the record of `scope`, lets `fn` compute its replacement (`undefined`: leave it), and
+   * stores it, atomically with respect to other updates of the same scope. When `fn` throws
+   * nothing is stored and the error propagates.
+   */
+  update(
+    scope: ConsentScope,
+    fn: (current: ConsentRecord | undefined) => ConsentRecord | undefined,
+  ): Promise<void>;
 }
 
-/** The key of a scope: the three URIs in canonical form. */
+/**
+ * A scope with its URIs in canonical form (`@mimi/identifiers`).
+ * @throws IdentifierError (a ValidationError) for a URI that is not a `mimi:` URI.
+ */
+export function canonicalConsentScope(scope: ConsentScope): ConsentScope {
+  const requesterUri = parseMimiUri(scope.requesterUri).uri;
+  const targetUri = parseMimiUri(scope.targetUri).uri;
+  return scope.roomId === undefined
+    ? { requesterUri, targetUri }
+    : { requesterUri, targetUri, roomId: parseMimiUri(scope.roomId).uri };
+}
+
+/**
+ * The key of a scope: the three URIs in canonical form.
+ * @throws IdentifierError for a URI that is not a `mimi:` URI.
+ */
 export function consentScopeKey(scope: ConsentScope): string {
-  const room = scope.roomId === undefined ? "" : parseMimiUri(scope.roomId).uri;
-  return `${parseMimiUri(scope.requesterUri).uri} ${parseMimiUri(scope.targetUri).uri} ${room}`;
+  const c = canonicalConsentScope(scope);
+  return `${c.requesterUri} ${c.targetUri} ${c.roomId ?? ""}`;
 }
 
 /** An in-memory {@link ConsentStore}; `toJSON`/`fromJSON` persist it. */
 export class MemoryConsentStore implements ConsentStore {
   readonly #records = new Map<string, ConsentRecord>();
 
-  get(scope: ConsentScope): ConsentRecord | undefined {
+  async get(scope: ConsentScope): Promise<ConsentRecord | undefined> {
     return this.#records.get(consentScopeKey(scope));
   }
 
+  async update(
+    scope: ConsentScope,
+    fn: (current: ConsentRecord | undefined) => ConsentRecord | undefined,
+  ): Promise<void> {
+    const key = consentScopeKey(scope);
+    const next = fn(this.#records.get(key));
+    if (next !== undefined) this.put(next);
+  }
+
+  /** Stores (replaces) one record, its scope in canonical form. */
   put(record: ConsentRecord): void {
-    this.#records.set(consentScopeKey(record.scope), record);
+    const scope = canonicalConsentScope(record.scope);
+    this.#records.set(consentScopeKey(scope), { ...record, scope });
   }
 
   /** Every record, for persisting. */
@@ -117,13 +155,13 @@ export interface ConsentParties {
  * @throws ProtocolError `DISC-CONSENT-02` when the URIs are not in the domains §5.7 requires,
  * `DISC-CONSENT-01` for an illegal transition.
  */
-export function applyConsentOperation(
+export async function applyConsentOperation(
   store: ConsentStore,
   operation: ConsentOperation,
   scope: ConsentScope,
   parties: ConsentParties,
   now: number,
-): ConsentTransition {
+): Promise<ConsentTransition> {
   const requesterDomain = parseMimiUri(scope.requesterUri).domain;
   const targetDomain = parseMimiUri(scope.targetUri).domain;
   const fromRequester = operation === "request" || operation === "cancel";
@@ -140,25 +178,27 @@ export function applyConsentOperation(
       },
     );
   }
-  const current = store.get(scope)?.state ?? "none";
-  const transition = nextConsentState(current, operation);
-  if (transition.effect === "applied") store.put({ scope, state: transition.state, updatedAt: now });
-  return transition;
+  let transition: ConsentTransition | undefined;
+  await store.update(scope, (current) => {
+    transition = nextConsentState(current?.state ?? "none", operation);
+    return transition.effect === "applied" ? { scope, state: transition.state, updatedAt: now } : undefined;
+  });
+  return transition as ConsentTransition;
 }
 
 /**
  * Whether `requesterUri` may have key material of `targetUri` (for a room): consent is granted
  * for that room, or for no particular room.
  */
-export function hasConsent(
+export async function hasConsent(
   store: ConsentStore,
   requesterUri: string,
   targetUri: string,
   roomId?: string,
-): boolean {
-  const roomless = store.get({ requesterUri, targetUri })?.state;
+): Promise<boolean> {
+  const roomless = (await store.get({ requesterUri, targetUri }))?.state;
   if (roomId === undefined) return roomless === "granted";
-  const room = store.get({ requesterUri, targetUri, roomId })?.state;
+  const room = (await store.get({ requesterUri, targetUri, roomId }))?.state;
   if (room !== undefined) return room === "granted";
   return roomless === "granted";
 }
@@ -167,13 +207,13 @@ export function hasConsent(
  * The check of a keyMaterial endpoint: throws unless the target consented.
  * @throws ProtocolError `DISC-CONSENT-04` with code `noConsent` (protocol-06 §5.2 `KeyMaterialUserCode`).
  */
-export function requireConsent(
+export async function requireConsent(
   store: ConsentStore,
   requesterUri: string,
   targetUri: string,
   roomId?: string,
-): void {
-  if (!hasConsent(store, requesterUri, targetUri, roomId)) {
+): Promise<void> {
+  if (!(await hasConsent(store, requesterUri, targetUri, roomId))) {
     // [DISC-CONSENT-04] draft-ietf-mimi-protocol-06 §5.2, §8: key material is handed out only with the target's consent (noConsent otherwise)
     throw new ProtocolError(`${targetUri} has not consented to ${requesterUri}`, {
       path: "/targetUri",
@@ -181,4 +221,32 @@ export function requireConsent(
       code: "noConsent",
     });
   }
+}
+
+/**
+ * The question a hub asks before it hands out key material (protocol-06 §5.2, §5.7): may
+ * `requester` have `target`'s key material for a room? The shape of `createHub`'s `consent` option.
+ */
+export interface ConsentQuery {
+  readonly requester: string;
+  readonly target: string;
+  readonly roomId: string;
+}
+
+/**
+ * The consent check of a hub's keyMaterial endpoint, answered from a {@link ConsentStore}: true
+ * when the target granted consent to the requester for that room, or for no particular room, and
+ * has not revoked it since. A URI that cannot be parsed has no consent (false); a failing store
+ * rejects.
+ */
+export function consentCheck(store: ConsentStore): (query: ConsentQuery) => Promise<boolean> {
+  return async (query) => {
+    try {
+      // [DISC-CONSENT-04]
+      return await hasConsent(store, query.requester, query.target, query.roomId);
+    } catch (e) {
+      if (e instanceof ValidationError) return false;
+      throw e;
+    }
+  };
 }

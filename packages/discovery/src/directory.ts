@@ -34,18 +34,23 @@ export interface DirectoryMatch {
   readonly entry: HandleEntry;
 }
 
-/** The storage a {@link Directory} keeps its records in. */
+/**
+ * The storage a {@link Directory} keeps its records in: in memory ({@link MemoryDirectoryStore})
+ * or on a database (`SqlDirectoryStore`). Every call is one unit of store work whatever the data
+ * (one statement on a database), so that the identifier query can make the same calls for a hit
+ * and a miss (decision 0703).
+ */
 export interface DirectoryStore {
   /** The record of a user, if any. */
-  getUser(user: UserUri): UserRecord | undefined;
+  getUser(user: UserUri): Promise<UserRecord | undefined>;
   /** Stores (replaces) a user's record and re-indexes its handles. */
-  putUser(record: UserRecord): void;
+  putUser(record: UserRecord): Promise<void>;
   /** Removes a user's record. */
-  deleteUser(user: UserUri): void;
-  /** The matches of one search key (`handle:…`, `nick:…`, `email:…`, `phone:…`). */
-  lookup(key: string): readonly DirectoryMatch[];
+  deleteUser(user: UserUri): Promise<void>;
+  /** At most `limit` matches of one search key (`handle:…`, `nick:…`, `email:…`, `phone:…`). */
+  lookup(key: string, limit: number): Promise<readonly DirectoryMatch[]>;
   /** Whether `candidate` is a contact of `user`. */
-  isContact(user: UserUri, candidate: UserUri): boolean;
+  isContact(user: UserUri, candidate: UserUri): Promise<boolean>;
 }
 
 /** An in-memory {@link DirectoryStore}. */
@@ -53,12 +58,12 @@ export class MemoryDirectoryStore implements DirectoryStore {
   readonly #users = new Map<string, UserRecord>();
   readonly #index = new Map<string, DirectoryMatch[]>();
 
-  getUser(user: UserUri): UserRecord | undefined {
+  async getUser(user: UserUri): Promise<UserRecord | undefined> {
     return this.#users.get(user);
   }
 
-  putUser(record: UserRecord): void {
-    this.deleteUser(record.user);
+  async putUser(record: UserRecord): Promise<void> {
+    this.#delete(record.user);
     this.#users.set(record.user, record);
     for (const entry of record.handles) {
       for (const key of entry.handle.keys) {
@@ -69,7 +74,11 @@ export class MemoryDirectoryStore implements DirectoryStore {
     }
   }
 
-  deleteUser(user: UserUri): void {
+  async deleteUser(user: UserUri): Promise<void> {
+    this.#delete(user);
+  }
+
+  #delete(user: UserUri): void {
     const old = this.#users.get(user);
     if (old === undefined) return;
     this.#users.delete(user);
@@ -82,11 +91,11 @@ export class MemoryDirectoryStore implements DirectoryStore {
     }
   }
 
-  lookup(key: string): readonly DirectoryMatch[] {
-    return this.#index.get(key) ?? [];
+  async lookup(key: string, limit: number): Promise<readonly DirectoryMatch[]> {
+    return (this.#index.get(key) ?? []).slice(0, limit);
   }
 
-  isContact(user: UserUri, candidate: UserUri): boolean {
+  async isContact(user: UserUri, candidate: UserUri): Promise<boolean> {
     return this.#users.get(user)?.contacts.includes(candidate) ?? false;
   }
 }
@@ -120,12 +129,12 @@ export class Directory {
    * @throws ProtocolError `DISC-R1-01` when the actor is not the user; ValidationError
    * (`DISC-DIR-01`, `DISC-DIR-02`, `DISC-HANDLE-01` or an identifier rule) for bad input.
    */
-  publish(
+  async publish(
     actor: DirectoryActor,
     user: UserUri,
     preferences: readonly HandlePreference[],
     options: { readonly reveal?: readonly string[]; readonly contacts?: readonly UserUri[] } = {},
-  ): UserRecord {
+  ): Promise<UserRecord> {
     if (actor.kind !== "user" || actor.user !== user) {
       // [DISC-R1-01] draft-ietf-mimi-user-discovery-reqs §5 R1: only the recipient MUST be able to authorize a mapping of its identifiers
       throw new ProtocolError("only the user can publish its own handles", {
@@ -162,8 +171,8 @@ export class Directory {
       }
       return { handle, discoverability: p.discoverability, tags: [...(p.tags ?? [])] };
     });
-    const record: UserRecord = { user, handles, reveal, contacts: [...(options.contacts ?? [])] };
-    this.store.putUser(record);
+    const record: UserRecord = { user, handles, reveal, contacts: [...new Set(options.contacts ?? [])] };
+    await this.store.putUser(record);
     return record;
   }
 
@@ -172,9 +181,8 @@ export class Directory {
    * @throws ProtocolError `DISC-R10-01` when the actor is neither the user nor the handle's issuer.
    * @returns whether a mapping was removed.
    */
-  removeHandle(actor: DirectoryActor, user: UserUri, handle: string): boolean {
+  async removeHandle(actor: DirectoryActor, user: UserUri, handle: string): Promise<boolean> {
     const canonical = parseDirectoryHandle(handle);
-    const record = this.store.getUser(user);
     const allowed =
       (actor.kind === "user" && actor.user === user) ||
       (actor.kind === "issuer" && canonical.issuer !== undefined && actor.domain === canonical.issuer);
@@ -186,16 +194,20 @@ export class Directory {
         code: "forbidden",
       });
     }
+    const record = await this.store.getUser(user);
     if (record === undefined) return false;
     const handles = record.handles.filter((h) => h.handle.uri !== canonical.uri);
     if (handles.length === record.handles.length) return false;
     // [DISC-R9-01] draft-ietf-mimi-user-discovery-reqs §5 R9: DPs MUST provide a way to remove mappings
-    this.store.putUser({ ...record, handles });
+    await this.store.putUser({ ...record, handles });
     return true;
   }
 
-  /** Removes a user and every mapping of it (account deletion, R9). */
-  removeUser(actor: DirectoryActor, user: UserUri): void {
+  /**
+   * Removes a user and every mapping of it (account deletion, R9).
+   * @throws ProtocolError `DISC-R10-01` when the actor is not the user.
+   */
+  async removeUser(actor: DirectoryActor, user: UserUri): Promise<void> {
     if (actor.kind !== "user" || actor.user !== user) {
       throw new ProtocolError("only the user can remove its record", {
         path: "/actor",
@@ -203,6 +215,6 @@ export class Directory {
         code: "forbidden",
       });
     }
-    this.store.deleteUser(user);
+    await this.store.deleteUser(user);
   }
 }

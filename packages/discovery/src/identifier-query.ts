@@ -88,9 +88,9 @@ const DECOY: DirectoryMatch = { user: DECOY_USER, entry: DECOY_ENTRY };
 const NO_REQUESTER = "mimi://invalid/u/anonymous" as UserUri;
 
 /** Whether the user allows this requester to find it through this handle; always does one contact look-up. */
-function allowed(directory: Directory, match: DirectoryMatch, requester: Requester): boolean {
+async function allowed(directory: Directory, match: DirectoryMatch, requester: Requester): Promise<boolean> {
   // The contact look-up is done whatever the discoverability, so that the work does not depend on it.
-  const contact = directory.store.isContact(match.user, requester.user ?? NO_REQUESTER);
+  const contact = await directory.store.isContact(match.user, requester.user ?? NO_REQUESTER);
   switch (match.entry.discoverability) {
     case "anyone":
       return true;
@@ -112,17 +112,17 @@ export function evaluateIdentifierRequest(
   directory: Directory,
   request: IdentifierRequest,
   requester: Requester,
-): IdentifierResponse {
+): Promise<IdentifierResponse> {
   return evaluate(directory, request, requester, false);
 }
 
 /** The evaluation; a `refused` query does the same work against keys that never match. */
-function evaluate(
+async function evaluate(
   directory: Directory,
   request: IdentifierRequest,
   requester: Requester,
   refused: boolean,
-): IdentifierResponse {
+): Promise<IdentifierResponse> {
   const elements = request.query_elements;
   // [DISC-QUERY-01] draft-ietf-mimi-protocol-06 §5.8: a field type the server does not support is answered with unsupportedField
   if (elements.some((e) => !supportedSearchTypes.includes(e.searchType as SupportedSearchType))) {
@@ -135,13 +135,16 @@ function evaluate(
   for (const element of elements) {
     const key = searchKeyOf(element.searchType as SupportedSearchType, element.searchValue);
     // [DISC-QUERY-04] draft-ietf-mimi-protocol-06 §5.8, draft-ietf-mimi-user-discovery-reqs §5 R8 (decision 0703): one store look-up and MATCH_SLOTS policy checks per element, whatever the data
-    const found = directory.store.lookup(refused ? `refused:${key ?? ""}` : (key ?? "invalid:"));
+    const found = await directory.store.lookup(
+      refused ? `refused:${key ?? ""}` : (key ?? "invalid:"),
+      MATCH_SLOTS + 1,
+    );
     if (found.length > MATCH_SLOTS) overflow = true;
     const visible = new Map<string, DirectoryMatch[]>();
     for (let i = 0; i < MATCH_SLOTS; i++) {
       const match = found[i] ?? DECOY;
       // [DISC-QUERY-03] draft-ietf-mimi-protocol-06 §5.8: results respect the user's searchability policy
-      if (allowed(directory, match, requester) && match !== DECOY) {
+      if ((await allowed(directory, match, requester)) && match !== DECOY) {
         const list = visible.get(match.user) ?? [];
         list.push(match);
         visible.set(match.user, list);
@@ -162,7 +165,7 @@ function evaluate(
   const hits = [...(candidates ?? new Map<string, DirectoryMatch[]>()).entries()];
   const single = hits.length === 1 && !overflow ? (hits[0] as [string, DirectoryMatch[]]) : undefined;
   // One record read whatever the outcome (a decoy's when there is no single hit), so a hit costs no more store work than a miss.
-  const record = directory.store.getUser((single?.[0] ?? DECOY_USER) as UserUri);
+  const record = await directory.store.getUser((single?.[0] ?? DECOY_USER) as UserUri);
   if (hits.length === 0) return notFoundResponse();
   if (single === undefined) return answer("ambiguous");
   const matches = single[1];
@@ -195,15 +198,15 @@ export function searchKeysOf(request: IdentifierRequest): readonly string[] {
  * requester, the directory is searched in both cases (the same work), and a refused query gets
  * the same `notFound` answer as a miss (R8, decision 0704).
  */
-export function answerIdentifierQuery(
+export async function answerIdentifierQuery(
   directory: Directory,
   limiter: RateLimiter,
   request: IdentifierRequest,
   requester: Requester,
   now: number,
-): IdentifierResponse {
+): Promise<IdentifierResponse> {
   const admitted = limiter.admit(requester, searchKeysOf(request), now);
   // [DISC-R8-02] draft-ietf-mimi-user-discovery-reqs §5 R8 (decision 0704): a refused query is answered exactly as a miss, after the work of a miss
-  const response = evaluate(directory, request, requester, !admitted);
+  const response = await evaluate(directory, request, requester, !admitted);
   return admitted ? response : notFoundResponse();
 }

@@ -11,9 +11,9 @@ import {
   requireConsent,
 } from "../src/index.js";
 
-const ruleOf = (fn: () => unknown): string | undefined => {
+const ruleOf = async (fn: () => unknown): Promise<string | undefined> => {
   try {
-    fn();
+    await fn();
   } catch (e) {
     expect(e).toBeInstanceOf(ProtocolError);
     return (e as ProtocolError).rule;
@@ -59,9 +59,9 @@ describe("consent state machine (protocol-06 §5.7)", () => {
           : op === "cancel"
             ? `DISC-CONSENT-03 ${op} in state ${state} gives ${expected}`
             : `${op} in state ${state} gives ${expected}`;
-      it(title, () => {
+      it(title, async () => {
         if (expected === "illegal") {
-          expect(ruleOf(() => nextConsentState(state, op))).toBe("DISC-CONSENT-01");
+          expect(await ruleOf(() => nextConsentState(state, op))).toBe("DISC-CONSENT-01");
         } else {
           const t = nextConsentState(state, op);
           expect(`${t.state} ${t.effect}`).toBe(expected);
@@ -70,8 +70,8 @@ describe("consent state machine (protocol-06 §5.7)", () => {
     }
   }
 
-  it("DISC-CONSENT-01 rejects an unknown operation", () => {
-    expect(ruleOf(() => nextConsentState("none", 7 as ConsentOperation))).toBe("DISC-CONSENT-01");
+  it("DISC-CONSENT-01 rejects an unknown operation", async () => {
+    expect(await ruleOf(() => nextConsentState("none", 7 as ConsentOperation))).toBe("DISC-CONSENT-01");
   });
 });
 
@@ -83,13 +83,15 @@ const aToB = { senderDomain: "a.example", receiverDomain: "b.example" };
 const bToA = { senderDomain: "b.example", receiverDomain: "a.example" };
 
 describe("consent between providers", () => {
-  it("DISC-CONSENT-02 request/cancel come from the requester's provider, grant/revoke from the target's", () => {
+  it("DISC-CONSENT-02 request/cancel come from the requester's provider, grant/revoke from the target's", async () => {
     const store = new MemoryConsentStore();
     const scope = { requesterUri: alice, targetUri: bob };
-    expect(ruleOf(() => applyConsentOperation(store, "request", scope, bToA, 0))).toBe("DISC-CONSENT-02");
-    expect(ruleOf(() => applyConsentOperation(store, "grant", scope, aToB, 0))).toBe("DISC-CONSENT-02");
+    expect(await ruleOf(() => applyConsentOperation(store, "request", scope, bToA, 0))).toBe(
+      "DISC-CONSENT-02",
+    );
+    expect(await ruleOf(() => applyConsentOperation(store, "grant", scope, aToB, 0))).toBe("DISC-CONSENT-02");
     expect(
-      ruleOf(() =>
+      await ruleOf(() =>
         applyConsentOperation(
           store,
           "revoke",
@@ -99,60 +101,60 @@ describe("consent between providers", () => {
         ),
       ),
     ).toBe("DISC-CONSENT-02");
-    expect(store.get(scope)).toBeUndefined();
+    expect(await store.get(scope)).toBeUndefined();
   });
 
-  it("DISC-CONSENT-04 key material only with consent: request, grant, revoke, persisted across a restart", () => {
+  it("DISC-CONSENT-04 key material only with consent: request, grant, revoke, persisted across a restart", async () => {
     let store = new MemoryConsentStore();
     const scope = { requesterUri: alice, targetUri: bob };
-    expect(ruleOf(() => requireConsent(store, alice, bob))).toBe("DISC-CONSENT-04");
-    applyConsentOperation(store, "request", scope, aToB, 1);
-    expect(hasConsent(store, alice, bob)).toBe(false);
-    applyConsentOperation(store, "grant", scope, bToA, 2);
-    expect(() => requireConsent(store, alice, bob)).not.toThrow();
-    expect(hasConsent(store, alice, bob, room)).toBe(true); // a room-less grant covers every room
-    expect(hasConsent(store, bob, alice)).toBe(false); // consent is directed
+    expect(await ruleOf(() => requireConsent(store, alice, bob))).toBe("DISC-CONSENT-04");
+    await applyConsentOperation(store, "request", scope, aToB, 1);
+    expect(await hasConsent(store, alice, bob)).toBe(false);
+    await applyConsentOperation(store, "grant", scope, bToA, 2);
+    await expect(requireConsent(store, alice, bob)).resolves.toBeUndefined();
+    expect(await hasConsent(store, alice, bob, room)).toBe(true); // a room-less grant covers every room
+    expect(await hasConsent(store, bob, alice)).toBe(false); // consent is directed
     store = MemoryConsentStore.fromJSON(JSON.parse(JSON.stringify(store.toJSON())));
-    expect(store.get({ requesterUri: "MIMI://A.example/u/alice", targetUri: bob })).toEqual({
+    expect(await store.get({ requesterUri: "MIMI://A.example/u/alice", targetUri: bob })).toEqual({
       scope,
       state: "granted",
       updatedAt: 2,
     });
-    applyConsentOperation(store, "revoke", { ...scope, roomId: room }, bToA, 3);
-    expect(hasConsent(store, alice, bob, room)).toBe(false); // a room's revocation wins over the room-less grant
-    expect(hasConsent(store, alice, bob)).toBe(true);
-    applyConsentOperation(store, "revoke", scope, bToA, 4);
+    await applyConsentOperation(store, "revoke", { ...scope, roomId: room }, bToA, 3);
+    expect(await hasConsent(store, alice, bob, room)).toBe(false); // a room's revocation wins over the room-less grant
+    expect(await hasConsent(store, alice, bob)).toBe(true);
+    await applyConsentOperation(store, "revoke", scope, bToA, 4);
     let noConsent: unknown;
     try {
-      requireConsent(store, alice, bob);
+      await requireConsent(store, alice, bob);
     } catch (e) {
       noConsent = e;
     }
     expect((noConsent as ProtocolError).code).toBe("noConsent");
   });
 
-  it("DISC-CONSENT-03 an unmatched cancel changes nothing; a matched one withdraws the request", () => {
+  it("DISC-CONSENT-03 an unmatched cancel changes nothing; a matched one withdraws the request", async () => {
     const store = new MemoryConsentStore();
     const scope = { requesterUri: alice, targetUri: bob, roomId: room };
-    expect(applyConsentOperation(store, "cancel", scope, aToB, 0)).toEqual({
+    expect(await applyConsentOperation(store, "cancel", scope, aToB, 0)).toEqual({
       state: "none",
       effect: "ignored",
     });
-    expect(store.get(scope)).toBeUndefined();
-    applyConsentOperation(store, "request", scope, aToB, 1);
+    expect(await store.get(scope)).toBeUndefined();
+    await applyConsentOperation(store, "request", scope, aToB, 1);
     expect(
-      applyConsentOperation(store, "cancel", { requesterUri: alice, targetUri: bob }, aToB, 2).effect,
+      (await applyConsentOperation(store, "cancel", { requesterUri: alice, targetUri: bob }, aToB, 2)).effect,
     ).toBe("ignored");
-    expect(store.get(scope)?.state).toBe("requested");
-    expect(applyConsentOperation(store, "cancel", scope, aToB, 3)).toEqual({
+    expect((await store.get(scope))?.state).toBe("requested");
+    expect(await applyConsentOperation(store, "cancel", scope, aToB, 3)).toEqual({
       state: "none",
       effect: "applied",
     });
     expect(
-      ruleOf(
-        () =>
-          applyConsentOperation(store, "revoke", scope, bToA, 4) &&
-          applyConsentOperation(store, "request", scope, aToB, 5),
+      await ruleOf(
+        async () =>
+          (await applyConsentOperation(store, "revoke", scope, bToA, 4)) &&
+          (await applyConsentOperation(store, "request", scope, aToB, 5)),
       ),
     ).toBe("DISC-CONSENT-01");
   });

@@ -17,19 +17,19 @@ import { alice, bob } from "./fixtures.js";
 const phone = "tel:+12015550123";
 
 /** Three providers: a.example and c.example know the number, b.example does not. */
-function federation(): {
+async function federation(): Promise<{
   providers: readonly DiscoveryProvider[];
   query: QueryProvider;
   seen: { request: IdentifierRequest; requester: Requester }[];
-} {
+}> {
   const dirs = new Map<string, Directory>();
   const a = new Directory("a.example");
-  a.publish({ kind: "user", user: alice }, alice, [
+  await a.publish({ kind: "user", user: alice }, alice, [
     { handle: phone, discoverability: "anyone", tags: ["Personal"] },
   ]);
   const c = new Directory("c.example");
   const carolC = "mimi://c.example/u/carol" as typeof alice;
-  c.publish(
+  await c.publish(
     { kind: "user", user: carolC },
     carolC,
     [{ handle: phone, discoverability: "anyone", tags: ["Business"] }],
@@ -54,7 +54,7 @@ function federation(): {
 
 describe("discovery across providers", () => {
   it("DISC-R3-01 DISC-R5-01 retrieves every mapping and classifies the result", async () => {
-    const { providers, query } = federation();
+    const { providers, query } = await federation();
     const all = await discover("tel:+1-201-555-0123", providers, query, { from: "d.example" });
     expect(all.outcome).toBe("manyProviders");
     expect(all.mappings).toEqual([
@@ -78,7 +78,7 @@ describe("discovery across providers", () => {
   });
 
   it("DISC-R3-01 a provider that fails is reported, the others still answer", async () => {
-    const { providers, query } = federation();
+    const { providers, query } = await federation();
     const flaky: QueryProvider = (p, r, q) =>
       p.domain === "c.example" ? Promise.reject(new Error("down")) : query(p, r, q);
     const result = await discover(phone, providers, flaky, { from: "d.example" });
@@ -117,7 +117,7 @@ describe("discovery across providers", () => {
   });
 
   it("DISC-R6-01 the query names the sender's provider only, unless the sender asks as a contact", async () => {
-    const { providers, query, seen } = federation();
+    const { providers, query, seen } = await federation();
     await discover(phone, providers, query, { from: "b.example" });
     for (const s of seen) {
       expect(s.requester).toEqual({ provider: "b.example" });
@@ -128,7 +128,7 @@ describe("discovery across providers", () => {
     expect(seen.every((s) => s.requester.user === bob)).toBe(true);
   });
 
-  it("DISC-R7-01 DISC-CONF-01 providers are reached only over https", () => {
+  it("DISC-R7-01 DISC-CONF-01 providers are reached only over https", async () => {
     const rule = (v: unknown) => {
       try {
         parseDiscoveryProviders(v);

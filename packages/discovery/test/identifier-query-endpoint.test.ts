@@ -29,7 +29,7 @@ const body = (...query_elements: QueryElement[]) =>
 
 describe("identifierQuery endpoint (protocol-06 §5.8)", () => {
   it("DISC-QUERY-03 answers a query with the TLS-encoded IdentifierResponse", async () => {
-    const { directory } = populated();
+    const { directory } = await populated();
     const endpoint = identifierQueryEndpoint(directory, new RateLimiter());
     const result = await endpoint.handle(ctx(body({ searchType: "phone", searchValue: "+12015550123" })));
     expect(result.status).toBe(200);
@@ -39,7 +39,7 @@ describe("identifierQuery endpoint (protocol-06 §5.8)", () => {
   });
 
   it("DISC-QUERY-04 DISC-R8-02 an opted-out user, an unknown user and a rate-limited query get byte-identical answers", async () => {
-    const { directory } = populated();
+    const { directory } = await populated();
     const endpoint = identifierQueryEndpoint(
       directory,
       new RateLimiter({ queriesPerWindow: 2, distinctKeysPerWindow: 10, windowMs: 1000 }),
@@ -55,7 +55,7 @@ describe("identifierQuery endpoint (protocol-06 §5.8)", () => {
   });
 
   it("refuses another domain's path and undecodable bodies with typed errors", async () => {
-    const { directory } = populated();
+    const { directory } = await populated();
     const endpoint = identifierQueryEndpoint(directory, new RateLimiter());
     await expect(endpoint.handle(ctx(body(), "c.example"))).rejects.toBeInstanceOf(HttpRejection);
     await expect(endpoint.handle(ctx(new Uint8Array([1, 2, 3])))).rejects.toBeInstanceOf(CodecError);

@@ -28,7 +28,7 @@ let fromB: TestClient;
 beforeAll(async () => {
   db = await openDatabase("memory://");
   await migrate(db);
-  const { directory } = populated();
+  const { directory } = await populated();
   server = await startProviderServer({
     domain: "a.example",
     key: pki.providers["a.example"]!.key,

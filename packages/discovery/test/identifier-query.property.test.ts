@@ -35,14 +35,14 @@ describe("identifier query: properties", () => {
     },
   )(
     "DISC-QUERY-04 any query of k elements does k look-ups, k·MATCH_SLOTS contact checks and one record read, and never throws",
-    (elements, user) => {
-      const { directory, store } = populated();
+    async (elements, user) => {
+      const { directory, store } = await populated();
       store.calls.length = 0;
       const request: IdentifierRequest = {
         query_elements: elements,
         id_request_extensions: { component_data: [] },
       };
-      const response = evaluateIdentifierRequest(
+      const response = await evaluateIdentifierRequest(
         directory,
         request,
         user === undefined ? { provider: "b.example" } : { provider: "b.example", user: user as never },

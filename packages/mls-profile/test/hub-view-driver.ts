@@ -91,6 +91,8 @@ export interface Scenario {
   hubMs: number;
   /** Counts of the operations performed, by kind. */
   readonly ops: Record<string, number>;
+  /** Called with the hub view before each message; its result replaces it (snapshot tests). */
+  beforeHubMessage?: ((view: HubGroupView) => HubGroupView) | undefined;
 }
 
 const SUITE = "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519";
@@ -104,6 +106,7 @@ function capabilities(): ReturnType<typeof defaultCapabilities> {
       ...caps.proposals,
       defaultCodePoints.proposalTypes.app_data_update,
       defaultCodePoints.proposalTypes.app_ephemeral,
+      defaultCodePoints.proposalTypes.self_remove,
     ],
   };
 }
@@ -124,6 +127,7 @@ export const testComponents: ComponentHandlers = new Map([
 const clientConfig: ClientConfig = {
   ...defaultClientConfig,
   customProposalHandler: appDataProposalHandler(testComponents),
+  selfRemoveProposalType: defaultCodePoints.proposalTypes.self_remove,
 };
 
 function basic(name: string): Credential {
@@ -238,6 +242,7 @@ export async function createScenario(
 /** Deliver a handshake message to the hub and to every member except `from`. */
 export async function deliver(sc: Scenario, bytes: Uint8Array, from?: Member): Promise<void> {
   sc.log.push(bytes);
+  if (sc.beforeHubMessage !== undefined) sc.hub = sc.beforeHubMessage(sc.hub);
   const t0 = performance.now();
   sc.hub = (await processHubMessage(sc.hub, bytes)).view;
   sc.hubMs += performance.now() - t0;
@@ -353,7 +358,7 @@ export async function randomEpoch(sc: Scenario, rand: () => number, maxMembers: 
   const n = sc.members.length;
   const kinds = [
     ...(n < maxMembers ? ["add", "add-ref", "new-member-proposal", "external-join"] : []),
-    ...(n > 2 ? ["remove", "remove-ref", "hub-remove"] : []),
+    ...(n > 2 ? ["remove", "remove-ref", "hub-remove", "self-remove"] : []),
     "update",
     "update-psk",
     "gce",
@@ -464,6 +469,20 @@ export async function randomEpoch(sc: Scenario, rand: () => number, maxMembers: 
       proposer.state = p.newState;
       await deliver(sc, encode(p.message), proposer);
       await commit(sc, pick(rand, others(sc, victim)), []);
+      break;
+    }
+    case "self-remove": {
+      // A member leaves by SelfRemove (mls-extensions-10 §6.3); another member commits it by reference.
+      const leaver = pick(rand, sc.members);
+      const p = await createProposal(
+        leaver.state,
+        true,
+        { proposalType: defaultCodePoints.proposalTypes.self_remove, proposalData: new Uint8Array() },
+        sc.cs,
+      );
+      leaver.state = p.newState;
+      await deliver(sc, encode(p.message), leaver);
+      await commit(sc, pick(rand, others(sc, leaver)), []);
       break;
     }
     case "hub-remove": {

@@ -123,12 +123,12 @@ export function encodeWelcome(welcome: Welcome): Uint8Array {
 }
 
 /**
- * Decode a `GroupContext` (RFC 9420 §8.1).
+ * Decode a `GroupContext` (RFC 9420 §8.1); `path` locates it in an enclosing structure.
  *
  * @throws CodecError on malformed input or trailing bytes.
  */
-export function decodeGroupContext(bytes: Uint8Array): GroupContext {
-  return decodeStrict(tsDecodeGroupContext, bytes, "GroupContext");
+export function decodeGroupContext(bytes: Uint8Array, path = "/"): GroupContext {
+  return decodeStrict(tsDecodeGroupContext, bytes, "GroupContext", path);
 }
 
 /** Encode a `GroupContext` (RFC 9420 §8.1). */
@@ -137,12 +137,13 @@ export function encodeGroupContext(groupContext: GroupContext): Uint8Array {
 }
 
 /**
- * Decode a ratchet tree, `optional<Node> ratchet_tree<V>` (RFC 9420 §12.4.3.3).
+ * Decode a ratchet tree, `optional<Node> ratchet_tree<V>` (RFC 9420 §12.4.3.3); `path` locates it
+ * in an enclosing structure.
  *
  * @throws CodecError on malformed input or trailing bytes.
  */
-export function decodeRatchetTree(bytes: Uint8Array): RatchetTree {
-  return decodeStrict(tsDecodeRatchetTree, bytes, "ratchet tree");
+export function decodeRatchetTree(bytes: Uint8Array, path = "/"): RatchetTree {
+  return decodeStrict(tsDecodeRatchetTree, bytes, "ratchet tree", path);
 }
 
 /** Encode a ratchet tree, without trailing blank nodes (RFC 9420 §12.4.3.3). */

@@ -10,13 +10,19 @@ const nodeHashNames = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sh
  * unchanged.
  */
 export function hubCipherSuite(cs: CiphersuiteImpl): CiphersuiteImpl {
-  const algorithm = nodeHashNames[getCiphersuiteFromName(cs.name).hash];
+  const digest = syncDigest(cs);
   return {
     ...cs,
     hash: {
       mac: (key, data) => cs.hash.mac(key, data),
       verifyMac: (key, mac, data) => cs.hash.verifyMac(key, mac, data),
-      digest: (data) => Promise.resolve(new Uint8Array(createHash(algorithm).update(data).digest())),
+      digest: (data) => Promise.resolve(digest(data)),
     },
   };
+}
+
+/** The hash function of `cs`'s suite (RFC 9420 §17.1), synchronous. */
+export function syncDigest(cs: CiphersuiteImpl): (data: Uint8Array) => Uint8Array {
+  const algorithm = nodeHashNames[getCiphersuiteFromName(cs.name).hash];
+  return (data) => new Uint8Array(createHash(algorithm).update(data).digest());
 }

@@ -131,11 +131,13 @@ export function decodeHubPublicMessage(bytes: Uint8Array): PublicMessage {
   return message.publicMessage;
 }
 
-function hex(b: Uint8Array): string {
+/** The key of a pending proposal in {@link HubGroupView.pendingProposals}: its ProposalRef in hex. */
+export function proposalRefKey(b: Uint8Array): string {
   return Buffer.from(b).toString("hex");
 }
 
-function isMemberLeaf(tree: RatchetTree, leafIndex: number): boolean {
+/** True when leaf `leafIndex` of `tree` is a member (a non-blank leaf). */
+export function isMemberLeaf(tree: RatchetTree, leafIndex: number): boolean {
   return Number.isInteger(leafIndex) && leafIndex >= 0 && tree[2 * leafIndex]?.nodeType === "leaf";
 }
 
@@ -278,6 +280,14 @@ function checkProposalType(view: HubGroupView, proposal: Proposal, external: boo
   const type = proposal.proposalType;
   // [MLS-HUB-20] RFC 9420 §12.1.5: an ExternalInit proposal is only valid by value in an external commit
   check(type !== "external_init", "ExternalInit outside an external commit", "MLS-HUB-20", path);
+  if (typeof type === "number" && type === view.options.selfRemoveProposalType) {
+    // [MLS-SELFRM-02] draft-ietf-mls-extensions-10 §6.3: SelfRemove is sent by the member leaving, never by an external sender or a new member, and its body is empty
+    check(!external, "a SelfRemove must come from a member", "MLS-SELFRM-02", path);
+    if ("proposalData" in proposal) {
+      check(proposal.proposalData.length === 0, "a SelfRemove with a non-empty body", "MLS-SELFRM-02", path);
+    }
+    return;
+  }
   if (typeof type === "number") {
     // [MLS-HUB-18] RFC 9420 §12.2: a proposal type the hub cannot follow is rejected rather than guessed; supported non-default types must be in every member's capabilities (§7.2)
     check(
@@ -297,15 +307,19 @@ function checkProposalType(view: HubGroupView, proposal: Proposal, external: boo
   }
 }
 
-async function processProposal(
+/**
+ * The rules a proposal received on its own must meet before the view keeps it for the epoch: its
+ * type is followed (and allowed from an external sender), and a Remove names a current member.
+ *
+ * @throws ValidationError (MLS-HUB-08, MLS-HUB-11, MLS-HUB-18, MLS-HUB-20) when one fails.
+ */
+export function checkReceivedProposal(
   view: HubGroupView,
-  content: FramedContent,
-  auth: FramedContentAuthData,
   proposal: Proposal,
-): Promise<HubProcessResult> {
-  const path = `${CONTENT}/proposal`;
-  const sender = content.sender;
-  checkProposalType(view, proposal, sender.senderType !== "member", path);
+  external: boolean,
+  path: string,
+): void {
+  checkProposalType(view, proposal, external, path);
   if (proposal.proposalType === "remove") {
     // [MLS-HUB-11] RFC 9420 §12.1.3, §12.2: a Remove names a current member; the committed list obeys §12.2
     check(
@@ -315,11 +329,22 @@ async function processProposal(
       `${path}/remove/removed`,
     );
   }
+}
+
+async function processProposal(
+  view: HubGroupView,
+  content: FramedContent,
+  auth: FramedContentAuthData,
+  proposal: Proposal,
+): Promise<HubProcessResult> {
+  const path = `${CONTENT}/proposal`;
+  const sender = content.sender;
+  checkReceivedProposal(view, proposal, sender.senderType !== "member", path);
   const ref = await makeProposalRef(
     { wireformat: "mls_public_message", content, auth },
     view.cipherSuite.hash,
   );
-  const key = hex(ref);
+  const key = proposalRefKey(ref);
   // [MLS-HUB-17] RFC 9420 §5.2: a ProposalRef identifies one proposal; the same proposal received twice in an epoch is a replay and is rejected
   check(
     !view.pendingProposals.has(key),
@@ -338,10 +363,23 @@ async function processProposal(
   return { view: { ...view, pendingProposals }, event: { kind: "proposal", pending } };
 }
 
+function isSelfRemove(view: HubGroupView, p: Proposal): boolean {
+  return p.proposalType === view.options.selfRemoveProposalType;
+}
+
 function resolveProposals(view: HubGroupView, commit: Commit): Proposal[] {
   return commit.proposals.map((p, i) => {
-    if (p.proposalOrRefType === "proposal") return p.proposal;
-    const found = view.pendingProposals.get(hex(p.reference));
+    if (p.proposalOrRefType === "proposal") {
+      // [MLS-SELFRM-01] draft-ietf-mls-extensions-10 §6.3: a SelfRemove is committed by reference only; committed by another member, it removes its sender's leaf (processed with the Removes, RFC 9420 §12.2 rules apply)
+      check(
+        !isSelfRemove(view, p.proposal),
+        "a SelfRemove committed by value",
+        "MLS-SELFRM-01",
+        `${CONTENT}/commit/proposals/${i}`,
+      );
+      return p.proposal;
+    }
+    const found = view.pendingProposals.get(proposalRefKey(p.reference));
     // [MLS-HUB-09] RFC 9420 §12.4: a proposal committed by reference must have been received in this epoch
     check(
       found !== undefined,
@@ -588,6 +626,7 @@ async function processMemberCommit(
       keyPackageEqualityConfig: view.options.keyPackageEquality,
       authService: view.options.authService,
       lifetimeConfig: view.options.lifetimeConfig,
+      selfRemoveProposalType: view.options.selfRemoveProposalType,
     },
     privatePath: { leafIndex: committer, privateKeys: {} },
   } as unknown as ClientState;
@@ -625,11 +664,27 @@ async function processMemberCommit(
       external: false,
       proposals,
       added: extra.kind === "memberCommit" ? extra.addedLeafNodes.map(([leaf]) => leaf as number) : [],
-      removed: proposals.flatMap((p) => (p.proposalType === "remove" ? [p.remove.removed] : [])),
+      removed: [
+        ...proposals.flatMap((p) => (p.proposalType === "remove" ? [p.remove.removed] : [])),
+        ...selfRemovedLeaves(view, commit),
+      ],
       pskIds: result.pskIds,
       hasPath: commit.path !== undefined,
     },
   };
+}
+
+/** The senders of the SelfRemove proposals a commit references (their leaves are removed). */
+function selfRemovedLeaves(view: HubGroupView, commit: Commit): number[] {
+  return commit.proposals.flatMap((p) => {
+    if (p.proposalOrRefType !== "reference") return [];
+    const pending = view.pendingProposals.get(proposalRefKey(p.reference));
+    return pending !== undefined &&
+      isSelfRemove(view, pending.proposal) &&
+      pending.senderLeafIndex !== undefined
+      ? [pending.senderLeafIndex]
+      : [];
+  });
 }
 
 function sameCredential(a: RatchetTree[number], b: UpdatePath["leafNode"]): boolean {

@@ -64,6 +64,53 @@ export interface TreeHasher {
 }
 
 /**
+ * The RFC 9420 §7.8 `TreeHashInput` of node `x`: a LeafNodeHashInput for an even index, a
+ * ParentNodeHashInput over the children's hashes for an odd one.
+ *
+ * @throws ValidationError (MLS-HUB-12) when a leaf sits in a parent position or the reverse.
+ */
+function nodeHashInput(
+  tree: RatchetTree,
+  x: number,
+  leftHash?: Uint8Array,
+  rightHash?: Uint8Array,
+): Uint8Array {
+  const node = tree[x];
+  if (x % 2 === 0) {
+    // [MLS-HUB-12]
+    check(node?.nodeType !== "parent", "parent node in a leaf position", "MLS-HUB-12", "/ratchet_tree");
+    return encodeLeafNodeHashInput({ nodeType: "leaf", leafIndex: x / 2, leafNode: node?.leaf });
+  }
+  check(node?.nodeType !== "leaf", "leaf node in a parent position", "MLS-HUB-12", "/ratchet_tree");
+  return encodeParentNodeHashInput({
+    nodeType: "parent",
+    parentNode: node?.parent,
+    leftHash: leftHash ?? new Uint8Array(),
+    rightHash: rightHash ?? new Uint8Array(),
+  });
+}
+
+/**
+ * Every subtree hash of `tree` (a full {@link TreeHashCache}) with a synchronous digest, bottom-up.
+ * `tree` must have a full width (2^k − 1 nodes), as ts-mls's decoder leaves it.
+ *
+ * @throws ValidationError (MLS-HUB-12) when a node sits in the wrong position.
+ */
+export function fullTreeHashCache(
+  tree: RatchetTree,
+  digest: (data: Uint8Array) => Uint8Array,
+): TreeHashCache {
+  const cache: Uint8Array[] = [];
+  for (let x = 0; x < tree.length; x += 2) cache[x] = digest(nodeHashInput(tree, x));
+  for (let k = 1; (1 << k) - 1 < tree.length; k++) {
+    for (let x = (1 << k) - 1; x < tree.length; x += 1 << (k + 1)) {
+      cache[x] = digest(nodeHashInput(tree, x, cache[leftOf(x)], cache[rightOf(x)]));
+    }
+  }
+  return cache;
+}
+
+/**
  * A {@link TreeHasher} for `tree`; `previous` is an earlier version of the tree with its cache.
  */
 export function makeTreeHasher(
@@ -86,23 +133,10 @@ export function makeTreeHasher(
   const hash = async (x: number): Promise<Uint8Array> => {
     const known = cache[x];
     if (known !== undefined) return known;
-    const node = tree[x];
-    let input: Uint8Array;
-    if (x % 2 === 0) {
-      // [MLS-HUB-12]
-      check(node?.nodeType !== "parent", "parent node in a leaf position", "MLS-HUB-12", "/ratchet_tree");
-      input = encodeLeafNodeHashInput({ nodeType: "leaf", leafIndex: x / 2, leafNode: node?.leaf });
-    } else {
-      check(node?.nodeType !== "leaf", "leaf node in a parent position", "MLS-HUB-12", "/ratchet_tree");
-      const leftHash = await hash(leftOf(x));
-      const rightHash = await hash(rightOf(x));
-      input = encodeParentNodeHashInput({
-        nodeType: "parent",
-        parentNode: node?.parent,
-        leftHash,
-        rightHash,
-      });
-    }
+    const input =
+      x % 2 === 0
+        ? nodeHashInput(tree, x)
+        : nodeHashInput(tree, x, await hash(leftOf(x)), await hash(rightOf(x)));
     const result = await h.digest(input);
     cache[x] = result;
     return result;

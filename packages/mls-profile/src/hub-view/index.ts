@@ -33,3 +33,9 @@ export {
   processHubMessage,
   processHubPublicMessage,
 } from "./hub-process-message.js";
+export {
+  decodeHubView,
+  encodeHubView,
+  HUB_VIEW_SNAPSHOT_VERSION,
+  type HubViewRestoreOptions,
+} from "./hub-snapshot.js";

@@ -23,6 +23,7 @@ export { ratchetTreeFromExtension, verifyGroupInfoSignature } from "ts-mls/group
 export { verifyLeafNodeSignatureKeyPackage } from "ts-mls/leafNode.js";
 export { decodeMlsMessage } from "ts-mls/message.js";
 export { encodeParentHashInput, verifyParentHashes } from "ts-mls/parentHash.js";
+export { decodeProposal, encodeProposal } from "ts-mls/proposal.js";
 export { findSignaturePublicKey } from "ts-mls/publicMessage.js";
 export {
   addLeafNode,

@@ -1,0 +1,331 @@
+/**
+ * `MimiClient`: the {@link ClientCore} bound to its provider's client API (`docs/client-api.md`)
+ * over `node:https` with the client's TLS certificate: uploads, rooms, the protocol-06 requests
+ * (routed by the provider to the room's hub) and the ndjson inbox stream, resumed with `after`.
+ */
+import type { IncomingMessage as HttpIncomingMessage } from "node:http";
+import { Agent, request } from "node:https";
+import { type AttachmentInfo, decryptAttachment, type ExternalPart, type MimiContent } from "@mimi/content";
+import type { ExternalSender } from "@mimi/mls-profile";
+import { decodeMls } from "@mimi/transport";
+import { ProtocolError, ValidationError } from "@mimi/wire";
+import type { ClientCore, OutgoingMessage } from "./client-core.js";
+import type { ClientEvent } from "./events.js";
+import { parseInboxLine } from "./inbox-item.js";
+
+/** Options of {@link MimiClient}. */
+export interface MimiClientOptions {
+  readonly core: ClientCore;
+  /** The provider's client API base URL, e.g. `https://127.0.0.1:8444`. */
+  readonly url: string;
+  /** The provider's domain (TLS server name of the client API). */
+  readonly domain: string;
+  /** CA certificate(s) (PEM) that issued the client API's server certificate. */
+  readonly ca: string;
+  /** Milliseconds between inbox reconnection attempts (default 200). */
+  readonly reconnectMs?: number;
+}
+
+/** A round trip's timing, for the caller's statistics. */
+export interface Timing {
+  readonly what: string;
+  readonly ms: number;
+}
+
+/** An HTTP answer of the client API. */
+interface Answer {
+  readonly status: number;
+  readonly body: Uint8Array;
+}
+
+function enc(s: string): string {
+  return encodeURIComponent(s);
+}
+
+/**
+ * One client of one user talking to its provider. Inbox events are delivered to listeners in
+ * order; {@link waitFor} resolves when an event matching a predicate has been seen.
+ */
+export class MimiClient {
+  readonly core: ClientCore;
+  private readonly options: MimiClientOptions;
+  private readonly agent: Agent;
+  private readonly listeners: ((e: ClientEvent) => void)[] = [];
+  private readonly seen: ClientEvent[] = [];
+  private readonly waiters: { pred: (e: ClientEvent) => boolean; resolve: (e: ClientEvent) => void }[] = [];
+  private after = 0n;
+  private stopped = false;
+  private inbox: { close: () => void } | undefined;
+  /** Every request's latency (ms), in order. */
+  readonly timings: Timing[] = [];
+
+  constructor(options: MimiClientOptions) {
+    this.core = options.core;
+    this.options = options;
+    this.agent = new Agent({
+      keepAlive: true,
+      cert: options.core.identity.tls.certificatePem,
+      key: options.core.identity.tls.privateKeyPem,
+      ca: options.ca,
+      minVersion: "TLSv1.3",
+      servername: options.domain,
+    });
+  }
+
+  private call(method: "GET" | "POST", path: string, body?: Uint8Array): Promise<Answer> {
+    const url = new URL(path, this.options.url);
+    const started = performance.now();
+    return new Promise<Answer>((resolve, reject) => {
+      const req = request(
+        url,
+        {
+          method,
+          agent: this.agent,
+          servername: this.options.domain,
+          headers:
+            body === undefined
+              ? {}
+              : { "content-type": "application/octet-stream", "content-length": body.length },
+        },
+        (res) => {
+          const chunks: Buffer[] = [];
+          res.on("data", (c: Buffer) => chunks.push(c));
+          res.on("end", () => {
+            this.timings.push({ what: `${method} ${url.pathname}`, ms: performance.now() - started });
+            resolve({ status: res.statusCode ?? 0, body: new Uint8Array(Buffer.concat(chunks)) });
+          });
+          res.on("error", reject);
+        },
+      );
+      req.on("error", reject);
+      req.end(body === undefined ? undefined : Buffer.from(body));
+    });
+  }
+
+  /** POST and require a 2xx; a 4xx/5xx becomes a ProtocolError with the server's reason. */
+  private async post(path: string, body: Uint8Array): Promise<Uint8Array> {
+    return this.ok(await this.call("POST", path, body), path);
+  }
+
+  private ok(a: Answer, path: string): Uint8Array {
+    if (a.status >= 200 && a.status < 300) return a.body;
+    let reason = "";
+    try {
+      const j = JSON.parse(Buffer.from(a.body).toString("utf8")) as {
+        error?: string;
+        what?: string;
+        path?: string;
+      };
+      reason = `${j.error ?? ""}: ${j.what ?? ""}${j.path === undefined ? "" : ` at ${j.path}`}`;
+    } catch {
+      reason = Buffer.from(a.body.subarray(0, 200)).toString("utf8");
+    }
+    throw new ProtocolError(`client API ${path} answered ${a.status} ${reason}`, { path });
+  }
+
+  /** Upload `count` fresh KeyPackages. */
+  async uploadKeyPackages(count: number): Promise<void> {
+    await this.post("/client/v1/keyPackages", await this.core.generateKeyPackages(count));
+  }
+
+  /**
+   * The ExternalSender of this provider's hub (`GET /client/v1/hub`, the TLS `ExternalSender`;
+   * decision 0804), which a room it hosts must list first in `external_senders`.
+   *
+   * @throws ProtocolError when the provider does not answer it; CodecError for a malformed answer.
+   */
+  async hubSender(): Promise<ExternalSender> {
+    const path = "/client/v1/hub";
+    return decodeMls("ExternalSender", this.ok(await this.call("GET", path), path)).value;
+  }
+
+  /**
+   * Create a room hosted by this client's provider (see {@link ClientCore.createRoom}), with the
+   * provider's hub as external sender.
+   */
+  async createRoom(roomUri: string, hub?: ExternalSender): Promise<void> {
+    const sender = hub ?? (await this.hubSender());
+    await this.post(`/client/v1/rooms/${enc(roomUri)}`, await this.core.createRoom(roomUri, sender));
+  }
+
+  private async update(roomUri: string, body: Uint8Array): Promise<ClientEvent | undefined> {
+    const answer = await this.post(`/client/v1/update/${enc(roomUri)}`, body);
+    return this.deliverOwn(await this.core.handleUpdateResponse(roomUri, answer));
+  }
+
+  private deliverOwn(e: ClientEvent | undefined): ClientEvent | undefined {
+    if (e !== undefined) this.emit(e);
+    return e;
+  }
+
+  /** Fetch `user`'s key material for `roomUri` and add the user (protocol-06 §3.2, §3.3). */
+  async addUser(roomUri: string, user: string, role = 2): Promise<ClientEvent | undefined> {
+    const km = await this.post(
+      `/client/v1/keyMaterial/${enc(user)}`,
+      await this.core.keyMaterialRequest(user, roomUri),
+    );
+    return this.update(roomUri, (await this.core.addUser(roomUri, km, role)).body);
+  }
+
+  /** Remove a user from the room. */
+  async removeUser(roomUri: string, user: string): Promise<ClientEvent | undefined> {
+    return this.update(roomUri, (await this.core.removeUser(roomUri, user)).body);
+  }
+
+  /** Leave the room (protocol-06 §3.5): proposals for another member to commit. */
+  async leave(roomUri: string): Promise<void> {
+    await this.update(roomUri, (await this.core.leave(roomUri)).body);
+  }
+
+  /** Commit the proposals waiting in the room. */
+  async commitPending(roomUri: string): Promise<ClientEvent | undefined> {
+    return this.update(roomUri, (await this.core.commitPending(roomUri)).body);
+  }
+
+  /** Send MIMI content; resolves with its message ID once the hub accepted it. */
+  async send(roomUri: string, content: MimiContent): Promise<OutgoingMessage> {
+    const out = await this.core.sendMessage(roomUri, content);
+    const answer = await this.post(`/client/v1/submitMessage/${enc(roomUri)}`, out.body);
+    await this.core.handleSubmitResponse(roomUri, out.handle, answer);
+    return out;
+  }
+
+  /** Encrypt and upload an attachment (draft-ietf-mimi-content-08 §4.5); returns its part. */
+  async uploadAttachment(plaintext: Uint8Array, info: Omit<AttachmentInfo, "url">): Promise<ExternalPart> {
+    const prepared = await this.core.prepareAttachment(plaintext, info);
+    const answer = await this.post("/client/v1/blobs", prepared.ciphertext);
+    let url: unknown;
+    try {
+      url = (JSON.parse(Buffer.from(answer).toString("utf8")) as { url?: unknown }).url;
+    } catch {
+      url = undefined;
+    }
+    if (typeof url !== "string") throw new ValidationError("blob upload answer has no url", { path: "/url" });
+    return prepared.part(url);
+  }
+
+  /** Download an attachment through the provider (protocol-06 §5.10 proxyDownload) and decrypt it. */
+  async downloadAttachment(part: ExternalPart): Promise<Uint8Array> {
+    const path = `/client/v1/download?url=${enc(part.url)}`;
+    return decryptAttachment(part, this.ok(await this.call("GET", path), path));
+  }
+
+  /** Join a room by external commit (protocol-06 §3.6). */
+  async joinExternal(roomUri: string): Promise<ClientEvent | undefined> {
+    const request = await this.core.groupInfoRequest(roomUri);
+    const answer = await this.post(`/client/v1/groupInfo/${enc(roomUri)}`, request);
+    return this.update(roomUri, (await this.core.joinExternal(roomUri, answer)).body);
+  }
+
+  /** Call `listener` for every event, in order. */
+  onEvent(listener: (e: ClientEvent) => void): void {
+    this.listeners.push(listener);
+  }
+
+  /** Events seen so far. */
+  get events(): readonly ClientEvent[] {
+    return this.seen;
+  }
+
+  private emit(e: ClientEvent): void {
+    this.seen.push(e);
+    for (const l of this.listeners) l(e);
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const w = this.waiters[i]!;
+      if (w.pred(e)) {
+        this.waiters.splice(i, 1);
+        w.resolve(e);
+      }
+    }
+  }
+
+  /**
+   * Resolve with the first event (already seen or future) matching `pred`.
+   *
+   * @throws ProtocolError after `timeoutMs` without one.
+   */
+  waitFor(pred: (e: ClientEvent) => boolean, timeoutMs = 20_000, what = "event"): Promise<ClientEvent> {
+    const found = this.seen.find(pred);
+    if (found !== undefined) return Promise.resolve(found);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const i = this.waiters.indexOf(entry);
+        if (i >= 0) this.waiters.splice(i, 1);
+        reject(
+          new ProtocolError(`${this.core.clientUri}: no ${what} within ${timeoutMs} ms`, { path: "/inbox" }),
+        );
+      }, timeoutMs);
+      const entry = {
+        pred,
+        resolve: (e: ClientEvent) => {
+          clearTimeout(timer);
+          resolve(e);
+        },
+      };
+      this.waiters.push(entry);
+    });
+  }
+
+  /** Open the inbox stream and keep it open (reconnecting with `after`) until {@link stop}. */
+  startInbox(): void {
+    if (this.inbox !== undefined || this.stopped) return;
+    const connect = (): void => {
+      if (this.stopped) return;
+      const url = new URL(`/client/v1/inbox?after=${this.after}`, this.options.url);
+      let buffered = "";
+      let chain: Promise<void> = Promise.resolve();
+      const retry = (): void => {
+        this.inbox = undefined;
+        if (!this.stopped) setTimeout(connect, this.options.reconnectMs ?? 200).unref();
+      };
+      const req = request(
+        url,
+        { method: "GET", agent: this.agent, servername: this.options.domain },
+        (res: HttpIncomingMessage) => {
+          if (res.statusCode !== 200) {
+            res.resume();
+            retry();
+            return;
+          }
+          res.setEncoding("utf8");
+          res.on("data", (chunk: string) => {
+            buffered += chunk;
+            let nl = buffered.indexOf("\n");
+            while (nl >= 0) {
+              const line = buffered.slice(0, nl).trim();
+              buffered = buffered.slice(nl + 1);
+              if (line !== "") chain = chain.then(() => this.handleLine(line));
+              nl = buffered.indexOf("\n");
+            }
+          });
+          res.on("end", () => void chain.then(retry));
+          res.on("error", () => void chain.then(retry));
+        },
+      );
+      req.on("error", retry);
+      req.end();
+      this.inbox = { close: () => req.destroy() };
+    };
+    connect();
+  }
+
+  private async handleLine(line: string): Promise<void> {
+    let item: ReturnType<typeof parseInboxLine>;
+    try {
+      item = parseInboxLine(line);
+    } catch (e) {
+      this.emit({ kind: "rejected", roomUri: "", error: e as ProtocolError });
+      return;
+    }
+    if (item.n <= this.after) return; // already processed before a reconnection
+    this.after = item.n;
+    for (const e of await this.core.receive(item)) this.emit(e);
+  }
+
+  /** Close the inbox stream and the connection pool. */
+  stop(): void {
+    this.stopped = true;
+    this.inbox?.close();
+    this.agent.destroy();
+  }
+}
