@@ -6,11 +6,14 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createInboxSignal, type InboxSignal, wakingInboxes } from "../client-api/inbox.js";
-import { type ClientApiServer, type RoomCreator, startClientApi } from "../client-api/server.js";
+import { type ClientApiServer, startClientApi } from "../client-api/server.js";
 import { createFederationClient, type FederationClient, type PeerEndpoint } from "../federation/client.js";
+import { hubEndpoints } from "../hub/endpoints.js";
+import { type HubFanout, startHubFanout } from "../hub/fanout.js";
+import { createHub, type Hub, type HubOptions } from "../hub/hub.js";
 import type { Endpoint } from "../server/endpoint.js";
 import { implementedEndpoints } from "../server/index.js";
-import { jsonLinesToStdout, type LogSink } from "../server/log.js";
+import { jsonLinesToStdout, type LogSink, makeLogger } from "../server/log.js";
 import { type ProviderServer, startProviderServer } from "../server/server.js";
 import { type Database, openDatabase } from "../storage/database.js";
 import { migrate } from "../storage/migrations.js";
@@ -60,8 +63,18 @@ export interface ProviderOptions {
   readonly log?: LogSink;
   /** Clock, ms since the UNIX epoch. */
   readonly now?: () => number;
-  /** Creates the rooms our clients create (the hub); without it the client API answers 404. */
-  readonly createRoom?: RoomCreator;
+  /**
+   * The hub of the rooms of our domain (protocol-06 §5): its options (default `{}`), or `false`
+   * for a provider that hosts no rooms (then the client API cannot create rooms).
+   */
+  readonly hub?: false | Omit<HubOptions, "db" | "domain" | "now" | "log">;
+  /** Fanout tuning: consecutive failures before a round gives up, first back-off and retry delay (ms). */
+  readonly fanout?: {
+    readonly maxAttempts?: number;
+    readonly baseDelayMs?: number;
+    readonly retryDelayMs?: number;
+    readonly maxBatch?: number;
+  };
 }
 
 /** A running provider. */
@@ -82,6 +95,9 @@ export interface RunningProvider {
   readonly federation: FederationClient;
   /** Wakes the inbox streams of this process. */
   readonly inboxSignal: InboxSignal;
+  /** The hub and its fanout loop, unless disabled. */
+  readonly hub?: Hub;
+  readonly fanout?: HubFanout;
   /** Stop listening (requests in flight finish, at most `graceMs`), close connections and the storage we opened. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -127,9 +143,42 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     });
     cleanups.push(async () => federation.close());
     const inboxSignal = createInboxSignal();
+    const log = makeLogger(sink);
+    let hub: Hub | undefined;
+    let fanout: HubFanout | undefined;
+    if (options.hub !== false) {
+      hub = createHub({
+        ...(options.hub ?? {}),
+        db,
+        domain,
+        log,
+        ...(options.now === undefined ? {} : { now: options.now }),
+      });
+      // The fanout loop: every accepted event goes to the room's providers over /notify, and to
+      // our own clients' inboxes locally (protocol-06 §5.5).
+      fanout = startHubFanout(hub, {
+        sender: {
+          key: options.tls.key,
+          cert: options.tls.cert,
+          ca: options.tls.ca,
+          resolve: (d) => federation.resolve(d),
+          ...(options.fanout?.maxBatch === undefined ? {} : { maxBatch: options.fanout.maxBatch }),
+        },
+        ...(options.fanout?.maxAttempts === undefined ? {} : { maxAttempts: options.fanout.maxAttempts }),
+        ...(options.fanout?.baseDelayMs === undefined ? {} : { baseDelayMs: options.fanout.baseDelayMs }),
+        ...(options.fanout?.retryDelayMs === undefined ? {} : { retryDelayMs: options.fanout.retryDelayMs }),
+      });
+      const f = fanout;
+      cleanups.push(() => f.stop());
+      cleanups.push(wakeAfterLocalDelivery(hub, f, inboxSignal));
+    }
     // Every handler that may queue messages for our clients wakes their inbox streams.
     const endpoints = wakingInboxes(
-      mergeEndpoints(implementedEndpoints, options.extraEndpoints ?? []),
+      mergeEndpoints(
+        implementedEndpoints,
+        hub === undefined ? [] : hubEndpoints(hub),
+        options.extraEndpoints ?? [],
+      ),
       inboxSignal,
     );
     const server = await startProviderServer(
@@ -161,7 +210,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
           federation,
           inboxSignal,
           log: sink,
-          ...(options.createRoom === undefined ? {} : { createRoom: options.createRoom }),
+          ...(hub === undefined ? {} : { createRoom: hub.createRoom.bind(hub) }),
           ...(options.inboxPollMs === undefined ? {} : { inboxPollMs: options.inboxPollMs }),
           ...(options.clientApiMaxBodyBytes === undefined
             ? {}
@@ -205,6 +254,8 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       db,
       federation,
       inboxSignal,
+      ...(hub === undefined ? {} : { hub }),
+      ...(fanout === undefined ? {} : { fanout }),
       async stop(graceMs = 5_000) {
         if (stopped) return;
         stopped = true;
@@ -216,4 +267,47 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     await cleanup();
     throw e;
   }
+}
+
+/**
+ * Wake inbox streams once the fanout loop has queued an accepted event for our own clients
+ * (coalesced; at most `maxWaitMs` after the acceptance when the loop stays busy). Returns the
+ * unsubscribe function.
+ */
+function wakeAfterLocalDelivery(
+  hub: Hub,
+  fanout: HubFanout,
+  signal: InboxSignal,
+  maxWaitMs = 100,
+): () => Promise<void> {
+  let pending = false;
+  let again = false;
+  let stopped = false;
+  const run = async (): Promise<void> => {
+    do {
+      again = false;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        fanout.idle(),
+        new Promise<void>((r) => {
+          timer = setTimeout(r, maxWaitMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      signal.notify();
+    } while (again && !stopped);
+    pending = false;
+  };
+  const off = hub.onAccepted(() => {
+    if (pending) {
+      again = true;
+      return;
+    }
+    pending = true;
+    void run();
+  });
+  return async () => {
+    stopped = true;
+    off();
+  };
 }
