@@ -16,10 +16,15 @@ import {
   externalSendersOf,
   generateSignatureKeyPair,
   groupMembers,
+  type MLSMessage,
+  type MlsGroupState,
+  makeClientConfig,
   processMessage,
+  propose,
   proposeAsExternalSender,
+  unsafeAcceptAllCredentials,
 } from "../src/index.js";
-import { capabilities, config, groupOf, suite, utf8 } from "./adapter-fixtures.js";
+import { capabilities, config, groupOf, keyPackage, suite, utf8 } from "./adapter-fixtures.js";
 
 /** RFC 9420 §12.1.8.1 by hand: `ExternalSender external_senders<V>`, Credential = basic (1). */
 function rfcExternalSenders(senders: { key: Uint8Array; identity: Uint8Array }[]): Uint8Array {
@@ -196,3 +201,102 @@ describe("ts-mls patch: UpdatePath rule (RFC 9420 §12.4, §17.4)", () => {
     expect(b.state.groupContext.epoch).toBe(c.state.groupContext.epoch);
   });
 });
+
+describe("ts-mls patch: SelfRemove (draft-ietf-mls-extensions-10 §6.3)", () => {
+  const SELF_REMOVE = 0x000a;
+  const caps = capabilities([], [SELF_REMOVE]);
+  const selfRemoveConfig = makeClientConfig({
+    authService: unsafeAcceptAllCredentials,
+    selfRemoveProposalType: SELF_REMOVE,
+  });
+  const selfRemove = { proposalType: SELF_REMOVE, proposalData: new Uint8Array() };
+
+  /** A group of `n` where member 1 has sent a SelfRemove every other member received. */
+  async function withSelfRemove(n: number): Promise<{ states: MlsGroupState[]; proposal: MLSMessage }> {
+    const cs = await suite;
+    const states = await groupOf(cs, n, { caps, config: selfRemoveConfig });
+    const p = await propose(states[1]!, cs, selfRemove);
+    states[1] = p.state;
+    for (const i of states.keys()) {
+      if (i !== 1) states[i] = (await processMessage(states[i]!, cs, p.message)).state;
+    }
+    return { states, proposal: p.message };
+  }
+
+  it("[MLS-SELFRM-01] a SelfRemove committed by reference by another member removes its sender, on creation and on receipt", async () => {
+    const cs = await suite;
+    const { states } = await withSelfRemove(3);
+    const [alice, bob, carol] = states;
+    const c = await commit(alice!, cs, { publicMessage: true });
+    const b = await processMessage(bob!, cs, c.commit);
+    const d = await processMessage(carol!, cs, c.commit);
+    expect(b.kind === "commit" && b.removed).toBe(true);
+    expect(d.kind === "commit" && !d.removed).toBe(true);
+    expect(groupMembers(c.state).map((m) => m.leafIndex)).toEqual([0, 2]);
+    expect(toHex(encodeGroupContext(d.state.groupContext))).toBe(
+      toHex(encodeGroupContext(c.state.groupContext)),
+    );
+    // the commit carried an UpdatePath (SelfRemove: "Path Required" Y) and the proposal by reference
+    if (c.commit.wireformat !== "mls_public_message") throw new Error("not public");
+    const content = c.commit.publicMessage.content;
+    if (content.contentType !== "commit") throw new Error("not a commit");
+    expect(content.commit.path).toBeDefined();
+    expect(content.commit.proposals.map((p) => p.proposalOrRefType)).toEqual(["reference"]);
+  });
+
+  it("[MLS-SELFRM-01] a SelfRemove is processed with the Removes: an Add in the same commit takes the freed leaf", async () => {
+    const cs = await suite;
+    const { states } = await withSelfRemove(3);
+    const dave = await keyPackage(cs, "dave", caps);
+    const c = await commit(states[0]!, cs, {
+      publicMessage: true,
+      proposals: [{ proposalType: "add", add: { keyPackage: dave.publicPackage } }],
+    });
+    const d = await processMessage(states[2]!, cs, c.commit);
+    const members = groupMembers(d.state).map((m) => [m.leafIndex, new TextDecoder().decode(identity(m))]);
+    expect(members).toEqual([
+      [0, "member-0"],
+      [1, "dave"],
+      [2, "member-2"],
+    ]);
+  });
+
+  it("[MLS-SELFRM-01] rejects a SelfRemove by value, with a Remove of the same leaf, or committed by its own sender", async () => {
+    const cs = await suite;
+    const { states } = await withSelfRemove(3);
+    await expect(commit(states[0]!, cs, { proposals: [selfRemove] })).rejects.toThrow(/by reference/);
+    await expect(
+      commit(states[0]!, cs, { proposals: [{ proposalType: "remove", remove: { removed: 1 } }] }),
+    ).rejects.toThrow(/same leaf/);
+    await expect(commit(states[1]!, cs, {})).rejects.toThrow(/removing committer/);
+  });
+
+  it("[MLS-SELFRM-02] rejects a SelfRemove with a non-empty body, on receipt of the commit", async () => {
+    const cs = await suite;
+    const states = await groupOf(cs, 3, { caps, config: selfRemoveConfig });
+    // the sender and the committer do not process SelfRemove (no selfRemoveProposalType)
+    const lax = (s: MlsGroupState): MlsGroupState => ({ ...s, clientConfig: config() });
+    const p = await propose(lax(states[1]!), cs, {
+      proposalType: SELF_REMOVE,
+      proposalData: Uint8Array.of(0),
+    });
+    const a = await processMessage(lax(states[0]!), cs, p.message);
+    const c2 = await processMessage(states[2]!, cs, p.message);
+    const c = await commit(a.state, cs, { publicMessage: true });
+    await expect(processMessage(c2.state, cs, c.commit)).rejects.toThrow(/non-empty body/);
+  });
+
+  it("[MLS-SELFRM-01] without selfRemoveProposalType a SelfRemove stays an ordinary non-default proposal (ts-mls behaviour)", async () => {
+    const cs = await suite;
+    const states = await groupOf(cs, 2, { caps });
+    const p = await propose(states[1]!, cs, selfRemove);
+    const a = await processMessage(states[0]!, cs, p.message);
+    const c = await commit(a.state, cs, { publicMessage: true });
+    expect(groupMembers(c.state)).toHaveLength(2);
+  });
+});
+
+function identity(m: { leafNode: { credential: { credentialType: string } } }): Uint8Array {
+  const c = m.leafNode.credential as { credentialType: "basic"; identity: Uint8Array };
+  return c.identity;
+}

@@ -1,8 +1,10 @@
-import { CodecError, concatBytes, fromUtf8, ProtocolError, utf8 } from "@mimi/wire";
+import { CodecError, concatBytes, fromUtf8, ProtocolError, toHex, utf8 } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   addUser,
   appDataDictionaryOf,
+  appDataHubViewOptions,
+  bootstrapHubView,
   changeRole,
   commit,
   commitPending,
@@ -10,11 +12,13 @@ import {
   decodeRatchetTree,
   type Extension,
   type ExternalSender,
+  encodeGroupContext,
   encodeMlsMessage,
   encodeSafeAAD,
   encryptApplicationMessage,
   exportGroupInfo,
   externalSendersOf,
+  hubCipherSuite,
   joinRoom,
   joinRoomExternal,
   type KeyPackageBundle,
@@ -24,9 +28,11 @@ import {
   type MlsCiphersuite,
   type MlsGroupState,
   makeClientConfig,
+  mimiComponentHandlers,
   type Proposal,
   participantListOf,
   participantListProposal,
+  processHubMessage,
   processIncoming,
   propose,
   type RoomCommit,
@@ -219,6 +225,40 @@ describe("client facade with real ts-mls groups", () => {
     const hi = await sendContent(profile, alice2, content(1, "just us"), new Uint8Array(16).fill(1));
     const [last] = await deliver([alice], encodeMlsMessage(hi.message));
     expect(last!.kind === "application" && last!.sender?.leafIndex).toBe(1);
+  });
+
+  it("MLS-SELFRM-01 MLS-SELFRM-03: a user leaves by SelfRemove; another member commits it; members and the hub view agree", async () => {
+    const { alice: a0, r, bkp } = await aliceAddsBob("mimi://example.com/r/self-remove");
+    let alice = a0;
+    let [bob] = (await joinAll(r, [bkp])) as [MlsGroupState];
+    const gi = await exportGroupInfo(alice, cs, { ratchetTree: true });
+    if (gi.wireformat !== "mls_group_info") throw new Error("expected a GroupInfo");
+    let view = await bootstrapHubView({
+      groupInfo: gi.groupInfo,
+      cipherSuite: hubCipherSuite(cs.impl),
+      options: appDataHubViewOptions(mimiComponentHandlers()),
+    });
+    const leave = await leaveRoom(profile, bob, { selfRemove: true });
+    bob = leave.state;
+    expect(leave.proposals.map((p) => p.wireformat)).toEqual(["mls_public_message", "mls_public_message"]);
+    for (const p of leave.proposals) {
+      const bytes = encodeMlsMessage(p);
+      view = (await processHubMessage(view, bytes)).view;
+      const [e] = await deliver([alice], bytes);
+      if (e!.kind !== "proposal") throw new Error("expected a proposal");
+      alice = e!.state;
+    }
+    const done = await commitPending(profile, alice);
+    alice = done.state;
+    const hubResult = await processHubMessage(view, encodeMlsMessage(done.commit));
+    expect(hubResult.event.kind === "commit" && hubResult.event.removed).toEqual([1]);
+    expect(toHex(encodeGroupContext(hubResult.view.groupContext))).toBe(
+      toHex(encodeGroupContext(alice.groupContext)),
+    );
+    const [eb] = await deliver([bob], encodeMlsMessage(done.commit));
+    expect(eb!.kind === "commit" && eb!.removedSelf).toBe(true);
+    expect(roomMembers(profile, alice).map((m) => m.leafIndex)).toEqual([0]);
+    expect(names(participantListOf(profile, alice))).toEqual(["alice:4"]);
   });
 
   it("MLS-CLIENT-01: the clients added for a user belong to that user", async () => {

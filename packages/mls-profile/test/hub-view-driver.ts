@@ -106,6 +106,7 @@ function capabilities(): ReturnType<typeof defaultCapabilities> {
       ...caps.proposals,
       defaultCodePoints.proposalTypes.app_data_update,
       defaultCodePoints.proposalTypes.app_ephemeral,
+      defaultCodePoints.proposalTypes.self_remove,
     ],
   };
 }
@@ -126,6 +127,7 @@ export const testComponents: ComponentHandlers = new Map([
 const clientConfig: ClientConfig = {
   ...defaultClientConfig,
   customProposalHandler: appDataProposalHandler(testComponents),
+  selfRemoveProposalType: defaultCodePoints.proposalTypes.self_remove,
 };
 
 function basic(name: string): Credential {
@@ -356,7 +358,7 @@ export async function randomEpoch(sc: Scenario, rand: () => number, maxMembers: 
   const n = sc.members.length;
   const kinds = [
     ...(n < maxMembers ? ["add", "add-ref", "new-member-proposal", "external-join"] : []),
-    ...(n > 2 ? ["remove", "remove-ref", "hub-remove"] : []),
+    ...(n > 2 ? ["remove", "remove-ref", "hub-remove", "self-remove"] : []),
     "update",
     "update-psk",
     "gce",
@@ -467,6 +469,20 @@ export async function randomEpoch(sc: Scenario, rand: () => number, maxMembers: 
       proposer.state = p.newState;
       await deliver(sc, encode(p.message), proposer);
       await commit(sc, pick(rand, others(sc, victim)), []);
+      break;
+    }
+    case "self-remove": {
+      // A member leaves by SelfRemove (mls-extensions-10 §6.3); another member commits it by reference.
+      const leaver = pick(rand, sc.members);
+      const p = await createProposal(
+        leaver.state,
+        true,
+        { proposalType: defaultCodePoints.proposalTypes.self_remove, proposalData: new Uint8Array() },
+        sc.cs,
+      );
+      leaver.state = p.newState;
+      await deliver(sc, encode(p.message), leaver);
+      await commit(sc, pick(rand, others(sc, leaver)), []);
       break;
     }
     case "hub-remove": {

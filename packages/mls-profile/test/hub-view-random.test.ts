@@ -19,7 +19,7 @@ import {
 const EPOCHS = Number(process.env["MIMI_HUB_EPOCHS"] ?? 60);
 
 describe("hub view follows real ts-mls members through random epochs", () => {
-  it("MLS-HUB-07 MLS-HUB-10 MLS-HUB-12 MLS-HUB-16 agrees with every member's GroupContext, tree and member list after each random epoch (seed 6)", async () => {
+  it("MLS-HUB-07 MLS-HUB-10 MLS-HUB-12 MLS-HUB-16 MLS-SELFRM-01 agrees with every member's GroupContext, tree and member list after each random epoch (seed 6)", async () => {
     const rand = prng(Number(process.env["MIMI_HUB_SEED"] ?? 6));
     const sc = await createScenario(3);
     const epochs = EPOCHS;
@@ -54,6 +54,7 @@ describe("hub view follows real ts-mls members through random epochs", () => {
         "remove",
         "remove-ref",
         "resync",
+        "self-remove",
         "update",
         "update-psk",
       ].sort(),

@@ -23,6 +23,7 @@ export * from "./group-info-ratchet-tree-tbe.js";
 export * from "./group-info-request.js";
 export * from "./group-info-response.js";
 export * from "./handshake-bundle.js";
+export * from "./hub/index.js";
 export * from "./identifier-request.js";
 export * from "./identifier-response.js";
 export * from "./identifier-uri.js";

@@ -54,6 +54,11 @@ export interface ClientConfigOptions {
   readonly customProposalHandler?: CustomProposalHandler;
   /** KeyPackage lifetime checks; default: ts-mls's maximum, checked on receive too. */
   readonly lifetimeConfig?: LifetimeConfig;
+  /**
+   * Proposal type of SelfRemove (draft-ietf-mls-extensions-10 §6.3): a SelfRemove committed by
+   * reference removes its sender's leaf (the project's ts-mls patch). Unset: not processed.
+   */
+  readonly selfRemoveProposalType?: number;
 }
 
 /**
@@ -71,6 +76,9 @@ export function makeClientConfig(options: ClientConfigOptions): ClientConfig {
   // commit or change the provisional GroupContext extensions, identically when creating and receiving.
   if (options.customProposalHandler !== undefined)
     config.customProposalHandler = options.customProposalHandler;
+  // [MLS-SELFRM-01]
+  if (options.selfRemoveProposalType !== undefined)
+    config.selfRemoveProposalType = options.selfRemoveProposalType;
   return config;
 }
 

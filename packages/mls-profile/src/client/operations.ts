@@ -35,6 +35,7 @@ import { type AppDataDictionary, setComponentData } from "../extensions/app-data
 import { withAppDataDictionary } from "../extensions/app-data-dictionary-extension.js";
 import { encodeAppDataUpdate } from "../extensions/app-data-update.js";
 import { encodeComponentsList } from "../extensions/components-list.js";
+import { encodeSelfRemove } from "../extensions/self-remove.js";
 import { checkCommitProposals } from "./commit-policy.js";
 import { type MimiProfile, mimiRequiredCapabilities } from "./profile.js";
 import {
@@ -236,20 +237,38 @@ export async function commitPending(profile: MimiProfile, state: MlsGroupState):
   return commitPublic(profile, state, []);
 }
 
+/** Options of {@link leaveRoom}. */
+export interface LeaveRoomOptions {
+  /**
+   * Leave with a SelfRemove proposal (draft-ietf-mls-extensions-10 §6.3) instead of a Remove of
+   * the client's own leaf (protocol-06 §3.5). Default false; every member must support SelfRemove
+   * (MIMI rooms require it, decision 0575).
+   */
+  readonly selfRemove?: boolean;
+}
+
 /**
- * Leave a room: a Remove proposal for this client and, when it is its user's last client, an
- * AppDataUpdate removing the user from the participant list, both as PublicMessages for another
- * member to commit (protocol-06 §3.5; SelfRemove is not available on ts-mls 1.6.4, decision 0540).
+ * Leave a room: a Remove (or SelfRemove) proposal for this client and, when it is its user's last
+ * client, an AppDataUpdate removing the user from the participant list, both as PublicMessages for
+ * another member to commit (protocol-06 §3.5; decisions 0540, 0575).
  *
  * @throws ProtocolError if the client can no longer send.
  */
 export async function leaveRoom(
   profile: MimiProfile,
   state: MlsGroupState,
+  options: LeaveRoomOptions = {},
 ): Promise<{ readonly state: MlsGroupState; readonly proposals: readonly MLSMessage[] }> {
   const own = ownLeafIndex(state);
   const me = clientsOfUser(profile, state, profile.userOf(ownCredential(state)));
-  const r1 = await propose(state, profile.cs, { proposalType: "remove", remove: { removed: own } });
+  // [MLS-SELFRM-03] draft-ietf-mls-extensions-10 §6.3: a SelfRemove MUST be sent as a PublicMessage (`propose` sends one)
+  const r1 = await propose(
+    state,
+    profile.cs,
+    options.selfRemove === true
+      ? { proposalType: profile.codePoints.proposalTypes.self_remove, proposalData: encodeSelfRemove() }
+      : { proposalType: "remove", remove: { removed: own } },
+  );
   const out = [r1.message];
   let s = r1.state;
   if (me.length <= 1) {

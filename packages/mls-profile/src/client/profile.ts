@@ -59,6 +59,7 @@ export function mimiProfile(options: MimiProfileOptions): MimiProfile {
   const config = makeClientConfig({
     authService: options.authService,
     customProposalHandler: mimiProposalHandler(codePoints, options.participantList),
+    selfRemoveProposalType: codePoints.proposalTypes.self_remove,
     ...(options.lifetimeConfig === undefined ? {} : { lifetimeConfig: options.lifetimeConfig }),
   });
   return {
@@ -101,20 +102,25 @@ export function mimiProposalHandler(
 
 /**
  * Capabilities a MIMI client advertises in its KeyPackages: ts-mls's defaults plus the
- * `app_data_dictionary` extension and the `app_data_update` proposal.
+ * `app_data_dictionary` extension and the `app_data_update` and `self_remove` proposals.
  */
 export function mimiCapabilities(codePoints: CodePoints = defaultCodePoints): Capabilities {
   const d = defaultCapabilities();
   return {
     ...d,
     extensions: [...d.extensions, codePoints.extensionTypes.app_data_dictionary],
-    proposals: [...d.proposals, codePoints.proposalTypes.app_data_update],
+    proposals: [
+      ...d.proposals,
+      codePoints.proposalTypes.app_data_update,
+      codePoints.proposalTypes.self_remove,
+    ],
   };
 }
 
 /**
  * RFC 9420 §11.1 `required_capabilities` for a MIMI room: every member must support
- * `app_data_dictionary` and `external_senders`, and the `app_data_update` proposal.
+ * `app_data_dictionary` and `external_senders`, and the `app_data_update` and `self_remove`
+ * proposals (so any member may leave by SelfRemove).
  *
  * ```tls
  * struct {
@@ -127,7 +133,9 @@ export function mimiCapabilities(codePoints: CodePoints = defaultCodePoints): Ca
 export function mimiRequiredCapabilities(codePoints: CodePoints = defaultCodePoints): Extension {
   const extensionData = encodeTls((w) => {
     w.vector([codePoints.extensionTypes.app_data_dictionary], (iw, t) => iw.uint16(t));
-    w.vector([codePoints.proposalTypes.app_data_update], (iw, t) => iw.uint16(t));
+    w.vector([codePoints.proposalTypes.app_data_update, codePoints.proposalTypes.self_remove], (iw, t) =>
+      iw.uint16(t),
+    );
     w.vector([] as number[], (iw, t) => iw.uint16(t));
   });
   return { extensionType: "required_capabilities", extensionData };

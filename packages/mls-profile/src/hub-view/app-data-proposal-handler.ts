@@ -71,7 +71,8 @@ export function appDataProposalHandler(
 /**
  * Hub-view options that follow AppDataUpdate and AppEphemeral as members running
  * {@link appDataProposalHandler} with the same `handlers` do; both may come from external senders
- * (mls-extensions-10 §7 "External" Y).
+ * (mls-extensions-10 §7 "External" Y). SelfRemove (§6.3) is followed as members configured with
+ * `selfRemoveProposalType` apply it.
  */
 export function appDataHubViewOptions(
   handlers: ComponentHandlers,
@@ -85,5 +86,6 @@ export function appDataHubViewOptions(
     pathlessProposalTypes: types,
     appDataDictionaryType: codePoints.extensionTypes.app_data_dictionary,
     appDataUpdateType: codePoints.proposalTypes.app_data_update,
+    selfRemoveProposalType: codePoints.proposalTypes.self_remove,
   };
 }

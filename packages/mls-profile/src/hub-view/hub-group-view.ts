@@ -74,6 +74,12 @@ export interface HubViewOptions {
   readonly pathlessProposalTypes?: readonly number[];
   /** Extension type of `app_data_dictionary` (draft-ietf-mls-extensions-10 §7, suggested 0x0006). */
   readonly appDataDictionaryType?: number;
+  /**
+   * Proposal type of SelfRemove (draft-ietf-mls-extensions-10 §6.3, suggested 0x000a) when the
+   * hub follows it, as members configured with the same ts-mls `selfRemoveProposalType` do
+   * (decision 0575); default: not followed (rejected like any unknown type).
+   */
+  readonly selfRemoveProposalType?: number;
   /** Proposal type of `app_data_update` (draft-ietf-mls-extensions-10 §7, suggested 0x0008). */
   readonly appDataUpdateType?: number;
 }
@@ -91,6 +97,7 @@ export interface ResolvedHubViewOptions {
   readonly pathlessProposalTypes: readonly number[];
   readonly appDataDictionaryType: number;
   readonly appDataUpdateType: number;
+  readonly selfRemoveProposalType: number | undefined;
 }
 
 /** A proposal the hub accepted in the current epoch, waiting to be committed by reference. */
@@ -149,6 +156,7 @@ export function resolveHubViewOptions(options: HubViewOptions = {}): ResolvedHub
     pathlessProposalTypes: options.pathlessProposalTypes ?? [0x0008, 0x0009],
     appDataDictionaryType: options.appDataDictionaryType ?? 0x0006,
     appDataUpdateType: options.appDataUpdateType ?? 0x0008,
+    selfRemoveProposalType: options.selfRemoveProposalType,
   };
 }
 

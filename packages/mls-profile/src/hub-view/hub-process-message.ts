@@ -280,6 +280,14 @@ function checkProposalType(view: HubGroupView, proposal: Proposal, external: boo
   const type = proposal.proposalType;
   // [MLS-HUB-20] RFC 9420 §12.1.5: an ExternalInit proposal is only valid by value in an external commit
   check(type !== "external_init", "ExternalInit outside an external commit", "MLS-HUB-20", path);
+  if (typeof type === "number" && type === view.options.selfRemoveProposalType) {
+    // [MLS-SELFRM-02] draft-ietf-mls-extensions-10 §6.3: SelfRemove is sent by the member leaving, never by an external sender or a new member, and its body is empty
+    check(!external, "a SelfRemove must come from a member", "MLS-SELFRM-02", path);
+    if ("proposalData" in proposal) {
+      check(proposal.proposalData.length === 0, "a SelfRemove with a non-empty body", "MLS-SELFRM-02", path);
+    }
+    return;
+  }
   if (typeof type === "number") {
     // [MLS-HUB-18] RFC 9420 §12.2: a proposal type the hub cannot follow is rejected rather than guessed; supported non-default types must be in every member's capabilities (§7.2)
     check(
@@ -355,9 +363,22 @@ async function processProposal(
   return { view: { ...view, pendingProposals }, event: { kind: "proposal", pending } };
 }
 
+function isSelfRemove(view: HubGroupView, p: Proposal): boolean {
+  return p.proposalType === view.options.selfRemoveProposalType;
+}
+
 function resolveProposals(view: HubGroupView, commit: Commit): Proposal[] {
   return commit.proposals.map((p, i) => {
-    if (p.proposalOrRefType === "proposal") return p.proposal;
+    if (p.proposalOrRefType === "proposal") {
+      // [MLS-SELFRM-01] draft-ietf-mls-extensions-10 §6.3: a SelfRemove is committed by reference only; committed by another member, it removes its sender's leaf (processed with the Removes, RFC 9420 §12.2 rules apply)
+      check(
+        !isSelfRemove(view, p.proposal),
+        "a SelfRemove committed by value",
+        "MLS-SELFRM-01",
+        `${CONTENT}/commit/proposals/${i}`,
+      );
+      return p.proposal;
+    }
     const found = view.pendingProposals.get(proposalRefKey(p.reference));
     // [MLS-HUB-09] RFC 9420 §12.4: a proposal committed by reference must have been received in this epoch
     check(
@@ -605,6 +626,7 @@ async function processMemberCommit(
       keyPackageEqualityConfig: view.options.keyPackageEquality,
       authService: view.options.authService,
       lifetimeConfig: view.options.lifetimeConfig,
+      selfRemoveProposalType: view.options.selfRemoveProposalType,
     },
     privatePath: { leafIndex: committer, privateKeys: {} },
   } as unknown as ClientState;
@@ -642,11 +664,27 @@ async function processMemberCommit(
       external: false,
       proposals,
       added: extra.kind === "memberCommit" ? extra.addedLeafNodes.map(([leaf]) => leaf as number) : [],
-      removed: proposals.flatMap((p) => (p.proposalType === "remove" ? [p.remove.removed] : [])),
+      removed: [
+        ...proposals.flatMap((p) => (p.proposalType === "remove" ? [p.remove.removed] : [])),
+        ...selfRemovedLeaves(view, commit),
+      ],
       pskIds: result.pskIds,
       hasPath: commit.path !== undefined,
     },
   };
+}
+
+/** The senders of the SelfRemove proposals a commit references (their leaves are removed). */
+function selfRemovedLeaves(view: HubGroupView, commit: Commit): number[] {
+  return commit.proposals.flatMap((p) => {
+    if (p.proposalOrRefType !== "reference") return [];
+    const pending = view.pendingProposals.get(proposalRefKey(p.reference));
+    return pending !== undefined &&
+      isSelfRemove(view, pending.proposal) &&
+      pending.senderLeafIndex !== undefined
+      ? [pending.senderLeafIndex]
+      : [];
+  });
 }
 
 function sameCredential(a: RatchetTree[number], b: UpdatePath["leafNode"]): boolean {
