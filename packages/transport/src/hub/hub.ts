@@ -22,7 +22,7 @@ import {
 } from "@mimi/mls-profile";
 import type { RoleData } from "@mimi/room-policy";
 import { bytesEqual, InternalError, utf8, ValidationError } from "@mimi/wire";
-import type { Credential, ExternalSender, GroupInfo } from "ts-mls";
+import type { AuthenticationService, Credential, ExternalSender, GroupInfo } from "ts-mls";
 import { decodeMls } from "../codec/mls.js";
 import { HttpRejection } from "../server/http-error.js";
 import type { LogRecord } from "../server/log.js";
@@ -55,6 +55,11 @@ export interface HubOptions {
   readonly consent?: (q: ConsentQuery) => Promise<boolean>;
   /** The cipher suite of the hub's signature key and of the rooms it hosts (default 0x0001). */
   readonly cipherSuite?: number;
+  /**
+   * Validates every credential the hub views meet (members' leaves, added KeyPackages); default:
+   * every credential is accepted (clients validate them; the hub checks signatures against them).
+   */
+  readonly authService?: AuthenticationService;
   /** Roles of a room without a `roles_list` component (default: room-policy's cooperative roles). */
   readonly defaultRoles?: RoleData;
   /**
@@ -167,7 +172,10 @@ export function createHub(options: HubOptions): Hub {
     });
     return keysPromise;
   };
-  const viewOptions = appDataHubViewOptions(mimiComponentHandlers());
+  const viewOptions = {
+    ...appDataHubViewOptions(mimiComponentHandlers()),
+    ...(options.authService === undefined ? {} : { authService: options.authService }),
+  };
 
   const bootstrap = async (groupInfo: Uint8Array, ratchetTree: Uint8Array): Promise<HubGroupView> => {
     const cs = await cipherSuite();
