@@ -47,7 +47,7 @@ export async function spawnServe(
   writeFileSync(join(dir, `${d}.key`), id.pki.server.privateKeyPem);
   writeFileSync(join(dir, `${d}.pem`), id.pki.server.certificatePem);
   writeFileSync(join(dir, `${d}-clients-ca.pem`), id.pki.ca.certificatePem);
-  opts.peersCa.forEach((pem, i) => writeFileSync(join(dir, `peer-ca-${i}.pem`), pem));
+  for (const [i, pem] of opts.peersCa.entries()) writeFileSync(join(dir, `peer-ca-${i}.pem`), pem);
   writeFileSync(
     join(dir, `${d}.json`),
     JSON.stringify({
