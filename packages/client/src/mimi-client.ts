@@ -7,7 +7,6 @@ import type { IncomingMessage as HttpIncomingMessage } from "node:http";
 import { Agent, request } from "node:https";
 import { type AttachmentInfo, decryptAttachment, type ExternalPart, type MimiContent } from "@mimi/content";
 import type { ExternalSender } from "@mimi/mls-profile";
-import { decodeMls } from "@mimi/transport";
 import { ProtocolError, ValidationError } from "@mimi/wire";
 import type { ClientCore, OutgoingMessage } from "./client-core.js";
 import type { ClientEvent } from "./events.js";
@@ -22,6 +21,11 @@ export interface MimiClientOptions {
   readonly domain: string;
   /** CA certificate(s) (PEM) that issued the client API's server certificate. */
   readonly ca: string;
+  /**
+   * The ExternalSender of the provider's hub, for rooms this client creates (protocol-06 §7.4;
+   * learned out of band, decision 0804).
+   */
+  readonly hub?: ExternalSender;
   /** Milliseconds between inbox reconnection attempts (default 200). */
   readonly reconnectMs?: number;
 }
@@ -129,22 +133,18 @@ export class MimiClient {
   }
 
   /**
-   * The ExternalSender of this provider's hub (`GET /client/v1/hub`, the TLS `ExternalSender`;
-   * decision 0804), which a room it hosts must list first in `external_senders`.
-   *
-   * @throws ProtocolError when the provider does not answer it; CodecError for a malformed answer.
-   */
-  async hubSender(): Promise<ExternalSender> {
-    const path = "/client/v1/hub";
-    return decodeMls("ExternalSender", this.ok(await this.call("GET", path), path)).value;
-  }
-
-  /**
    * Create a room hosted by this client's provider (see {@link ClientCore.createRoom}), with the
-   * provider's hub as external sender.
+   * provider's hub as external sender (`hub`, default the one given in the options).
+   *
+   * @throws ValidationError when no hub ExternalSender is known.
    */
   async createRoom(roomUri: string, hub?: ExternalSender): Promise<void> {
-    const sender = hub ?? (await this.hubSender());
+    const sender = hub ?? this.options.hub;
+    if (sender === undefined) {
+      throw new ValidationError("the hub's ExternalSender is needed to create a room (decision 0804)", {
+        path: "/hub",
+      });
+    }
     await this.post(`/client/v1/rooms/${enc(roomUri)}`, await this.core.createRoom(roomUri, sender));
   }
 

@@ -10,6 +10,7 @@ import { connect, createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type ClientCore, ClientCore as Core, MimiClient, provisionClient } from "@mimi/client";
+import { parseMimiUri } from "@mimi/identifiers";
 import {
   createProviderPki,
   createTrustStore,
@@ -17,7 +18,7 @@ import {
   type TrustStore,
   trustAnchor,
 } from "@mimi/identity";
-import type { MlsCiphersuite } from "@mimi/mls-profile";
+import type { ExternalSender, MlsCiphersuite } from "@mimi/mls-profile";
 import { InternalError } from "@mimi/wire";
 
 /** One running provider. */
@@ -42,6 +43,12 @@ export interface Federation {
   readonly dir: string;
   /** A new client of `user` on `domain`, connected to its provider's client API. */
   client(domain: string, user: string, device: string): Promise<MimiClient>;
+  /**
+   * `granter` grants `requester`'s request for consent (protocol-06 §5.7 `updateConsent`, sent by
+   * the granter's provider to the requester's), so that the requester's provider hands the
+   * requester's key material to the granter (decision 0806).
+   */
+  grantConsent(granter: string, requester: string): Promise<void>;
   /** Stop every provider process. */
   stop(): Promise<void>;
 }
@@ -138,6 +145,25 @@ async function storageFor(options: FederationOptions, domain: string, dir: strin
 }
 
 /**
+ * Create the hub's keys in a provider's storage before the provider starts (it loads the same
+ * ones), and return the hub's ExternalSender (decision 0804).
+ */
+async function provisionHubKeys(
+  storage: string,
+  domain: string,
+  cs: MlsCiphersuite,
+): Promise<ExternalSender> {
+  const { hubExternalSender, loadHubKeys, migrate, openDatabase } = await import("@mimi/transport");
+  const db = await openDatabase(storage);
+  try {
+    await migrate(db);
+    return hubExternalSender(await loadHubKeys(db, domain, cs, Date.now()));
+  } finally {
+    await db.close();
+  }
+}
+
+/**
  * Start the providers (first domain is the hub of the demo's room; all of them are peers of each
  * other and trust `d.example`).
  *
@@ -152,6 +178,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
   for (const d of options.domains)
     ports.set(d, { federation: await freePort(), clientApi: await freePort() });
   const providers: RunningDemoProvider[] = [];
+  const hubs = new Map<string, ExternalSender>();
   const stop = async (): Promise<void> => {
     await Promise.all(
       providers.map(
@@ -180,11 +207,13 @@ export async function startFederation(options: FederationOptions): Promise<Feder
         peerCas.push(`${d}-ca.pem`);
       }
       const port = ports.get(domain)!;
+      const storage = await storageFor(options, domain, dir);
+      hubs.set(domain, await provisionHubKeys(storage, domain, options.cs));
       const config = {
         domain,
         listen: { host: "127.0.0.1", port: port.federation },
         tls: { key: "server.key", cert: "server.pem", ca: peerCas },
-        storage: await storageFor(options, domain, dir),
+        storage,
         clientApi: { host: "127.0.0.1", port: port.clientApi, ca: "ca.pem" },
         peers: Object.fromEntries(
           options.domains
@@ -248,7 +277,41 @@ export async function startFederation(options: FederationOptions): Promise<Feder
         cs: options.cs,
       });
       const core: ClientCore = new Core({ identity, trust, cs: options.cs });
-      return new MimiClient({ core, url: p.clientApiUrl, domain, ca: p.pki.ca.certificatePem });
+      const hub = hubs.get(domain)!;
+      return new MimiClient({ core, url: p.clientApiUrl, domain, ca: p.pki.ca.certificatePem, hub });
+    },
+    async grantConsent(granter: string, requester: string): Promise<void> {
+      const from = providers.find((x) => x.domain === parseMimiUri(granter).domain);
+      const to = providers.find((x) => x.domain === parseMimiUri(requester).domain);
+      if (from === undefined || to === undefined)
+        throw new InternalError("unknown provider", { path: "/consent" });
+      const { createFederationClient, encodeConsentEntry } = await import("@mimi/transport");
+      const client = createFederationClient({
+        domain: from.domain,
+        key: from.pki.server.privateKeyPem,
+        cert: from.pki.server.certificatePem,
+        ca: to.pki.ca.certificatePem,
+        peers: { [to.domain]: new URL(to.url).host },
+      });
+      try {
+        const answer = await client.send(to.domain, {
+          method: "POST",
+          endpoint: "updateConsent",
+          param: to.domain,
+          body: encodeConsentEntry({
+            consentOperation: "grant",
+            requesterUri: { uri: requester },
+            targetUri: { uri: granter },
+            clientKeyPackages: [],
+            consent_extensions: { component_data: [] },
+          }),
+        });
+        if (answer.status !== 201) {
+          throw new InternalError(`updateConsent answered ${answer.status}`, { path: "/consent" });
+        }
+      } finally {
+        client.close();
+      }
     },
     stop,
   };

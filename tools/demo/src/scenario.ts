@@ -41,6 +41,8 @@ export interface ScenarioClient {
 /** What the scenario needs from a federation. */
 export interface ScenarioFederation {
   client(domain: string, user: string, device: string): Promise<ScenarioClient>;
+  /** `granter` consents to key material requests from... see `Federation.grantConsent`. */
+  grantConsent(granter: string, requester: string): Promise<void>;
 }
 
 /** Options of {@link runScenario}. */
@@ -159,6 +161,13 @@ export async function runScenario(
   await step("Alice creates mimi://a.example/r/clubhouse on her provider (the hub)", () =>
     alice.createRoom(ROOM),
   );
+  await step(
+    "consent (protocol-06 §5.7): Bob and Cathy asked to talk to Alice and Bob, who granted it",
+    async () => {
+      await fed.grantConsent(u(alice), u(bob));
+      await fed.grantConsent(u(bob), u(cathy));
+    },
+  );
   await step("Alice fetches Bob's key material from b.example and adds him", async () => {
     await alice.addUser(ROOM, u(bob));
     await joined(bob);
@@ -171,15 +180,22 @@ export async function runScenario(
   const members = Math.max(3, options.members ?? 3);
   if (members > 3) {
     await step(`add ${members - 3} more users spread over the three providers`, async () => {
+      let lastAdder = alice;
       for (let i = 0; i < members - 3; i++) {
-        const c = await start(await fed.client(DOMAINS[i % 3]!, `user${i + 1}`, "laptop"));
+        const domain = DOMAINS[i % 3]!;
+        const c = await start(await fed.client(domain, `user${i + 1}`, "laptop"));
         await c.uploadKeyPackages(1);
         extra.push(c);
-        await alice.addUser(ROOM, u(c));
+        // consent is recorded between providers, so a user is added by a member of another domain
+        const adder = domain === "a.example" ? bob : alice;
+        await fed.grantConsent(u(adder), u(c));
+        await adder.addUser(ROOM, u(c));
+        lastAdder = adder;
         await joined(c);
       }
-      const epoch = alice.core.epoch(ROOM);
-      await Promise.all([bob, cathy, ...extra].map((c) => atEpoch(c, epoch)));
+      // the last adder's commit took effect when the hub accepted it: its epoch is the room's
+      const epoch = lastAdder.core.epoch(ROOM);
+      await Promise.all([alice, bob, cathy, ...extra].map((c) => atEpoch(c, epoch)));
     });
   }
   const hello = await step("Alice sends a markdown message", () =>

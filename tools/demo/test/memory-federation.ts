@@ -151,6 +151,8 @@ export async function memoryFederation(cs: MlsCiphersuite): Promise<ScenarioFede
     }),
   );
   return {
+    // the stand-in hands out key material without a consent check: nothing to record
+    grantConsent: () => Promise.resolve(),
     async client(domain, user, device) {
       const identity = await provisionClient(pkis.get(domain)!.ca, {
         userUri: `mimi://${domain}/u/${user}`,
