@@ -41,6 +41,8 @@ export async function spawnServe(
     readonly peers: Readonly<Record<string, string>>;
     readonly port?: number;
     readonly clientApiPort?: number;
+    /** More configuration fields. */
+    readonly extra?: Readonly<Record<string, unknown>>;
   },
 ): Promise<ServeProcess> {
   const d = id.pki.domain;
@@ -57,6 +59,7 @@ export async function spawnServe(
       storage: opts.storage,
       clientApi: { port: opts.clientApiPort ?? 0, ca: `${d}-clients-ca.pem` },
       peers: opts.peers,
+      ...opts.extra,
     }),
   );
   // Node itself (not the tsx wrapper, which would outlive a SIGKILL sent to it) runs the CLI.
