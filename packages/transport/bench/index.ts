@@ -5,6 +5,8 @@
  * - http: `/notify` (follower: decode, de-duplicate, queue durably) over mutual TLS on loopback,
  *   against the same server answering the directory (`http.plainReqPerSec`, no body, no storage).
  *   Storage is PostgreSQL when `MIMI_BENCH_POSTGRES_URL` is set, else PGlite in memory.
+ * - submit: the hub-and-two-followers pipeline (`bench/submit.ts`), on PGlite and, when
+ *   `MIMI_BENCH_POSTGRES_URL` is set, on PostgreSQL; its throughput against `http.plainReqPerSec`.
  */
 import { type BenchArea, median, opsPerSecond, throughputMetric } from "@mimi/testkit";
 import { decodeMlsMessage } from "ts-mls/message.js";
@@ -19,6 +21,7 @@ import { submitMessageRequestCodec } from "../src/submit-message-request.js";
 import { mlsFixtures } from "../test/support/fixtures.js";
 import { makeClient, type TestClient } from "../test/support/https-client.js";
 import { makePki } from "../test/support/pki.js";
+import { submitBench } from "./submit.js";
 
 /** Requests per second with `inFlight` concurrent requests, for `ms` milliseconds. */
 async function rate(send: (i: number) => Promise<number>, inFlight: number, ms: number): Promise<number> {
@@ -117,7 +120,22 @@ export const bench: BenchArea = {
       }
       const plainMetric = throughputMetric("http.plainReqPerSec", median(plain));
       const notifyMetric = throughputMetric(`http.notifyReqPerSec.${db.engine}`, median(notify), plainMetric);
-      return { area: "transport", metrics: [raw, submit, plainMetric, notifyMetric] };
+      const pipeline = await submitBench({
+        quick,
+        baseline: plainMetric,
+        ...(progress === undefined ? {} : { progress }),
+      });
+      const pg = process.env["MIMI_BENCH_POSTGRES_URL"];
+      if (pg !== undefined && pg !== "")
+        pipeline.push(
+          ...(await submitBench({
+            quick,
+            postgresUrl: pg,
+            baseline: plainMetric,
+            ...(progress === undefined ? {} : { progress }),
+          })),
+        );
+      return { area: "transport", metrics: [raw, submit, plainMetric, notifyMetric, ...pipeline] };
     } finally {
       client.close();
       await server.close(1000);

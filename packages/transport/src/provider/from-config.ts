@@ -17,7 +17,11 @@ function readPem(file: string, path: string): string {
  *
  * @throws ValidationError naming the field of an unreadable file.
  */
-export function providerOptionsOf(config: ProviderConfig, log?: LogSink): ProviderOptions {
+export function providerOptionsOf(
+  config: ProviderConfig,
+  log?: LogSink,
+  more: Partial<Pick<ProviderOptions, "extraEndpoints" | "endpointsFor">> = {},
+): ProviderOptions {
   return {
     domain: config.domain,
     listen: config.listen,
@@ -40,6 +44,7 @@ export function providerOptionsOf(config: ProviderConfig, log?: LogSink): Provid
         }),
     ...(config.peers === undefined ? {} : { peers: config.peers }),
     ...(log === undefined ? {} : { log }),
+    ...more,
   };
 }
 
@@ -48,6 +53,10 @@ export function providerOptionsOf(config: ProviderConfig, log?: LogSink): Provid
  *
  * @throws ValidationError for unreadable certificate files; see {@link startProvider} otherwise.
  */
-export function startProviderFromConfig(config: ProviderConfig, log?: LogSink): Promise<RunningProvider> {
-  return startProvider(providerOptionsOf(config, log));
+export function startProviderFromConfig(
+  config: ProviderConfig,
+  log?: LogSink,
+  more: Partial<Pick<ProviderOptions, "extraEndpoints" | "endpointsFor">> = {},
+): Promise<RunningProvider> {
+  return startProvider(providerOptionsOf(config, log, more));
 }

@@ -49,6 +49,11 @@ export interface ProviderOptions {
   readonly peers?: Readonly<Record<string, string>> | ((domain: string) => PeerEndpoint | undefined);
   /** Endpoints routed besides the built-in ones (e.g. discovery's identifierQuery); they win on a name clash. */
   readonly extraEndpoints?: readonly Endpoint[];
+  /**
+   * More endpoints made once the storage is open (e.g. `@mimi/discovery`'s persisted directory);
+   * they come after `extraEndpoints`.
+   */
+  readonly endpointsFor?: (db: Database, domain: string) => Promise<readonly Endpoint[]>;
   /** A Prometheus listener (plain HTTP, keep it on loopback); none when absent. */
   readonly metrics?: ListenAddress;
   /** Largest federation request body (default 1 MiB). */
@@ -178,6 +183,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
         implementedEndpoints,
         hub === undefined ? [] : hubEndpoints(hub),
         options.extraEndpoints ?? [],
+        options.endpointsFor === undefined ? [] : await options.endpointsFor(db, domain),
       ),
       inboxSignal,
     );

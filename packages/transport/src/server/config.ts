@@ -36,6 +36,8 @@ export interface ProviderConfig {
   readonly clientApi?: { readonly host: string; readonly port: number; readonly ca: readonly string[] };
   /** How to reach peer providers: domain → "host:port". */
   readonly peers?: Readonly<Record<string, string>>;
+  /** The `discovery` value, uninterpreted (`@mimi/discovery`'s directory seed file, read by `mimi serve`). */
+  readonly discovery?: unknown;
 }
 
 function fail(what: string, path: string): never {
@@ -92,6 +94,7 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
     "maxBodyBytes",
     "clientApi",
     "peers",
+    "discovery",
   ]);
   for (const k of Object.keys(o)) if (!known.has(k)) fail(`unknown field ${k}`, `/${k}`);
   const domain = str(o, "domain", "").toLowerCase();
@@ -135,5 +138,6 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
     ...(max === undefined ? {} : { maxBodyBytes: max as number }),
     ...(clientApi === undefined ? {} : { clientApi }),
     ...(peers === undefined ? {} : { peers }),
+    ...(o["discovery"] === undefined ? {} : { discovery: o["discovery"] }),
   };
 }

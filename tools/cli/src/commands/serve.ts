@@ -20,8 +20,10 @@ gracefully. FILE is JSON (file names relative to it):
     "clientApi": { "host": "127.0.0.1",            optional: the client API for our own clients
                    "port": 9443,
                    "ca": "b.example-clients-ca.pem" },   CA issuing our clients' certificates
-    "peers": { "a.example": "127.0.0.1:8442" }     optional: where other providers listen
-  }                                                (a domain not listed is <domain>:443)
+    "peers": { "a.example": "127.0.0.1:8442" },    optional: where other providers listen
+                                                   (a domain not listed is <domain>:443)
+    "discovery": "directory.json"                  optional: @mimi/discovery's directory seed
+  }
 
 Once listening, prints one line {"event":"listening","domain":…,"port":…,"clientApiPort":…}
 (ports 0 in the file mean any free port). Logs are JSON lines on stdout. PGlite does not fsync:
@@ -47,7 +49,19 @@ export const serveCommand: Command = {
     const config = parseProviderConfig(json, dirname(path));
     const line = (v: unknown) =>
       io.stdout(`${JSON.stringify(v, (_, x: unknown) => (typeof x === "bigint" ? x.toString() : x))}\n`);
-    const running = await startProviderFromConfig(config, line);
+    // The optional `discovery` key names @mimi/discovery's directory seed: the identifierQuery
+    // endpoint then answers from the provider's storage.
+    let more = {};
+    if (config.discovery !== undefined) {
+      const { persistedDirectoryEndpoint, readDirectorySeedFile } = await import("@mimi/discovery");
+      const seed = readDirectorySeedFile(config.discovery, dirname(path));
+      more = {
+        endpointsFor: async (db: Parameters<typeof persistedDirectoryEndpoint>[0], domain: string) => [
+          (await persistedDirectoryEndpoint(db, domain, seed)).endpoint,
+        ],
+      };
+    }
+    const running = await startProviderFromConfig(config, line, more);
     line({
       event: "listening",
       domain: running.domain,

@@ -1,0 +1,76 @@
+import { ValidationError } from "@mimi/wire";
+import { describe, expect, it } from "vitest";
+import { mergeEndpoints } from "../src/provider/provider.js";
+import { parseProviderConfig } from "../src/server/config.js";
+import type { Endpoint } from "../src/server/endpoint.js";
+
+const base = {
+  domain: "b.example",
+  listen: { port: 0 },
+  tls: { key: "b.key", cert: "b.pem", ca: "ca.pem" },
+};
+
+function pathOf(v: unknown): string {
+  try {
+    parseProviderConfig(v, "/x");
+  } catch (e) {
+    expect(e).toBeInstanceOf(ValidationError);
+    return (e as ValidationError).path;
+  }
+  return "accepted";
+}
+
+describe("provider configuration: clientApi and peers", () => {
+  it("parses clientApi (CA files resolved) and peers (domains lower-cased), keeping old configurations valid", () => {
+    const c = parseProviderConfig(
+      {
+        ...base,
+        clientApi: { port: 9443, ca: ["clients-ca.pem", "/abs/ca2.pem"] },
+        peers: { "A.example": "127.0.0.1:8442", "c.example": "c.example:443" },
+      },
+      "/etc/mimi",
+    );
+    expect(c.clientApi).toEqual({
+      host: "127.0.0.1",
+      port: 9443,
+      ca: ["/etc/mimi/clients-ca.pem", "/abs/ca2.pem"],
+    });
+    expect(c.peers).toEqual({ "a.example": "127.0.0.1:8442", "c.example": "c.example:443" });
+    const old = parseProviderConfig(base, "/etc/mimi");
+    expect(old.clientApi).toBeUndefined();
+    expect(old.peers).toBeUndefined();
+    expect(
+      parseProviderConfig({ ...base, clientApi: { host: "0.0.0.0", port: 1, ca: "c.pem" } }, "/e").clientApi,
+    ).toEqual({
+      host: "0.0.0.0",
+      port: 1,
+      ca: ["/e/c.pem"],
+    });
+  });
+
+  it("names the offending field", () => {
+    expect(pathOf({ ...base, clientApi: { port: 1 } })).toBe("/clientApi/ca");
+    expect(pathOf({ ...base, clientApi: { port: 1, ca: [] } })).toBe("/clientApi/ca");
+    expect(pathOf({ ...base, clientApi: { port: -1, ca: "c" } })).toBe("/clientApi/port");
+    expect(pathOf({ ...base, clientApi: { port: 1, ca: "c", extra: 1 } })).toBe("/clientApi/extra");
+    expect(pathOf({ ...base, clientApi: "x" })).toBe("/clientApi");
+    expect(pathOf({ ...base, peers: [] })).toBe("/peers");
+    expect(pathOf({ ...base, peers: { "a.example": "nohostport" } })).toBe("/peers/a.example");
+    expect(pathOf({ ...base, peers: { "a.example": 8442 } })).toBe("/peers/a.example");
+    expect(pathOf({ ...base, peers: { "not a domain": "h:1" } })).toBe("/peers/not a domain");
+  });
+
+  it("merges endpoint lists, a later endpoint replacing an earlier one of the same name", async () => {
+    const e = (name: Endpoint["name"], tag: number): Endpoint => ({
+      name,
+      method: "POST",
+      handle: async () => ({ status: tag }),
+    });
+    const merged = mergeEndpoints(
+      [e("notify", 1), e("update", 2)],
+      [e("update", 3), e("identifierQuery", 4)],
+    );
+    expect(merged.map((x) => x.name)).toEqual(["notify", "update", "identifierQuery"]);
+    expect((await merged[1]!.handle(undefined as never)).status).toBe(3);
+  });
+});
