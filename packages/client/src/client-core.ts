@@ -24,8 +24,9 @@ import { authenticateCredential, createX509AuthenticationService, type TrustStor
 import {
   type AuthenticationService,
   addUser,
+  checkCommitProposals,
   checkRoomExternalSenders,
-  commitPending,
+  commit,
   createKeyPackage,
   createRoom,
   type ExternalSender,
@@ -38,7 +39,6 @@ import {
   joinRoomExternal,
   type KeyPackage,
   type KeyPackageBundle,
-  leaveRoom,
   type MimiProfile,
   type MLSMessage,
   type MlsCiphersuite,
@@ -46,8 +46,11 @@ import {
   mimiCapabilities,
   mimiProfile,
   mimiRequiredCapabilities,
+  ownLeafIndex,
   participantListOf,
+  participantListProposal,
   processIncoming,
+  propose,
   type RatchetTree,
   type RoomCommit,
   removeUser,
@@ -455,11 +458,44 @@ export class ClientCore {
     });
   }
 
-  /** Commit every proposal received by reference (e.g. another client's leave, protocol-06 §3.5). */
+  /**
+   * Commit every proposal received by reference (e.g. another client's leave, protocol-06 §3.5),
+   * adding the participant-list removal of every user none of whose clients stays in the group
+   * (decision 0805).
+   */
   commitPending(roomUri: string): Promise<UpdateBody> {
     return this.serial(async () => {
       const room = this.activeRoom(roomUri);
-      return this.commitBundle(room, await commitPending(room.profile, room.state), "commit");
+      const pending = Object.values(room.state.unappliedProposals).map((p) => p.proposal);
+      const removed = new Set(
+        pending.flatMap((p) => (p.proposalType === "remove" ? [p.remove.removed] : [])),
+      );
+      const members = roomMembers(room.profile, room.state);
+      const list = participantListOf(room.profile, room.state);
+      const leaving = list.participants
+        .map((p, index) => ({ user: p.user, index }))
+        .filter(
+          ({ user }) =>
+            members.some((m) => bytesEqual(m.user, user)) &&
+            members.filter((m) => bytesEqual(m.user, user)).every((m) => removed.has(m.leafIndex)),
+        );
+      const proposals =
+        leaving.length === 0
+          ? []
+          : [
+              participantListProposal(room.profile, {
+                changedRoleParticipants: [],
+                removedIndices: leaving.map((l) => l.index),
+                addedParticipants: [],
+              }),
+            ];
+      checkCommitProposals(
+        room.state.groupContext.extensions,
+        [...pending, ...proposals],
+        room.profile.codePoints,
+      );
+      const r = await commit(room.state, this.cs, { proposals, publicMessage: true });
+      return this.commitBundle(room, { ...r, ratchetTree: encodeRatchetTree(r.state.ratchetTree) }, "commit");
     });
   }
 
@@ -469,20 +505,22 @@ export class ClientCore {
   }
 
   /**
-   * Leave a room (protocol-06 §3.5): a Remove for this client and, for the user's last client,
-   * the participant-list removal, as an UpdateRequest with the proposals for another member to
-   * commit.
+   * Leave a room (protocol-06 §3.5): a Remove proposal for this client, as an UpdateRequest for
+   * another member to commit; that member's {@link commitPending} also removes the user from the
+   * participant list when this was its last client (decision 0805).
    */
   leave(roomUri: string): Promise<UpdateBody> {
     return this.serial(async () => {
       const room = this.activeRoom(roomUri);
-      const r = await leaveRoom(room.profile, room.state);
+      const r = await propose(room.state, this.cs, {
+        proposalType: "remove",
+        remove: { removed: ownLeafIndex(room.state) },
+      });
       room.state = r.state;
-      const [first, ...more] = r.proposals.map((m) => mlsOf("MLSMessage", m));
-      if (first === undefined) throw new ProtocolError("leaving produced no proposal", { path: "/" });
-      for (const m of [first, ...more]) room.sent.add(hashOf(m.bytes));
+      const proposal = mlsOf("MLSMessage", r.message);
+      room.sent.add(hashOf(proposal.bytes));
       return {
-        body: encodeUpdateRequest({ bundle: { proposalOrCommit: first, moreProposals: more } }),
+        body: encodeUpdateRequest({ bundle: { proposalOrCommit: proposal, moreProposals: [] } }),
         kind: "proposals",
       };
     });

@@ -11,3 +11,4 @@ export * from "./events.js";
 export * from "./inbox-item.js";
 export * from "./key-package-upload.js";
 export * from "./mimi-client.js";
+export * from "./render.js";

@@ -6,6 +6,7 @@
 import type { IncomingMessage as HttpIncomingMessage } from "node:http";
 import { Agent, request } from "node:https";
 import { type AttachmentInfo, decryptAttachment, type ExternalPart, type MimiContent } from "@mimi/content";
+import type { ExternalSender } from "@mimi/mls-profile";
 import { ProtocolError, ValidationError } from "@mimi/wire";
 import type { ClientCore, OutgoingMessage } from "./client-core.js";
 import type { ClientEvent } from "./events.js";
@@ -20,6 +21,11 @@ export interface MimiClientOptions {
   readonly domain: string;
   /** CA certificate(s) (PEM) that issued the client API's server certificate. */
   readonly ca: string;
+  /**
+   * The ExternalSender of the provider's hub, for rooms this client creates (protocol-06 §7.4;
+   * learned out of band, decision 0804).
+   */
+  readonly hub?: ExternalSender;
   /** Milliseconds between inbox reconnection attempts (default 200). */
   readonly reconnectMs?: number;
 }
@@ -126,9 +132,20 @@ export class MimiClient {
     await this.post("/client/v1/keyPackages", await this.core.generateKeyPackages(count));
   }
 
-  /** Create a room hosted by this client's provider (see {@link ClientCore.createRoom}). */
-  async createRoom(roomUri: string, hub: Parameters<ClientCore["createRoom"]>[1]): Promise<void> {
-    await this.post(`/client/v1/rooms/${enc(roomUri)}`, await this.core.createRoom(roomUri, hub));
+  /**
+   * Create a room hosted by this client's provider (see {@link ClientCore.createRoom}), with the
+   * provider's hub as external sender (`hub`, default the one given in the options).
+   *
+   * @throws ValidationError when no hub ExternalSender is known.
+   */
+  async createRoom(roomUri: string, hub?: ExternalSender): Promise<void> {
+    const sender = hub ?? this.options.hub;
+    if (sender === undefined) {
+      throw new ValidationError("the hub's ExternalSender is needed to create a room (decision 0804)", {
+        path: "/hub",
+      });
+    }
+    await this.post(`/client/v1/rooms/${enc(roomUri)}`, await this.core.createRoom(roomUri, sender));
   }
 
   private async update(roomUri: string, body: Uint8Array): Promise<ClientEvent | undefined> {

@@ -11,11 +11,17 @@ import {
   singlePart,
 } from "@mimi/content";
 import { loadCiphersuite, type MlsCiphersuite } from "@mimi/mls-profile";
-import { decodeGroupInfoRequest, encodeFanoutMessage, mlsOf } from "@mimi/transport";
+import { encodeFanoutMessage, mlsOf } from "@mimi/transport";
 import { CodecError, fromHex, utf8 } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ClientCore, type ClientEvent, parseInboxLine, provisionClient } from "../src/index.js";
-import { Relay, render, type TestProvider, testProviders } from "./relay.js";
+import {
+  ClientCore,
+  type ClientEvent,
+  parseInboxLine,
+  provisionClient,
+  renderConversation,
+} from "../src/index.js";
+import { Relay, type TestProvider, testProviders } from "./relay.js";
 
 const ROOM = "mimi://a.example/r/clubhouse";
 let cs: MlsCiphersuite;
@@ -150,13 +156,13 @@ describe("ClientCore: the protocol-06 §3 flows with bodies passed between clien
     ).toBe("a small file");
 
     const expected = [
-      "a.example/u/alice: Hi **everyone** (edited) [👍×1 🎉×1]",
-      "b.example/u/bob: Hello _Alice_ ↩",
+      "a.example/u/alice: Hi **everyone** (edited) [👍 1, 🎉 1]",
+      "b.example/u/bob: Hello _Alice_ (reply)",
       "c.example/u/cathy: (deleted)",
-      "b.example/u/bob: gone soon",
-      "a.example/u/alice: [attachment notes.txt]",
+      "b.example/u/bob: gone soon (expiring)",
+      "a.example/u/alice: [attachment notes.txt, text/plain]",
     ];
-    for (const c of [alice, bob, cathy]) expect(render(c.conversation(ROOM))).toEqual(expected);
+    for (const c of [alice, bob, cathy]) expect(renderConversation(c.conversation(ROOM))).toEqual(expected);
 
     // §3.5 Cathy leaves: her proposals, then Alice commits them
     await relay.update(cathy, (await cathy.leave(ROOM)).body);
@@ -179,7 +185,7 @@ describe("ClientCore: the protocol-06 §3 flows with bodies passed between clien
     const bob2 = await client("b.example", "bob", "phone");
     relay.add(bob2);
     const giReq = await bob2.groupInfoRequest(ROOM);
-    const gi = await relay.groupInfoResponse(decodeGroupInfoRequest(giReq).groupInfoPublicKey);
+    const gi = await relay.hub.groupInfo(giReq);
     await relay.update(bob2, (await bob2.joinExternal(ROOM, gi)).body);
     expect(bob2.isMember(ROOM)).toBe(true);
     for (const c of [alice, bob, bob2]) expect(c.epoch(ROOM)).toBe(4n);
@@ -189,8 +195,8 @@ describe("ClientCore: the protocol-06 §3 flows with bodies passed between clien
       buildOriginal({ senderUri: bob.userUri, roomUri: ROOM, text: "from my phone" }),
     );
     await relay.send(bob2, after);
-    expect(render(alice.conversation(ROOM)).at(-1)).toBe("b.example/u/bob: from my phone");
-    expect(render(bob2.conversation(ROOM))).toEqual(["b.example/u/bob: from my phone"]);
+    expect(renderConversation(alice.conversation(ROOM)).at(-1)).toBe("b.example/u/bob: from my phone");
+    expect(renderConversation(bob2.conversation(ROOM))).toEqual(["b.example/u/bob: from my phone"]);
     expect(relay.events.get(cathy)!.at(-1)).toMatchObject({ kind: "ignored" });
   });
 

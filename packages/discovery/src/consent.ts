@@ -87,10 +87,25 @@ export interface ConsentStore {
   ): Promise<void>;
 }
 
-/** The key of a scope: the three URIs in canonical form. */
+/**
+ * A scope with its URIs in canonical form (`@mimi/identifiers`).
+ * @throws IdentifierError (a ValidationError) for a URI that is not a `mimi:` URI.
+ */
+export function canonicalConsentScope(scope: ConsentScope): ConsentScope {
+  const requesterUri = parseMimiUri(scope.requesterUri).uri;
+  const targetUri = parseMimiUri(scope.targetUri).uri;
+  return scope.roomId === undefined
+    ? { requesterUri, targetUri }
+    : { requesterUri, targetUri, roomId: parseMimiUri(scope.roomId).uri };
+}
+
+/**
+ * The key of a scope: the three URIs in canonical form.
+ * @throws IdentifierError for a URI that is not a `mimi:` URI.
+ */
 export function consentScopeKey(scope: ConsentScope): string {
-  const room = scope.roomId === undefined ? "" : parseMimiUri(scope.roomId).uri;
-  return `${parseMimiUri(scope.requesterUri).uri} ${parseMimiUri(scope.targetUri).uri} ${room}`;
+  const c = canonicalConsentScope(scope);
+  return `${c.requesterUri} ${c.targetUri} ${c.roomId ?? ""}`;
 }
 
 /** An in-memory {@link ConsentStore}; `toJSON`/`fromJSON` persist it. */
@@ -107,12 +122,13 @@ export class MemoryConsentStore implements ConsentStore {
   ): Promise<void> {
     const key = consentScopeKey(scope);
     const next = fn(this.#records.get(key));
-    if (next !== undefined) this.#records.set(key, next);
+    if (next !== undefined) this.put(next);
   }
 
-  /** Stores (replaces) one record. */
+  /** Stores (replaces) one record, its scope in canonical form. */
   put(record: ConsentRecord): void {
-    this.#records.set(consentScopeKey(record.scope), record);
+    const scope = canonicalConsentScope(record.scope);
+    this.#records.set(consentScopeKey(scope), { ...record, scope });
   }
 
   /** Every record, for persisting. */
@@ -214,6 +230,7 @@ export async function requireConsent(
 export interface ConsentQuery {
   readonly requester: string;
   readonly target: string;
+  /** The room the key material is for; empty when none was named (then only a room-less grant counts). */
   readonly roomId: string;
 }
 
@@ -227,7 +244,8 @@ export function consentCheck(store: ConsentStore): (query: ConsentQuery) => Prom
   return async (query) => {
     try {
       // [DISC-CONSENT-04]
-      return await hasConsent(store, query.requester, query.target, query.roomId);
+      const roomId = query.roomId === "" ? undefined : query.roomId;
+      return await hasConsent(store, query.requester, query.target, roomId);
     } catch (e) {
       if (e instanceof ValidationError) return false;
       throw e;

@@ -171,7 +171,7 @@ export class Directory {
       }
       return { handle, discoverability: p.discoverability, tags: [...(p.tags ?? [])] };
     });
-    const record: UserRecord = { user, handles, reveal, contacts: [...(options.contacts ?? [])] };
+    const record: UserRecord = { user, handles, reveal, contacts: [...new Set(options.contacts ?? [])] };
     await this.store.putUser(record);
     return record;
   }

@@ -2,13 +2,16 @@ import { parseMimiUri, type UserUri } from "@mimi/identifiers";
 import { ValidationError } from "@mimi/wire";
 import { parseDirectoryHandle } from "./handle.js";
 import type { IdentifierRequest, IdentifierResponse, Requester } from "./identifier-query.js";
+import { requestingUserComponent } from "./requesting-user.js";
 
 /** A provider that accepts identifier queries from us. */
 export interface DiscoveryProvider {
   /** The provider's domain (the `mimi://<domain>` it speaks for). */
   readonly domain: string;
-  /** Its base URL; always `https:`. */
+  /** Its base URL (the origin of its federation API); always `https:`. */
   readonly url: string;
+  /** PEM of the CA(s) to trust for its server certificate, when not the client's default. */
+  readonly ca?: string;
 }
 
 /**
@@ -21,7 +24,7 @@ export function parseDiscoveryProviders(value: unknown): readonly DiscoveryProvi
   return value.map((entry: unknown, i) => {
     const e = entry as { domain?: unknown; url?: unknown } | null;
     if (typeof e !== "object" || e === null || typeof e.domain !== "string" || typeof e.url !== "string") {
-      // [DISC-CONF-01] draft-ietf-mimi-protocol-06 §5.1 (decision 0706): a provider entry is { "domain": string, "url": string }
+      // [DISC-CONF-01] draft-ietf-mimi-protocol-06 §5.1 (decision 0706): a provider entry is { "domain": string, "url": string, "ca"?: PEM string }
       throw new ValidationError("a provider needs a domain and a url", {
         path: `/${i}`,
         rule: "DISC-CONF-01",
@@ -40,7 +43,14 @@ export function parseDiscoveryProviders(value: unknown): readonly DiscoveryProvi
         rule: "DISC-R7-01",
       });
     }
-    return { domain: parseMimiUri(`mimi://${e.domain}`).domain, url: url.href };
+    const ca = (e as { ca?: unknown }).ca;
+    if (ca !== undefined && typeof ca !== "string")
+      throw new ValidationError("a provider's ca must be a PEM string", {
+        path: `/${i}/ca`,
+        rule: "DISC-CONF-01",
+      });
+    const domain = parseMimiUri(`mimi://${e.domain}`).domain;
+    return ca === undefined ? { domain, url: url.href } : { domain, url: url.href, ca };
   });
 }
 
@@ -114,7 +124,9 @@ export async function discover(
   const canonical = parseDirectoryHandle(handle).uri;
   const request: IdentifierRequest = {
     query_elements: [{ searchType: "handle", searchValue: canonical }],
-    id_request_extensions: { component_data: [] },
+    id_request_extensions: {
+      component_data: options.as === undefined ? [] : [requestingUserComponent(options.as)],
+    },
   };
   // [DISC-R6-01] draft-ietf-mimi-user-discovery-reqs §5 R6: the DP must not learn both the sender and the CSI: the query names only the sender's provider unless the sender asks as a contact
   const requester: Requester =

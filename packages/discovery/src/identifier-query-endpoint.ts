@@ -17,8 +17,20 @@ import {
   answerIdentifierQuery,
   type IdentifierRequest,
   type IdentifierResponse,
+  type Requester,
 } from "./identifier-query.js";
 import type { RateLimiter } from "./rate-limit.js";
+import { requestingUserOf } from "./requesting-user.js";
+
+/** An answer in the transport's form (URIs as `IdentifierUri` structs) with the URIs as strings. */
+export function fromWireIdentifierResponse(response: WireIdentifierResponse): IdentifierResponse {
+  return {
+    responseCode: response.responseCode,
+    uri: response.uri.map((u) => u.uri),
+    foundProfiles: response.foundProfiles.map((p) => ({ stableUri: p.stableUri.uri, fields: p.fields })),
+    id_response_extensions: response.id_response_extensions,
+  };
+}
 
 /** The transport's form of an answer: URIs as `IdentifierUri` structs. */
 export function toWireIdentifierResponse(response: IdentifierResponse): WireIdentifierResponse {
@@ -32,8 +44,9 @@ export function toWireIdentifierResponse(response: IdentifierResponse): WireIden
 
 /**
  * The `identifierQuery` endpoint of one provider's directory. The requester is the mutually
- * authenticated peer provider only (decision 0708); every answer is 200 with an
- * `IdentifierResponse`, so a miss, an opted-out user and a rate-limited query are the same bytes.
+ * authenticated peer provider, and one of its users only when the request names it (decisions
+ * 0708, 0710); every answer is 200 with an `IdentifierResponse`, so a miss, an opted-out user and
+ * a rate-limited query are the same bytes. A malformed requesting-user component is a 400.
  */
 export function identifierQueryEndpoint(directory: Directory, limiter: RateLimiter): Endpoint {
   return {
@@ -44,13 +57,10 @@ export function identifierQueryEndpoint(directory: Directory, limiter: RateLimit
         throw new HttpRejection(404, `${ctx.param} is not a domain of this provider`, { path: "/path" });
       }
       const request: IdentifierRequest = decodeWith(identifierRequestCodec, ctx.body);
-      const response = await answerIdentifierQuery(
-        directory,
-        limiter,
-        request,
-        { provider: ctx.peerDomain },
-        ctx.now,
-      );
+      const user = requestingUserOf(request.id_request_extensions, ctx.peerDomain);
+      const requester: Requester =
+        user === undefined ? { provider: ctx.peerDomain } : { provider: ctx.peerDomain, user };
+      const response = await answerIdentifierQuery(directory, limiter, request, requester, ctx.now);
       return { status: 200, body: encodeWith(identifierResponseCodec, toWireIdentifierResponse(response)) };
     },
   };

@@ -26,7 +26,9 @@ export const commands: readonly CommandEntry[] = [
   { name: "content", summary: "decode, encode and compute message IDs of MIMI content", load: async () => (await import("./commands/content.js")).contentCommand },
   { name: "policy", summary: "authorize room changes; decode and encode room-policy structures", load: async () => (await import("./commands/policy.js")).policyCommand },
   { name: "pki", summary: "development PKI: provider CA, mutual-TLS and client certificates, CRLs", load: async () => (await import("./commands/identity.js")).pkiCommand },
+  { name: "demo", summary: "run a three-provider MIMI federation with real clients (protocol-06 §3)", load: async () => (await import("./commands/demo.js")).demoCommand },
   { name: "cert", summary: "verify a certificate chain under the MIMI X.509 profile", load: async () => (await import("./commands/identity.js")).certCommand },
+  { name: "discover", summary: "find a handle's MIMI identifiers at every provider of a federation (identifier query)", load: async () => (await import("./commands/discover.js")).discoverCommand },
 ];
 
 /** Vector suites of every area, run by `mimi vectors verify`. */

@@ -10,8 +10,9 @@
  */
 import { Agent, request } from "node:https";
 import { ProtocolError } from "@mimi/wire";
-import type { Database } from "../storage/database.js";
+import type { Database, SqlExecutor } from "../storage/database.js";
 import { toBigInt } from "../storage/database.js";
+import { queueLocally } from "../storage/follower-inbox.js";
 import { eventsAfter } from "../storage/room-log.js";
 import { API_PREFIX } from "./server.js";
 
@@ -34,6 +35,14 @@ export interface FanoutSenderOptions {
   readonly resolve: (domain: string) => PeerAddress;
   /** Most FanoutMessages per request (default 100). */
   readonly maxBatch?: number;
+  /**
+   * Which events each follower gets (by sequence number, the domains an event goes to); an event
+   * without an entry goes to every follower. Default: every event to every follower.
+   */
+  readonly targets?: (
+    roomId: string,
+    seqs: readonly bigint[],
+  ) => Promise<ReadonlyMap<bigint, readonly string[]>>;
 }
 
 /** A follower refused or could not be reached; `retryAfterMs` is the peer's `Retry-After`, if any. */
@@ -138,18 +147,55 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
     });
   };
 
-  const deliverOnce = async (roomId: string, peerDomain: string): Promise<number> => {
-    const after = await cursor(roomId, peerDomain);
-    const events = await eventsAfter(db, roomId, after, maxBatch);
-    if (events.length === 0) return 0;
-    await post(peerDomain, roomId, Buffer.concat(events.map((e) => e.body)));
-    const last = events.at(-1)!.seq;
-    await db.query(
+  const advance = async (
+    ex: SqlExecutor,
+    roomId: string,
+    peerDomain: string,
+    last: bigint,
+  ): Promise<void> => {
+    await ex.query(
       `INSERT INTO fanout_cursor (room_id, peer_domain, delivered_seq) VALUES ($1, $2, $3)
        ON CONFLICT (room_id, peer_domain) DO UPDATE
          SET delivered_seq = GREATEST(fanout_cursor.delivered_seq, EXCLUDED.delivered_seq)`,
       [roomId, peerDomain, last.toString()],
     );
+  };
+
+  const deliverOnce = async (roomId: string, peerDomain: string): Promise<number> => {
+    const after = await cursor(roomId, peerDomain);
+    const events = await eventsAfter(db, roomId, after, maxBatch);
+    if (events.length === 0) return 0;
+    const last = events.at(-1)!.seq;
+    let batch = events;
+    if (options.targets !== undefined) {
+      const targets = await options.targets(
+        roomId,
+        events.map((e) => e.seq),
+      );
+      batch = events.filter((e) => targets.get(e.seq)?.includes(peerDomain) ?? true);
+    }
+    if (batch.length === 0) {
+      await advance(db, roomId, peerDomain, last);
+      return events.length;
+    }
+    if (peerDomain === options.domain) {
+      // Our own clients: queue locally exactly as /notify would (follower_inbox), in the same
+      // transaction as the cursor, so each event is queued once.
+      await db.transaction(async (tx) => {
+        const moved = await tx.query(
+          `INSERT INTO fanout_cursor (room_id, peer_domain, delivered_seq) VALUES ($1, $2, $3)
+           ON CONFLICT (room_id, peer_domain) DO UPDATE SET delivered_seq = EXCLUDED.delivered_seq
+             WHERE fanout_cursor.delivered_seq = $4
+           RETURNING 1`,
+          [roomId, peerDomain, last.toString(), after.toString()],
+        );
+        if (moved.length === 0) return;
+        await queueLocally(tx, options.domain, roomId, batch, Date.now());
+      });
+      return events.length;
+    }
+    await post(peerDomain, roomId, Buffer.concat(batch.map((e) => e.body)));
+    await advance(db, roomId, peerDomain, last);
     return events.length;
   };
 

@@ -42,6 +42,24 @@ export async function queueNotifyBody(
   });
 }
 
+/**
+ * Queue a hub's own room events for its own clients (the hub's domain is one of the room's
+ * followers): the same rows `/notify` writes, inside the caller's transaction.
+ */
+export async function queueLocally(
+  tx: SqlExecutor,
+  hubDomain: string,
+  roomId: string,
+  events: readonly { readonly acceptedAt: bigint; readonly body: Uint8Array }[],
+  now: number,
+): Promise<void> {
+  await tx.query(
+    `INSERT INTO follower_inbox (room_id, hub_domain, timestamp, received_at, message)
+     SELECT $1, $2, u.t, $3, u.m FROM unnest($4::bigint[], $5::bytea[]) WITH ORDINALITY AS u(t, m, i) ORDER BY u.i`,
+    [roomId, hubDomain, now, events.map((e) => e.acceptedAt.toString()), events.map((e) => e.body)],
+  );
+}
+
 /** Queued messages of a room after queue position `afterId`, in order. */
 export async function inboxAfter(
   db: SqlExecutor,

@@ -126,6 +126,35 @@ export const migrations: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 5,
+    name: "client API: room subscriptions of a provider's own clients",
+    sql: [
+      `CREATE TABLE client_subscriptions (
+         client_uri text   NOT NULL,
+         room_id    text   NOT NULL,
+         created_at bigint NOT NULL,
+         PRIMARY KEY (client_uri, room_id)
+       )`,
+    ],
+  },
+  {
+    version: 6,
+    name: "hub: fanout recipients per event and per room",
+    sql: [
+      `CREATE TABLE hub_event_targets (
+         room_id text   NOT NULL,
+         seq     bigint NOT NULL,
+         domains text[] NOT NULL,
+         PRIMARY KEY (room_id, seq)
+       )`,
+      `CREATE TABLE hub_room_peers (
+         room_id text NOT NULL,
+         domain  text NOT NULL,
+         PRIMARY KEY (room_id, domain)
+       )`,
+    ],
+  },
 ];
 
 /** The advisory lock key that serializes migrations ("mimi" in ASCII). */

@@ -75,7 +75,8 @@ export async function roomState(db: SqlExecutor, roomId: string): Promise<RoomSt
 /**
  * Accept a commit for `epoch` if the room is in that epoch: log it (with any `followers`, e.g. the
  * Welcome of the same commit) and move the room to `epoch + 1`, atomically. Otherwise report the
- * room's current epoch.
+ * room's current epoch. `inTransaction`, when given, runs inside the same transaction after the
+ * events are written (with their sequence numbers), e.g. to store the new epoch's GroupInfo.
  */
 export async function acceptCommit(
   db: Database,
@@ -84,6 +85,7 @@ export async function acceptCommit(
   commit: Uint8Array,
   now: number,
   followers: readonly NewRoomEvent[] = [],
+  inTransaction?: (tx: SqlExecutor, seqs: readonly bigint[]) => Promise<void>,
 ): Promise<OrderedWrite> {
   return db.transaction(async (tx) => {
     const rows = await tx.query<{ epoch: unknown; last_seq: unknown }>(
@@ -103,6 +105,7 @@ export async function acceptCommit(
       (epoch + 1n).toString(),
       (first + BigInt(events.length) - 1n).toString(),
     ]);
+    if (inTransaction !== undefined) await inTransaction(tx, seqs);
     return { ok: true, seqs, epoch: epoch + 1n } as const;
   });
 }

@@ -1,0 +1,132 @@
+/**
+ * Serving a persisted directory from a provider configuration: a JSON seed of the users'
+ * published preferences is loaded into the database (each user publishing its own record), and
+ * the `identifierQuery` endpoint answers from the database (decision 0711).
+ */
+import { readFileSync } from "node:fs";
+import { isAbsolute, resolve } from "node:path";
+import { parseUserUri, type UserUri } from "@mimi/identifiers";
+import type { Database, Endpoint } from "@mimi/transport";
+import { ValidationError } from "@mimi/wire";
+import { Directory, type HandlePreference } from "./directory.js";
+import { identifierQueryEndpoint } from "./identifier-query-endpoint.js";
+import { migrateDiscovery } from "./migrations.js";
+import { RateLimiter, type RateLimits } from "./rate-limit.js";
+import { SqlDirectoryStore } from "./sql-directory-store.js";
+
+/** One user's published preferences in a seed. */
+export interface SeedUser {
+  readonly user: UserUri;
+  readonly handles: readonly HandlePreference[];
+  readonly reveal?: readonly string[];
+  readonly contacts?: readonly UserUri[];
+}
+
+/**
+ * A directory seed file:
+ * `{ "users": [ { "user", "handles": [ { "handle", "discoverability", "tags"? } ], "reveal"?, "contacts"? } ] }`.
+ */
+export interface DirectorySeed {
+  readonly users: readonly SeedUser[];
+}
+
+function strings(value: unknown, path: string): string[] {
+  if (!Array.isArray(value) || !value.every((v) => typeof v === "string")) {
+    // [DISC-CONF-02] draft-ietf-mimi-user-discovery-reqs §5 R1 (decision 0711): a directory seed is { "users": [ { "user", "handles": [ { "handle", "discoverability", "tags"? } ], "reveal"?, "contacts"? } ] }
+    throw new ValidationError("expected an array of strings", { path, rule: "DISC-CONF-02" });
+  }
+  return value;
+}
+
+/**
+ * Reads a directory seed (parsed JSON). Handles and URIs are checked when published.
+ * @throws ValidationError `DISC-CONF-02` for a malformed seed, or an identifier rule for a bad user URI.
+ */
+export function parseDirectorySeed(value: unknown): DirectorySeed {
+  const fail = (what: string, path: string): never => {
+    throw new ValidationError(what, { path, rule: "DISC-CONF-02" });
+  };
+  const users = (value as { users?: unknown } | null)?.users;
+  if (typeof value !== "object" || value === null || !Array.isArray(users))
+    return fail("a directory seed is an object with a users array", "/users");
+  return {
+    users: users.map((u: unknown, i): SeedUser => {
+      const e = u as Record<string, unknown> | null;
+      if (
+        typeof e !== "object" ||
+        e === null ||
+        typeof e["user"] !== "string" ||
+        !Array.isArray(e["handles"])
+      )
+        return fail("a seed user needs a user URI and a handles array", `/users/${i}`);
+      const handles = (e["handles"] as unknown[]).map((h, j): HandlePreference => {
+        const p = h as Record<string, unknown> | null;
+        const path = `/users/${i}/handles/${j}`;
+        if (typeof p !== "object" || p === null || typeof p["handle"] !== "string")
+          return fail("a handle needs a handle URI", path);
+        if (typeof p["discoverability"] !== "string") return fail("a handle needs a discoverability", path);
+        return {
+          handle: p["handle"],
+          discoverability: p["discoverability"] as HandlePreference["discoverability"],
+          ...(p["tags"] === undefined ? {} : { tags: strings(p["tags"], `${path}/tags`) }),
+        };
+      });
+      return {
+        user: parseUserUri(e["user"]),
+        handles,
+        ...(e["reveal"] === undefined ? {} : { reveal: strings(e["reveal"], `/users/${i}/reveal`) }),
+        ...(e["contacts"] === undefined
+          ? {}
+          : { contacts: strings(e["contacts"], `/users/${i}/contacts`).map((c) => parseUserUri(c)) }),
+      };
+    }),
+  };
+}
+
+/**
+ * Migrates the discovery tables on `db`, publishes every user of the seed (each as itself,
+ * replacing its stored record; users not in the seed are kept), and returns the
+ * `identifierQuery` endpoint answering from the database, with the directory.
+ * @throws ValidationError for a malformed seed or a user or handle the directory refuses.
+ */
+export async function persistedDirectoryEndpoint(
+  db: Database,
+  domain: string,
+  seed: DirectorySeed,
+  limits?: RateLimits,
+): Promise<{ endpoint: Endpoint; directory: Directory }> {
+  await migrateDiscovery(db);
+  const directory = new Directory(domain, new SqlDirectoryStore(db));
+  for (const u of seed.users) {
+    await directory.publish({ kind: "user", user: u.user }, u.user, u.handles, {
+      ...(u.reveal === undefined ? {} : { reveal: u.reveal }),
+      ...(u.contacts === undefined ? {} : { contacts: u.contacts }),
+    });
+  }
+  return { endpoint: identifierQueryEndpoint(directory, new RateLimiter(limits)), directory };
+}
+
+/**
+ * Reads the directory seed named by a provider configuration's `discovery` key (a file name,
+ * relative to the configuration file's folder `baseDir`).
+ * @throws ValidationError `DISC-CONF-02` when the value is not a file name, the file cannot be
+ * read or is not JSON, or the seed is malformed.
+ */
+export function readDirectorySeedFile(value: unknown, baseDir: string): DirectorySeed {
+  if (typeof value !== "string" || value.length === 0)
+    throw new ValidationError("discovery must name a directory seed file", {
+      path: "/discovery",
+      rule: "DISC-CONF-02",
+    });
+  const file = isAbsolute(value) ? value : resolve(baseDir, value);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new ValidationError(`cannot read the directory seed ${value}: ${(e as Error).message}`, {
+      path: "/discovery",
+      rule: "DISC-CONF-02",
+    });
+  }
+  return parseDirectorySeed(json);
+}

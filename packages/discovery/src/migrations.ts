@@ -1,0 +1,98 @@
+/**
+ * The discovery schema on the transport's database (decision 0709): discovery owns its tables
+ * (`discovery_*`) and its own migration bookkeeping (`discovery_schema_migrations`), applied in one
+ * transaction under its own advisory lock, so it never touches the transport's migrations and
+ * several processes starting against one PostgreSQL apply each migration once.
+ */
+import type { Database } from "@mimi/transport";
+
+/** One discovery schema migration. */
+export interface DiscoveryMigration {
+  readonly version: number;
+  readonly name: string;
+  readonly sql: readonly string[];
+}
+
+/** Every discovery migration, in order. Never edit a released one; add a new one. */
+export const discoveryMigrations: readonly DiscoveryMigration[] = [
+  {
+    version: 1,
+    name: "directory (users, handles, search keys, contacts) and consent",
+    sql: [
+      `CREATE TABLE discovery_users (
+         user_uri   text   PRIMARY KEY,
+         reveal     text   NOT NULL,
+         updated_at bigint NOT NULL
+       )`,
+      `CREATE TABLE discovery_handles (
+         user_uri        text    NOT NULL REFERENCES discovery_users (user_uri) ON DELETE CASCADE,
+         position        integer NOT NULL CHECK (position >= 0),
+         handle_uri      text    NOT NULL,
+         scheme          text    NOT NULL,
+         issuer          text,
+         search_keys     text    NOT NULL,
+         discoverability text    NOT NULL CHECK (discoverability IN ('anyone', 'contacts', 'nobody')),
+         tags            text    NOT NULL,
+         PRIMARY KEY (user_uri, position)
+       )`,
+      `CREATE TABLE discovery_handle_keys (
+         search_key text    NOT NULL,
+         user_uri   text    NOT NULL,
+         position   integer NOT NULL,
+         PRIMARY KEY (search_key, user_uri, position),
+         FOREIGN KEY (user_uri, position) REFERENCES discovery_handles (user_uri, position) ON DELETE CASCADE
+       )`,
+      `CREATE TABLE discovery_contacts (
+         user_uri    text    NOT NULL REFERENCES discovery_users (user_uri) ON DELETE CASCADE,
+         position    integer NOT NULL,
+         contact_uri text    NOT NULL,
+         PRIMARY KEY (user_uri, contact_uri)
+       )`,
+      `CREATE TABLE discovery_consent (
+         requester_uri text   NOT NULL,
+         target_uri    text   NOT NULL,
+         room_id       text   NOT NULL,
+         state         text   NOT NULL CHECK (state IN ('none', 'requested', 'granted', 'revoked')),
+         updated_at    bigint NOT NULL,
+         PRIMARY KEY (requester_uri, target_uri, room_id)
+       )`,
+    ],
+  },
+];
+
+/** The advisory lock key of discovery's migrations ("disc" in ASCII; the transport's is "mimi"). */
+export const DISCOVERY_LOCK = 0x64697363;
+
+/**
+ * Brings the discovery schema up to date. Returns the versions applied by this call.
+ *
+ * @throws the engine's error when a migration fails (nothing of it is kept).
+ */
+export async function migrateDiscovery(db: Database): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    await tx.query("SELECT pg_advisory_xact_lock($1)", [DISCOVERY_LOCK]);
+    await tx.query(
+      `CREATE TABLE IF NOT EXISTS discovery_schema_migrations (
+         version    integer PRIMARY KEY,
+         name       text    NOT NULL,
+         applied_at bigint  NOT NULL
+       )`,
+    );
+    const done = new Set(
+      (await tx.query<{ version: unknown }>("SELECT version FROM discovery_schema_migrations")).map((r) =>
+        Number(r.version),
+      ),
+    );
+    const applied: number[] = [];
+    for (const m of discoveryMigrations) {
+      if (done.has(m.version)) continue;
+      for (const statement of m.sql) await tx.query(statement);
+      await tx.query(
+        "INSERT INTO discovery_schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        [m.version, m.name, Date.now()],
+      );
+      applied.push(m.version);
+    }
+    return applied;
+  });
+}

@@ -1,0 +1,389 @@
+/**
+ * `POST /update/{roomId}` at the hub (draft-ietf-mimi-protocol-06 §5.3): a commit (with its
+ * Welcome, GroupInfo and ratchet tree) or proposals, checked through the hub's view of the group
+ * and room policy, ordered per room (the first valid commit of an epoch wins), logged and fanned
+ * out (§5.5).
+ */
+import {
+  type HubCommitEvent,
+  type HubGroupView,
+  hubGroupMembers,
+  processHubMessage,
+  verifyHubGroupInfo,
+} from "@mimi/mls-profile";
+import { type Actor, authorize } from "@mimi/room-policy";
+import { InternalError, MimiError, toHex } from "@mimi/wire";
+import type { Credential, MLSMessage, PublicMessage } from "ts-mls";
+import { makeProposalRef } from "ts-mls/authenticatedContent.js";
+import { makeKeyPackageRef } from "ts-mls/keyPackage.js";
+import { type Mls, mlsOf } from "../codec/mls.js";
+import type { FanoutMessage } from "../fanout-message.js";
+import { isCommitBundle } from "../handshake-bundle.js";
+import type { RequestContext } from "../server/endpoint.js";
+import { HttpRejection } from "../server/http-error.js";
+import { acceptCommit, appendToEpoch } from "../storage/room-log.js";
+import { decodeUpdateRequest, encodeFanoutMessage, encodeUpdateRoomResponse } from "../structs.js";
+import type { UpdateRoomResponse } from "../update-room-response.js";
+import { clientUriOfCredential, domainOfUri } from "./credentials.js";
+import { type Hub, type HubRoom, hostedRoomId, setEventTargets } from "./hub.js";
+import { changeOf, clientAtLeaf, memberClientOf, roomStateOf } from "./room-policy.js";
+
+const notAllowed = (errorDescription: string): UpdateRoomResponse => ({
+  responseCode: "notAllowed",
+  errorDescription,
+});
+
+/** The provider domains of a view's members. */
+export function memberDomains(view: HubGroupView): string[] {
+  const out = new Set<string>();
+  for (const m of hubGroupMembers(view)) {
+    const c = clientUriOfCredential(m.credential);
+    const d = c === undefined ? undefined : domainOfUri(c);
+    if (d !== undefined) out.add(d);
+  }
+  return [...out];
+}
+
+/** Who sent a handshake, as room policy sees it. */
+interface Sender {
+  readonly actor: Actor;
+  /** The sending client's provider (undefined for an external sender). */
+  readonly domain: string | undefined;
+  readonly external?: "commit" | "proposal";
+}
+
+function senderOf(view: HubGroupView, pm: PublicMessage): Sender | string {
+  const s = pm.content.sender;
+  if (s.senderType === "member") {
+    const c = clientAtLeaf(view, s.leafIndex);
+    if (c === undefined) return `sender leaf ${s.leafIndex} names no MIMI client`;
+    return { actor: { user: c.user, client: c.client }, domain: domainOfUri(c.client) };
+  }
+  let credential: Credential | undefined;
+  if (s.senderType === "new_member_commit" && pm.content.contentType === "commit")
+    credential = pm.content.commit.path?.leafNode.credential;
+  if (
+    s.senderType === "new_member_proposal" &&
+    pm.content.contentType === "proposal" &&
+    pm.content.proposal.proposalType === "add"
+  )
+    credential = pm.content.proposal.add.keyPackage.leafNode.credential;
+  if (credential !== undefined) {
+    const c = memberClientOf(credential);
+    if (c === undefined) return "the joining client's credential names no MIMI client";
+    return {
+      actor: { user: c.user, client: c.client },
+      domain: domainOfUri(c.client),
+      external: s.senderType === "new_member_commit" ? "commit" : "proposal",
+    };
+  }
+  return `${s.senderType} senders cannot use /update`;
+}
+
+/**
+ * [PROTO-HUB-05] draft-ietf-mimi-protocol-06 §5.3: once a participant is removed or banned, the hub
+ * MUST prevent that user's clients from sending Commits and any proposal other than Remove and
+ * SelfRemove. A member client whose user is not in the participant list, or holds the banned role
+ * (1), is blocked.
+ */
+function blocked(view: HubGroupView, sender: Sender, hub: Hub): boolean {
+  if (sender.external !== undefined || sender.actor.client === undefined) return false;
+  const entry = roomStateOf(view, hub.options.defaultRoles).participants.find(
+    (p) => p.user === sender.actor.user,
+  );
+  return entry === undefined || entry.role_index === 1;
+}
+
+function checkSenderDomain(ctx: RequestContext, sender: Sender): string | undefined {
+  // [PROTO-HUB-10] draft-ietf-mimi-protocol-06 §4.1, §5.3: a provider submits handshakes of its
+  // own clients only (the authenticated peer is the sending client's provider).
+  if (sender.domain !== undefined && sender.domain !== ctx.peerDomain)
+    return `${ctx.peerDomain} cannot submit for a client of ${sender.domain}`;
+  return undefined;
+}
+
+function errorText(e: unknown): string {
+  if (e instanceof MimiError) return `${e.what}${e.rule === undefined ? "" : ` [${e.rule}]`}`;
+  throw e;
+}
+
+/** Handle `/update/{roomId}`: answers the encoded UpdateRoomResponse. */
+export async function handleUpdate(hub: Hub, ctx: RequestContext): Promise<Uint8Array> {
+  const roomId = hostedRoomId(ctx.param, hub.domain);
+  const request = decodeUpdateRequest(ctx.body);
+  const bundle = request.bundle;
+  const result = await hub.withRoom(roomId, async (room) => {
+    const first = bundle.proposalOrCommit.value;
+    if (first.wireformat !== "mls_public_message")
+      return { result: notAllowed("only PublicMessage handshakes are accepted (decision 0604)"), room };
+    const epoch = room.view.groupContext.epoch;
+    // [PROTO-HUB-01] draft-ietf-mimi-protocol-06 §5.3: a handshake for another epoch than the
+    // hub's current one is answered wrongEpoch with the current epoch.
+    if (first.publicMessage.content.epoch !== epoch)
+      return {
+        result: {
+          responseCode: "wrongEpoch",
+          errorDescription: `the room is in epoch ${epoch}`,
+          currentEpoch: epoch,
+        } as UpdateRoomResponse,
+        room,
+      };
+    if (isCommitBundle(bundle)) return commit(hub, ctx, roomId, room, bundle);
+    return proposals(hub, ctx, roomId, room, bundle.proposalOrCommit, bundle.moreProposals);
+  });
+  if (result === undefined) throw new HttpRejection(404, `no room ${roomId}`, { path: "/path" });
+  return encodeUpdateRoomResponse(result);
+}
+
+type Step = { readonly result: UpdateRoomResponse; readonly room?: HubRoom };
+
+async function commit(
+  hub: Hub,
+  ctx: RequestContext,
+  roomId: string,
+  room: HubRoom,
+  bundle: Extract<Parameters<typeof isCommitBundle>[0], { readonly groupInfoOption: unknown }>,
+): Promise<Step> {
+  const view = room.view;
+  const pm = (bundle.proposalOrCommit.value as Extract<MLSMessage, { wireformat: "mls_public_message" }>)
+    .publicMessage;
+  const sender = senderOf(view, pm);
+  if (typeof sender === "string") return { result: notAllowed(sender), room };
+  const wrongDomain = checkSenderDomain(ctx, sender);
+  if (wrongDomain !== undefined) return { result: notAllowed(wrongDomain), room };
+  if (blocked(view, sender, hub))
+    return { result: notAllowed(`${sender.actor.user} is not an active participant [PROTO-HUB-05]`), room };
+  // [PROTO-HUB-02] draft-ietf-mimi-protocol-06 §5.3: the hub validates every commit against its
+  // view of the group (RFC 9420 §12.4.2 as far as a non-member can, MLS-HUB-*).
+  let next: HubGroupView;
+  let event: HubCommitEvent;
+  try {
+    const r = await processHubMessage(view, bundle.proposalOrCommit.bytes);
+    if (r.event.kind !== "commit") return { result: notAllowed("not a commit"), room };
+    next = r.view;
+    event = r.event;
+  } catch (e) {
+    return { result: notAllowed(errorText(e)), room };
+  }
+  // [PROTO-HUB-03] draft-ietf-mimi-protocol-06 §5.3, §7.1: participant-list and membership
+  // changes are authorized by room policy (draft-ietf-mimi-room-policy-03 §8) against the room
+  // state before the commit; an Add of a user not in the participant list needs the list change
+  // in the same or an earlier commit.
+  let change: ReturnType<typeof changeOf>;
+  try {
+    change = changeOf(view, sender.actor, event.proposals, {
+      sentAs: "commit",
+      ...(sender.external === undefined ? {} : { external: sender.external }),
+    });
+  } catch (e) {
+    return { result: notAllowed(errorText(e)), room };
+  }
+  const verdict = authorize(roomStateOf(view, hub.options.defaultRoles), change);
+  if (!verdict.allowed) return { result: notAllowed(`${verdict.reason} [${verdict.rule}]`), room };
+
+  // [PROTO-HUB-07] draft-ietf-mimi-protocol-06 §5.3: the committer provides the new epoch's
+  // GroupInfo; the hub keeps it only if it matches its own view (MLS-HUB-16), to serve external
+  // joiners (§5.6). A PartialGroupInfo is not accepted (decision 0625).
+  if (bundle.groupInfoOption.representation !== "full")
+    return { result: notAllowed("only a full GroupInfo is accepted (decision 0625)"), room };
+  try {
+    await verifyHubGroupInfo(next, bundle.groupInfoOption.groupInfo.value);
+  } catch (e) {
+    return { result: notAllowed(errorText(e)), room };
+  }
+  const groupInfoMessage = mlsOf("MLSMessage", {
+    version: "mls10",
+    wireformat: "mls_group_info",
+    groupInfo: bundle.groupInfoOption.groupInfo.value,
+  }).bytes;
+  const tree = mlsOf("RatchetTree", next.ratchetTree);
+
+  // [PROTO-HUB-06] draft-ietf-mimi-protocol-06 §5.5: a Welcome goes to the providers of the
+  // KeyPackages it adds; every secret of the Welcome must name a KeyPackage this commit adds, and
+  // a commit adding clients must come with their Welcome.
+  const addedRefs = new Map<string, string>();
+  for (const p of event.proposals) {
+    if (p.proposalType !== "add") continue;
+    const ref = await makeKeyPackageRef(p.add.keyPackage, next.cipherSuite.hash);
+    const client = clientUriOfCredential(p.add.keyPackage.leafNode.credential);
+    const d = client === undefined ? undefined : domainOfUri(client);
+    if (d === undefined) return { result: notAllowed("an added KeyPackage names no MIMI client"), room };
+    addedRefs.set(toHex(ref), d);
+  }
+  const welcomeDomains = new Set<string>();
+  if (bundle.welcome !== undefined) {
+    for (const [i, s] of bundle.welcome.value.secrets.entries()) {
+      const d = addedRefs.get(toHex(s.newMember));
+      if (d === undefined)
+        return {
+          result: notAllowed(`Welcome secret ${i} names no KeyPackage this commit adds [PROTO-HUB-06]`),
+          room,
+        };
+      welcomeDomains.add(d);
+    }
+    if (welcomeDomains.size === 0) return { result: notAllowed("an empty Welcome [PROTO-HUB-06]"), room };
+  } else if (addedRefs.size > 0) {
+    return { result: notAllowed("a commit adding clients needs their Welcome [PROTO-HUB-06]"), room };
+  }
+
+  const now = ctx.now;
+  const timestamp = BigInt(now);
+  const commitMessage: FanoutMessage = {
+    timestamp,
+    message: bundle.proposalOrCommit,
+    externalProposals: [],
+  };
+  const followers =
+    bundle.welcome === undefined
+      ? []
+      : [
+          {
+            kind: "welcome" as const,
+            body: encodeFanoutMessage({
+              timestamp,
+              message: mlsOf("MLSMessage", {
+                version: "mls10",
+                wireformat: "mls_welcome",
+                welcome: bundle.welcome.value,
+              }) as Mls<MLSMessage>,
+              ratchetTreeOption: { representation: "full", ratchet_tree: tree },
+            }),
+          },
+        ];
+  // The commit goes to every provider with a member before it (so removed members' providers get
+  // the commit removing them) and after it.
+  const commitDomains = [...new Set([...memberDomains(view), ...memberDomains(next)])];
+  const written = await acceptCommit(
+    ctx.db,
+    roomId,
+    view.groupContext.epoch,
+    encodeFanoutMessage(commitMessage),
+    now,
+    followers,
+    async (tx, seqs) => {
+      await tx.query(
+        "UPDATE hub_rooms SET info_epoch = $2, group_info = $3, ratchet_tree = $4 WHERE room_id = $1",
+        [roomId, next.groupContext.epoch.toString(), groupInfoMessage, tree.bytes],
+      );
+      await setEventTargets(tx, roomId, [
+        { seq: seqs[0]!, domains: commitDomains },
+        ...(seqs[1] === undefined ? [] : [{ seq: seqs[1], domains: [...welcomeDomains] }]),
+      ]);
+    },
+  );
+  if (!written.ok) {
+    if (written.reason === "noSuchRoom") throw new InternalError(`room ${roomId} has no log`);
+    // Another process sharing the database committed this epoch first.
+    return {
+      result: {
+        responseCode: "wrongEpoch",
+        errorDescription: `the room is in epoch ${written.currentEpoch}`,
+        currentEpoch: written.currentEpoch,
+      },
+    };
+  }
+  ctx.log({
+    level: "info",
+    msg: "commit accepted",
+    room: roomId,
+    epoch: next.groupContext.epoch,
+    added: event.added.length,
+    removed: event.removed.length,
+    external: event.external,
+  });
+  hub.accepted(roomId);
+  return {
+    result: { responseCode: "success", errorDescription: "", accepted_timestamp: timestamp },
+    room: { ...room, view: next, seq: written.seqs.at(-1)! },
+  };
+}
+
+async function proposals(
+  hub: Hub,
+  ctx: RequestContext,
+  roomId: string,
+  room: HubRoom,
+  first: Mls<MLSMessage>,
+  more: readonly Mls<MLSMessage>[],
+): Promise<Step> {
+  let view = room.view;
+  const before = room.view;
+  const epoch = view.groupContext.epoch;
+  for (const [i, m] of [first, ...more].entries()) {
+    const where = i === 0 ? "proposalOrCommit" : `moreProposals/${i - 1}`;
+    if (m.value.wireformat !== "mls_public_message")
+      return { result: notAllowed(`${where}: only PublicMessage proposals are accepted`), room };
+    const pm = m.value.publicMessage;
+    if (pm.content.contentType !== "proposal")
+      return { result: notAllowed(`${where}: not a proposal`), room };
+    if (pm.content.epoch !== epoch)
+      return { result: notAllowed(`${where}: epoch ${pm.content.epoch}, the room is in ${epoch}`), room };
+    const ref = await makeProposalRef(
+      { wireformat: "mls_public_message", content: pm.content, auth: pm.auth } as never,
+      view.cipherSuite.hash,
+    );
+    const invalid = (what: string): Step => ({
+      result: {
+        responseCode: "invalidProposal",
+        errorDescription: `${where}: ${what}`,
+        invalidProposals: [ref],
+      },
+      room,
+    });
+    const sender = senderOf(before, pm);
+    if (typeof sender === "string") return invalid(sender);
+    const wrongDomain = checkSenderDomain(ctx, sender);
+    if (wrongDomain !== undefined) return { result: notAllowed(wrongDomain), room };
+    const proposal = pm.content.proposal;
+    const isBlocked = blocked(before, sender, hub);
+    // A blocked user may only remove its own clients (decision 0623: "Remove and SelfRemove for its
+    // users"), which needs no further authorization.
+    if (
+      isBlocked &&
+      (proposal.proposalType !== "remove" ||
+        clientAtLeaf(before, proposal.remove.removed)?.user !== sender.actor.user)
+    )
+      return invalid(
+        `${sender.actor.user} is not an active participant: only removing its own clients is allowed [PROTO-HUB-05]`,
+      );
+    try {
+      const r = await processHubMessage(view, m.bytes);
+      view = r.view;
+    } catch (e) {
+      return invalid(errorText(e));
+    }
+    if (isBlocked) continue;
+    let change: ReturnType<typeof changeOf>;
+    try {
+      change = changeOf(before, sender.actor, [proposal], {
+        sentAs: "proposals",
+        ...(sender.external === undefined ? {} : { external: sender.external }),
+      });
+    } catch (e) {
+      return invalid(errorText(e));
+    }
+    const verdict = authorize(roomStateOf(before, hub.options.defaultRoles), change);
+    if (!verdict.allowed) return invalid(`${verdict.reason} [${verdict.rule}]`);
+  }
+  const timestamp = BigInt(ctx.now);
+  const body = encodeFanoutMessage({ timestamp, message: first, moreProposals: more });
+  const written = await appendToEpoch(ctx.db, roomId, epoch, [{ kind: "proposal", body }], ctx.now);
+  if (!written.ok) {
+    if (written.reason === "noSuchRoom") throw new InternalError(`room ${roomId} has no log`);
+    return {
+      result: {
+        responseCode: "wrongEpoch",
+        errorDescription: `the room is in epoch ${written.currentEpoch}`,
+        currentEpoch: written.currentEpoch,
+      },
+    };
+  }
+  await ctx.db.transaction((tx) =>
+    setEventTargets(tx, roomId, [{ seq: written.seqs[0]!, domains: memberDomains(before) }]),
+  );
+  hub.accepted(roomId);
+  return {
+    result: { responseCode: "success", errorDescription: "", accepted_timestamp: timestamp },
+    room: { ...room, view, seq: written.seqs[0]! },
+  };
+}

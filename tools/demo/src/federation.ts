@@ -1,0 +1,344 @@
+/**
+ * Start a federation of MIMI providers on loopback, each its own `mimi serve --config` process
+ * with its own development PKI (provider CA, mutual-TLS certificate), embedded storage in a
+ * temporary directory (or its own database on a PostgreSQL server), its peers configured, and a
+ * client API whose clients the demo provisions under the provider's CA.
+ */
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { connect, createServer } from "node:net";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { type ClientCore, ClientCore as Core, MimiClient, provisionClient } from "@mimi/client";
+import { parseMimiUri } from "@mimi/identifiers";
+import {
+  createProviderPki,
+  createTrustStore,
+  type ProviderPki,
+  type TrustStore,
+  trustAnchor,
+} from "@mimi/identity";
+import type { ExternalSender, MlsCiphersuite } from "@mimi/mls-profile";
+import { InternalError } from "@mimi/wire";
+
+/** One running provider. */
+export interface RunningDemoProvider {
+  readonly domain: string;
+  /** Federation base URL (mutual TLS, protocol-06). */
+  readonly url: string;
+  /** Client API base URL. */
+  readonly clientApiUrl: string;
+  readonly pki: ProviderPki;
+  readonly process: ChildProcess;
+  /** Lines the process printed (JSON logs), for diagnostics. */
+  readonly output: string[];
+}
+
+/** A running federation. */
+export interface Federation {
+  readonly providers: readonly RunningDemoProvider[];
+  /** The outside peer `d.example`: a PKI the providers trust, with no server. */
+  readonly peer: ProviderPki;
+  readonly trust: TrustStore;
+  readonly dir: string;
+  /** A new client of `user` on `domain`, connected to its provider's client API. */
+  client(domain: string, user: string, device: string): Promise<MimiClient>;
+  /**
+   * `granter` grants `requester`'s request for consent (protocol-06 §5.7 `updateConsent`, sent by
+   * the granter's provider to the requester's), so that the requester's provider hands the
+   * requester's key material to the granter (decision 0806).
+   */
+  grantConsent(granter: string, requester: string): Promise<void>;
+  /** Stop every provider process. */
+  stop(): Promise<void>;
+}
+
+/** Options of {@link startFederation}. */
+export interface FederationOptions {
+  readonly domains: readonly string[];
+  readonly dir: string;
+  readonly cs: MlsCiphersuite;
+  /** `postgres://…` to put every provider on its own database of that server; default PGlite. */
+  readonly storage?: string;
+  /** Called with a line for each provider that is up. */
+  readonly progress?: (line: string) => void;
+}
+
+const HERE = dirname(fileURLToPath(import.meta.url));
+/** The repository root (this file is tools/demo/src/federation.ts). */
+export const REPO_ROOT: string = resolve(HERE, "../../..");
+const CLI_MAIN = join(REPO_ROOT, "tools/cli/src/main.ts");
+
+/** A free TCP port on loopback (bound, read and released). */
+export function freePort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const s = createServer();
+    s.on("error", fail);
+    s.listen(0, "127.0.0.1", () => {
+      const a = s.address();
+      const port = typeof a === "object" && a !== null ? a.port : 0;
+      s.close(() => done(port));
+    });
+  });
+}
+
+function portOpen(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const c = connect(port, "127.0.0.1");
+    c.on("connect", () => {
+      c.destroy();
+      done(true);
+    });
+    c.on("error", () => done(false));
+  });
+}
+
+async function waitForPorts(
+  p: RunningDemoProvider,
+  ports: readonly number[],
+  timeoutMs: number,
+): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    if (p.process.exitCode !== null) {
+      throw new InternalError(
+        `provider ${p.domain} exited (${p.process.exitCode}): ${p.output.slice(-5).join(" | ")}`,
+        {
+          path: `/providers/${p.domain}`,
+        },
+      );
+    }
+    const open = await Promise.all(ports.map(portOpen));
+    if (open.every(Boolean)) return;
+    if (Date.now() > until) {
+      throw new InternalError(
+        `provider ${p.domain} did not listen within ${timeoutMs} ms: ${p.output.slice(-5).join(" | ")}`,
+        {
+          path: `/providers/${p.domain}`,
+        },
+      );
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Per-provider storage: a PGlite directory, or a fresh database on the given PostgreSQL server. */
+async function storageFor(options: FederationOptions, domain: string, dir: string): Promise<string> {
+  if (
+    options.storage === undefined ||
+    options.storage.startsWith("pglite:") ||
+    options.storage === "memory://"
+  ) {
+    return `pglite:${join(dir, "data")}`;
+  }
+  const { openDatabase } = await import("@mimi/transport");
+  const name = `mimi_demo_${domain.replace(/\W/g, "_")}_${process.pid}_${Date.now() % 100000}`;
+  const admin = await openDatabase(options.storage);
+  try {
+    await admin.query(`CREATE DATABASE ${name}`);
+  } finally {
+    await admin.close();
+  }
+  const url = new URL(options.storage);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/**
+ * Create the hub's keys in a provider's storage before the provider starts (it loads the same
+ * ones), and return the hub's ExternalSender (decision 0804).
+ */
+async function provisionHubKeys(
+  storage: string,
+  domain: string,
+  cs: MlsCiphersuite,
+): Promise<ExternalSender> {
+  const { hubExternalSender, loadHubKeys, migrate, openDatabase } = await import("@mimi/transport");
+  const db = await openDatabase(storage);
+  try {
+    await migrate(db);
+    return hubExternalSender(await loadHubKeys(db, domain, cs, Date.now()));
+  } finally {
+    await db.close();
+  }
+}
+
+/**
+ * Start the providers (first domain is the hub of the demo's room; all of them are peers of each
+ * other and trust `d.example`).
+ *
+ * @throws InternalError when a provider does not come up.
+ */
+export async function startFederation(options: FederationOptions): Promise<Federation> {
+  const pkis = new Map<string, ProviderPki>();
+  for (const d of [...options.domains, "d.example"])
+    pkis.set(d, await createProviderPki(d, { algorithm: "Ed25519" }));
+  const peer = pkis.get("d.example")!;
+  const ports = new Map<string, { federation: number; clientApi: number }>();
+  for (const d of options.domains)
+    ports.set(d, { federation: await freePort(), clientApi: await freePort() });
+  const providers: RunningDemoProvider[] = [];
+  const hubs = new Map<string, ExternalSender>();
+  const stop = async (): Promise<void> => {
+    await Promise.all(
+      providers.map(
+        (p) =>
+          new Promise<void>((done) => {
+            if (p.process.exitCode !== null || p.process.signalCode !== null) return done();
+            p.process.once("exit", () => done());
+            p.process.kill("SIGTERM");
+            setTimeout(() => p.process.kill("SIGKILL"), 5000).unref();
+          }),
+      ),
+    );
+  };
+  try {
+    for (const domain of options.domains) {
+      const dir = join(options.dir, domain);
+      mkdirSync(dir, { recursive: true });
+      const pki = pkis.get(domain)!;
+      writeFileSync(join(dir, "server.pem"), pki.server.certificatePem);
+      writeFileSync(join(dir, "server.key"), pki.server.privateKeyPem);
+      writeFileSync(join(dir, "ca.pem"), pki.ca.certificatePem);
+      const peerCas: string[] = [];
+      for (const [d, other] of pkis) {
+        if (d === domain) continue;
+        writeFileSync(join(dir, `${d}-ca.pem`), other.ca.certificatePem);
+        peerCas.push(`${d}-ca.pem`);
+      }
+      const port = ports.get(domain)!;
+      const storage = await storageFor(options, domain, dir);
+      hubs.set(domain, await provisionHubKeys(storage, domain, options.cs));
+      const config = {
+        domain,
+        listen: { host: "127.0.0.1", port: port.federation },
+        tls: { key: "server.key", cert: "server.pem", ca: peerCas },
+        storage,
+        clientApi: { host: "127.0.0.1", port: port.clientApi, ca: "ca.pem" },
+        peers: Object.fromEntries(
+          options.domains
+            .filter((d) => d !== domain)
+            .map((d) => [d, `127.0.0.1:${ports.get(d)!.federation}`]),
+        ),
+      };
+      writeFileSync(join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
+      // the same Node and tsx the CLI runs on
+      const child = spawn(
+        process.execPath,
+        [
+          "--import",
+          "tsx",
+          "--conditions=@mimi/source",
+          CLI_MAIN,
+          "serve",
+          "--config",
+          join(dir, "config.json"),
+        ],
+        { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+      );
+      const output: string[] = [];
+      const keep = (chunk: Buffer): void => {
+        for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "") output.push(line);
+        if (output.length > 200) output.splice(0, output.length - 200);
+      };
+      child.stdout?.on("data", keep);
+      child.stderr?.on("data", keep);
+      const p: RunningDemoProvider = {
+        domain,
+        url: `https://127.0.0.1:${port.federation}`,
+        clientApiUrl: `https://127.0.0.1:${port.clientApi}`,
+        pki,
+        process: child,
+        output,
+      };
+      providers.push(p);
+    }
+    for (const p of providers) {
+      const port = ports.get(p.domain)!;
+      await waitForPorts(p, [port.federation, port.clientApi], 60_000);
+      options.progress?.(`${p.domain} listening: federation ${p.url}, client API ${p.clientApiUrl}`);
+    }
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+  const trust = createTrustStore([...pkis.values()].map((p) => trustAnchor(p.ca.certificatePem)));
+  return {
+    providers,
+    peer,
+    trust,
+    dir: options.dir,
+    async client(domain: string, user: string, device: string): Promise<MimiClient> {
+      const p = providers.find((x) => x.domain === domain);
+      if (p === undefined) throw new InternalError(`no provider ${domain}`, { path: "/domain" });
+      const identity = await provisionClient(p.pki.ca, {
+        userUri: `mimi://${domain}/u/${user}`,
+        clientUri: `mimi://${domain}/d/${user}/${device}`,
+        cs: options.cs,
+      });
+      const core: ClientCore = new Core({ identity, trust, cs: options.cs });
+      const hub = hubs.get(domain)!;
+      return new MimiClient({ core, url: p.clientApiUrl, domain, ca: p.pki.ca.certificatePem, hub });
+    },
+    async grantConsent(granter: string, requester: string): Promise<void> {
+      const from = providers.find((x) => x.domain === parseMimiUri(granter).domain);
+      const to = providers.find((x) => x.domain === parseMimiUri(requester).domain);
+      if (from === undefined || to === undefined)
+        throw new InternalError("unknown provider", { path: "/consent" });
+      const { createFederationClient, encodeConsentEntry } = await import("@mimi/transport");
+      const client = createFederationClient({
+        domain: from.domain,
+        key: from.pki.server.privateKeyPem,
+        cert: from.pki.server.certificatePem,
+        ca: to.pki.ca.certificatePem,
+        peers: { [to.domain]: new URL(to.url).host },
+      });
+      try {
+        const answer = await client.send(to.domain, {
+          method: "POST",
+          endpoint: "updateConsent",
+          param: to.domain,
+          body: encodeConsentEntry({
+            consentOperation: "grant",
+            requesterUri: { uri: requester },
+            targetUri: { uri: granter },
+            clientKeyPackages: [],
+            consent_extensions: { component_data: [] },
+          }),
+        });
+        if (answer.status !== 201) {
+          throw new InternalError(`updateConsent answered ${answer.status}`, { path: "/consent" });
+        }
+      } finally {
+        client.close();
+      }
+    },
+    stop,
+  };
+}
+
+/**
+ * The `providers.json` of `--keep-running`: each provider's domain, federation and client API
+ * URLs and CA certificate, and a provider certificate and key of `d.example`, which every
+ * provider trusts, for outside tools acting as a peer.
+ */
+export function providersJson(f: Federation): string {
+  return `${JSON.stringify(
+    {
+      providers: f.providers.map((p) => ({
+        domain: p.domain,
+        url: p.url,
+        clientApiUrl: p.clientApiUrl,
+        ca: p.pki.ca.certificatePem,
+      })),
+      peer: {
+        domain: "d.example",
+        cert: f.peer.server.certificatePem,
+        key: f.peer.server.privateKeyPem,
+        ca: f.peer.ca.certificatePem,
+      },
+    },
+    null,
+    2,
+  )}\n`;
+}

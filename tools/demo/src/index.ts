@@ -1,0 +1,81 @@
+/**
+ * `@mimi/demo`: the three-provider federation demo behind `mimi demo` (draft-ietf-mimi-protocol-06
+ * §3 call flows with real providers and clients).
+ *
+ * @packageDocumentation
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { loadCiphersuite } from "@mimi/mls-profile";
+import { type Federation, providersJson, startFederation } from "./federation.js";
+import { formatReport } from "./report.js";
+import { runScenario, type ScenarioReport } from "./scenario.js";
+
+export * from "./federation.js";
+export * from "./report.js";
+export * from "./scenario.js";
+
+/** Options of {@link runDemo}. */
+export interface DemoOptions {
+  /** `postgres://…`: every provider on its own database of that server. */
+  readonly storage?: string;
+  /** Leave the providers running and write `providers.json` into `dir`. */
+  readonly keepRunning?: boolean;
+  readonly dir?: string;
+  readonly members?: number;
+  /** Shorter timeouts (the test suite). */
+  readonly quick?: boolean;
+  /** Where progress lines and the report go. */
+  readonly write: (text: string) => void;
+}
+
+/** What {@link runDemo} returns. */
+export interface DemoResult {
+  readonly report: ScenarioReport;
+  /** The running federation when `keepRunning` was set (stop it when done). */
+  readonly federation?: Federation;
+}
+
+/**
+ * Start the three providers, run the scenario, print the report; stop the providers unless
+ * `keepRunning`.
+ *
+ * @throws InternalError when a provider does not start; whatever a step throws.
+ */
+export async function runDemo(options: DemoOptions): Promise<DemoResult> {
+  const dir = options.dir === undefined ? mkdtempSync(join(tmpdir(), "mimi-demo-")) : resolve(options.dir);
+  mkdirSync(dir, { recursive: true });
+  const line = (s: string): void => options.write(`${s}\n`);
+  const cs = await loadCiphersuite();
+  const t0 = performance.now();
+  line("Starting providers a.example (hub), b.example and c.example …");
+  const federation = await startFederation({
+    domains: ["a.example", "b.example", "c.example"],
+    dir,
+    cs,
+    ...(options.storage === undefined ? {} : { storage: options.storage }),
+    progress: line,
+  });
+  line(`✓ providers up (${(performance.now() - t0).toFixed(0)} ms)`);
+  let report: ScenarioReport;
+  try {
+    report = await runScenario(federation, {
+      progress: line,
+      ...(options.members === undefined ? {} : { members: options.members }),
+      timeoutMs: options.quick === true ? 20_000 : 60_000,
+    });
+  } catch (e) {
+    if (options.keepRunning !== true) await federation.stop();
+    throw e;
+  }
+  options.write(formatReport(report));
+  if (options.keepRunning === true) {
+    writeFileSync(join(dir, "providers.json"), providersJson(federation));
+    line(`providers keep running; ${join(dir, "providers.json")} describes them (Ctrl-C stops them)`);
+    return { report, federation };
+  }
+  await federation.stop();
+  if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
+  return { report };
+}

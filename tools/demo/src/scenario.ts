@@ -1,0 +1,341 @@
+/**
+ * The demo scenario: the call flows of draft-ietf-mimi-protocol-06 §3 with real clients on a
+ * running federation (hub `a.example`, followers `b.example`, `c.example`), and every MIMI
+ * content feature of draft-ietf-mimi-content-08 §5 the issue names. Each step is timed; at the end
+ * every client's conversation is compared with what it must show.
+ */
+import { type ClientCore, type ClientEvent, type OutgoingMessage, renderConversation } from "@mimi/client";
+import {
+  type AttachmentInfo,
+  buildAttachment,
+  buildDelete,
+  buildEdit,
+  buildExpiring,
+  buildOriginal,
+  buildReaction,
+  buildReply,
+  type ExternalPart,
+  GFM_MIMI,
+  type MimiContent,
+  singlePart,
+} from "@mimi/content";
+import { fromHex, utf8 } from "@mimi/wire";
+
+/** What the scenario needs from a client (`MimiClient` of `@mimi/client`). */
+export interface ScenarioClient {
+  readonly core: ClientCore;
+  startInbox(): void;
+  stop(): void;
+  uploadKeyPackages(count: number): Promise<void>;
+  createRoom(roomUri: string): Promise<void>;
+  addUser(roomUri: string, user: string): Promise<unknown>;
+  send(roomUri: string, content: MimiContent): Promise<OutgoingMessage>;
+  leave(roomUri: string): Promise<void>;
+  commitPending(roomUri: string): Promise<unknown>;
+  joinExternal(roomUri: string): Promise<unknown>;
+  uploadAttachment(plaintext: Uint8Array, info: Omit<AttachmentInfo, "url">): Promise<ExternalPart>;
+  downloadAttachment(part: ExternalPart): Promise<Uint8Array>;
+  waitFor(pred: (e: ClientEvent) => boolean, timeoutMs?: number, what?: string): Promise<ClientEvent>;
+}
+
+/** What the scenario needs from a federation. */
+export interface ScenarioFederation {
+  client(domain: string, user: string, device: string): Promise<ScenarioClient>;
+  /** `granter` consents to key material requests from... see `Federation.grantConsent`. */
+  grantConsent(granter: string, requester: string): Promise<void>;
+}
+
+/** Options of {@link runScenario}. */
+export interface ScenarioOptions {
+  /** Total users in the room (at least 3: Alice, Bob, Cathy; more are spread over the providers). */
+  readonly members?: number;
+  /** One progress line per step. */
+  readonly progress?: (line: string) => void;
+  /** Per-event timeout (ms). */
+  readonly timeoutMs?: number;
+}
+
+/** One timed step. */
+export interface StepResult {
+  readonly name: string;
+  readonly ms: number;
+  /** Messages sent and deliveries seen during the step. */
+  readonly sent: number;
+  readonly delivered: number;
+}
+
+/** What one client shows at the end. */
+export interface ClientTranscript {
+  readonly client: string;
+  readonly active: boolean;
+  readonly epoch: string;
+  readonly participants: readonly string[];
+  readonly lines: readonly string[];
+  readonly expected: readonly string[];
+  readonly ok: boolean;
+}
+
+/** The scenario's outcome. */
+export interface ScenarioReport {
+  readonly room: string;
+  readonly steps: readonly StepResult[];
+  readonly sent: number;
+  /** Deliveries expected (one per message and receiving active member) and seen. */
+  readonly expectedDeliveries: number;
+  readonly delivered: number;
+  readonly transcripts: readonly ClientTranscript[];
+  readonly ok: boolean;
+}
+
+const ROOM = "mimi://a.example/r/clubhouse";
+const DOMAINS = ["a.example", "b.example", "c.example"] as const;
+
+/**
+ * Run the scenario. Never throws for a failed expectation: the report says what differs.
+ *
+ * @throws whatever a client API call throws (a provider refused or is down).
+ */
+export async function runScenario(
+  fed: ScenarioFederation,
+  options: ScenarioOptions = {},
+): Promise<ScenarioReport> {
+  const progress = options.progress ?? (() => undefined);
+  const timeout = options.timeoutMs ?? 30_000;
+  const steps: StepResult[] = [];
+  let sent = 0;
+  let expectedDeliveries = 0;
+  let delivered = 0;
+  const clients: ScenarioClient[] = [];
+  const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const t0 = performance.now();
+    const [s0, d0] = [sent, delivered];
+    const r = await fn();
+    const ms = performance.now() - t0;
+    steps.push({ name, ms, sent: sent - s0, delivered: delivered - d0 });
+    progress(`✓ ${name} (${ms.toFixed(0)} ms)`);
+    return r;
+  };
+  const joined = (c: ScenarioClient) =>
+    c.waitFor((e) => e.kind === "joined" && e.roomUri === ROOM, timeout, "Welcome for the room");
+  const atEpoch = (c: ScenarioClient, epoch: bigint) =>
+    c.waitFor(
+      (e) => (e.kind === "commit" || e.kind === "joined") && e.roomUri === ROOM && e.epoch >= epoch,
+      timeout,
+      `epoch ${epoch}`,
+    );
+  const send = async (from: ScenarioClient, content: MimiContent) => {
+    const out = await from.send(ROOM, content);
+    sent++;
+    const receivers = clients.filter((c) => c !== from && c.core.isMember(ROOM));
+    expectedDeliveries += receivers.length;
+    await Promise.all(
+      receivers.map(async (c) => {
+        await c.waitFor(
+          (e: ClientEvent) => e.kind === "message" && e.message.messageId === out.messageId,
+          timeout,
+          `message ${out.messageId.slice(0, 8)}`,
+        );
+        delivered++;
+      }),
+    );
+    return out;
+  };
+  const start = async (c: ScenarioClient): Promise<ScenarioClient> => {
+    clients.push(c);
+    c.startInbox();
+    return c;
+  };
+
+  const [alice, bob, cathy] = await step(
+    "provision Alice (a), Bob (b), Cathy (c) and upload KeyPackages",
+    async () => {
+      const a = await start(await fed.client("a.example", "alice", "laptop"));
+      const b = await start(await fed.client("b.example", "bob", "laptop"));
+      const c = await start(await fed.client("c.example", "cathy", "laptop"));
+      await Promise.all([a.uploadKeyPackages(2), b.uploadKeyPackages(2), c.uploadKeyPackages(2)]);
+      return [a, b, c] as const;
+    },
+  );
+  const u = (c: ScenarioClient) => c.core.userUri;
+
+  await step("Alice creates mimi://a.example/r/clubhouse on her provider (the hub)", () =>
+    alice.createRoom(ROOM),
+  );
+  await step(
+    "consent (protocol-06 §5.7): Bob and Cathy asked to talk to Alice and Bob, who granted it",
+    async () => {
+      await fed.grantConsent(u(alice), u(bob));
+      await fed.grantConsent(u(bob), u(cathy));
+    },
+  );
+  await step("Alice fetches Bob's key material from b.example and adds him", async () => {
+    await alice.addUser(ROOM, u(bob));
+    await joined(bob);
+  });
+  await step("Bob adds Cathy through the hub (key material from c.example)", async () => {
+    await bob.addUser(ROOM, u(cathy));
+    await Promise.all([joined(cathy), atEpoch(alice, 2n)]);
+  });
+  const extra: ScenarioClient[] = [];
+  const members = Math.max(3, options.members ?? 3);
+  if (members > 3) {
+    await step(`add ${members - 3} more users spread over the three providers`, async () => {
+      let lastAdder = alice;
+      for (let i = 0; i < members - 3; i++) {
+        const domain = DOMAINS[i % 3]!;
+        const c = await start(await fed.client(domain, `user${i + 1}`, "laptop"));
+        await c.uploadKeyPackages(1);
+        extra.push(c);
+        // consent is recorded between providers, so a user is added by a member of another domain
+        const adder = domain === "a.example" ? bob : alice;
+        await fed.grantConsent(u(adder), u(c));
+        await adder.addUser(ROOM, u(c));
+        lastAdder = adder;
+        await joined(c);
+      }
+      // the last adder's commit took effect when the hub accepted it: its epoch is the room's
+      const epoch = lastAdder.core.epoch(ROOM);
+      await Promise.all([alice, bob, cathy, ...extra].map((c) => atEpoch(c, epoch)));
+    });
+  }
+  const hello = await step("Alice sends a markdown message", () =>
+    send(alice, buildOriginal({ senderUri: u(alice), roomUri: ROOM, text: "Welcome to the **clubhouse**!" })),
+  );
+  await step("Bob replies", () =>
+    send(
+      bob,
+      buildReply({
+        senderUri: u(bob),
+        roomUri: ROOM,
+        inReplyTo: fromHex(hello.messageId),
+        text: "Thanks _Alice_!",
+      }),
+    ),
+  );
+  await step("Cathy and Bob react", async () => {
+    await send(
+      cathy,
+      buildReaction({
+        senderUri: u(cathy),
+        roomUri: ROOM,
+        inReplyTo: fromHex(hello.messageId),
+        reaction: "👍",
+      }),
+    );
+    await send(
+      bob,
+      buildReaction({
+        senderUri: u(bob),
+        roomUri: ROOM,
+        inReplyTo: fromHex(hello.messageId),
+        reaction: "🎉",
+      }),
+    );
+  });
+  await step("Alice edits her message", () =>
+    send(
+      alice,
+      buildEdit(
+        { content: hello.content, messageId: fromHex(hello.messageId) },
+        singlePart(GFM_MIMI, "Welcome to the **MIMI clubhouse**!"),
+      ),
+    ),
+  );
+  await step("Cathy sends a message and deletes it", async () => {
+    const oops = await send(
+      cathy,
+      buildOriginal({ senderUri: u(cathy), roomUri: ROOM, text: "wrong room, sorry" }),
+    );
+    await send(cathy, buildDelete({ content: oops.content, messageId: fromHex(oops.messageId) }));
+  });
+  await step("Bob sends an expiring message", () =>
+    send(
+      bob,
+      buildExpiring({
+        senderUri: u(bob),
+        roomUri: ROOM,
+        text: "this message expires in an hour",
+        expires: { relative: false, time: Math.floor(Date.now() / 1000) + 3600 },
+      }),
+    ),
+  );
+  const file = utf8("MIMI demo attachment: minutes of the clubhouse meeting.\n");
+  await step(
+    "Alice uploads an encrypted attachment and sends it; Cathy downloads it through proxyDownload",
+    async () => {
+      const part = await alice.uploadAttachment(file, {
+        contentType: "text/plain;charset=utf-8",
+        filename: "minutes.txt",
+      });
+      const out = await send(alice, buildAttachment({ senderUri: u(alice), roomUri: ROOM, part }));
+      const got = cathy.core.message(ROOM, out.messageId);
+      if (got === undefined || got.content.nestedPart.cardinality !== 2)
+        throw new Error("Cathy has no attachment");
+      const plain = await cathy.downloadAttachment(got.content.nestedPart);
+      if (Buffer.compare(Buffer.from(plain), Buffer.from(file)) !== 0) throw new Error("attachment differs");
+    },
+  );
+  const shared = [
+    "a.example/u/alice: Welcome to the **MIMI clubhouse**! (edited) [👍 1, 🎉 1]",
+    "b.example/u/bob: Thanks _Alice_! (reply)",
+    "c.example/u/cathy: (deleted)",
+    "b.example/u/bob: this message expires in an hour (expiring)",
+    "a.example/u/alice: [attachment minutes.txt, text/plain;charset=utf-8]",
+  ];
+  await step("Cathy leaves; Alice commits her removal", async () => {
+    await cathy.leave(ROOM);
+    await alice.waitFor(
+      (e) => e.kind === "proposal" && e.roomUri === ROOM,
+      timeout,
+      "Cathy's leave proposals",
+    );
+    const epoch = alice.core.epoch(ROOM);
+    await alice.commitPending(ROOM);
+    await Promise.all([
+      cathy.waitFor((e) => e.kind === "commit" && e.removedSelf, timeout, "her removal"),
+      atEpoch(bob, epoch + 1n),
+    ]);
+  });
+  const phone = await step("Bob's new phone joins by external commit (groupInfo via the hub)", async () => {
+    const p = await start(await fed.client("b.example", "bob", "phone"));
+    const epoch = alice.core.epoch(ROOM);
+    await p.joinExternal(ROOM);
+    await Promise.all([atEpoch(alice, epoch + 1n), atEpoch(bob, epoch + 1n)]);
+    return p;
+  });
+  await step("Bob writes from his phone", () =>
+    send(phone, buildOriginal({ senderUri: u(bob), roomUri: ROOM, text: "Hello from my phone 📱" })),
+  );
+  const after = [...shared, "b.example/u/bob: Hello from my phone 📱"];
+  const expected = new Map<ScenarioClient, string[]>([
+    [alice, after],
+    [bob, after],
+    [cathy, shared],
+    [phone, ["b.example/u/bob: Hello from my phone 📱"]],
+    ...extra.map((c) => [c, after] as [ScenarioClient, string[]]),
+  ]);
+  const transcripts: ClientTranscript[] = clients.map((c) => {
+    const active = c.core.isMember(ROOM);
+    const lines = renderConversation(c.core.conversation(ROOM));
+    const want = expected.get(c) ?? [];
+    return {
+      client: c.core.clientUri,
+      active,
+      epoch: c.core.epoch(ROOM).toString(),
+      participants: c.core.participants(ROOM).map((p) => `${p.user} (role ${p.role})`),
+      lines,
+      expected: want,
+      ok: JSON.stringify(lines) === JSON.stringify(want) && active === (c !== cathy),
+    };
+  });
+  for (const c of clients) c.stop();
+  return {
+    room: ROOM,
+    steps,
+    sent,
+    expectedDeliveries,
+    delivered,
+    transcripts,
+    ok: transcripts.every((t) => t.ok) && delivered === expectedDeliveries,
+  };
+}

@@ -1,0 +1,37 @@
+import { loadCiphersuite } from "@mimi/mls-profile";
+import { describe, expect, it } from "vitest";
+import { formatReport } from "../src/report.js";
+import { runScenario } from "../src/scenario.js";
+import { memoryFederation } from "./memory-federation.js";
+
+describe("demo scenario logic (in-memory hub stand-in)", () => {
+  it("runs every step and every client shows exactly the expected conversation", async () => {
+    const cs = await loadCiphersuite();
+    const lines: string[] = [];
+    const report = await runScenario(await memoryFederation(cs), {
+      progress: (l) => lines.push(l),
+      members: 4,
+    });
+    const text = formatReport(report);
+    if (process.env["MIMI_DEMO_PRINT"] === "1") console.log(lines.join("\n") + text);
+    expect(report.transcripts.map((t) => [t.client, t.ok])).toEqual([
+      ["mimi://a.example/d/alice/laptop", true],
+      ["mimi://b.example/d/bob/laptop", true],
+      ["mimi://c.example/d/cathy/laptop", true],
+      ["mimi://a.example/d/user1/laptop", true],
+      ["mimi://b.example/d/bob/phone", true],
+    ]);
+    expect(report.ok).toBe(true);
+    expect(report.delivered).toBe(report.expectedDeliveries);
+    expect(report.sent).toBe(10);
+    expect(lines.length).toBe(report.steps.length);
+    expect(text).toContain("result: OK");
+    const alice = report.transcripts[0]!;
+    expect(alice.epoch).toBe("5");
+    expect(alice.participants).toEqual([
+      "mimi://a.example/u/alice (role 4)",
+      "mimi://b.example/u/bob (role 2)",
+      "mimi://a.example/u/user1 (role 2)",
+    ]);
+  });
+});
