@@ -20,8 +20,12 @@ gracefully. FILE is JSON (file names relative to it):
     "clientApi": { "host": "127.0.0.1",            optional: the client API for our own clients
                    "port": 9443,
                    "ca": "b.example-clients-ca.pem" },   CA issuing our clients' certificates
-    "peers": { "a.example": "127.0.0.1:8442" }     optional: where other providers listen
-  }                                                (a domain not listed is <domain>:443)
+    "peers": { "a.example": "127.0.0.1:8442" },    optional: where other providers listen
+                                                   (a domain not listed is <domain>:443)
+    "discovery": "directory.json"                  optional: serve identifierQuery from the
+  }                                                directory in storage, seeded from this file
+                                                   ({"users":[{"user","handles":[{"handle",
+                                                   "discoverability","tags"}],"reveal","contacts"}]})
 
 Once listening, prints one line {"event":"listening","domain":…,"port":…,"clientApiPort":…}
 (ports 0 in the file mean any free port). Logs are JSON lines on stdout. PGlite does not fsync:
@@ -44,10 +48,21 @@ export const serveCommand: Command = {
       throw new ValidationError(`cannot read the configuration: ${(e as Error).message}`, { path: file });
     }
     const { parseProviderConfig, startProviderFromConfig } = await import("@mimi/transport");
+    // The optional "discovery" key (a directory seed file) belongs to @mimi/discovery.
+    const discovery = (json as { discovery?: unknown } | null)?.discovery;
+    if (discovery !== undefined) delete (json as { discovery?: unknown }).discovery;
     const config = parseProviderConfig(json, dirname(path));
     const line = (v: unknown) =>
       io.stdout(`${JSON.stringify(v, (_, x: unknown) => (typeof x === "bigint" ? x.toString() : x))}\n`);
-    const running = await startProviderFromConfig(config, line);
+    const running =
+      discovery === undefined
+        ? await startProviderFromConfig(config, line)
+        : await (await import("@mimi/discovery")).startProviderWithDirectory(
+            config,
+            discovery,
+            dirname(path),
+            line,
+          );
     line({
       event: "listening",
       domain: running.domain,
