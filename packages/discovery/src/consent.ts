@@ -230,6 +230,7 @@ export async function requireConsent(
 export interface ConsentQuery {
   readonly requester: string;
   readonly target: string;
+  /** The room the key material is for; empty when none was named (then only a room-less grant counts). */
   readonly roomId: string;
 }
 
@@ -243,7 +244,8 @@ export function consentCheck(store: ConsentStore): (query: ConsentQuery) => Prom
   return async (query) => {
     try {
       // [DISC-CONSENT-04]
-      return await hasConsent(store, query.requester, query.target, query.roomId);
+      const roomId = query.roomId === "" ? undefined : query.roomId;
+      return await hasConsent(store, query.requester, query.target, roomId);
     } catch (e) {
       if (e instanceof ValidationError) return false;
       throw e;

@@ -1,12 +1,13 @@
 /**
  * The sender's provider's side of `POST /identifierQuery/{domain}` (draft-ietf-mimi-protocol-06
- * §5.8) over HTTPS with mutual TLS (§4.1): a {@link QueryProvider} for {@link discover}.
+ * §5.8): a {@link QueryProvider} for {@link discover} over the transport's federation client
+ * (HTTPS with mutual TLS, §4.1).
  */
-import { Agent, request } from "node:https";
 import {
-  API_PREFIX,
+  createFederationClient,
   decodeWith,
   encodeWith,
+  type FederationClient,
   identifierRequestCodec,
   identifierResponseCodec,
 } from "@mimi/transport";
@@ -14,13 +15,32 @@ import { ProtocolError } from "@mimi/wire";
 import type { DiscoveryProvider, QueryProvider } from "./discover.js";
 import { fromWireIdentifierResponse } from "./identifier-query-endpoint.js";
 
+/**
+ * Sends identifier queries through a federation client: the peer's answer must be 200 with a
+ * decodable `IdentifierResponse`; anything else (a refusal, an unreachable peer, an undecodable
+ * body) rejects, and `discover` reports that provider as failed, never as a miss.
+ */
+export function federationQuery(client: FederationClient): QueryProvider {
+  return async (provider, request) => {
+    const r = await client.send(provider.domain, {
+      method: "POST",
+      endpoint: "identifierQuery",
+      param: provider.domain,
+      body: encodeWith(identifierRequestCodec, request),
+    });
+    if (r.status !== 200)
+      throw new ProtocolError(`${provider.domain} answered ${r.status}`, { path: "/status" });
+    return fromWireIdentifierResponse(decodeWith(identifierResponseCodec, r.body));
+  };
+}
+
 /** Who we are to the providers we query: our provider domain, key and certificate, and the CAs we trust. */
 export interface QueryClientOptions {
   /** Our provider domain (sent as `From: mimi@<domain>`; our certificate's DNS name). */
   readonly domain: string;
   readonly key: string | Buffer;
   readonly cert: string | Buffer;
-  /** CAs trusted for the providers' server certificates (a provider's own `ca` is added to these). */
+  /** CAs trusted for the providers' server certificates (each provider's own `ca` is added). */
   readonly ca?: string | Buffer | readonly (string | Buffer)[];
   /** Abandon a query after this many milliseconds (default 10 000). */
   readonly timeoutMs?: number;
@@ -33,76 +53,26 @@ export interface QueryClient {
 }
 
 /**
- * Queries providers over HTTPS with mutual TLS (TLS 1.3, the server's certificate checked for the
- * provider's domain). A provider's answer other than 200 with a decodable `IdentifierResponse` is
- * a failed provider (`discover` reports it), never a miss.
+ * A federation client reaching each provider at the host and port of its `url` (the origin of
+ * its federation API), with the server name and `Host` of its domain, and its {@link federationQuery}.
  */
-export function httpsQueryClient(options: QueryClientOptions): QueryClient {
+export function httpsQueryClient(
+  options: QueryClientOptions,
+  providers: readonly DiscoveryProvider[],
+): QueryClient {
   const base = options.ca === undefined ? [] : Array.isArray(options.ca) ? options.ca : [options.ca];
-  const agents = new Map<string, Agent>();
-  const agentFor = (provider: DiscoveryProvider): Agent => {
-    const id = provider.ca ?? "";
-    let agent = agents.get(id);
-    if (agent === undefined) {
-      const ca = provider.ca === undefined ? base : [...base, provider.ca];
-      agent = new Agent({
-        keepAlive: true,
-        key: options.key,
-        cert: options.cert,
-        ...(ca.length > 0 ? { ca: ca as string[] } : {}),
-        minVersion: "TLSv1.3",
-      });
-      agents.set(id, agent);
-    }
-    return agent;
-  };
-  const query: QueryProvider = (provider, identifierRequest) => {
-    const body = encodeWith(identifierRequestCodec, identifierRequest);
-    const url = new URL(provider.url);
-    const prefix = url.pathname.replace(/\/+$/, "");
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: url.hostname.replace(/^\[|\]$/g, ""),
-          port: url.port === "" ? 443 : Number(url.port),
-          agent: agentFor(provider),
-          servername: provider.domain,
-          method: "POST",
-          path: `${prefix}${API_PREFIX}/identifierQuery/${encodeURIComponent(provider.domain)}`,
-          timeout: options.timeoutMs ?? 10_000,
-          headers: {
-            host: provider.domain,
-            from: `mimi@${options.domain}`,
-            "content-type": "application/octet-stream",
-            "content-length": String(body.length),
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("error", reject);
-          res.on("end", () => {
-            if (res.statusCode !== 200) {
-              reject(new ProtocolError(`${provider.domain} answered ${res.statusCode}`, { path: "/status" }));
-              return;
-            }
-            try {
-              resolve(fromWireIdentifierResponse(decodeWith(identifierResponseCodec, Buffer.concat(chunks))));
-            } catch (e) {
-              reject(e);
-            }
-          });
-        },
-      );
-      req.on("timeout", () => req.destroy(new ProtocolError(`${provider.domain} timed out`, { path: "/" })));
-      req.on("error", reject);
-      req.end(body);
-    });
-  };
-  return {
-    query,
-    close: () => {
-      for (const a of agents.values()) a.destroy();
-    },
-  };
+  const peers: Record<string, string> = {};
+  for (const p of providers) {
+    const url = new URL(p.url);
+    peers[p.domain] = `${url.hostname}:${url.port === "" ? 443 : url.port}`;
+  }
+  const client = createFederationClient({
+    domain: options.domain,
+    key: options.key,
+    cert: options.cert,
+    ca: [...base, ...providers.flatMap((p) => (p.ca === undefined ? [] : [p.ca]))],
+    peers,
+    ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }),
+  });
+  return { query: federationQuery(client), close: () => client.close() };
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { openDatabase } from "@mimi/transport";
 import { ValidationError } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
@@ -6,6 +9,7 @@ import {
   parseDirectorySeed,
   persistedDirectoryEndpoint,
   REQUESTING_USER_COMPONENT,
+  readDirectorySeedFile,
   requestingUserComponent,
   requestingUserOf,
 } from "../src/index.js";
@@ -70,6 +74,20 @@ describe("directory seed (decision 0711)", () => {
     expect(() => parseDirectorySeed({ users: [{ user: "mimi://a.example/r/x", handles: [] }] })).toThrow(
       ValidationError,
     );
+  });
+
+  it("DISC-CONF-02 reads the seed file a provider configuration names, relative to the configuration", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mimi-seed-"));
+    try {
+      writeFileSync(join(dir, "directory.json"), JSON.stringify({ users: [] }));
+      writeFileSync(join(dir, "broken.json"), "{");
+      expect(readDirectorySeedFile("directory.json", dir)).toEqual({ users: [] });
+      expect(readDirectorySeedFile(join(dir, "directory.json"), "/")).toEqual({ users: [] });
+      for (const bad of ["broken.json", "missing.json", 7, ""])
+        expect(ruleOf(() => readDirectorySeedFile(bad, dir))).toBe("DISC-CONF-02");
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("seeds the database once per start, replacing each seeded user's record and keeping the others", async () => {

@@ -166,6 +166,8 @@ describe.each(backends)("stores on %s", (_name, open) => {
     expect(await check({ requester: alice, target: bob, roomId: room })).toBe(false);
     expect(await check({ requester: alice, target: bob, roomId: "mimi://hub.example/r/other" })).toBe(true);
     expect(await check({ requester: bob, target: alice, roomId: room })).toBe(false);
+    expect(await check({ requester: alice, target: bob, roomId: "" })).toBe(true); // no room named: the room-less grant
+    expect(await check({ requester: "not a uri", target: bob, roomId: room })).toBe(false);
   });
 
   it("DISC-CONSENT-01 an illegal transition stores nothing, and of two racing requests exactly one applies", async () => {

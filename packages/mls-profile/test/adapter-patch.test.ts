@@ -16,6 +16,7 @@ import {
   externalSendersOf,
   generateSignatureKeyPair,
   groupMembers,
+  joinExternal,
   type MLSMessage,
   type MlsGroupState,
   makeClientConfig,
@@ -171,6 +172,33 @@ describe("ts-mls patch: non-default proposals (draft-ietf-mls-extensions-10 §4.
       proposals: [{ proposalType: APP_DATA_UPDATE, proposalData: Uint8Array.of(0xff) }],
     });
     await expect(processMessage(bob!, cs, c.commit)).rejects.toBeInstanceOf(ValidationError);
+  });
+
+  it("[MLS-APPDATA-01] [MLS-XJOIN-01] an external commit carries non-default proposals; the handler sees the joiner's LeafNode on both sides", async () => {
+    const cs = await suite;
+    const [alice] = await groupOf(cs, 2, { caps, config: config(handler) });
+    const gi = await exportGroupInfo(alice!, cs, { ratchetTree: true });
+    if (gi.wireformat !== "mls_group_info") throw new Error("not a GroupInfo");
+    const joiner = await keyPackage(cs, "joiner", caps);
+    seen.length = 0;
+    const j = await joinExternal(cs, gi.groupInfo, joiner, {
+      config: config(handler),
+      proposals: [{ proposalType: APP_DATA_UPDATE, proposalData: Uint8Array.of(9) }],
+    });
+    const a = await processMessage(alice!, cs, j.commit);
+    expect(seen.map((c) => [c.sentByClient, c.committerLeafIndex])).toEqual([
+      [true, undefined],
+      [false, undefined],
+    ]);
+    for (const c of seen)
+      expect(c.newMemberLeafNode?.signaturePublicKey).toEqual(
+        joiner.publicPackage.leafNode.signaturePublicKey,
+      );
+    const dict = a.state.groupContext.extensions.find((e) => e.extensionType === APP_DATA_DICTIONARY);
+    expect([...(dict?.extensionData ?? [])]).toEqual([9]);
+    expect(toHex(encodeGroupContext(a.state.groupContext))).toBe(
+      toHex(encodeGroupContext(j.state.groupContext)),
+    );
   });
 
   it("[MLS-APPDATA-01] the handler can require an UpdatePath", async () => {

@@ -18,7 +18,10 @@ import {
   encryptApplicationMessage,
   exportGroupInfo,
   externalSendersOf,
+  type GroupInfo,
+  type HubGroupView,
   hubCipherSuite,
+  joinExternal,
   joinRoom,
   joinRoomExternal,
   type KeyPackageBundle,
@@ -29,11 +32,16 @@ import {
   type MlsGroupState,
   makeClientConfig,
   mimiComponentHandlers,
+  mimiExternalJoinPolicy,
+  mimiProfile,
+  mimiProposalHandler,
+  type ParticipantListUpdate,
   type Proposal,
   participantListOf,
   participantListProposal,
   processHubMessage,
   processIncoming,
+  processMessage,
   propose,
   type RoomCommit,
   type RoomEvent,
@@ -45,7 +53,7 @@ import {
   unsafeAcceptAllCredentials,
   withAppDataDictionary,
 } from "../src/index.js";
-import { clientKeyPackage, testProfile } from "./client-fixtures.js";
+import { clientKeyPackage, testProfile, userOf } from "./client-fixtures.js";
 
 const user = (name: string): Uint8Array => utf8(`mimi://example.com/u/${name}`);
 const names = (list: { participants: readonly { user: Uint8Array; role_index: number }[] }): string[] =>
@@ -273,7 +281,162 @@ describe("client facade with real ts-mls groups", () => {
     ).rejects.toThrow(expect.objectContaining({ rule: "MLS-CLIENT-01" }));
   });
 
-  it("MLS-CLIENT-02: only a participant's new client joins by external commit", async () => {
+  describe("a new user joins by external commit and appends itself to the participant list", () => {
+    /** alice's room with bob, the hub's view of it, and a GroupInfo for external joiners. */
+    async function room(name: string): Promise<{
+      alice: MlsGroupState;
+      bob: MlsGroupState;
+      view: HubGroupView;
+      groupInfo: GroupInfo;
+    }> {
+      const { alice, r, bkp } = await aliceAddsBob(`mimi://example.com/r/${name}`);
+      const [bob] = (await joinAll(r, [bkp])) as [MlsGroupState];
+      const gi = await exportGroupInfo(alice, cs, { ratchetTree: true });
+      if (gi.wireformat !== "mls_group_info") throw new Error("expected a GroupInfo");
+      const view = await bootstrapHubView({
+        groupInfo: gi.groupInfo,
+        cipherSuite: hubCipherSuite(cs.impl),
+        options: appDataHubViewOptions(mimiComponentHandlers(), {
+          externalCommit: mimiExternalJoinPolicy({ userOf }),
+        }),
+      });
+      return { alice, bob, view, groupInfo: gi.groupInfo };
+    }
+
+    it("MLS-XJOIN-01 MLS-CLIENT-02: the joiner, every member and the hub view agree on the appended list", async () => {
+      const { alice, bob, view, groupInfo } = await room("open");
+      const joined = await joinRoomExternal(profile, groupInfo, await client("dave", 1), undefined, {
+        role: 2,
+      });
+      expect(names(participantListOf(profile, joined.state))).toEqual(["alice:4", "bob:2", "dave:2"]);
+      const bytes = encodeMlsMessage(joined.commit);
+      const hub = await processHubMessage(view, bytes);
+      expect(hub.event.kind === "commit" && hub.event.external).toBe(true);
+      for (const e of await deliver([alice, bob], bytes)) {
+        if (e.kind !== "commit") throw new Error("expected a commit");
+        expect(e.participants).toEqual([{ kind: "add", user: user("dave"), role_index: 2 }]);
+        expect(toHex(encodeGroupContext(e.state.groupContext))).toBe(
+          toHex(encodeGroupContext(joined.state.groupContext)),
+        );
+      }
+      expect(toHex(encodeGroupContext(hub.view.groupContext))).toBe(
+        toHex(encodeGroupContext(joined.state.groupContext)),
+      );
+      // the new member can talk to the room
+      const hi = await sendContent(profile, joined.state, content(3, "hi"), new Uint8Array(16).fill(3));
+      const [ea] = await deliver([(await deliver([alice], bytes))[0]!.state], encodeMlsMessage(hi.message));
+      expect(ea!.kind === "application" && fromUtf8(ea!.sender!.user)).toBe("mimi://example.com/u/dave");
+    });
+
+    /** An external commit by `kp` carrying `update`, made by a joiner whose ts-mls checks nothing. */
+    async function laxJoin(
+      groupInfo: GroupInfo,
+      kp: KeyPackageBundle,
+      update: ParticipantListUpdate,
+    ): Promise<Uint8Array> {
+      const lax = makeClientConfig({ authService: unsafeAcceptAllCredentials });
+      const r = await joinExternal(cs, groupInfo, kp, {
+        config: lax,
+        proposals: [participantListProposal(profile, update)],
+      });
+      return encodeMlsMessage(r.commit);
+    }
+
+    it("MLS-XJOIN-01 MLS-XJOIN-02: members and the hub reject an external commit appending someone else, with role 0, or changing others", async () => {
+      const { alice, view, groupInfo } = await room("strict");
+      const cases: [ParticipantListUpdate, string][] = [
+        [
+          {
+            changedRoleParticipants: [],
+            removedIndices: [],
+            addedParticipants: [{ user: user("mallory"), role_index: 2 }],
+          },
+          "MLS-XJOIN-01",
+        ],
+        [
+          {
+            changedRoleParticipants: [],
+            removedIndices: [],
+            addedParticipants: [{ user: user("erin"), role_index: 0 }],
+          },
+          "MLS-XJOIN-02",
+        ],
+        [
+          {
+            changedRoleParticipants: [{ user_index: 1, role_index: 4 }],
+            removedIndices: [],
+            addedParticipants: [{ user: user("erin"), role_index: 2 }],
+          },
+          "MLS-XJOIN-01",
+        ],
+        [
+          {
+            changedRoleParticipants: [],
+            removedIndices: [1],
+            addedParticipants: [{ user: user("erin"), role_index: 2 }],
+          },
+          "MLS-XJOIN-01",
+        ],
+      ];
+      for (const [update, rule] of cases) {
+        const bytes = await laxJoin(groupInfo, await client("erin", 1), update);
+        await expect(processIncoming(profile, alice, bytes)).rejects.toThrow(
+          expect.objectContaining({ rule }),
+        );
+        await expect(processHubMessage(view, bytes)).rejects.toThrow(expect.objectContaining({ rule }));
+      }
+    });
+
+    it("MLS-PLIST-06: room policy decides whether a new user may join with a role", async () => {
+      const { alice, groupInfo } = await room("policy");
+      const strict = mimiProfile({
+        cs,
+        authService: unsafeAcceptAllCredentials,
+        hub,
+        userOf,
+        authorizeExternalJoin: (_user, role) => role === 2,
+      });
+      const ok = await joinRoomExternal(strict, groupInfo, await client("frank", 1), undefined, { role: 2 });
+      expect(names(participantListOf(strict, ok.state))).toEqual(["alice:4", "bob:2", "frank:2"]);
+      await expect(
+        joinRoomExternal(strict, groupInfo, await client("grace", 1), undefined, { role: 4 }),
+      ).rejects.toThrow(expect.objectContaining({ rule: "MLS-PLIST-06" }));
+      const bytes = await laxJoin(groupInfo, await client("grace", 1), {
+        changedRoleParticipants: [],
+        removedIndices: [],
+        addedParticipants: [{ user: user("grace"), role_index: 4 }],
+      });
+      await expect(processIncoming(strict, { ...alice, clientConfig: strict.config }, bytes)).rejects.toThrow(
+        expect.objectContaining({ rule: "MLS-PLIST-06" }),
+      );
+    });
+
+    it("MLS-XJOIN-01 MLS-HUB-13: without an external-commit policy an AppDataUpdate in an external commit is rejected", async () => {
+      const { alice, groupInfo } = await room("closed");
+      const bytes = await laxJoin(groupInfo, await client("heidi", 1), {
+        changedRoleParticipants: [],
+        removedIndices: [],
+        addedParticipants: [{ user: user("heidi"), role_index: 2 }],
+      });
+      const view = await bootstrapHubView({
+        groupInfo,
+        cipherSuite: hubCipherSuite(cs.impl),
+        options: appDataHubViewOptions(mimiComponentHandlers()),
+      });
+      await expect(processHubMessage(view, bytes)).rejects.toThrow(
+        expect.objectContaining({ rule: "MLS-HUB-13" }),
+      );
+      const closed = makeClientConfig({
+        authService: unsafeAcceptAllCredentials,
+        customProposalHandler: mimiProposalHandler(),
+      });
+      await expect(processMessage({ ...alice, clientConfig: closed }, cs, bytes)).rejects.toThrow(
+        expect.objectContaining({ rule: "MLS-XJOIN-01" }),
+      );
+    });
+  });
+
+  it("MLS-CLIENT-02: a non-participant's client joins by external commit only with a role for its user", async () => {
     const room = await createRoom(profile, {
       roomUri: "mimi://example.com/r/b",
       keyPackage: await client("alice", 1),
@@ -311,7 +474,7 @@ describe("client facade with real ts-mls groups", () => {
     await expect(processIncoming(profile, bob, encodeMlsMessage(unsafe.message))).rejects.toThrow(CodecError);
   });
 
-  it("rejects invalid participant-list changes when committing and when receiving a commit", async () => {
+  it("MLS-EXT-06 MLS-EXT-13: rejects invalid participant-list changes and unused proposal types when committing and when receiving a commit", async () => {
     const { alice: a0, r, bkp } = await aliceAddsBob("mimi://example.com/r/d");
     const alice = a0;
     await expect(removeUser(profile, alice, user("alice"))).rejects.toThrow(ProtocolError);
@@ -342,6 +505,16 @@ describe("client facade with real ts-mls groups", () => {
     const c = await commit(bob, cs, { proposals: [bad], publicMessage: true });
     await expect(processIncoming(profile, pe.state, encodeMlsMessage(c.commit))).rejects.toThrow(
       expect.objectContaining({ rule: "MLS-EXT-06" }),
+    );
+    // a non-default type MIMI does not use (AppEphemeral here): the commit is rejected too
+    const ephemeral = await commit(bob, cs, {
+      proposals: [
+        { proposalType: profile.codePoints.proposalTypes.app_ephemeral, proposalData: Uint8Array.of(0) },
+      ],
+      publicMessage: true,
+    });
+    await expect(processIncoming(profile, pe.state, encodeMlsMessage(ephemeral.commit))).rejects.toThrow(
+      expect.objectContaining({ rule: "MLS-EXT-13" }),
     );
     // and a valid change goes through
     const good = participantListProposal(profile, {

@@ -356,7 +356,10 @@ describe("hub view intake rules", () => {
       ...base.hub,
       options: { ...base.hub.options, opaqueProposalTypes: [0xf0f0] },
     };
-    const bytes = await draftCommit(base, member(base, 0), [
+    // a committer whose ts-mls applies no non-default proposal (members' AppDataUpdate handler would refuse the type)
+    const m = member(base, 0);
+    const { customProposalHandler: _none, ...clientConfig } = m.state.clientConfig;
+    const bytes = await draftCommit(base, { ...m, state: { ...m.state, clientConfig } }, [
       { proposalType: 0xf0f0, proposalData: new Uint8Array([1]) },
     ]);
     await rejection(processHubMessage(view, bytes), "MLS-HUB-18");

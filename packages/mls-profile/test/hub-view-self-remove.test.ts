@@ -56,10 +56,14 @@ async function proposal(sc: Scenario, i: number, p: Proposal): Promise<Uint8Arra
   return encodeMlsMessage(r.message);
 }
 
-/** A commit by member `i` as a client that does not process SelfRemove would make it. */
+/** A commit by member `i` as a client that processes no non-default proposal would make it. */
 async function laxCommit(sc: Scenario, i: number, extraProposals: Proposal[] = []): Promise<Uint8Array> {
   const m = member(sc, i);
-  const { selfRemoveProposalType: _ignored, ...clientConfig } = m.state.clientConfig;
+  const {
+    selfRemoveProposalType: _ignored,
+    customProposalHandler: _none,
+    ...clientConfig
+  } = m.state.clientConfig;
   const lax = { ...m.state, clientConfig };
   const r = await createCommit(
     { state: lax, cipherSuite: sc.cs },

@@ -9,6 +9,7 @@
 export * from "./abuse-report.js";
 export * from "./abusive-message.js";
 export * from "./app-data-dictionary.js";
+export * from "./client-api/index.js";
 export { decodeMls, type Mls, type MlsKind, mlsOf } from "./codec/mls.js";
 export * from "./codec/schema.js";
 export * from "./common.js";
@@ -33,6 +34,7 @@ export * from "./partial-group-info.js";
 export * from "./pending-proposal.js";
 export * from "./profile-field.js";
 export * from "./protocol.js";
+export * from "./provider/index.js";
 export * from "./query-element.js";
 export * from "./ratchet-tree-option.js";
 export * from "./server/index.js";

@@ -26,6 +26,7 @@ import {
   type MLSMessage,
   mlsExporter,
   type Proposal,
+  type ProposalCustom,
   type PskIndex,
   type RatchetTree,
   type Sender,
@@ -430,6 +431,11 @@ export interface ExternalJoinOptions {
   /** Resync: also remove this client's previous leaf (same signature key) in the same commit. */
   readonly resync?: boolean;
   readonly authenticatedData?: Uint8Array;
+  /**
+   * Non-default proposals (e.g. AppDataUpdate) carried by value in the external commit and applied
+   * by the configuration's `customProposalHandler` (the project's ts-mls patch, decision 0576).
+   */
+  readonly proposals?: readonly ProposalCustom[];
 }
 
 /**
@@ -453,6 +459,7 @@ export async function joinExternal(
       options.ratchetTree,
       options.config,
       options.authenticatedData,
+      [...(options.proposals ?? [])],
     ),
   );
   return {

@@ -22,6 +22,7 @@ import type {
   GroupInfo,
   MLSMessage,
   Proposal,
+  ProposalCustom,
   RatchetTree,
   Welcome,
 } from "../adapter/types.js";
@@ -104,7 +105,11 @@ export interface RoomCommit extends CommitResult {
   readonly ratchetTree: Uint8Array;
 }
 
-function appDataUpdateProposal(profile: MimiProfile, component_id: number, update: Uint8Array): Proposal {
+function appDataUpdateProposal(
+  profile: MimiProfile,
+  component_id: number,
+  update: Uint8Array,
+): ProposalCustom {
   return {
     proposalType: profile.codePoints.proposalTypes.app_data_update,
     proposalData: encodeAppDataUpdate({ component_id, op: "update", update }),
@@ -112,7 +117,7 @@ function appDataUpdateProposal(profile: MimiProfile, component_id: number, updat
 }
 
 /** An `app_data_update` proposal carrying a ParticipantListUpdate. */
-export function participantListProposal(profile: MimiProfile, update: ParticipantListUpdate): Proposal {
+export function participantListProposal(profile: MimiProfile, update: ParticipantListUpdate): ProposalCustom {
   return appDataUpdateProposal(
     profile,
     profile.codePoints.componentIds.participant_list,
@@ -317,31 +322,56 @@ export async function joinRoom(
   return state;
 }
 
+/** Options of {@link joinRoomExternal}. */
+export interface ExternalJoinRoomOptions {
+  /**
+   * For a user who is not yet a participant: the role to append it with, in the same external
+   * commit (protocol-06 §3.6, §7.5; decision 0576). Members and the hub accept it only if room
+   * policy allows that user to join with that role.
+   */
+  readonly role?: number;
+}
+
 /**
- * Join a room by external commit, as a new client of a user who is already a participant
- * (protocol-06 §3.6).
+ * Join a room by external commit: a new client of a user who is already a participant, or, with
+ * `options.role`, a new user who appends itself to the participant list in the same commit
+ * (protocol-06 §3.6; decision 0576).
  *
- * @throws ValidationError (`MLS-CLIENT-02`) if the user is not in the participant list;
- * (`MLS-XSND-01`) if the hub is not an external sender; ValidationError if the GroupInfo fails.
+ * @throws ValidationError (`MLS-CLIENT-02`) if the user is not a participant and no role is given;
+ * (`MLS-XSND-01`) if the hub is not an external sender; ValidationError if the GroupInfo fails or
+ * the profile's external-join policy refuses the change.
  */
 export async function joinRoomExternal(
   profile: MimiProfile,
   groupInfo: GroupInfo,
   keyPackage: KeyPackageBundle,
   ratchetTree?: RatchetTree,
+  options: ExternalJoinRoomOptions = {},
 ): Promise<{ readonly state: MlsGroupState; readonly commit: MLSMessage }> {
   const user = profile.userOf(keyPackage.publicPackage.leafNode.credential);
-  // [MLS-CLIENT-02] draft-ietf-mimi-protocol-06 §3.6, §7.5: an external commit cannot carry the
-  // participant-list change (decision 0540), so only a participant's new client joins this way.
-  if (findParticipant(participantListIn(profile, groupInfo.groupContext.extensions), user) < 0) {
-    throw new ValidationError("external join by a user who is not a participant", {
+  const listed = findParticipant(participantListIn(profile, groupInfo.groupContext.extensions), user) >= 0;
+  // [MLS-CLIENT-02] draft-ietf-mimi-protocol-06 §3.6, §7.5: a client joining by external commit
+  // belongs to a participant, or its user appends itself in the same commit (decision 0576).
+  if (!listed && options.role === undefined) {
+    throw new ValidationError("external join by a user who is not a participant, without a role", {
       path: "/key_package/leaf_node/credential",
       rule: "MLS-CLIENT-02",
     });
   }
+  const proposals =
+    listed || options.role === undefined
+      ? []
+      : [
+          participantListProposal(profile, {
+            changedRoleParticipants: [],
+            removedIndices: [],
+            addedParticipants: [{ user, role_index: options.role }],
+          }),
+        ];
   const r = await joinExternal(profile.cs, groupInfo, keyPackage, {
     config: profile.config,
     ...(ratchetTree === undefined ? {} : { ratchetTree }),
+    proposals,
   });
   checkRoomExternalSenders(profile, r.state);
   return r;

@@ -2,7 +2,7 @@
  * A client's MIMI profile of MLS: cipher suite, ts-mls configuration with the AppDataUpdate
  * logic of MIMI's components, code points, and how credentials map to users.
  */
-import { encodeTls, ValidationError } from "@mimi/wire";
+import { encodeTls } from "@mimi/wire";
 import type { MlsCiphersuite } from "../adapter/ciphersuite.js";
 import { type ClientConfigOptions, makeClientConfig } from "../adapter/group.js";
 import {
@@ -16,11 +16,9 @@ import {
   type ExternalSender,
 } from "../adapter/types.js";
 import type { ParticipantListOptions } from "../components/apply-participant-list-update.js";
+import { type ExternalJoinPolicyOptions, mimiExternalJoinPolicy } from "../components/external-join.js";
 import { mimiComponentHandlers } from "../components/handlers.js";
-import { emptyAppDataDictionary } from "../extensions/app-data-dictionary.js";
-import { appDataDictionaryOf, withAppDataDictionary } from "../extensions/app-data-dictionary-extension.js";
-import { type AppDataUpdate, decodeAppDataUpdate } from "../extensions/app-data-update.js";
-import { applyAppDataUpdates } from "../extensions/apply-app-data-updates.js";
+import { appDataProposalHandler } from "../extensions/app-data-proposal-handler.js";
 import { type CodePoints, defaultCodePoints } from "../extensions/code-points.js";
 
 /** Everything the client facade needs to know besides the group state. */
@@ -50,6 +48,8 @@ export interface MimiProfileOptions {
   readonly codePoints?: CodePoints;
   /** Room policy for participant-list changes (see {@link ParticipantListOptions}). */
   readonly participantList?: ParticipantListOptions;
+  /** Room policy for a new user joining by external commit (see {@link ExternalJoinPolicyOptions}). */
+  readonly authorizeExternalJoin?: ExternalJoinPolicyOptions["authorize"];
   readonly lifetimeConfig?: ClientConfigOptions["lifetimeConfig"];
 }
 
@@ -58,7 +58,10 @@ export function mimiProfile(options: MimiProfileOptions): MimiProfile {
   const codePoints = options.codePoints ?? defaultCodePoints;
   const config = makeClientConfig({
     authService: options.authService,
-    customProposalHandler: mimiProposalHandler(codePoints, options.participantList),
+    customProposalHandler: mimiProposalHandler(codePoints, options.participantList, {
+      userOf: options.userOf,
+      ...(options.authorizeExternalJoin === undefined ? {} : { authorize: options.authorizeExternalJoin }),
+    }),
     selfRemoveProposalType: codePoints.proposalTypes.self_remove,
     ...(options.lifetimeConfig === undefined ? {} : { lifetimeConfig: options.lifetimeConfig }),
   });
@@ -73,31 +76,25 @@ export function mimiProfile(options: MimiProfileOptions): MimiProfile {
 }
 
 /**
- * The ts-mls `customProposalHandler` of a MIMI client: decodes every AppDataUpdate of the commit
- * and applies them, in commit order, to the provisional `app_data_dictionary` with MIMI's
- * component logic (draft-ietf-mls-extensions-10 §4.7; protocol-06 §7.5–§7.6).
+ * The ts-mls `customProposalHandler` of a MIMI client: {@link appDataProposalHandler} with MIMI's
+ * component logic (draft-ietf-mls-extensions-10 §4.7; protocol-06 §7.5–§7.6) and, when `userOf`
+ * is given, MIMI's external-join policy (a joiner may append only its own user,
+ * {@link mimiExternalJoinPolicy}); the hub view runs the same function (decision 0577).
  *
- * @throws CodecError for a malformed AppDataUpdate; ValidationError for an invalid one or a
- * proposal type MIMI does not use (the commit is then rejected).
+ * @throws CodecError for a malformed AppDataUpdate; ValidationError for an invalid one, a proposal
+ * type MIMI does not use, or an external commit's list change the policy refuses.
  */
 export function mimiProposalHandler(
   codePoints: CodePoints = defaultCodePoints,
   participantList: ParticipantListOptions = {},
+  externalJoin?: Omit<ExternalJoinPolicyOptions, "codePoints">,
 ): CustomProposalHandler {
-  const handlers = mimiComponentHandlers(participantList, codePoints);
-  return (context) => {
-    const updates: AppDataUpdate[] = context.proposals.map(({ proposal }, i) => {
-      if (proposal.proposalType !== codePoints.proposalTypes.app_data_update) {
-        throw new ValidationError(`proposal type ${proposal.proposalType} is not used by MIMI`, {
-          path: `/proposals/${i}/proposal_type`,
-        });
-      }
-      return decodeAppDataUpdate(proposal.proposalData);
-    });
-    const dict = appDataDictionaryOf(context.extensions, codePoints) ?? emptyAppDataDictionary;
-    const next = applyAppDataUpdates(dict, updates, handlers);
-    return { extensions: withAppDataDictionary(context.extensions, next, codePoints) };
-  };
+  return appDataProposalHandler(mimiComponentHandlers(participantList, codePoints), {
+    codePoints,
+    ...(externalJoin === undefined
+      ? {}
+      : { externalCommit: mimiExternalJoinPolicy({ ...externalJoin, codePoints }) }),
+  });
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 export * from "./apply-participant-list-update.js";
 export * from "./credential.js";
+export * from "./external-join.js";
 export * from "./external-senders.js";
 export * from "./frank-aad.js";
 export * from "./franking-agent-data.js";

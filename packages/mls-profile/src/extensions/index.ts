@@ -6,6 +6,7 @@
  */
 export * from "./app-data-dictionary.js";
 export * from "./app-data-dictionary-extension.js";
+export * from "./app-data-proposal-handler.js";
 export * from "./app-data-update.js";
 export * from "./app-ephemeral.js";
 export * from "./application-framing.js";

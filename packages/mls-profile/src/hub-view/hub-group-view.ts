@@ -68,6 +68,12 @@ export interface HubViewOptions {
   /** Non-default proposal types external senders may send (RFC 9420 §17.4 "External" column). */
   readonly externalProposalTypes?: readonly number[];
   /**
+   * Non-default proposal types an external commit may carry by value (AppDataUpdate,
+   * mls-extensions-10 §4.7), applied by `customProposalHandler` with the joiner's LeafNode
+   * (decision 0576). Default: none (RFC 9420 §12.4.3.2).
+   */
+  readonly externalCommitProposalTypes?: readonly number[];
+  /**
    * Non-default proposal types that do not require an UpdatePath (default: app_data_update
    * 0x0008 and app_ephemeral 0x0009, mls-extensions-10 §7); every other one does.
    */
@@ -94,6 +100,7 @@ export interface ResolvedHubViewOptions {
   readonly customProposalHandler: CustomProposalHandler | undefined;
   readonly customProposalTypes: readonly number[];
   readonly externalProposalTypes: readonly number[];
+  readonly externalCommitProposalTypes: readonly number[];
   readonly pathlessProposalTypes: readonly number[];
   readonly appDataDictionaryType: number;
   readonly appDataUpdateType: number;
@@ -153,6 +160,7 @@ export function resolveHubViewOptions(options: HubViewOptions = {}): ResolvedHub
     customProposalHandler: options.customProposalHandler,
     customProposalTypes: options.customProposalTypes ?? [],
     externalProposalTypes: options.externalProposalTypes ?? [],
+    externalCommitProposalTypes: options.externalCommitProposalTypes ?? [],
     pathlessProposalTypes: options.pathlessProposalTypes ?? [0x0008, 0x0009],
     appDataDictionaryType: options.appDataDictionaryType ?? 0x0006,
     appDataUpdateType: options.appDataUpdateType ?? 0x0008,

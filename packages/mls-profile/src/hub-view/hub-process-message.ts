@@ -11,6 +11,7 @@ import type {
   FramedContentAuthData,
   PreSharedKeyID,
   Proposal,
+  ProposalCustom,
   PublicMessage,
   RatchetTree,
 } from "ts-mls";
@@ -674,6 +675,39 @@ async function processMemberCommit(
   };
 }
 
+/**
+ * The GroupContext extensions after an external commit's non-default proposals, applied by the
+ * view's `customProposalHandler` exactly as members' patched ts-mls does (with the joiner's
+ * LeafNode, decision 0576).
+ */
+async function externalCommitExtensions(
+  view: HubGroupView,
+  custom: readonly ProposalCustom[],
+  tree: RatchetTree,
+  joiner: UpdatePath["leafNode"],
+): Promise<HubGroupView["groupContext"]["extensions"]> {
+  const handler = view.options.customProposalHandler;
+  if (custom.length === 0 || handler === undefined) {
+    check(custom.length === 0, "no handler for the external commit's proposals", "MLS-HUB-18", CONTENT);
+    return view.groupContext.extensions;
+  }
+  const outcome = await rejectAs("MLS-HUB-11", `${CONTENT}/commit/proposals`, "invalid proposal list", () =>
+    handler({
+      groupContext: view.groupContext,
+      extensions: view.groupContext.extensions,
+      groupContextExtensionsProposed: false,
+      tree: [...tree],
+      proposals: custom.map((proposal) => ({ proposal, senderLeafIndex: undefined })),
+      committerLeafIndex: undefined,
+      sentByClient: false,
+      newMemberLeafNode: joiner,
+    }),
+  );
+  return outcome?.extensions !== undefined && outcome.extensions.length > 0
+    ? outcome.extensions
+    : view.groupContext.extensions;
+}
+
 /** The senders of the SelfRemove proposals a commit references (their leaves are removed). */
 function selfRemovedLeaves(view: HubGroupView, commit: Commit): number[] {
   return commit.proposals.flatMap((p) => {
@@ -732,8 +766,17 @@ async function processExternalCommit(
     where,
   );
   check(removes.length <= 1, "an external commit may remove at most one leaf", "MLS-HUB-13", where);
+  const custom: ProposalCustom[] = [];
   for (const p of proposals) {
     const t = p.proposalType;
+    if (
+      typeof t === "number" &&
+      "proposalData" in p &&
+      view.options.externalCommitProposalTypes.includes(t)
+    ) {
+      custom.push(p);
+      continue;
+    }
     check(
       t === "external_init" || t === "remove" || t === "psk",
       `an external commit may not carry ${proposalTypeName(p)}`,
@@ -741,6 +784,7 @@ async function processExternalCommit(
       where,
     );
   }
+  checkCustomProposalsSupported(view, custom);
   let tree = view.ratchetTree;
   const removed = removes[0];
   if (removed !== undefined) {
@@ -753,6 +797,7 @@ async function processExternalCommit(
     tree = removeLeafNode(tree, toLeafIndex(removed));
   }
   const joiner = nodeToLeafIndex(findBlankLeafNodeIndexOrExtend(tree)) as number;
+  const extensions = await externalCommitExtensions(view, custom, tree, path.leafNode);
   const cs = view.cipherSuite;
   const withJoiner = makeTreeHasher(addLeafNode(tree, path.leafNode)[0], cs.hash, {
     tree: view.ratchetTree,
@@ -763,8 +808,8 @@ async function processExternalCommit(
     content,
     signature,
     confirmationTag,
-    await applyPath(view, withJoiner, tree, joiner, path, view.groupContext.extensions, true),
-    view.groupContext.extensions,
+    await applyPath(view, withJoiner, tree, joiner, path, extensions, true),
+    extensions,
     "active",
   );
   const pskIds = proposals.flatMap((p) => (p.proposalType === "psk" ? [p.psk.preSharedKeyId] : []));

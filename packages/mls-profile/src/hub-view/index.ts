@@ -4,7 +4,7 @@
  *
  * @packageDocumentation
  */
-export { appDataHubViewOptions, appDataProposalHandler } from "./app-data-proposal-handler.js";
+export { appDataHubViewOptions } from "./app-data-proposal-handler.js";
 export { hubCipherSuite } from "./hub-cipher-suite.js";
 export { verifyHubGroupInfo } from "./hub-group-info.js";
 export {

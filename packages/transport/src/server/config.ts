@@ -8,22 +8,21 @@
  *   "tls": { "key": "b.example.key", "cert": "b.example.pem", "ca": ["peers-ca.pem"] },
  *   "storage": "pglite:./data",
  *   "metrics": { "host": "127.0.0.1", "port": 9464 },
- *   "maxBodyBytes": 1048576
+ *   "maxBodyBytes": 1048576,
+ *   "clientApi": { "host": "127.0.0.1", "port": 9443, "ca": "b.example-clients-ca.pem" },
+ *   "peers": { "a.example": "127.0.0.1:8442", "c.example": "c.example:443" }
  * }
  * ```
  *
  * File names are relative to the configuration file. `storage` is `memory://`, `pglite:PATH`
- * (relative paths resolve against the configuration file too) or `postgres://…`; `metrics` is
- * optional.
+ * (relative paths resolve against the configuration file too) or `postgres://…`; `metrics`,
+ * `maxBodyBytes`, `clientApi` (the client API listener and the CA issuing our clients'
+ * certificates) and `peers` (how to reach other providers; others are `<domain>:443`) are
+ * optional (decision 0645).
  */
-import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { ValidationError } from "@mimi/wire";
-import { openDatabase } from "../storage/database.js";
-import { migrate } from "../storage/migrations.js";
-import { implementedEndpoints } from "./index.js";
-import type { LogSink } from "./log.js";
-import { type ProviderServer, startProviderServer } from "./server.js";
+import { parsePeerAddress } from "../federation/client.js";
 
 /** A parsed, validated configuration (file names resolved). */
 export interface ProviderConfig {
@@ -33,6 +32,10 @@ export interface ProviderConfig {
   readonly storage: string;
   readonly metrics?: { readonly host: string; readonly port: number };
   readonly maxBodyBytes?: number;
+  /** The client API listener and the CA file(s) issuing our clients' certificates. */
+  readonly clientApi?: { readonly host: string; readonly port: number; readonly ca: readonly string[] };
+  /** How to reach peer providers: domain → "host:port". */
+  readonly peers?: Readonly<Record<string, string>>;
 }
 
 function fail(what: string, path: string): never {
@@ -48,6 +51,15 @@ function str(o: Record<string, unknown>, key: string, path: string): string {
 function obj(v: unknown, path: string): Record<string, unknown> {
   if (v === null || typeof v !== "object" || Array.isArray(v)) fail("expected an object", path);
   return v as Record<string, unknown>;
+}
+
+const DOMAIN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
+
+function caFiles(v: unknown, path: string): string[] {
+  const list = typeof v === "string" ? [v] : v;
+  if (!Array.isArray(list) || list.length === 0 || !list.every((c) => typeof c === "string" && c !== ""))
+    fail("ca must be a file name or a non-empty list of them", path);
+  return list as string[];
 }
 
 function port(v: unknown, path: string): number {
@@ -71,16 +83,40 @@ function hostPort(v: unknown, path: string): { host: string; port: number } {
  */
 export function parseProviderConfig(json: unknown, baseDir: string): ProviderConfig {
   const o = obj(json, "/");
-  const known = new Set(["domain", "listen", "tls", "storage", "metrics", "maxBodyBytes"]);
+  const known = new Set([
+    "domain",
+    "listen",
+    "tls",
+    "storage",
+    "metrics",
+    "maxBodyBytes",
+    "clientApi",
+    "peers",
+  ]);
   for (const k of Object.keys(o)) if (!known.has(k)) fail(`unknown field ${k}`, `/${k}`);
   const domain = str(o, "domain", "").toLowerCase();
-  if (!/^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/.test(domain)) fail("domain is not a DNS name", "/domain");
+  if (!DOMAIN.test(domain)) fail("domain is not a DNS name", "/domain");
   const at = (f: string) => (isAbsolute(f) ? f : resolve(baseDir, f));
   const tls = obj(o["tls"], "/tls");
-  const caRaw = tls["ca"];
-  const ca = typeof caRaw === "string" ? [caRaw] : caRaw;
-  if (!Array.isArray(ca) || ca.length === 0 || !ca.every((c) => typeof c === "string"))
-    fail("ca must be a file name or a non-empty list of them", "/tls/ca");
+  const ca = caFiles(tls["ca"], "/tls/ca");
+  let clientApi: ProviderConfig["clientApi"];
+  if (o["clientApi"] !== undefined) {
+    const c = obj(o["clientApi"], "/clientApi");
+    for (const k of Object.keys(c))
+      if (!["host", "port", "ca"].includes(k)) fail(`unknown field ${k}`, `/clientApi/${k}`);
+    clientApi = { ...hostPort(c, "/clientApi"), ca: caFiles(c["ca"], "/clientApi/ca").map(at) };
+  }
+  let peers: Record<string, string> | undefined;
+  if (o["peers"] !== undefined) {
+    peers = {};
+    for (const [d, a] of Object.entries(obj(o["peers"], "/peers"))) {
+      const peer = d.toLowerCase();
+      if (!DOMAIN.test(peer)) fail("not a provider domain", `/peers/${d}`);
+      if (typeof a !== "string") fail('expected "host:port"', `/peers/${d}`);
+      parsePeerAddress(a, `/peers/${d}`);
+      peers[peer] = a;
+    }
+  }
   let storage = o["storage"] === undefined ? "memory://" : str(o, "storage", "");
   if (storage.startsWith("pglite:")) storage = `pglite:${at(storage.replace(/^pglite:(\/\/)?/, ""))}`;
   const max = o["maxBodyBytes"];
@@ -92,70 +128,12 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
     tls: {
       key: at(str(tls, "key", "/tls")),
       cert: at(str(tls, "cert", "/tls")),
-      ca: (ca as string[]).map(at),
+      ca: ca.map(at),
     },
     storage,
     ...(o["metrics"] === undefined ? {} : { metrics: hostPort(o["metrics"], "/metrics") }),
     ...(max === undefined ? {} : { maxBodyBytes: max as number }),
+    ...(clientApi === undefined ? {} : { clientApi }),
+    ...(peers === undefined ? {} : { peers }),
   };
-}
-
-function readPem(file: string, path: string): string {
-  try {
-    return readFileSync(file, "utf8");
-  } catch (e) {
-    throw new ValidationError(`cannot read ${file}: ${(e as Error).message}`, { path });
-  }
-}
-
-/** A provider started from a configuration. */
-export interface RunningProvider {
-  readonly server: ProviderServer;
-  readonly metricsPort?: number;
-  /** Stop the server and close the storage. */
-  stop(): Promise<void>;
-}
-
-/**
- * Open the storage (and migrate it), then start the server (and the metrics listener).
- *
- * @throws ValidationError for unreadable certificate files; the storage or listen error otherwise.
- */
-export async function startProvider(config: ProviderConfig, log?: LogSink): Promise<RunningProvider> {
-  const key = readPem(config.tls.key, "/tls/key");
-  const cert = readPem(config.tls.cert, "/tls/cert");
-  const ca = config.tls.ca.map((f, i) => readPem(f, `/tls/ca/${i}`));
-  const db = await openDatabase(config.storage);
-  try {
-    await migrate(db);
-    const server = await startProviderServer(
-      {
-        domain: config.domain,
-        key,
-        cert,
-        ca,
-        db,
-        endpoints: implementedEndpoints,
-        ...(config.maxBodyBytes === undefined ? {} : { maxBodyBytes: config.maxBodyBytes }),
-        ...(log === undefined ? {} : { log }),
-      },
-      config.listen.port,
-      config.listen.host,
-    );
-    const metricsPort =
-      config.metrics === undefined
-        ? undefined
-        : await server.listenMetrics(config.metrics.port, config.metrics.host);
-    return {
-      server,
-      ...(metricsPort === undefined ? {} : { metricsPort }),
-      async stop() {
-        await server.close();
-        await db.close();
-      },
-    };
-  } catch (e) {
-    await db.close();
-    throw e;
-  }
 }

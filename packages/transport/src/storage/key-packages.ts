@@ -5,7 +5,7 @@
  *
  * A claimed KeyPackage is kept (marked claimed) so its ref still names its client; it is never
  * handed out again. A last-resort KeyPackage (draft-ietf-mls-extensions-10 §6.4) is handed out
- * only when the client has no other compatible one, and is not consumed (decision 0621).
+ * only when the client has no other compatible one, and is not consumed (decision 0620).
  */
 
 import { userOfClient } from "@mimi/identifiers";

@@ -127,6 +127,18 @@ export const migrations: readonly Migration[] = [
     ],
   },
   {
+    version: 5,
+    name: "client API: room subscriptions of a provider's own clients",
+    sql: [
+      `CREATE TABLE client_subscriptions (
+         client_uri text   NOT NULL,
+         room_id    text   NOT NULL,
+         created_at bigint NOT NULL,
+         PRIMARY KEY (client_uri, room_id)
+       )`,
+    ],
+  },
+  {
     version: 6,
     name: "hub: fanout recipients per event and per room",
     sql: [

@@ -67,12 +67,15 @@ export const discoverCommand: Command = {
     if (typeof peer !== "object" || peer === null || typeof peer["domain"] !== "string")
       throw new ValidationError("the providers file needs a peer with a domain", { path: "/peer" });
     const as = typeof values["as"] === "string" ? parseUserUri(values["as"]) : undefined;
-    const client = httpsQueryClient({
-      domain: peer["domain"],
-      key: pemOf(peer["key"], dir, "/peer/key"),
-      cert: pemOf(peer["cert"], dir, "/peer/cert"),
-      ...(peer["ca"] === undefined ? {} : { ca: pemOf(peer["ca"], dir, "/peer/ca") }),
-    });
+    const client = httpsQueryClient(
+      {
+        domain: peer["domain"],
+        key: pemOf(peer["key"], dir, "/peer/key"),
+        cert: pemOf(peer["cert"], dir, "/peer/cert"),
+        ...(peer["ca"] === undefined ? {} : { ca: pemOf(peer["ca"], dir, "/peer/ca") }),
+      },
+      providers,
+    );
     try {
       const result = await discover(positionals[0] as string, providers, client.query, {
         from: peer["domain"],

@@ -16,10 +16,16 @@ gracefully. FILE is JSON (file names relative to it):
              "ca": ["peers-ca.pem"] },              CAs trusted for peer providers (mutual TLS)
     "storage": "pglite:./data",                    memory:// | pglite:PATH | postgres://...
     "metrics": { "host": "127.0.0.1", "port": 9464 },   optional Prometheus listener
-    "maxBodyBytes": 1048576                        optional
-  }
+    "maxBodyBytes": 1048576,                       optional
+    "clientApi": { "host": "127.0.0.1",            optional: the client API for our own clients
+                   "port": 9443,
+                   "ca": "b.example-clients-ca.pem" },   CA issuing our clients' certificates
+    "peers": { "a.example": "127.0.0.1:8442" }     optional: where other providers listen
+  }                                                (a domain not listed is <domain>:443)
 
-Logs are JSON lines on stdout. PGlite does not fsync: use PostgreSQL for durable storage.`;
+Once listening, prints one line {"event":"listening","domain":…,"port":…,"clientApiPort":…}
+(ports 0 in the file mean any free port). Logs are JSON lines on stdout. PGlite does not fsync:
+use PostgreSQL for durable storage.`;
 
 export const serveCommand: Command = {
   name: "serve",
@@ -37,9 +43,18 @@ export const serveCommand: Command = {
     } catch (e) {
       throw new ValidationError(`cannot read the configuration: ${(e as Error).message}`, { path: file });
     }
-    const { parseProviderConfig, startProvider } = await import("@mimi/transport");
+    const { parseProviderConfig, startProviderFromConfig } = await import("@mimi/transport");
     const config = parseProviderConfig(json, dirname(path));
-    const running = await startProvider(config, (r) => io.stdout(`${JSON.stringify(r)}\n`));
+    const line = (v: unknown) =>
+      io.stdout(`${JSON.stringify(v, (_, x: unknown) => (typeof x === "bigint" ? x.toString() : x))}\n`);
+    const running = await startProviderFromConfig(config, line);
+    line({
+      event: "listening",
+      domain: running.domain,
+      port: running.port,
+      ...(running.clientApiPort === undefined ? {} : { clientApiPort: running.clientApiPort }),
+      ...(running.metricsPort === undefined ? {} : { metricsPort: running.metricsPort }),
+    });
     await new Promise<void>((done) => {
       const stop = () => {
         process.off("SIGINT", stop);

@@ -1,0 +1,518 @@
+/**
+ * The client API of a provider (outside protocol-06's scope; `docs/client-api.md`, decisions
+ * 0640–0643): its own HTTPS listener for the provider's own clients, authenticated by client
+ * certificates issued by the provider's client CA. Requests for rooms and users of our domain go
+ * to the very `Endpoint` handlers the federation server routes, with `peerDomain` = our domain;
+ * the others are forwarded with the federation client to the provider that owns the room or user,
+ * and its answer is relayed.
+ *
+ * Every refusal is a 4xx with the federation server's JSON body `{ error, what, path, rule }`; a
+ * peer that cannot be reached is a 502 (504 on timeout); 500 only ever means a fault of ours.
+ */
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
+import type { AddressInfo } from "node:net";
+import type { TLSSocket } from "node:tls";
+import { domainOf, isClientUri, mimiUriEquals, parseRoomUri, userOfClient } from "@mimi/identifiers";
+import { CodecError, type MimiError, ValidationError } from "@mimi/wire";
+import { abuseReportCodec } from "../abuse-report.js";
+import { decodeWith } from "../codec/schema.js";
+import { type FederationClient, PeerRejected, PeerUnavailable } from "../federation/client.js";
+import { keyMaterialRequestCodec } from "../key-material-request.js";
+import type { DirectoryName, Endpoint } from "../server/endpoint.js";
+import { HttpRejection } from "../server/http-error.js";
+import { jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "../server/log.js";
+import { ServerMetrics } from "../server/metrics.js";
+import { loadBlob, parseBlobUrl, storeBlob } from "../storage/blobs.js";
+import type { Database } from "../storage/database.js";
+import { storeKeyPackages } from "../storage/key-packages.js";
+import { roomState } from "../storage/room-log.js";
+import { submitMessageRequestCodec } from "../submit-message-request.js";
+import { createRoomRequestCodec } from "./create-room-request.js";
+import {
+  createInboxSignal,
+  type InboxSignal,
+  inboxLine,
+  readInbox,
+  subscribe,
+  subscriptionsOf,
+} from "./inbox.js";
+import { keyPackageUploadCodec } from "./key-package-upload.js";
+
+/** The prefix of every client API path. */
+export const CLIENT_API_PREFIX = "/client/v1";
+
+/** Creates a room this provider hosts (the hub's `createRoom`). */
+export type RoomCreator = (
+  roomId: string,
+  groupInfo: Uint8Array,
+  ratchetTree: Uint8Array,
+  creatorClient: string,
+) => Promise<void>;
+
+/** How to run a client API listener. */
+export interface ClientApiOptions {
+  /** Our provider domain: authenticated clients must be of it. */
+  readonly domain: string;
+  /** PEM key and certificate the listener presents (usually the provider certificate). */
+  readonly key: string | Buffer;
+  readonly cert: string | Buffer;
+  /** PEM CA certificate(s) that issue our clients' certificates. */
+  readonly clientCa: string | Buffer | readonly (string | Buffer)[];
+  /** Storage (shared with the federation server). */
+  readonly db: Database;
+  /** The local handlers of our federation endpoints (keyMaterial, update, submitMessage, …). */
+  readonly endpoints: readonly Endpoint[];
+  /** Our client of other providers, for requests about other domains. */
+  readonly federation: FederationClient;
+  /** The hub's room creation; without it `POST /client/v1/rooms/{roomId}` answers 404. */
+  readonly createRoom?: RoomCreator;
+  /** Wakes inbox streams (share it with whatever queues messages in this process). */
+  readonly inboxSignal?: InboxSignal;
+  /** How often an idle inbox stream looks for messages queued by other processes (default 1 s). */
+  readonly inboxPollMs?: number;
+  /** Largest accepted request body (default 16 MiB: attachments are uploaded here). */
+  readonly maxBodyBytes?: number;
+  /** Where log records go (default: JSON lines on stdout). */
+  readonly log?: LogSink;
+  /** Clock (ms since the UNIX epoch). */
+  readonly now?: () => number;
+}
+
+/** A running client API listener. */
+export interface ClientApiServer {
+  readonly port: number;
+  readonly metrics: ServerMetrics;
+  /** The signal that wakes inbox streams. */
+  readonly inboxSignal: InboxSignal;
+  /** Stop accepting, end inbox streams, let requests in flight finish (at most `graceMs`). */
+  close(graceMs?: number): Promise<void>;
+}
+
+function errorJson(e: MimiError, extra: Record<string, string> = {}): Uint8Array {
+  return new TextEncoder().encode(
+    JSON.stringify({
+      error: e.name,
+      what: e.what,
+      path: e.path,
+      ...(e.rule === undefined ? {} : { rule: e.rule }),
+      ...extra,
+    }),
+  );
+}
+
+/**
+ * The client URI a client certificate authenticates (its one `mimi://<domain>/d/…` SAN URI).
+ *
+ * @throws HttpRejection 401 without a trusted certificate, 403 for a certificate naming no client
+ * (or several) or a client of another domain.
+ */
+export function authenticateClient(socket: TLSSocket, ourDomain: string): string {
+  // [PROTO-CAPI-01] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0640): a client authenticates with a TLS client
+  // certificate issued by the provider's client CA.
+  if (socket.authorized !== true)
+    throw new HttpRejection(401, "a client certificate issued by this provider's client CA is required", {
+      rule: "PROTO-CAPI-01",
+    });
+  const san = socket.getPeerCertificate()?.subjectaltname ?? "";
+  const clients = san
+    .split(/,\s*/)
+    .filter((e) => e.startsWith("URI:"))
+    .map((e) => e.slice(4))
+    .filter((u) => isClientUri(u));
+  // [PROTO-CAPI-02] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0640): the certificate names exactly one client URI,
+  // and it is a client of this provider's domain.
+  if (clients.length !== 1)
+    throw new HttpRejection(403, `the client certificate names ${clients.length} client URIs, not one`, {
+      rule: "PROTO-CAPI-02",
+    });
+  const client = clients[0]!;
+  if (domainOf(client) !== ourDomain)
+    throw new HttpRejection(403, `${client} is not a client of ${ourDomain}`, { rule: "PROTO-CAPI-02" });
+  return client;
+}
+
+async function readBody(req: IncomingMessage, max: number): Promise<Uint8Array> {
+  const declared = req.headers["content-length"];
+  if (declared !== undefined && Number(declared) > max)
+    throw new HttpRejection(413, `body of ${declared} bytes exceeds the limit of ${max}`, {
+      rule: "PROTO-HTTP-01",
+    });
+  const chunks: Buffer[] = [];
+  let n = 0;
+  for await (const c of req) {
+    const chunk = c as Buffer;
+    n += chunk.length;
+    if (n > max)
+      throw new HttpRejection(413, `body exceeds the limit of ${max} bytes`, { rule: "PROTO-HTTP-01" });
+    chunks.push(chunk);
+  }
+  const all = Buffer.concat(chunks, n);
+  return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
+}
+
+/** The endpoints a client reaches through `POST /client/v1/<name>/{param}`, and what names the owner. */
+const routed: Readonly<Partial<Record<DirectoryName, "room" | "user">>> = {
+  keyMaterial: "user",
+  update: "room",
+  submitMessage: "room",
+  groupInfo: "room",
+  reportAbuse: "room",
+};
+
+interface Answer {
+  readonly status: number;
+  readonly body?: Uint8Array;
+  readonly contentType?: string;
+}
+
+const json = (status: number, v: unknown): Answer => ({
+  status,
+  body: new TextEncoder().encode(JSON.stringify(v)),
+  contentType: "application/json",
+});
+
+function decodeParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpRejection(400, "path parameter is not valid percent-encoded UTF-8", { path: "/path" });
+  }
+}
+
+function sameUser(a: string, b: string): boolean {
+  try {
+    return mimiUriEquals(a, b);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Start a client API listener on `port` (0 = any free port) at `host` (default 127.0.0.1).
+ *
+ * @throws the listen error.
+ */
+export async function startClientApi(
+  options: ClientApiOptions,
+  port = 0,
+  host = "127.0.0.1",
+): Promise<ClientApiServer> {
+  const domain = options.domain.toLowerCase();
+  const db = options.db;
+  const max = options.maxBodyBytes ?? 16 << 20;
+  const now = options.now ?? Date.now;
+  const log = makeLogger(options.log ?? jsonLinesToStdout);
+  const metrics = new ServerMetrics();
+  const signal = options.inboxSignal ?? createInboxSignal();
+  const pollMs = options.inboxPollMs ?? 1000;
+  const local = new Map<DirectoryName, Endpoint>();
+  for (const e of options.endpoints) local.set(e.name, e);
+  const streams = new Set<ServerResponse>();
+  let closing = false;
+
+  const server = createHttpsServer({
+    key: options.key,
+    cert: options.cert,
+    ca: options.clientCa as string[],
+    requestCert: true,
+    rejectUnauthorized: false,
+    minVersion: "TLSv1.3",
+  });
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 30_000;
+
+  /** Call our own handler, or forward to the owner's provider and relay its answer. */
+  const dispatch = async (
+    name: DirectoryName,
+    owner: string,
+    param: string,
+    body: Uint8Array,
+  ): Promise<Answer> => {
+    if (owner === domain) {
+      const endpoint = local.get(name);
+      if (endpoint === undefined) throw new HttpRejection(404, `${name} is not served by ${domain}`);
+      // [PROTO-CAPI-03] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0640): a request about our own rooms or users is
+      // handled by the same handler as a peer's, with the requesting provider being ourselves.
+      const out = await endpoint.handle({ domain, peerDomain: domain, param, body, db, now: now(), log });
+      signal.notify();
+      return { status: out.status, ...(out.body === undefined ? {} : { body: out.body }) };
+    }
+    // [PROTO-CAPI-04] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0640): any other request goes to the provider owning the
+    // room or user (protocol-06 §5: the room's hub, the target user's provider), answer relayed.
+    const endpoint = local.get(name);
+    const res = await options.federation.send(owner, {
+      method: endpoint?.method ?? "POST",
+      endpoint: name,
+      param,
+      body,
+    });
+    return { status: res.status, body: res.body };
+  };
+
+  /** Refuse requests in which the client speaks for someone else. */
+  const checkIdentity = (name: DirectoryName, client: string, body: Uint8Array): void => {
+    const user = userOfClient(client);
+    // [PROTO-CAPI-05] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0643): the user named as requester, sender or reporter
+    // is the authenticated client's user (a pseudonym sender must be of our domain).
+    if (name === "keyMaterial") {
+      const r = decodeWith(keyMaterialRequestCodec, body);
+      if (user === undefined || !sameUser(r.requestingUser.uri, user))
+        throw new HttpRejection(
+          403,
+          `requestingUser ${r.requestingUser.uri} is not ${user ?? "this client's user"}`,
+          {
+            path: "/requestingUser",
+            rule: "PROTO-CAPI-05",
+          },
+        );
+    } else if (name === "submitMessage") {
+      const r = decodeWith(submitMessageRequestCodec, body);
+      const sender = r.sendingUri.uri;
+      let ok = false;
+      try {
+        ok = /^mimi:\/\/[^/]+\/p\//.test(sender)
+          ? domainOf(sender) === domain
+          : user !== undefined && sameUser(sender, user);
+      } catch {
+        ok = false;
+      }
+      if (!ok)
+        throw new HttpRejection(403, `sendingUri ${sender} is not ${user ?? "this client's user"}`, {
+          path: "/sendingUri",
+          rule: "PROTO-CAPI-05",
+        });
+    } else if (name === "reportAbuse") {
+      const r = decodeWith(abuseReportCodec, body);
+      if (user === undefined || !sameUser(r.reportingUser.uri, user))
+        throw new HttpRejection(
+          403,
+          `reportingUser ${r.reportingUser.uri} is not ${user ?? "this client's user"}`,
+          {
+            path: "/reportingUser",
+            rule: "PROTO-CAPI-05",
+          },
+        );
+    }
+  };
+
+  const streamInbox = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    client: string,
+    afterRaw: string | null,
+  ) => {
+    if (afterRaw !== null && !/^[0-9]{1,19}$/.test(afterRaw))
+      throw new HttpRejection(400, "after must be a queue position (a decimal integer)", {
+        path: "/query/after",
+      });
+    let after = afterRaw === null ? 0n : BigInt(afterRaw);
+    // [PROTO-CAPI-07] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0642): the inbox is a kept-open ndjson stream, one line
+    // per item in queue order, resumable with the last `n` seen.
+    res.statusCode = 200;
+    res.setHeader("Content-Type", "application/x-ndjson");
+    res.setHeader("Cache-Control", "no-store");
+    res.flushHeaders();
+    streams.add(res);
+    let open = true;
+    const stop = () => {
+      open = false;
+      signal.notify();
+    };
+    req.on("close", stop);
+    res.on("close", stop);
+    try {
+      while (open && !closing) {
+        const subs = await subscriptionsOf(db, client);
+        const { items, last } = await readInbox(db, client, after, subs, now());
+        if (items.length > 0) {
+          const text = `${items.map(inboxLine).join("\n")}\n`;
+          if (!res.write(text))
+            await new Promise<void>((r) => res.once("drain", () => r()).once("close", () => r()));
+        }
+        if (last === after) await signal.wait(pollMs);
+        after = last;
+      }
+    } finally {
+      streams.delete(res);
+      if (!res.writableEnded) res.end();
+    }
+  };
+
+  const handle = async (
+    req: IncomingMessage,
+    res: ServerResponse,
+    started: bigint,
+  ): Promise<[string, number]> => {
+    const url = new URL(req.url ?? "/", "https://client.invalid");
+    const path = url.pathname;
+    const method = req.method ?? "";
+    if (!path.startsWith(`${CLIENT_API_PREFIX}/`))
+      throw new HttpRejection(404, `no client API route at ${path.slice(0, 200)}`);
+    const rest = path.slice(CLIENT_API_PREFIX.length + 1);
+    const slash = rest.indexOf("/");
+    const name = slash === -1 ? rest : rest.slice(0, slash);
+    const rawParam = slash === -1 ? undefined : rest.slice(slash + 1);
+    const want = name === "inbox" || name === "download" ? "GET" : "POST";
+    const known = name in routed || ["keyPackages", "rooms", "blobs", "inbox", "download"].includes(name);
+    if (!known || rawParam?.includes("/"))
+      throw new HttpRejection(404, `no client API route at ${path.slice(0, 200)}`);
+    const needsParam = name in routed || name === "rooms";
+    if (needsParam !== (rawParam !== undefined && rawParam !== ""))
+      throw new HttpRejection(404, `no client API route at ${path.slice(0, 200)}`);
+    if (method !== want) throw new HttpRejection(405, `${method} not allowed on ${name} (${want})`);
+    const client = authenticateClient(req.socket as TLSSocket, domain);
+    const param = rawParam === undefined ? "" : decodeParam(rawParam);
+    const body = await readBody(req, max);
+    const respond = (a: Answer) => {
+      res.statusCode = a.status;
+      if (a.body !== undefined) {
+        res.setHeader("Content-Type", a.contentType ?? "application/octet-stream");
+        res.setHeader("Content-Length", a.body.length);
+        res.end(a.body);
+      } else res.end();
+      metrics.finished(name, method, a.status, Number(process.hrtime.bigint() - started) / 1e9);
+      return [name, a.status] as [string, number];
+    };
+
+    if (name === "inbox") {
+      metrics.finished(name, method, 200, 0);
+      await streamInbox(req, res, client, url.searchParams.get("after"));
+      return [name, 200];
+    }
+    if (name === "keyPackages") {
+      const upload = decodeWith(keyPackageUploadCodec, body);
+      // [PROTO-CAPI-06] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0640): uploaded KeyPackages name the authenticated client
+      // (storeKeyPackages enforces PROTO-KP-01/PROTO-KP-02).
+      await storeKeyPackages(
+        db,
+        client,
+        upload.key_packages.map((m) => m.bytes),
+        now(),
+      );
+      return respond({ status: 201 });
+    }
+    if (name === "rooms") {
+      if (options.createRoom === undefined) throw new HttpRejection(404, `${domain} does not host rooms`);
+      const roomId = parseRoomUri(param);
+      // [PROTO-CAPI-08] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0641): a client creates rooms only in its provider's
+      // domain (that provider is the room's hub, decision 0611), and never one that exists.
+      if (domainOf(roomId) !== domain)
+        throw new HttpRejection(403, `${roomId} is not a room ID of ${domain}`, {
+          path: "/path",
+          rule: "PROTO-CAPI-08",
+        });
+      const r = decodeWith(createRoomRequestCodec, body);
+      if ((await roomState(db, roomId)) !== undefined)
+        throw new HttpRejection(409, `${roomId} exists`, { path: "/path", rule: "PROTO-CAPI-08" });
+      await subscribe(db, client, roomId, now());
+      await options.createRoom(roomId, r.group_info.bytes, r.ratchet_tree, client);
+      return respond({ status: 201 });
+    }
+    if (name === "blobs") {
+      if (body.length === 0) throw new HttpRejection(400, "empty blob", { path: "/body" });
+      const blobUrl = await storeBlob(db, body, domain, now());
+      return respond(json(201, { url: blobUrl }));
+    }
+    if (name === "download") {
+      const target = url.searchParams.get("url") ?? "";
+      const p = parseBlobUrl(target);
+      if (p === undefined)
+        throw new HttpRejection(400, "url must be a download URL https://<domain>/blobs/<id>", {
+          path: "/query/url",
+        });
+      if (p.domain === domain) {
+        const bytes = await loadBlob(db, target);
+        if (bytes === undefined) throw new HttpRejection(404, `no blob at ${target}`, { path: "/query/url" });
+        return respond({ status: 200, body: bytes });
+      }
+      const got = await options.federation.send(p.domain, {
+        method: "GET",
+        endpoint: "proxyDownload",
+        param: target,
+      });
+      return respond({ status: 200, body: got.body });
+    }
+    const dn = name as DirectoryName;
+    const owner = domainOf(routed[dn] === "room" ? parseRoomUri(param) : param);
+    checkIdentity(dn, client, body);
+    // A client that submits an update for a room (an external join) is subscribed to it; before
+    // the request, so the room's fanout of the commit cannot slip past its inbox.
+    if (dn === "update") await subscribe(db, client, parseRoomUri(param), now());
+    return respond(await dispatch(dn, owner, param, body));
+  };
+
+  server.on("request", (req: IncomingMessage, res: ServerResponse) => {
+    const started = process.hrtime.bigint();
+    metrics.started();
+    handle(req, res, started).catch((e: unknown) => {
+      let status: number;
+      let body: Uint8Array;
+      if (e instanceof PeerRejected) {
+        status = e.status;
+        body = new TextEncoder().encode(
+          JSON.stringify({
+            error: e.reason.error ?? e.name,
+            what: e.reason.what ?? e.what,
+            path: e.reason.path ?? "/",
+            ...(e.reason.rule === undefined ? {} : { rule: e.reason.rule }),
+            peer: e.peerDomain,
+          }),
+        );
+      } else if (e instanceof PeerUnavailable) {
+        status = /no answer within/.test(e.what) ? 504 : 502;
+        body = errorJson(e, { peer: e.peerDomain });
+      } else if (e instanceof HttpRejection || e instanceof CodecError || e instanceof ValidationError) {
+        status = e instanceof HttpRejection ? e.status : 400;
+        body = errorJson(e);
+        metrics.rejected(e instanceof HttpRejection ? `http_${e.status}` : e.name);
+        log({ level: "info", msg: "client API rejected", status, reason: e.describe() });
+      } else {
+        status = 500;
+        body = new TextEncoder().encode(JSON.stringify({ error: "InternalError", what: "internal error" }));
+        log({ level: "error", msg: "client API handler failed", error: String(e) } satisfies LogRecord);
+      }
+      if (res.headersSent) {
+        res.destroy();
+        return;
+      }
+      res.statusCode = status;
+      res.setHeader("Content-Type", "application/json");
+      res.setHeader("Content-Length", body.length);
+      if (!req.complete || closing) res.setHeader("Connection", "close");
+      res.end(body);
+      metrics.finished("client", req.method ?? "", status, Number(process.hrtime.bigint() - started) / 1e9);
+    });
+  });
+  server.on("tlsClientError", (err: Error) => {
+    metrics.rejected("tls");
+    log({ level: "info", msg: "client API TLS handshake refused", reason: err.message });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const boundPort = (server.address() as AddressInfo).port;
+  log({ level: "info", msg: "client API listening", domain, port: boundPort });
+
+  return {
+    port: boundPort,
+    metrics,
+    inboxSignal: signal,
+    async close(graceMs = 5_000) {
+      closing = true;
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      signal.notify();
+      for (const s of streams) s.end();
+      server.closeIdleConnections();
+      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
+      await closed;
+      clearTimeout(timer);
+    },
+  };
+}

@@ -1,0 +1,313 @@
+/**
+ * A running MIMI provider (decision 0644): the federation server (protocol-06 §4.1, §5) routing
+ * every implemented endpoint, the client API for the provider's own clients, the federation
+ * client for its requests to other providers, a Prometheus listener, and graceful shutdown.
+ */
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createInboxSignal, type InboxSignal, wakingInboxes } from "../client-api/inbox.js";
+import { type ClientApiServer, startClientApi } from "../client-api/server.js";
+import { createFederationClient, type FederationClient, type PeerEndpoint } from "../federation/client.js";
+import { hubEndpoints } from "../hub/endpoints.js";
+import { type HubFanout, startHubFanout } from "../hub/fanout.js";
+import { createHub, type Hub, type HubOptions } from "../hub/hub.js";
+import type { Endpoint } from "../server/endpoint.js";
+import { implementedEndpoints } from "../server/index.js";
+import { jsonLinesToStdout, type LogSink, makeLogger } from "../server/log.js";
+import { type ProviderServer, startProviderServer } from "../server/server.js";
+import { type Database, openDatabase } from "../storage/database.js";
+import { migrate } from "../storage/migrations.js";
+
+/** Where a listener binds. */
+export interface ListenAddress {
+  /** Default 127.0.0.1. */
+  readonly host?: string;
+  /** 0 = any free port. */
+  readonly port: number;
+}
+
+/** How to run a provider. */
+export interface ProviderOptions {
+  /** Our provider domain. */
+  readonly domain: string;
+  /** The federation server's address (default 127.0.0.1, any free port). */
+  readonly listen?: ListenAddress;
+  /**
+   * PEM material: our provider key and certificate (DNS SAN = domain; server and client side of
+   * mutual TLS) and the CAs trusted for peer providers.
+   */
+  readonly tls: {
+    readonly key: string | Buffer;
+    readonly cert: string | Buffer;
+    readonly ca: string | Buffer | readonly (string | Buffer)[];
+  };
+  /** A storage URL (`memory://`, `pglite:PATH`, `postgres://…`; default `memory://`) or an open database (not closed by `stop`). */
+  readonly storage?: string | Database;
+  /** The client API listener and the CA(s) issuing our clients' certificates; none when absent. */
+  readonly clientApi?: ListenAddress & { readonly ca: string | Buffer | readonly (string | Buffer)[] };
+  /** How to reach peer providers: `domain → "host:port"` or a function; others are `<domain>:443`. */
+  readonly peers?: Readonly<Record<string, string>> | ((domain: string) => PeerEndpoint | undefined);
+  /** Endpoints routed besides the built-in ones (e.g. discovery's identifierQuery); they win on a name clash. */
+  readonly extraEndpoints?: readonly Endpoint[];
+  /** A Prometheus listener (plain HTTP, keep it on loopback); none when absent. */
+  readonly metrics?: ListenAddress;
+  /** Largest federation request body (default 1 MiB). */
+  readonly maxBodyBytes?: number;
+  /** Largest client API request body (default 16 MiB). */
+  readonly clientApiMaxBodyBytes?: number;
+  /** Time allowed for one request to a peer (default 10 s). */
+  readonly peerTimeoutMs?: number;
+  /** How often idle inbox streams look for messages queued by other processes (default 1 s). */
+  readonly inboxPollMs?: number;
+  /** Where log records go (default JSON lines on stdout). */
+  readonly log?: LogSink;
+  /** Clock, ms since the UNIX epoch. */
+  readonly now?: () => number;
+  /**
+   * The hub of the rooms of our domain (protocol-06 §5): its options (default `{}`), or `false`
+   * for a provider that hosts no rooms (then the client API cannot create rooms).
+   */
+  readonly hub?: false | Omit<HubOptions, "db" | "domain" | "now" | "log">;
+  /** Fanout tuning: consecutive failures before a round gives up, first back-off and retry delay (ms). */
+  readonly fanout?: {
+    readonly maxAttempts?: number;
+    readonly baseDelayMs?: number;
+    readonly retryDelayMs?: number;
+    readonly maxBatch?: number;
+  };
+}
+
+/** A running provider. */
+export interface RunningProvider {
+  readonly domain: string;
+  /** The federation server. */
+  readonly server: ProviderServer;
+  /** The federation server's port. */
+  readonly port: number;
+  /** The client API listener, when configured. */
+  readonly clientApi?: ClientApiServer;
+  readonly clientApiPort?: number;
+  /** The Prometheus listener's port, when configured. */
+  readonly metricsPort?: number;
+  /** The storage. */
+  readonly db: Database;
+  /** Our client of other providers. */
+  readonly federation: FederationClient;
+  /** Wakes the inbox streams of this process. */
+  readonly inboxSignal: InboxSignal;
+  /** The hub and its fanout loop, unless disabled. */
+  readonly hub?: Hub;
+  readonly fanout?: HubFanout;
+  /** Stop listening (requests in flight finish, at most `graceMs`), close connections and the storage we opened. */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Merge endpoint lists; a later one replaces an earlier one of the same name. */
+export function mergeEndpoints(...lists: readonly (readonly Endpoint[])[]): Endpoint[] {
+  const byName = new Map<string, Endpoint>();
+  for (const list of lists) for (const e of list) byName.set(e.name, e);
+  return [...byName.values()];
+}
+
+/**
+ * Start a provider: open and migrate the storage, start the federation server, the client API
+ * and the metrics listener.
+ *
+ * @throws ValidationError for a malformed storage URL or peer address; the storage or listen
+ * error otherwise (everything started so far is stopped again).
+ */
+export async function startProvider(options: ProviderOptions): Promise<RunningProvider> {
+  const domain = options.domain.toLowerCase();
+  const ownsDb = typeof options.storage !== "object";
+  const db =
+    typeof options.storage === "object"
+      ? options.storage
+      : await openDatabase(options.storage ?? "memory://");
+  const sink = options.log ?? jsonLinesToStdout;
+  const cleanups: (() => Promise<void>)[] = [];
+  let grace = 5_000;
+  const cleanup = async () => {
+    for (const c of cleanups.reverse()) await c().catch(() => {});
+    cleanups.length = 0;
+  };
+  if (ownsDb) cleanups.push(() => db.close());
+  try {
+    await migrate(db);
+    const federation = createFederationClient({
+      domain,
+      key: options.tls.key,
+      cert: options.tls.cert,
+      ca: options.tls.ca,
+      ...(options.peers === undefined ? {} : { peers: options.peers }),
+      ...(options.peerTimeoutMs === undefined ? {} : { timeoutMs: options.peerTimeoutMs }),
+    });
+    cleanups.push(async () => federation.close());
+    const inboxSignal = createInboxSignal();
+    const log = makeLogger(sink);
+    let hub: Hub | undefined;
+    let fanout: HubFanout | undefined;
+    if (options.hub !== false) {
+      hub = createHub({
+        ...(options.hub ?? {}),
+        db,
+        domain,
+        log,
+        ...(options.now === undefined ? {} : { now: options.now }),
+      });
+      // The fanout loop: every accepted event goes to the room's providers over /notify, and to
+      // our own clients' inboxes locally (protocol-06 §5.5).
+      fanout = startHubFanout(hub, {
+        sender: {
+          key: options.tls.key,
+          cert: options.tls.cert,
+          ca: options.tls.ca,
+          resolve: (d) => federation.resolve(d),
+          ...(options.fanout?.maxBatch === undefined ? {} : { maxBatch: options.fanout.maxBatch }),
+        },
+        ...(options.fanout?.maxAttempts === undefined ? {} : { maxAttempts: options.fanout.maxAttempts }),
+        ...(options.fanout?.baseDelayMs === undefined ? {} : { baseDelayMs: options.fanout.baseDelayMs }),
+        ...(options.fanout?.retryDelayMs === undefined ? {} : { retryDelayMs: options.fanout.retryDelayMs }),
+      });
+      const f = fanout;
+      cleanups.push(() => f.stop());
+      cleanups.push(wakeAfterLocalDelivery(hub, f, inboxSignal));
+    }
+    // Every handler that may queue messages for our clients wakes their inbox streams.
+    const endpoints = wakingInboxes(
+      mergeEndpoints(
+        implementedEndpoints,
+        hub === undefined ? [] : hubEndpoints(hub),
+        options.extraEndpoints ?? [],
+      ),
+      inboxSignal,
+    );
+    const server = await startProviderServer(
+      {
+        domain,
+        key: options.tls.key,
+        cert: options.tls.cert,
+        ca: options.tls.ca,
+        db,
+        endpoints,
+        log: sink,
+        ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+        ...(options.now === undefined ? {} : { now: options.now }),
+      },
+      options.listen?.port ?? 0,
+      options.listen?.host ?? "127.0.0.1",
+    );
+    cleanups.push(() => server.close(grace));
+    let clientApi: ClientApiServer | undefined;
+    if (options.clientApi !== undefined) {
+      clientApi = await startClientApi(
+        {
+          domain,
+          key: options.tls.key,
+          cert: options.tls.cert,
+          clientCa: options.clientApi.ca,
+          db,
+          endpoints,
+          federation,
+          inboxSignal,
+          log: sink,
+          ...(hub === undefined ? {} : { createRoom: hub.createRoom.bind(hub) }),
+          ...(options.inboxPollMs === undefined ? {} : { inboxPollMs: options.inboxPollMs }),
+          ...(options.clientApiMaxBodyBytes === undefined
+            ? {}
+            : { maxBodyBytes: options.clientApiMaxBodyBytes }),
+          ...(options.now === undefined ? {} : { now: options.now }),
+        },
+        options.clientApi.port,
+        options.clientApi.host ?? "127.0.0.1",
+      );
+      const api = clientApi;
+      cleanups.push(() => api.close(grace));
+    }
+    let metricsPort: number | undefined;
+    if (options.metrics !== undefined) {
+      const api = clientApi;
+      const ms: Server = createHttpServer((req, res) => {
+        if (req.method === "GET" && req.url === "/metrics") {
+          res.setHeader("Content-Type", "text/plain; version=0.0.4");
+          const clientText =
+            api === undefined ? "" : api.metrics.render().replaceAll("mimi_http_", "mimi_client_api_");
+          res.end(server.metrics.render() + clientText);
+        } else {
+          res.statusCode = 404;
+          res.end();
+        }
+      });
+      await new Promise<void>((resolve, reject) => {
+        ms.once("error", reject);
+        ms.listen(options.metrics?.port ?? 0, options.metrics?.host ?? "127.0.0.1", () => resolve());
+      });
+      metricsPort = (ms.address() as AddressInfo).port;
+      cleanups.push(() => new Promise<void>((resolve) => ms.close(() => resolve())));
+    }
+    let stopped = false;
+    return {
+      domain,
+      server,
+      port: server.port,
+      ...(clientApi === undefined ? {} : { clientApi, clientApiPort: clientApi.port }),
+      ...(metricsPort === undefined ? {} : { metricsPort }),
+      db,
+      federation,
+      inboxSignal,
+      ...(hub === undefined ? {} : { hub }),
+      ...(fanout === undefined ? {} : { fanout }),
+      async stop(graceMs = 5_000) {
+        if (stopped) return;
+        stopped = true;
+        grace = graceMs;
+        await cleanup();
+      },
+    };
+  } catch (e) {
+    await cleanup();
+    throw e;
+  }
+}
+
+/**
+ * Wake inbox streams once the fanout loop has queued an accepted event for our own clients
+ * (coalesced; at most `maxWaitMs` after the acceptance when the loop stays busy). Returns the
+ * unsubscribe function.
+ */
+function wakeAfterLocalDelivery(
+  hub: Hub,
+  fanout: HubFanout,
+  signal: InboxSignal,
+  maxWaitMs = 100,
+): () => Promise<void> {
+  let pending = false;
+  let again = false;
+  let stopped = false;
+  const run = async (): Promise<void> => {
+    do {
+      again = false;
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([
+        fanout.idle(),
+        new Promise<void>((r) => {
+          timer = setTimeout(r, maxWaitMs);
+        }),
+      ]);
+      clearTimeout(timer);
+      signal.notify();
+    } while (again && !stopped);
+    pending = false;
+  };
+  const off = hub.onAccepted(() => {
+    if (pending) {
+      again = true;
+      return;
+    }
+    pending = true;
+    void run();
+  });
+  return async () => {
+    stopped = true;
+    off();
+  };
+}
