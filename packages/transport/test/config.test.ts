@@ -101,8 +101,14 @@ describe("mimi serve", () => {
       client.close();
       expect(r.status).toBe(200);
       expect(Object.keys(JSON.parse(r.body.toString()) as object).sort()).toEqual([
+        "groupInfo",
+        "keyMaterial",
         "notify",
+        "proxyDownload",
+        "reportAbuse",
         "requestConsent",
+        "submitMessage",
+        "update",
         "updateConsent",
       ]);
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
