@@ -62,11 +62,6 @@ export interface HubOptions {
   readonly authService?: AuthenticationService;
   /** Roles of a room without a `roles_list` component (default: room-policy's cooperative roles). */
   readonly defaultRoles?: RoleData;
-  /**
-   * Whether a URL's host is an asset domain of one of our peers, for `/proxyDownload` (§5.10.2);
-   * default: only blobs this provider stores are served.
-   */
-  readonly isPeerAssetHost?: (host: string) => boolean;
 }
 
 /** A room's cached view and how far into the room log it is. */
