@@ -100,9 +100,16 @@ describe("mimi serve", () => {
       });
       client.close();
       expect(r.status).toBe(200);
+      // startProvider routes the hub's endpoints too (decision 0644)
       expect(Object.keys(JSON.parse(r.body.toString()) as object).sort()).toEqual([
+        "groupInfo",
+        "keyMaterial",
         "notify",
+        "proxyDownload",
+        "reportAbuse",
         "requestConsent",
+        "submitMessage",
+        "update",
         "updateConsent",
       ]);
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
