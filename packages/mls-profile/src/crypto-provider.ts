@@ -26,8 +26,7 @@ import {
 } from "node:crypto";
 import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Hash, HashAlgorithm, Kdf } from "ts-mls";
 import { defaultCryptoProvider } from "ts-mls";
-import type { Hpke } from "ts-mls/crypto/hpke.js";
-import type { Signature } from "ts-mls/crypto/signature.js";
+import type { Hpke, Signature } from "./adapter/internals.js";
 
 /** How many keys of each kind the cache keeps before it forgets the oldest. */
 const CACHE_LIMIT = 4096;

@@ -7,12 +7,13 @@
 import { ValidationError } from "@mimi/wire";
 import { createCommit, encodeMlsMessage, type RatchetTree } from "ts-mls";
 import { describe, expect, it } from "vitest";
-import { joinFromWelcome } from "../src/index.js";
+import { bootstrapHubView, joinFromWelcome } from "../src/index.js";
 import { config, suite } from "./adapter-fixtures.js";
 import {
   commit,
   createScenario,
   deliver,
+  groupInfoOf,
   hubAgreement,
   keyPackage,
   memberAgreement,
@@ -58,7 +59,7 @@ async function unmergedShape() {
 }
 
 describe("ts-mls patch: unmerged leaves of a joiner's ratchet tree (RFC 9420 §7.9.2)", () => {
-  it("[MLS-TREE-01] a ts-mls member joins by Welcome a group whose ancestors list different unmerged leaves, and agrees with it; a tree where an ancestor misses the leaf is rejected", async () => {
+  it("[MLS-TREE-01] MLS-HUB-15 a ts-mls member (and the hub view) joins by Welcome a group whose ancestors list different unmerged leaves, and agrees with it; a tree where an ancestor misses the leaf is rejected", async () => {
     const cs = await suite;
     const { sc, m0, joiner, welcome } = await unmergedShape();
     const tree = m0.state.ratchetTree;
@@ -83,6 +84,16 @@ describe("ts-mls patch: unmerged leaves of a joiner's ratchet tree (RFC 9420 §7
       joinFromWelcome(cs, welcome, joiner, { config: config(), ratchetTree: missing }),
     ).rejects.toThrow(/unmerged_leaves/);
 
+    // the hub's view makes the same check when it bootstraps (MLS-HUB-15)
+    const gi = await groupInfoOf(sc.cs, m0.state);
+    const view = await bootstrapHubView({ groupInfo: gi, ratchetTree: tree, cipherSuite: sc.hubCs });
+    expect(hubAgreement(view)).toEqual(memberAgreement(m0.state));
+    await expect(
+      bootstrapHubView({ groupInfo: gi, ratchetTree: missing, cipherSuite: sc.hubCs }),
+    ).rejects.toThrow(
+      expect.objectContaining({ rule: "MLS-HUB-15", what: expect.stringMatching(/unmerged_leaves/) }),
+    );
+
     // an unmerged leaf that does not descend from the node listing it (leaf 6 under node 3)
     const stray: RatchetTree = tree.map((n, i) =>
       i === 3 && n?.nodeType === "parent" ? { ...n, parent: { ...n.parent, unmergedLeaves: [3, 6] } } : n,
@@ -90,5 +101,10 @@ describe("ts-mls patch: unmerged leaves of a joiner's ratchet tree (RFC 9420 §7
     await expect(
       joinFromWelcome(cs, welcome, joiner, { config: config(), ratchetTree: stray }),
     ).rejects.toThrow(/non-blank descendant/);
+    await expect(
+      bootstrapHubView({ groupInfo: gi, ratchetTree: stray, cipherSuite: sc.hubCs }),
+    ).rejects.toThrow(
+      expect.objectContaining({ rule: "MLS-HUB-15", what: expect.stringMatching(/non-blank descendant/) }),
+    );
   }, 120_000);
 });

@@ -94,6 +94,25 @@ async function aliceAddsBob(
   return { alice: r.state, r, bkp };
 }
 
+/** A member's GroupInfo, with the ratchet tree. */
+async function groupInfoOf(state: MlsGroupState): Promise<GroupInfo> {
+  const gi = await exportGroupInfo(state, cs, { ratchetTree: true });
+  if (gi.wireformat !== "mls_group_info") throw new Error("expected a GroupInfo");
+  return gi.groupInfo;
+}
+
+/** The hub's view of a room with MIMI's components, with or without MIMI's external-join policy. */
+function hubViewOf(groupInfo: GroupInfo, externalJoins: boolean): Promise<HubGroupView> {
+  return bootstrapHubView({
+    groupInfo,
+    cipherSuite: hubCipherSuite(cs.impl),
+    options: appDataHubViewOptions(
+      mimiComponentHandlers(),
+      externalJoins ? { externalCommit: mimiExternalJoinPolicy({ userOf }) } : {},
+    ),
+  });
+}
+
 beforeAll(async () => {
   cs = await loadCiphersuite();
   ({ profile, hub } = await testProfile(cs));
@@ -239,13 +258,7 @@ describe("client facade with real ts-mls groups", () => {
     const { alice: a0, r, bkp } = await aliceAddsBob("mimi://example.com/r/self-remove");
     let alice = a0;
     let [bob] = (await joinAll(r, [bkp])) as [MlsGroupState];
-    const gi = await exportGroupInfo(alice, cs, { ratchetTree: true });
-    if (gi.wireformat !== "mls_group_info") throw new Error("expected a GroupInfo");
-    let view = await bootstrapHubView({
-      groupInfo: gi.groupInfo,
-      cipherSuite: hubCipherSuite(cs.impl),
-      options: appDataHubViewOptions(mimiComponentHandlers()),
-    });
+    let view = await hubViewOf(await groupInfoOf(alice), false);
     const leave = await leaveRoom(profile, bob, { selfRemove: true });
     bob = leave.state;
     expect(leave.proposals.map((p) => p.wireformat)).toEqual(["mls_public_message", "mls_public_message"]);
@@ -291,16 +304,8 @@ describe("client facade with real ts-mls groups", () => {
     }> {
       const { alice, r, bkp } = await aliceAddsBob(`mimi://example.com/r/${name}`);
       const [bob] = (await joinAll(r, [bkp])) as [MlsGroupState];
-      const gi = await exportGroupInfo(alice, cs, { ratchetTree: true });
-      if (gi.wireformat !== "mls_group_info") throw new Error("expected a GroupInfo");
-      const view = await bootstrapHubView({
-        groupInfo: gi.groupInfo,
-        cipherSuite: hubCipherSuite(cs.impl),
-        options: appDataHubViewOptions(mimiComponentHandlers(), {
-          externalCommit: mimiExternalJoinPolicy({ userOf }),
-        }),
-      });
-      return { alice, bob, view, groupInfo: gi.groupInfo };
+      const groupInfo = await groupInfoOf(alice);
+      return { alice, bob, view: await hubViewOf(groupInfo, true), groupInfo };
     }
 
     it("MLS-XJOIN-01 MLS-CLIENT-02: the joiner, every member and the hub view agree on the appended list", async () => {
@@ -418,11 +423,7 @@ describe("client facade with real ts-mls groups", () => {
         removedIndices: [],
         addedParticipants: [{ user: user("heidi"), role_index: 2 }],
       });
-      const view = await bootstrapHubView({
-        groupInfo,
-        cipherSuite: hubCipherSuite(cs.impl),
-        options: appDataHubViewOptions(mimiComponentHandlers()),
-      });
+      const view = await hubViewOf(groupInfo, false);
       await expect(processHubMessage(view, bytes)).rejects.toThrow(
         expect.objectContaining({ rule: "MLS-HUB-13" }),
       );

@@ -1,4 +1,3 @@
-import { MimiError } from "@mimi/wire";
 import { createCommit, encodeMlsMessage, encodeRequiredCapabilities, type Proposal } from "ts-mls";
 import { describe, expect, it } from "vitest";
 import { encodeAppDataUpdate } from "../src/extensions/app-data-update.js";
@@ -12,6 +11,7 @@ import {
   memberAgreement,
   type Scenario,
 } from "./hub-view-driver.js";
+import { rejection } from "./hub-view-expect.js";
 
 const APP_DATA_UPDATE = defaultCodePoints.proposalTypes.app_data_update;
 
@@ -30,17 +30,6 @@ function first(sc: Scenario): Scenario["members"][number] {
   const m = sc.members[0];
   if (m === undefined) throw new Error("no member");
   return m;
-}
-
-async function rejectionOf(p: Promise<unknown>): Promise<MimiError> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(MimiError);
-  return caught as MimiError;
 }
 
 describe("hub view applies AppDataUpdate like the members", () => {
@@ -74,7 +63,7 @@ describe("hub view applies AppDataUpdate like the members", () => {
       { state: tolerant, cipherSuite: sc.cs },
       { extraProposals: [remove], wireAsPublicMessage: true },
     );
-    const e = await rejectionOf(processHubMessage(sc.hub, encodeMlsMessage(r.commit)));
+    const e = await rejection(processHubMessage(sc.hub, encodeMlsMessage(r.commit)));
     expect(e.rule).toBe("MLS-EXT-04");
   });
 
@@ -112,7 +101,7 @@ describe("hub view applies AppDataUpdate like the members", () => {
         wireAsPublicMessage: true,
       },
     );
-    const e = await rejectionOf(processHubMessage(sc.hub, encodeMlsMessage(r.commit)));
+    const e = await rejection(processHubMessage(sc.hub, encodeMlsMessage(r.commit)));
     expect(e.rule).toBe("MLS-HUB-21");
   });
 });

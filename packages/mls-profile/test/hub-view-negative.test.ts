@@ -36,6 +36,7 @@ import {
   type Member,
   type Scenario,
 } from "./hub-view-driver.js";
+import { rejection } from "./hub-view-expect.js";
 
 function decode(bytes: Uint8Array): MLSMessage {
   const d = decodeMlsMessage(bytes, 0);
@@ -51,19 +52,6 @@ function publicMessageOf(bytes: Uint8Array): PublicMessage {
 
 function encodePublic(pm: PublicMessage): Uint8Array {
   return encodeMlsMessage({ version: "mls10", wireformat: "mls_public_message", publicMessage: pm });
-}
-
-/** The error `p` rejects with, asserting it is a MIMI error with `rule`. */
-async function rejection(p: Promise<unknown>, rule: string): Promise<MimiError> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(MimiError);
-  expect((caught as MimiError).rule).toBe(rule);
-  return caught as MimiError;
 }
 
 /** A commit by `m` without sending it: the encoded MLSMessage and the committer's next state. */

@@ -1,4 +1,3 @@
-import { MimiError } from "@mimi/wire";
 import {
   createCommit,
   createProposal,
@@ -26,6 +25,7 @@ import {
   type Scenario,
   testComponents,
 } from "./hub-view-driver.js";
+import { rejection } from "./hub-view-expect.js";
 
 const SELF_REMOVE = defaultCodePoints.proposalTypes.self_remove;
 const selfRemove: Proposal = { proposalType: SELF_REMOVE, proposalData: new Uint8Array() };
@@ -34,18 +34,6 @@ function member(sc: Scenario, i: number): Member {
   const m = sc.members[i];
   if (m === undefined) throw new Error(`no member ${i}`);
   return m;
-}
-
-async function rejection(p: Promise<unknown>, rule: string): Promise<MimiError> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (e) {
-    caught = e;
-  }
-  expect(caught).toBeInstanceOf(MimiError);
-  expect((caught as MimiError).rule).toBe(rule);
-  return caught as MimiError;
 }
 
 /** Member `i` proposes `proposal` as a PublicMessage; the encoded message (not delivered). */

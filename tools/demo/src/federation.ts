@@ -193,9 +193,20 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     );
   };
   try {
+    // storage and hub keys of every provider, in parallel (PGlite takes a while to open)
+    const storages = new Map<string, string>();
+    await Promise.all(
+      options.domains.map(async (domain) => {
+        const dir = join(options.dir, domain);
+        mkdirSync(dir, { recursive: true });
+        const storage = await storageFor(options, domain, dir);
+        storages.set(domain, storage);
+        hubs.set(domain, await provisionHubKeys(storage, domain, options.cs));
+      }),
+    );
+    options.progress?.("storage and hub keys ready; starting the provider processes");
     for (const domain of options.domains) {
       const dir = join(options.dir, domain);
-      mkdirSync(dir, { recursive: true });
       const pki = pkis.get(domain)!;
       writeFileSync(join(dir, "server.pem"), pki.server.certificatePem);
       writeFileSync(join(dir, "server.key"), pki.server.privateKeyPem);
@@ -207,8 +218,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
         peerCas.push(`${d}-ca.pem`);
       }
       const port = ports.get(domain)!;
-      const storage = await storageFor(options, domain, dir);
-      hubs.set(domain, await provisionHubKeys(storage, domain, options.cs));
+      const storage = storages.get(domain)!;
       const config = {
         domain,
         listen: { host: "127.0.0.1", port: port.federation },
@@ -253,11 +263,13 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       };
       providers.push(p);
     }
-    for (const p of providers) {
-      const port = ports.get(p.domain)!;
-      await waitForPorts(p, [port.federation, port.clientApi], 60_000);
-      options.progress?.(`${p.domain} listening: federation ${p.url}, client API ${p.clientApiUrl}`);
-    }
+    await Promise.all(
+      providers.map(async (p) => {
+        const port = ports.get(p.domain)!;
+        await waitForPorts(p, [port.federation, port.clientApi], 180_000);
+        options.progress?.(`${p.domain} listening: federation ${p.url}, client API ${p.clientApiUrl}`);
+      }),
+    );
   } catch (e) {
     await stop();
     throw e;

@@ -18,21 +18,16 @@ import {
 } from "ts-mls";
 import {
   decodeGroupContext as tsDecodeGroupContext,
-  encodeGroupContext as tsEncodeGroupContext,
-} from "ts-mls/groupContext.js";
-import {
   decodeGroupInfo as tsDecodeGroupInfo,
-  encodeGroupInfo as tsEncodeGroupInfo,
-} from "ts-mls/groupInfo.js";
-import {
   decodeKeyPackage as tsDecodeKeyPackage,
-  encodeKeyPackage as tsEncodeKeyPackage,
-} from "ts-mls/keyPackage.js";
-import {
   decodeRatchetTree as tsDecodeRatchetTree,
+  decodeWelcome as tsDecodeWelcome,
+  encodeGroupContext as tsEncodeGroupContext,
+  encodeGroupInfo as tsEncodeGroupInfo,
+  encodeKeyPackage as tsEncodeKeyPackage,
   encodeRatchetTree as tsEncodeRatchetTree,
-} from "ts-mls/ratchetTree.js";
-import { decodeWelcome as tsDecodeWelcome, encodeWelcome as tsEncodeWelcome } from "ts-mls/welcome.js";
+  encodeWelcome as tsEncodeWelcome,
+} from "./internals.js";
 
 /** Requirement ID of the rule every strict decoder enforces. */
 export const MLS_CODEC_RULE = "MLS-CODEC-01";

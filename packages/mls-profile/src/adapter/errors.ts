@@ -14,7 +14,7 @@ import {
   ProtocolError,
   ValidationError,
 } from "@mimi/wire";
-import * as mls from "ts-mls/mlsError.js";
+import { mlsErrors as mls } from "./internals.js";
 
 function kindOf(e: unknown): "codec" | "validation" | "protocol" | "internal" {
   if (e instanceof mls.CodecError) return "codec";

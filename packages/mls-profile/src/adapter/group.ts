@@ -37,11 +37,10 @@ import {
   proposeExternal as tsProposeExternal,
   type Welcome,
 } from "ts-mls";
-import { defaultClientConfig } from "ts-mls/clientConfig.js";
 import type { MlsCiphersuite } from "./ciphersuite.js";
 import { decodeMlsMessage, decodeStrict } from "./codec.js";
 import { guarded } from "./errors.js";
-import { decryptSenderData } from "./internals.js";
+import { decryptSenderData, defaultClientConfig } from "./internals.js";
 import type { KeyPackageBundle, SignatureKeyPair } from "./key-package.js";
 
 /** A member's state of one group (ts-mls `ClientState`). */

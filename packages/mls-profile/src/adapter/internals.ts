@@ -1,9 +1,12 @@
 /**
  * The ts-mls 1.6.4 internals the project uses, imported in this one module only (ts-mls's
  * `./*.js` subpath exports are not a versioned API; keeping every deep import here makes an
- * upgrade a one-file change). Used by the RFC 9420 vector suites and the hub's view of a group.
- * Signatures and semantics are ts-mls's own; see its sources.
+ * upgrade a one-file change). Used by the adapter (strict codecs, error mapping, crypto provider
+ * types), the RFC 9420 vector suites and the hub's view of a group (ts-mls has no public API for a
+ * non-member; the random-epoch equivalence test catches a drift). Signatures and semantics are
+ * ts-mls's own; see its sources. Not exported from the package.
  *
+ * @internal
  * @packageDocumentation
  */
 export {
@@ -11,8 +14,11 @@ export {
   decodeAuthenticatedContent,
   makeProposalRef,
 } from "ts-mls/authenticatedContent.js";
+export { defaultClientConfig } from "ts-mls/clientConfig.js";
 export {
+  type ApplyProposalsResult,
   applyProposals,
+  type ClientState,
   nextEpochContext,
   throwIfDefined,
   validateLeafNodeCredentialAndKeyUniqueness,
@@ -20,20 +26,39 @@ export {
   validateRatchetTree,
 } from "ts-mls/clientState.js";
 export { decodeVarLenData } from "ts-mls/codec/variableLength.js";
-export { decodeCommit, encodeCommit } from "ts-mls/commit.js";
+export { type Commit, decodeCommit, encodeCommit } from "ts-mls/commit.js";
 export { applyUpdatePathSecret } from "ts-mls/createCommit.js";
 export { getCiphersuiteFromId, getCiphersuiteNameFromId } from "ts-mls/crypto/ciphersuite.js";
 export { refhash } from "ts-mls/crypto/hash.js";
-export { decryptWithLabel, encryptWithLabel } from "ts-mls/crypto/hpke.js";
+export { decryptWithLabel, encryptWithLabel, type Hpke } from "ts-mls/crypto/hpke.js";
 export { deriveSecret, deriveTreeSecret, expandWithLabel } from "ts-mls/crypto/kdf.js";
-export { signWithLabel, verifyWithLabel } from "ts-mls/crypto/signature.js";
-export { createContentCommitSignature, toTbs, verifyFramedContentSignature } from "ts-mls/framedContent.js";
-export { verifyGroupInfoConfirmationTag, verifyGroupInfoSignature } from "ts-mls/groupInfo.js";
+export { type Signature, signWithLabel, verifyWithLabel } from "ts-mls/crypto/signature.js";
+export { extensionTypeToNumber } from "ts-mls/extension.js";
+export {
+  createContentCommitSignature,
+  type FramedContentCommit,
+  toTbs,
+  verifyFramedContentSignature,
+} from "ts-mls/framedContent.js";
+export { decodeGroupContext, encodeGroupContext } from "ts-mls/groupContext.js";
+export {
+  decodeGroupInfo,
+  encodeGroupInfo,
+  ratchetTreeFromExtension,
+  verifyGroupInfoConfirmationTag,
+  verifyGroupInfoSignature,
+} from "ts-mls/groupInfo.js";
 export { decodeGroupSecrets, encodeGroupSecrets } from "ts-mls/groupSecrets.js";
-export { makeKeyPackageRef, verifyKeyPackage } from "ts-mls/keyPackage.js";
+export {
+  decodeKeyPackage,
+  encodeKeyPackage,
+  makeKeyPackageRef,
+  verifyKeyPackage,
+} from "ts-mls/keyPackage.js";
 export { defaultKeyRetentionConfig } from "ts-mls/keyRetentionConfig.js";
 export { initializeEpoch, mlsExporter } from "ts-mls/keySchedule.js";
-export { verifyLeafNodeSignature } from "ts-mls/leafNode.js";
+export { verifyLeafNodeSignature, verifyLeafNodeSignatureKeyPackage } from "ts-mls/leafNode.js";
+export { decodeMlsMessage } from "ts-mls/message.js";
 export {
   protect,
   protectApplicationData,
@@ -46,8 +71,9 @@ export {
   protectPublicMessage,
   unprotectPublicMessage,
 } from "ts-mls/messageProtectionPublic.js";
+export * as mlsErrors from "ts-mls/mlsError.js";
 export { defaultPaddingConfig } from "ts-mls/paddingConfig.js";
-export { verifyParentHashes } from "ts-mls/parentHash.js";
+export { encodeParentHashInput, verifyParentHashes } from "ts-mls/parentHash.js";
 export { getCommitSecret } from "ts-mls/pathSecrets.js";
 export { computePskSecret } from "ts-mls/presharedkey.js";
 export { toPrivateKeyPath } from "ts-mls/privateKeyPath.js";
@@ -71,11 +97,25 @@ export {
   encodeUpdate,
 } from "ts-mls/proposal.js";
 export { findSignaturePublicKey } from "ts-mls/publicMessage.js";
-export { addLeafNode, removeLeafNode, resolution, updateLeafNode } from "ts-mls/ratchetTree.js";
+export {
+  addLeafNode,
+  decodeRatchetTree,
+  encodeRatchetTree,
+  filteredDirectPath,
+  findBlankLeafNodeIndexOrExtend,
+  removeLeafNode,
+  resolution,
+  updateLeafNode,
+} from "ts-mls/ratchetTree.js";
 export { createSecretTree, deriveKey, deriveNonce, ratchetUntil } from "ts-mls/secretTree.js";
 export { expandSenderDataKey, expandSenderDataNonce } from "ts-mls/sender.js";
 export { createConfirmedHash, createInterimHash } from "ts-mls/transcriptHash.js";
-export { treeHash, treeHashRoot } from "ts-mls/treeHash.js";
+export {
+  encodeLeafNodeHashInput,
+  encodeParentNodeHashInput,
+  treeHash,
+  treeHashRoot,
+} from "ts-mls/treeHash.js";
 export {
   leafToNodeIndex,
   left,
@@ -88,5 +128,12 @@ export {
   toLeafIndex,
   toNodeIndex,
 } from "ts-mls/treemath.js";
-export { applyUpdatePath, createUpdatePath, decodeUpdatePath, encodeUpdatePath } from "ts-mls/updatePath.js";
-export { decryptGroupInfo, decryptGroupSecrets } from "ts-mls/welcome.js";
+export {
+  applyUpdatePath,
+  createUpdatePath,
+  decodeUpdatePath,
+  encodeUpdatePath,
+  type UpdatePath,
+} from "ts-mls/updatePath.js";
+export { bytesToBase64 } from "ts-mls/util/byteArray.js";
+export { decodeWelcome, decryptGroupInfo, decryptGroupSecrets, encodeWelcome } from "ts-mls/welcome.js";

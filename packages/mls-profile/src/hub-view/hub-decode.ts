@@ -1,6 +1,6 @@
 import type { MLSMessage } from "ts-mls";
+import { decodeMlsMessage } from "../adapter/internals.js";
 import { checkCodec, decodeAs } from "./hub-errors.js";
-import { decodeMlsMessage } from "./ts-mls-internals.js";
 
 /**
  * Decode exactly one MLSMessage: ts-mls's decoder returns `undefined` for bad input, may throw on

@@ -1,8 +1,8 @@
 import type { GroupInfo } from "ts-mls";
+import { encodeGroupContext, verifyGroupInfoSignature } from "../adapter/internals.js";
 import { equalBytes } from "./hub-bytes.js";
 import { check, rejectAs } from "./hub-errors.js";
 import { decodeHubGroupInfo, type HubGroupView } from "./hub-group-view.js";
-import { encodeGroupContext, verifyGroupInfoSignature } from "./ts-mls-internals.js";
 
 /**
  * Check a committer's GroupInfo for the view's current epoch: its GroupContext must be the view's

@@ -21,6 +21,12 @@ import {
   type RatchetTree,
 } from "ts-mls";
 import {
+  decodeRatchetTree,
+  extensionTypeToNumber,
+  ratchetTreeFromExtension,
+  verifyGroupInfoSignature,
+} from "../adapter/internals.js";
+import {
   type AppDataDictionary,
   decodeAppDataDictionary,
   emptyAppDataDictionary,
@@ -29,12 +35,6 @@ import { decodeMlsMessageExactly } from "./hub-decode.js";
 import { check, checkCodec, decodeAs, rejectAs } from "./hub-errors.js";
 import type { TreeHashCache } from "./hub-tree-hash.js";
 import { validateHubRatchetTree } from "./hub-validate-tree.js";
-import {
-  decodeRatchetTree,
-  extensionTypeToNumber,
-  ratchetTreeFromExtension,
-  verifyGroupInfoSignature,
-} from "./ts-mls-internals.js";
 
 /** Options of a hub view. Every field has a default. */
 export interface HubViewOptions {

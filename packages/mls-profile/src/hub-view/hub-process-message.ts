@@ -16,11 +16,6 @@ import type {
   RatchetTree,
 } from "ts-mls";
 import { decodeRequiredCapabilities } from "ts-mls";
-import { equalBytes } from "./hub-bytes.js";
-import { decodeMlsMessageExactly } from "./hub-decode.js";
-import { check, checkCodec, decodeAs, rejectAs } from "./hub-errors.js";
-import type { HubGroupView, HubPendingProposal } from "./hub-group-view.js";
-import { applyUpdatePathCached, makeTreeHasher, type TreeHasher } from "./hub-tree-hash.js";
 import {
   type ApplyProposalsResult,
   addLeafNode,
@@ -40,7 +35,12 @@ import {
   type UpdatePath,
   validateLeafNodeUpdateOrCommit,
   verifyFramedContentSignature,
-} from "./ts-mls-internals.js";
+} from "../adapter/internals.js";
+import { equalBytes } from "./hub-bytes.js";
+import { decodeMlsMessageExactly } from "./hub-decode.js";
+import { check, checkCodec, decodeAs, rejectAs } from "./hub-errors.js";
+import type { HubGroupView, HubPendingProposal } from "./hub-group-view.js";
+import { applyUpdatePathCached, makeTreeHasher, type TreeHasher } from "./hub-tree-hash.js";
 
 /** What a processed message did. */
 export type HubEvent = HubProposalEvent | HubCommitEvent;

@@ -32,6 +32,7 @@ import {
   encodeGroupContext,
   encodeRatchetTree,
 } from "../adapter/codec.js";
+import { decodeProposal, encodeProposal } from "../adapter/internals.js";
 import { equalBytes } from "./hub-bytes.js";
 import { syncDigest } from "./hub-cipher-suite.js";
 import { check, checkCodec } from "./hub-errors.js";
@@ -44,7 +45,6 @@ import {
 } from "./hub-group-view.js";
 import { checkReceivedProposal, isMemberLeaf, proposalRefKey } from "./hub-process-message.js";
 import { fullTreeHashCache, rootIndex } from "./hub-tree-hash.js";
-import { decodeProposal, encodeProposal } from "./ts-mls-internals.js";
 
 /** Version of the snapshot format written by {@link encodeHubView}. */
 export const HUB_VIEW_SNAPSHOT_VERSION = 1;

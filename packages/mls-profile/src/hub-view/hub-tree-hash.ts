@@ -7,8 +7,6 @@
  * is the same object. The random-epoch test compares the resulting tree hash with every member's.
  */
 import type { Hash, RatchetTree } from "ts-mls";
-import { equalBytes } from "./hub-bytes.js";
-import { check, rejectAs } from "./hub-errors.js";
 import {
   encodeLeafNodeHashInput,
   encodeParentHashInput,
@@ -17,7 +15,9 @@ import {
   leafToNodeIndex,
   toLeafIndex,
   type UpdatePath,
-} from "./ts-mls-internals.js";
+} from "../adapter/internals.js";
+import { equalBytes } from "./hub-bytes.js";
+import { check, rejectAs } from "./hub-errors.js";
 
 /** Subtree hash of each node index, for one tree (undefined: not computed yet). */
 export type TreeHashCache = readonly (Uint8Array | undefined)[];

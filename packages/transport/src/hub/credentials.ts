@@ -27,12 +27,18 @@ export function clientUriOfCredential(credential: Credential): string | undefine
   }
 }
 
-/** The user URI a credential's client belongs to, or undefined. */
+/**
+ * The user URI a credential's client belongs to (as in the participant list), or undefined: an
+ * X.509 credential's user (or pseudonym) URI from its SAN, a basic credential's client's user.
+ */
 export function userUriOfCredential(credential: Credential): string | undefined {
-  const client = clientUriOfCredential(credential);
-  if (client === undefined) return undefined;
   try {
-    return userOfClient(client);
+    if (credential.credentialType !== "basic") {
+      const id = claimedIdentity(credential);
+      return id.authenticated && id.subject.kind === "client" ? id.subject.userUri : undefined;
+    }
+    const client = clientUriOfCredential(credential);
+    return client === undefined ? undefined : userOfClient(client);
   } catch {
     return undefined;
   }

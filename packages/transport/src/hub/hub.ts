@@ -22,13 +22,13 @@ import {
 } from "@mimi/mls-profile";
 import type { RoleData } from "@mimi/room-policy";
 import { bytesEqual, InternalError, utf8, ValidationError } from "@mimi/wire";
-import type { Credential, ExternalSender, GroupInfo } from "ts-mls";
+import type { AuthenticationService, Credential, ExternalSender, GroupInfo } from "ts-mls";
 import { decodeMls } from "../codec/mls.js";
 import { HttpRejection } from "../server/http-error.js";
 import type { LogRecord } from "../server/log.js";
 import type { Database, SqlExecutor } from "../storage/database.js";
 import { toBigInt, toBytes } from "../storage/database.js";
-import { createRoom as createRoomLog, eventsAfter, type RoomEvent } from "../storage/room-log.js";
+import { createRoom as createRoomLog, roomState } from "../storage/room-log.js";
 import { decodeFanoutMessage } from "../structs.js";
 import { clientUriOfCredential, domainOfUri } from "./credentials.js";
 import { type HubKeys, hubExternalSender, loadHubKeys } from "./keys.js";
@@ -55,6 +55,11 @@ export interface HubOptions {
   readonly consent?: (q: ConsentQuery) => Promise<boolean>;
   /** The cipher suite of the hub's signature key and of the rooms it hosts (default 0x0001). */
   readonly cipherSuite?: number;
+  /**
+   * Validates every credential the hub views meet (members' leaves, added KeyPackages); default:
+   * every credential is accepted (clients validate them; the hub checks signatures against them).
+   */
+  readonly authService?: AuthenticationService;
   /** Roles of a room without a `roles_list` component (default: room-policy's cooperative roles). */
   readonly defaultRoles?: RoleData;
   /**
@@ -136,9 +141,9 @@ export function hostedRoomId(param: string, domain: string): string {
 }
 
 /** Apply one room-log event to a view (proposals and commits; the rest does not change it). */
-async function applyEvent(view: HubGroupView, event: RoomEvent): Promise<HubGroupView> {
-  if (event.kind !== "commit" && event.kind !== "proposal") return view;
-  const m = decodeFanoutMessage(event.body);
+async function applyEvent(view: HubGroupView, kind: string, body: Uint8Array): Promise<HubGroupView> {
+  if (kind !== "commit" && kind !== "proposal") return view;
+  const m = decodeFanoutMessage(body);
   let v = (await processHubMessage(view, m.message.bytes)).view;
   if ("moreProposals" in m) for (const p of m.moreProposals) v = (await processHubMessage(v, p.bytes)).view;
   return v;
@@ -167,7 +172,10 @@ export function createHub(options: HubOptions): Hub {
     });
     return keysPromise;
   };
-  const viewOptions = appDataHubViewOptions(mimiComponentHandlers());
+  const viewOptions = {
+    ...appDataHubViewOptions(mimiComponentHandlers()),
+    ...(options.authService === undefined ? {} : { authService: options.authService }),
+  };
 
   const bootstrap = async (groupInfo: Uint8Array, ratchetTree: Uint8Array): Promise<HubGroupView> => {
     const cs = await cipherSuite();
@@ -196,18 +204,25 @@ export function createHub(options: HubOptions): Hub {
       const view = await bootstrap(toBytes(r.initial_group_info), toBytes(r.initial_ratchet_tree));
       room = { roomId, view, seq: 0n, creatorClient: r.creator_client };
     }
-    for (;;) {
-      const events = await eventsAfter(db, roomId, room.seq, 500);
-      if (events.length === 0) break;
+    // Catch up with the log: only proposals and commits change the view; application messages
+    // and Welcomes are skipped by reading up to the room's last sequence number.
+    const state = await roomState(db, roomId);
+    if (state !== undefined && state.lastSeq > room.seq) {
+      const rows = await db.query<{ seq: unknown; kind: string; body: unknown }>(
+        `SELECT seq, kind, body FROM room_events
+          WHERE room_id = $1 AND seq > $2 AND seq <= $3 AND kind IN ('commit', 'proposal') ORDER BY seq`,
+        [roomId, room.seq.toString(), state.lastSeq.toString()],
+      );
       let view: HubGroupView = room.view;
-      for (const e of events) {
+      for (const r of rows) {
+        const seq = toBigInt(r.seq);
         try {
-          view = await applyEvent(view, e);
+          view = await applyEvent(view, r.kind, toBytes(r.body));
         } catch (err) {
-          throw new InternalError(`room log of ${roomId} does not replay at seq ${e.seq}`, { cause: err });
+          throw new InternalError(`room log of ${roomId} does not replay at seq ${seq}`, { cause: err });
         }
       }
-      room = { ...room, view, seq: events.at(-1)!.seq };
+      room = { ...room, view, seq: state.lastSeq };
     }
     cache.set(roomId, room);
     return room;

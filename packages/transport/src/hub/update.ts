@@ -33,6 +33,12 @@ const notAllowed = (errorDescription: string): UpdateRoomResponse => ({
   errorDescription,
 });
 
+const wrongEpoch = (currentEpoch: bigint): UpdateRoomResponse => ({
+  responseCode: "wrongEpoch",
+  errorDescription: `the room is in epoch ${currentEpoch}`,
+  currentEpoch,
+});
+
 /** The provider domains of a view's members. */
 export function memberDomains(view: HubGroupView): string[] {
   const out = new Set<string>();
@@ -119,15 +125,7 @@ export async function handleUpdate(hub: Hub, ctx: RequestContext): Promise<Uint8
     const epoch = room.view.groupContext.epoch;
     // [PROTO-HUB-01] draft-ietf-mimi-protocol-06 §5.3: a handshake for another epoch than the
     // hub's current one is answered wrongEpoch with the current epoch.
-    if (first.publicMessage.content.epoch !== epoch)
-      return {
-        result: {
-          responseCode: "wrongEpoch",
-          errorDescription: `the room is in epoch ${epoch}`,
-          currentEpoch: epoch,
-        } as UpdateRoomResponse,
-        room,
-      };
+    if (first.publicMessage.content.epoch !== epoch) return { result: wrongEpoch(epoch), room };
     if (isCommitBundle(bundle)) return commit(hub, ctx, roomId, room, bundle);
     return proposals(hub, ctx, roomId, room, bundle.proposalOrCommit, bundle.moreProposals);
   });
@@ -274,13 +272,7 @@ async function commit(
   if (!written.ok) {
     if (written.reason === "noSuchRoom") throw new InternalError(`room ${roomId} has no log`);
     // Another process sharing the database committed this epoch first.
-    return {
-      result: {
-        responseCode: "wrongEpoch",
-        errorDescription: `the room is in epoch ${written.currentEpoch}`,
-        currentEpoch: written.currentEpoch,
-      },
-    };
+    return { result: wrongEpoch(written.currentEpoch) };
   }
   ctx.log({
     level: "info",
@@ -370,13 +362,7 @@ async function proposals(
   const written = await appendToEpoch(ctx.db, roomId, epoch, [{ kind: "proposal", body }], ctx.now);
   if (!written.ok) {
     if (written.reason === "noSuchRoom") throw new InternalError(`room ${roomId} has no log`);
-    return {
-      result: {
-        responseCode: "wrongEpoch",
-        errorDescription: `the room is in epoch ${written.currentEpoch}`,
-        currentEpoch: written.currentEpoch,
-      },
-    };
+    return { result: wrongEpoch(written.currentEpoch) };
   }
   await ctx.db.transaction((tx) =>
     setEventTargets(tx, roomId, [{ seq: written.seqs[0]!, domains: memberDomains(before) }]),

@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { request } from "node:https";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { encodeConsentEntry } from "@mimi/transport";
+import { describe, expect, it } from "vitest";
+import { runDemo } from "../src/index.js";
+
+interface ProvidersJson {
+  readonly providers: readonly { domain: string; url: string; clientApiUrl: string; ca: string }[];
+  readonly peer: { domain: string; cert: string; key: string; ca: string };
+}
+
+/** A request built by hand, as the outside peer d.example (mutual TLS, Host and From, §4.1). */
+function asPeer(
+  j: ProvidersJson,
+  domain: string,
+  method: "GET" | "POST",
+  path: string,
+  body?: Uint8Array,
+): Promise<{ status: number; body: string }> {
+  const p = j.providers.find((x) => x.domain === domain)!;
+  const url = new URL(path, p.url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method,
+        cert: j.peer.cert,
+        key: j.peer.key,
+        ca: p.ca,
+        servername: domain,
+        headers: {
+          host: domain,
+          from: `mimi@${j.peer.domain}`,
+          ...(body ? { "content-length": body.length } : {}),
+        },
+      },
+      (res) => {
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (c: string) => (text += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on("error", reject);
+    req.end(body === undefined ? undefined : Buffer.from(body));
+  });
+}
+
+// The issue's acceptance test: three `mimi serve` processes on loopback with mutual TLS, real
+// clients over the client API, the whole protocol-06 §3 scenario; then the outside peer
+// d.example of providers.json talks to the federation with hand-built requests.
+describe("mimi demo (three provider processes, real HTTPS on loopback)", () => {
+  it("every client shows exactly the expected conversation; d.example is a trusted peer", {
+    timeout: 480_000,
+  }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), "mimi-demo-test-"));
+    let out = "";
+    const { report, federation } = await runDemo({
+      quick: true,
+      keepRunning: true,
+      dir,
+      write: (t) => (out += t),
+    });
+    try {
+      expect(out).toContain("result: OK");
+      expect(report.transcripts.every((t) => t.ok)).toBe(true);
+      expect(report.delivered).toBe(report.expectedDeliveries);
+      expect(report.sent).toBe(10);
+
+      const j = JSON.parse(readFileSync(join(dir, "providers.json"), "utf8")) as ProvidersJson;
+      expect(j.providers.map((p) => p.domain)).toEqual(["a.example", "b.example", "c.example"]);
+      expect(j.peer.domain).toBe("d.example");
+      const directory = await asPeer(j, "a.example", "GET", "/.well-known/mimi-protocol-directory");
+      expect(directory.status).toBe(200);
+      expect(Object.keys(JSON.parse(directory.body) as object)).toEqual(
+        expect.arrayContaining(["keyMaterial", "update", "submitMessage", "groupInfo", "notify"]),
+      );
+      // a grant from a d.example user to a b.example user's request (protocol-06 §5.7)
+      const grant = encodeConsentEntry({
+        consentOperation: "grant",
+        requesterUri: { uri: "mimi://b.example/u/bob" },
+        targetUri: { uri: "mimi://d.example/u/dave" },
+        clientKeyPackages: [],
+        consent_extensions: { component_data: [] },
+      });
+      expect((await asPeer(j, "b.example", "POST", "/v1/updateConsent/b.example", grant)).status).toBe(201);
+      // d.example is not the room's hub: it may not notify its followers
+      const notify = await asPeer(
+        j,
+        "b.example",
+        "POST",
+        "/v1/notify/mimi%3A%2F%2Fa.example%2Fr%2Fclubhouse",
+        grant,
+      );
+      expect(notify.status).toBeGreaterThanOrEqual(400);
+      expect(notify.status).toBeLessThan(500);
+    } finally {
+      await federation?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
