@@ -100,6 +100,7 @@ describe("mimi serve", () => {
       });
       client.close();
       expect(r.status).toBe(200);
+      // startProvider routes the hub's endpoints too (decision 0644)
       expect(Object.keys(JSON.parse(r.body.toString()) as object).sort()).toEqual([
         "groupInfo",
         "keyMaterial",
