@@ -2,7 +2,7 @@
  * `mimi serve` with a `discovery` key: the provider serves the identifier query from the directory
  * in its storage, seeded from the named file, and `mimi discover` finds a user through it.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,7 +11,12 @@ import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli } from "./run-cli.js";
 
 const dir = mkdtempSync(join(tmpdir(), "mimi-serve-discovery-"));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+let child: ChildProcess | undefined;
+afterAll(() => {
+  // also when the test timed out: never leave the server running
+  if (child !== undefined && child.exitCode === null) child.kill("SIGKILL");
+  rmSync(dir, { recursive: true, force: true });
+});
 
 describe("mimi serve with a directory", () => {
   it("DISC-CONF-02 serves identifierQuery from the seeded, persisted directory; mimi discover finds the user", async () => {
@@ -43,7 +48,7 @@ describe("mimi serve with a directory", () => {
         discovery: "directory.json",
       }),
     );
-    const child = spawn(
+    const server = spawn(
       join(repoRoot, "node_modules", ".bin", "tsx"),
       [
         "--conditions=@mimi/source",
@@ -54,11 +59,12 @@ describe("mimi serve with a directory", () => {
       ],
       { cwd: repoRoot, stdio: ["ignore", "pipe", "pipe"] },
     );
+    child = server;
     let out = "";
-    child.stdout.on("data", (c: Buffer) => {
+    server.stdout.on("data", (c: Buffer) => {
       out += c.toString();
     });
-    child.stderr.on("data", (c: Buffer) => {
+    server.stderr.on("data", (c: Buffer) => {
       out += c.toString();
     });
     try {
@@ -70,7 +76,7 @@ describe("mimi serve with a directory", () => {
             resolve(Number(m[1]));
           }
         }, 50);
-        child.once("exit", (code) => {
+        server.once("exit", (code) => {
           clearInterval(t);
           reject(new Error(`exited ${code}: ${out}`));
         });
@@ -106,11 +112,11 @@ describe("mimi serve with a directory", () => {
       ]);
       expect(optedOut.code).toBe(1);
       expect(JSON.parse(optedOut.stdout).outcome).toBe("none");
-      const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
-      child.kill("SIGTERM");
+      const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
+      server.kill("SIGTERM");
       expect(await exited).toBe(0);
     } finally {
-      if (child.exitCode === null) child.kill("SIGKILL");
+      if (server.exitCode === null) server.kill("SIGKILL");
     }
-  });
+  }, 240_000); // a child process (tsx, PGlite) on a loaded machine
 });
