@@ -7,7 +7,6 @@ export * from "./https-query.js";
 export * from "./identifier-query.js";
 export * from "./identifier-query-endpoint.js";
 export * from "./migrations.js";
-export * from "./provider-directory.js";
 export * from "./rate-limit.js";
 export * from "./requesting-user.js";
 export * from "./sql-consent-store.js";
