@@ -21,6 +21,7 @@ import { type FederationClient, PeerRejected, PeerUnavailable } from "../federat
 import { keyMaterialRequestCodec } from "../key-material-request.js";
 import type { DirectoryName, Endpoint } from "../server/endpoint.js";
 import { HttpRejection } from "../server/http-error.js";
+import { decodeParam, readBody } from "../server/http-request.js";
 import { jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "../server/log.js";
 import { ServerMetrics } from "../server/metrics.js";
 import { loadBlob, parseBlobUrl, storeBlob } from "../storage/blobs.js";
@@ -132,25 +133,6 @@ export function authenticateClient(socket: TLSSocket, ourDomain: string): string
   return client;
 }
 
-async function readBody(req: IncomingMessage, max: number): Promise<Uint8Array> {
-  const declared = req.headers["content-length"];
-  if (declared !== undefined && Number(declared) > max)
-    throw new HttpRejection(413, `body of ${declared} bytes exceeds the limit of ${max}`, {
-      rule: "PROTO-HTTP-01",
-    });
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of req) {
-    const chunk = c as Buffer;
-    n += chunk.length;
-    if (n > max)
-      throw new HttpRejection(413, `body exceeds the limit of ${max} bytes`, { rule: "PROTO-HTTP-01" });
-    chunks.push(chunk);
-  }
-  const all = Buffer.concat(chunks, n);
-  return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
-}
-
 /** The endpoints a client reaches through `POST /client/v1/<name>/{param}`, and what names the owner. */
 const routed: Readonly<Partial<Record<DirectoryName, "room" | "user">>> = {
   keyMaterial: "user",
@@ -171,14 +153,6 @@ const json = (status: number, v: unknown): Answer => ({
   body: new TextEncoder().encode(JSON.stringify(v)),
   contentType: "application/json",
 });
-
-function decodeParam(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new HttpRejection(400, "path parameter is not valid percent-encoded UTF-8", { path: "/path" });
-  }
-}
 
 function sameUser(a: string, b: string): boolean {
   try {

@@ -18,6 +18,7 @@ import { CodecError, type MimiError, ValidationError } from "@mimi/wire";
 import type { Database } from "../storage/database.js";
 import { type DirectoryName, type Endpoint, pathVariables } from "./endpoint.js";
 import { HttpRejection } from "./http-error.js";
+import { decodeParam, readBody } from "./http-request.js";
 import { jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "./log.js";
 import { ServerMetrics } from "./metrics.js";
 import { authenticatePeer } from "./peer.js";
@@ -76,36 +77,6 @@ function errorBody(e: MimiError): Uint8Array {
       ...(e.rule === undefined ? {} : { rule: e.rule }),
     }),
   );
-}
-
-/** Read the body, refusing more than `max` bytes with 413. */
-async function readBody(req: IncomingMessage, max: number): Promise<Uint8Array> {
-  const declared = req.headers["content-length"];
-  // [PROTO-HTTP-01] draft-ietf-mimi-protocol-06 §4.1 (our profile, decision 0610): request bodies
-  // above the configured limit are refused with 413.
-  if (declared !== undefined && Number(declared) > max)
-    throw new HttpRejection(413, `body of ${declared} bytes exceeds the limit of ${max}`, {
-      rule: "PROTO-HTTP-01",
-    });
-  const chunks: Buffer[] = [];
-  let n = 0;
-  for await (const c of req) {
-    const chunk = c as Buffer;
-    n += chunk.length;
-    if (n > max)
-      throw new HttpRejection(413, `body exceeds the limit of ${max} bytes`, { rule: "PROTO-HTTP-01" });
-    chunks.push(chunk);
-  }
-  const all = Buffer.concat(chunks, n);
-  return new Uint8Array(all.buffer, all.byteOffset, all.byteLength);
-}
-
-function decodeParam(raw: string): string {
-  try {
-    return decodeURIComponent(raw);
-  } catch {
-    throw new HttpRejection(400, "path parameter is not valid percent-encoded UTF-8", { path: "/path" });
-  }
 }
 
 /**
