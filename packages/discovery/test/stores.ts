@@ -2,8 +2,8 @@
  * The store back-ends every store test runs against: memory, PGlite (`memory://`) and PostgreSQL
  * (`MIMI_TEST_POSTGRES_URL`, set by the test run's global setup; a fresh schema per call).
  */
-import { randomBytes } from "node:crypto";
 import { type Database, openDatabase } from "@mimi/transport";
+import { freshPostgresDatabase as freshPostgres, postgresUrl } from "@mimi/transport/testing";
 import {
   type ConsentStore,
   type DirectoryStore,
@@ -14,27 +14,7 @@ import {
   SqlDirectoryStore,
 } from "../src/index.js";
 
-/** The PostgreSQL server of the test run, if any. */
-export const postgresUrl: string | undefined = process.env["MIMI_TEST_POSTGRES_URL"] || undefined;
-
-/** A fresh schema on the test server: a URL whose connections use it, and its drop. */
-export async function freshPostgres(): Promise<{ url: string; drop: () => Promise<void> }> {
-  if (postgresUrl === undefined) throw new Error("MIMI_TEST_POSTGRES_URL is not set");
-  const name = `mimi_disc_${randomBytes(6).toString("hex")}`;
-  const admin = await openDatabase(postgresUrl, { poolSize: 1 });
-  await admin.query(`CREATE SCHEMA ${name}`);
-  await admin.close();
-  const url = new URL(postgresUrl);
-  url.searchParams.set("options", `-c search_path=${name}`);
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const a = await openDatabase(postgresUrl, { poolSize: 1 });
-      await a.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
-      await a.close();
-    },
-  };
-}
+export { freshPostgres, postgresUrl };
 
 /** Both stores of one back-end, and how to dispose of them. */
 export interface Stores {

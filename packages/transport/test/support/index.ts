@@ -7,3 +7,4 @@ export * from "./arbitraries.js";
 export * from "./fixtures.js";
 export * from "./https-client.js";
 export * from "./pki.js";
+export * from "./postgres.js";
