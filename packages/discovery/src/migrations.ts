@@ -1,17 +1,13 @@
 /**
  * The discovery schema on the transport's database (decision 0709): discovery owns its tables
  * (`discovery_*`) and its own migration bookkeeping (`discovery_schema_migrations`), applied in one
- * transaction under its own advisory lock, so it never touches the transport's migrations and
+ * transaction under its own advisory lock by the transport's `runMigrations`, so it never touches the transport's migrations and
  * several processes starting against one PostgreSQL apply each migration once.
  */
-import type { Database } from "@mimi/transport";
+import { type Database, type Migration, runMigrations } from "@mimi/transport";
 
-/** One discovery schema migration. */
-export interface DiscoveryMigration {
-  readonly version: number;
-  readonly name: string;
-  readonly sql: readonly string[];
-}
+/** One discovery schema migration (the transport's migration shape). */
+export type DiscoveryMigration = Migration;
 
 /** Every discovery migration, in order. Never edit a released one; add a new one. */
 export const discoveryMigrations: readonly DiscoveryMigration[] = [
@@ -69,30 +65,8 @@ export const DISCOVERY_LOCK = 0x64697363;
  * @throws the engine's error when a migration fails (nothing of it is kept).
  */
 export async function migrateDiscovery(db: Database): Promise<number[]> {
-  return db.transaction(async (tx) => {
-    await tx.query("SELECT pg_advisory_xact_lock($1)", [DISCOVERY_LOCK]);
-    await tx.query(
-      `CREATE TABLE IF NOT EXISTS discovery_schema_migrations (
-         version    integer PRIMARY KEY,
-         name       text    NOT NULL,
-         applied_at bigint  NOT NULL
-       )`,
-    );
-    const done = new Set(
-      (await tx.query<{ version: unknown }>("SELECT version FROM discovery_schema_migrations")).map((r) =>
-        Number(r.version),
-      ),
-    );
-    const applied: number[] = [];
-    for (const m of discoveryMigrations) {
-      if (done.has(m.version)) continue;
-      for (const statement of m.sql) await tx.query(statement);
-      await tx.query(
-        "INSERT INTO discovery_schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
-        [m.version, m.name, Date.now()],
-      );
-      applied.push(m.version);
-    }
-    return applied;
+  return runMigrations(db, discoveryMigrations, {
+    table: "discovery_schema_migrations",
+    lock: DISCOVERY_LOCK,
   });
 }

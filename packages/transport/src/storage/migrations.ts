@@ -160,31 +160,46 @@ export const migrations: readonly Migration[] = [
 /** The advisory lock key that serializes migrations ("mimi" in ASCII). */
 const MIGRATION_LOCK = 0x6d696d69;
 
+/** Where a set of migrations keeps its bookkeeping. */
+export interface MigrationTrack {
+  /** The table listing the applied versions (a SQL identifier the caller controls). */
+  readonly table: string;
+  /** The advisory lock key that serializes runs of this track. */
+  readonly lock: number;
+}
+
 /**
- * Bring the schema up to date. Returns the versions applied by this call.
+ * Apply the migrations of `list` missing from `track`'s table in one transaction under its
+ * advisory lock, so that several processes starting against one PostgreSQL apply each once.
+ * Returns the versions applied by this call. Other packages keep their own tables on the same
+ * database this way.
  *
  * @throws the engine's error when a migration fails (nothing of it is kept).
  */
-export async function migrate(db: Database): Promise<number[]> {
+export async function runMigrations(
+  db: Database,
+  list: readonly Migration[],
+  track: MigrationTrack,
+): Promise<number[]> {
   return db.transaction(async (tx) => {
-    await tx.query("SELECT pg_advisory_xact_lock($1)", [MIGRATION_LOCK]);
+    await tx.query("SELECT pg_advisory_xact_lock($1)", [track.lock]);
     await tx.query(
-      `CREATE TABLE IF NOT EXISTS schema_migrations (
+      `CREATE TABLE IF NOT EXISTS ${track.table} (
          version    integer PRIMARY KEY,
          name       text    NOT NULL,
          applied_at bigint  NOT NULL
        )`,
     );
     const done = new Set(
-      (await tx.query<{ version: number }>("SELECT version FROM schema_migrations")).map((r) =>
+      (await tx.query<{ version: unknown }>(`SELECT version FROM ${track.table}`)).map((r) =>
         Number(r.version),
       ),
     );
     const applied: number[] = [];
-    for (const m of migrations) {
+    for (const m of list) {
       if (done.has(m.version)) continue;
       for (const statement of m.sql) await tx.query(statement);
-      await tx.query("INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)", [
+      await tx.query(`INSERT INTO ${track.table} (version, name, applied_at) VALUES ($1, $2, $3)`, [
         m.version,
         m.name,
         Date.now(),
@@ -193,6 +208,15 @@ export async function migrate(db: Database): Promise<number[]> {
     }
     return applied;
   });
+}
+
+/**
+ * Bring the transport's schema up to date. Returns the versions applied by this call.
+ *
+ * @throws the engine's error when a migration fails (nothing of it is kept).
+ */
+export async function migrate(db: Database): Promise<number[]> {
+  return runMigrations(db, migrations, { table: "schema_migrations", lock: MIGRATION_LOCK });
 }
 
 /** The schema version of a database (0 when nothing is applied). */
