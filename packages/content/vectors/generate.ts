@@ -1,16 +1,12 @@
 /**
- * Generator of `spec-vectors/content/mimi-content-decode.json`: hand-chosen valid and invalid
- * encodings of MIMI content, each built from small CBOR fragments so that every case breaks
- * exactly one rule. Run `pnpm exec tsx --conditions=@mimi/source packages/content/vectors/generate.ts`
- * to rewrite the file; a test checks the committed file equals this output.
+ * Generator of `spec-vectors/generated/content/mimi-content-decode.json` and
+ * `message-status-decode.json`: hand-chosen valid and invalid encodings of MIMI content, each built
+ * from small CBOR fragments so that every case breaks exactly one rule. `pnpm mimi vectors generate`
+ * rewrites the files (through {@link generateVectors}); `--check` fails when they are stale.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { vectorsRoot } from "@mimi/spec-vectors";
 
 /** Where the generated file lives, relative to the spec-vectors folder. */
-export const DECODE_VECTORS_FILE = "content/mimi-content-decode.json";
+export const DECODE_VECTORS_FILE = "generated/content/mimi-content-decode.json";
 
 const SALT = "50000102030405060708090a0b0c0d0e0f";
 const ID32 = `5820${"01".padEnd(64, "a")}`;
@@ -384,7 +380,7 @@ export function buildDecodeVectors(): Record<string, unknown> {
   return {
     algorithm: "mimi-content/decode",
     source: "draft-ietf-mimi-content-08 §4, §6, Appendix A.1; RFC 8949 §4.2.1",
-    generator: "packages/content/vectors/generate.ts",
+    generator: "pnpm mimi vectors generate (packages/content/vectors/generate.ts)",
     numberOfTests: tcId,
     header: [
       "encoded: a candidate application/mimi-content body (hex).",
@@ -399,7 +395,7 @@ export function buildDecodeVectors(): Record<string, unknown> {
 }
 
 /** Where the message-status vectors live, relative to the spec-vectors folder. */
-export const STATUS_VECTORS_FILE = "content/message-status-decode.json";
+export const STATUS_VECTORS_FILE = "generated/content/message-status-decode.json";
 
 const MID = `5820${"01".padEnd(64, "b")}`;
 
@@ -427,7 +423,7 @@ export function buildStatusVectors(): Record<string, unknown> {
   return {
     algorithm: "mimi-message-status/decode",
     source: "draft-mahy-mimi-message-status-01 §4; RFC 8949 §4.2.1",
-    generator: "packages/content/vectors/generate.ts",
+    generator: "pnpm mimi vectors generate (packages/content/vectors/generate.ts)",
     numberOfTests: tests.length,
     header: [
       "encoded: a candidate application/mimi-message-status body (hex).",
@@ -445,7 +441,18 @@ export function renderDecodeVectors(): string {
   return `${JSON.stringify(buildDecodeVectors(), null, 2)}\n`;
 }
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  writeFileSync(join(vectorsRoot, DECODE_VECTORS_FILE), renderDecodeVectors());
-  writeFileSync(join(vectorsRoot, STATUS_VECTORS_FILE), `${JSON.stringify(buildStatusVectors(), null, 2)}\n`);
+/**
+ * Every vector file of this package, as `mimi vectors generate` writes it (paths relative to
+ * `spec-vectors/generated/`). Pure: the same output on every call, nothing written.
+ */
+export async function generateVectors(): Promise<
+  readonly { readonly path: string; readonly content: string }[]
+> {
+  return [
+    { path: DECODE_VECTORS_FILE.slice("generated/".length), content: renderDecodeVectors() },
+    {
+      path: STATUS_VECTORS_FILE.slice("generated/".length),
+      content: `${JSON.stringify(buildStatusVectors(), null, 2)}\n`,
+    },
+  ];
 }

@@ -1,7 +1,7 @@
 /**
  * Vector suites of `@mimi/content`: the draft's 14 examples (byte-exact round trip and message
  * IDs), the stale printed examples (tested as stale), and our own decode vectors
- * (`spec-vectors/content/mimi-content-decode.json`).
+ * (`spec-vectors/generated/content/mimi-content-decode.json`).
  */
 import {
   allCases,
@@ -23,6 +23,8 @@ import {
 } from "../src/index.js";
 import { decodeMessageStatusReport, encodeMessageStatusReport } from "../src/message-status.js";
 import { DECODE_VECTORS_FILE, STATUS_VECTORS_FILE } from "./generate.js";
+
+export { generateVectors } from "./generate.js";
 
 /** One example of the draft as listed in `upstream/content/manifest.json`. */
 export interface DraftExample {
@@ -159,7 +161,8 @@ export const vectorSuites: readonly VectorSuite[] = [
   },
   {
     name: "content/message-status-decode",
-    source: "draft-mahy-mimi-message-status-01 §4 (spec-vectors/content/message-status-decode.json)",
+    source:
+      "draft-mahy-mimi-message-status-01 §4 (spec-vectors/generated/content/message-status-decode.json)",
     run: () =>
       runCases(
         allCases(loadVectorFile(STATUS_VECTORS_FILE)),
@@ -169,7 +172,8 @@ export const vectorSuites: readonly VectorSuite[] = [
   },
   {
     name: "content/decode",
-    source: "draft-ietf-mimi-content-08 §6, App. A.1 (spec-vectors/content/mimi-content-decode.json)",
+    source:
+      "draft-ietf-mimi-content-08 §6, App. A.1 (spec-vectors/generated/content/mimi-content-decode.json)",
     run: () =>
       runCases(
         allCases(loadVectorFile(DECODE_VECTORS_FILE)),

@@ -9,7 +9,7 @@ import {
   generateComponentsVectors,
 } from "../vectors/components.js";
 
-describe("spec-vectors/mls-profile/components.json", () => {
+describe("spec-vectors/generated/mls-profile/components.json", () => {
   it("is what the generator produces", () => {
     expect(JSON.parse(readFileSync(join(vectorsRoot, componentsVectorPath), "utf8"))).toEqual(
       JSON.parse(JSON.stringify(generateComponentsVectors())),

@@ -1,6 +1,6 @@
 /**
  * Conformance vectors for MIMI's MLS components and the mls-extensions structures they use
- * (`spec-vectors/mls-profile/components.json`): produced by {@link generateComponentsVectors}
+ * (`spec-vectors/generated/mls-profile/components.json`): produced by {@link generateComponentsVectors}
  * from the declarative cases below, and checked by {@link checkComponentsCase}.
  */
 import { allCases, loadVectorFile, runCases, type VectorCase, type VectorSuite } from "@mimi/spec-vectors";
@@ -36,7 +36,7 @@ import {
 } from "../src/index.js";
 
 /** Where the file lives, relative to `spec-vectors/`. */
-export const componentsVectorPath = "mls-profile/components.json";
+export const componentsVectorPath = "generated/mls-profile/components.json";
 
 const codecs: Readonly<
   Record<string, { decode: (b: Uint8Array) => unknown; encode: (v: never) => Uint8Array }>
@@ -498,6 +498,21 @@ function appDataRun(dictionary: string, proposals: readonly string[]): Uint8Arra
   return encodeAppDataDictionary(d);
 }
 
+/**
+ * Every vector file of this package, as `mimi vectors generate` writes it (paths relative to
+ * `spec-vectors/generated/`). Pure: the same output on every call, nothing written.
+ */
+export async function generateVectors(): Promise<
+  readonly { readonly path: string; readonly content: string }[]
+> {
+  return [
+    {
+      path: componentsVectorPath.slice("generated/".length),
+      content: `${JSON.stringify(generateComponentsVectors(), null, 2)}\n`,
+    },
+  ];
+}
+
 /** The vector file, computed from the cases above (deterministic). */
 export function generateComponentsVectors(): Record<string, unknown> {
   let tcId = 0;
@@ -608,10 +623,10 @@ export function generateComponentsVectors(): Record<string, unknown> {
     },
   ];
   return {
-    $schema: "../schema/vector-file.schema.json",
+    $schema: "../../schema/vector-file.schema.json",
     algorithm: "mimi-mls-components",
     source: "draft-ietf-mimi-protocol-06 §5.4.1, §7; draft-ietf-mls-extensions-10 §4.6–§4.9, §6.2",
-    generator: "pnpm exec tsx --conditions=@mimi/source packages/mls-profile/vectors/generate-components.ts",
+    generator: "pnpm mimi vectors generate (packages/mls-profile/vectors/components.ts)",
     numberOfTests: tcId,
     header: [
       "ParticipantListUpdate: apply `updates` (hex ParticipantListUpdate, in commit order) to `list` (hex ParticipantListData); valid: the result encodes to `expected`; invalid: rejected, by requirement `rule`.",

@@ -8,6 +8,9 @@
  */
 import { readUpstreamJson, runCases, type VectorSuite } from "@mimi/spec-vectors";
 import { componentsSuite } from "./components.js";
+
+export { generateVectors } from "./components.js";
+
 import * as v from "./rfc9420.js";
 
 /** One RFC 9420 vector file and its check. */

@@ -27,14 +27,14 @@ describe("room-policy vector files", () => {
   }
 });
 
-describe("spec-vectors/room-policy/structures.json", () => {
+describe("spec-vectors/generated/room-policy/structures.json", () => {
   const cases = allCases(loadVectorFile(STRUCTURE_VECTORS_FILE)).map(({ test }) => test);
   it.each(cases)("tcId $tcId: $struct $comment ($result)", (t) => {
     checkStructureCase(t);
   });
 });
 
-describe("spec-vectors/room-policy/authorization.json", () => {
+describe("spec-vectors/generated/room-policy/authorization.json", () => {
   const cases = allCases(loadVectorFile(AUTHORIZATION_VECTORS_FILE));
   it.each(cases.map(({ group, test }) => ({ group, test, tcId: test.tcId, comment: test.comment })))(
     "tcId $tcId: $comment",

@@ -1,18 +1,15 @@
 /**
  * Deterministic generator of the room-policy vector files:
  *
- * - `room-policy/structures.json`: TLS encodings of the appendix structures with their JSON form,
+ * - `generated/room-policy/structures.json`: TLS encodings of the appendix structures with their JSON form,
  *   and malformed encodings that must be rejected;
- * - `room-policy/authorization.json`: room states and proposed changes (in the JSON form of
+ * - `generated/room-policy/authorization.json`: room states and proposed changes (in the JSON form of
  *   `mimi policy check`) with the verdict.
  *
- * `pnpm exec tsx --conditions=@mimi/source packages/room-policy/vectors/generate.ts` rewrites
- * both; a test checks that the committed files are exactly what this module produces.
+ * `pnpm mimi vectors generate` rewrites both (through {@link generateVectors}); `--check` and a
+ * test check that the committed files are exactly what this module produces.
  */
-import { writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
-import { type VectorFile, vectorsRoot } from "@mimi/spec-vectors";
+import type { VectorFile } from "@mimi/spec-vectors";
 import { toHex, utf8 } from "@mimi/wire";
 import {
   assertValidRoomState,
@@ -33,9 +30,9 @@ import {
 } from "../src/index.js";
 
 /** Where the files go, relative to the spec-vectors folder. */
-export const STRUCTURE_VECTORS_FILE = "room-policy/structures.json";
+export const STRUCTURE_VECTORS_FILE = "generated/room-policy/structures.json";
 /** Where the files go, relative to the spec-vectors folder. */
-export const AUTHORIZATION_VECTORS_FILE = "room-policy/authorization.json";
+export const AUTHORIZATION_VECTORS_FILE = "generated/room-policy/authorization.json";
 
 const uri = (u: string) => ({ uri: u });
 const text = (s: string): string => toHex(utf8(s));
@@ -398,7 +395,7 @@ export function buildStructureVectors(): VectorFile {
     algorithm: "room-policy/tls",
     source:
       "draft-ietf-mimi-room-policy-03 Appendix (Complete TLS Presentation Language Syntax), decisions 0301-0302",
-    generator: "packages/room-policy/vectors/generate.ts",
+    generator: "pnpm mimi vectors generate (packages/room-policy/vectors/generate.ts)",
     numberOfTests: tcId,
     header: [
       "struct: the structure's name in the appendix; encoded: its TLS encoding (hex, RFC 9420 §2.1 conventions).",
@@ -985,7 +982,7 @@ export function buildAuthorizationVectors(): VectorFile {
     algorithm: "room-policy/authorize",
     source:
       "draft-ietf-mimi-room-policy-03 §3-§5, §8, Appendix A; draft-ietf-mimi-protocol-06 §7.5-§7.6; decisions 0303-0307",
-    generator: "packages/room-policy/vectors/generate.ts",
+    generator: "pnpm mimi vectors generate (packages/room-policy/vectors/generate.ts)",
     numberOfTests: tcId,
     header: [
       "Each group has a room `state`; each case a proposed `change`, both in the JSON form of `mimi policy check` (packages/room-policy/README.md).",
@@ -1002,7 +999,21 @@ export function renderVectorFile(file: VectorFile): string {
   return `${JSON.stringify(file, null, 2)}\n`;
 }
 
-if (process.argv[1] !== undefined && fileURLToPath(import.meta.url) === process.argv[1]) {
-  writeFileSync(join(vectorsRoot, STRUCTURE_VECTORS_FILE), renderVectorFile(buildStructureVectors()));
-  writeFileSync(join(vectorsRoot, AUTHORIZATION_VECTORS_FILE), renderVectorFile(buildAuthorizationVectors()));
+/**
+ * Every vector file of this package, as `mimi vectors generate` writes it (paths relative to
+ * `spec-vectors/generated/`). Pure: the same output on every call, nothing written.
+ */
+export async function generateVectors(): Promise<
+  readonly { readonly path: string; readonly content: string }[]
+> {
+  return [
+    {
+      path: STRUCTURE_VECTORS_FILE.slice("generated/".length),
+      content: renderVectorFile(buildStructureVectors()),
+    },
+    {
+      path: AUTHORIZATION_VECTORS_FILE.slice("generated/".length),
+      content: renderVectorFile(buildAuthorizationVectors()),
+    },
+  ];
 }

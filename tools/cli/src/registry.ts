@@ -1,7 +1,7 @@
 /**
  * What the `mimi` command knows about each area. A package joins the command line by adding its
- * subcommand module to `commands`, its vector suites to `vectorSuiteLoaders` and its benchmark to
- * `benchAreas`. Everything is imported lazily so that `mimi --help` stays fast.
+ * subcommand module to `commands`, its vector suites to `vectorSuiteLoaders`, its deterministic
+ * vector generator to `vectorGenerators` and its benchmark to `benchAreas`. Everything is imported lazily so that `mimi --help` stays fast.
  */
 import type { VectorSuite } from "@mimi/spec-vectors";
 import type { BenchArea } from "@mimi/testkit";
@@ -17,7 +17,7 @@ export interface CommandEntry {
 /** Subcommands, in the order `mimi --help` lists them (one line each, so that merges union cleanly). */
 // biome-ignore format: one entry per line
 export const commands: readonly CommandEntry[] = [
-  { name: "vectors", summary: "verify every registered vector suite", load: async () => (await import("./commands/vectors.js")).vectorsCommand },
+  { name: "vectors", summary: "verify every registered vector suite; generate the deterministic vector files", load: async () => (await import("./commands/vectors.js")).vectorsCommand },
   { name: "reqs", summary: "list requirement IDs with their sources and test counts", load: async () => (await import("./commands/reqs.js")).reqsCommand },
   { name: "bench", summary: "run an area's benchmarks and print measured metrics", load: async () => (await import("./commands/bench.js")).benchCommand },
   { name: "uri", summary: "parse and normalize a mimi: URI or a handle URI", load: async () => (await import("./commands/uri.js")).uriCommand },
@@ -43,6 +43,23 @@ export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>
   async () => (await import("@mimi/identity/vectors")).vectorSuites,
   async () => (await import("@mimi/transport/vectors")).vectorSuites,
 ];
+
+/** One file written by a vector generator: `path` is relative to `spec-vectors/generated/`. */
+export interface GeneratedVectorFile {
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * Deterministic vector generators by area, run by `mimi vectors generate`. Each is pure: it returns
+ * the files (the same bytes on every run, from fixed seeds) and writes nothing.
+ */
+// biome-ignore format: one entry per line
+export const vectorGenerators: Readonly<Record<string, () => Promise<readonly GeneratedVectorFile[]>>> = {
+  content: async () => (await import("@mimi/content/vectors")).generateVectors(),
+  "room-policy": async () => (await import("@mimi/room-policy/vectors")).generateVectors(),
+  "mls-profile": async () => (await import("@mimi/mls-profile/vectors")).generateVectors(),
+};
 
 /** Benchmarks by area name, run by `mimi bench <area>`. */
 // biome-ignore format: one entry per line

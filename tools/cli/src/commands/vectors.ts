@@ -1,3 +1,5 @@
+import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import type { CaseOutcome, VectorSuite } from "@mimi/spec-vectors";
 import {
   type Command,
@@ -9,12 +11,92 @@ import {
   progressDone,
   UsageError,
 } from "../command.js";
-import { vectorSuiteLoaders } from "../registry.js";
+import { type GeneratedVectorFile, vectorGenerators, vectorSuiteLoaders } from "../registry.js";
 
 const usage = `usage: mimi vectors verify [--json] [--suite NAME]
+       mimi vectors generate [--out DIR] [--check]
 
-Runs every registered vector suite and prints one row per suite with its passed and failed
-counts (or JSON with --json). Exits 1 when any case fails.`;
+verify: runs every registered vector suite and prints one row per suite with its passed and
+failed counts (or JSON with --json). Exits 1 when any case fails.
+
+generate: runs every registered deterministic generator and writes its files under DIR (default
+spec-vectors/generated), removing .json files there that no generator produces; prints the
+written paths as JSON. With --check, writes nothing: exits 1, naming each file, when a file under
+DIR differs from what the generators produce, is missing, or is not produced by any generator.`;
+
+/** Every generated file, keyed by its path under the output folder, in registry order. */
+export async function generateAll(): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (const [area, generate] of Object.entries(vectorGenerators)) {
+    for (const f of (await generate()) as readonly GeneratedVectorFile[]) {
+      if (out.has(f.path)) throw new Error(`generator ${area} writes ${f.path} a second time`);
+      out.set(f.path, f.content);
+    }
+  }
+  return out;
+}
+
+/** Paths (relative, with `/`) of the .json files under `dir` (none when it does not exist). */
+function jsonFilesUnder(dir: string): string[] {
+  const out: string[] = [];
+  const walk = (d: string): void => {
+    for (const name of readdirSync(d).sort()) {
+      const full = join(d, name);
+      if (statSync(full).isDirectory()) walk(full);
+      else if (name.endsWith(".json")) out.push(relative(dir, full).split(sep).join("/"));
+    }
+  };
+  if (statSync(dir, { throwIfNoEntry: false })?.isDirectory() === true) walk(dir);
+  return out;
+}
+
+/** One problem `--check` found. */
+interface Stale {
+  readonly path: string;
+  readonly problem: "differs" | "missing" | "extra";
+}
+
+/** Compare the generated files with what is under `dir`. */
+function findStale(dir: string, files: ReadonlyMap<string, string>): Stale[] {
+  const stale: Stale[] = [];
+  for (const [path, content] of files) {
+    const full = join(dir, path);
+    if (statSync(full, { throwIfNoEntry: false })?.isFile() !== true)
+      stale.push({ path, problem: "missing" });
+    else if (readFileSync(full, "utf8") !== content) stale.push({ path, problem: "differs" });
+  }
+  for (const path of jsonFilesUnder(dir)) if (!files.has(path)) stale.push({ path, problem: "extra" });
+  return stale;
+}
+
+async function generate(args: readonly string[], io: Io): Promise<number> {
+  const { values, positionals } = parseOptions(args, {
+    out: { type: "string" },
+    check: { type: "boolean" },
+  });
+  if (positionals.length !== 1) throw new UsageError("expected: vectors generate [--out DIR] [--check]");
+  const outOption = values["out"] as string | undefined;
+  if (outOption === "") throw new UsageError("--out needs a folder");
+  const dir = resolve(io.root, outOption ?? join("spec-vectors", "generated"));
+  const files = await generateAll();
+  if (values["check"] === true) {
+    const stale = findStale(dir, files);
+    printJson(io, { checked: files.size, stale });
+    for (const s of stale) {
+      const hint = s.problem === "extra" ? "no generator produces it" : "run `pnpm mimi vectors generate`";
+      io.stderr(`error: StaleVector: ${s.problem} (${hint}) at ${s.path}\n`);
+    }
+    return stale.length === 0 ? EXIT.ok : EXIT.failed;
+  }
+  for (const path of jsonFilesUnder(dir)) if (!files.has(path)) rmSync(join(dir, path));
+  for (const [path, content] of files) {
+    const full = join(dir, path);
+    mkdirSync(dirname(full), { recursive: true });
+    writeFileSync(full, content);
+  }
+  printJson(io, { written: [...files.keys()] });
+  return EXIT.ok;
+}
 
 /** Every registered suite, in registry order. */
 export async function loadSuites(): Promise<VectorSuite[]> {
@@ -33,15 +115,16 @@ interface SuiteRow {
 
 export const vectorsCommand: Command = {
   name: "vectors",
-  summary: "verify every registered vector suite",
+  summary: "verify every registered vector suite; generate the deterministic vector files",
   usage,
   async run(args: readonly string[], io: Io): Promise<number> {
+    if (args[0] === "generate") return generate(args, io);
     const { values, positionals } = parseOptions(args, {
       json: { type: "boolean" },
       suite: { type: "string" },
     });
     if (positionals[0] !== "verify" || positionals.length !== 1)
-      throw new UsageError("expected: vectors verify");
+      throw new UsageError("expected: vectors verify | vectors generate");
     const only = values["suite"] as string | undefined;
     const suites = (await loadSuites()).filter((s) => only === undefined || s.name === only);
     if (only !== undefined && suites.length === 0) throw new UsageError(`no suite named ${only}`);
