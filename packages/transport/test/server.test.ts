@@ -64,9 +64,9 @@ const headers = (from: string, host = "b.example") => ({ host, from: `mimi@${fro
 const room = "mimi://a.example/r/clubhouse";
 const notifyPath = `/v1/notify/${encodeURIComponent(room)}`;
 
-function fanout(n: number): Uint8Array {
+function fanout(n: number, from = 1000): Uint8Array {
   const ms: FanoutMessage[] = Array.from({ length: n }, (_, i) => ({
-    timestamp: BigInt(1000 + i),
+    timestamp: BigInt(from + i),
     message: fx.privateMessages[0]!,
   }));
   return encodeFanoutMessages(ms);
@@ -214,6 +214,28 @@ describe("/notify (follower, §5.5)", () => {
     const again = await fromA.send({ method: "POST", path: notifyPath, headers: headers("a.example"), body });
     expect([first.status, again.status]).toEqual([201, 201]);
     expect((await inboxAfter(db, room, 0n)).length).toBe(n);
+  });
+
+  it("PROTO-NOTIFY-04 queues each message once when a retry regroups messages into a different body", async () => {
+    // A hub that crashed after this follower accepted [m0, m1] resends from its last recorded
+    // cursor, grouped differently: [m0, m1, m2, m3]. Only m2 and m3 are new.
+    const before = (await inboxAfter(db, room, 0n)).length;
+    const first = await fromA.send({
+      method: "POST",
+      path: notifyPath,
+      headers: headers("a.example"),
+      body: fanout(2, 5000),
+    });
+    const regrouped = await fromA.send({
+      method: "POST",
+      path: notifyPath,
+      headers: headers("a.example"),
+      body: fanout(4, 5000),
+    });
+    expect([first.status, regrouped.status]).toEqual([201, 201]);
+    const inbox = await inboxAfter(db, room, 0n);
+    expect(inbox.length - before).toBe(4);
+    expect(inbox.slice(-4).map((m) => m.timestamp)).toEqual([5000n, 5001n, 5002n, 5003n]);
   });
 
   it("PROTO-NOTIFY-01 refuses fanout from a provider that is not the room's hub", async () => {

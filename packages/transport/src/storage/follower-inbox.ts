@@ -33,10 +33,12 @@ export async function queueNotifyBody(
 ): Promise<boolean> {
   return db.transaction(async (tx) => {
     if (!(await markNotifyReceived(tx, hubDomain, bodyHash, now))) return false;
-    await tx.query(
-      `INSERT INTO follower_inbox (room_id, hub_domain, timestamp, received_at, message)
-       SELECT $1, $2, u.t, $3, u.m FROM unnest($4::bigint[], $5::bytea[]) WITH ORDINALITY AS u(t, m, i) ORDER BY u.i`,
-      [roomId, hubDomain, now, messages.map((m) => m.timestamp.toString()), messages.map((m) => m.encoded)],
+    await insertOnce(
+      tx,
+      hubDomain,
+      roomId,
+      messages.map((m) => ({ timestamp: m.timestamp, encoded: m.encoded })),
+      now,
     );
     return true;
   });
@@ -53,10 +55,36 @@ export async function queueLocally(
   events: readonly { readonly acceptedAt: bigint; readonly body: Uint8Array }[],
   now: number,
 ): Promise<void> {
+  await insertOnce(
+    tx,
+    hubDomain,
+    roomId,
+    events.map((e) => ({ timestamp: e.acceptedAt, encoded: e.body })),
+    now,
+  );
+}
+
+/**
+ * Insert FanoutMessages in order, skipping any this hub already delivered for this room. A hub
+ * that crashed after a follower accepted a batch resends from its last recorded cursor, and may
+ * group the messages into a different body; the body hash cannot catch that, the message hash can
+ * ([PROTO-NOTIFY-04]).
+ */
+async function insertOnce(
+  tx: SqlExecutor,
+  hubDomain: string,
+  roomId: string,
+  messages: readonly { readonly timestamp: bigint; readonly encoded: Uint8Array }[],
+  now: number,
+): Promise<void> {
+  // [PROTO-NOTIFY-04] draft-ietf-mimi-protocol-06 §5.5: a message the hub sends again is
+  // processed once, whatever body it arrives in.
   await tx.query(
-    `INSERT INTO follower_inbox (room_id, hub_domain, timestamp, received_at, message)
-     SELECT $1, $2, u.t, $3, u.m FROM unnest($4::bigint[], $5::bytea[]) WITH ORDINALITY AS u(t, m, i) ORDER BY u.i`,
-    [roomId, hubDomain, now, events.map((e) => e.acceptedAt.toString()), events.map((e) => e.body)],
+    `INSERT INTO follower_inbox (room_id, hub_domain, timestamp, received_at, message, message_hash)
+     SELECT $1, $2, u.t, $3, u.m, sha256(u.m)
+       FROM unnest($4::bigint[], $5::bytea[]) WITH ORDINALITY AS u(t, m, i) ORDER BY u.i
+     ON CONFLICT (hub_domain, room_id, message_hash) DO NOTHING`,
+    [roomId, hubDomain, now, messages.map((m) => m.timestamp.toString()), messages.map((m) => m.encoded)],
   );
 }
 

@@ -155,6 +155,19 @@ export const migrations: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 7,
+    name: "follower inbox: each fanned-out message queued once, however a hub regroups its retries",
+    sql: [
+      "ALTER TABLE follower_inbox ADD COLUMN message_hash bytea",
+      "UPDATE follower_inbox SET message_hash = sha256(message)",
+      `DELETE FROM follower_inbox f USING follower_inbox g
+         WHERE f.hub_domain = g.hub_domain AND f.room_id = g.room_id
+           AND f.message_hash = g.message_hash AND f.id > g.id`,
+      "ALTER TABLE follower_inbox ALTER COLUMN message_hash SET NOT NULL",
+      "CREATE UNIQUE INDEX follower_inbox_once ON follower_inbox (hub_domain, room_id, message_hash)",
+    ],
+  },
 ];
 
 /** The advisory lock key that serializes migrations ("mimi" in ASCII). */
