@@ -5,7 +5,7 @@
  * At start every hosted room is scheduled, so what was accepted before a restart is delivered.
  */
 import { type FanoutSender, type FanoutSenderOptions, makeFanoutSender } from "../server/fanout-sender.js";
-import { eventTargets, type Hub } from "./hub.js";
+import { eventsWithTargetsAfter, type Hub } from "./hub.js";
 
 /** Options of {@link startHubFanout}. */
 export interface HubFanoutOptions {
@@ -17,6 +17,8 @@ export interface HubFanoutOptions {
   readonly baseDelayMs?: number;
   /** Delay before a round that gave up is tried again, in ms (default 5000). */
   readonly retryDelayMs?: number;
+  /** How long a delivery waits for more events before its first /notify, in ms (default 2). */
+  readonly lingerMs?: number;
 }
 
 /** A running fanout loop. */
@@ -36,13 +38,14 @@ export function startHubFanout(hub: Hub, options: HubFanoutOptions): HubFanout {
     ...options.sender,
     db: hub.db,
     domain: hub.domain,
-    targets: (roomId, seqs) => eventTargets(hub.db, roomId, seqs),
+    eventsWithTargets: (roomId, after, limit) => eventsWithTargetsAfter(hub.db, roomId, after, limit),
   });
   const running = new Map<string, Promise<void>>();
   const dirty = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();
   let stopped = false;
   let pendingKicks = 0;
+  const lingerMs = options.lingerMs ?? 2;
 
   const deliver = async (roomId: string, peer: string): Promise<void> => {
     try {
@@ -70,6 +73,8 @@ export function startHubFanout(hub: Hub, options: HubFanoutOptions): HubFanout {
       return;
     }
     const run = (async () => {
+      // A short linger lets the messages accepted meanwhile go in the same /notify body.
+      await new Promise((r) => setTimeout(r, lingerMs));
       do {
         dirty.delete(key);
         await deliver(roomId, peer);
@@ -78,8 +83,15 @@ export function startHubFanout(hub: Hub, options: HubFanoutOptions): HubFanout {
     running.set(key, run);
   };
 
+  // One peer-list read at a time per room: kicks that arrive meanwhile are folded into one more.
+  const kicking = new Map<string, boolean>();
   const kick = (roomId: string): void => {
     if (stopped) return;
+    if (kicking.has(roomId)) {
+      kicking.set(roomId, true);
+      return;
+    }
+    kicking.set(roomId, false);
     pendingKicks++;
     hub
       .roomPeers(roomId)
@@ -91,7 +103,10 @@ export function startHubFanout(hub: Hub, options: HubFanoutOptions): HubFanout {
           hub.log({ level: "error", msg: "fanout: cannot read room peers", room: roomId, error: String(e) }),
       )
       .finally(() => {
+        const again = kicking.get(roomId) === true;
+        kicking.delete(roomId);
         pendingKicks--;
+        if (again) kick(roomId);
       });
   };
 

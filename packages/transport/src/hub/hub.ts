@@ -28,7 +28,12 @@ import { HttpRejection } from "../server/http-error.js";
 import type { LogRecord } from "../server/log.js";
 import type { Database, SqlExecutor } from "../storage/database.js";
 import { toBigInt, toBytes } from "../storage/database.js";
-import { createRoom as createRoomLog, roomState } from "../storage/room-log.js";
+import {
+  createRoom as createRoomLog,
+  type RoomEvent,
+  type RoomEventKind,
+  roomState,
+} from "../storage/room-log.js";
 import { decodeFanoutMessage } from "../structs.js";
 import { clientUriOfCredential, domainOfUri } from "./credentials.js";
 import { type HubKeys, hubExternalSender, loadHubKeys } from "./keys.js";
@@ -101,6 +106,12 @@ export interface Hub {
   ): Promise<void>;
   /** The room's current view (caught up with the room log), or undefined for a room we do not host. */
   room(roomId: string): Promise<HubRoom | undefined>;
+  /**
+   * The room's view as this process last knew it, without reading the log (undefined when not
+   * loaded). It may be behind another process sharing the database: use it only where the write
+   * that follows re-checks the epoch in the database, as application messages do.
+   */
+  cachedRoom(roomId: string): HubRoom | undefined;
   /**
    * Run `fn` holding the room's in-process lock, with the caught-up room; `fn` returns the room
    * to cache (or undefined to drop the cache, e.g. after losing a race to another process).
@@ -302,6 +313,9 @@ export function createHub(options: HubOptions): Hub {
     async room(roomId) {
       return withLock(roomId, () => load(roomId));
     },
+    cachedRoom(roomId) {
+      return cache.get(roomId);
+    },
     async withRoom(roomId, fn) {
       return withLock(roomId, async () => {
         const room = await load(roomId);
@@ -411,20 +425,38 @@ export async function setEventTargets(
   );
 }
 
-/** The recipients recorded for events of a room (by seq). Events without a row go to every room peer. */
-export async function eventTargets(
+/**
+ * The room-log events after `afterSeq` with their recorded recipients (undefined: every room
+ * peer), in order, in one query: what the fanout sends next.
+ */
+export async function eventsWithTargetsAfter(
   db: SqlExecutor,
   roomId: string,
-  seqs: readonly bigint[],
-): Promise<Map<bigint, readonly string[]>> {
-  const out = new Map<bigint, readonly string[]>();
-  if (seqs.length === 0) return out;
-  const rows = await db.query<{ seq: unknown; domains: string[] }>(
-    "SELECT seq, domains FROM hub_event_targets WHERE room_id = $1 AND seq = ANY($2::bigint[])",
-    [roomId, seqs.map((s) => s.toString())],
+  afterSeq: bigint,
+  limit: number,
+): Promise<(RoomEvent & { readonly domains?: readonly string[] })[]> {
+  const rows = await db.query<{
+    seq: unknown;
+    epoch: unknown;
+    kind: string;
+    accepted_at: unknown;
+    body: unknown;
+    domains: string[] | null;
+  }>(
+    `SELECT e.seq, e.epoch, e.kind, e.accepted_at, e.body, t.domains
+       FROM room_events e LEFT JOIN hub_event_targets t ON t.room_id = e.room_id AND t.seq = e.seq
+      WHERE e.room_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
+    [roomId, afterSeq.toString(), limit],
   );
-  for (const r of rows) out.set(toBigInt(r.seq), r.domains);
-  return out;
+  return rows.map((r) => ({
+    roomId,
+    seq: toBigInt(r.seq),
+    epoch: toBigInt(r.epoch),
+    kind: r.kind as RoomEventKind,
+    acceptedAt: toBigInt(r.accepted_at),
+    body: toBytes(r.body),
+    ...(r.domains === null ? {} : { domains: r.domains }),
+  }));
 }
 
 /** Decode a stored GroupInfo MLSMessage. */

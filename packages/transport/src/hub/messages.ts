@@ -17,7 +17,7 @@ import {
   type HubGroupView,
   hubAppDataDictionary,
 } from "@mimi/mls-profile";
-import { authorize } from "@mimi/room-policy";
+import { authorize, type RoomState } from "@mimi/room-policy";
 import { bytesEqual, InternalError, ValidationError } from "@mimi/wire";
 import { encodeWith } from "../codec/schema.js";
 import type { Frank } from "../frank.js";
@@ -25,7 +25,6 @@ import type { RequestContext } from "../server/endpoint.js";
 import { HttpRejection } from "../server/http-error.js";
 import { type ServerFrankingContext, serverFrankingContextCodec } from "../server-franking-context.js";
 import { signFrankingIntegrity, verifyFrankingIntegrity } from "../signatures.js";
-import { appendToEpoch } from "../storage/room-log.js";
 import {
   decodeAbuseReport,
   decodeSubmitMessageRequest,
@@ -35,8 +34,9 @@ import {
 } from "../structs.js";
 import { checkSubmitMessageRequest } from "../submit-message-request.js";
 import type { SubmitMessageResponse } from "../submit-message-response.js";
-import { type Hub, hostedRoomId, setEventTargets } from "./hub.js";
+import { type Hub, hostedRoomId } from "./hub.js";
 import { roomStateOf } from "./room-policy.js";
+import { makeSubmitBatcher, type SubmitBatcher } from "./submit-batcher.js";
 import { memberDomains } from "./update.js";
 
 /** `server_frank = HMAC_SHA256(hub_key, franking_tag || context)` (§5.4.1; context TLS-encoded). */
@@ -52,7 +52,7 @@ export function serverFrank(
 }
 
 /** The franking agent of a room, when it is this hub (its key is the hub's signature key). */
-async function hubIsFrankingAgent(hub: Hub, view: HubGroupView): Promise<boolean> {
+async function hubIsFrankingAgentUncached(hub: Hub, view: HubGroupView): Promise<boolean> {
   let data: Uint8Array | undefined;
   try {
     data = getComponentData(hubAppDataDictionary(view), defaultCodePoints.componentIds.franking_agent);
@@ -78,6 +78,39 @@ function frankingTagOf(authenticatedData: Uint8Array): Uint8Array | undefined {
   }
 }
 
+/**
+ * What application messages of one epoch are checked against, computed once per view: a view
+ * object never changes (every commit or proposal makes a new one), so neither does this.
+ */
+interface EpochFacts {
+  readonly state: RoomState;
+  readonly domains: readonly string[];
+  readonly franking: Promise<boolean>;
+}
+const factsOfView = new WeakMap<HubGroupView, EpochFacts>();
+function epochFacts(hub: Hub, view: HubGroupView): EpochFacts {
+  let f = factsOfView.get(view);
+  if (f === undefined) {
+    f = {
+      state: roomStateOf(view, hub.options.defaultRoles),
+      domains: memberDomains(view),
+      franking: hubIsFrankingAgentUncached(hub, view),
+    };
+    factsOfView.set(view, f);
+  }
+  return f;
+}
+
+const batchers = new WeakMap<Hub, SubmitBatcher>();
+function batcherOf(hub: Hub): SubmitBatcher {
+  let b = batchers.get(hub);
+  if (b === undefined) {
+    b = makeSubmitBatcher({ db: hub.db, written: (roomId) => hub.accepted(roomId) });
+    batchers.set(hub, b);
+  }
+  return b;
+}
+
 const reply = (r: SubmitMessageResponse): Uint8Array => encodeSubmitMessageResponse(r);
 const notAllowed = (): Uint8Array => reply({ protocol: "mls10", statusCode: "notAllowed" });
 
@@ -86,12 +119,15 @@ export async function handleSubmitMessage(hub: Hub, ctx: RequestContext): Promis
   const roomId = hostedRoomId(ctx.param, hub.domain);
   const request = decodeSubmitMessageRequest(ctx.body);
   checkSubmitMessageRequest(request);
-  const room = await hub.room(roomId);
-  if (room === undefined) throw new HttpRejection(404, `no room ${roomId}`, { path: "/path" });
-  const view = room.view;
   const message = request.appMessage.value;
   if (message.wireformat !== "mls_private_message") throw new InternalError("checked above");
   const pm = message.privateMessage;
+  // This process's view, without a read of the log per message: the write below re-checks the
+  // epoch in the database, so a view that is behind can only make a message wait for a reload.
+  let room = hub.cachedRoom(roomId);
+  if (room === undefined || pm.epoch > room.view.groupContext.epoch) room = await hub.room(roomId);
+  if (room === undefined) throw new HttpRejection(404, `no room ${roomId}`, { path: "/path" });
+  const view = room.view;
   const epoch = view.groupContext.epoch;
   if (!bytesEqual(pm.groupId, view.groupContext.groupId)) return notAllowed();
   // [PROTO-SUBMIT-02] draft-ietf-mimi-protocol-06 §5.4: a message of an epoch older than the
@@ -110,7 +146,8 @@ export async function handleSubmitMessage(hub: Hub, ctx: RequestContext): Promis
   // [PROTO-SUBMIT-04] draft-ietf-mimi-protocol-06 §5.3, §5.4: sendingUri is an active participant
   // (listed, not banned, with a client in the group) whose role may send messages
   // (draft-ietf-mimi-room-policy-03 §8.2, canSendMessage).
-  const state = roomStateOf(view, hub.options.defaultRoles);
+  const facts = epochFacts(hub, view);
+  const state = facts.state;
   const entry = state.participants.find((p) => p.user === sendingUri);
   if (entry === undefined || entry.role_index === 1) return notAllowed();
   if (!state.clients.some((c) => c.user === sendingUri)) return notAllowed();
@@ -124,7 +161,7 @@ export async function handleSubmitMessage(hub: Hub, ctx: RequestContext): Promis
   // [PROTO-FRANK-02] draft-ietf-mimi-protocol-06 §5.4.1: when the room's franking agent is the hub
   // and the message carries frank_aad, the hub computes server_frank = HMAC_SHA256(hub_key,
   // franking_tag || context) and signs FrankingIntegrityTBS with the franking key.
-  if (tag !== undefined && (await hubIsFrankingAgent(hub, view))) {
+  if (tag !== undefined && (await facts.franking)) {
     const keys = await hub.keys();
     const cs = await hub.cipherSuite();
     const context: ServerFrankingContext = {
@@ -145,15 +182,13 @@ export async function handleSubmitMessage(hub: Hub, ctx: RequestContext): Promis
     message: request.appMessage,
     ...(frank === undefined ? {} : { frank }),
   });
-  const written = await appendToEpoch(ctx.db, roomId, epoch, [{ kind: "application", body }], now);
+  // [PROTO-SUBMIT-05] draft-ietf-mimi-protocol-06 §5.4: "accepted" is answered only once the
+  // message is durably in the room log, in the epoch it was checked against (decision 0655).
+  const written = await batcherOf(hub).submit(roomId, epoch, { body, acceptedAt: now }, facts.domains);
   if (!written.ok) {
     if (written.reason === "noSuchRoom") throw new InternalError(`room ${roomId} has no log`);
     return reply({ protocol: "mls10", statusCode: "epochTooOld", currentEpoch: written.currentEpoch });
   }
-  await ctx.db.transaction((tx) =>
-    setEventTargets(tx, roomId, [{ seq: written.seqs[0]!, domains: memberDomains(view) }]),
-  );
-  hub.accepted(roomId);
   return reply({
     protocol: "mls10",
     statusCode: "accepted",

@@ -13,7 +13,7 @@ import { ProtocolError } from "@mimi/wire";
 import type { Database, SqlExecutor } from "../storage/database.js";
 import { toBigInt } from "../storage/database.js";
 import { queueLocally } from "../storage/follower-inbox.js";
-import { eventsAfter } from "../storage/room-log.js";
+import { eventsAfter, type RoomEvent } from "../storage/room-log.js";
 import { API_PREFIX } from "./server.js";
 
 /** How to reach a follower. */
@@ -36,13 +36,15 @@ export interface FanoutSenderOptions {
   /** Most FanoutMessages per request (default 100). */
   readonly maxBatch?: number;
   /**
-   * Which events each follower gets (by sequence number, the domains an event goes to); an event
-   * without an entry goes to every follower. Default: every event to every follower.
+   * Which events each follower gets: read the events after a position together with the domains
+   * each goes to, in one query (`domains` undefined: every follower). Default: the room log, every
+   * event to every follower.
    */
-  readonly targets?: (
+  readonly eventsWithTargets?: (
     roomId: string,
-    seqs: readonly bigint[],
-  ) => Promise<ReadonlyMap<bigint, readonly string[]>>;
+    afterSeq: bigint,
+    limit: number,
+  ) => Promise<readonly (RoomEvent & { readonly domains?: readonly string[] })[]>;
 }
 
 /** A follower refused or could not be reached; `retryAfterMs` is the peer's `Retry-After`, if any. */
@@ -107,6 +109,24 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
     );
     return rows[0] === undefined ? 0n : toBigInt(rows[0].delivered_seq);
   };
+  // The cursors this sender advanced itself: read once from the database, then kept in memory. A
+  // cursor another process advanced further only makes this one resend what the follower then
+  // ignores as a duplicate (PROTO-NOTIFY-04).
+  const known = new Map<string, bigint>();
+  const knownCursor = async (roomId: string, peerDomain: string): Promise<bigint> => {
+    const key = `${roomId}\u0000${peerDomain}`;
+    let c = known.get(key);
+    if (c === undefined) {
+      c = await cursor(roomId, peerDomain);
+      known.set(key, c);
+    }
+    return c;
+  };
+  const remember = (roomId: string, peerDomain: string, last: bigint): void => {
+    const key = `${roomId}\u0000${peerDomain}`;
+    const c = known.get(key);
+    if (c === undefined || c < last) known.set(key, last);
+  };
 
   const post = (peerDomain: string, roomId: string, body: Buffer): Promise<void> => {
     const { host, port } = options.resolve(peerDomain);
@@ -161,43 +181,53 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
     );
   };
 
-  const deliverOnce = async (roomId: string, peerDomain: string): Promise<number> => {
-    const after = await cursor(roomId, peerDomain);
-    const events = await eventsAfter(db, roomId, after, maxBatch);
-    if (events.length === 0) return 0;
+  /** One round: how many events it covered, and whether another round may find more. */
+  const round = async (roomId: string, peerDomain: string): Promise<{ n: number; more: boolean }> => {
+    const after = await knownCursor(roomId, peerDomain);
+    const withTargets = options.eventsWithTargets;
+    const events: readonly (RoomEvent & { readonly domains?: readonly string[] })[] =
+      withTargets !== undefined
+        ? await withTargets(roomId, after, maxBatch)
+        : await eventsAfter(db, roomId, after, maxBatch);
+    if (events.length === 0) return { n: 0, more: false };
+    const full = events.length === maxBatch;
     const last = events.at(-1)!.seq;
-    let batch = events;
-    if (options.targets !== undefined) {
-      const targets = await options.targets(
-        roomId,
-        events.map((e) => e.seq),
-      );
-      batch = events.filter((e) => targets.get(e.seq)?.includes(peerDomain) ?? true);
-    }
+    const batch = events.filter((e) => e.domains?.includes(peerDomain) ?? true);
     if (batch.length === 0) {
       await advance(db, roomId, peerDomain, last);
-      return events.length;
+      remember(roomId, peerDomain, last);
+      return { n: events.length, more: full };
     }
     if (peerDomain === options.domain) {
       // Our own clients: queue locally exactly as /notify would (follower_inbox), in the same
       // transaction as the cursor, so each event is queued once.
-      await db.transaction(async (tx) => {
-        const moved = await tx.query(
+      const moved = await db.transaction(async (tx) => {
+        const rows = await tx.query(
           `INSERT INTO fanout_cursor (room_id, peer_domain, delivered_seq) VALUES ($1, $2, $3)
            ON CONFLICT (room_id, peer_domain) DO UPDATE SET delivered_seq = EXCLUDED.delivered_seq
              WHERE fanout_cursor.delivered_seq = $4
            RETURNING 1`,
           [roomId, peerDomain, last.toString(), after.toString()],
         );
-        if (moved.length === 0) return;
+        if (rows.length === 0) return false;
         await queueLocally(tx, options.domain, roomId, batch, Date.now());
+        return true;
       });
-      return events.length;
+      if (moved) {
+        remember(roomId, peerDomain, last);
+        return { n: events.length, more: full };
+      }
+      // Another process moved the cursor since we read it: read it again and go on from there.
+      known.delete(`${roomId}\u0000${peerDomain}`);
+      return { n: 0, more: true };
     }
     await post(peerDomain, roomId, Buffer.concat(batch.map((e) => e.body)));
     await advance(db, roomId, peerDomain, last);
-    return events.length;
+    remember(roomId, peerDomain, last);
+    return { n: events.length, more: full };
   };
+  const deliverOnce = async (roomId: string, peerDomain: string): Promise<number> =>
+    (await round(roomId, peerDomain)).n;
 
   return {
     deliverOnce,
@@ -209,10 +239,12 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
       let failures = 0;
       for (;;) {
         try {
-          const n = await deliverOnce(roomId, peerDomain);
+          const r = await round(roomId, peerDomain);
           failures = 0;
-          if (n === 0) return total;
-          total += n;
+          total += r.n;
+          // A short batch means the follower is up to date as of that read; whatever is accepted
+          // later kicks another round.
+          if (!r.more) return total;
         } catch (e) {
           if (!(e instanceof FanoutRefused)) throw e;
           failures++;

@@ -8,13 +8,17 @@ export class HttpRejection extends ProtocolError {
   override name: string = "HttpRejection";
   /** The HTTP status code (400–499). */
   readonly status: number;
+  /** Seconds the peer should wait before retrying (sent as `Retry-After`), for 429. */
+  readonly retryAfterSeconds: number | undefined;
 
   constructor(
     status: number,
     what: string,
-    options: { readonly path?: string; readonly rule?: string } = {},
+    options: { readonly path?: string; readonly rule?: string; readonly retryAfterSeconds?: number } = {},
   ) {
-    super(what, { ...options, code: String(status) });
+    const { retryAfterSeconds, ...rest } = options;
+    super(what, { ...rest, code: String(status) });
     this.status = status;
+    this.retryAfterSeconds = retryAfterSeconds;
   }
 }

@@ -9,14 +9,23 @@ import { HttpRejection } from "./http-error.js";
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
+// A connection's peer certificate cannot change (TLS 1.3 without renegotiation), so it is parsed
+// once per connection, not once per request.
+const domainsOfSocket = new WeakMap<TLSSocket, readonly string[]>();
+
 /** The DNS names (SAN dNSName entries, lower case) of the peer's authenticated certificate. */
-export function peerCertificateDomains(socket: TLSSocket): string[] {
+export function peerCertificateDomains(socket: TLSSocket): readonly string[] {
+  const known = domainsOfSocket.get(socket);
+  if (known !== undefined) return known;
   const cert = socket.getPeerCertificate();
   const san = typeof cert?.subjectaltname === "string" ? cert.subjectaltname : "";
-  return san
+  const domains = san
     .split(/,\s*/)
     .filter((e) => e.startsWith("DNS:"))
     .map((e) => e.slice(4).toLowerCase());
+  // Only an authorized connection's certificate is final; cache nothing before the handshake.
+  if (socket.authorized === true) domainsOfSocket.set(socket, domains);
+  return domains;
 }
 
 /** The host part of a `Host` header, lower case, without a port. */

@@ -172,6 +172,8 @@ export async function startProviderServer(
         contentType = "application/json";
         body = errorBody(e);
         metrics.rejected(e instanceof HttpRejection ? `http_${e.status}` : e.name);
+        if (e instanceof HttpRejection && e.retryAfterSeconds !== undefined)
+          res.setHeader("Retry-After", String(e.retryAfterSeconds));
         log({
           level: "info",
           msg: "rejected",

@@ -158,6 +158,63 @@ export async function appendToEpoch(
   return { ok: false, reason: "wrongEpoch", currentEpoch: state.epoch };
 }
 
+/** An application message to append with {@link appendApplicationBatch}. */
+export interface NewApplicationEvent {
+  /** The encoded FanoutMessage. */
+  readonly body: Uint8Array;
+  /** The hub's acceptance time (the FanoutMessage's timestamp), ms since the UNIX epoch. */
+  readonly acceptedAt: number;
+}
+
+/**
+ * Append a batch of application messages of one epoch, with their fanout recipients, in ONE
+ * statement: the room's row lock assigns consecutive sequence numbers (so the order holds across
+ * processes sharing the database), the events and their targets are inserted, and nothing is
+ * written unless the room is still in `epoch`. The hub's group commit (decision 0655).
+ */
+export async function appendApplicationBatch(
+  db: SqlExecutor,
+  roomId: string,
+  epoch: bigint,
+  events: readonly NewApplicationEvent[],
+  domains: readonly string[],
+): Promise<OrderedWrite> {
+  if (events.length === 0) throw new ValidationError("nothing to append", { path: "/events" });
+  const n = events.length;
+  const rows = await db.query<{ seq: unknown }>(
+    `WITH r AS (
+       UPDATE rooms SET last_seq = last_seq + $3 WHERE room_id = $1 AND epoch = $2 RETURNING last_seq
+     ), e AS (
+       INSERT INTO room_events (room_id, seq, epoch, kind, accepted_at, body)
+       SELECT $1, r.last_seq - $3 + u.i, $2, 'application', u.t, u.b
+         FROM r, unnest($4::bigint[], $5::bytea[]) WITH ORDINALITY AS u(t, b, i)
+       RETURNING seq
+     ), t AS (
+       INSERT INTO hub_event_targets (room_id, seq, domains)
+       SELECT $1, r.last_seq - $3 + g.i, $6::text[] FROM r, generate_series(1, $3::int) AS g(i)
+     ), p AS (
+       INSERT INTO hub_room_peers (room_id, domain) SELECT $1, d FROM r, unnest($6::text[]) AS u(d)
+       ON CONFLICT DO NOTHING
+     )
+     SELECT seq FROM e`,
+    [
+      roomId,
+      epoch.toString(),
+      n,
+      events.map((e) => e.acceptedAt.toString()),
+      events.map((e) => e.body),
+      [...new Set(domains)],
+    ],
+  );
+  if (rows.length === n) {
+    const seqs = rows.map((x) => toBigInt(x.seq)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    return { ok: true, seqs, epoch };
+  }
+  const state = await roomState(db, roomId);
+  if (state === undefined) return { ok: false, reason: "noSuchRoom" };
+  return { ok: false, reason: "wrongEpoch", currentEpoch: state.epoch };
+}
+
 /** Events of a room after `afterSeq`, in order (at most `limit`). */
 export async function eventsAfter(
   db: SqlExecutor,
