@@ -6,7 +6,7 @@
 import type { IncomingMessage as HttpIncomingMessage } from "node:http";
 import { Agent, request } from "node:https";
 import { type AttachmentInfo, decryptAttachment, type ExternalPart, type MimiContent } from "@mimi/content";
-import type { ExternalSender } from "@mimi/mls-profile";
+import { decodeExternalSenders, type ExternalSender } from "@mimi/mls-profile";
 import { ProtocolError, ValidationError } from "@mimi/wire";
 import type { ClientCore, OutgoingMessage } from "./client-core.js";
 import type { ClientEvent } from "./events.js";
@@ -22,8 +22,8 @@ export interface MimiClientOptions {
   /** CA certificate(s) (PEM) that issued the client API's server certificate. */
   readonly ca: string;
   /**
-   * The ExternalSender of the provider's hub, for rooms this client creates (protocol-06 §7.4;
-   * learned out of band, decision 0804).
+   * The ExternalSender of the provider's hub, for rooms this client creates (protocol-06 §7.4).
+   * Default: asked from the provider (`GET /client/v1/hubSender`, decision 0807).
    */
   readonly hub?: ExternalSender;
   /** Milliseconds between inbox reconnection attempts (default 200). */
@@ -134,18 +134,28 @@ export class MimiClient {
 
   /**
    * Create a room hosted by this client's provider (see {@link ClientCore.createRoom}), with the
-   * provider's hub as external sender (`hub`, default the one given in the options).
+   * provider's hub as external sender (`hub`; default the options' `hub`, else asked from the provider).
    *
-   * @throws ValidationError when no hub ExternalSender is known.
+   * @throws ProtocolError when the provider cannot say its hub's ExternalSender.
    */
   async createRoom(roomUri: string, hub?: ExternalSender): Promise<void> {
-    const sender = hub ?? this.options.hub;
-    if (sender === undefined) {
-      throw new ValidationError("the hub's ExternalSender is needed to create a room (decision 0804)", {
-        path: "/hub",
-      });
-    }
+    const sender = hub ?? this.options.hub ?? (await this.hubSender());
     await this.post(`/client/v1/rooms/${enc(roomUri)}`, await this.core.createRoom(roomUri, sender));
+  }
+
+  /**
+   * The ExternalSender of this client's provider's hub, as the provider answers it (decision
+   * 0807). {@link createRoom} still checks that it names the room's provider (CLIENT-HUB-01).
+   *
+   * @throws ProtocolError when the provider refuses (e.g. it hosts no rooms).
+   * @throws CodecError / ValidationError when the answer is not exactly one ExternalSender.
+   */
+  async hubSender(): Promise<ExternalSender> {
+    const path = "/client/v1/hubSender";
+    const senders = decodeExternalSenders(this.ok(await this.call("GET", path), path));
+    if (senders.length !== 1)
+      throw new ValidationError(`the provider named ${senders.length} hub senders, not one`, { path });
+    return senders[0]!;
   }
 
   private async update(roomUri: string, body: Uint8Array): Promise<ClientEvent | undefined> {

@@ -5,7 +5,14 @@ import {
   issueProviderCertificate,
   type ProviderPki,
 } from "@mimi/identity";
-import { createKeyPackage, encodeMlsMessage, loadCiphersuite, mimiCapabilities } from "@mimi/mls-profile";
+import {
+  createKeyPackage,
+  decodeExternalSenders,
+  encodeMlsMessage,
+  type ExternalSender,
+  loadCiphersuite,
+  mimiCapabilities,
+} from "@mimi/mls-profile";
 import { utf8 } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createRoomRequestCodec } from "../src/client-api/create-room-request.js";
@@ -28,6 +35,10 @@ import { submitMessageRequestCodec } from "../src/submit-message-request.js";
 import { type MlsFixtures, mlsFixtures } from "./support/fixtures.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
+const hubSender: ExternalSender = {
+  signaturePublicKey: new Uint8Array(32).fill(7),
+  credential: { credentialType: "basic", identity: utf8("mimi://a.example") },
+};
 const alice = "mimi://a.example/d/alice/phone";
 const aliceUser = "mimi://a.example/u/alice";
 
@@ -157,6 +168,7 @@ beforeAll(async () => {
       await createRoomRow(dbA, roomId, Date.now());
       created.push({ roomId, groupInfo: groupInfo.length, tree: tree.length, creator });
     },
+    hubSender: async () => hubSender,
     inboxSignal: signal,
     inboxPollMs: 60_000,
     log: () => {},
@@ -434,6 +446,20 @@ describe("client API storage routes", () => {
         [alice, room],
       );
       expect(subs.length).toBe(1);
+    } finally {
+      c.close();
+    }
+  });
+
+  it("[PROTO-CAPI-09] answers the hub's ExternalSender, as an external_senders list of exactly that entry", async () => {
+    const c = clientOf(api.port, aliceTls);
+    try {
+      const r = await c.send("GET", "/client/v1/hubSender");
+      expect(r.status).toBe(200);
+      expect(r.headers["content-type"]).toBe("application/octet-stream");
+      expect(decodeExternalSenders(new Uint8Array(r.body))).toEqual([hubSender]);
+      expect((await c.send("POST", "/client/v1/hubSender", enc("x"))).status).toBe(405);
+      expect((await c.send("GET", "/client/v1/hubSender/x")).status).toBe(404);
     } finally {
       c.close();
     }

@@ -18,7 +18,7 @@ import {
   type TrustStore,
   trustAnchor,
 } from "@mimi/identity";
-import type { ExternalSender, MlsCiphersuite } from "@mimi/mls-profile";
+import type { MlsCiphersuite } from "@mimi/mls-profile";
 import { InternalError } from "@mimi/wire";
 
 /** One running provider. */
@@ -145,25 +145,6 @@ async function storageFor(options: FederationOptions, domain: string, dir: strin
 }
 
 /**
- * Create the hub's keys in a provider's storage before the provider starts (it loads the same
- * ones), and return the hub's ExternalSender (decision 0804).
- */
-async function provisionHubKeys(
-  storage: string,
-  domain: string,
-  cs: MlsCiphersuite,
-): Promise<ExternalSender> {
-  const { hubExternalSender, loadHubKeys, migrate, openDatabase } = await import("@mimi/transport");
-  const db = await openDatabase(storage);
-  try {
-    await migrate(db);
-    return hubExternalSender(await loadHubKeys(db, domain, cs, Date.now()));
-  } finally {
-    await db.close();
-  }
-}
-
-/**
  * Start the providers (first domain is the hub of the demo's room; all of them are peers of each
  * other and trust `d.example`).
  *
@@ -178,7 +159,6 @@ export async function startFederation(options: FederationOptions): Promise<Feder
   for (const d of options.domains)
     ports.set(d, { federation: await freePort(), clientApi: await freePort() });
   const providers: RunningDemoProvider[] = [];
-  const hubs = new Map<string, ExternalSender>();
   const stop = async (): Promise<void> => {
     await Promise.all(
       providers.map(
@@ -193,18 +173,17 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     );
   };
   try {
-    // storage and hub keys of every provider, in parallel (PGlite takes a while to open)
+    // storage of every provider (each provider creates its hub keys itself; clients ask for the
+    // hub's ExternalSender over the client API, decision 0807)
     const storages = new Map<string, string>();
     await Promise.all(
       options.domains.map(async (domain) => {
         const dir = join(options.dir, domain);
         mkdirSync(dir, { recursive: true });
-        const storage = await storageFor(options, domain, dir);
-        storages.set(domain, storage);
-        hubs.set(domain, await provisionHubKeys(storage, domain, options.cs));
+        storages.set(domain, await storageFor(options, domain, dir));
       }),
     );
-    options.progress?.("storage and hub keys ready; starting the provider processes");
+    options.progress?.("storage ready; starting the provider processes");
     for (const domain of options.domains) {
       const dir = join(options.dir, domain);
       const pki = pkis.get(domain)!;
@@ -289,8 +268,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
         cs: options.cs,
       });
       const core: ClientCore = new Core({ identity, trust, cs: options.cs });
-      const hub = hubs.get(domain)!;
-      return new MimiClient({ core, url: p.clientApiUrl, domain, ca: p.pki.ca.certificatePem, hub });
+      return new MimiClient({ core, url: p.clientApiUrl, domain, ca: p.pki.ca.certificatePem });
     },
     async grantConsent(granter: string, requester: string): Promise<void> {
       const from = providers.find((x) => x.domain === parseMimiUri(granter).domain);

@@ -14,6 +14,7 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { domainOf, isClientUri, mimiUriEquals, parseRoomUri, userOfClient } from "@mimi/identifiers";
+import { type ExternalSender, encodeExternalSenders } from "@mimi/mls-profile";
 import { CodecError, type MimiError, ValidationError } from "@mimi/wire";
 import { abuseReportCodec } from "../abuse-report.js";
 import { decodeWith } from "../codec/schema.js";
@@ -68,6 +69,11 @@ export interface ClientApiOptions {
   readonly federation: FederationClient;
   /** The hub's room creation; without it `POST /client/v1/rooms/{roomId}` answers 404. */
   readonly createRoom?: RoomCreator;
+  /**
+   * The hub's ExternalSender, which a room's creator must list in `external_senders`
+   * (protocol-06 §7.4); without it `GET /client/v1/hubSender` answers 404 (decision 0807).
+   */
+  readonly hubSender?: () => Promise<ExternalSender>;
   /** Wakes inbox streams (share it with whatever queues messages in this process). */
   readonly inboxSignal?: InboxSignal;
   /** How often an idle inbox stream looks for messages queued by other processes (default 1 s). */
@@ -328,8 +334,9 @@ export async function startClientApi(
     const slash = rest.indexOf("/");
     const name = slash === -1 ? rest : rest.slice(0, slash);
     const rawParam = slash === -1 ? undefined : rest.slice(slash + 1);
-    const want = name === "inbox" || name === "download" ? "GET" : "POST";
-    const known = name in routed || ["keyPackages", "rooms", "blobs", "inbox", "download"].includes(name);
+    const want = name === "inbox" || name === "download" || name === "hubSender" ? "GET" : "POST";
+    const known =
+      name in routed || ["keyPackages", "rooms", "blobs", "inbox", "download", "hubSender"].includes(name);
     if (!known || rawParam?.includes("/"))
       throw new HttpRejection(404, `no client API route at ${path.slice(0, 200)}`);
     const needsParam = name in routed || name === "rooms";
@@ -383,6 +390,12 @@ export async function startClientApi(
       await subscribe(db, client, roomId, now());
       await options.createRoom(roomId, r.group_info.bytes, r.ratchet_tree, client);
       return respond({ status: 201 });
+    }
+    if (name === "hubSender") {
+      // [PROTO-CAPI-09] draft-ietf-mimi-protocol-06 §7.4 (our client API, decision 0807): the hub's
+      // ExternalSender, as the content of an external_senders extension with exactly that entry.
+      if (options.hubSender === undefined) throw new HttpRejection(404, `${domain} does not host rooms`);
+      return respond({ status: 200, body: encodeExternalSenders([await options.hubSender()]) });
     }
     if (name === "blobs") {
       if (body.length === 0) throw new HttpRejection(400, "empty blob", { path: "/body" });

@@ -216,7 +216,9 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
           federation,
           inboxSignal,
           log: sink,
-          ...(hub === undefined ? {} : { createRoom: hub.createRoom.bind(hub) }),
+          ...(hub === undefined
+            ? {}
+            : { createRoom: hub.createRoom.bind(hub), hubSender: () => hub.externalSender() }),
           ...(options.inboxPollMs === undefined ? {} : { inboxPollMs: options.inboxPollMs }),
           ...(options.clientApiMaxBodyBytes === undefined
             ? {}
