@@ -8,8 +8,8 @@ import {
 import {
   createKeyPackage,
   decodeExternalSenders,
-  encodeMlsMessage,
   type ExternalSender,
+  encodeMlsMessage,
   loadCiphersuite,
   mimiCapabilities,
 } from "@mimi/mls-profile";
