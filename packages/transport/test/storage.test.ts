@@ -5,6 +5,7 @@ import { promisify } from "node:util";
 import { ValidationError } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Database, openDatabase } from "../src/storage/database.js";
+import { inboxAfter, queueLocally, queueNotifyBody } from "../src/storage/follower-inbox.js";
 import { migrate, migrations, schemaVersion } from "../src/storage/migrations.js";
 import {
   acceptCommit,
@@ -127,6 +128,55 @@ function storageSuite(engine: string, open: () => Promise<{ db: Database; done: 
 storageSuite("PGlite (memory://)", async () => {
   const db = await openDatabase("memory://");
   return { db, done: () => db.close() };
+});
+
+describe.skipIf(postgresUrl === undefined)("follower inbox on PostgreSQL", () => {
+  it("PROTO-CAPI-10 makes queue positions visible in order: a second writer waits for the first to commit", async () => {
+    const fresh = await freshPostgresDatabase();
+    const db = await openDatabase(fresh.url, { poolSize: 4 });
+    let release: (() => void) | undefined;
+    try {
+      await migrate(db);
+      const room = "mimi://a.example/r/order";
+      const held = new Promise<void>((r) => {
+        release = r;
+      });
+      let firstInserted!: () => void;
+      const inserted = new Promise<void>((r) => {
+        firstInserted = r;
+      });
+      const first = db.transaction(async (tx) => {
+        await queueLocally(tx, "a.example", room, [{ acceptedAt: 1n, body: enc("first") }], 1);
+        firstInserted();
+        await held;
+      });
+      await inserted;
+      let secondDone = false;
+      const second = queueNotifyBody(
+        db,
+        "a.example",
+        room,
+        new Uint8Array(32).fill(9),
+        [{ timestamp: 2n, encoded: enc("second") }],
+        2,
+      ).then(() => {
+        secondDone = true;
+      });
+      // While the first transaction is open, nothing after it may become visible.
+      await new Promise((r) => setTimeout(r, 300));
+      expect(secondDone).toBe(false);
+      expect(await inboxAfter(db, room, 0n)).toEqual([]);
+      release?.();
+      await Promise.all([first, second]);
+      const queued = await inboxAfter(db, room, 0n);
+      expect(queued.map((m) => new TextDecoder().decode(m.message))).toEqual(["first", "second"]);
+      expect(queued[0]!.id < queued[1]!.id).toBe(true);
+    } finally {
+      release?.();
+      await db.close();
+      await fresh.drop();
+    }
+  });
 });
 
 if (postgresUrl !== undefined) {

@@ -64,8 +64,12 @@ export async function queueLocally(
   );
 }
 
+/** The advisory lock serializing writers of `follower_inbox` ("mimq" in ASCII). */
+const INBOX_WRITE_LOCK = 0x6d696d71;
+
 /**
- * Insert FanoutMessages in order, skipping any this hub already delivered for this room. A hub
+ * Insert FanoutMessages in order, skipping any this hub already delivered for this room. Must run
+ * inside a transaction (the write lock is held until it commits). A hub
  * that crashed after a follower accepted a batch resends from its last recorded cursor, and may
  * group the messages into a different body; the body hash cannot catch that, the message hash can
  * ([PROTO-NOTIFY-04]).
@@ -77,6 +81,11 @@ async function insertOnce(
   messages: readonly { readonly timestamp: bigint; readonly encoded: Uint8Array }[],
   now: number,
 ): Promise<void> {
+  // [PROTO-CAPI-10] (decision 0629): queue positions become visible in the order they are
+  // assigned. Readers resume after the last position they saw; if two transactions could take
+  // positions 10 and 11 and commit 11 first, a reader would pass 10 before it is visible and never
+  // deliver it. One writer at a time (until its commit) makes that impossible across processes.
+  await tx.query("SELECT pg_advisory_xact_lock($1)", [INBOX_WRITE_LOCK]);
   // [PROTO-NOTIFY-04] draft-ietf-mimi-protocol-06 §5.5: a message the hub sends again is
   // processed once, whatever body it arrives in.
   await tx.query(
