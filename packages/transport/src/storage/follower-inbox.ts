@@ -81,7 +81,7 @@ async function insertOnce(
   messages: readonly { readonly timestamp: bigint; readonly encoded: Uint8Array }[],
   now: number,
 ): Promise<void> {
-  // [PROTO-CAPI-10] (decision 0629): queue positions become visible in the order they are
+  // [PROTO-CAPI-10] draft-ietf-mimi-protocol-06 §5.5 (decision 0629): queue positions become visible in the order they are
   // assigned. Readers resume after the last position they saw; if two transactions could take
   // positions 10 and 11 and commit 11 first, a reader would pass 10 before it is visible and never
   // deliver it. One writer at a time (until its commit) makes that impossible across processes.
