@@ -73,6 +73,7 @@ import {
   groupInfoRatchetTreeTBECodec,
   type HandshakeBundle,
   mlsOf,
+  partialGroupInfoOf,
   type RatchetTreeOption,
   signGroupInfoRequest,
   signKeyMaterialRequest,
@@ -102,6 +103,12 @@ export interface ClientCoreOptions {
   readonly cs: MlsCiphersuite;
   /** The current time in ms (default `Date.now`). */
   readonly now?: () => number;
+  /**
+   * How commits convey the new epoch's GroupInfo to the hub (protocol-06 §5.3 GroupInfoOption):
+   * `full` (default) or `partial`, a PartialGroupInfo the hub completes from its view
+   * (draft-mahy-mls-ratchet-tree-options §4, decision 0660).
+   */
+  readonly groupInfoRepresentation?: "full" | "partial";
 }
 
 /** A commit this client made that the hub has not confirmed yet. */
@@ -196,6 +203,7 @@ export class ClientCore {
   readonly cs: MlsCiphersuite;
   private readonly trust: TrustStore;
   private readonly now: () => number;
+  private readonly groupInfoRepresentation: "full" | "partial";
   /** The profile without a hub: its ts-mls configuration is the same for every room. */
   private readonly base: MimiProfile;
   private readonly rooms = new Map<string, Room>();
@@ -209,6 +217,7 @@ export class ClientCore {
     this.cs = options.cs;
     this.trust = options.trust;
     this.now = options.now ?? Date.now;
+    this.groupInfoRepresentation = options.groupInfoRepresentation ?? "full";
     // Provider credentials (x509, or the hub's basic `mimi://<domain>`) are accepted only so that
     // hubs can be external senders; a member's leaf must still be an x509 client credential
     // (userOfCredential rejects anything else; decision 0801).
@@ -408,7 +417,10 @@ export class ClientCore {
       ...(r.welcome !== undefined && r.welcome.wireformat === "mls_welcome"
         ? { welcome: mlsOf("Welcome", r.welcome.welcome) }
         : {}),
-      groupInfoOption: { representation: "full", groupInfo: mlsOf("GroupInfo", groupInfo.groupInfo) },
+      groupInfoOption:
+        this.groupInfoRepresentation === "partial"
+          ? { representation: "partial", partialGroupInfo: partialGroupInfoOf(groupInfo.groupInfo) }
+          : { representation: "full", groupInfo: mlsOf("GroupInfo", groupInfo.groupInfo) },
       ratchetTreeOption: { representation: "full", ratchet_tree: mlsOf("RatchetTree", r.state.ratchetTree) },
     };
     const hash = hashOf(commitBytes);

@@ -1,5 +1,7 @@
-import type { Extension } from "ts-mls";
-import { extension, type Mls } from "./codec/mls.js";
+import { ValidationError } from "@mimi/wire";
+import type { Extension, GroupInfo } from "ts-mls";
+import { extensionTypeToNumber } from "ts-mls/extension.js";
+import { extension, type Mls, mlsOf } from "./codec/mls.js";
 import { type Codec, enumeration, type Field, opaque, struct, vector } from "./codec/schema.js";
 
 /**
@@ -36,3 +38,32 @@ export const partialGroupInfoCodec: Codec<PartialGroupInfo> = struct<PartialGrou
   ["group_info_extensions", vector(extension)],
   ["signature", opaque],
 ] as Field[]);
+
+/**
+ * The PartialGroupInfo of a committer's GroupInfo (draft-mahy-mls-ratchet-tree-options §4): its
+ * extensions and signature, the part a hub cannot compute itself. The GroupInfo must not carry a
+ * `ratchet_tree` extension (protocol-06 §5.3: the GroupInfo omits it), so the presence is
+ * `no_ratchet_tree` (decision 0660).
+ *
+ * @throws ValidationError when the GroupInfo carries a `ratchet_tree` extension.
+ */
+export function partialGroupInfoOf(groupInfo: GroupInfo): PartialGroupInfo {
+  if (groupInfo.extensions.some((e) => extensionTypeToNumber(e.extensionType) === ratchetTreeExtensionType))
+    throw new ValidationError(
+      "a GroupInfo with a ratchet_tree extension has no PartialGroupInfo (decision 0660)",
+      {
+        path: "/extensions",
+        rule: "PROTO-PGI-02",
+      },
+    );
+  return {
+    ratchet_tree_presence: "no_ratchet_tree",
+    group_info_extensions: groupInfo.extensions.map((e) => mlsOf("Extension", e)),
+    signature: groupInfo.signature,
+  };
+}
+
+/** RFC 9420 §17.3 extension type `ratchet_tree`. */
+export const ratchetTreeExtensionType = 2;
+/** RFC 9420 §17.3 extension type `external_pub`. */
+export const externalPubExtensionType = 4;

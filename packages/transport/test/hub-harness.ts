@@ -18,19 +18,28 @@ import {
   unsafeAcceptAllCredentials,
 } from "@mimi/mls-profile";
 import { utf8 } from "@mimi/wire";
-import type { Credential, MLSMessage } from "ts-mls";
+import type { Credential, GroupInfo, MLSMessage } from "ts-mls";
+import { decryptWithLabel } from "ts-mls/crypto/hpke.js";
 import { decodeMls, mlsOf } from "../src/codec/mls.js";
+import { decodeWith } from "../src/codec/schema.js";
+import {
+  type GroupInfoRatchetTreeTBE,
+  groupInfoRatchetTreeTBECodec,
+} from "../src/group-info-ratchet-tree-tbe.js";
 import type { HandshakeBundle } from "../src/handshake-bundle.js";
 import { userUriOfCredential } from "../src/hub/credentials.js";
 import { hubEndpoints } from "../src/hub/endpoints.js";
 import { type HubFanout, startHubFanout } from "../src/hub/fanout.js";
+import { groupInfoEncryptionLabel } from "../src/hub/group-info.js";
 import { createHub, type Hub, type HubOptions } from "../src/hub/hub.js";
+import type { PartialGroupInfo } from "../src/partial-group-info.js";
 import type { Endpoint } from "../src/server/endpoint.js";
 import { implementedEndpoints } from "../src/server/index.js";
 import { type ProviderServer, startProviderServer } from "../src/server/server.js";
+import { signGroupInfoRequest, verifyGroupInfoResponse } from "../src/signatures.js";
 import { type Database, openDatabase } from "../src/storage/database.js";
 import { migrate } from "../src/storage/migrations.js";
-import { encodeUpdateRequest } from "../src/structs.js";
+import { decodeGroupInfoResponse, encodeGroupInfoRequest, encodeUpdateRequest } from "../src/structs.js";
 import { makeClient, type TestClient, type TestResponse } from "./support/https-client.js";
 import { makePki, type TestPki } from "./support/pki.js";
 
@@ -170,11 +179,15 @@ export async function roomInputs(
   };
 }
 
-/** The UpdateRequest of a facade commit. */
+/**
+ * The UpdateRequest of a facade commit, with the GroupInfo of `groupInfoOf` (full, or as the
+ * PartialGroupInfo `partial` returns from it).
+ */
 export async function commitRequest(
   profile: MimiProfile,
   c: RoomCommit,
   groupInfoOf: MlsGroupState = c.state,
+  partial?: (gi: GroupInfo) => PartialGroupInfo,
 ): Promise<Uint8Array> {
   const gi = await exportGroupInfo(groupInfoOf, profile.cs);
   if (gi.wireformat !== "mls_group_info") throw new Error("no GroupInfo");
@@ -183,7 +196,10 @@ export async function commitRequest(
     ...(c.welcome === undefined || c.welcome.wireformat !== "mls_welcome"
       ? {}
       : { welcome: mlsOf("Welcome", c.welcome.welcome) }),
-    groupInfoOption: { representation: "full", groupInfo: mlsOf("GroupInfo", gi.groupInfo) },
+    groupInfoOption:
+      partial === undefined
+        ? { representation: "full", groupInfo: mlsOf("GroupInfo", gi.groupInfo) }
+        : { representation: "partial", partialGroupInfo: partial(gi.groupInfo) },
     ratchetTreeOption: { representation: "full", ratchet_tree: decodeMls("RatchetTree", c.ratchetTree) },
   };
   return encodeUpdateRequest({ bundle });
@@ -204,4 +220,57 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 10
     if (Date.now() > until) throw new Error("condition not met in time");
     await new Promise((r) => setTimeout(r, 20));
   }
+}
+
+/** What {@link fetchGroupInfo} got: the failure status, or the decrypted GroupInfo, tree and proposals. */
+export type FetchedGroupInfo =
+  | { readonly status: "notAuthorized" | "noSuchRoom" | number }
+  | { readonly status: "success"; readonly tbe: GroupInfoRatchetTreeTBE };
+
+/**
+ * Ask `hub` for a room's GroupInfo as the client of KeyPackage `kp` at provider `from` (a signed
+ * GroupInfoRequest, protocol-06 §5.6), verify the hub's signature and decrypt the GroupInfo, tree
+ * and pending proposals. Answers the HTTP status instead when it is not 200.
+ */
+export async function fetchGroupInfo(
+  client: TestClient,
+  from: string,
+  hub: TestProvider,
+  roomUri: string,
+  profile: MimiProfile,
+  kp: KeyPackageBundle,
+  opts: { readonly suite?: number; readonly joiningCode?: Uint8Array } = {},
+): Promise<FetchedGroupInfo> {
+  const cs = profile.cs.impl;
+  const hpke = await cs.hpke.generateKeyPair();
+  const body = encodeGroupInfoRequest(
+    await signGroupInfoRequest(
+      {
+        protocol: "mls10",
+        cipher_suite: opts.suite ?? profile.cs.id,
+        requestingSignatureKey: kp.publicPackage.leafNode.signaturePublicKey,
+        requestingCredential: mlsOf("Credential", kp.publicPackage.leafNode.credential),
+        groupInfoPublicKey: await cs.hpke.exportPublicKey(hpke.publicKey),
+        ...(opts.joiningCode === undefined ? {} : { joiningCode: opts.joiningCode }),
+      },
+      kp.privatePackage.signaturePrivateKey,
+      cs.signature,
+    ),
+  );
+  const res = await post(client, from, hub.domain, route("groupInfo", roomUri), body);
+  if (res.status !== 200) return { status: res.status };
+  const gir = decodeGroupInfoResponse(res.body);
+  if (gir.status !== "success" || !("encrypted_groupinfo_and_tree" in gir))
+    return { status: gir.status as "notAuthorized" | "noSuchRoom" };
+  await verifyGroupInfoResponse(gir, cs.signature);
+  const ct = gir.encrypted_groupinfo_and_tree.value;
+  const plain = await decryptWithLabel(
+    hpke.privateKey,
+    groupInfoEncryptionLabel,
+    utf8(roomUri),
+    ct.kemOutput,
+    ct.ciphertext,
+    cs.hpke,
+  );
+  return { status: "success", tbe: decodeWith(groupInfoRatchetTreeTBECodec, plain) };
 }

@@ -9,4 +9,4 @@ export * from "./hub.js";
 export { consentFromTable, handleKeyMaterial } from "./key-material.js";
 export * from "./keys.js";
 export { handleReportAbuse, handleSubmitMessage, serverFrank } from "./messages.js";
-export { handleUpdate, memberDomains } from "./update.js";
+export { groupInfoOfBundle, handleUpdate, memberDomains } from "./update.js";

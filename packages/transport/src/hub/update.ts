@@ -12,13 +12,16 @@ import {
   verifyHubGroupInfo,
 } from "@mimi/mls-profile";
 import { type Actor, authorize } from "@mimi/room-policy";
-import { InternalError, MimiError, toHex } from "@mimi/wire";
-import type { Credential, MLSMessage, PublicMessage } from "ts-mls";
+import { InternalError, MimiError, toHex, ValidationError } from "@mimi/wire";
+import type { Credential, GroupInfo, MLSMessage, PublicMessage } from "ts-mls";
 import { makeProposalRef } from "ts-mls/authenticatedContent.js";
+import { extensionTypeToNumber } from "ts-mls/extension.js";
 import { makeKeyPackageRef } from "ts-mls/keyPackage.js";
 import { type Mls, mlsOf } from "../codec/mls.js";
 import type { FanoutMessage } from "../fanout-message.js";
+import type { GroupInfoOption } from "../group-info-option.js";
 import { isCommitBundle } from "../handshake-bundle.js";
+import { externalPubExtensionType, ratchetTreeExtensionType } from "../partial-group-info.js";
 import type { RequestContext } from "../server/endpoint.js";
 import { HttpRejection } from "../server/http-error.js";
 import { acceptCommit, appendToEpoch } from "../storage/room-log.js";
@@ -133,6 +136,50 @@ export async function handleUpdate(hub: Hub, ctx: RequestContext): Promise<Uint8
   return encodeUpdateRoomResponse(result);
 }
 
+/**
+ * The new epoch's GroupInfo from a commit's GroupInfoOption, checked against the hub's view after
+ * the commit: a full GroupInfo as sent, a PartialGroupInfo completed from the view (decision 0660).
+ *
+ * @throws ValidationError when the GroupInfo does not match the view or its signature fails
+ * (MLS-HUB-16), or the PartialGroupInfo breaks PROTO-PGI-01/02.
+ */
+export async function groupInfoOfBundle(
+  next: HubGroupView,
+  committer: number,
+  option: GroupInfoOption,
+): Promise<GroupInfo> {
+  if (option.representation === "full") return verifyHubGroupInfo(next, option.groupInfo.value);
+  const partial = option.partialGroupInfo;
+  // [PROTO-PGI-01] draft-mahy-mls-ratchet-tree-options-03 §4, draft-ietf-mimi-protocol-06 §5.3: the
+  // GroupInfo a hub serves omits the ratchet_tree, so a PartialGroupInfo must say no_ratchet_tree
+  // (decision 0660).
+  if (partial.ratchet_tree_presence !== "no_ratchet_tree")
+    throw new ValidationError(
+      `ratchet_tree_presence ${String(partial.ratchet_tree_presence)}: only no_ratchet_tree is accepted`,
+      { path: "/groupInfoOption/partialGroupInfo/ratchet_tree_presence", rule: "PROTO-PGI-01" },
+    );
+  // [PROTO-PGI-02] draft-mahy-mls-ratchet-tree-options-03 §4, RFC 9420 §12.4.3.1: group_info_extensions
+  // hold no ratchet_tree, exactly one external_pub (external joiners need it) and no type twice
+  // (decision 0660).
+  const types = partial.group_info_extensions.map((e) => extensionTypeToNumber(e.value.extensionType));
+  const path = "/groupInfoOption/partialGroupInfo/group_info_extensions";
+  if (new Set(types).size !== types.length)
+    throw new ValidationError("an extension type appears twice", { path, rule: "PROTO-PGI-02" });
+  if (types.includes(ratchetTreeExtensionType))
+    throw new ValidationError("a ratchet_tree extension", { path, rule: "PROTO-PGI-02" });
+  if (!types.includes(externalPubExtensionType))
+    throw new ValidationError("no external_pub extension", { path, rule: "PROTO-PGI-02" });
+  // The rest is the hub's: its GroupContext after the commit, the commit's confirmation_tag and the
+  // committer's leaf as signer; verifyHubGroupInfo checks the committer's signature (MLS-HUB-16).
+  return verifyHubGroupInfo(next, {
+    groupContext: next.groupContext,
+    extensions: partial.group_info_extensions.map((e) => e.value),
+    confirmationTag: next.confirmationTag,
+    signer: committer,
+    signature: partial.signature,
+  });
+}
+
 type Step = { readonly result: UpdateRoomResponse; readonly room?: HubRoom };
 
 async function commit(
@@ -180,19 +227,18 @@ async function commit(
   if (!verdict.allowed) return { result: notAllowed(`${verdict.reason} [${verdict.rule}]`), room };
 
   // [PROTO-HUB-07] draft-ietf-mimi-protocol-06 §5.3: the committer provides the new epoch's
-  // GroupInfo; the hub keeps it only if it matches its own view (MLS-HUB-16), to serve external
-  // joiners (§5.6). A PartialGroupInfo is not accepted (decision 0625).
-  if (bundle.groupInfoOption.representation !== "full")
-    return { result: notAllowed("only a full GroupInfo is accepted (decision 0625)"), room };
+  // GroupInfo, full or partial; the hub keeps it only if it matches its own view (MLS-HUB-16), to
+  // serve external joiners (§5.6).
+  let groupInfo: GroupInfo;
   try {
-    await verifyHubGroupInfo(next, bundle.groupInfoOption.groupInfo.value);
+    groupInfo = await groupInfoOfBundle(next, event.committer, bundle.groupInfoOption);
   } catch (e) {
     return { result: notAllowed(errorText(e)), room };
   }
   const groupInfoMessage = mlsOf("MLSMessage", {
     version: "mls10",
     wireformat: "mls_group_info",
-    groupInfo: bundle.groupInfoOption.groupInfo.value,
+    groupInfo,
   }).bytes;
   const tree = mlsOf("RatchetTree", next.ratchetTree);
 
