@@ -17,7 +17,11 @@ describe("identifier vector suites", () => {
   });
 });
 
-for (const file of ["identifiers/draft-uri-literals.json", "identifiers/mimi-uri-grammar.json"]) {
+for (const file of [
+  "identifiers/draft-uri-literals.json",
+  "identifiers/mimi-uri-grammar.json",
+  "generated/identifiers/mimi-uri-forms.json",
+]) {
   describe(`spec-vectors/${file}`, () => {
     const cases = allCases(loadVectorFile(file)).map(({ test }) => test);
     it.each(cases)("tcId $tcId: $comment ($result)", (t) => {

@@ -6,7 +6,9 @@
  * - `identifiers/mimi-uri-grammar`: our hand-written cases, one or more per rule;
  * - `identifiers/handle-uris`: handle URIs (spec-vectors/identifiers/handle-uris.json);
  * - `identifiers/upstream-uri-tables`: every `mimi://` URI of the drafts' URI tables parses, with
- *   the kind of its table row.
+ *   the kind of its table row;
+ * - `identifiers/mimi-uri-forms`: the generated cross product of every kind and written form
+ *   (spec-vectors/generated/identifiers/mimi-uri-forms.json, `vectors/generate.ts`).
  */
 import {
   allCases,
@@ -23,6 +25,9 @@ import {
   parseHandleUri,
   parseMimiUri,
 } from "../src/index.js";
+import { URI_FORMS_VECTORS_FILE } from "./generate.js";
+
+export { generateVectors } from "./generate.js";
 
 /** Compare two JSON-able values, throwing with both when they differ. */
 function expectSame(what: string, actual: unknown, expected: unknown): void {
@@ -123,6 +128,16 @@ export const vectorSuites: readonly VectorSuite[] = [
       );
       return [...coverage, ...(await runCases(cases, (t) => String(t.tcId), checkMimiUriCase))];
     },
+  },
+  {
+    name: "identifiers/mimi-uri-forms",
+    source: "docs/identifiers.md (spec-vectors/generated/identifiers/mimi-uri-forms.json)",
+    run: () =>
+      runCases(
+        allCases(loadVectorFile(URI_FORMS_VECTORS_FILE)).map(({ test }) => test),
+        (t) => String(t.tcId),
+        checkMimiUriCase,
+      ),
   },
   {
     name: "identifiers/mimi-uri-grammar",

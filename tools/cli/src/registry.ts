@@ -56,6 +56,7 @@ export interface GeneratedVectorFile {
  */
 // biome-ignore format: one entry per line
 export const vectorGenerators: Readonly<Record<string, () => Promise<readonly GeneratedVectorFile[]>>> = {
+  identifiers: async () => (await import("@mimi/identifiers/vectors")).generateVectors(),
   content: async () => (await import("@mimi/content/vectors")).generateVectors(),
   "room-policy": async () => (await import("@mimi/room-policy/vectors")).generateVectors(),
   "mls-profile": async () => (await import("@mimi/mls-profile/vectors")).generateVectors(),
