@@ -220,7 +220,7 @@ export async function submitBench(options: {
     }
     // Messages made before timing, reused cyclically: each submission is a separate accepted
     // event (the hub's timestamp differs), so the followers queue every one.
-    const poolSize = quick ? 1000 : 4000;
+    const poolSize = quick ? 600 : 4000;
     progress?.(`submit (${engine}): making ${poolSize} PrivateMessages`);
     const pool: { body: Uint8Array; via: FederationClient }[] = [];
     for (let i = 0; i < poolSize; i++) {
@@ -345,7 +345,7 @@ export async function submitBench(options: {
     const up = quick
       ? [2000, 3500, 5000, 6500, 8000]
       : [1500, 2000, 3000, 4000, 5000, 6000, 7000, 8000, 10000];
-    const down = [750, 500, 250];
+    const down = quick ? [500, 250] : [750, 500, 250];
     let best: Step | undefined = at1000.passed ? at1000 : undefined;
     for (const rate of at1000.passed ? up : down) {
       progress?.(`submit (${engine}): offering ${rate}/s for ${seconds} s`);
