@@ -5,10 +5,13 @@
  * - http: `/notify` (follower: decode, de-duplicate, queue durably) over mutual TLS on loopback,
  *   against the same server answering the directory (`http.plainReqPerSec`, no body, no storage).
  *   Storage is PostgreSQL when `MIMI_BENCH_POSTGRES_URL` is set, else PGlite in memory.
- * - submit: the hub-and-two-followers pipeline (`bench/submit.ts`), on PGlite and, when
- *   `MIMI_BENCH_POSTGRES_URL` is set, on PostgreSQL; its throughput against `http.plainReqPerSec`.
+ * - submit: the hub-and-two-followers pipeline (`bench/submit.ts`, each provider in its own
+ *   process), on PGlite and on PostgreSQL (`bench/postgres.ts`: `MIMI_BENCH_POSTGRES_URL`, the
+ *   tests' server, or a throw-away one); its throughput against `http.plainReqPerSec`;
+ * - machine.loadAvg1.start/end: the 1-minute load average around the run (the machine is shared).
  */
-import { type BenchArea, median, opsPerSecond, throughputMetric } from "@mimi/testkit";
+import { loadavg } from "node:os";
+import { type BenchArea, type Metric, median, opsPerSecond, round3, throughputMetric } from "@mimi/testkit";
 import { decodeMlsMessage } from "ts-mls/message.js";
 import { encodeWith } from "../src/codec/schema.js";
 import { encodeFanoutMessages } from "../src/fanout-message.js";
@@ -21,6 +24,7 @@ import { submitMessageRequestCodec } from "../src/submit-message-request.js";
 import { mlsFixtures } from "../test/support/fixtures.js";
 import { makeClient, type TestClient } from "../test/support/https-client.js";
 import { makePki } from "../test/support/pki.js";
+import { benchPostgres } from "./postgres.js";
 import { submitBench } from "./submit.js";
 
 /** Requests per second with `inFlight` concurrent requests, for `ms` milliseconds. */
@@ -44,6 +48,7 @@ async function rate(send: (i: number) => Promise<number>, inFlight: number, ms: 
 export const bench: BenchArea = {
   area: "transport",
   async run({ quick, progress }) {
+    const loadStart = round3(loadavg()[0]!);
     const fx = await mlsFixtures();
     const minTimeMs = quick ? 150 : 500;
     const runs = quick ? 3 : 5;
@@ -125,17 +130,26 @@ export const bench: BenchArea = {
         baseline: plainMetric,
         ...(progress === undefined ? {} : { progress }),
       });
-      const pg = process.env["MIMI_BENCH_POSTGRES_URL"];
-      if (pg !== undefined && pg !== "")
-        pipeline.push(
-          ...(await submitBench({
-            quick,
-            postgresUrl: pg,
-            baseline: plainMetric,
-            ...(progress === undefined ? {} : { progress }),
-          })),
-        );
-      return { area: "transport", metrics: [raw, submit, plainMetric, notifyMetric, ...pipeline] };
+      const pg = benchPostgres(progress);
+      if (pg !== undefined)
+        try {
+          pipeline.push(
+            ...(await submitBench({
+              quick,
+              postgresUrl: pg.url,
+              baseline: plainMetric,
+              ...(progress === undefined ? {} : { progress }),
+            })),
+          );
+        } finally {
+          pg.stop();
+        }
+      // The machine's load (1-minute average) around the run: the figures depend on it.
+      const load: Metric[] = [
+        { name: "machine.loadAvg1.start", value: loadStart, unit: "load" },
+        { name: "machine.loadAvg1.end", value: round3(loadavg()[0]!), unit: "load" },
+      ];
+      return { area: "transport", metrics: [raw, submit, plainMetric, notifyMetric, ...pipeline, ...load] };
     } finally {
       client.close();
       await server.close(1000);

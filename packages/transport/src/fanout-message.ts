@@ -96,6 +96,26 @@ export function decodeFanoutMessages(bytes: Uint8Array): FanoutMessage[] {
 }
 
 /**
+ * Decode a `/notify` body like {@link decodeFanoutMessages}, with each message's own encoding (the
+ * bytes it occupies in the body), so a follower stores what the hub sent without encoding it again.
+ *
+ * @throws CodecError for an empty body or any malformed message (path `/<index>/...`).
+ */
+export function decodeFanoutMessagesWithBytes(
+  bytes: Uint8Array,
+): { readonly message: FanoutMessage; readonly encoded: Uint8Array }[] {
+  if (bytes.length === 0) throw new CodecError("a /notify body holds at least one FanoutMessage");
+  const r = new TlsReader(bytes);
+  const out: { message: FanoutMessage; encoded: Uint8Array }[] = [];
+  while (r.remaining > 0) {
+    const start = r.offset;
+    const message = r.field(out.length, () => fanoutMessageCodec.read(r, bytes));
+    out.push({ message, encoded: bytes.subarray(start, r.offset) });
+  }
+  return out;
+}
+
+/**
  * Encode FanoutMessages as one `/notify` body (concatenated).
  *
  * @throws CodecError when a message cannot be encoded.

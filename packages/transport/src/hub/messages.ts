@@ -86,6 +86,8 @@ interface EpochFacts {
   readonly state: RoomState;
   readonly domains: readonly string[];
   readonly franking: Promise<boolean>;
+  /** PROTO-SUBMIT-04's verdict per sending user (it depends only on the view and the user). */
+  readonly maySend: Map<string, boolean>;
 }
 const factsOfView = new WeakMap<HubGroupView, EpochFacts>();
 function epochFacts(hub: Hub, view: HubGroupView): EpochFacts {
@@ -95,6 +97,7 @@ function epochFacts(hub: Hub, view: HubGroupView): EpochFacts {
       state: roomStateOf(view, hub.options.defaultRoles),
       domains: memberDomains(view),
       franking: hubIsFrankingAgentUncached(hub, view),
+      maySend: new Map(),
     };
     factsOfView.set(view, f);
   }
@@ -146,13 +149,21 @@ export async function handleSubmitMessage(hub: Hub, ctx: RequestContext): Promis
   // [PROTO-SUBMIT-04] draft-ietf-mimi-protocol-06 §5.3, §5.4: sendingUri is an active participant
   // (listed, not banned, with a client in the group) whose role may send messages
   // (draft-ietf-mimi-room-policy-03 §8.2, canSendMessage).
+  // The verdict is a function of the view and the user alone, so it is evaluated once per epoch
+  // and user (decision 0656).
   const facts = epochFacts(hub, view);
-  const state = facts.state;
-  const entry = state.participants.find((p) => p.user === sendingUri);
-  if (entry === undefined || entry.role_index === 1) return notAllowed();
-  if (!state.clients.some((c) => c.user === sendingUri)) return notAllowed();
-  if (!authorize(state, { actor: { user: sendingUri }, action: "canSendMessage" }).allowed)
-    return notAllowed();
+  let maySend = facts.maySend.get(sendingUri);
+  if (maySend === undefined) {
+    const state = facts.state;
+    const entry = state.participants.find((p) => p.user === sendingUri);
+    maySend =
+      entry !== undefined &&
+      entry.role_index !== 1 &&
+      state.clients.some((c) => c.user === sendingUri) &&
+      authorize(state, { actor: { user: sendingUri }, action: "canSendMessage" }).allowed;
+    facts.maySend.set(sendingUri, maySend);
+  }
+  if (!maySend) return notAllowed();
 
   const now = ctx.now;
   const timestamp = BigInt(now);

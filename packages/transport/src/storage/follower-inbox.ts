@@ -4,7 +4,6 @@
  */
 import type { Database, SqlExecutor } from "./database.js";
 import { toBigInt, toBytes } from "./database.js";
-import { markNotifyReceived } from "./room-log.js";
 
 /** A queued message. */
 export interface InboxMessage {
@@ -20,8 +19,9 @@ export interface InboxMessage {
 
 /**
  * Queue the FanoutMessages of one `/notify` body, unless the same hub already sent a
- * byte-identical body. The check and the insert are one transaction: a body is either queued and
- * marked, or neither. Returns false for a duplicate.
+ * byte-identical body. The check and the insert are ONE statement (so one round trip and one
+ * commit per body, decision 0657): a body is either queued and marked, or neither. Returns false
+ * for a duplicate.
  */
 export async function queueNotifyBody(
   db: Database,
@@ -31,17 +31,29 @@ export async function queueNotifyBody(
   messages: readonly { readonly timestamp: bigint; readonly encoded: Uint8Array }[],
   now: number,
 ): Promise<boolean> {
-  return db.transaction(async (tx) => {
-    if (!(await markNotifyReceived(tx, hubDomain, bodyHash, now))) return false;
-    await insertOnce(
-      tx,
-      hubDomain,
+  // [PROTO-NOTIFY-04] draft-ietf-mimi-protocol-06 §5.5: a message the hub sends again is
+  // processed once, whatever body it arrives in (the message hash; the body hash marks the body).
+  const rows = await db.query<{ fresh: unknown }>(
+    `WITH n AS (
+       INSERT INTO notify_received (peer_domain, body_hash, received_at) VALUES ($2, $6, $3)
+       ON CONFLICT (peer_domain, body_hash) DO NOTHING RETURNING 1 AS one
+     ), q AS (
+       INSERT INTO follower_inbox (room_id, hub_domain, timestamp, received_at, message, message_hash)
+       SELECT $1, $2, u.t, $3, u.m, sha256(u.m)
+         FROM n, unnest($4::bigint[], $5::bytea[]) WITH ORDINALITY AS u(t, m, i) ORDER BY u.i
+       ON CONFLICT (hub_domain, room_id, message_hash) DO NOTHING
+     )
+     SELECT count(*) AS fresh FROM n`,
+    [
       roomId,
-      messages.map((m) => ({ timestamp: m.timestamp, encoded: m.encoded })),
+      hubDomain,
       now,
-    );
-    return true;
-  });
+      messages.map((m) => m.timestamp.toString()),
+      messages.map((m) => m.encoded),
+      bodyHash,
+    ],
+  );
+  return Number(rows[0]?.fresh ?? 0) === 1;
 }
 
 /**

@@ -4,8 +4,7 @@
  */
 import { createHash } from "node:crypto";
 import { domainOf, parseRoomUri } from "@mimi/identifiers";
-import { encodeWith } from "../../codec/schema.js";
-import { decodeFanoutMessages, fanoutMessageCodec } from "../../fanout-message.js";
+import { decodeFanoutMessagesWithBytes } from "../../fanout-message.js";
 import { queueNotifyBody } from "../../storage/follower-inbox.js";
 import type { Endpoint } from "../endpoint.js";
 import { HttpRejection } from "../http-error.js";
@@ -23,7 +22,8 @@ export const notifyEndpoint: Endpoint = {
         path: "/path",
         rule: "PROTO-NOTIFY-01",
       });
-    const messages = decodeFanoutMessages(ctx.body);
+    // Each message is stored as the bytes the hub sent (strictly decoded first; decision 0657).
+    const messages = decodeFanoutMessagesWithBytes(ctx.body);
     const hash = createHash("sha256").update(ctx.body).digest();
     // [PROTO-NOTIFY-02] draft-ietf-mimi-protocol-06 §5.5: a byte-identical duplicate body from the
     // same hub MUST get 201 (and is processed only once).
@@ -32,7 +32,7 @@ export const notifyEndpoint: Endpoint = {
       ctx.peerDomain,
       roomId,
       new Uint8Array(hash),
-      messages.map((m) => ({ timestamp: m.timestamp, encoded: encodeWith(fanoutMessageCodec, m) })),
+      messages.map((m) => ({ timestamp: m.message.timestamp, encoded: m.encoded })),
       ctx.now,
     );
     ctx.log({
