@@ -19,9 +19,9 @@ export interface InboxMessage {
 
 /**
  * Queue the FanoutMessages of one `/notify` body, unless the same hub already sent a
- * byte-identical body. The check and the insert are ONE statement (so one round trip and one
- * commit per body, decision 0657): a body is either queued and marked, or neither. Returns false
- * for a duplicate.
+ * byte-identical body. The check and the insert are ONE statement (decision 0656), after the inbox
+ * write lock, in one short transaction: a body is either queued and marked, or neither. Returns
+ * false for a duplicate.
  */
 export async function queueNotifyBody(
   db: Database,
@@ -33,8 +33,10 @@ export async function queueNotifyBody(
 ): Promise<boolean> {
   // [PROTO-NOTIFY-04] draft-ietf-mimi-protocol-06 §5.5: a message the hub sends again is
   // processed once, whatever body it arrives in (the message hash; the body hash marks the body).
-  const rows = await db.query<{ fresh: unknown }>(
-    `WITH n AS (
+  const rows = await db.transaction(async (tx) => {
+    await lockInboxWrites(tx);
+    return tx.query<{ fresh: unknown }>(
+      `WITH n AS (
        INSERT INTO notify_received (peer_domain, body_hash, received_at) VALUES ($2, $6, $3)
        ON CONFLICT (peer_domain, body_hash) DO NOTHING RETURNING 1 AS one
      ), q AS (
@@ -44,15 +46,16 @@ export async function queueNotifyBody(
        ON CONFLICT (hub_domain, room_id, message_hash) DO NOTHING
      )
      SELECT count(*) AS fresh FROM n`,
-    [
-      roomId,
-      hubDomain,
-      now,
-      messages.map((m) => m.timestamp.toString()),
-      messages.map((m) => m.encoded),
-      bodyHash,
-    ],
-  );
+      [
+        roomId,
+        hubDomain,
+        now,
+        messages.map((m) => m.timestamp.toString()),
+        messages.map((m) => m.encoded),
+        bodyHash,
+      ],
+    );
+  });
   return Number(rows[0]?.fresh ?? 0) === 1;
 }
 
@@ -79,6 +82,16 @@ export async function queueLocally(
 /** The advisory lock serializing writers of `follower_inbox` ("mimq" in ASCII). */
 const INBOX_WRITE_LOCK = 0x6d696d71;
 
+/** Take the inbox write lock until the caller's transaction ends. */
+async function lockInboxWrites(tx: SqlExecutor): Promise<void> {
+  // [PROTO-CAPI-10] draft-ietf-mimi-protocol-06 §5.5 (decision 0629): queue positions become
+  // visible in the order they are assigned. Readers resume after the last position they saw; if
+  // two transactions could take positions 10 and 11 and commit 11 first, a reader would pass 10
+  // before it is visible and never deliver it. One writer at a time (until its commit) makes that
+  // impossible across processes.
+  await tx.query("SELECT pg_advisory_xact_lock($1)", [INBOX_WRITE_LOCK]);
+}
+
 /**
  * Insert FanoutMessages in order, skipping any this hub already delivered for this room. Must run
  * inside a transaction (the write lock is held until it commits). A hub
@@ -93,11 +106,7 @@ async function insertOnce(
   messages: readonly { readonly timestamp: bigint; readonly encoded: Uint8Array }[],
   now: number,
 ): Promise<void> {
-  // [PROTO-CAPI-10] draft-ietf-mimi-protocol-06 §5.5 (decision 0629): queue positions become visible in the order they are
-  // assigned. Readers resume after the last position they saw; if two transactions could take
-  // positions 10 and 11 and commit 11 first, a reader would pass 10 before it is visible and never
-  // deliver it. One writer at a time (until its commit) makes that impossible across processes.
-  await tx.query("SELECT pg_advisory_xact_lock($1)", [INBOX_WRITE_LOCK]);
+  await lockInboxWrites(tx);
   // [PROTO-NOTIFY-04] draft-ietf-mimi-protocol-06 §5.5: a message the hub sends again is
   // processed once, whatever body it arrives in.
   await tx.query(

@@ -22,7 +22,7 @@ export const notifyEndpoint: Endpoint = {
         path: "/path",
         rule: "PROTO-NOTIFY-01",
       });
-    // Each message is stored as the bytes the hub sent (strictly decoded first; decision 0657).
+    // Each message is stored as the bytes the hub sent (strictly decoded first; decision 0656).
     const messages = decodeFanoutMessagesWithBytes(ctx.body);
     const hash = createHash("sha256").update(ctx.body).digest();
     // [PROTO-NOTIFY-02] draft-ietf-mimi-protocol-06 §5.5: a byte-identical duplicate body from the
