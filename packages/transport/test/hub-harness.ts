@@ -225,7 +225,11 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 10
 /** What {@link fetchGroupInfo} got: the failure status, or the decrypted GroupInfo, tree and proposals. */
 export type FetchedGroupInfo =
   | { readonly status: "notAuthorized" | "noSuchRoom" | number }
-  | { readonly status: "success"; readonly tbe: GroupInfoRatchetTreeTBE };
+  | {
+      readonly status: "success";
+      readonly tbe: GroupInfoRatchetTreeTBE;
+      readonly hubSignatureKey: Uint8Array;
+    };
 
 /**
  * Ask `hub` for a room's GroupInfo as the client of KeyPackage `kp` at provider `from` (a signed
@@ -272,5 +276,9 @@ export async function fetchGroupInfo(
     ct.ciphertext,
     cs.hpke,
   );
-  return { status: "success", tbe: decodeWith(groupInfoRatchetTreeTBECodec, plain) };
+  return {
+    status: "success",
+    tbe: decodeWith(groupInfoRatchetTreeTBECodec, plain),
+    hubSignatureKey: gir.hub_sender.value.signaturePublicKey,
+  };
 }
