@@ -36,6 +36,7 @@ import {
   clientProfile,
   commitRequest,
   eventually,
+  externalCommitRequest,
   fetchGroupInfo,
   keyPackageMessage,
   keyPackageOf,
@@ -437,13 +438,7 @@ describe("keyMaterial, submitMessage, reportAbuse, groupInfo and proxyDownload o
       A,
       "update",
       room,
-      await commitRequest(profile, {
-        state: joined.state,
-        commit: joined.commit,
-        welcome: undefined,
-        consumed: [],
-        ratchetTree: mlsOf("RatchetTree", joined.state.ratchetTree).bytes,
-      }),
+      await externalCommitRequest(profile, joined),
     );
     expect(decodeUpdateRoomResponse(ext.body)).toMatchObject({
       responseCode: "success",

@@ -5,6 +5,7 @@
  */
 import {
   createKeyPackage,
+  createRoom,
   encodeMlsMessage,
   exportGroupInfo,
   type KeyPackageBundle,
@@ -281,4 +282,39 @@ export async function fetchGroupInfo(
     tbe: decodeWith(groupInfoRatchetTreeTBECodec, plain),
     hubSignatureKey: gir.hub_sender.value.signaturePublicKey,
   };
+}
+
+/** The UpdateRequest of an external join (`joinRoomExternal`'s result), with a full or partial GroupInfo. */
+export function externalCommitRequest(
+  profile: MimiProfile,
+  joined: { readonly state: MlsGroupState; readonly commit: MLSMessage },
+  partial?: (gi: GroupInfo) => PartialGroupInfo,
+): Promise<Uint8Array> {
+  return commitRequest(
+    profile,
+    {
+      state: joined.state,
+      commit: joined.commit,
+      welcome: undefined,
+      consumed: [],
+      ratchetTree: mlsOf("RatchetTree", joined.state.ratchetTree).bytes,
+    },
+    joined.state,
+    partial,
+  );
+}
+
+/** Create a room with its creator's first client and host it at `hub`; answers the creator's state. */
+export async function hostRoom(
+  hub: Hub,
+  profile: MimiProfile,
+  roomUri: string,
+  creatorClient: string,
+  creatorRole = 2,
+): Promise<MlsGroupState> {
+  const kp = await keyPackageOf(profile.cs, creatorClient);
+  const state = await createRoom(profile, { roomUri, keyPackage: kp, creatorRole });
+  const inputs = await roomInputs(profile, state);
+  await hub.createRoom(roomUri, inputs.groupInfo, inputs.ratchetTree, creatorClient);
+  return state;
 }

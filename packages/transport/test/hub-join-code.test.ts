@@ -1,5 +1,4 @@
 import {
-  createRoom,
   joinRoomExternal,
   type KeyPackageBundle,
   type MimiProfile,
@@ -9,19 +8,18 @@ import {
 import { cooperativeRoles, type RoleData, roleCapabilities } from "@mimi/room-policy";
 import { ValidationError } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { mlsOf } from "../src/codec/mls.js";
 import { createJoinCode, deleteJoinCode } from "../src/hub/join-codes.js";
 import { participantsOf } from "../src/hub/room-policy.js";
 import { roomState } from "../src/storage/room-log.js";
 import { decodeUpdateRoomResponse } from "../src/structs.js";
 import {
   clientProfile,
-  commitRequest,
+  externalCommitRequest,
   fetchGroupInfo,
+  hostRoom,
   keyPackageOf,
   peerClient,
   post,
-  roomInputs,
   route,
   startTestProvider,
   stopTestProvider,
@@ -77,14 +75,7 @@ async function joinWith(kp: KeyPackageBundle, code: Uint8Array | undefined, role
       role,
     },
   );
-  const body = await commitRequest(profile, {
-    state: joined.state,
-    commit: joined.commit,
-    welcome: undefined,
-    consumed: [],
-    ratchetTree: mlsOf("RatchetTree", joined.state.ratchetTree).bytes,
-  });
-  return { status: "success" as const, joined, body };
+  return { status: "success" as const, joined, body: await externalCommitRequest(profile, joined) };
 }
 
 beforeAll(async () => {
@@ -92,10 +83,7 @@ beforeAll(async () => {
   followerB = await startTestProvider("b.example");
   bToA = peerClient("b.example", hubA);
   profile = await clientProfile(hubA.hub!);
-  const kp = await keyPackageOf(profile.cs, alice1);
-  alice = await createRoom(profile, { roomUri: room, keyPackage: kp, creatorRole: 2 });
-  const inputs = await roomInputs(profile, alice);
-  await hubA.hub!.createRoom(room, inputs.groupInfo, inputs.ratchetTree, alice1);
+  alice = await hostRoom(hubA.hub!, profile, room, alice1);
 });
 
 afterAll(async () => {
@@ -191,15 +179,7 @@ describe("joining codes: /groupInfo and the external commit for a non-participan
         role: 2,
       },
     );
-    const r2 = await update(
-      await commitRequest(profile, {
-        state: ginaJoin.state,
-        commit: ginaJoin.commit,
-        welcome: undefined,
-        consumed: [],
-        ratchetTree: mlsOf("RatchetTree", ginaJoin.state.ratchetTree).bytes,
-      }),
-    );
+    const r2 = await update(await externalCommitRequest(profile, ginaJoin));
     expect(r2.responseCode).toBe("notAllowed");
     expect(r2.errorDescription).toContain("POLICY-JOIN-01");
     expect((await roomState(hubA.db, room))!.epoch).toBe(epoch);
