@@ -696,9 +696,9 @@ export class ClientCore {
 
   /**
    * A GroupInfoRequest (protocol-06 §5.6) for joining `roomUri` by external commit, with a fresh
-   * HPKE key for the answer.
+   * HPKE key for the answer, and the joining code the user was given if any (decision 0661).
    */
-  groupInfoRequest(roomUri: string): Promise<Uint8Array> {
+  groupInfoRequest(roomUri: string, joiningCode?: Uint8Array): Promise<Uint8Array> {
     return this.serial(async () => {
       const hpke = this.cs.impl.hpke;
       const keys = await hpke.generateKeyPair();
@@ -710,6 +710,7 @@ export class ClientCore {
           requestingSignatureKey: this.identity.signatureKeyPair.publicKey,
           requestingCredential: mlsOf("Credential", this.identity.credential),
           groupInfoPublicKey: await hpke.exportPublicKey(keys.publicKey),
+          ...(joiningCode === undefined ? {} : { joiningCode }),
         },
         this.identity.signatureKeyPair.signKey,
         this.cs.impl.signature,
@@ -723,9 +724,13 @@ export class ClientCore {
    * signature and credential, decrypt GroupInfo and tree, and return the UpdateRequest with the
    * external commit. The room becomes usable when the hub accepts it.
    *
-   * @throws ProtocolError when the hub refused; ValidationError when a check fails.
+   * A user that is not a participant yet (e.g. one with a joining code, decision 0661) appends
+   * itself to the participant list with `role` in the same commit.
+   *
+   * @throws ProtocolError when the hub refused; ValidationError when a check fails (or the user is
+   * not a participant and no `role` is given).
    */
-  joinExternal(roomUri: string, groupInfoResponse: Uint8Array): Promise<UpdateBody> {
+  joinExternal(roomUri: string, groupInfoResponse: Uint8Array, role?: number): Promise<UpdateBody> {
     return this.serial(async () => {
       const privateKey = this.groupInfoKeys.get(roomUri);
       if (privateKey === undefined)
@@ -765,6 +770,7 @@ export class ClientCore {
         tbe.groupInfo.value,
         kp,
         treeOf(tbe.ratchetTreeOption, "/ratchetTreeOption"),
+        role === undefined ? {} : { role },
       );
       const existing = this.rooms.get(roomUri);
       if (existing?.active === true) {

@@ -15,31 +15,20 @@ import {
   sendContent,
 } from "@mimi/mls-profile";
 import { toHex, utf8 } from "@mimi/wire";
-import { decryptWithLabel } from "ts-mls/crypto/hpke.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mlsOf } from "../src/codec/mls.js";
-import { decodeWith } from "../src/codec/schema.js";
 import type { Frank } from "../src/frank.js";
-import { groupInfoRatchetTreeTBECodec } from "../src/group-info-ratchet-tree-tbe.js";
-import { groupInfoEncryptionLabel } from "../src/hub/group-info.js";
-import {
-  signGroupInfoRequest,
-  signKeyMaterialRequest,
-  verifyFrankingIntegrity,
-  verifyGroupInfoResponse,
-} from "../src/signatures.js";
+import { signKeyMaterialRequest, verifyFrankingIntegrity } from "../src/signatures.js";
 import { storeBlob } from "../src/storage/blobs.js";
 import { putConsent } from "../src/storage/consent-store.js";
 import { inboxAfter } from "../src/storage/follower-inbox.js";
 import { clientOfKeyPackageRef, keyPackageRef, storeKeyPackages } from "../src/storage/key-packages.js";
 import {
   decodeFanoutMessage,
-  decodeGroupInfoResponse,
   decodeKeyMaterialResponse,
   decodeSubmitMessageResponse,
   decodeUpdateRoomResponse,
   encodeAbuseReport,
-  encodeGroupInfoRequest,
   encodeKeyMaterialRequest,
   encodeSubmitMessageRequest,
 } from "../src/structs.js";
@@ -47,6 +36,8 @@ import {
   clientProfile,
   commitRequest,
   eventually,
+  externalCommitRequest,
+  fetchGroupInfo,
   keyPackageMessage,
   keyPackageOf,
   peerClient,
@@ -414,41 +405,25 @@ describe("keyMaterial, submitMessage, reportAbuse, groupInfo and proxyDownload o
 
   it("gives Bob's new client the encrypted, signed GroupInfo and tree, and accepts its external commit [PROTO-GI-03] [PROTO-GI-04]", async () => {
     const kp2 = await keyPackageOf(profile.cs, bob2);
-    const hpke = await profile.cs.impl.hpke.generateKeyPair();
-    const groupInfoPublicKey = await profile.cs.impl.hpke.exportPublicKey(hpke.publicKey);
-    const request = async (kp: KeyPackageBundle, suite = 1) =>
-      encodeGroupInfoRequest(
-        await signGroupInfoRequest(
-          {
-            protocol: "mls10",
-            cipher_suite: suite,
-            requestingSignatureKey: kp.publicPackage.leafNode.signaturePublicKey,
-            requestingCredential: mlsOf("Credential", kp.publicPackage.leafNode.credential),
-            groupInfoPublicKey,
-          },
-          kp.privatePackage.signaturePrivateKey,
-          profile.cs.impl.signature,
-        ),
+    const request = (
+      from: string,
+      client: TestClient,
+      kp: KeyPackageBundle,
+      opts: { suite?: number; roomUri?: string } = {},
+    ) =>
+      fetchGroupInfo(
+        client,
+        from,
+        A,
+        opts.roomUri ?? room,
+        profile,
+        kp,
+        opts.suite === undefined ? {} : { suite: opts.suite },
       );
-    const res = await send(bToA, "b.example", A, "groupInfo", room, await request(kp2));
-    expect(res.status).toBe(200);
-    const gir = decodeGroupInfoResponse(res.body);
-    expect(gir.status).toBe("success");
-    await verifyGroupInfoResponse(gir, profile.cs.impl.signature);
-    if (gir.status !== "success" || !("encrypted_groupinfo_and_tree" in gir)) throw new Error("unreachable");
-    expect(toHex(gir.hub_sender.value.signaturePublicKey)).toBe(
-      toHex((await A.hub!.keys()).signaturePublicKey),
-    );
-    const ct = gir.encrypted_groupinfo_and_tree.value;
-    const plain = await decryptWithLabel(
-      hpke.privateKey,
-      groupInfoEncryptionLabel,
-      utf8(room),
-      ct.kemOutput,
-      ct.ciphertext,
-      profile.cs.impl.hpke,
-    );
-    const tbe = decodeWith(groupInfoRatchetTreeTBECodec, plain);
+    const got = await request("b.example", bToA, kp2);
+    if (got.status !== "success") throw new Error(`groupInfo: ${String(got.status)}`);
+    expect(toHex(got.hubSignatureKey)).toBe(toHex((await A.hub!.keys()).signaturePublicKey));
+    const tbe = got.tbe;
     expect(tbe.groupInfo.value.groupContext.epoch).toBe(alice.groupContext.epoch);
     if (tbe.ratchetTreeOption.representation !== "full") throw new Error("no tree");
     const joined = await joinRoomExternal(
@@ -463,13 +438,7 @@ describe("keyMaterial, submitMessage, reportAbuse, groupInfo and proxyDownload o
       A,
       "update",
       room,
-      await commitRequest(profile, {
-        state: joined.state,
-        commit: joined.commit,
-        welcome: undefined,
-        consumed: [],
-        ratchetTree: mlsOf("RatchetTree", joined.state.ratchetTree).bytes,
-      }),
+      await externalCommitRequest(profile, joined),
     );
     expect(decodeUpdateRoomResponse(ext.body)).toMatchObject({
       responseCode: "success",
@@ -477,23 +446,14 @@ describe("keyMaterial, submitMessage, reportAbuse, groupInfo and proxyDownload o
     });
     alice = (await processIncoming(profile, alice, joined.commit)).state;
     expect(alice.groupContext.epoch).toBe(joined.state.groupContext.epoch);
-    // a non-participant and a client of another provider get notAuthorized; a bad signature 400
+    // a non-participant and a client of another provider get notAuthorized; another suite 400
     const dave = await keyPackageOf(profile.cs, "mimi://b.example/d/dave/1");
-    expect(
-      decodeGroupInfoResponse((await send(bToA, "b.example", A, "groupInfo", room, await request(dave))).body)
-        .status,
-    ).toBe("notAuthorized");
-    expect(
-      decodeGroupInfoResponse((await send(cToA, "c.example", A, "groupInfo", room, await request(kp2))).body)
-        .status,
-    ).toBe("notAuthorized");
-    expect(
-      decodeGroupInfoResponse(
-        (await send(bToA, "b.example", A, "groupInfo", "mimi://a.example/r/none", await request(kp2))).body,
-      ).status,
-    ).toBe("noSuchRoom");
-    const wrongSuite = await send(bToA, "b.example", A, "groupInfo", room, await request(kp2, 3));
-    expect(wrongSuite.status).toBe(400);
+    expect((await request("b.example", bToA, dave)).status).toBe("notAuthorized");
+    expect((await request("c.example", cToA, kp2)).status).toBe("notAuthorized");
+    expect((await request("b.example", bToA, kp2, { roomUri: "mimi://a.example/r/none" })).status).toBe(
+      "noSuchRoom",
+    );
+    expect((await request("b.example", bToA, kp2, { suite: 3 })).status).toBe(400);
   });
 
   it("serves its own blobs through /proxyDownload and is not an open proxy [PROTO-DL-01]", async () => {

@@ -5,6 +5,7 @@
  */
 import {
   createKeyPackage,
+  createRoom,
   encodeMlsMessage,
   exportGroupInfo,
   type KeyPackageBundle,
@@ -225,7 +226,11 @@ export async function eventually<T>(check: () => Promise<T | undefined>, ms = 10
 /** What {@link fetchGroupInfo} got: the failure status, or the decrypted GroupInfo, tree and proposals. */
 export type FetchedGroupInfo =
   | { readonly status: "notAuthorized" | "noSuchRoom" | number }
-  | { readonly status: "success"; readonly tbe: GroupInfoRatchetTreeTBE };
+  | {
+      readonly status: "success";
+      readonly tbe: GroupInfoRatchetTreeTBE;
+      readonly hubSignatureKey: Uint8Array;
+    };
 
 /**
  * Ask `hub` for a room's GroupInfo as the client of KeyPackage `kp` at provider `from` (a signed
@@ -272,5 +277,44 @@ export async function fetchGroupInfo(
     ct.ciphertext,
     cs.hpke,
   );
-  return { status: "success", tbe: decodeWith(groupInfoRatchetTreeTBECodec, plain) };
+  return {
+    status: "success",
+    tbe: decodeWith(groupInfoRatchetTreeTBECodec, plain),
+    hubSignatureKey: gir.hub_sender.value.signaturePublicKey,
+  };
+}
+
+/** The UpdateRequest of an external join (`joinRoomExternal`'s result), with a full or partial GroupInfo. */
+export function externalCommitRequest(
+  profile: MimiProfile,
+  joined: { readonly state: MlsGroupState; readonly commit: MLSMessage },
+  partial?: (gi: GroupInfo) => PartialGroupInfo,
+): Promise<Uint8Array> {
+  return commitRequest(
+    profile,
+    {
+      state: joined.state,
+      commit: joined.commit,
+      welcome: undefined,
+      consumed: [],
+      ratchetTree: mlsOf("RatchetTree", joined.state.ratchetTree).bytes,
+    },
+    joined.state,
+    partial,
+  );
+}
+
+/** Create a room with its creator's first client and host it at `hub`; answers the creator's state. */
+export async function hostRoom(
+  hub: Hub,
+  profile: MimiProfile,
+  roomUri: string,
+  creatorClient: string,
+  creatorRole = 2,
+): Promise<MlsGroupState> {
+  const kp = await keyPackageOf(profile.cs, creatorClient);
+  const state = await createRoom(profile, { roomUri, keyPackage: kp, creatorRole });
+  const inputs = await roomInputs(profile, state);
+  await hub.createRoom(roomUri, inputs.groupInfo, inputs.ratchetTree, creatorClient);
+  return state;
 }

@@ -1,13 +1,11 @@
 import {
   commitPending,
-  createRoom,
   encodeMlsMessage,
   exportGroupInfo,
   joinRoomExternal,
   type MimiProfile,
   type MlsGroupState,
   processIncoming,
-  type RoomCommit,
 } from "@mimi/mls-profile";
 import { toHex } from "@mimi/wire";
 import type { GroupInfo } from "ts-mls";
@@ -20,11 +18,12 @@ import { decodeUpdateRoomResponse } from "../src/structs.js";
 import {
   clientProfile,
   commitRequest,
+  externalCommitRequest,
   fetchGroupInfo,
+  hostRoom,
   keyPackageOf,
   peerClient,
   post,
-  roomInputs,
   route,
   startTestProvider,
   stopTestProvider,
@@ -65,10 +64,7 @@ beforeAll(async () => {
   hubA = await startTestProvider("a.example", { hub: {} });
   aToA = peerClient("a.example", hubA);
   profile = await clientProfile(hubA.hub!);
-  const kp = await keyPackageOf(profile.cs, alice1);
-  alice = await createRoom(profile, { roomUri: room, keyPackage: kp, creatorRole: 2 });
-  const inputs = await roomInputs(profile, alice);
-  await hubA.hub!.createRoom(room, inputs.groupInfo, inputs.ratchetTree, alice1);
+  alice = await hostRoom(hubA.hub!, profile, room, alice1);
 });
 
 afterAll(async () => {
@@ -162,14 +158,7 @@ describe("hub /update with a PartialGroupInfo (ratchet-tree-options §4)", () =>
       kp2,
       got.tbe.ratchetTreeOption.ratchet_tree.value,
     );
-    const external: RoomCommit = {
-      state: joined.state,
-      commit: joined.commit,
-      welcome: undefined,
-      consumed: [],
-      ratchetTree: mlsOf("RatchetTree", joined.state.ratchetTree).bytes,
-    };
-    const res = await update(await commitRequest(profile, external, joined.state, partialGroupInfoOf));
+    const res = await update(await externalCommitRequest(profile, joined, partialGroupInfoOf));
     expect(res).toMatchObject({ responseCode: "success" });
     // the signer of the rebuilt GroupInfo is the joiner's new leaf
     expect(await storedGroupInfo()).toBe(await committersGroupInfo(joined.state));

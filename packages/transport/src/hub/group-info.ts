@@ -17,8 +17,9 @@ import { toBigInt, toBytes } from "../storage/database.js";
 import { decodeFanoutMessage, decodeGroupInfoRequest, encodeGroupInfoResponse } from "../structs.js";
 import { clientUriOfCredential, userUriOfCredential } from "./credentials.js";
 import { type Hub, hostedRoomId, storedGroupInfo } from "./hub.js";
+import { grantJoinByCode } from "./join-codes.js";
 import { hubExternalSender } from "./keys.js";
-import { participantsOf } from "./room-policy.js";
+import { participantsOf, roomStateOf } from "./room-policy.js";
 
 /** The HPKE label of the encrypted GroupInfo and tree (§5.6). */
 export const groupInfoEncryptionLabel = "GroupInfo and ratchet_tree encryption";
@@ -42,13 +43,28 @@ export async function handleGroupInfo(hub: Hub, ctx: RequestContext): Promise<Ui
   if (room === undefined) return fail("noSuchRoom");
   // [PROTO-GI-04] draft-ietf-mimi-protocol-06 §5.6, §3.6: the GroupInfo is given only to a client
   // of the requesting provider whose user is an active participant (a new client of an existing
-  // participant; joining codes are not supported, decision 0626).
+  // participant), or that presents a usable joining code (decisions 0626, 0661).
   const client = clientUriOfCredential(request.requestingCredential.value);
   const user = userUriOfCredential(request.requestingCredential.value);
   if (client === undefined || user === undefined || parseMimiUri(client).domain !== ctx.peerDomain)
     return fail("notAuthorized");
   const entry = participantsOf(room.view).find((p) => p.user === user);
-  if (entry === undefined || entry.role_index === 1) return fail("notAuthorized");
+  if (entry?.role_index === 1) return fail("notAuthorized");
+  if (entry === undefined) {
+    // [PROTO-JC-04] draft-ietf-mimi-protocol-06 §5.6: a non-participant's request is authorized
+    // only by a usable joining code, which then authorizes the requesting client's external commit
+    // (matched by its signature key); any failure is notAuthorized (decision 0661).
+    if (request.joiningCode === undefined) return fail("notAuthorized");
+    const granted = await grantJoinByCode(
+      ctx.db,
+      roomId,
+      request.joiningCode,
+      { signatureKey: request.requestingSignatureKey, clientUri: client },
+      roomStateOf(room.view, hub.options.defaultRoles),
+      ctx.now,
+    );
+    if (!granted) return fail("notAuthorized");
+  }
 
   const rows = await ctx.db.query<{ group_info: unknown; ratchet_tree: unknown; info_epoch: unknown }>(
     "SELECT group_info, ratchet_tree, info_epoch FROM hub_rooms WHERE room_id = $1",

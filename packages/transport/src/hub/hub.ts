@@ -18,6 +18,7 @@ import {
   loadCiphersuite,
   type MlsCiphersuite,
   mimiComponentHandlers,
+  mimiExternalJoinPolicy,
   processHubMessage,
 } from "@mimi/mls-profile";
 import type { RoleData } from "@mimi/room-policy";
@@ -35,7 +36,7 @@ import {
   roomState,
 } from "../storage/room-log.js";
 import { decodeFanoutMessage } from "../structs.js";
-import { clientUriOfCredential, domainOfUri } from "./credentials.js";
+import { clientUriOfCredential, domainOfUri, userUriOfCredential } from "./credentials.js";
 import { type HubKeys, hubExternalSender, loadHubKeys } from "./keys.js";
 
 /** What the consent check of `/keyMaterial` is asked (protocol-06 §5.2, §5.7). */
@@ -179,7 +180,11 @@ export function createHub(options: HubOptions): Hub {
     return keysPromise;
   };
   const viewOptions = {
-    ...appDataHubViewOptions(mimiComponentHandlers()),
+    // External commits may append the joiner's own user to the participant list (decision 0576);
+    // which role it may take is room policy, checked in /update (POLICY-JOIN-01, decision 0661).
+    ...appDataHubViewOptions(mimiComponentHandlers(), {
+      externalCommit: mimiExternalJoinPolicy({ userOf: (c) => utf8(userUriOfCredential(c) ?? "") }),
+    }),
     ...(options.authService === undefined ? {} : { authService: options.authService }),
   };
 

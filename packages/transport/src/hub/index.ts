@@ -6,6 +6,13 @@ export * from "./endpoints.js";
 export * from "./fanout.js";
 export { groupInfoEncryptionLabel, handleGroupInfo } from "./group-info.js";
 export * from "./hub.js";
+export {
+  createJoinCode,
+  deleteJoinCode,
+  type JoinCodeInput,
+  joinCodeRoleValid,
+  type StoredJoinCode,
+} from "./join-codes.js";
 export { consentFromTable, handleKeyMaterial } from "./key-material.js";
 export * from "./keys.js";
 export { handleReportAbuse, handleSubmitMessage, serverFrank } from "./messages.js";

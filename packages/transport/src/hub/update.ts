@@ -29,6 +29,7 @@ import { decodeUpdateRequest, encodeFanoutMessage, encodeUpdateRoomResponse } fr
 import type { UpdateRoomResponse } from "../update-room-response.js";
 import { clientUriOfCredential, domainOfUri } from "./credentials.js";
 import { type Hub, type HubRoom, hostedRoomId, setEventTargets } from "./hub.js";
+import { grantedJoinCode, policyCodeName, spendJoinCode } from "./join-codes.js";
 import { changeOf, clientAtLeaf, memberClientOf, roomStateOf } from "./room-policy.js";
 
 const notAllowed = (errorDescription: string): UpdateRoomResponse => ({
@@ -223,7 +224,30 @@ async function commit(
   } catch (e) {
     return { result: notAllowed(errorText(e)), room };
   }
-  const verdict = authorize(roomStateOf(view, hub.options.defaultRoles), change);
+  let state = roomStateOf(view, hub.options.defaultRoles);
+  // [PROTO-JC-05] draft-ietf-mimi-protocol-06 §5.6, draft-ietf-mimi-room-policy-03 §8.1.1: an
+  // external commit by a client that was given the GroupInfo for a joining code is authorized with
+  // that code (canUseJoinCode, POLICY-JOIN-01): the joiner's new leaf must have the signature key
+  // and client URI of the GroupInfoRequest; the code is spent when the commit is accepted.
+  const joinerKey =
+    sender.external === "commit" && pm.content.contentType === "commit"
+      ? pm.content.commit.path?.leafNode.signaturePublicKey
+      : undefined;
+  const joinCode =
+    joinerKey === undefined || sender.actor.client === undefined
+      ? undefined
+      : await grantedJoinCode(
+          ctx.db,
+          roomId,
+          { signatureKey: joinerKey, clientUri: sender.actor.client },
+          state,
+          ctx.now,
+        );
+  if (joinCode !== undefined) {
+    state = { ...state, joinCodes: [{ code: policyCodeName(joinCode), role_index: joinCode.role_index }] };
+    change = { ...change, joinCode: policyCodeName(joinCode) };
+  }
+  const verdict = authorize(state, change);
   if (!verdict.allowed) return { result: notAllowed(`${verdict.reason} [${verdict.rule}]`), room };
 
   // [PROTO-HUB-07] draft-ietf-mimi-protocol-06 §5.3: the committer provides the new epoch's
@@ -309,6 +333,8 @@ async function commit(
         "UPDATE hub_rooms SET info_epoch = $2, group_info = $3, ratchet_tree = $4 WHERE room_id = $1",
         [roomId, next.groupContext.epoch.toString(), groupInfoMessage, tree.bytes],
       );
+      if (joinCode !== undefined && joinerKey !== undefined)
+        await spendJoinCode(tx, roomId, joinCode, joinerKey);
       await setEventTargets(tx, roomId, [
         { seq: seqs[0]!, domains: commitDomains },
         ...(seqs[1] === undefined ? [] : [{ seq: seqs[1], domains: [...welcomeDomains] }]),

@@ -168,6 +168,30 @@ export const migrations: readonly Migration[] = [
       "CREATE UNIQUE INDEX follower_inbox_once ON follower_inbox (hub_domain, room_id, message_hash)",
     ],
   },
+  {
+    version: 10,
+    name: "hub: joining codes and the external joins they authorize (decision 0661)",
+    sql: [
+      `CREATE TABLE hub_join_codes (
+         room_id    text    NOT NULL,
+         code_hash  bytea   NOT NULL,
+         role_index integer NOT NULL CHECK (role_index > 0),
+         created_by text    NOT NULL,
+         created_at bigint  NOT NULL,
+         expires_at bigint  NOT NULL,
+         uses_left  integer NOT NULL CHECK (uses_left >= 0),
+         PRIMARY KEY (room_id, code_hash)
+       )`,
+      `CREATE TABLE hub_join_grants (
+         room_id       text   NOT NULL,
+         signature_key bytea  NOT NULL,
+         client_uri    text   NOT NULL,
+         code_hash     bytea  NOT NULL,
+         expires_at    bigint NOT NULL,
+         PRIMARY KEY (room_id, signature_key)
+       )`,
+    ],
+  },
 ];
 
 /** The advisory lock key that serializes migrations ("mimi" in ASCII). */

@@ -9,6 +9,7 @@ import {
 } from "@mimi/mls-profile";
 import {
   createRoomRequestCodec,
+  decodeGroupInfoRequest,
   decodeUpdateRequest,
   decodeWith,
   groupInfoOfBundle,
@@ -46,7 +47,7 @@ beforeAll(async () => {
   ({ providers, trust } = await testProviders(cs, ["a.example", "b.example"]));
 });
 
-describe("ClientCore groupInfoRepresentation", () => {
+describe("ClientCore: PartialGroupInfo and joining codes", () => {
   it("[PROTO-PGI-01] [PROTO-PGI-02] partial: the commit's PartialGroupInfo completes, from the hub's view, to a GroupInfo signed by the committer", async () => {
     const alice = await client("a.example", "alice", "partial");
     const bob = await client("b.example", "bob");
@@ -80,5 +81,25 @@ describe("ClientCore groupInfoRepresentation", () => {
     const { bundle: b2 } = decodeUpdateRequest((await bob.commitPending(ROOM)).body);
     if (!isCommitBundle(b2)) throw new Error("not a commit");
     expect(b2.groupInfoOption.representation).toBe("full");
+  });
+
+  it("a non-participant sends its joining code with the GroupInfoRequest and appends itself with the code's role in its external commit", async () => {
+    const room = "mimi://a.example/r/by-code";
+    const alice = await client("a.example", "alice");
+    const cathy = await client("b.example", "cathy");
+    const relay = new Relay(cs, room, providers.get("a.example")!, [alice, cathy]);
+    await alice.createRoom(room, providers.get("a.example")!.hub);
+    await relay.update(alice, (await alice.commitPending(room)).body);
+    const code = new Uint8Array(16).fill(9);
+    const req = await cathy.groupInfoRequest(room, code);
+    expect(decodeGroupInfoRequest(req).joiningCode).toEqual(code);
+    const gi = await relay.hub.groupInfo(req);
+    // without a role, a non-participant cannot join
+    await expect(cathy.joinExternal(room, gi)).rejects.toMatchObject({ rule: "MLS-CLIENT-02" });
+    const gi2 = await relay.hub.groupInfo(await cathy.groupInfoRequest(room, code));
+    await relay.update(cathy, (await cathy.joinExternal(room, gi2, 2)).body);
+    expect(cathy.isMember(room)).toBe(true);
+    expect(alice.participants(room)).toContainEqual({ user: cathy.userUri, role: 2 });
+    expect(alice.epoch(room)).toBe(cathy.epoch(room));
   });
 });
