@@ -12,8 +12,8 @@ describe("vector suites", () => {
   }
 });
 
-describe("spec-vectors/protocol/bodies.json", () => {
-  const cases = allCases(loadVectorFile("protocol/bodies.json")).map(({ test }) => test);
+describe("spec-vectors/generated/protocol/bodies.json", () => {
+  const cases = allCases(loadVectorFile("generated/protocol/bodies.json")).map(({ test }) => test);
   it("covers every structure with a valid case", () => {
     const structs = new Set(cases.filter((t) => t.result === "valid").map((t) => t["struct"]));
     expect(structs.size).toBeGreaterThanOrEqual(33);

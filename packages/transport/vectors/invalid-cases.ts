@@ -1,5 +1,5 @@
 /**
- * Hand-made invalid encodings for `spec-vectors/protocol/bodies.json` (used by the generator).
+ * Hand-made invalid encodings for `spec-vectors/generated/protocol/bodies.json` (used by the generator).
  */
 import { concatBytes, toHex, utf8 } from "@mimi/wire";
 import type { MlsFixtures } from "../test/support/fixtures.js";

@@ -1,16 +1,19 @@
 /**
- * Vector suites of `@mimi/transport`: `spec-vectors/protocol/bodies.json` (every protocol-06
+ * Vector suites of `@mimi/transport`: `spec-vectors/generated/protocol/bodies.json` (every protocol-06
  * body, valid and invalid encodings).
  */
 import { allCases, loadVectorFile, runCases, type VectorCase, type VectorSuite } from "@mimi/spec-vectors";
 import { CodecError, fromHex, toHex } from "@mimi/wire";
 import { decodeStructToJson, encodeStructFromJson } from "../src/structs.js";
+import { BODY_VECTORS_FILE } from "./generate.js";
+
+export { generateVectors } from "./generate.js";
 
 function stable(j: unknown): string {
   return JSON.stringify(j);
 }
 
-/** Check one case of `spec-vectors/protocol/bodies.json`. */
+/** Check one case of `spec-vectors/generated/protocol/bodies.json`. */
 export function checkProtocolBodyCase(t: VectorCase): void {
   const struct = String(t["struct"]);
   const bytes = fromHex(String(t["encoded"]));
@@ -33,10 +36,10 @@ export function checkProtocolBodyCase(t: VectorCase): void {
 export const vectorSuites: readonly VectorSuite[] = [
   {
     name: "protocol/bodies",
-    source: "draft-ietf-mimi-protocol-06 §5 (spec-vectors/protocol/bodies.json)",
+    source: "draft-ietf-mimi-protocol-06 §5 (spec-vectors/generated/protocol/bodies.json)",
     run: () =>
       runCases(
-        allCases(loadVectorFile("protocol/bodies.json")),
+        allCases(loadVectorFile(BODY_VECTORS_FILE)),
         ({ test }) => String(test.tcId),
         ({ test }) => checkProtocolBodyCase(test),
       ),

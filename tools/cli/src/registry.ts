@@ -60,6 +60,7 @@ export const vectorGenerators: Readonly<Record<string, () => Promise<readonly Ge
   content: async () => (await import("@mimi/content/vectors")).generateVectors(),
   "room-policy": async () => (await import("@mimi/room-policy/vectors")).generateVectors(),
   "mls-profile": async () => (await import("@mimi/mls-profile/vectors")).generateVectors(),
+  protocol: async () => (await import("@mimi/transport/vectors")).generateVectors(),
 };
 
 /** Benchmarks by area name, run by `mimi bench <area>`. */

@@ -2,7 +2,7 @@ import { allCases, loadVectorFile } from "@mimi/spec-vectors";
 import { describe, expect, it } from "vitest";
 import { runCli } from "./run-cli.js";
 
-const cases = allCases(loadVectorFile("protocol/bodies.json")).map(({ test }) => test);
+const cases = allCases(loadVectorFile("generated/protocol/bodies.json")).map(({ test }) => test);
 const valid = cases.filter((t) => t.result === "valid");
 
 describe("mimi protocol", () => {

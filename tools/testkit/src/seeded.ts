@@ -41,25 +41,65 @@ export class SeededRandom {
   }
 }
 
+/** PKCS #8 prefixes (RFC 8410) of the curves whose keys {@link withSeededRandom} derives. */
+const PKCS8_PREFIX: Readonly<Record<string, string>> = {
+  Ed25519: "302e020100300506032b657004220420",
+  X25519: "302e020100300506032b656e04220420",
+};
+
+type GenerateKey = (algorithm: unknown, extractable: boolean, usages: string[]) => Promise<unknown>;
+
 /**
- * Run `fn` with `globalThis.crypto.getRandomValues` drawing from a seeded stream, then restore it.
- * Code that takes randomness from Web Crypto's `getRandomValues` (ts-mls's default RNG, noble
- * key generation) becomes deterministic; `node:crypto.randomBytes` and `subtle.generateKey` are NOT
- * affected, so a generator must derive such keys from `seededBytes` itself. Not reentrant: do not
- * run two seeded sections concurrently.
+ * Run `fn` with Web Crypto's randomness drawn from a seeded stream, then restore it:
+ * `crypto.getRandomValues` (ts-mls's default RNG, noble key generation),
+ * `crypto.subtle.generateKey` for Ed25519 and X25519 (keys of ts-mls's default signature provider
+ * and of `@hpke/core`, including HPKE's ephemeral keys), whose private keys become seeded bytes,
+ * and `Math.random` (ts-mls picks GREASE values with it). Other algorithms' `generateKey` and
+ * `node:crypto.randomBytes` are NOT affected. Not reentrant:
+ * do not run two seeded sections concurrently.
  */
 export async function withSeededRandom<T>(seed: string, fn: () => Promise<T>): Promise<T> {
   const crypto = globalThis.crypto as object;
+  const subtle = globalThis.crypto.subtle as unknown as { generateKey: GenerateKey } & object;
   if (Object.hasOwn(crypto, "getRandomValues")) throw new Error("withSeededRandom is not reentrant");
   const stream = new SeededRandom(seed);
+  const original = subtle.generateKey.bind(subtle);
+  const mathRandom = Math.random;
+  Math.random = () => new DataView(stream.bytes(4).buffer).getUint32(0) / 2 ** 32;
   Object.defineProperty(crypto, "getRandomValues", {
     configurable: true,
     writable: true,
     value: <T extends ArrayBufferView | null>(view: T): T => (view === null ? view : stream.fill(view)),
   });
+  Object.defineProperty(subtle, "generateKey", {
+    configurable: true,
+    writable: true,
+    value: async (algorithm: unknown, extractable: boolean, usages: string[]): Promise<unknown> => {
+      const name = typeof algorithm === "string" ? algorithm : (algorithm as { name?: string }).name;
+      const prefix = name === undefined ? undefined : PKCS8_PREFIX[name];
+      if (prefix === undefined) return original(algorithm, extractable, usages);
+      const pkcs8 = Buffer.concat([Buffer.from(prefix, "hex"), stream.bytes(32)]);
+      const { createPrivateKey, createPublicKey } = await import("node:crypto");
+      const spki = createPublicKey(createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" })).export({
+        format: "der",
+        type: "spki",
+      });
+      const s = globalThis.crypto.subtle as unknown as {
+        importKey: (f: string, k: Uint8Array, a: string, e: boolean, u: string[]) => Promise<unknown>;
+      };
+      const privateUsages = usages.filter((u) => u === "sign" || u === "deriveBits" || u === "deriveKey");
+      const publicUsages = usages.filter((u) => u === "verify");
+      return {
+        privateKey: await s.importKey("pkcs8", pkcs8, name!, extractable, privateUsages),
+        publicKey: await s.importKey("spki", spki, name!, true, publicUsages),
+      };
+    },
+  });
   try {
     return await fn();
   } finally {
+    Math.random = mathRandom;
     delete (crypto as { getRandomValues?: unknown }).getRandomValues;
+    delete (subtle as { generateKey?: unknown }).generateKey;
   }
 }

@@ -41,4 +41,34 @@ describe("seeded byte sources for generated vectors", () => {
     );
     expect(Object.hasOwn(crypto, "getRandomValues")).toBe(false);
   });
+
+  it("derives Ed25519 and X25519 keys from the seed, seeds Math.random, and restores both", async () => {
+    const run = () =>
+      withSeededRandom("k", async () => {
+        const out: string[] = [];
+        for (const [alg, usages] of [
+          ["Ed25519", ["sign", "verify"]],
+          [{ name: "X25519" }, ["deriveBits"]],
+        ] as const) {
+          const pair = (await crypto.subtle.generateKey(alg as never, true, usages as never)) as {
+            publicKey: import("node:crypto").webcrypto.CryptoKey;
+          };
+          out.push(Buffer.from(await crypto.subtle.exportKey("raw", pair.publicKey)).toString("hex"));
+        }
+        out.push(String(Math.random()));
+        return out;
+      });
+    const a = await run();
+    expect(await run()).toEqual(a);
+    expect(a[0]).toMatch(/^[0-9a-f]{64}$/);
+    const fresh = (await crypto.subtle.generateKey("Ed25519" as never, true, [
+      "sign",
+      "verify",
+    ] as never)) as {
+      publicKey: import("node:crypto").webcrypto.CryptoKey;
+    };
+    expect(Buffer.from(await crypto.subtle.exportKey("raw", fresh.publicKey)).toString("hex")).not.toBe(a[0]);
+    expect(String(Math.random())).not.toBe(a[2]);
+    expect(Object.hasOwn(crypto.subtle, "generateKey")).toBe(false);
+  });
 });
