@@ -31,13 +31,16 @@ export interface X509ChainCase {
 const hex = (pem: string, label: "CERTIFICATE" | "X509 CRL" = "CERTIFICATE"): string =>
   toHex(decodePem(pem, label));
 
-/** Build the vector file's JSON value, issuing at `now`. */
-export async function generateX509ChainVectors(now: Date): Promise<unknown> {
+/** Build the vector file's JSON value, issuing at `now` (provider CAs of `algorithms`). */
+export async function generateX509ChainVectors(
+  now: Date,
+  algorithms: readonly ("P-256" | "P-384" | "Ed25519")[] = ["P-256", "P-384", "Ed25519"],
+): Promise<Record<string, unknown>> {
   const at = new Date(now.getTime() + 3_600_000).toISOString();
   const cases: Omit<X509ChainCase, "tcId">[] = [];
   const alice = { userUri: "mimi://a.example/u/alice", clientUri: "mimi://a.example/d/alice/phone" };
   const aliceIds = [alice.clientUri, alice.userUri];
-  for (const algorithm of ["P-256", "P-384", "Ed25519"] as const) {
+  for (const algorithm of algorithms) {
     const pki = await createProviderPki("a.example", { algorithm, now });
     const issued = await issueClientCertificate(pki.ca, { ...alice, now });
     cases.push({
@@ -192,6 +195,42 @@ export async function generateX509ChainVectors(now: Date): Promise<unknown> {
     },
     testGroups: [{ type: "X509ChainValidation", tests }],
   };
+}
+
+/** Where the generated file goes, relative to the spec-vectors folder. */
+export const GENERATED_X509_VECTORS_FILE = "generated/identity/x509-chains.json";
+
+/** The fixed issuing time of the generated file. */
+const GENERATED_AT = new Date("2026-01-01T00:00:00Z");
+
+/**
+ * The identity package's generated vector files, for `mimi vectors generate`: the same cases with
+ * Ed25519 keys only, every key, serial number and signature from a seeded random stream (Ed25519
+ * signing is deterministic; ECDSA's is not, so P-256/P-384 stay in the hand-made
+ * `identity/x509-chains.json`), issued at a fixed time.
+ */
+export async function generateVectors(): Promise<
+  readonly { readonly path: string; readonly content: string }[]
+> {
+  const { withSeededRandom } = await import("@mimi/testkit/seeded");
+  const file = await withSeededRandom("mimi identity x509 v1", () =>
+    generateX509ChainVectors(GENERATED_AT, ["Ed25519"]),
+  );
+  const { $schema: _, ...rest } = file;
+  return [
+    {
+      path: GENERATED_X509_VECTORS_FILE.slice("generated/".length),
+      content: `${JSON.stringify(
+        {
+          ...rest,
+          generator:
+            "pnpm mimi vectors generate (packages/identity/vectors/generate.ts: Ed25519 keys and serial numbers on a seeded random stream, issued at 2026-01-01T00:00:00Z)",
+        },
+        null,
+        2,
+      )}\n`,
+    },
+  ];
 }
 
 const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));

@@ -1,12 +1,17 @@
 /**
  * Vector suite for X.509 chain validation under the MIMI profile:
- * `spec-vectors/identity/x509-chains.json`, made by `generate.ts` with the development PKI.
+ * `spec-vectors/identity/x509-chains.json`, made by `generate.ts` with the development PKI, and
+ * `spec-vectors/generated/identity/x509-chains.json`, its deterministic Ed25519 counterpart written
+ * by `mimi vectors generate`.
  */
 import { allCases, loadVectorFile, runCases, type VectorCase, type VectorSuite } from "@mimi/spec-vectors";
 import { CodecError, fromHex } from "@mimi/wire";
 import { CertificateValidationError } from "../src/errors.js";
 import { createTrustStore, trustAnchor } from "../src/trust-store.js";
 import { validateClientChain, validateServerChain } from "../src/validate-chain.js";
+import { GENERATED_X509_VECTORS_FILE } from "./generate.js";
+
+export { generateVectors } from "./generate.js";
 
 const hexList = (v: unknown): Uint8Array[] => (Array.isArray(v) ? v.map((h) => fromHex(String(h))) : []);
 
@@ -50,6 +55,16 @@ export const vectorSuites: readonly VectorSuite[] = [
     run: () =>
       runCases(
         allCases(loadVectorFile("identity/x509-chains.json")),
+        ({ test }) => String(test.tcId),
+        ({ test }) => checkX509ChainCase(test),
+      ),
+  },
+  {
+    name: "identity/x509-chains-generated",
+    source: `draft-mahy-mimi-identity-05 §6.1, RFC 5280 §6 (spec-vectors/${GENERATED_X509_VECTORS_FILE})`,
+    run: () =>
+      runCases(
+        allCases(loadVectorFile(GENERATED_X509_VECTORS_FILE)),
         ({ test }) => String(test.tcId),
         ({ test }) => checkX509ChainCase(test),
       ),

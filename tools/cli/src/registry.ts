@@ -61,6 +61,7 @@ export const vectorGenerators: Readonly<Record<string, () => Promise<readonly Ge
   "room-policy": async () => (await import("@mimi/room-policy/vectors")).generateVectors(),
   "mls-profile": async () => (await import("@mimi/mls-profile/vectors")).generateVectors(),
   protocol: async () => (await import("@mimi/transport/vectors")).generateVectors(),
+  identity: async () => (await import("@mimi/identity/vectors")).generateVectors(),
 };
 
 /** Benchmarks by area name, run by `mimi bench <area>`. */
