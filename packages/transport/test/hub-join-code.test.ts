@@ -190,3 +190,105 @@ describe("joining codes: /groupInfo and the external commit for a non-participan
     expect((await update(ok.body)).responseCode).toBe("success");
   });
 });
+
+describe("joining codes over the client API (decision 0662)", () => {
+  it("[PROTO-CAPI-11] a participant's client issues and revokes codes of rooms its provider hosts; others are refused with a reason", async () => {
+    const { createProviderPki, issueClientCertificate } = await import("@mimi/identity");
+    const { startClientApi } = await import("../src/client-api/server.js");
+    const { createFederationClient } = await import("../src/federation/client.js");
+    const { Agent, request } = await import("node:https");
+    const hub = hubA.hub!;
+    const apiPki = await createProviderPki("a.example");
+    const federation = createFederationClient({
+      domain: "a.example",
+      key: apiPki.server.privateKeyPem,
+      cert: apiPki.server.certificatePem,
+      ca: apiPki.ca.certificatePem,
+      peers: {},
+    });
+    const api = await startClientApi({
+      domain: "a.example",
+      key: apiPki.server.privateKeyPem,
+      cert: apiPki.server.certificatePem,
+      clientCa: apiPki.ca.certificatePem,
+      db: hubA.db,
+      endpoints: [],
+      federation,
+      joinCodes: {
+        create: (input) => createJoinCode(hub, input),
+        revoke: (roomId, code, client) => deleteJoinCode(hub, roomId, code, client),
+      },
+      log: () => {},
+    });
+    const as = async (clientUri: string) => {
+      const issued = await issueClientCertificate(apiPki.ca, {
+        userUri: clientUri.replace(/\/d\/([^/]+)\/.*$/, "/u/$1"),
+        clientUri,
+      });
+      const agent = new Agent({
+        keepAlive: false,
+        key: issued.privateKeyPem!,
+        cert: issued.certificatePem,
+        ca: apiPki.ca.certificatePem,
+      });
+      return (roomId: string, body: unknown) =>
+        new Promise<{ status: number; json: Record<string, unknown> | undefined }>((resolve, reject) => {
+          const bytes = Buffer.from(typeof body === "string" ? body : JSON.stringify(body));
+          const req = request(
+            {
+              host: "127.0.0.1",
+              port: api.port,
+              method: "POST",
+              path: `/client/v1/joinCodes/${encodeURIComponent(roomId)}`,
+              agent,
+              servername: "a.example",
+              headers: { "content-type": "application/json", "content-length": bytes.length },
+            },
+            (res) => {
+              const chunks: Buffer[] = [];
+              res.on("data", (c: Buffer) => chunks.push(c));
+              res.on("end", () => {
+                const text = Buffer.concat(chunks).toString("utf8");
+                resolve({ status: res.statusCode ?? 0, json: text === "" ? undefined : JSON.parse(text) });
+              });
+            },
+          );
+          req.on("error", reject);
+          req.end(bytes);
+        });
+    };
+    try {
+      const asAlice = await as(alice1);
+      const made = await asAlice(room, { role_index: 2, expiresAt: inAnHour(), maxUses: 2 });
+      expect(made.status, JSON.stringify(made.json)).toBe(201);
+      expect(String(made.json!["code"])).toMatch(/^[0-9a-f]{32}$/);
+      // a client that is not in the room's group
+      const stranger = await (await as("mimi://a.example/d/mallory/1"))(room, {
+        role_index: 2,
+        expiresAt: inAnHour(),
+      });
+      expect(stranger.status).toBe(400);
+      expect(stranger.json).toMatchObject({ rule: "PROTO-JC-01" });
+      // rooms of another provider, malformed bodies
+      expect(
+        (await asAlice("mimi://b.example/r/x", { role_index: 2, expiresAt: inAnHour() })).json,
+      ).toMatchObject({
+        rule: "PROTO-CAPI-11",
+      });
+      for (const bad of [
+        "{",
+        "[]",
+        { role_index: -1, expiresAt: 1 },
+        { role_index: 2 },
+        { role_index: 2, expiresAt: 1, x: 1 },
+      ])
+        expect((await asAlice(room, bad)).status).toBe(400);
+      // revoke: once, then it is gone
+      expect((await asAlice(room, { revoke: made.json!["code"] })).status).toBe(204);
+      expect((await asAlice(room, { revoke: made.json!["code"] })).status).toBe(404);
+    } finally {
+      await api.close(500);
+      federation.close();
+    }
+  });
+});

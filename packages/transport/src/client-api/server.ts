@@ -52,6 +52,60 @@ export type RoomCreator = (
   creatorClient: string,
 ) => Promise<void>;
 
+/** Issues and revokes joining codes of hosted rooms (the hub's `createJoinCode`/`deleteJoinCode`). */
+export interface JoinCodeIssuer {
+  create(input: {
+    readonly roomId: string;
+    readonly creatorClient: string;
+    readonly role_index: number;
+    readonly expiresAt: number;
+    readonly maxUses?: number;
+  }): Promise<Uint8Array>;
+  revoke(roomId: string, code: Uint8Array, client: string): Promise<boolean>;
+}
+
+/** The JSON body of `POST /client/v1/joinCodes/{roomId}` (decision 0662). */
+function readJoinCodeRequest(
+  body: Uint8Array,
+):
+  | { readonly role_index: number; readonly expiresAt: number; readonly maxUses?: number }
+  | { readonly revoke: Uint8Array } {
+  let j: unknown;
+  try {
+    j = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
+  } catch {
+    throw new ValidationError("the body is not UTF-8 JSON", { path: "/body" });
+  }
+  if (typeof j !== "object" || j === null || Array.isArray(j))
+    throw new ValidationError("the body is not a JSON object", { path: "/body" });
+  const o = j as Record<string, unknown>;
+  if ("revoke" in o) {
+    if (
+      typeof o["revoke"] !== "string" ||
+      !/^(?:[0-9a-f]{2})+$/.test(o["revoke"]) ||
+      Object.keys(o).length !== 1
+    )
+      throw new ValidationError("revoke must be the code in lower-case hex, alone", { path: "/revoke" });
+    return { revoke: new Uint8Array(Buffer.from(o["revoke"], "hex")) };
+  }
+  for (const k of Object.keys(o))
+    if (k !== "role_index" && k !== "expiresAt" && k !== "maxUses")
+      throw new ValidationError(`unknown field ${JSON.stringify(k.slice(0, 40))}`, {
+        path: `/${k.slice(0, 40)}`,
+      });
+  const int = (k: string, required: boolean): number | undefined => {
+    const v = o[k];
+    if (v === undefined && !required) return undefined;
+    if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0)
+      throw new ValidationError(`${k} must be a non-negative integer`, { path: `/${k}` });
+    return v;
+  };
+  const role_index = int("role_index", true)!;
+  const expiresAt = int("expiresAt", true)!;
+  const maxUses = int("maxUses", false);
+  return { role_index, expiresAt, ...(maxUses === undefined ? {} : { maxUses }) };
+}
+
 /** How to run a client API listener. */
 export interface ClientApiOptions {
   /** Our provider domain: authenticated clients must be of it. */
@@ -74,6 +128,11 @@ export interface ClientApiOptions {
    * (protocol-06 §7.4); without it `GET /client/v1/hubSender` answers 404 (decision 0807).
    */
   readonly hubSender?: () => Promise<ExternalSender>;
+  /**
+   * The hub's joining codes (decision 0661) for rooms this provider hosts; without it
+   * `POST /client/v1/joinCodes/{roomId}` answers 404 (decision 0662).
+   */
+  readonly joinCodes?: JoinCodeIssuer;
   /** Wakes inbox streams (share it with whatever queues messages in this process). */
   readonly inboxSignal?: InboxSignal;
   /** How often an idle inbox stream looks for messages queued by other processes (default 1 s). */
@@ -336,10 +395,11 @@ export async function startClientApi(
     const rawParam = slash === -1 ? undefined : rest.slice(slash + 1);
     const want = name === "inbox" || name === "download" || name === "hubSender" ? "GET" : "POST";
     const known =
-      name in routed || ["keyPackages", "rooms", "blobs", "inbox", "download", "hubSender"].includes(name);
+      name in routed ||
+      ["keyPackages", "rooms", "blobs", "inbox", "download", "hubSender", "joinCodes"].includes(name);
     if (!known || rawParam?.includes("/"))
       throw new HttpRejection(404, `no client API route at ${path.slice(0, 200)}`);
-    const needsParam = name in routed || name === "rooms";
+    const needsParam = name in routed || name === "rooms" || name === "joinCodes";
     if (needsParam !== (rawParam !== undefined && rawParam !== ""))
       throw new HttpRejection(404, `no client API route at ${path.slice(0, 200)}`);
     if (method !== want) throw new HttpRejection(405, `${method} not allowed on ${name} (${want})`);
@@ -396,6 +456,26 @@ export async function startClientApi(
       // ExternalSender, as the content of an external_senders extension with exactly that entry.
       if (options.hubSender === undefined) throw new HttpRejection(404, `${domain} does not host rooms`);
       return respond({ status: 200, body: encodeExternalSenders([await options.hubSender()]) });
+    }
+    if (name === "joinCodes") {
+      const roomId = parseRoomUri(param);
+      // [PROTO-CAPI-11] draft-ietf-mimi-room-policy-03 §10.2 (our client API, decision 0662): a
+      // client issues or revokes joining codes of rooms its own provider hosts, as itself; the
+      // hub's own checks (PROTO-JC-01/02) decide whether it may.
+      if (options.joinCodes === undefined || domainOf(roomId) !== domain)
+        throw new HttpRejection(404, `${domain} does not issue joining codes for ${roomId}`, {
+          path: "/path",
+          rule: "PROTO-CAPI-11",
+        });
+      const r = readJoinCodeRequest(body);
+      if ("revoke" in r) {
+        const gone = await options.joinCodes.revoke(roomId, r.revoke, client);
+        if (!gone)
+          throw new HttpRejection(404, "no such code that this client may revoke", { path: "/revoke" });
+        return respond({ status: 204 });
+      }
+      const code = await options.joinCodes.create({ roomId, creatorClient: client, ...r });
+      return respond(json(201, { code: Buffer.from(code).toString("hex") }));
     }
     if (name === "blobs") {
       if (body.length === 0) throw new HttpRejection(400, "empty blob", { path: "/body" });

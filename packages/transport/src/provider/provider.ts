@@ -3,6 +3,7 @@
  * every implemented endpoint, the client API for the provider's own clients, the federation
  * client for its requests to other providers, a Prometheus listener, and graceful shutdown.
  */
+
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createInboxSignal, type InboxSignal, wakingInboxes } from "../client-api/inbox.js";
@@ -11,6 +12,7 @@ import { createFederationClient, type FederationClient, type PeerEndpoint } from
 import { hubEndpoints } from "../hub/endpoints.js";
 import { type HubFanout, startHubFanout } from "../hub/fanout.js";
 import { createHub, type Hub, type HubOptions } from "../hub/hub.js";
+import { createJoinCode, deleteJoinCode } from "../hub/join-codes.js";
 import type { Endpoint } from "../server/endpoint.js";
 import { implementedEndpoints } from "../server/index.js";
 import { jsonLinesToStdout, type LogSink, makeLogger } from "../server/log.js";
@@ -218,7 +220,14 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
           log: sink,
           ...(hub === undefined
             ? {}
-            : { createRoom: hub.createRoom.bind(hub), hubSender: () => hub.externalSender() }),
+            : {
+                createRoom: hub.createRoom.bind(hub),
+                hubSender: () => hub.externalSender(),
+                joinCodes: {
+                  create: (input) => createJoinCode(hub, input),
+                  revoke: (roomId, code, client) => deleteJoinCode(hub, roomId, code, client),
+                },
+              }),
           ...(options.inboxPollMs === undefined ? {} : { inboxPollMs: options.inboxPollMs }),
           ...(options.clientApiMaxBodyBytes === undefined
             ? {}
