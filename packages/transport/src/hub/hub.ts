@@ -32,7 +32,8 @@ import { toBigInt, toBytes } from "../storage/database.js";
 import {
   createRoom as createRoomLog,
   type RoomEvent,
-  type RoomEventKind,
+  type RoomEventRow,
+  roomEventOfRow,
   roomState,
 } from "../storage/room-log.js";
 import { decodeFanoutMessage } from "../structs.js";
@@ -440,26 +441,14 @@ export async function eventsWithTargetsAfter(
   afterSeq: bigint,
   limit: number,
 ): Promise<(RoomEvent & { readonly domains?: readonly string[] })[]> {
-  const rows = await db.query<{
-    seq: unknown;
-    epoch: unknown;
-    kind: string;
-    accepted_at: unknown;
-    body: unknown;
-    domains: string[] | null;
-  }>(
+  const rows = await db.query<RoomEventRow & { domains: string[] | null }>(
     `SELECT e.seq, e.epoch, e.kind, e.accepted_at, e.body, t.domains
        FROM room_events e LEFT JOIN hub_event_targets t ON t.room_id = e.room_id AND t.seq = e.seq
       WHERE e.room_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
     [roomId, afterSeq.toString(), limit],
   );
   return rows.map((r) => ({
-    roomId,
-    seq: toBigInt(r.seq),
-    epoch: toBigInt(r.epoch),
-    kind: r.kind as RoomEventKind,
-    acceptedAt: toBigInt(r.accepted_at),
-    body: toBytes(r.body),
+    ...roomEventOfRow(roomId, r),
     ...(r.domains === null ? {} : { domains: r.domains }),
   }));
 }

@@ -149,13 +149,7 @@ export async function appendToEpoch(
      RETURNING seq`,
     [roomId, epoch.toString(), n, now, events.map((e) => e.kind), events.map((e) => e.body)],
   );
-  if (rows.length === n) {
-    const seqs = rows.map((x) => toBigInt(x.seq)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
-    return { ok: true, seqs, epoch };
-  }
-  const state = await roomState(db, roomId);
-  if (state === undefined) return { ok: false, reason: "noSuchRoom" };
-  return { ok: false, reason: "wrongEpoch", currentEpoch: state.epoch };
+  return orderedOutcome(db, roomId, epoch, n, rows);
 }
 
 /** An application message to append with {@link appendApplicationBatch}. */
@@ -206,6 +200,20 @@ export async function appendApplicationBatch(
       [...new Set(domains)],
     ],
   );
+  return orderedOutcome(db, roomId, epoch, n, rows);
+}
+
+/**
+ * The outcome of an epoch-guarded append that returned `rows` for `n` events: all written, or
+ * (nothing written) the room is gone or in another epoch.
+ */
+async function orderedOutcome(
+  db: SqlExecutor,
+  roomId: string,
+  epoch: bigint,
+  n: number,
+  rows: readonly { readonly seq: unknown }[],
+): Promise<OrderedWrite> {
   if (rows.length === n) {
     const seqs = rows.map((x) => toBigInt(x.seq)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     return { ok: true, seqs, epoch };
@@ -215,6 +223,27 @@ export async function appendApplicationBatch(
   return { ok: false, reason: "wrongEpoch", currentEpoch: state.epoch };
 }
 
+/** A `room_events` row as read by the queries below. */
+export interface RoomEventRow {
+  readonly seq: unknown;
+  readonly epoch: unknown;
+  readonly kind: string;
+  readonly accepted_at: unknown;
+  readonly body: unknown;
+}
+
+/** A room event from its row. */
+export function roomEventOfRow(roomId: string, r: RoomEventRow): RoomEvent {
+  return {
+    roomId,
+    seq: toBigInt(r.seq),
+    epoch: toBigInt(r.epoch),
+    kind: r.kind as RoomEventKind,
+    acceptedAt: toBigInt(r.accepted_at),
+    body: toBytes(r.body),
+  };
+}
+
 /** Events of a room after `afterSeq`, in order (at most `limit`). */
 export async function eventsAfter(
   db: SqlExecutor,
@@ -222,24 +251,11 @@ export async function eventsAfter(
   afterSeq: bigint,
   limit = 1000,
 ): Promise<RoomEvent[]> {
-  const rows = await db.query<{
-    seq: unknown;
-    epoch: unknown;
-    kind: string;
-    accepted_at: unknown;
-    body: unknown;
-  }>(
+  const rows = await db.query<RoomEventRow>(
     "SELECT seq, epoch, kind, accepted_at, body FROM room_events WHERE room_id = $1 AND seq > $2 ORDER BY seq LIMIT $3",
     [roomId, afterSeq.toString(), limit],
   );
-  return rows.map((r) => ({
-    roomId,
-    seq: toBigInt(r.seq),
-    epoch: toBigInt(r.epoch),
-    kind: r.kind as RoomEventKind,
-    acceptedAt: toBigInt(r.accepted_at),
-    body: toBytes(r.body),
-  }));
+  return rows.map((r) => roomEventOfRow(roomId, r));
 }
 
 /**
