@@ -12,6 +12,8 @@ import { parseRoomUri } from "@mimi/identifiers";
 import {
   appDataHubViewOptions,
   bootstrapHubView,
+  decodeHubView,
+  encodeHubView,
   externalSendersOf,
   type HubGroupView,
   hubCipherSuite,
@@ -157,6 +159,9 @@ async function applyEvent(view: HubGroupView, kind: string, body: Uint8Array): P
   return v;
 }
 
+/** A room's hub view is snapshotted after this many accepted commits or proposals (decision 0650). */
+const SNAPSHOT_EVERY = 16;
+
 /** Create a provider's hub. Keys are created (or loaded) on first use. */
 export function createHub(options: HubOptions): Hub {
   const db = options.db;
@@ -164,6 +169,8 @@ export function createHub(options: HubOptions): Hub {
   const now = options.now ?? Date.now;
   const log = options.log ?? (() => {});
   const cache = new Map<string, HubRoom>();
+  /** View changes per room since its last snapshot (a snapshot is stored every {@link SNAPSHOT_EVERY}). */
+  const sinceSnapshot = new Map<string, number>();
   const locks = new Map<string, Promise<unknown>>();
   const listeners = new Set<HubListener>();
   let csPromise: Promise<MlsCiphersuite> | undefined;
@@ -202,6 +209,7 @@ export function createHub(options: HubOptions): Hub {
   /** Load (bootstrap and replay if needed) and catch up a room with the log. */
   const load = async (roomId: string): Promise<HubRoom | undefined> => {
     let room = cache.get(roomId);
+    let cold = false;
     if (room === undefined) {
       const rows = await db.query<{
         creator_client: string;
@@ -213,9 +221,21 @@ export function createHub(options: HubOptions): Hub {
       );
       const r = rows[0];
       if (r === undefined) return undefined;
-      const view = await bootstrap(toBytes(r.initial_group_info), toBytes(r.initial_ratchet_tree));
-      room = { roomId, view, seq: 0n, creatorClient: r.creator_client };
+      // [PROTO-HUB-11] draft-ietf-mimi-protocol-06 §5.3 (decision 0650): a restarted hub has
+      // exactly the room state it accepted: it starts from the newest snapshot of the view that
+      // restores (strictly checked, MLS-HUB-22), else from the room's first GroupInfo, and replays
+      // the log after it.
+      room = await fromSnapshot(roomId, r.creator_client);
+      room ??= {
+        roomId,
+        view: await bootstrap(toBytes(r.initial_group_info), toBytes(r.initial_ratchet_tree)),
+        seq: 0n,
+        creatorClient: r.creator_client,
+      };
+      cold = true;
     }
+    let replayed = 0;
+    const startSeq = room.seq;
     // Catch up with the log: only proposals and commits change the view; application messages
     // and Welcomes are skipped by reading up to the room's last sequence number.
     const state = await roomState(db, roomId);
@@ -226,6 +246,7 @@ export function createHub(options: HubOptions): Hub {
         [roomId, room.seq.toString(), state.lastSeq.toString()],
       );
       let view: HubGroupView = room.view;
+      replayed = rows.length;
       for (const r of rows) {
         const seq = toBigInt(r.seq);
         try {
@@ -237,7 +258,57 @@ export function createHub(options: HubOptions): Hub {
       room = { ...room, view, seq: state.lastSeq };
     }
     cache.set(roomId, room);
+    if (cold)
+      log({ level: "info", msg: "room loaded", room: roomId, fromSeq: startSeq.toString(), replayed });
+    if (replayed > 0) void saveSnapshot(room);
     return room;
+  };
+
+  /** The newest snapshot of a room's view, if it restores; a bad one is logged and ignored. */
+  const fromSnapshot = async (roomId: string, creatorClient: string): Promise<HubRoom | undefined> => {
+    const rows = await db.query<{ seq: unknown; snapshot: unknown }>(
+      "SELECT seq, snapshot FROM hub_view_snapshots WHERE room_id = $1",
+      [roomId],
+    );
+    const r = rows[0];
+    if (r === undefined) return undefined;
+    try {
+      const cs = await cipherSuite();
+      const view = decodeHubView(toBytes(r.snapshot), {
+        cipherSuite: hubCipherSuite(cs.impl),
+        options: viewOptions,
+      });
+      return { roomId, view, seq: toBigInt(r.seq), creatorClient };
+    } catch (e) {
+      log({
+        level: "warn",
+        msg: "hub view snapshot unusable; replaying the whole log",
+        room: roomId,
+        error: String(e),
+      });
+      return undefined;
+    }
+  };
+
+  /** Store a snapshot of `room`'s view at its log position (never older than the stored one). */
+  const saveSnapshot = async (room: HubRoom): Promise<void> => {
+    try {
+      await db.query(
+        `INSERT INTO hub_view_snapshots (room_id, seq, epoch, created_at, snapshot) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (room_id) DO UPDATE SET seq = EXCLUDED.seq, epoch = EXCLUDED.epoch,
+           created_at = EXCLUDED.created_at, snapshot = EXCLUDED.snapshot
+         WHERE hub_view_snapshots.seq < EXCLUDED.seq`,
+        [
+          room.roomId,
+          room.seq.toString(),
+          room.view.groupContext.epoch.toString(),
+          now(),
+          encodeHubView(room.view),
+        ],
+      );
+    } catch (e) {
+      log({ level: "warn", msg: "could not store a hub view snapshot", room: room.roomId, error: String(e) });
+    }
   };
 
   const withLock = async <T>(roomId: string, fn: () => Promise<T>): Promise<T> => {
@@ -334,7 +405,14 @@ export function createHub(options: HubOptions): Hub {
           throw e;
         }
         if (out.room === undefined) cache.delete(roomId);
-        else cache.set(roomId, out.room);
+        else {
+          cache.set(roomId, out.room);
+          if (out.room.view !== room.view) {
+            const n = (sinceSnapshot.get(roomId) ?? 0) + 1;
+            sinceSnapshot.set(roomId, n % SNAPSHOT_EVERY);
+            if (n >= SNAPSHOT_EVERY) void saveSnapshot(out.room);
+          }
+        }
         return out.result as never;
       });
     },

@@ -169,6 +169,19 @@ export const migrations: readonly Migration[] = [
     ],
   },
   {
+    version: 8,
+    name: "hub: snapshots of rooms' hub views, so a restart replays only the log after them",
+    sql: [
+      `CREATE TABLE hub_view_snapshots (
+         room_id    text   PRIMARY KEY,
+         seq        bigint NOT NULL,
+         epoch      bigint NOT NULL,
+         created_at bigint NOT NULL,
+         snapshot   bytea  NOT NULL
+       )`,
+    ],
+  },
+  {
     version: 10,
     name: "hub: joining codes and the external joins they authorize (decision 0661)",
     sql: [
