@@ -37,7 +37,14 @@ export interface ProvisionOptions {
   readonly userUri: string;
   readonly clientUri: string;
   readonly cs: MlsCiphersuite;
+  /** Issuance time of both certificates (default now). */
   readonly now?: Date;
+  /**
+   * Issuance time of the TLS certificate alone (default `now`): a recorded run with a fixed clock
+   * issues its MLS credential at the fixed time and its TLS certificate at the real time, which
+   * the TLS stack checks.
+   */
+  readonly tlsNow?: Date;
 }
 
 /**
@@ -61,7 +68,10 @@ export async function provisionClient(
     ...ids,
     publicKey: spkiFromMlsSignatureKey(signatureKeyPair.publicKey),
   });
-  const tls = await issueClientCertificate(ca, ids);
+  const tls = await issueClientCertificate(
+    ca,
+    options.tlsNow === undefined ? ids : { ...ids, now: options.tlsNow },
+  );
   if (tls.privateKeyPem === undefined) {
     throw new ValidationError("the CA returned no TLS client key", { path: "/tls" });
   }

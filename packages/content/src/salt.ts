@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from "node:crypto";
+import { createHmac } from "node:crypto";
 import { ValidationError } from "@mimi/wire";
 import { SALT_LENGTH } from "./mimi-content.js";
 
@@ -8,7 +8,7 @@ import { SALT_LENGTH } from "./mimi-content.js";
  * [CONTENT-SALT-01] draft-ietf-mimi-content-08 §4.1: the per-message salt MUST be cryptographically random.
  */
 export function generateSalt(): Uint8Array {
-  return new Uint8Array(randomBytes(SALT_LENGTH));
+  return globalThis.crypto.getRandomValues(new Uint8Array(SALT_LENGTH));
 }
 
 /**

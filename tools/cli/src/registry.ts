@@ -42,6 +42,7 @@ export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>
   async () => (await import("@mimi/mls-profile/vectors")).vectorSuites,
   async () => (await import("@mimi/identity/vectors")).vectorSuites,
   async () => (await import("@mimi/transport/vectors")).vectorSuites,
+  async () => (await import("@mimi/demo/vectors")).vectorSuites,
 ];
 
 /** One file written by a vector generator: `path` is relative to `spec-vectors/generated/`. */
@@ -62,6 +63,7 @@ export const vectorGenerators: Readonly<Record<string, () => Promise<readonly Ge
   "mls-profile": async () => (await import("@mimi/mls-profile/vectors")).generateVectors(),
   protocol: async () => (await import("@mimi/transport/vectors")).generateVectors(),
   identity: async () => (await import("@mimi/identity/vectors")).generateVectors(),
+  federation: async () => (await import("@mimi/demo/vectors")).generateVectors(),
 };
 
 /** Benchmarks by area name, run by `mimi bench <area>`. */

@@ -156,7 +156,8 @@ export function scanRequirements(root: string): RequirementScan {
   const testFiles: string[] = [];
   for (const dir of workspaceDirs(root)) {
     const isPackage = relative(root, dir).startsWith("packages");
-    if (isPackage) for (const sub of ["src", "vectors"]) walk(join(dir, sub), isTs, sourceFiles);
+    // tools' vector generators and suites read vector files too (tools/demo/vectors)
+    for (const sub of isPackage ? ["src", "vectors"] : ["vectors"]) walk(join(dir, sub), isTs, sourceFiles);
     walk(join(dir, "test"), isTs, testFiles);
   }
   walk(join(root, "spec-vectors", "src"), isTs, sourceFiles);

@@ -275,36 +275,60 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       const to = providers.find((x) => x.domain === parseMimiUri(requester).domain);
       if (from === undefined || to === undefined)
         throw new InternalError("unknown provider", { path: "/consent" });
-      const { createFederationClient, encodeConsentEntry } = await import("@mimi/transport");
-      const client = createFederationClient({
-        domain: from.domain,
-        key: from.pki.server.privateKeyPem,
-        cert: from.pki.server.certificatePem,
-        ca: to.pki.ca.certificatePem,
-        peers: { [to.domain]: new URL(to.url).host },
-      });
-      try {
-        const answer = await client.send(to.domain, {
-          method: "POST",
-          endpoint: "updateConsent",
-          param: to.domain,
-          body: encodeConsentEntry({
-            consentOperation: "grant",
-            requesterUri: { uri: requester },
-            targetUri: { uri: granter },
-            clientKeyPackages: [],
-            consent_extensions: { component_data: [] },
-          }),
-        });
-        if (answer.status !== 201) {
-          throw new InternalError(`updateConsent answered ${answer.status}`, { path: "/consent" });
-        }
-      } finally {
-        client.close();
-      }
+      await sendConsentGrant(from, to, granter, requester);
     },
     stop,
   };
+}
+
+/** A provider as {@link sendConsentGrant} needs it. */
+export interface ConsentParty {
+  readonly domain: string;
+  readonly pki: ProviderPki;
+  /** Federation base URL. */
+  readonly url: string;
+}
+
+/**
+ * `granter`'s provider tells `requester`'s provider that `granter` grants `requester`'s request for
+ * consent (protocol-06 §5.7 `POST /updateConsent`, mutual TLS), so that the requester's provider
+ * hands the requester's key material to the granter (decision 0806).
+ *
+ * @throws InternalError when the answer is not 201.
+ */
+export async function sendConsentGrant(
+  from: ConsentParty,
+  to: ConsentParty,
+  granter: string,
+  requester: string,
+): Promise<void> {
+  const { createFederationClient, encodeConsentEntry } = await import("@mimi/transport");
+  const client = createFederationClient({
+    domain: from.domain,
+    key: from.pki.server.privateKeyPem,
+    cert: from.pki.server.certificatePem,
+    ca: to.pki.ca.certificatePem,
+    peers: { [to.domain]: new URL(to.url).host },
+  });
+  try {
+    const answer = await client.send(to.domain, {
+      method: "POST",
+      endpoint: "updateConsent",
+      param: to.domain,
+      body: encodeConsentEntry({
+        consentOperation: "grant",
+        requesterUri: { uri: requester },
+        targetUri: { uri: granter },
+        clientKeyPackages: [],
+        consent_extensions: { component_data: [] },
+      }),
+    });
+    if (answer.status !== 201) {
+      throw new InternalError(`updateConsent answered ${answer.status}`, { path: "/consent" });
+    }
+  } finally {
+    client.close();
+  }
 }
 
 /**

@@ -43,6 +43,12 @@ export interface ScenarioFederation {
   client(domain: string, user: string, device: string): Promise<ScenarioClient>;
   /** `granter` consents to key material requests from... see `Federation.grantConsent`. */
   grantConsent(granter: string, requester: string): Promise<void>;
+  /**
+   * Wait until no request is in flight between the providers (a recorded run calls it after each
+   * step and before a commit that follows other clients' proposals, so that every step's requests
+   * are the same on every run). Not needed for a live run.
+   */
+  settle?(): Promise<void>;
 }
 
 /** Options of {@link runScenario}. */
@@ -110,6 +116,7 @@ export async function runScenario(
     const t0 = performance.now();
     const [s0, d0] = [sent, delivered];
     const r = await fn();
+    await fed.settle?.();
     const ms = performance.now() - t0;
     steps.push({ name, ms, sent: sent - s0, delivered: delivered - d0 });
     progress(`✓ ${name} (${ms.toFixed(0)} ms)`);
@@ -289,6 +296,7 @@ export async function runScenario(
       timeout,
       "Cathy's leave proposals",
     );
+    await fed.settle?.();
     const epoch = alice.core.epoch(ROOM);
     await alice.commitPending(ROOM);
     await Promise.all([

@@ -103,3 +103,32 @@ export async function withSeededRandom<T>(seed: string, fn: () => Promise<T>): P
     delete (subtle as { generateKey?: unknown }).generateKey;
   }
 }
+
+/**
+ * Run `fn` with a controlled clock, then restore it: `Date.now()` and `new Date()` (no arguments)
+ * give `clock` (UNIX epoch milliseconds: a fixed number, or a function the caller advances
+ * deterministically, e.g. once per recorded action); every other use of `Date` is unchanged.
+ * Timers (`setTimeout`) and `performance.now()` keep running on the real clock. Not reentrant.
+ */
+export async function withFixedClock<T>(clock: number | (() => number), fn: () => Promise<T>): Promise<T> {
+  const read = typeof clock === "number" ? () => clock : clock;
+  const RealDate = globalThis.Date;
+  if ((RealDate as { fixedClock?: boolean }).fixedClock === true)
+    throw new Error("withFixedClock is not reentrant");
+  class FixedDate extends RealDate {
+    static fixedClock = true;
+    constructor(...args: unknown[]) {
+      if (args.length === 0) super(read());
+      else super(...(args as [string | number | Date]));
+    }
+    static override now(): number {
+      return read();
+    }
+  }
+  globalThis.Date = FixedDate as unknown as DateConstructor;
+  try {
+    return await fn();
+  } finally {
+    globalThis.Date = RealDate;
+  }
+}

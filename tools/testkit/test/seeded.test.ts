@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { SeededRandom, seededBytes, withSeededRandom } from "../src/seeded.js";
+import { SeededRandom, seededBytes, withFixedClock, withSeededRandom } from "../src/seeded.js";
 
 describe("seeded byte sources for generated vectors", () => {
   it("gives the same bytes for the same seed and label, different bytes otherwise", () => {
@@ -70,5 +70,29 @@ describe("seeded byte sources for generated vectors", () => {
     expect(Buffer.from(await crypto.subtle.exportKey("raw", fresh.publicKey)).toString("hex")).not.toBe(a[0]);
     expect(String(Math.random())).not.toBe(a[2]);
     expect(Object.hasOwn(crypto.subtle, "generateKey")).toBe(false);
+  });
+});
+
+describe("withFixedClock", () => {
+  it("Date.now() and new Date() read the given clock inside, the real clock again after", async () => {
+    let t = Date.UTC(2026, 0, 1);
+    const seen = await withFixedClock(
+      () => t,
+      async () => {
+        const a = [Date.now(), new Date().valueOf()];
+        t += 1000;
+        await new Promise((r) => setTimeout(r, 5));
+        return [...a, Date.now(), new Date(0).getTime(), new Date("2020-01-01T00:00:00Z").getTime()];
+      },
+    );
+    expect(seen).toEqual([
+      Date.UTC(2026, 0, 1),
+      Date.UTC(2026, 0, 1),
+      Date.UTC(2026, 0, 1) + 1000,
+      0,
+      Date.UTC(2020, 0, 1),
+    ]);
+    expect(Math.abs(Date.now() - (performance.timeOrigin + performance.now()))).toBeLessThan(60_000);
+    expect(await withFixedClock(5, async () => Date.now())).toBe(5);
   });
 });

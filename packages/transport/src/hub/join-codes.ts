@@ -5,7 +5,7 @@
  * gets the room's GroupInfo, and its external commit is authorized with that role. Formats and
  * flow are this project's (decision 0661).
  */
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { type RoleData, type RoomState, roleCapabilities } from "@mimi/room-policy";
 import { toHex, ValidationError } from "@mimi/wire";
 import type { SqlExecutor } from "../storage/database.js";
@@ -86,7 +86,7 @@ export async function createJoinCode(hub: Hub, input: JoinCodeInput): Promise<Ui
     throw new ValidationError("maxUses must be 1 to 1000000", { path: "/maxUses" });
   if (!Number.isSafeInteger(input.expiresAt) || input.expiresAt <= hub.now())
     throw new ValidationError("the code must expire in the future", { path: "/expiresAt" });
-  const code = new Uint8Array(randomBytes(16));
+  const code = globalThis.crypto.getRandomValues(new Uint8Array(16));
   await hub.options.db.query(
     `INSERT INTO hub_join_codes (room_id, code_hash, role_index, created_by, created_at, expires_at, uses_left)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,

@@ -4,7 +4,6 @@
  * `ExternalSender` entry (protocol-06 §7.4; it also signs GroupInfo responses, §5.6, and is the
  * default franking key, §5.4.1), and the HMAC `hub_key` of server franks (§5.4.1).
  */
-import { randomBytes } from "node:crypto";
 import type { MlsCiphersuite } from "@mimi/mls-profile";
 import { utf8 } from "@mimi/wire";
 import type { Credential, ExternalSender } from "ts-mls";
@@ -65,7 +64,7 @@ export async function loadHubKeys(
   const frankingKey = await getOrCreate(
     db,
     "franking.hmac",
-    async () => new Uint8Array(randomBytes(32)),
+    async () => globalThis.crypto.getRandomValues(new Uint8Array(32)),
     now,
   );
   return {

@@ -16,7 +16,7 @@ import { createJoinCode, deleteJoinCode } from "../hub/join-codes.js";
 import type { Endpoint } from "../server/endpoint.js";
 import { implementedEndpoints } from "../server/index.js";
 import { jsonLinesToStdout, type LogSink, makeLogger } from "../server/log.js";
-import { type ProviderServer, startProviderServer } from "../server/server.js";
+import { type Exchange, type ProviderServer, startProviderServer } from "../server/server.js";
 import { type Database, openDatabase } from "../storage/database.js";
 import { migrate } from "../storage/migrations.js";
 
@@ -70,6 +70,8 @@ export interface ProviderOptions {
   readonly log?: LogSink;
   /** Clock, ms since the UNIX epoch. */
   readonly now?: () => number;
+  /** Sees every answered federation request (see `ProviderServerOptions.observe`). */
+  readonly observe?: (exchange: Exchange) => void;
   /**
    * The hub of the rooms of our domain (protocol-06 §5): its options (default `{}`), or `false`
    * for a provider that hosts no rooms (then the client API cannot create rooms).
@@ -200,6 +202,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
         log: sink,
         ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
         ...(options.now === undefined ? {} : { now: options.now }),
+        ...(options.observe === undefined ? {} : { observe: options.observe }),
       },
       options.listen?.port ?? 0,
       options.listen?.host ?? "127.0.0.1",

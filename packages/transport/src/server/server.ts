@@ -49,6 +49,26 @@ export interface ProviderServerOptions {
   readonly log?: LogSink;
   /** Clock (ms since the UNIX epoch), for tests. */
   readonly now?: () => number;
+  /**
+   * Called after each answered request with what went over the wire (for recorded transcripts,
+   * e.g. the federation transcript of `mimi vectors generate`). Never called for a request whose
+   * response could not be written.
+   */
+  readonly observe?: (exchange: Exchange) => void;
+}
+
+/** One request of a peer and our answer, as {@link ProviderServerOptions.observe} sees it. */
+export interface Exchange {
+  /** The authenticated peer domain (undefined when authentication failed). */
+  readonly peer: string | undefined;
+  readonly method: string;
+  /** The request target (path and query) as received. */
+  readonly path: string;
+  /** The request body (undefined when it was not read: refused before or while reading). */
+  readonly requestBody: Uint8Array | undefined;
+  readonly status: number;
+  readonly contentType: string | undefined;
+  readonly responseBody: Uint8Array | undefined;
 }
 
 /** A running server. */
@@ -144,11 +164,12 @@ export async function startProviderServer(
     let peerDomain: string | undefined;
     let body: Uint8Array | undefined;
     let contentType = "application/octet-stream";
+    let requestBody: Uint8Array | undefined;
     try {
       const r = route(req.method ?? "", req.url ?? "");
       routeName = r.route;
       peerDomain = authenticatePeer(req, domain);
-      const requestBody = await readBody(req, max);
+      requestBody = await readBody(req, max);
       if (r.endpoint === undefined) {
         status = 200;
         contentType = "application/json";
@@ -200,6 +221,15 @@ export async function startProviderServer(
     } else {
       res.end();
     }
+    options.observe?.({
+      peer: peerDomain,
+      method: req.method ?? "",
+      path: req.url ?? "",
+      requestBody,
+      status,
+      contentType: body === undefined ? undefined : contentType,
+      responseBody: body,
+    });
     const seconds = Number(process.hrtime.bigint() - started) / 1e9;
     metrics.finished(routeName, req.method ?? "", status, seconds);
     const record: LogRecord = {

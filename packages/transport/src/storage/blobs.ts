@@ -4,7 +4,6 @@
  * through the hub's `/proxyDownload` (protocol-06 §5.10). A blob is named by a download URL
  * `https://<domain>/blobs/<id>` with a random 128-bit id.
  */
-import { randomBytes } from "node:crypto";
 import { toHex, ValidationError } from "@mimi/wire";
 import { type SqlExecutor, toBytes } from "./database.js";
 
@@ -22,7 +21,7 @@ export async function storeBlob(
   now: number = Date.now(),
 ): Promise<string> {
   if (domain.length === 0) throw new ValidationError("empty blob domain", { path: "/domain" });
-  const id = toHex(randomBytes(16));
+  const id = toHex(globalThis.crypto.getRandomValues(new Uint8Array(16)));
   await db.query("INSERT INTO blobs (id, domain, created_at, bytes) VALUES ($1, $2, $3, $4)", [
     id,
     domain.toLowerCase(),
