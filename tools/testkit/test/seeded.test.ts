@@ -79,7 +79,7 @@ describe("withFixedClock", () => {
     const seen = await withFixedClock(
       () => t,
       async () => {
-        const a = [Date.now(), new Date().valueOf()];
+        const a = [Date.now(), new Date().toISOString()];
         t += 1000;
         await new Promise((r) => setTimeout(r, 5));
         return [...a, Date.now(), new Date(0).getTime(), new Date("2020-01-01T00:00:00Z").getTime()];
@@ -87,7 +87,7 @@ describe("withFixedClock", () => {
     );
     expect(seen).toEqual([
       Date.UTC(2026, 0, 1),
-      Date.UTC(2026, 0, 1),
+      "2026-01-01T00:00:00.000Z",
       Date.UTC(2026, 0, 1) + 1000,
       0,
       Date.UTC(2020, 0, 1),
