@@ -84,6 +84,20 @@ export function parseDirectorySeed(value: unknown): DirectorySeed {
 }
 
 /**
+ * Publishes every user of the seed in `directory`, each as itself (the user's own decision,
+ * `DISC-R1-01`), replacing its stored record.
+ * @throws ValidationError for a user or handle the directory refuses.
+ */
+export async function publishSeed(directory: Directory, seed: DirectorySeed): Promise<void> {
+  for (const u of seed.users) {
+    await directory.publish({ kind: "user", user: u.user }, u.user, u.handles, {
+      ...(u.reveal === undefined ? {} : { reveal: u.reveal }),
+      ...(u.contacts === undefined ? {} : { contacts: u.contacts }),
+    });
+  }
+}
+
+/**
  * Migrates the discovery tables on `db`, publishes every user of the seed (each as itself,
  * replacing its stored record; users not in the seed are kept), and returns the
  * `identifierQuery` endpoint answering from the database, with the directory.
@@ -97,12 +111,7 @@ export async function persistedDirectoryEndpoint(
 ): Promise<{ endpoint: Endpoint; directory: Directory }> {
   await migrateDiscovery(db);
   const directory = new Directory(domain, new SqlDirectoryStore(db));
-  for (const u of seed.users) {
-    await directory.publish({ kind: "user", user: u.user }, u.user, u.handles, {
-      ...(u.reveal === undefined ? {} : { reveal: u.reveal }),
-      ...(u.contacts === undefined ? {} : { contacts: u.contacts }),
-    });
-  }
+  await publishSeed(directory, seed);
   return { endpoint: identifierQueryEndpoint(directory, new RateLimiter(limits)), directory };
 }
 

@@ -20,6 +20,7 @@ import {
 } from "@mimi/identity";
 import type { MlsCiphersuite } from "@mimi/mls-profile";
 import { InternalError } from "@mimi/wire";
+import { demoDirectorySeedJson, lookUpHandle } from "./directory.js";
 
 /** One running provider. */
 export interface RunningDemoProvider {
@@ -49,6 +50,8 @@ export interface Federation {
    * requester's key material to the granter (decision 0806).
    */
   grantConsent(granter: string, requester: string): Promise<void>;
+  /** The user URIs the other providers vouch for under `handle`, asked by `fromDomain` (§5.8). */
+  lookUp(fromDomain: string, handle: string): Promise<readonly string[]>;
   /** Stop every provider process. */
   stop(): Promise<void>;
 }
@@ -190,6 +193,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       writeFileSync(join(dir, "server.pem"), pki.server.certificatePem);
       writeFileSync(join(dir, "server.key"), pki.server.privateKeyPem);
       writeFileSync(join(dir, "ca.pem"), pki.ca.certificatePem);
+      writeFileSync(join(dir, "directory.json"), demoDirectorySeedJson(domain));
       const peerCas: string[] = [];
       for (const [d, other] of pkis) {
         if (d === domain) continue;
@@ -204,6 +208,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
         tls: { key: "server.key", cert: "server.pem", ca: peerCas },
         storage,
         clientApi: { host: "127.0.0.1", port: port.clientApi, ca: "ca.pem" },
+        discovery: "directory.json",
         peers: Object.fromEntries(
           options.domains
             .filter((d) => d !== domain)
@@ -276,6 +281,12 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       if (from === undefined || to === undefined)
         throw new InternalError("unknown provider", { path: "/consent" });
       await sendConsentGrant(from, to, granter, requester);
+    },
+    async lookUp(fromDomain: string, handle: string): Promise<readonly string[]> {
+      const from = providers.find((x) => x.domain === fromDomain);
+      if (from === undefined) throw new InternalError(`no provider ${fromDomain}`, { path: "/domain" });
+      const result = await lookUpHandle(from, providers, handle);
+      return result.mappings.flatMap((m) => m.uris);
     },
     stop,
   };

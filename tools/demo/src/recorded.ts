@@ -17,6 +17,7 @@
  */
 import { request } from "node:https";
 import { ClientCore, MimiClient, provisionClient } from "@mimi/client";
+import { persistedDirectoryEndpoint } from "@mimi/discovery";
 import { parseMimiUri } from "@mimi/identifiers";
 import {
   createProviderPki,
@@ -29,6 +30,7 @@ import {
 import { loadCiphersuite, type MlsCiphersuite } from "@mimi/mls-profile";
 import { type Exchange, type RunningProvider, startProvider } from "@mimi/transport";
 import { InternalError } from "@mimi/wire";
+import { demoDirectorySeed, lookUpHandle } from "./directory.js";
 import { type ConsentParty, sendConsentGrant } from "./federation.js";
 import type { ScenarioClient, ScenarioFederation } from "./scenario.js";
 
@@ -147,6 +149,9 @@ export async function startRecordedFederation(clock: LogicalClock): Promise<Reco
           return port === undefined ? undefined : { host: "127.0.0.1", port };
         },
         log: () => undefined,
+        endpointsFor: async (db, d) => [
+          (await persistedDirectoryEndpoint(db, d, demoDirectorySeed(d))).endpoint,
+        ],
         now: () => Date.now(),
         observe: (exchange) => {
           if (exchange.peer !== undefined) exchanges.push({ from: exchange.peer, to: domain, exchange });
@@ -216,6 +221,11 @@ export async function startRecordedFederation(clock: LogicalClock): Promise<Reco
           requester,
         ),
       ),
+    lookUp: (fromDomain, handle) =>
+      one(async () => {
+        const result = await lookUpHandle(provider(fromDomain), providers, handle);
+        return result.mappings.flatMap((m) => m.uris);
+      }),
     async settle() {
       // quiet: no new exchange for 150 ms (fanout lingers 2 ms; loopback answers in a few ms)
       let seen = -1;

@@ -20,6 +20,7 @@ import {
   singlePart,
 } from "@mimi/content";
 import { fromHex, utf8 } from "@mimi/wire";
+import { DEMO_HANDLES } from "./directory.js";
 
 /** What the scenario needs from a client (`MimiClient` of `@mimi/client`). */
 export interface ScenarioClient {
@@ -49,6 +50,11 @@ export interface ScenarioFederation {
    * are the same on every run). Not needed for a live run.
    */
   settle?(): Promise<void>;
+  /**
+   * The user URIs the providers other than `fromDomain` vouch for under `handle`, asked by
+   * `fromDomain` (protocol-06 §5.8 identifier queries; `@mimi/discovery`).
+   */
+  lookUp(fromDomain: string, handle: string): Promise<readonly string[]>;
 }
 
 /** Options of {@link runScenario}. */
@@ -168,6 +174,17 @@ export async function runScenario(
   await step("Alice creates mimi://a.example/r/clubhouse on her provider (the hub)", () =>
     alice.createRoom(ROOM),
   );
+  /** Find a user by handle and check it is the expected one. */
+  const lookUp = async (from: ScenarioClient, handle: string, expected: ScenarioClient): Promise<string> => {
+    const found = await fed.lookUp(from.core.userUri.slice("mimi://".length).split("/")[0]!, handle);
+    if (found.length !== 1 || found[0] !== u(expected))
+      throw new Error(`looking up ${handle} found ${found.length === 0 ? "nothing" : found.join(", ")}`);
+    return found[0];
+  };
+  const bobUri = await step(
+    `Alice finds Bob by his phone number ${DEMO_HANDLES.bob} (identifier query to b.example and c.example)`,
+    () => lookUp(alice, DEMO_HANDLES.bob, bob),
+  );
   await step(
     "consent (protocol-06 §5.7): Bob and Cathy asked to talk to Alice and Bob, who granted it",
     async () => {
@@ -176,11 +193,15 @@ export async function runScenario(
     },
   );
   await step("Alice fetches Bob's key material from b.example and adds him", async () => {
-    await alice.addUser(ROOM, u(bob));
+    await alice.addUser(ROOM, bobUri);
     await joined(bob);
   });
+  const cathyUri = await step(
+    `Bob finds Cathy by her address ${DEMO_HANDLES.cathy} (identifier query to a.example and c.example)`,
+    () => lookUp(bob, DEMO_HANDLES.cathy, cathy),
+  );
   await step("Bob adds Cathy through the hub (key material from c.example)", async () => {
-    await bob.addUser(ROOM, u(cathy));
+    await bob.addUser(ROOM, cathyUri);
     await Promise.all([joined(cathy), atEpoch(alice, 2n)]);
   });
   const extra: ScenarioClient[] = [];

@@ -2,8 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { encodeConsentEntry } from "@mimi/transport";
+import { parseDirectoryHandle } from "@mimi/discovery";
+import { decodeIdentifierResponse, encodeConsentEntry, encodeIdentifierRequest } from "@mimi/transport";
 import { describe, expect, it } from "vitest";
+import { DEMO_HANDLES } from "../src/directory.js";
 import { runDemo } from "../src/index.js";
 
 interface ProvidersJson {
@@ -18,7 +20,7 @@ function asPeer(
   method: "GET" | "POST",
   path: string,
   body?: Uint8Array,
-): Promise<{ status: number; body: string }> {
+): Promise<{ status: number; body: string; bytes: Uint8Array }> {
   const p = j.providers.find((x) => x.domain === domain)!;
   const url = new URL(path, p.url);
   return new Promise((resolve, reject) => {
@@ -37,10 +39,16 @@ function asPeer(
         },
       },
       (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (c: string) => (text += c));
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body: text }));
+        const chunks: Buffer[] = [];
+        res.on("data", (c: Buffer) => chunks.push(c));
+        res.on("end", () => {
+          const bytes = Buffer.concat(chunks);
+          resolve({
+            status: res.statusCode ?? 0,
+            body: bytes.toString("utf8"),
+            bytes: new Uint8Array(bytes),
+          });
+        });
       },
     );
     req.on("error", reject);
@@ -86,6 +94,21 @@ describe("mimi demo (three provider processes, real HTTPS on loopback)", () => {
         consent_extensions: { component_data: [] },
       });
       expect((await asPeer(j, "b.example", "POST", "/v1/updateConsent/b.example", grant)).status).toBe(201);
+      // b.example serves its users' directory: Bob lets anyone find him by his phone number (§5.8)
+      const found = await asPeer(
+        j,
+        "b.example",
+        "POST",
+        "/v1/identifierQuery/b.example",
+        encodeIdentifierRequest({
+          query_elements: [{ searchType: "handle", searchValue: parseDirectoryHandle(DEMO_HANDLES.bob).uri }],
+          id_request_extensions: { component_data: [] },
+        }),
+      );
+      expect(found.status).toBe(200);
+      const answer = decodeIdentifierResponse(found.bytes);
+      expect(answer.responseCode).toBe("success");
+      expect(answer.uri.map((u) => u.uri)).toEqual(["mimi://b.example/u/bob"]);
       // d.example is not the room's hub: it may not notify its followers
       const notify = await asPeer(
         j,

@@ -11,10 +11,12 @@ import {
   provisionClient,
 } from "@mimi/client";
 import { type AttachmentInfo, decryptAttachment, type ExternalPart, type MimiContent } from "@mimi/content";
+import { answerIdentifierQuery, Directory, discover, publishSeed, RateLimiter } from "@mimi/discovery";
 import { createProviderPki, createTrustStore, type ProviderPki, trustAnchor } from "@mimi/identity";
 import { type ExternalSender, generateSignatureKeyPair, type MlsCiphersuite } from "@mimi/mls-profile";
 import { utf8 } from "@mimi/wire";
 import { HubStandIn } from "../../../packages/client/test/hub-stand-in.js";
+import { demoDirectorySeed } from "../src/directory.js";
 import type { ScenarioClient, ScenarioFederation } from "../src/scenario.js";
 
 /** The stand-in hub and the clients it fans out to (asynchronously, as a stream would). */
@@ -150,9 +152,30 @@ export async function memoryFederation(cs: MlsCiphersuite): Promise<ScenarioFede
       credential: { credentialType: "basic", identity: utf8("mimi://a.example") },
     }),
   );
+  // each provider's directory in memory, asked as protocol-06 §5.8 queries are answered
+  const directories = new Map<string, Directory>();
+  for (const d of ["a.example", "b.example", "c.example"]) {
+    const directory = new Directory(d);
+    await publishSeed(directory, demoDirectorySeed(d));
+    directories.set(d, directory);
+  }
+  const limiter = new RateLimiter();
   return {
     // the stand-in hands out key material without a consent check: nothing to record
     grantConsent: () => Promise.resolve(),
+    async lookUp(fromDomain, handle) {
+      const providers = [...directories.keys()]
+        .filter((d) => d !== fromDomain)
+        .map((domain) => ({ domain, url: `https://${domain}` }));
+      const result = await discover(
+        handle,
+        providers,
+        (p, request, requester) =>
+          answerIdentifierQuery(directories.get(p.domain)!, limiter, request, requester, Date.now()),
+        { from: fromDomain },
+      );
+      return result.mappings.flatMap((m) => m.uris);
+    },
     async client(domain, user, device) {
       const identity = await provisionClient(pkis.get(domain)!.ca, {
         userUri: `mimi://${domain}/u/${user}`,

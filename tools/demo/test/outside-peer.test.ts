@@ -43,6 +43,10 @@ describe("outside peer d.example against a recorded federation (generated transc
     // at least one answer carries a protocol-06 body and one is a refusal with a reason
     expect(peerGroup.tests.some((t) => t["responseStruct"] !== undefined)).toBe(true);
     expect(peerGroup.tests.some((t) => Number(t["status"]) >= 400)).toBe(true);
+    // a handle its user lets nobody find is answered exactly like a handle nobody has (R8, R1)
+    const byComment = (part: string) => answers[peerGroup.tests.findIndex((t) => t.comment.includes(part))]!;
+    expect(byComment("lets nobody find").response).toBe(byComment("a handle nobody has").response);
+    expect(byComment("lets anyone find").response).not.toBe(byComment("a handle nobody has").response);
     expect(run.report.ok).toBe(true);
     const committed = readFileSync(join(vectorsRoot, TRANSCRIPT_FILE), "utf8");
     expect(`${JSON.stringify(transcriptFile(run), null, 2)}\n`).toBe(committed);

@@ -5,10 +5,12 @@
  * answers. `pnpm mimi vectors generate` writes it; `--check` proves a new run gives the same bytes.
  */
 import { ClientCore, provisionClient } from "@mimi/client";
+import { parseDirectoryHandle } from "@mimi/discovery";
 import type { VectorCase } from "@mimi/spec-vectors";
 import { withFixedClock, withSeededRandom } from "@mimi/testkit/seeded";
 import { decodeStructToJson, encodeStructFromJson, FANOUT_MESSAGES } from "@mimi/transport";
 import { toHex } from "@mimi/wire";
+import { DEMO_HANDLES } from "../src/directory.js";
 import {
   LogicalClock,
   peerRequest,
@@ -58,7 +60,12 @@ const ROOM = "mimi://a.example/r/clubhouse";
 
 /** The outside peer's requests, built after the scenario. */
 async function peerCases(fed: RecordedFederation): Promise<PeerCase[]> {
-  const { encodeConsentEntry } = await import("@mimi/transport");
+  const { encodeConsentEntry, encodeIdentifierRequest } = await import("@mimi/transport");
+  const query = (handle: string): Uint8Array =>
+    encodeIdentifierRequest({
+      query_elements: [{ searchType: "handle", searchValue: parseDirectoryHandle(handle).uri }],
+      id_request_extensions: { component_data: [] },
+    });
   const dave = new ClientCore({
     identity: await provisionClient(fed.peer.ca, {
       userUri: "mimi://d.example/u/dave",
@@ -108,6 +115,28 @@ async function peerCases(fed: RecordedFederation): Promise<PeerCase[]> {
       method: "POST",
       path: `/v1/notify/${room}`,
       body: lastNotify.exchange.requestBody!,
+    },
+    {
+      comment: `Dave looks up ${DEMO_HANDLES.bob} at b.example: Bob lets anyone find him by it`,
+      to: "b.example",
+      method: "POST",
+      path: "/v1/identifierQuery/b.example",
+      body: query(DEMO_HANDLES.bob),
+    },
+    {
+      comment:
+        "Dave looks up mailto:bob@b.example, which Bob lets nobody find: the same answer as an unknown handle",
+      to: "b.example",
+      method: "POST",
+      path: "/v1/identifierQuery/b.example",
+      body: query("mailto:bob@b.example"),
+    },
+    {
+      comment: "Dave looks up a handle nobody has: notFound",
+      to: "b.example",
+      method: "POST",
+      path: "/v1/identifierQuery/b.example",
+      body: query("mailto:nobody@b.example"),
     },
     {
       comment: "a request for a room the hub does not host: refused",
