@@ -48,24 +48,26 @@ const room = "mimi://a.example/r/bench";
 const here = dirname(fileURLToPath(import.meta.url));
 
 /**
- * A storage URL per provider: PGlite in memory, or a fresh schema on the PostgreSQL server.
+ * A storage URL per provider: PGlite in memory, or a fresh database on the PostgreSQL server.
  * PGlite is not durable against an OS crash in any mode (it never fsyncs); a data directory only
  * adds survival of a process crash, costs about the same per statement, and takes tens of seconds
  * to initialise on a loaded machine, so the bench uses memory.
  */
 async function storageFor(base: string | undefined): Promise<{ url: string; drop: () => Promise<void> }> {
   if (base === undefined) return { url: "memory://", drop: async () => {} };
+  // One database per provider, as deployed providers have: advisory locks (the inbox write lock,
+  // decision 0629) are per database, so providers sharing one would serialize each other's writes.
   const name = `mimi_bench_${randomBytes(6).toString("hex")}`;
   const admin = await openDatabase(base, { poolSize: 1 });
-  await admin.query(`CREATE SCHEMA ${name}`);
+  await admin.query(`CREATE DATABASE ${name}`);
   await admin.close();
   const u = new URL(base);
-  u.searchParams.set("options", `-c search_path=${name}`);
+  u.pathname = `/${name}`;
   return {
     url: u.toString(),
     drop: async () => {
       const a = await openDatabase(base, { poolSize: 1 });
-      await a.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
+      await a.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await a.close();
     },
   };

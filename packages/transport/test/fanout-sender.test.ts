@@ -13,7 +13,7 @@ import { type MlsFixtures, mlsFixtures } from "./support/fixtures.js";
 import { makePki } from "./support/pki.js";
 import { freshPostgresDatabase, postgresUrl } from "./support/postgres.js";
 
-const pki = makePki("fanout-ca", ["a.example", "b.example", "c.example"]);
+const pki = makePki("fanout-ca", ["a.example", "b.example", "c.example", "d.example"]);
 const room = "mimi://a.example/r/fan";
 let fx: MlsFixtures;
 const dbs: { db: Database; drop: () => Promise<void> }[] = [];
@@ -143,6 +143,47 @@ describe("hub /notify sender (§5.5)", () => {
     } finally {
       sender.close();
       await new Promise<void>((r) => flaky.close(() => r()));
+    }
+  });
+
+  it("caps a /notify body at maxBatchBytes (a larger message goes alone) and has the durable cursor written when deliverAll returns", async () => {
+    const bodies: Buffer[] = [];
+    const capture = createServer(
+      {
+        key: pki.providers["d.example"]!.key,
+        cert: pki.providers["d.example"]!.cert,
+        ca: pki.caCert,
+        requestCert: true,
+        rejectUnauthorized: true,
+      },
+      (req, res) => {
+        const chunks: Buffer[] = [];
+        req.on("data", (c: Buffer) => chunks.push(c));
+        req.on("end", () => {
+          bodies.push(Buffer.concat(chunks));
+          res.writeHead(201).end();
+        });
+      },
+    );
+    await new Promise<void>((r) => capture.listen(0, "127.0.0.1", () => r()));
+    const port = (capture.address() as AddressInfo).port;
+    const one = encodeFanoutMessage({ timestamp: 100n, message: fx.privateMessages[0]! }).length;
+    const sender = makeFanoutSender({
+      ...senderOptions(),
+      maxBatchBytes: one + 1,
+      resolve: () => ({ host: "127.0.0.1", port }),
+    });
+    try {
+      expect(await sender.deliverAll(room, "d.example")).toBe(5);
+      expect(await sender.cursor(room, "d.example")).toBe(5n);
+      // one application message fits, two do not; the commit, larger than the cap, goes alone
+      const commit = encodeFanoutMessage({ timestamp: 200n, message: fx.commits[0]!, externalProposals: [] });
+      expect(commit.length).toBeGreaterThan(one + 1);
+      expect(bodies.map((b) => b.length)).toEqual([one, one, one, commit.length, one]);
+      expect(Buffer.compare(bodies[3]!, Buffer.from(commit))).toBe(0);
+    } finally {
+      sender.close();
+      await new Promise<void>((r) => capture.close(() => r()));
     }
   });
 

@@ -2,8 +2,9 @@
  * Run `mimi serve` as a child process (what an operator runs): write its configuration and PEM
  * files, spawn it, and learn its ports from the `{"event":"listening",…}` line.
  */
+
 import { type ChildProcess, spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -22,13 +23,32 @@ export interface ServeProcess {
   kill(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
-/** A free TCP port on loopback (bound and released). */
+/**
+ * A free TCP port on loopback (bound and released), below the kernel's ephemeral range: a
+ * provider restarted on the same port (the crash test) must find it free again, and ports the
+ * kernel hands to other tests' listeners and connections (port 0) come from the ephemeral range.
+ */
 export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, "127.0.0.1", () => r()));
-  const p = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return p;
+  let low = 32768;
+  try {
+    low =
+      Number(readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8").trim().split(/\s+/)[0]) || low;
+  } catch {
+    // not Linux: keep the usual lower bound
+  }
+  const from = Math.min(20000, low - 1000);
+  for (let attempt = 0; ; attempt++) {
+    const port = attempt < 50 ? from + Math.floor(Math.random() * (low - from)) : 0;
+    const s = createServer();
+    const bound = await new Promise<boolean>((r) => {
+      s.once("error", () => r(false));
+      s.listen(port, "127.0.0.1", () => r(true));
+    });
+    if (!bound) continue;
+    const p = (s.address() as { port: number }).port;
+    await new Promise<void>((r) => s.close(() => r()));
+    return p;
+  }
 }
 
 /** Write the configuration of `id`'s provider into `dir` and spawn `mimi serve`. */

@@ -33,8 +33,13 @@ export interface FanoutSenderOptions {
   readonly ca: string | Buffer | readonly (string | Buffer)[];
   /** Where a peer domain's server listens. */
   readonly resolve: (domain: string) => PeerAddress;
-  /** Most FanoutMessages per request (default 100). */
+  /** Most FanoutMessages per request (default 500). */
   readonly maxBatch?: number;
+  /**
+   * Most body bytes per request (default 512 KiB, half the followers' default request limit); a
+   * single larger FanoutMessage still goes alone.
+   */
+  readonly maxBatchBytes?: number;
   /**
    * Which events each follower gets: read the events after a position together with the domains
    * each goes to, in one query (`domains` undefined: every follower). Default: the room log, every
@@ -99,7 +104,8 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
     ca: options.ca as string[],
     minVersion: "TLSv1.3",
   });
-  const maxBatch = options.maxBatch ?? 100;
+  const maxBatch = options.maxBatch ?? 500;
+  const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
   const db = options.db;
 
   const cursor = async (roomId: string, peerDomain: string): Promise<bigint> => {
@@ -181,6 +187,50 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
     );
   };
 
+  // The durable cursor is written behind the deliveries (decision 0657): a round goes on with the
+  // next batch as soon as the follower answered 201 and the in-memory cursor moved, while the
+  // durable one follows, one write at a time per (room, follower), coalesced to the latest
+  // position. A crash before it is written makes the hub resend what the follower already has,
+  // which it ignores (PROTO-NOTIFY-04). `deliverAll` and `deliverOnce` return only once it is
+  // written.
+  const persisted = new Map<
+    string,
+    { written: bigint; target: bigint; done: Promise<void>; busy: boolean }
+  >();
+  const persist = (roomId: string, peerDomain: string, last: bigint): Promise<void> => {
+    const key = `${roomId}\u0000${peerDomain}`;
+    let p = persisted.get(key);
+    if (p === undefined) {
+      p = { written: -1n, target: last, done: Promise.resolve(), busy: false };
+      persisted.set(key, p);
+    }
+    const s = p;
+    if (last > s.target) s.target = last;
+    if (s.busy || s.written >= s.target) return s.done;
+    s.busy = true;
+    s.done = (async () => {
+      try {
+        while (s.written < s.target) {
+          const t = s.target;
+          await advance(db, roomId, peerDomain, t);
+          s.written = t;
+        }
+      } finally {
+        s.busy = false;
+      }
+    })();
+    // A failed write surfaces where it is awaited (the end of deliverAll); never unhandled.
+    s.done.catch(() => undefined);
+    return s.done;
+  };
+  const flush = async (roomId: string, peerDomain: string): Promise<void> => {
+    const p = persisted.get(`${roomId}\u0000${peerDomain}`);
+    if (p === undefined) return;
+    await p.done;
+    // a write that failed left the target unwritten: try once more, and let a failure surface
+    if (p.written < p.target) await persist(roomId, peerDomain, p.target);
+  };
+
   /** One round: how many events it covered, and whether another round may find more. */
   const round = async (roomId: string, peerDomain: string): Promise<{ n: number; more: boolean }> => {
     const after = await knownCursor(roomId, peerDomain);
@@ -190,13 +240,27 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
         ? await withTargets(roomId, after, maxBatch)
         : await eventsAfter(db, roomId, after, maxBatch);
     if (events.length === 0) return { n: 0, more: false };
-    const full = events.length === maxBatch;
-    const last = events.at(-1)!.seq;
-    const batch = events.filter((e) => e.domains?.includes(peerDomain) ?? true);
+    // the events for this follower, up to maxBatchBytes (at least one); `last` is the position
+    // of the last event this round covers, including events for other followers before it
+    const batch: RoomEvent[] = [];
+    let bytes = 0;
+    let covered = 0;
+    for (const e of events) {
+      if (e.domains?.includes(peerDomain) ?? true) {
+        if (batch.length > 0 && bytes + e.body.length > maxBatchBytes) break;
+        batch.push(e);
+        bytes += e.body.length;
+      }
+      covered++;
+    }
+    const full = events.length === maxBatch || covered < events.length;
+    const last = events[covered - 1]!.seq;
     if (batch.length === 0) {
-      await advance(db, roomId, peerDomain, last);
+      // Our own domain's cursor is compared-and-set with its queue below: write it now.
+      if (peerDomain === options.domain) await advance(db, roomId, peerDomain, last);
+      else void persist(roomId, peerDomain, last);
       remember(roomId, peerDomain, last);
-      return { n: events.length, more: full };
+      return { n: covered, more: full };
     }
     if (peerDomain === options.domain) {
       // Our own clients: queue locally exactly as /notify would (follower_inbox), in the same
@@ -215,19 +279,22 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
       });
       if (moved) {
         remember(roomId, peerDomain, last);
-        return { n: events.length, more: full };
+        return { n: covered, more: full };
       }
       // Another process moved the cursor since we read it: read it again and go on from there.
       known.delete(`${roomId}\u0000${peerDomain}`);
       return { n: 0, more: true };
     }
     await post(peerDomain, roomId, Buffer.concat(batch.map((e) => e.body)));
-    await advance(db, roomId, peerDomain, last);
     remember(roomId, peerDomain, last);
-    return { n: events.length, more: full };
+    void persist(roomId, peerDomain, last);
+    return { n: covered, more: full };
   };
-  const deliverOnce = async (roomId: string, peerDomain: string): Promise<number> =>
-    (await round(roomId, peerDomain)).n;
+  const deliverOnce = async (roomId: string, peerDomain: string): Promise<number> => {
+    const n = (await round(roomId, peerDomain)).n;
+    await flush(roomId, peerDomain);
+    return n;
+  };
 
   return {
     deliverOnce,
@@ -244,7 +311,10 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
           total += r.n;
           // A short batch means the follower is up to date as of that read; whatever is accepted
           // later kicks another round.
-          if (!r.more) return total;
+          if (!r.more) {
+            await flush(roomId, peerDomain);
+            return total;
+          }
         } catch (e) {
           if (!(e instanceof FanoutRefused)) throw e;
           failures++;
