@@ -20,7 +20,7 @@ import { abuseReportCodec } from "../abuse-report.js";
 import { decodeWith } from "../codec/schema.js";
 import { type FederationClient, PeerRejected, PeerUnavailable } from "../federation/client.js";
 import { keyMaterialRequestCodec } from "../key-material-request.js";
-import type { DirectoryName, Endpoint } from "../server/endpoint.js";
+import type { DirectoryName, Endpoint, EndpointName } from "../server/endpoint.js";
 import { HttpRejection } from "../server/http-error.js";
 import { decodeParam, readBody } from "../server/http-request.js";
 import { jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "../server/log.js";
@@ -245,7 +245,7 @@ export async function startClientApi(
   const metrics = new ServerMetrics();
   const signal = options.inboxSignal ?? createInboxSignal();
   const pollMs = options.inboxPollMs ?? 1000;
-  const local = new Map<DirectoryName, Endpoint>();
+  const local = new Map<EndpointName, Endpoint>();
   for (const e of options.endpoints) local.set(e.name, e);
   const streams = new Set<ServerResponse>();
   let closing = false;
@@ -528,7 +528,7 @@ export async function startClientApi(
           }),
         );
       } else if (e instanceof PeerUnavailable) {
-        status = /no answer within/.test(e.what) ? 504 : 502;
+        status = e.status === 504 || /no answer within/.test(e.what) ? 504 : 502;
         body = errorJson(e, { peer: e.peerDomain });
       } else if (e instanceof HttpRejection || e instanceof CodecError || e instanceof ValidationError) {
         status = e instanceof HttpRejection ? e.status : 400;

@@ -1,6 +1,7 @@
 /**
  * The hub's endpoints for the provider server.
  */
+import type { AssetSource } from "../federation/assets.js";
 import type { Endpoint } from "../server/endpoint.js";
 import { groupInfoEndpoint } from "../server/endpoints/group-info.js";
 import { keyMaterialEndpoint } from "../server/endpoints/key-material.js";
@@ -12,15 +13,16 @@ import type { Hub } from "./hub.js";
 
 /**
  * The endpoints backed by a hub (protocol-06 §5): keyMaterial (for our users), update,
- * submitMessage, groupInfo, reportAbuse (for the rooms we host) and proxyDownload (our blobs).
+ * submitMessage, groupInfo, reportAbuse (for the rooms we host) and proxyDownload (our blobs and,
+ * with `options.assets`, our peers' configured asset hosts, decision 0670).
  */
-export function hubEndpoints(hub: Hub): readonly Endpoint[] {
+export function hubEndpoints(hub: Hub, options: { readonly assets?: AssetSource } = {}): readonly Endpoint[] {
   return [
     keyMaterialEndpoint(hub),
     updateEndpoint(hub),
     submitMessageEndpoint(hub),
     groupInfoEndpoint(hub),
     reportAbuseEndpoint(hub),
-    proxyDownloadEndpoint(hub),
+    proxyDownloadEndpoint(hub.domain, options.assets),
   ];
 }
