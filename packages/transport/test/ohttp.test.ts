@@ -1,5 +1,4 @@
 import { fc } from "@fast-check/vitest";
-import { readUpstreamText } from "@mimi/spec-vectors";
 import { CodecError, fromHex, toHex } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
 import {
@@ -21,22 +20,7 @@ import {
   makeGatewayKey,
   responseKeys,
 } from "../src/ohttp/index.js";
-
-/** The hex values of RFC 9458 Appendix A, in order (a value printed over two lines is one). */
-function appendixA(): string[] {
-  const out: string[] = [];
-  let current: string | undefined;
-  for (const line of readUpstreamText("rfc9458/appendix-a.txt").split("\n")) {
-    const m = /^ {3}([0-9a-f]+)$/.exec(line);
-    if (m !== null) current = (current ?? "") + m[1];
-    else if (current !== undefined) {
-      out.push(current);
-      current = undefined;
-    }
-  }
-  if (current !== undefined) out.push(current);
-  return out;
-}
+import { rfc9458AppendixA } from "../vectors/suites.js";
 
 const [
   gatewaySecret,
@@ -53,7 +37,7 @@ const [
   aeadKeyHex,
   aeadNonceHex,
   encapsulatedResponseHex,
-] = appendixA() as [
+] = rfc9458AppendixA() as [
   string,
   string,
   string,
@@ -82,7 +66,7 @@ async function codecErrorOr<T>(f: () => T | Promise<T>): Promise<T | CodecError>
 
 describe("RFC 9458 Appendix A, byte for byte", () => {
   it("has the fourteen values of the example", () => {
-    expect(appendixA()).toHaveLength(14);
+    expect(rfc9458AppendixA()).toHaveLength(14);
     expect(infoHex).toBe(toHex(new TextEncoder().encode("message/bhttp request\0")) + "01002000010001");
   });
 
