@@ -1,6 +1,6 @@
 /**
  * The hub's Oblivious HTTP gateway (draft-ietf-mimi-protocol-06 §5.10.3, RFC 9458; decision 0672)
- * on the federation server, at `/.well-known/ohttp-gateway` (the well-known URI of RFC 9540 §4):
+ * on the federation server, at `/.well-known/ohttp-gateway` (the gateway location of RFC 9540):
  * `GET` answers the gateway's key configuration (`application/ohttp-keys`), `POST` takes an
  * Encapsulated Request from a relay (a peer provider), performs it and answers the Encapsulated
  * Response.
