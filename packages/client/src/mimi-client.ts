@@ -7,6 +7,16 @@ import type { IncomingMessage as HttpIncomingMessage } from "node:http";
 import { Agent, request } from "node:https";
 import { type AttachmentInfo, decryptAttachment, type ExternalPart, type MimiContent } from "@mimi/content";
 import { decodeExternalSenders, type ExternalSender } from "@mimi/mls-profile";
+import {
+  AEAD_AES_128_GCM,
+  decapsulateResponse,
+  decodeBinaryHttpResponse,
+  decodeKeyConfigs,
+  encapsulateRequest,
+  encodeBinaryHttpRequest,
+  KDF_HKDF_SHA256,
+  type KeyConfig,
+} from "@mimi/transport";
 import { ProtocolError, ValidationError } from "@mimi/wire";
 import type { ClientCore, OutgoingMessage } from "./client-core.js";
 import type { ClientEvent } from "./events.js";
@@ -214,10 +224,67 @@ export class MimiClient {
     return prepared.part(url);
   }
 
-  /** Download an attachment through the provider (protocol-06 §5.10 proxyDownload) and decrypt it. */
-  async downloadAttachment(part: ExternalPart): Promise<Uint8Array> {
+  /**
+   * Download an attachment and decrypt it: through the provider (protocol-06 §5.10 proxyDownload),
+   * or with `oblivious` through the OHTTP gateway of the hub `oblivious.hub` (normally the room's
+   * hub) with our provider as the relay (§5.10.3, decision 0672): the hub performs the download
+   * without learning which client asks, and the provider relays without seeing the URL.
+   *
+   * @throws ProtocolError when the provider, the gateway or the asset host refuses (with the
+   * reason); CodecError when an answer does not decode or decrypt.
+   */
+  async downloadAttachment(
+    part: ExternalPart,
+    options: { readonly oblivious?: { readonly hub: string } } = {},
+  ): Promise<Uint8Array> {
+    if (options.oblivious !== undefined)
+      return decryptAttachment(part, await this.obliviousGet(options.oblivious.hub, part.url));
     const path = `/client/v1/download?url=${enc(part.url)}`;
     return decryptAttachment(part, this.ok(await this.call("GET", path), path));
+  }
+
+  private readonly gatewayConfigs = new Map<string, KeyConfig>();
+
+  /** The key configuration of `hub`'s OHTTP gateway, asked through our provider once. */
+  private async gatewayConfig(hub: string): Promise<KeyConfig> {
+    const known = this.gatewayConfigs.get(hub);
+    if (known !== undefined) return known;
+    const path = `/client/v1/ohttpKeys/${enc(hub)}`;
+    const usable = decodeKeyConfigs(this.ok(await this.call("GET", path), path)).find((c) =>
+      c.symmetric.some((a) => a.kdfId === KDF_HKDF_SHA256 && a.aeadId === AEAD_AES_128_GCM),
+    );
+    if (usable === undefined)
+      throw new ValidationError(`${hub}'s gateway offers no HKDF-SHA256/AES-128-GCM key`, { path });
+    this.gatewayConfigs.set(hub, usable);
+    return usable;
+  }
+
+  /** GET `url` through `hub`'s OHTTP gateway, relayed by our provider; the content of a 200. */
+  private async obliviousGet(hub: string, url: string): Promise<Uint8Array> {
+    const u = new URL(url);
+    const request = encodeBinaryHttpRequest({
+      method: "GET",
+      scheme: u.protocol.replace(/:$/, ""),
+      authority: u.host,
+      path: `${u.pathname}${u.search}`,
+      headers: [],
+      content: new Uint8Array(0),
+      trailers: [],
+    });
+    const { encapsulated, context } = await encapsulateRequest(await this.gatewayConfig(hub), request);
+    const path = `/client/v1/ohttpRelay/${enc(hub)}`;
+    const answer = this.ok(await this.call("POST", path, encapsulated), path);
+    const res = decodeBinaryHttpResponse(decapsulateResponse(context, answer));
+    if (res.status !== 200) {
+      let what = "";
+      try {
+        what = (JSON.parse(Buffer.from(res.content).toString("utf8")) as { what?: string }).what ?? "";
+      } catch {
+        what = "";
+      }
+      throw new ProtocolError(`the gateway of ${hub} answered ${res.status} ${what}`, { path: "/oblivious" });
+    }
+    return res.content;
   }
 
   /** Join a room by external commit (protocol-06 §3.6). */

@@ -30,6 +30,7 @@ export * from "./identifier-response.js";
 export * from "./identifier-uri.js";
 export * from "./key-material-request.js";
 export * from "./key-material-response.js";
+export * from "./ohttp/index.js";
 export * from "./partial-group-info.js";
 export * from "./pending-proposal.js";
 export * from "./profile-field.js";

@@ -74,3 +74,39 @@ describe("provider configuration: clientApi and peers", () => {
     expect((await merged[1]!.handle(undefined as never)).status).toBe(3);
   });
 });
+
+describe("provider configuration: peers' asset hosts (decision 0670)", () => {
+  it("parses assetHosts (hosts and peers lower-cased, address optional)", () => {
+    const c = parseProviderConfig(
+      {
+        ...base,
+        assetHosts: {
+          "A.example": { peer: "A.example" },
+          "cdn.c.example": { peer: "c.example", address: "10.0.0.7:443" },
+        },
+      },
+      "/e",
+    );
+    expect(c.assetHosts).toEqual({
+      "a.example": { peer: "a.example" },
+      "cdn.c.example": { peer: "c.example", address: "10.0.0.7:443" },
+    });
+    expect(parseProviderConfig(base, "/e").assetHosts).toBeUndefined();
+  });
+
+  it("names the offending asset host field", () => {
+    expect(pathOf({ ...base, assetHosts: [] })).toBe("/assetHosts");
+    expect(pathOf({ ...base, assetHosts: { "a.example": "a.example" } })).toBe("/assetHosts/a.example");
+    expect(pathOf({ ...base, assetHosts: { "a.example": {} } })).toBe("/assetHosts/a.example/peer");
+    expect(pathOf({ ...base, assetHosts: { "a.example": { peer: "not a domain" } } })).toBe(
+      "/assetHosts/a.example/peer",
+    );
+    expect(pathOf({ ...base, assetHosts: { "a.example": { peer: "a.example", address: "x" } } })).toBe(
+      "/assetHosts/a.example/address",
+    );
+    expect(pathOf({ ...base, assetHosts: { "a.example": { peer: "a.example", port: 1 } } })).toBe(
+      "/assetHosts/a.example/port",
+    );
+    expect(pathOf({ ...base, assetHosts: { "a host": { peer: "a.example" } } })).toBe("/assetHosts/a host");
+  });
+});

@@ -171,8 +171,7 @@ export function createInboxSignal(): InboxSignal {
  */
 export function wakingInboxes(endpoints: readonly Endpoint[], signal: InboxSignal): Endpoint[] {
   return endpoints.map((e) => ({
-    name: e.name,
-    method: e.method,
+    ...e,
     async handle(ctx) {
       const out = await e.handle(ctx);
       signal.notify();

@@ -20,7 +20,9 @@ import { abuseReportCodec } from "../abuse-report.js";
 import { decodeWith } from "../codec/schema.js";
 import { type FederationClient, PeerRejected, PeerUnavailable } from "../federation/client.js";
 import { keyMaterialRequestCodec } from "../key-material-request.js";
-import type { DirectoryName, Endpoint } from "../server/endpoint.js";
+import { OHTTP_REQUEST_MEDIA_TYPE, OHTTP_RESPONSE_MEDIA_TYPE } from "../ohttp/encapsulation.js";
+import { OHTTP_KEYS_MEDIA_TYPE } from "../ohttp/key-config.js";
+import { type DirectoryName, type Endpoint, type EndpointName, extensionRoutes } from "../server/endpoint.js";
 import { HttpRejection } from "../server/http-error.js";
 import { decodeParam, readBody } from "../server/http-request.js";
 import { jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "../server/log.js";
@@ -40,6 +42,9 @@ import {
   subscriptionsOf,
 } from "./inbox.js";
 import { keyPackageUploadCodec } from "./key-package-upload.js";
+
+const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
+const OHTTP_GATEWAY_PATH = extensionRoutes.ohttpGateway.path!;
 
 /** The prefix of every client API path. */
 export const CLIENT_API_PREFIX = "/client/v1";
@@ -245,7 +250,7 @@ export async function startClientApi(
   const metrics = new ServerMetrics();
   const signal = options.inboxSignal ?? createInboxSignal();
   const pollMs = options.inboxPollMs ?? 1000;
-  const local = new Map<DirectoryName, Endpoint>();
+  const local = new Map<EndpointName, Endpoint>();
   for (const e of options.endpoints) local.set(e.name, e);
   const streams = new Set<ServerResponse>();
   let closing = false;
@@ -393,13 +398,31 @@ export async function startClientApi(
     const slash = rest.indexOf("/");
     const name = slash === -1 ? rest : rest.slice(0, slash);
     const rawParam = slash === -1 ? undefined : rest.slice(slash + 1);
-    const want = name === "inbox" || name === "download" || name === "hubSender" ? "GET" : "POST";
+    const want =
+      name === "inbox" || name === "download" || name === "hubSender" || name === "ohttpKeys"
+        ? "GET"
+        : "POST";
     const known =
       name in routed ||
-      ["keyPackages", "rooms", "blobs", "inbox", "download", "hubSender", "joinCodes"].includes(name);
+      [
+        "keyPackages",
+        "rooms",
+        "blobs",
+        "inbox",
+        "download",
+        "hubSender",
+        "joinCodes",
+        "ohttpKeys",
+        "ohttpRelay",
+      ].includes(name);
     if (!known || rawParam?.includes("/"))
       throw new HttpRejection(404, `no client API route at ${path.slice(0, 200)}`);
-    const needsParam = name in routed || name === "rooms" || name === "joinCodes";
+    const needsParam =
+      name in routed ||
+      name === "rooms" ||
+      name === "joinCodes" ||
+      name === "ohttpKeys" ||
+      name === "ohttpRelay";
     if (needsParam !== (rawParam !== undefined && rawParam !== ""))
       throw new HttpRejection(404, `no client API route at ${path.slice(0, 200)}`);
     if (method !== want) throw new HttpRejection(405, `${method} not allowed on ${name} (${want})`);
@@ -501,6 +524,44 @@ export async function startClientApi(
       });
       return respond({ status: 200, body: got.body });
     }
+    if (name === "ohttpKeys" || name === "ohttpRelay") {
+      const hub = param.toLowerCase();
+      if (!HOST.test(hub)) throw new HttpRejection(400, "not a provider domain", { path: "/path" });
+      const relay = name === "ohttpRelay";
+      const endpointName = relay ? "ohttpGateway" : "ohttpKeys";
+      // [PROTO-CAPI-12] draft-ietf-mimi-protocol-06 §5.10.3 (our client API, decision 0672): the
+      // provider is its clients' OHTTP relay: it forwards the opaque Encapsulated Request to the
+      // hub's gateway as itself (nothing of the client is sent) and relays the answer unchanged.
+      if (hub === domain) {
+        const endpoint = local.get(endpointName);
+        if (endpoint === undefined)
+          throw new HttpRejection(404, `${domain} runs no OHTTP gateway`, { path: "/path" });
+        const out = await endpoint.handle({
+          domain,
+          peerDomain: domain,
+          param: "",
+          body,
+          db,
+          now: now(),
+          log,
+        });
+        return respond({
+          status: out.status,
+          ...(out.body === undefined ? {} : { body: out.body }),
+          ...(out.contentType === undefined ? {} : { contentType: out.contentType }),
+        });
+      }
+      const res = await options.federation.request(hub, {
+        method: relay ? "POST" : "GET",
+        path: OHTTP_GATEWAY_PATH,
+        ...(relay ? { body, contentType: OHTTP_REQUEST_MEDIA_TYPE } : {}),
+      });
+      return respond({
+        status: res.status,
+        body: res.body,
+        contentType: relay ? OHTTP_RESPONSE_MEDIA_TYPE : OHTTP_KEYS_MEDIA_TYPE,
+      });
+    }
     const dn = name as DirectoryName;
     const owner = domainOf(routed[dn] === "room" ? parseRoomUri(param) : param);
     checkIdentity(dn, client, body);
@@ -528,7 +589,7 @@ export async function startClientApi(
           }),
         );
       } else if (e instanceof PeerUnavailable) {
-        status = /no answer within/.test(e.what) ? 504 : 502;
+        status = e.status === 504 || /no answer within/.test(e.what) ? 504 : 502;
         body = errorJson(e, { peer: e.peerDomain });
       } else if (e instanceof HttpRejection || e instanceof CodecError || e instanceof ValidationError) {
         status = e instanceof HttpRejection ? e.status : 400;

@@ -143,6 +143,20 @@ export interface PeerRequest {
   readonly body?: Uint8Array;
 }
 
+/** A request to a peer at any path (our routes outside the §5.1 directory, asset URLs). */
+export interface PeerRawRequest {
+  readonly method: "GET" | "POST";
+  /** The request target, e.g. `/blobs/<id>` or `/.well-known/ohttp-gateway`. */
+  readonly path: string;
+  readonly body?: Uint8Array;
+  /** The request body's media type (POST; default `application/octet-stream`). */
+  readonly contentType?: string;
+  /** Where to connect instead of where the peer domain resolves to. */
+  readonly address?: PeerEndpoint;
+  /** Largest response accepted (default: the client's limit). */
+  readonly maxResponseBytes?: number;
+}
+
 /** Our provider's client of its peers. */
 export interface FederationClient {
   /** Our domain. */
@@ -157,6 +171,11 @@ export interface FederationClient {
    * a malformed peer domain.
    */
   send(peerDomain: string, req: PeerRequest): Promise<PeerResponse>;
+  /**
+   * Call `req.path` on the server of `peerDomain` (named in `Host` and as the TLS server name),
+   * with the same mutual TLS, headers, timeout and errors as {@link send}.
+   */
+  request(peerDomain: string, req: PeerRawRequest): Promise<PeerResponse>;
   /** Close every pooled connection. */
   close(): void;
 }
@@ -201,12 +220,20 @@ export function createFederationClient(options: FederationClientOptions): Federa
     return a;
   };
 
-  const send = async (peerDomain: string, req: PeerRequest): Promise<PeerResponse> => {
+  const send = (peerDomain: string, req: PeerRequest): Promise<PeerResponse> =>
+    raw(peerDomain, {
+      method: req.method,
+      path: `${API_PREFIX}/${req.endpoint}/${encodeURIComponent(req.param)}`,
+      ...(req.body === undefined ? {} : { body: req.body }),
+    });
+
+  const raw = async (peerDomain: string, req: PeerRawRequest): Promise<PeerResponse> => {
     const peer = peerDomain.toLowerCase();
     if (!DOMAIN.test(peer))
       throw new ValidationError(`not a provider domain: ${peerDomain}`, { path: "/domain" });
-    const { host, port } = resolve(peer);
+    const { host, port } = req.address ?? resolve(peer);
     const body = req.body ?? new Uint8Array(0);
+    const limit = req.maxResponseBytes ?? maxBytes;
     return await new Promise<PeerResponse>((done, fail) => {
       const r = request(
         {
@@ -215,7 +242,7 @@ export function createFederationClient(options: FederationClientOptions): Federa
           agent: agentFor(peer),
           servername: peer,
           method: req.method,
-          path: `${API_PREFIX}/${req.endpoint}/${encodeURIComponent(req.param)}`,
+          path: req.path,
           timeout: timeoutMs,
           // [PROTO-FED-02] draft-ietf-mimi-protocol-06 §4.1: the target provider is named in
           // `Host` and the source in `From` as `mimi@<domain>`.
@@ -223,7 +250,10 @@ export function createFederationClient(options: FederationClientOptions): Federa
             host: peer,
             from: `mimi@${domain}`,
             ...(req.method === "POST"
-              ? { "content-type": "application/octet-stream", "content-length": String(body.length) }
+              ? {
+                  "content-type": req.contentType ?? "application/octet-stream",
+                  "content-length": String(body.length),
+                }
               : {}),
           },
         },
@@ -232,9 +262,9 @@ export function createFederationClient(options: FederationClientOptions): Federa
           let n = 0;
           res.on("data", (c: Buffer) => {
             n += c.length;
-            if (n > maxBytes) {
+            if (n > limit) {
               res.destroy();
-              fail(new PeerUnavailable(peer, `response exceeds ${maxBytes} bytes`, res.statusCode));
+              fail(new PeerUnavailable(peer, `response exceeds ${limit} bytes`, res.statusCode));
               return;
             }
             chunks.push(c);
@@ -248,7 +278,17 @@ export function createFederationClient(options: FederationClientOptions): Federa
               done({ status, body: bytes, contentType: res.headers["content-type"] });
             else if (status >= 400 && status < 500)
               fail(new PeerRejected(peer, status, bytes, retryAfterMs(res.headers["retry-after"])));
-            else fail(new PeerUnavailable(peer, `answered ${status}`, status));
+            else {
+              // A gateway's 502/504 names the upstream failure (decision 0670): keep its reason.
+              const what = parseReason(bytes).what;
+              fail(
+                new PeerUnavailable(
+                  peer,
+                  `answered ${status}${what === undefined ? "" : `: ${what}`}`,
+                  status,
+                ),
+              );
+            }
           });
         },
       );
@@ -262,6 +302,7 @@ export function createFederationClient(options: FederationClientOptions): Federa
     domain,
     resolve,
     send,
+    request: raw,
     close() {
       for (const a of agents.values()) a.destroy();
       agents.clear();

@@ -7,6 +7,7 @@
 import type { MlsCiphersuite } from "@mimi/mls-profile";
 import { utf8 } from "@mimi/wire";
 import type { Credential, ExternalSender } from "ts-mls";
+import { type GatewayKey, makeGatewayKey } from "../ohttp/encapsulation.js";
 import type { Database } from "../storage/database.js";
 import { toBytes } from "../storage/database.js";
 
@@ -78,4 +79,13 @@ export async function loadHubKeys(
 /** The hub's `ExternalSender` entry (RFC 9420 §12.1.8.1) for rooms' `external_senders`. */
 export function hubExternalSender(keys: HubKeys): ExternalSender {
   return { signaturePublicKey: keys.signaturePublicKey, credential: keys.credential };
+}
+
+/**
+ * The hub's OHTTP gateway key (RFC 9458, decision 0671): one X25519 key with key identifier 0,
+ * created once and kept in storage like the other hub keys.
+ */
+export async function loadOhttpGatewayKey(db: Database, now: number): Promise<GatewayKey> {
+  const secret = await getOrCreate(db, "ohttp.x25519", async () => new Uint8Array(randomBytes(32)), now);
+  return makeGatewayKey(0, secret);
 }

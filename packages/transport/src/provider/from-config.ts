@@ -43,6 +43,7 @@ export function providerOptionsOf(
           },
         }),
     ...(config.peers === undefined ? {} : { peers: config.peers }),
+    ...(config.assetHosts === undefined ? {} : { assetHosts: config.assetHosts }),
     ...(log === undefined ? {} : { log }),
     ...more,
   };

@@ -8,6 +8,7 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createInboxSignal, type InboxSignal, wakingInboxes } from "../client-api/inbox.js";
 import { type ClientApiServer, startClientApi } from "../client-api/server.js";
+import { type AssetHost, createAssetSource } from "../federation/assets.js";
 import { createFederationClient, type FederationClient, type PeerEndpoint } from "../federation/client.js";
 import { hubEndpoints } from "../hub/endpoints.js";
 import { type HubFanout, startHubFanout } from "../hub/fanout.js";
@@ -49,6 +50,13 @@ export interface ProviderOptions {
   readonly clientApi?: ListenAddress & { readonly ca: string | Buffer | readonly (string | Buffer)[] };
   /** How to reach peer providers: `domain → "host:port"` or a function; others are `<domain>:443`. */
   readonly peers?: Readonly<Record<string, string>> | ((domain: string) => PeerEndpoint | undefined);
+  /**
+   * Peers' asset hosts (`host → { peer, address? }`) that the hub's `/proxyDownload` and OHTTP
+   * gateway fetch from (decision 0670); none when absent (the hub serves only our own blobs).
+   */
+  readonly assetHosts?: Readonly<Record<string, AssetHost>>;
+  /** Largest asset fetched from a peer's asset host (default 16 MiB). */
+  readonly maxAssetBytes?: number;
   /** Endpoints routed besides the built-in ones (e.g. discovery's identifierQuery); they win on a name clash. */
   readonly extraEndpoints?: readonly Endpoint[];
   /**
@@ -185,7 +193,13 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     const endpoints = wakingInboxes(
       mergeEndpoints(
         implementedEndpoints,
-        hub === undefined ? [] : hubEndpoints(hub),
+        hub === undefined
+          ? []
+          : hubEndpoints(hub, {
+              ...(options.assetHosts === undefined
+                ? {}
+                : { assets: createAssetSource(federation, options.assetHosts, options.maxAssetBytes) }),
+            }),
         options.extraEndpoints ?? [],
         options.endpointsFor === undefined ? [] : await options.endpointsFor(db, domain),
       ),

@@ -10,18 +10,21 @@
  *   "metrics": { "host": "127.0.0.1", "port": 9464 },
  *   "maxBodyBytes": 1048576,
  *   "clientApi": { "host": "127.0.0.1", "port": 9443, "ca": "b.example-clients-ca.pem" },
- *   "peers": { "a.example": "127.0.0.1:8442", "c.example": "c.example:443" }
+ *   "peers": { "a.example": "127.0.0.1:8442", "c.example": "c.example:443" },
+ *   "assetHosts": { "a.example": { "peer": "a.example" }, "cdn.c.example": { "peer": "c.example", "address": "10.0.0.7:443" } }
  * }
  * ```
  *
  * File names are relative to the configuration file. `storage` is `memory://`, `pglite:PATH`
  * (relative paths resolve against the configuration file too) or `postgres://…`; `metrics`,
  * `maxBodyBytes`, `clientApi` (the client API listener and the CA issuing our clients'
- * certificates) and `peers` (how to reach other providers; others are `<domain>:443`) are
- * optional (decision 0645).
+ * certificates), `peers` (how to reach other providers; others are `<domain>:443`) and
+ * `assetHosts` (the asset hosts of peer providers that the hub's `/proxyDownload` and OHTTP gateway
+ * fetch from, and where to reach them; decision 0670) are optional (decision 0645).
  */
 import { isAbsolute, resolve } from "node:path";
 import { ValidationError } from "@mimi/wire";
+import { type AssetHost, checkAssetHosts } from "../federation/assets.js";
 import { parsePeerAddress } from "../federation/client.js";
 
 /** A parsed, validated configuration (file names resolved). */
@@ -36,6 +39,8 @@ export interface ProviderConfig {
   readonly clientApi?: { readonly host: string; readonly port: number; readonly ca: readonly string[] };
   /** How to reach peer providers: domain → "host:port". */
   readonly peers?: Readonly<Record<string, string>>;
+  /** Peers' asset hosts: host → the peer provider and, optionally, where to connect (decision 0670). */
+  readonly assetHosts?: Readonly<Record<string, AssetHost>>;
   /** The `discovery` value, uninterpreted (`@mimi/discovery`'s directory seed file, read by `mimi serve`). */
   readonly discovery?: unknown;
 }
@@ -94,6 +99,7 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
     "maxBodyBytes",
     "clientApi",
     "peers",
+    "assetHosts",
     "discovery",
   ]);
   for (const k of Object.keys(o)) if (!known.has(k)) fail(`unknown field ${k}`, `/${k}`);
@@ -120,6 +126,19 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
       peers[peer] = a;
     }
   }
+  let assetHosts: Record<string, AssetHost> | undefined;
+  if (o["assetHosts"] !== undefined) {
+    assetHosts = {};
+    for (const [host, v] of Object.entries(obj(o["assetHosts"], "/assetHosts"))) {
+      const e = obj(v, `/assetHosts/${host}`);
+      for (const k of Object.keys(e))
+        if (k !== "peer" && k !== "address") fail(`unknown field ${k}`, `/assetHosts/${host}/${k}`);
+      const peer = str(e, "peer", `/assetHosts/${host}`).toLowerCase();
+      const address = e["address"] === undefined ? undefined : str(e, "address", `/assetHosts/${host}`);
+      assetHosts[host.toLowerCase()] = { peer, ...(address === undefined ? {} : { address }) };
+    }
+    checkAssetHosts(assetHosts);
+  }
   let storage = o["storage"] === undefined ? "memory://" : str(o, "storage", "");
   if (storage.startsWith("pglite:")) storage = `pglite:${at(storage.replace(/^pglite:(\/\/)?/, ""))}`;
   const max = o["maxBodyBytes"];
@@ -138,6 +157,7 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
     ...(max === undefined ? {} : { maxBodyBytes: max as number }),
     ...(clientApi === undefined ? {} : { clientApi }),
     ...(peers === undefined ? {} : { peers }),
+    ...(assetHosts === undefined ? {} : { assetHosts }),
     ...(o["discovery"] === undefined ? {} : { discovery: o["discovery"] }),
   };
 }

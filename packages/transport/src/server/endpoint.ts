@@ -34,6 +34,29 @@ export const pathVariables: Readonly<Record<DirectoryName, string>> = {
   proxyDownload: "downloadUrl",
 };
 
+/**
+ * Routes of ours outside the §5.1 directory, each at a fixed path (not listed in the directory):
+ * `asset` serves our stored blobs to peers at their download URL's path `/blobs/{id}` (decision
+ * 0670); `ohttpKeys` (GET) and `ohttpGateway` (POST) are the hub's OHTTP gateway at
+ * `/.well-known/ohttp-gateway` (decision 0672).
+ */
+export const extensionRoutes: Readonly<
+  Record<"asset" | "ohttpKeys" | "ohttpGateway", { readonly path?: string; readonly prefix?: string }>
+> = {
+  asset: { prefix: "/blobs/" },
+  ohttpKeys: { path: "/.well-known/ohttp-gateway" },
+  ohttpGateway: { path: "/.well-known/ohttp-gateway" },
+};
+/** An extension route's name. */
+export type ExtensionName = keyof typeof extensionRoutes;
+/** Any routed endpoint's name. */
+export type EndpointName = DirectoryName | ExtensionName;
+
+/** True for the names of the §5.1 directory. */
+export function isDirectoryName(name: string): name is DirectoryName {
+  return (directoryNames as readonly string[]).includes(name);
+}
+
 /** What a handler gets. */
 export interface RequestContext {
   /** Our provider domain. */
@@ -57,11 +80,13 @@ export interface EndpointResult {
   readonly status: number;
   /** A TLS-encoded body, if the endpoint has one. */
   readonly body?: Uint8Array;
+  /** The body's media type (default `application/octet-stream`). */
+  readonly contentType?: string;
 }
 
 /** One routed endpoint. */
 export interface Endpoint {
-  readonly name: DirectoryName;
+  readonly name: EndpointName;
   readonly method: "GET" | "POST";
   /**
    * Handle a request that passed the §4.1 checks.

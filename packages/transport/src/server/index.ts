@@ -2,11 +2,13 @@
  * The provider server framework and the endpoints implemented so far.
  */
 import type { Endpoint } from "./endpoint.js";
+import { assetEndpoint } from "./endpoints/asset.js";
 import { requestConsentEndpoint, updateConsentEndpoint } from "./endpoints/consent.js";
 import { notifyEndpoint } from "./endpoints/notify.js";
 
 export * from "./config.js";
 export * from "./endpoint.js";
+export { assetEndpoint } from "./endpoints/asset.js";
 export { requestConsentEndpoint, updateConsentEndpoint } from "./endpoints/consent.js";
 export { notifyEndpoint } from "./endpoints/notify.js";
 export * from "./fanout-sender.js";
@@ -17,10 +19,11 @@ export * from "./peer.js";
 export * from "./server.js";
 
 /**
- * Every endpoint implemented end to end. keyMaterial, update, submitMessage, groupInfo,
- * identifierQuery, reportAbuse and proxyDownload are not routed yet (they answer 404).
+ * The endpoints every provider routes, hub or not: notify, the consent endpoints, and `asset` (our
+ * stored blobs for peers, decision 0670). The hub's endpoints are `hubEndpoints`.
  */
 export const implementedEndpoints: readonly Endpoint[] = [
+  assetEndpoint,
   notifyEndpoint,
   requestConsentEndpoint,
   updateConsentEndpoint,

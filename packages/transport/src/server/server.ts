@@ -4,7 +4,9 @@
  * structured logs, Prometheus metrics on a separate loopback listener, and graceful shutdown.
  *
  * Every refusal is a 4xx with a JSON body `{ "error", "what", "path", "rule" }` naming the reason;
- * a 5xx only ever means a fault of this server (logged), never bad input.
+ * a 500 only ever means a fault of this server (logged), never bad input; a handler that depends on
+ * another server (the hub's asset proxy, decision 0670) answers 502/504 with a reason when that one
+ * fails.
  */
 import {
   createServer as createHttpServer,
@@ -16,7 +18,14 @@ import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { CodecError, type MimiError, ValidationError } from "@mimi/wire";
 import type { Database } from "../storage/database.js";
-import { type DirectoryName, type Endpoint, pathVariables } from "./endpoint.js";
+import {
+  type DirectoryName,
+  type Endpoint,
+  type ExtensionName,
+  extensionRoutes,
+  isDirectoryName,
+  pathVariables,
+} from "./endpoint.js";
 import { HttpRejection } from "./http-error.js";
 import { decodeParam, readBody } from "./http-request.js";
 import { jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "./log.js";
@@ -115,7 +124,10 @@ export async function startProviderServer(
   const log = makeLogger(options.log ?? jsonLinesToStdout);
   const metrics = new ServerMetrics();
   const byName = new Map<DirectoryName, Endpoint>();
-  for (const e of options.endpoints) byName.set(e.name, e);
+  const extensions: Endpoint[] = [];
+  for (const e of options.endpoints)
+    if (isDirectoryName(e.name)) byName.set(e.name, e);
+    else extensions.push(e);
   let metricsServer: Server | undefined;
   let closing = false;
 
@@ -135,7 +147,8 @@ export async function startProviderServer(
     const p = options.publicPort ?? (server.address() as AddressInfo | null)?.port ?? 443;
     const base = `https://${domain}${p === 443 ? "" : `:${p}`}${API_PREFIX}`;
     const out: Record<string, string> = {};
-    for (const e of options.endpoints) out[e.name] = `${base}/${e.name}/{${pathVariables[e.name]}}`;
+    for (const e of options.endpoints)
+      if (isDirectoryName(e.name)) out[e.name] = `${base}/${e.name}/{${pathVariables[e.name]}}`;
     return out;
   };
 
@@ -145,6 +158,28 @@ export async function startProviderServer(
     if (path === DIRECTORY_PATH) {
       if (method !== "GET") throw new HttpRejection(405, `${method} not allowed on the directory (GET)`);
       return { param: "", route: "directory" };
+    }
+    // Our routes outside the directory (decisions 0670, 0672): a fixed path or a path prefix.
+    const at = extensions.filter((e) => {
+      const r = extensionRoutes[e.name as ExtensionName];
+      return (
+        r.path === path ||
+        (r.prefix !== undefined && path.startsWith(r.prefix) && path.length > r.prefix.length)
+      );
+    });
+    if (at.length > 0) {
+      const endpoint = at.find((e) => e.method === method);
+      if (endpoint === undefined)
+        throw new HttpRejection(
+          405,
+          `${method} not allowed on ${path.slice(0, 200)} (${at.map((e) => e.method).join(", ")})`,
+        );
+      const r = extensionRoutes[endpoint.name as ExtensionName];
+      return {
+        endpoint,
+        param: r.prefix === undefined ? "" : path.slice(r.prefix.length),
+        route: endpoint.name,
+      };
     }
     const m = /^\/v1\/([A-Za-z]+)\/([^/]+)$/.exec(path);
     const endpoint = m === null ? undefined : byName.get(m[1] as DirectoryName);
@@ -186,6 +221,7 @@ export async function startProviderServer(
         });
         status = out.status;
         body = out.body;
+        if (out.contentType !== undefined) contentType = out.contentType;
       }
     } catch (e) {
       if (e instanceof HttpRejection || e instanceof CodecError || e instanceof ValidationError) {

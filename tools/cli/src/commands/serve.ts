@@ -22,6 +22,9 @@ gracefully. FILE is JSON (file names relative to it):
                    "ca": "b.example-clients-ca.pem" },   CA issuing our clients' certificates
     "peers": { "a.example": "127.0.0.1:8442" },    optional: where other providers listen
                                                    (a domain not listed is <domain>:443)
+    "assetHosts": { "a.example":                   optional: peers' asset hosts the hub's
+                    { "peer": "a.example",         /proxyDownload and OHTTP gateway fetch from
+                      "address": "127.0.0.1:8442" } },   (address optional)
     "discovery": "directory.json"                  optional: @mimi/discovery's directory seed
   }
 

@@ -1,0 +1,132 @@
+import type { AddressInfo } from "node:net";
+import { createServer, type Server, type Socket } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { PeerRejected } from "../src/federation/client.js";
+import { type RunningProvider, startProvider } from "../src/provider/provider.js";
+import { storeBlob } from "../src/storage/blobs.js";
+import { type TestIdentity, testIdentity } from "./provider-harness.js";
+
+// A hub (a.example) configured with the asset hosts of its peer b.example, and b.example serving
+// its stored blobs over its federation server.
+let idA: TestIdentity;
+let idB: TestIdentity;
+let A: RunningProvider;
+let B: RunningProvider;
+let stall: Server;
+const sockets: Socket[] = [];
+const ports = new Map<string, number>();
+
+beforeAll(async () => {
+  idA = await testIdentity("a.example");
+  idB = await testIdentity("b.example");
+  const ca = [idA.pki.ca.certificatePem, idB.pki.ca.certificatePem];
+  // An asset host that accepts connections and never answers.
+  stall = createServer((s) => sockets.push(s));
+  await new Promise<void>((r) => stall.listen(0, "127.0.0.1", r));
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+  const closedPort = (closed.address() as AddressInfo).port;
+  await new Promise<void>((r) => closed.close(() => r()));
+  const start = (id: TestIdentity, more: Partial<Parameters<typeof startProvider>[0]> = {}) =>
+    startProvider({
+      domain: id.pki.domain,
+      tls: { key: id.pki.server.privateKeyPem, cert: id.pki.server.certificatePem, ca },
+      clientApi: { port: 0, ca: id.pki.ca.certificatePem },
+      peers: (d) => (ports.has(d) ? { host: "127.0.0.1", port: ports.get(d)! } : undefined),
+      log: () => {},
+      ...more,
+    });
+  B = await start(idB);
+  ports.set("b.example", B.port);
+  A = await start(idA, {
+    peerTimeoutMs: 1_000,
+    maxAssetBytes: 64,
+    assetHosts: {
+      "b.example": { peer: "b.example" },
+      "slow.b.example": { peer: "b.example", address: `127.0.0.1:${(stall.address() as AddressInfo).port}` },
+      "down.b.example": { peer: "b.example", address: `127.0.0.1:${closedPort}` },
+    },
+  });
+  ports.set("a.example", A.port);
+});
+
+afterAll(async () => {
+  for (const s of sockets) s.destroy();
+  await new Promise<void>((r) => (stall === undefined ? r() : stall.close(() => r())));
+  await A?.stop(500);
+  await B?.stop(500);
+});
+
+/** Ask the hub's /proxyDownload as the peer b.example; the status and the body or the reason. */
+async function proxy(url: string): Promise<{ status: number; body: string; rule?: string }> {
+  try {
+    const r = await B.federation.send("a.example", { method: "GET", endpoint: "proxyDownload", param: url });
+    return { status: r.status, body: Buffer.from(r.body).toString() };
+  } catch (e) {
+    if (e instanceof PeerRejected)
+      return {
+        status: e.status,
+        body: e.reason.what ?? "",
+        ...(e.rule === undefined ? {} : { rule: e.rule }),
+      };
+    const s = (e as { status?: number }).status;
+    if (typeof s === "number") return { status: s, body: (e as Error).message };
+    throw e;
+  }
+}
+
+describe("peers' asset hosts: /blobs on the federation server and the hub's /proxyDownload", () => {
+  it("a provider serves its stored blobs to authenticated peers at /blobs/{id}, nothing else", async () => {
+    const url = await storeBlob(B.db, new TextEncoder().encode("b's asset"), "b.example");
+    const path = new URL(url).pathname;
+    const got = await A.federation.request("b.example", { method: "GET", path });
+    expect(Buffer.from(got.body).toString()).toBe("b's asset");
+    const missing = await A.federation
+      .request("b.example", { method: "GET", path: `/blobs/${"0".repeat(32)}` })
+      .catch((e: unknown) => e);
+    expect((missing as PeerRejected).status).toBe(404);
+    const bad = await A.federation
+      .request("b.example", { method: "GET", path: "/blobs/..%2Fx" })
+      .catch((e: unknown) => e);
+    expect((bad as PeerRejected).status).toBe(404);
+    const post = await A.federation
+      .request("b.example", { method: "POST", path, body: new Uint8Array(1) })
+      .catch((e: unknown) => e);
+    expect((post as PeerRejected).status).toBe(405);
+    // Not listed in the §5.1 directory.
+    expect(Object.keys(B.server.directory())).not.toContain("asset");
+  });
+
+  it("[PROTO-DL-01] serves its own blobs and a configured peer's assets, and refuses every other URL", async () => {
+    const theirs = await storeBlob(B.db, new TextEncoder().encode("from b"), "b.example");
+    const ours = await storeBlob(A.db, new TextEncoder().encode("from a"), "a.example");
+    expect(await proxy(theirs)).toEqual({ status: 200, body: "from b" });
+    expect(await proxy(ours)).toEqual({ status: 200, body: "from a" });
+    for (const url of [
+      `https://c.example/blobs/${"1".repeat(32)}`,
+      theirs.replace("https:", "http:"),
+      theirs.replace("b.example", "b.example:8443"),
+      theirs.replace("https://", "https://user@"),
+      `https://a.example/other/${"1".repeat(32)}`,
+      "not a url",
+    ]) {
+      const r = await proxy(url);
+      expect([url, r.status, r.rule]).toEqual([url, 403, "PROTO-DL-01"]);
+    }
+    expect((await proxy(`https://b.example/blobs/${"2".repeat(32)}`)).status).toBe(404);
+    expect((await proxy(`https://a.example/blobs/${"2".repeat(32)}`)).status).toBe(404);
+  });
+
+  it("answers 502 for an asset host that is down, refuses or sends too much, 504 for one that does not answer", async () => {
+    const big = await storeBlob(B.db, new Uint8Array(65).fill(7), "b.example");
+    const tooBig = await proxy(big);
+    expect(tooBig.status).toBe(502);
+    expect(tooBig.body).toMatch(/exceeds 64 bytes/);
+    const down = await proxy(`https://down.b.example/blobs/${"3".repeat(32)}`);
+    expect(down.status).toBe(502);
+    expect(down.body).toMatch(/down\.b\.example failed/);
+    const slow = await proxy(`https://slow.b.example/blobs/${"3".repeat(32)}`);
+    expect(slow.status).toBe(504);
+    expect(slow.body).toMatch(/did not answer in time/);
+  });
+});
