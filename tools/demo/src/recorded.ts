@@ -209,7 +209,7 @@ export async function startRecordedFederation(clock: LogicalClock): Promise<Reco
         commitPending: (room) => one(() => c.commitPending(room)),
         joinExternal: (room) => one(() => c.joinExternal(room)),
         uploadAttachment: (bytes, info) => one(() => c.uploadAttachment(bytes, info)),
-        downloadAttachment: (part) => one(() => c.downloadAttachment(part)),
+        downloadAttachment: (part, options) => one(() => c.downloadAttachment(part, options)),
       };
     },
     grantConsent: (granter, requester) =>

@@ -35,7 +35,15 @@ export interface ScenarioClient {
   commitPending(roomUri: string): Promise<unknown>;
   joinExternal(roomUri: string): Promise<unknown>;
   uploadAttachment(plaintext: Uint8Array, info: Omit<AttachmentInfo, "url">): Promise<ExternalPart>;
-  downloadAttachment(part: ExternalPart): Promise<Uint8Array>;
+  /**
+   * Download and decrypt an attachment: through the provider's client API and the blob's
+   * `/proxyDownload`, or with `oblivious` through the provider's OHTTP relay and the hub's gateway
+   * (protocol-06 §5.10.3).
+   */
+  downloadAttachment(
+    part: ExternalPart,
+    options?: { readonly oblivious?: { readonly hub: string } },
+  ): Promise<Uint8Array>;
   waitFor(pred: (e: ClientEvent) => boolean, timeoutMs?: number, what?: string): Promise<ClientEvent>;
 }
 
@@ -289,7 +297,7 @@ export async function runScenario(
   );
   const file = utf8("MIMI demo attachment: minutes of the clubhouse meeting.\n");
   await step(
-    "Alice uploads an encrypted attachment and sends it; Cathy downloads it through proxyDownload",
+    "Alice uploads an encrypted attachment and sends it; Cathy downloads it through proxyDownload, Bob through OHTTP (b.example's relay, the hub's gateway)",
     async () => {
       const part = await alice.uploadAttachment(file, {
         contentType: "text/plain;charset=utf-8",
@@ -301,6 +309,14 @@ export async function runScenario(
         throw new Error("Cathy has no attachment");
       const plain = await cathy.downloadAttachment(got.content.nestedPart);
       if (Buffer.compare(Buffer.from(plain), Buffer.from(file)) !== 0) throw new Error("attachment differs");
+      const atBob = bob.core.message(ROOM, out.messageId);
+      if (atBob === undefined || atBob.content.nestedPart.cardinality !== 2)
+        throw new Error("Bob has no attachment");
+      const viaOhttp = await bob.downloadAttachment(atBob.content.nestedPart, {
+        oblivious: { hub: "a.example" },
+      });
+      if (Buffer.compare(Buffer.from(viaOhttp), Buffer.from(file)) !== 0)
+        throw new Error("attachment downloaded through OHTTP differs");
     },
   );
   const shared = [

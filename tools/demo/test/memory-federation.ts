@@ -119,6 +119,7 @@ class MemoryClient implements ScenarioClient {
     return p.part(this.hub.standIn.storeBlob(p.ciphertext));
   }
 
+  // the stand-in has no OHTTP relay: an oblivious download reads the same blob
   downloadAttachment(part: ExternalPart): Promise<Uint8Array> {
     return decryptAttachment(part, this.hub.standIn.loadBlob(part.url));
   }

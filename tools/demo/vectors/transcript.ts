@@ -39,6 +39,10 @@ export const endpointBodies: Readonly<Record<string, { request?: string; respons
   identifierQuery: { request: "IdentifierRequest", response: "IdentifierResponse" },
   reportAbuse: { request: "AbuseReport" },
   proxyDownload: {},
+  // not protocol-06 bodies: RFC 9458 key configurations and encapsulated requests and responses
+  // (the hub's OHTTP gateway, §5.10.3), and the asset a provider serves to its peers
+  ohttpGateway: {},
+  blobs: {},
 };
 
 /** One step of the recorded run and the exchanges it caused. */
@@ -216,8 +220,14 @@ function ordered(list: readonly RecordedExchange[]): RecordedExchange[] {
     .map((x) => x.e);
 }
 
-/** The endpoint name of a request path (`/v1/<name>/<param>`), or undefined. */
+/**
+ * The endpoint name of a request path: `/v1/<name>/<param>`, `ohttpGateway` for the hub's OHTTP
+ * gateway (`/.well-known/ohttp-gateway`, decision 0672), `blobs` for an asset a provider serves
+ * its peers (`/blobs/<id>`, decision 0670); undefined otherwise.
+ */
 export function endpointOf(path: string): string | undefined {
+  if (path === "/.well-known/ohttp-gateway") return "ohttpGateway";
+  if (/^\/blobs\/[^/]+$/.test(path)) return "blobs";
   return /^\/v1\/([A-Za-z]+)\//.exec(path)?.[1];
 }
 

@@ -86,6 +86,11 @@ export function hubExternalSender(keys: HubKeys): ExternalSender {
  * created once and kept in storage like the other hub keys.
  */
 export async function loadOhttpGatewayKey(db: Database, now: number): Promise<GatewayKey> {
-  const secret = await getOrCreate(db, "ohttp.x25519", async () => new Uint8Array(randomBytes(32)), now);
+  const secret = await getOrCreate(
+    db,
+    "ohttp.x25519",
+    async () => globalThis.crypto.getRandomValues(new Uint8Array(32)),
+    now,
+  );
   return makeGatewayKey(0, secret);
 }

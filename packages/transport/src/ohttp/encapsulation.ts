@@ -16,7 +16,6 @@
  * Every failure on untrusted bytes (a malformed header, an unknown key or suite, a ciphertext that
  * does not open) is a {@link CodecError} naming what and where.
  */
-import { randomBytes } from "node:crypto";
 import { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from "@hpke/core";
 import { CodecError, concatBytes, utf8 } from "@mimi/wire";
 import { gcm } from "@noble/ciphers/aes.js";
@@ -69,7 +68,10 @@ const ab = (b: Uint8Array): ArrayBuffer => b.slice().buffer as ArrayBuffer;
  *
  * @throws CodecError for a secret key that is not 32 bytes or a key identifier out of range.
  */
-export function makeGatewayKey(keyId: number, secretKey: Uint8Array = randomBytes(32)): GatewayKey {
+export function makeGatewayKey(
+  keyId: number,
+  secretKey: Uint8Array = globalThis.crypto.getRandomValues(new Uint8Array(32)),
+): GatewayKey {
   if (secretKey.length !== 32)
     throw new CodecError("an X25519 secret key is 32 bytes", { path: "/secretKey" });
   if (!Number.isInteger(keyId) || keyId < 0 || keyId > 255)
@@ -201,7 +203,7 @@ export function responseKeys(
 export function encapsulateResponse(
   context: GatewayResponseContext,
   response: Uint8Array,
-  responseNonce: Uint8Array = randomBytes(RESPONSE_NONCE),
+  responseNonce: Uint8Array = globalThis.crypto.getRandomValues(new Uint8Array(RESPONSE_NONCE)),
 ): Uint8Array {
   const { key, nonce } = responseKeys(context, responseNonce);
   return concatBytes(responseNonce, gcm(key, nonce).encrypt(response));
