@@ -6,6 +6,7 @@
  */
 import { type FanoutSender, type FanoutSenderOptions, makeFanoutSender } from "../server/fanout-sender.js";
 import { eventsWithTargetsAfter, type Hub } from "./hub.js";
+import { recentEventsOf } from "./recent-events.js";
 
 /** Options of {@link startHubFanout}. */
 export interface HubFanoutOptions {
@@ -38,8 +39,11 @@ export function startHubFanout(hub: Hub, options: HubFanoutOptions): HubFanout {
     ...options.sender,
     db: hub.db,
     domain: hub.domain,
-    eventsWithTargets: (roomId, after, limit) => eventsWithTargetsAfter(hub.db, roomId, after, limit),
+    // what this process just wrote comes from memory (decision 0658), the rest from the log
+    eventsWithTargets: async (roomId, after, limit) =>
+      recent.after(roomId, after, limit) ?? (await eventsWithTargetsAfter(hub.db, roomId, after, limit)),
   });
+  const recent = recentEventsOf(hub);
   const running = new Map<string, Promise<void>>();
   const dirty = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();

@@ -35,6 +35,7 @@ import {
 import { checkSubmitMessageRequest } from "../submit-message-request.js";
 import type { SubmitMessageResponse } from "../submit-message-response.js";
 import { type Hub, hostedRoomId } from "./hub.js";
+import { recentEventsOf } from "./recent-events.js";
 import { roomStateOf } from "./room-policy.js";
 import { makeSubmitBatcher, type SubmitBatcher } from "./submit-batcher.js";
 import { memberDomains } from "./update.js";
@@ -108,7 +109,14 @@ const batchers = new WeakMap<Hub, SubmitBatcher>();
 function batcherOf(hub: Hub): SubmitBatcher {
   let b = batchers.get(hub);
   if (b === undefined) {
-    b = makeSubmitBatcher({ db: hub.db, written: (roomId) => hub.accepted(roomId) });
+    const recent = recentEventsOf(hub);
+    b = makeSubmitBatcher({
+      db: hub.db,
+      written: (roomId, appended) => {
+        recent.add(appended);
+        hub.accepted(roomId);
+      },
+    });
     batchers.set(hub, b);
   }
   return b;

@@ -14,6 +14,7 @@
 import { HttpRejection } from "../server/http-error.js";
 import type { Database } from "../storage/database.js";
 import { appendApplicationBatch, type NewApplicationEvent } from "../storage/room-log.js";
+import type { TargetedEvent } from "./recent-events.js";
 
 /** The outcome of one queued message. */
 export type QueuedWrite =
@@ -24,8 +25,8 @@ export type QueuedWrite =
 /** Options of {@link makeSubmitBatcher}. */
 export interface SubmitBatcherOptions {
   readonly db: Database;
-  /** Called after each written batch (the hub's fanout kick). */
-  readonly written: (roomId: string) => void;
+  /** Called after each written batch with its events (the hub's fanout kick). */
+  readonly written: (roomId: string, appended: readonly TargetedEvent[]) => void;
   /** Most messages per statement (default 500). */
   readonly maxBatch?: number;
   /** Most messages waiting per room before new ones are refused with 429 (default 20,000). */
@@ -98,7 +99,19 @@ export function makeSubmitBatcher(options: SubmitBatcherOptions): SubmitBatcher 
         );
         if (r.ok) {
           for (const [i, p] of batch.entries()) p.resolve({ ok: true, seq: r.seqs[i]! });
-          options.written(roomId);
+          const domains = [...new Set(first.domains)];
+          options.written(
+            roomId,
+            batch.map((p, i) => ({
+              roomId,
+              seq: r.seqs[i]!,
+              epoch: first.epoch,
+              kind: "application",
+              acceptedAt: BigInt(p.event.acceptedAt),
+              body: p.event.body,
+              domains,
+            })),
+          );
         } else for (const p of batch) p.resolve(r);
       } catch (e) {
         for (const p of batch) p.reject(e);
