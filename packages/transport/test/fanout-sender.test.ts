@@ -80,6 +80,35 @@ const senderOptions = () => ({
   ca: pki.caCert,
 });
 
+/** A follower stand-in for `domain` (mutual TLS) answering each request body with `answer`. */
+async function standInFollower(
+  domain: string,
+  answer: (body: Buffer) => { status: number; headers?: Record<string, string> },
+): Promise<{ port: number; close: () => Promise<void> }> {
+  const server = createServer(
+    {
+      key: pki.providers[domain]!.key,
+      cert: pki.providers[domain]!.cert,
+      ca: pki.caCert,
+      requestCert: true,
+      rejectUnauthorized: true,
+    },
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => {
+        const a = answer(Buffer.concat(chunks));
+        res.writeHead(a.status, a.headers ?? {}).end();
+      });
+    },
+  );
+  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
 describe("hub /notify sender (§5.5)", () => {
   it("delivers the room log in order, in batches, and advances the durable cursor only on 201", async () => {
     const sender = makeFanoutSender({
@@ -105,30 +134,13 @@ describe("hub /notify sender (§5.5)", () => {
   it("PROTO-NOTIFY-03 retries a refusal, reporting Retry-After, and never advances the cursor for it", async () => {
     let calls = 0;
     const bodies: Buffer[] = [];
-    const flaky = createServer(
-      {
-        key: pki.providers["c.example"]!.key,
-        cert: pki.providers["c.example"]!.cert,
-        ca: pki.caCert,
-        requestCert: true,
-        rejectUnauthorized: true,
-      },
-      (req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => {
-          calls++;
-          if (calls === 1) {
-            res.writeHead(503, { "retry-after": "0" }).end();
-          } else {
-            bodies.push(Buffer.concat(chunks));
-            res.writeHead(201).end();
-          }
-        });
-      },
-    );
-    await new Promise<void>((r) => flaky.listen(0, "127.0.0.1", () => r()));
-    const port = (flaky.address() as AddressInfo).port;
+    const flaky = await standInFollower("c.example", (body) => {
+      calls++;
+      if (calls === 1) return { status: 503, headers: { "retry-after": "0" } };
+      bodies.push(body);
+      return { status: 201 };
+    });
+    const port = flaky.port;
     const sender = makeFanoutSender({ ...senderOptions(), resolve: () => ({ host: "127.0.0.1", port }) });
     try {
       const refused = await sender.deliverOnce(room, "c.example").catch((e: unknown) => e);
@@ -142,31 +154,17 @@ describe("hub /notify sender (§5.5)", () => {
       expect(await sender.cursor(room, "c.example")).toBe(5n);
     } finally {
       sender.close();
-      await new Promise<void>((r) => flaky.close(() => r()));
+      await flaky.close();
     }
   });
 
   it("caps a /notify body at maxBatchBytes (a larger message goes alone) and has the durable cursor written when deliverAll returns", async () => {
     const bodies: Buffer[] = [];
-    const capture = createServer(
-      {
-        key: pki.providers["d.example"]!.key,
-        cert: pki.providers["d.example"]!.cert,
-        ca: pki.caCert,
-        requestCert: true,
-        rejectUnauthorized: true,
-      },
-      (req, res) => {
-        const chunks: Buffer[] = [];
-        req.on("data", (c: Buffer) => chunks.push(c));
-        req.on("end", () => {
-          bodies.push(Buffer.concat(chunks));
-          res.writeHead(201).end();
-        });
-      },
-    );
-    await new Promise<void>((r) => capture.listen(0, "127.0.0.1", () => r()));
-    const port = (capture.address() as AddressInfo).port;
+    const capture = await standInFollower("d.example", (body) => {
+      bodies.push(body);
+      return { status: 201 };
+    });
+    const port = capture.port;
     const one = encodeFanoutMessage({ timestamp: 100n, message: fx.privateMessages[0]! }).length;
     const sender = makeFanoutSender({
       ...senderOptions(),
@@ -183,7 +181,7 @@ describe("hub /notify sender (§5.5)", () => {
       expect(Buffer.compare(bodies[3]!, Buffer.from(commit))).toBe(0);
     } finally {
       sender.close();
-      await new Promise<void>((r) => capture.close(() => r()));
+      await capture.close();
     }
   });
 

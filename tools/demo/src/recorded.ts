@@ -227,11 +227,13 @@ export async function startRecordedFederation(clock: LogicalClock): Promise<Reco
         return result.mappings.flatMap((m) => m.uris);
       }),
     async settle() {
-      // quiet: no new exchange for 150 ms (fanout lingers 2 ms; loopback answers in a few ms)
+      // quiet: every hub's fanout idle (nothing being delivered or waiting) and no new exchange
+      // answered for 100 ms; a client action's own requests are over when the action returns
       let seen = -1;
       while (seen !== exchanges.length) {
         seen = exchanges.length;
-        await new Promise((r) => setTimeout(r, 150));
+        await Promise.all(providers.map((p) => p.running.fanout?.idle()));
+        await new Promise((r) => setTimeout(r, 100));
       }
     },
     async stop() {
@@ -248,13 +250,37 @@ export interface PeerAnswer {
   readonly body: Uint8Array;
 }
 
+/** The outside peer as {@link peerRequest} presents itself: its domain and mutual-TLS certificate. */
+export interface OutsidePeer {
+  readonly domain: string;
+  readonly cert: string;
+  readonly key: string;
+}
+
+/** Where {@link peerRequest} goes: a provider's domain, federation base URL and CA. */
+export interface PeerTarget {
+  readonly domain: string;
+  readonly url: string;
+  readonly ca: string;
+}
+
+/** The outside peer of a PKI (its provider certificate and key). */
+export function outsidePeer(pki: ProviderPki): OutsidePeer {
+  return { domain: pki.domain, cert: pki.server.certificatePem, key: pki.server.privateKeyPem };
+}
+
+/** A provider of a federation as a {@link PeerTarget}. */
+export function peerTarget(p: ConsentParty): PeerTarget {
+  return { domain: p.domain, url: p.url, ca: p.pki.ca.certificatePem };
+}
+
 /**
- * A request built by hand as the outside peer `d.example`: plain `node:https`, mutual TLS with the
- * peer's certificate, `Host` and `From` as protocol-06 §4.1 requires.
+ * A request built by hand as an outside peer such as `d.example`: plain `node:https`, mutual TLS
+ * with the peer's certificate, `Host` and `From` as protocol-06 §4.1 requires.
  */
 export function peerRequest(
-  peer: ProviderPki,
-  target: ConsentParty,
+  peer: OutsidePeer,
+  target: PeerTarget,
   method: string,
   path: string,
   body?: Uint8Array,
@@ -265,9 +291,9 @@ export function peerRequest(
       url,
       {
         method,
-        cert: peer.server.certificatePem,
-        key: peer.server.privateKeyPem,
-        ca: target.pki.ca.certificatePem,
+        cert: peer.cert,
+        key: peer.key,
+        ca: target.ca,
         servername: target.domain,
         agent: false,
         headers: {

@@ -1,5 +1,4 @@
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { request } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDirectoryHandle } from "@mimi/discovery";
@@ -7,6 +6,7 @@ import { decodeIdentifierResponse, encodeConsentEntry, encodeIdentifierRequest }
 import { describe, expect, it } from "vitest";
 import { DEMO_HANDLES } from "../src/directory.js";
 import { runDemo } from "../src/index.js";
+import { peerRequest } from "../src/recorded.js";
 
 interface ProvidersJson {
   readonly providers: readonly { domain: string; url: string; clientApiUrl: string; ca: string }[];
@@ -14,7 +14,7 @@ interface ProvidersJson {
 }
 
 /** A request built by hand, as the outside peer d.example (mutual TLS, Host and From, §4.1). */
-function asPeer(
+async function asPeer(
   j: ProvidersJson,
   domain: string,
   method: "GET" | "POST",
@@ -22,38 +22,8 @@ function asPeer(
   body?: Uint8Array,
 ): Promise<{ status: number; body: string; bytes: Uint8Array }> {
   const p = j.providers.find((x) => x.domain === domain)!;
-  const url = new URL(path, p.url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method,
-        cert: j.peer.cert,
-        key: j.peer.key,
-        ca: p.ca,
-        servername: domain,
-        headers: {
-          host: domain,
-          from: `mimi@${j.peer.domain}`,
-          ...(body ? { "content-length": body.length } : {}),
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on("data", (c: Buffer) => chunks.push(c));
-        res.on("end", () => {
-          const bytes = Buffer.concat(chunks);
-          resolve({
-            status: res.statusCode ?? 0,
-            body: bytes.toString("utf8"),
-            bytes: new Uint8Array(bytes),
-          });
-        });
-      },
-    );
-    req.on("error", reject);
-    req.end(body === undefined ? undefined : Buffer.from(body));
-  });
+  const a = await peerRequest(j.peer, { domain, url: p.url, ca: p.ca }, method, path, body);
+  return { status: a.status, body: new TextDecoder().decode(a.body), bytes: a.body };
 }
 
 // The issue's acceptance test: three `mimi serve` processes on loopback with mutual TLS, real

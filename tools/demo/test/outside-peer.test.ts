@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { loadVectorFile, vectorsRoot } from "@mimi/spec-vectors";
 import { fromHex, toHex } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
-import { peerRequest } from "../src/recorded.js";
+import { outsidePeer, peerRequest, peerTarget } from "../src/recorded.js";
 import { recordDemo, TRANSCRIPT_FILE, transcriptFile } from "../vectors/transcript.js";
 
 // The issue's outside-peer test: a reproducible demo federation (three in-process providers,
@@ -28,8 +28,8 @@ describe("outside peer d.example against a recorded federation (generated transc
         expect(to, String(t["to"])).toBeDefined();
         const body = String(t["request"]);
         const answer = await peerRequest(
-          fed.peer,
-          to!,
+          outsidePeer(fed.peer),
+          peerTarget(to!),
           String(t["method"]),
           String(t["path"]),
           body === "" ? undefined : fromHex(body),

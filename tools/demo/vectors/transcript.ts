@@ -13,7 +13,9 @@ import { toHex } from "@mimi/wire";
 import { DEMO_HANDLES } from "../src/directory.js";
 import {
   LogicalClock,
+  outsidePeer,
   peerRequest,
+  peerTarget,
   RECORDED_TIME_MS,
   type RecordedExchange,
   type RecordedFederation,
@@ -163,14 +165,18 @@ export interface RecordedDemo {
 /**
  * Run the demo scenario on a recorded federation with a seeded random stream and a logical clock,
  * then send the outside peer's requests: by default the ones {@link peerCases} builds; with
- * `outsidePeer`, whatever it sends instead (the outside-peer test sends the requests of the
+ * `sendAsPeer`, whatever it sends instead (the outside-peer test sends the requests of the
  * committed transcript, built by hand from their bytes).
  *
  * @throws InternalError when the scenario fails (a recorded run must be the whole demo).
  */
 export async function recordDemo(
-  outsidePeer?: (fed: RecordedFederation, cases: readonly PeerCase[]) => Promise<void>,
+  sendAsPeer?: (fed: RecordedFederation, cases: readonly PeerCase[]) => Promise<void>,
 ): Promise<RecordedDemo> {
+  // PGlite draws Math.random while its module loads, which happens once per process: load it
+  // before the seeded section, so that the first run in a process draws what every later one does
+  const { openDatabase } = await import("@mimi/transport");
+  await (await openDatabase("memory://")).close();
   const clock = new LogicalClock();
   return withFixedClock(clock.now, () =>
     withSeededRandom(TRANSCRIPT_SEED, async () => {
@@ -191,11 +197,11 @@ export async function recordDemo(
           throw new Error(`the recorded demo run failed (${bad.join(", ")})`);
         }
         const cases = await peerCases(fed);
-        if (outsidePeer !== undefined) await outsidePeer(fed, cases);
+        if (sendAsPeer !== undefined) await sendAsPeer(fed, cases);
         else {
           for (const c of cases) {
             const to = fed.providers.find((p) => p.domain === c.to)!;
-            await peerRequest(fed.peer, to, c.method, c.path, c.body);
+            await peerRequest(outsidePeer(fed.peer), peerTarget(to), c.method, c.path, c.body);
           }
         }
         await fed.settle();

@@ -55,7 +55,9 @@ type GenerateKey = (algorithm: unknown, extractable: boolean, usages: string[]) 
  * `crypto.subtle.generateKey` for Ed25519 and X25519 (keys of ts-mls's default signature provider
  * and of `@hpke/core`, including HPKE's ephemeral keys), whose private keys become seeded bytes,
  * and `Math.random` (ts-mls picks GREASE values with it). Other algorithms' `generateKey` and
- * `node:crypto.randomBytes` are NOT affected. Not reentrant:
+ * `node:crypto.randomBytes` are NOT affected, nor are ts-mls's overwrites of used secrets
+ * (`zeroOutUint8Array`: bytes that never leave the process, drawn whenever a member processes a
+ * message, which would make multi-client runs depend on timing). Not reentrant:
  * do not run two seeded sections concurrently.
  */
 export async function withSeededRandom<T>(seed: string, fn: () => Promise<T>): Promise<T> {
@@ -66,10 +68,20 @@ export async function withSeededRandom<T>(seed: string, fn: () => Promise<T>): P
   const original = subtle.generateKey.bind(subtle);
   const mathRandom = Math.random;
   Math.random = () => new DataView(stream.bytes(4).buffer).getUint32(0) / 2 ** 32;
+  const realGetRandomValues = globalThis.crypto.getRandomValues.bind(globalThis.crypto);
   Object.defineProperty(crypto, "getRandomValues", {
     configurable: true,
     writable: true,
-    value: <T extends ArrayBufferView | null>(view: T): T => (view === null ? view : stream.fill(view)),
+    value: <T extends ArrayBufferView | null>(view: T): T => {
+      if (view === null) return view;
+      // ts-mls overwrites used secrets with random bytes (`zeroOutUint8Array`), also when a member
+      // merely processes a commit or a Welcome. In a run with several clients those draws happen
+      // whenever messages arrive, so they would shift the seeded stream by timing. Their value
+      // never leaves the process: they come from the real source.
+      if (new Error().stack?.includes("zeroOutUint8Array") === true)
+        return realGetRandomValues(view as unknown as Uint8Array) as unknown as T;
+      return stream.fill(view);
+    },
   });
   Object.defineProperty(subtle, "generateKey", {
     configurable: true,

@@ -96,3 +96,20 @@ describe("withFixedClock", () => {
     expect(await withFixedClock(5, async () => Date.now())).toBe(5);
   });
 });
+
+describe("withSeededRandom and ts-mls's overwrites of used secrets", () => {
+  it("serves zeroOutUint8Array from the real source, so a receiver's overwrite does not shift the stream", async () => {
+    const draw = () => globalThis.crypto.getRandomValues(new Uint8Array(8));
+    const withOverwrite = await withSeededRandom("s", async () => {
+      const a = draw();
+      // the name ts-mls gives the function that overwrites a used secret
+      function zeroOutUint8Array(b: Uint8Array): void {
+        globalThis.crypto.getRandomValues(b);
+      }
+      zeroOutUint8Array(new Uint8Array(32));
+      return [a, draw()];
+    });
+    const without = await withSeededRandom("s", async () => [draw(), draw()]);
+    expect(withOverwrite).toEqual(without);
+  });
+});
