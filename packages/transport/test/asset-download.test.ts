@@ -2,9 +2,9 @@ import type { AddressInfo } from "node:net";
 import { createServer, type Server, type Socket } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PeerRejected } from "../src/federation/client.js";
-import { type RunningProvider, startProvider } from "../src/provider/provider.js";
+import type { RunningProvider } from "../src/provider/provider.js";
 import { storeBlob } from "../src/storage/blobs.js";
-import { type TestIdentity, testIdentity } from "./provider-harness.js";
+import { providerStarter, type TestIdentity, testIdentity } from "./provider-harness.js";
 
 // A hub (a.example) configured with the asset hosts of its peer b.example, and b.example serving
 // its stored blobs over its federation server.
@@ -14,12 +14,10 @@ let A: RunningProvider;
 let B: RunningProvider;
 let stall: Server;
 const sockets: Socket[] = [];
-const ports = new Map<string, number>();
 
 beforeAll(async () => {
   idA = await testIdentity("a.example");
   idB = await testIdentity("b.example");
-  const ca = [idA.pki.ca.certificatePem, idB.pki.ca.certificatePem];
   // An asset host that accepts connections and never answers.
   stall = createServer((s) => sockets.push(s));
   await new Promise<void>((r) => stall.listen(0, "127.0.0.1", r));
@@ -27,17 +25,8 @@ beforeAll(async () => {
   await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
   const closedPort = (closed.address() as AddressInfo).port;
   await new Promise<void>((r) => closed.close(() => r()));
-  const start = (id: TestIdentity, more: Partial<Parameters<typeof startProvider>[0]> = {}) =>
-    startProvider({
-      domain: id.pki.domain,
-      tls: { key: id.pki.server.privateKeyPem, cert: id.pki.server.certificatePem, ca },
-      clientApi: { port: 0, ca: id.pki.ca.certificatePem },
-      peers: (d) => (ports.has(d) ? { host: "127.0.0.1", port: ports.get(d)! } : undefined),
-      log: () => {},
-      ...more,
-    });
+  const { start } = providerStarter([idA, idB], { clientApi: true });
   B = await start(idB);
-  ports.set("b.example", B.port);
   A = await start(idA, {
     peerTimeoutMs: 1_000,
     maxAssetBytes: 64,
@@ -47,7 +36,6 @@ beforeAll(async () => {
       "down.b.example": { peer: "b.example", address: `127.0.0.1:${closedPort}` },
     },
   });
-  ports.set("a.example", A.port);
 });
 
 afterAll(async () => {

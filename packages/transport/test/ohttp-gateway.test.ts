@@ -13,9 +13,9 @@ import {
   type KeyConfig,
   makeGatewayKey,
 } from "../src/ohttp/index.js";
-import { type RunningProvider, startProvider } from "../src/provider/provider.js";
+import type { RunningProvider } from "../src/provider/provider.js";
 import { storeBlob } from "../src/storage/blobs.js";
-import { type TestIdentity, testIdentity } from "./provider-harness.js";
+import { providerStarter, type TestIdentity, testIdentity } from "./provider-harness.js";
 
 // The hub a.example (gateway, asset hosts of its peer b.example) and b.example, which calls the
 // gateway over the federation server as a relay would.
@@ -24,25 +24,14 @@ let idB: TestIdentity;
 let A: RunningProvider;
 let B: RunningProvider;
 let config: KeyConfig;
-const ports = new Map<string, number>();
 const GATEWAY = "/.well-known/ohttp-gateway";
 
 beforeAll(async () => {
   idA = await testIdentity("a.example");
   idB = await testIdentity("b.example");
-  const ca = [idA.pki.ca.certificatePem, idB.pki.ca.certificatePem];
-  const start = (id: TestIdentity, more: Partial<Parameters<typeof startProvider>[0]> = {}) =>
-    startProvider({
-      domain: id.pki.domain,
-      tls: { key: id.pki.server.privateKeyPem, cert: id.pki.server.certificatePem, ca },
-      peers: (d) => (ports.has(d) ? { host: "127.0.0.1", port: ports.get(d)! } : undefined),
-      log: () => {},
-      ...more,
-    });
+  const { start } = providerStarter([idA, idB]);
   B = await start(idB);
-  ports.set("b.example", B.port);
   A = await start(idA, { assetHosts: { "b.example": { peer: "b.example" } } });
-  ports.set("a.example", A.port);
 });
 
 afterAll(async () => {

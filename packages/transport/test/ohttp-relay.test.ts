@@ -8,9 +8,15 @@ import {
   encapsulateRequest,
   encodeBinaryHttpRequest,
 } from "../src/ohttp/index.js";
-import { type RunningProvider, startProvider } from "../src/provider/provider.js";
+import type { RunningProvider } from "../src/provider/provider.js";
 import type { LogRecord } from "../src/server/log.js";
-import { type ApiClient, apiClient, type TestIdentity, testIdentity } from "./provider-harness.js";
+import {
+  type ApiClient,
+  apiClient,
+  providerStarter,
+  type TestIdentity,
+  testIdentity,
+} from "./provider-harness.js";
 
 // The hub a.example (OHTTP gateway; b.example's asset host configured) and the follower b.example
 // whose client API is its clients' OHTTP relay, over real HTTPS on loopback.
@@ -23,30 +29,18 @@ let B: RunningProvider;
 let bob: ApiClient;
 let alice: ApiClient;
 const hubLog: LogRecord[] = [];
-const ports = new Map<string, number>();
 
 beforeAll(async () => {
   idA = await testIdentity("a.example");
   idB = await testIdentity("b.example");
-  const ca = [idA.pki.ca.certificatePem, idB.pki.ca.certificatePem];
-  const start = (id: TestIdentity, more: Partial<Parameters<typeof startProvider>[0]> = {}) =>
-    startProvider({
-      domain: id.pki.domain,
-      tls: { key: id.pki.server.privateKeyPem, cert: id.pki.server.certificatePem, ca },
-      clientApi: { port: 0, ca: id.pki.ca.certificatePem },
-      peers: (d) => (ports.has(d) ? { host: "127.0.0.1", port: ports.get(d)! } : undefined),
-      log: () => {},
-      ...more,
-    });
+  const { start } = providerStarter([idA, idB], { clientApi: true });
   B = await start(idB);
-  ports.set("b.example", B.port);
   A = await start(idA, {
     assetHosts: { "b.example": { peer: "b.example" } },
     log: (r) => {
       hubLog.push(r);
     },
   });
-  ports.set("a.example", A.port);
   bob = apiClient(B.clientApiPort!, "b.example", await idB.client(bob1));
   alice = apiClient(A.clientApiPort!, "a.example", await idA.client(alice1));
 });

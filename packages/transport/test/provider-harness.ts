@@ -4,6 +4,7 @@
  */
 import { Agent, request } from "node:https";
 import { createProviderPki, issueClientCertificate, type ProviderPki } from "@mimi/identity";
+import { type RunningProvider, startProvider } from "../src/provider/provider.js";
 
 /** A client API response. */
 export interface ApiResponse {
@@ -137,3 +138,34 @@ export async function testIdentity(domain: string): Promise<TestIdentity> {
 /** `/client/v1/<name>/<param>` */
 export const api = (name: string, param?: string): string =>
   `/client/v1/${name}${param === undefined ? "" : `/${encodeURIComponent(param)}`}`;
+
+/** Options of a provider started by {@link providerStarter} (everything but identity and peers). */
+export type StartMore = Partial<Parameters<typeof startProvider>[0]>;
+
+/**
+ * Start providers of test identities that trust each other's CAs, reach each other on loopback
+ * (each one's port is known to the others once it is started) and log nothing; with `clientApi`,
+ * each also gets a client API for its own CA's clients.
+ */
+export function providerStarter(
+  ids: readonly TestIdentity[],
+  options: { readonly clientApi?: boolean } = {},
+): { start: (id: TestIdentity, more?: StartMore) => Promise<RunningProvider>; ports: Map<string, number> } {
+  const ports = new Map<string, number>();
+  const ca = ids.map((i) => i.pki.ca.certificatePem);
+  return {
+    ports,
+    async start(id, more = {}) {
+      const p = await startProvider({
+        domain: id.pki.domain,
+        tls: { key: id.pki.server.privateKeyPem, cert: id.pki.server.certificatePem, ca },
+        ...(options.clientApi === true ? { clientApi: { port: 0, ca: id.pki.ca.certificatePem } } : {}),
+        peers: (d) => (ports.has(d) ? { host: "127.0.0.1", port: ports.get(d)! } : undefined),
+        log: () => {},
+        ...more,
+      });
+      ports.set(id.pki.domain, p.port);
+      return p;
+    },
+  };
+}
