@@ -297,7 +297,7 @@ export async function runScenario(
   );
   const file = utf8("MIMI demo attachment: minutes of the clubhouse meeting.\n");
   await step(
-    "Alice uploads an encrypted attachment and sends it; Cathy downloads it through proxyDownload, Bob through OHTTP (b.example's relay, the hub's gateway)",
+    "Alice sends an encrypted attachment; Cathy downloads it via proxyDownload, Bob via OHTTP",
     async () => {
       const part = await alice.uploadAttachment(file, {
         contentType: "text/plain;charset=utf-8",
