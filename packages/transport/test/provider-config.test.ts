@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mergeEndpoints } from "../src/provider/provider.js";
 import { parseProviderConfig } from "../src/server/config.js";
 import type { Endpoint } from "../src/server/endpoint.js";
+import { atLeast } from "../src/server/log.js";
 
 const base = {
   domain: "b.example",
@@ -108,5 +109,23 @@ describe("provider configuration: peers' asset hosts (decision 0670)", () => {
       "/assetHosts/a.example/port",
     );
     expect(pathOf({ ...base, assetHosts: { "a host": { peer: "a.example" } } })).toBe("/assetHosts/a host");
+  });
+});
+
+describe("provider configuration: logLevel", () => {
+  it("defaults to info, accepts the four levels, and names a wrong value", () => {
+    expect(parseProviderConfig(base, "/e").logLevel).toBe("info");
+    for (const level of ["debug", "info", "warn", "error"] as const)
+      expect(parseProviderConfig({ ...base, logLevel: level }, "/e").logLevel).toBe(level);
+    expect(pathOf({ ...base, logLevel: "verbose" })).toBe("/logLevel");
+    expect(pathOf({ ...base, logLevel: 3 })).toBe("/logLevel");
+  });
+
+  it("a sink at a level passes that level and more severe ones, never less severe ones", () => {
+    const seen: string[] = [];
+    const sink = atLeast("info", (r) => seen.push(r.level));
+    for (const level of ["debug", "info", "warn", "error", "debug"] as const)
+      sink({ level, msg: "m", ts: "t" });
+    expect(seen).toEqual(["info", "warn", "error"]);
   });
 });

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ValidationError } from "@mimi/wire";
 import type { ProviderConfig } from "../server/config.js";
-import type { LogSink } from "../server/log.js";
+import { atLeast, jsonLinesToStdout, type LogSink } from "../server/log.js";
 import { type ProviderOptions, type RunningProvider, startProvider } from "./provider.js";
 
 function readPem(file: string, path: string): string {
@@ -44,7 +44,7 @@ export function providerOptionsOf(
         }),
     ...(config.peers === undefined ? {} : { peers: config.peers }),
     ...(config.assetHosts === undefined ? {} : { assetHosts: config.assetHosts }),
-    ...(log === undefined ? {} : { log }),
+    log: atLeast(config.logLevel, log ?? jsonLinesToStdout),
     ...more,
   };
 }

@@ -11,7 +11,8 @@
  *   "maxBodyBytes": 1048576,
  *   "clientApi": { "host": "127.0.0.1", "port": 9443, "ca": "b.example-clients-ca.pem" },
  *   "peers": { "a.example": "127.0.0.1:8442", "c.example": "c.example:443" },
- *   "assetHosts": { "a.example": { "peer": "a.example" }, "cdn.c.example": { "peer": "c.example", "address": "10.0.0.7:443" } }
+ *   "assetHosts": { "a.example": { "peer": "a.example" }, "cdn.c.example": { "peer": "c.example", "address": "10.0.0.7:443" } },
+ *   "logLevel": "info"
  * }
  * ```
  *
@@ -20,12 +21,15 @@
  * `maxBodyBytes`, `clientApi` (the client API listener and the CA issuing our clients'
  * certificates), `peers` (how to reach other providers; others are `<domain>:443`) and
  * `assetHosts` (the asset hosts of peer providers that the hub's `/proxyDownload` and OHTTP gateway
- * fetch from, and where to reach them; decision 0670) are optional (decision 0645).
+ * fetch from, and where to reach them; decision 0670) are optional (decision 0645). `logLevel`
+ * (`debug`, `info`, `warn` or `error`; default `info`) is the least severe log record written:
+ * `debug` adds a line per answered request.
  */
 import { isAbsolute, resolve } from "node:path";
 import { ValidationError } from "@mimi/wire";
 import { type AssetHost, checkAssetHosts } from "../federation/assets.js";
 import { parsePeerAddress } from "../federation/client.js";
+import { type LogRecord, logLevels } from "./log.js";
 
 /** A parsed, validated configuration (file names resolved). */
 export interface ProviderConfig {
@@ -33,6 +37,8 @@ export interface ProviderConfig {
   readonly listen: { readonly host: string; readonly port: number };
   readonly tls: { readonly key: string; readonly cert: string; readonly ca: readonly string[] };
   readonly storage: string;
+  /** The least severe log record written (default `info`). */
+  readonly logLevel: LogRecord["level"];
   readonly metrics?: { readonly host: string; readonly port: number };
   readonly maxBodyBytes?: number;
   /** The client API listener and the CA file(s) issuing our clients' certificates. */
@@ -101,6 +107,7 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
     "peers",
     "assetHosts",
     "discovery",
+    "logLevel",
   ]);
   for (const k of Object.keys(o)) if (!known.has(k)) fail(`unknown field ${k}`, `/${k}`);
   const domain = str(o, "domain", "").toLowerCase();
@@ -141,6 +148,9 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
   }
   let storage = o["storage"] === undefined ? "memory://" : str(o, "storage", "");
   if (storage.startsWith("pglite:")) storage = `pglite:${at(storage.replace(/^pglite:(\/\/)?/, ""))}`;
+  const logLevel = o["logLevel"] ?? "info";
+  if (typeof logLevel !== "string" || !(logLevels as readonly string[]).includes(logLevel))
+    fail(`logLevel must be one of ${logLevels.join(", ")}`, "/logLevel");
   const max = o["maxBodyBytes"];
   if (max !== undefined && (typeof max !== "number" || !Number.isInteger(max) || max < 1))
     fail("maxBodyBytes must be a positive integer", "/maxBodyBytes");
@@ -153,6 +163,7 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
       ca: ca.map(at),
     },
     storage,
+    logLevel: logLevel as LogRecord["level"],
     ...(o["metrics"] === undefined ? {} : { metrics: hostPort(o["metrics"], "/metrics") }),
     ...(max === undefined ? {} : { maxBodyBytes: max as number }),
     ...(clientApi === undefined ? {} : { clientApi }),

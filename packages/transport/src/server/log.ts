@@ -17,3 +17,14 @@ export const jsonLinesToStdout: LogSink = (record) => {
 export function makeLogger(sink: LogSink): (record: LogRecord) => void {
   return (record) => sink({ ts: new Date().toISOString(), ...record });
 }
+
+/** The levels of {@link LogRecord}, least severe first. */
+export const logLevels: readonly LogRecord["level"][] = ["debug", "info", "warn", "error"];
+
+/** `sink`, passing on only records at `level` or more severe (e.g. "info" drops per-request "debug" lines). */
+export function atLeast(level: LogRecord["level"], sink: LogSink): LogSink {
+  const min = logLevels.indexOf(level);
+  return (record) => {
+    if (logLevels.indexOf(record.level) >= min) sink(record);
+  };
+}

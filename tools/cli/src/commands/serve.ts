@@ -25,11 +25,13 @@ gracefully. FILE is JSON (file names relative to it):
     "assetHosts": { "a.example":                   optional: peers' asset hosts the hub's
                     { "peer": "a.example",         /proxyDownload and OHTTP gateway fetch from
                       "address": "127.0.0.1:8442" } },   (address optional)
-    "discovery": "directory.json"                  optional: @mimi/discovery's directory seed
+    "discovery": "directory.json",                 optional: @mimi/discovery's directory seed
+    "logLevel": "info"                             optional: debug | info | warn | error
   }
 
 Once listening, prints one line {"event":"listening","domain":…,"port":…,"clientApiPort":…}
-(ports 0 in the file mean any free port). Logs are JSON lines on stdout. PGlite does not fsync:
+(ports 0 in the file mean any free port). Logs are JSON lines on stdout (from logLevel up;
+debug adds one line per request). PGlite does not fsync:
 use PostgreSQL for durable storage.`;
 
 export const serveCommand: Command = {
