@@ -225,8 +225,9 @@ export class MimiClient {
   }
 
   /**
-   * Download an attachment and decrypt it: through the provider (protocol-06 §5.10 proxyDownload),
-   * or with `oblivious` through the OHTTP gateway of the hub `oblivious.hub` (normally the room's
+   * Download an attachment and decrypt it: through the provider, which asks the `/proxyDownload`
+   * of the hub `hub` (normally the room's hub; protocol-06 §5.10.2, decision 0674) or, without it,
+   * of the asset's own provider; or with `oblivious` through the OHTTP gateway of the hub `oblivious.hub` (normally the room's
    * hub) with our provider as the relay (§5.10.3, decision 0672): the hub performs the download
    * without learning which client asks, and the provider relays without seeing the URL.
    *
@@ -235,11 +236,12 @@ export class MimiClient {
    */
   async downloadAttachment(
     part: ExternalPart,
-    options: { readonly oblivious?: { readonly hub: string } } = {},
+    options: { readonly oblivious?: { readonly hub: string }; readonly hub?: string } = {},
   ): Promise<Uint8Array> {
     if (options.oblivious !== undefined)
       return decryptAttachment(part, await this.obliviousGet(options.oblivious.hub, part.url));
-    const path = `/client/v1/download?url=${enc(part.url)}`;
+    // through the room's hub's /proxyDownload when it is named (protocol-06 §5.10.2, decision 0674)
+    const path = `/client/v1/download?url=${enc(part.url)}${options.hub === undefined ? "" : `&hub=${enc(options.hub)}`}`;
     return decryptAttachment(part, this.ok(await this.call("GET", path), path));
   }
 

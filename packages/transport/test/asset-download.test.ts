@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PeerRejected } from "../src/federation/client.js";
 import type { RunningProvider } from "../src/provider/provider.js";
 import { storeBlob } from "../src/storage/blobs.js";
-import { providerStarter, type TestIdentity, testIdentity } from "./provider-harness.js";
+import { apiClient, providerStarter, type TestIdentity, testIdentity } from "./provider-harness.js";
 
 // A hub (a.example) configured with the asset hosts of its peer b.example, and b.example serving
 // its stored blobs over its federation server.
@@ -116,5 +116,40 @@ describe("peers' asset hosts: /blobs on the federation server and the hub's /pro
     const slow = await proxy(`https://slow.b.example/blobs/${"3".repeat(32)}`);
     expect(slow.status).toBe(504);
     expect(slow.body).toMatch(/did not answer in time/);
+  });
+});
+
+describe("client API downloads through the room's hub (decision 0674)", () => {
+  it("[PROTO-CAPI-13] with hub, a client's provider asks that hub's /proxyDownload, which fetches the asset from its host", async () => {
+    const bob = apiClient(B.clientApiPort!, "b.example", await idB.client("mimi://b.example/d/bob/1"));
+    const alice = apiClient(A.clientApiPort!, "a.example", await idA.client("mimi://a.example/d/alice/1"));
+    try {
+      const url = await storeBlob(B.db, new TextEncoder().encode("b's attachment"), "b.example");
+      const q = (u: string, hub?: string) =>
+        `/client/v1/download?url=${encodeURIComponent(u)}${hub === undefined ? "" : `&hub=${hub}`}`;
+      const hubRequests = () =>
+        Number(
+          /mimi_http_requests_total\{route="proxyDownload",method="GET",status="200"\} (\d+)/.exec(
+            A.server.metrics.render(),
+          )?.[1] ?? 0,
+        );
+      const before = hubRequests();
+      // Bob's provider b.example asks the hub a.example, which fetches from b's asset host
+      const viaHub = await bob.send("GET", q(url, "a.example"));
+      expect(viaHub.status).toBe(200);
+      expect(Buffer.from(viaHub.body).toString()).toBe("b's attachment");
+      expect(hubRequests()).toBe(before + 1);
+      // Alice's provider is the hub: its own /proxyDownload serves the peer's asset
+      const atHub = await alice.send("GET", q(url, "a.example"));
+      expect(Buffer.from(atHub.body).toString()).toBe("b's attachment");
+      // the hub refuses what is not an asset of a peer (PROTO-DL-01), and a bad hub is a 400
+      expect(
+        (await bob.send("GET", q(`https://c.example/blobs/${"1".repeat(32)}`, "a.example"))).status,
+      ).toBe(403);
+      expect((await bob.send("GET", q(url, "not_a_domain"))).status).toBe(400);
+    } finally {
+      bob.close();
+      alice.close();
+    }
   });
 });

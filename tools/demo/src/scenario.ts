@@ -36,13 +36,13 @@ export interface ScenarioClient {
   joinExternal(roomUri: string): Promise<unknown>;
   uploadAttachment(plaintext: Uint8Array, info: Omit<AttachmentInfo, "url">): Promise<ExternalPart>;
   /**
-   * Download and decrypt an attachment: through the provider's client API and the blob's
-   * `/proxyDownload`, or with `oblivious` through the provider's OHTTP relay and the hub's gateway
-   * (protocol-06 §5.10.3).
+   * Download and decrypt an attachment: through the provider's client API and the `/proxyDownload`
+   * of the hub `hub` (protocol-06 §5.10.2; without it, of the blob's provider), or with `oblivious`
+   * through the provider's OHTTP relay and the hub's gateway (§5.10.3).
    */
   downloadAttachment(
     part: ExternalPart,
-    options?: { readonly oblivious?: { readonly hub: string } },
+    options?: { readonly oblivious?: { readonly hub: string }; readonly hub?: string },
   ): Promise<Uint8Array>;
   waitFor(pred: (e: ClientEvent) => boolean, timeoutMs?: number, what?: string): Promise<ClientEvent>;
 }
@@ -307,7 +307,7 @@ export async function runScenario(
       const got = cathy.core.message(ROOM, out.messageId);
       if (got === undefined || got.content.nestedPart.cardinality !== 2)
         throw new Error("Cathy has no attachment");
-      const plain = await cathy.downloadAttachment(got.content.nestedPart);
+      const plain = await cathy.downloadAttachment(got.content.nestedPart, { hub: "a.example" });
       if (Buffer.compare(Buffer.from(plain), Buffer.from(file)) !== 0) throw new Error("attachment differs");
       const atBob = bob.core.message(ROOM, out.messageId);
       if (atBob === undefined || atBob.content.nestedPart.cardinality !== 2)

@@ -512,6 +512,36 @@ export async function startClientApi(
         throw new HttpRejection(400, "url must be a download URL https://<domain>/blobs/<id>", {
           path: "/query/url",
         });
+      const hubParam = url.searchParams.get("hub");
+      if (hubParam !== null) {
+        // [PROTO-CAPI-13] draft-ietf-mimi-protocol-06 §5.10.2 (our client API, decision 0674):
+        // with `hub` (the room's hub), the download goes through that hub's /proxyDownload, which
+        // serves its own assets and fetches its peers', so the asset's host sees only the hub.
+        const hub = hubParam.toLowerCase();
+        if (!HOST.test(hub))
+          throw new HttpRejection(400, "hub must be a provider domain", { path: "/query/hub" });
+        if (hub === domain) {
+          const endpoint = local.get("proxyDownload");
+          if (endpoint === undefined)
+            throw new HttpRejection(404, `${domain} hosts no rooms`, { path: "/query/hub" });
+          const out = await endpoint.handle({
+            domain,
+            peerDomain: domain,
+            param: target,
+            body,
+            db,
+            now: now(),
+            log,
+          });
+          return respond({ status: out.status, ...(out.body === undefined ? {} : { body: out.body }) });
+        }
+        const got = await options.federation.send(hub, {
+          method: "GET",
+          endpoint: "proxyDownload",
+          param: target,
+        });
+        return respond({ status: 200, body: got.body });
+      }
       if (p.domain === domain) {
         const bytes = await loadBlob(db, target);
         if (bytes === undefined) throw new HttpRejection(404, `no blob at ${target}`, { path: "/query/url" });
