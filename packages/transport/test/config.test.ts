@@ -28,6 +28,7 @@ describe("provider configuration", () => {
       listen: { host: "127.0.0.1", port: 0 },
       tls: { key: "/etc/mimi/b.key", cert: "/etc/mimi/b.pem", ca: ["/etc/mimi/ca.pem"] },
       storage: "pglite:/etc/mimi/data",
+      logLevel: "info",
       metrics: { host: "127.0.0.1", port: 9464 },
     });
     expect(parseProviderConfig(base, "/x").storage).toBe("memory://");

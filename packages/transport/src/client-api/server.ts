@@ -10,8 +10,6 @@
  * peer that cannot be reached is a 502 (504 on timeout); 500 only ever means a fault of ours.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
-import type { AddressInfo } from "node:net";
 import type { TLSSocket } from "node:tls";
 import { domainOf, isClientUri, mimiUriEquals, parseRoomUri, userOfClient } from "@mimi/identifiers";
 import { type ExternalSender, encodeExternalSenders } from "@mimi/mls-profile";
@@ -27,6 +25,7 @@ import { HttpRejection } from "../server/http-error.js";
 import { decodeParam, readBody } from "../server/http-request.js";
 import { jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "../server/log.js";
 import { ServerMetrics } from "../server/metrics.js";
+import { closeGracefully, createMutualTlsServer, listenOn } from "../server/tls-server.js";
 import { loadBlob, parseBlobUrl, storeBlob } from "../storage/blobs.js";
 import type { Database } from "../storage/database.js";
 import { storeKeyPackages } from "../storage/key-packages.js";
@@ -255,17 +254,14 @@ export async function startClientApi(
   const streams = new Set<ServerResponse>();
   let closing = false;
 
-  const server = createHttpsServer({
+  // the handler refuses a client without a valid certificate with a reason (not the handshake)
+  const server = createMutualTlsServer({
     key: options.key,
     cert: options.cert,
-    ca: options.clientCa as string[],
-    requestCert: true,
+    ca: options.clientCa,
     rejectUnauthorized: false,
-    minVersion: "TLSv1.3",
+    requestTimeoutMs: 60_000,
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 60_000;
-  server.keepAliveTimeout = 30_000;
 
   /** Call our own handler, or forward to the owner's provider and relay its answer. */
   const dispatch = async (
@@ -648,14 +644,7 @@ export async function startClientApi(
     log({ level: "info", msg: "client API TLS handshake refused", reason: err.message });
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const boundPort = (server.address() as AddressInfo).port;
+  const boundPort = await listenOn(server, port, host);
   log({ level: "info", msg: "client API listening", domain, port: boundPort });
 
   return {
@@ -664,13 +653,10 @@ export async function startClientApi(
     inboxSignal: signal,
     async close(graceMs = 5_000) {
       closing = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      signal.notify();
-      for (const s of streams) s.end();
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-      await closed;
-      clearTimeout(timer);
+      await closeGracefully(server, graceMs, () => {
+        signal.notify();
+        for (const s of streams) s.end();
+      });
     },
   };
 }

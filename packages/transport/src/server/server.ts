@@ -14,7 +14,6 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { CodecError, type MimiError, ValidationError } from "@mimi/wire";
 import type { Database } from "../storage/database.js";
@@ -31,6 +30,7 @@ import { decodeParam, readBody } from "./http-request.js";
 import { jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "./log.js";
 import { ServerMetrics } from "./metrics.js";
 import { authenticatePeer } from "./peer.js";
+import { closeGracefully, createMutualTlsServer, listenOn } from "./tls-server.js";
 
 /** The path of the directory (§5.1). */
 export const DIRECTORY_PATH = "/.well-known/mimi-protocol-directory";
@@ -131,17 +131,12 @@ export async function startProviderServer(
   let metricsServer: Server | undefined;
   let closing = false;
 
-  const server = createHttpsServer({
+  const server = createMutualTlsServer({
     key: options.key,
     cert: options.cert,
-    ca: options.ca as string[],
-    requestCert: true,
+    ca: options.ca,
     rejectUnauthorized: true,
-    minVersion: "TLSv1.3",
   });
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 30_000;
-  server.keepAliveTimeout = 30_000;
 
   const directory = (): Record<string, string> => {
     const p = options.publicPort ?? (server.address() as AddressInfo | null)?.port ?? 443;
@@ -297,23 +292,17 @@ export async function startProviderServer(
     else socket.destroy(err);
   });
 
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, host, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
+  const boundPort = await listenOn(server, port, host);
   log({
     level: "info",
     msg: "listening",
     domain,
-    port: (server.address() as AddressInfo).port,
+    port: boundPort,
     endpoints: [...byName.keys()],
   });
 
   return {
-    port: (server.address() as AddressInfo).port,
+    port: boundPort,
     metrics,
     directory,
     async listenMetrics(mport = 0, mhost = "127.0.0.1"): Promise<number> {
@@ -335,11 +324,7 @@ export async function startProviderServer(
     },
     async close(graceMs = 5_000): Promise<void> {
       closing = true;
-      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeIdleConnections();
-      const timer = setTimeout(() => server.closeAllConnections(), graceMs);
-      await closed;
-      clearTimeout(timer);
+      await closeGracefully(server, graceMs);
       if (metricsServer !== undefined) {
         const ms = metricsServer;
         await new Promise<void>((resolve) => ms.close(() => resolve()));
