@@ -13,7 +13,7 @@ import { type MlsFixtures, mlsFixtures } from "./support/fixtures.js";
 import { makePki } from "./support/pki.js";
 import { freshPostgresDatabase, postgresUrl } from "./support/postgres.js";
 
-const pki = makePki("fanout-ca", ["a.example", "b.example", "c.example", "d.example"]);
+const pki = makePki("fanout-ca", ["a.example", "b.example", "c.example", "d.example", "e.example"]);
 const room = "mimi://a.example/r/fan";
 let fx: MlsFixtures;
 const dbs: { db: Database; drop: () => Promise<void> }[] = [];
@@ -182,6 +182,38 @@ describe("hub /notify sender (§5.5)", () => {
     } finally {
       sender.close();
       await capture.close();
+    }
+  });
+
+  it("retries a failed durable cursor write before deliverAll returns", async () => {
+    let failures = 1;
+    const flakyDb = new Proxy(hubDb, {
+      get(target, prop, receiver) {
+        if (prop === "query")
+          return (sql: string, params?: unknown[]) => {
+            if (sql.includes("INSERT INTO fanout_cursor") && failures > 0) {
+              failures--;
+              return Promise.reject(new Error("connection lost"));
+            }
+            return target.query(sql, params);
+          };
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const follower2 = await standInFollower("e.example", () => ({ status: 201 }));
+    const sender = makeFanoutSender({
+      ...senderOptions(),
+      db: flakyDb,
+      resolve: () => ({ host: "127.0.0.1", port: follower2.port }),
+    });
+    try {
+      expect(await sender.deliverAll(room, "e.example")).toBe(5);
+      expect(failures).toBe(0);
+      expect(await sender.cursor(room, "e.example")).toBe(5n);
+    } finally {
+      sender.close();
+      await follower2.close();
     }
   });
 

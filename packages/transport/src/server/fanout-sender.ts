@@ -226,7 +226,7 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
   const flush = async (roomId: string, peerDomain: string): Promise<void> => {
     const p = persisted.get(`${roomId}\u0000${peerDomain}`);
     if (p === undefined) return;
-    await p.done;
+    await p.done.catch(() => undefined);
     // a write that failed left the target unwritten: try once more, and let a failure surface
     if (p.written < p.target) await persist(roomId, peerDomain, p.target);
   };
