@@ -64,6 +64,16 @@ async function codecErrorOr<T>(f: () => T | Promise<T>): Promise<T | CodecError>
   }
 }
 
+/** Encodings of `valid`, each truncated or with one byte flipped. */
+function mutationsOf(valid: fc.Arbitrary<Uint8Array>): fc.Arbitrary<Uint8Array> {
+  return fc.tuple(valid, fc.nat(), fc.integer({ min: 1, max: 255 }), fc.boolean()).map(([b, i, x, cut]) => {
+    const c = b.slice();
+    if (cut) return c.subarray(0, i % (c.length + 1));
+    c[i % c.length]! ^= x;
+    return c;
+  });
+}
+
 describe("RFC 9458 Appendix A, byte for byte", () => {
   it("has the fourteen values of the example", () => {
     expect(rfc9458AppendixA()).toHaveLength(14);
@@ -209,14 +219,7 @@ describe("binary HTTP (RFC 9292 known-length)", () => {
 
   it("decoders give only CodecError on random and mutated bytes", async () => {
     const valid = fc.oneof(request.map(encodeBinaryHttpRequest), response.map(encodeBinaryHttpResponse));
-    const mutated = fc
-      .tuple(valid, fc.nat(), fc.integer({ min: 1, max: 255 }), fc.boolean())
-      .map(([b, i, x, cut]) => {
-        const c = b.slice();
-        if (cut) return c.subarray(0, i % (c.length + 1));
-        c[i % c.length]! ^= x;
-        return c;
-      });
+    const mutated = mutationsOf(valid);
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 80 }), mutated), async (bytes) => {
         await codecErrorOr(() => decodeBinaryHttpRequest(bytes));
@@ -280,14 +283,7 @@ describe("key configurations and encapsulation", () => {
     const key = makeGatewayKey(1, fromHex(gatewaySecret));
     const { context } = await decapsulateRequest(key, fromHex(encapsulatedRequestHex));
     const seeds = [keyConfigHex, encapsulatedRequestHex, encapsulatedResponseHex].map((h) => fromHex(h));
-    const mutated = fc
-      .tuple(fc.constantFrom(...seeds), fc.nat(), fc.integer({ min: 1, max: 255 }), fc.boolean())
-      .map(([b, i, x, cut]) => {
-        const c = b.slice();
-        if (cut) return c.subarray(0, i % (c.length + 1));
-        c[i % c.length]! ^= x;
-        return c;
-      });
+    const mutated = mutationsOf(fc.constantFrom(...seeds));
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.uint8Array({ maxLength: 120 }), mutated), async (bytes) => {
         await codecErrorOr(() => decodeKeyConfig(bytes));

@@ -20,7 +20,13 @@ import { type FederationClient, PeerRejected, PeerUnavailable } from "../federat
 import { keyMaterialRequestCodec } from "../key-material-request.js";
 import { OHTTP_REQUEST_MEDIA_TYPE, OHTTP_RESPONSE_MEDIA_TYPE } from "../ohttp/encapsulation.js";
 import { OHTTP_KEYS_MEDIA_TYPE } from "../ohttp/key-config.js";
-import { type DirectoryName, type Endpoint, type EndpointName, extensionRoutes } from "../server/endpoint.js";
+import {
+  type DirectoryName,
+  directoryMethod,
+  type Endpoint,
+  type EndpointName,
+  extensionRoutes,
+} from "../server/endpoint.js";
 import { HttpRejection } from "../server/http-error.js";
 import { decodeParam, readBody } from "../server/http-request.js";
 import { jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "../server/log.js";
@@ -281,9 +287,8 @@ export async function startClientApi(
     }
     // [PROTO-CAPI-04] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0640): any other request goes to the provider owning the
     // room or user (protocol-06 §5: the room's hub, the target user's provider), answer relayed.
-    const endpoint = local.get(name);
     const res = await options.federation.send(owner, {
-      method: endpoint?.method ?? "POST",
+      method: directoryMethod(name),
       endpoint: name,
       param,
       body,
@@ -516,27 +521,8 @@ export async function startClientApi(
         const hub = hubParam.toLowerCase();
         if (!HOST.test(hub))
           throw new HttpRejection(400, "hub must be a provider domain", { path: "/query/hub" });
-        if (hub === domain) {
-          const endpoint = local.get("proxyDownload");
-          if (endpoint === undefined)
-            throw new HttpRejection(404, `${domain} hosts no rooms`, { path: "/query/hub" });
-          const out = await endpoint.handle({
-            domain,
-            peerDomain: domain,
-            param: target,
-            body,
-            db,
-            now: now(),
-            log,
-          });
-          return respond({ status: out.status, ...(out.body === undefined ? {} : { body: out.body }) });
-        }
-        const got = await options.federation.send(hub, {
-          method: "GET",
-          endpoint: "proxyDownload",
-          param: target,
-        });
-        return respond({ status: 200, body: got.body });
+        // ours or a peer's, as every other request about a room or user is dispatched
+        return respond(await dispatch("proxyDownload", hub, target, new Uint8Array(0)));
       }
       if (p.domain === domain) {
         const bytes = await loadBlob(db, target);

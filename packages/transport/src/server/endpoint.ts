@@ -20,6 +20,11 @@ export const directoryNames = [
 /** A directory name. */
 export type DirectoryName = (typeof directoryNames)[number];
 
+/** The HTTP method of a directory endpoint (protocol-06 §5: `proxyDownload` is GET, the rest POST). */
+export function directoryMethod(name: DirectoryName): "GET" | "POST" {
+  return name === "proxyDownload" ? "GET" : "POST";
+}
+
 /** The template variable of each endpoint's path (as the §5 section headings name them). */
 export const pathVariables: Readonly<Record<DirectoryName, string>> = {
   keyMaterial: "targetUser",
