@@ -1,6 +1,8 @@
 import { createServer } from "node:https";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startHubFanout } from "../src/hub/fanout.js";
+import type { Hub, HubListener } from "../src/hub/hub.js";
 import { FanoutRefused, makeFanoutSender } from "../src/server/fanout-sender.js";
 import { implementedEndpoints } from "../src/server/index.js";
 import { type ProviderServer, startProviderServer } from "../src/server/server.js";
@@ -217,6 +219,54 @@ describe("hub /notify sender (§5.5)", () => {
     }
   });
 
+  it("writes the durable cursor at most once per interval while deliveries go on, and at once when flushed", async () => {
+    const throttleRoom = "mimi://a.example/r/throttle";
+    await createRoom(hubDb, throttleRoom, 1);
+    await appendToEpoch(
+      hubDb,
+      throttleRoom,
+      0n,
+      [0, 1, 2, 3, 4].map((i) => ({
+        kind: "application" as const,
+        body: encodeFanoutMessage({ timestamp: BigInt(700 + i), message: fx.privateMessages[0]! }),
+      })),
+      1,
+    );
+    const written: string[] = [];
+    const countingDb = new Proxy(hubDb, {
+      get(target, prop, receiver) {
+        if (prop === "query")
+          return (sql: string, params?: unknown[]) => {
+            if (sql.includes("INSERT INTO fanout_cursor")) written.push(String(params?.[2]));
+            return target.query(sql, params);
+          };
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const follower2 = await standInFollower("e.example", () => ({ status: 201 }));
+    const sender = makeFanoutSender({
+      ...senderOptions(),
+      db: countingDb,
+      maxBatch: 1,
+      cursorWriteIntervalMs: 60_000,
+      resolve: () => ({ host: "127.0.0.1", port: follower2.port }),
+    });
+    try {
+      expect(await sender.deliverAll(throttleRoom, "e.example", { flush: false })).toBe(5);
+      await new Promise((r) => setTimeout(r, 50));
+      // five rounds, one write: the first position; the rest waits for the interval
+      expect(written).toEqual(["1"]);
+      expect(await sender.cursor(throttleRoom, "e.example")).toBe(1n);
+      await sender.flushCursor(throttleRoom, "e.example");
+      expect(written).toEqual(["1", "5"]);
+      expect(await sender.cursor(throttleRoom, "e.example")).toBe(5n);
+    } finally {
+      sender.close();
+      await follower2.close();
+    }
+  });
+
   it("gives up after maxAttempts consecutive failures", async () => {
     const sender = makeFanoutSender({ ...senderOptions(), resolve: () => ({ host: "127.0.0.1", port: 1 }) });
     try {
@@ -225,6 +275,68 @@ describe("hub /notify sender (§5.5)", () => {
       ).rejects.toThrow(FanoutRefused);
     } finally {
       sender.close();
+    }
+  });
+});
+
+describe("hub fanout loop (§5.5)", () => {
+  it("delivers what is accepted while a run writes its durable cursor: no kick is lost", async () => {
+    const loopRoom = "mimi://a.example/r/loop";
+    await createRoom(hubDb, loopRoom, 1);
+    const app = (i: number) => ({
+      kind: "application" as const,
+      body: encodeFanoutMessage({ timestamp: BigInt(500 + i), message: fx.privateMessages[0]! }),
+    });
+    await appendToEpoch(hubDb, loopRoom, 0n, [app(0)], 1);
+    let listener: HubListener | undefined;
+    // The run's first cursor write: the hub accepts one more message and kicks meanwhile.
+    let acceptDuringWrite = true;
+    const db = new Proxy(hubDb, {
+      get(target, prop, receiver) {
+        if (prop === "query")
+          return async (sql: string, params?: unknown[]) => {
+            if (sql.includes("INSERT INTO fanout_cursor") && acceptDuringWrite) {
+              acceptDuringWrite = false;
+              await appendToEpoch(hubDb, loopRoom, 0n, [app(1)], 2);
+              listener?.(loopRoom, ["b.example"]);
+            }
+            return target.query(sql, params);
+          };
+        const v = Reflect.get(target, prop, receiver) as unknown;
+        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      },
+    });
+    const hub = {
+      db,
+      domain: "a.example",
+      log: () => {},
+      rooms: async () => [loopRoom],
+      roomPeers: async () => ["b.example"],
+      onAccepted(l: HubListener) {
+        listener = l;
+        return () => {
+          listener = undefined;
+        };
+      },
+    } as unknown as Hub;
+    const fanout = startHubFanout(hub, {
+      sender: {
+        key: pki.providers["a.example"]!.key,
+        cert: pki.providers["a.example"]!.cert,
+        ca: pki.caCert,
+        resolve: () => ({ host: "127.0.0.1", port: follower.port }),
+      },
+    });
+    try {
+      const until = Date.now() + 10_000;
+      while ((await inboxAfter(followerDb, loopRoom, 0n)).length < 2 && Date.now() < until)
+        await new Promise((r) => setTimeout(r, 20));
+      await fanout.idle();
+      expect(acceptDuringWrite).toBe(false);
+      expect((await inboxAfter(followerDb, loopRoom, 0n)).length).toBe(2);
+      expect(await fanout.sender.cursor(loopRoom, "b.example")).toBe(2n);
+    } finally {
+      await fanout.stop();
     }
   });
 });

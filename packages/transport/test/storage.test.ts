@@ -122,6 +122,31 @@ function storageSuite(engine: string, open: () => Promise<{ db: Database; done: 
       expect(await markNotifyReceived(db, "a.example", h, 2)).toBe(false);
       expect(await markNotifyReceived(db, "c.example", h, 2)).toBe(true);
     });
+
+    it("PROTO-NOTIFY-04 queues a /notify body once, and a message once whatever body it arrives in", async () => {
+      const room = "mimi://a.example/r/notify-once";
+      const msgs = (...t: string[]) => t.map((x, i) => ({ timestamp: BigInt(i + 1), encoded: enc(x) }));
+      const h1 = new Uint8Array(32).fill(11);
+      const h2 = new Uint8Array(32).fill(12);
+      expect(await queueNotifyBody(db, "a.example", room, h1, msgs("m1", "m2"), 1)).toBe(true);
+      expect(await queueNotifyBody(db, "a.example", room, h1, msgs("m1", "m2"), 2)).toBe(false);
+      // a regrouped resend: m2 again with m3 in a new body
+      expect(await queueNotifyBody(db, "a.example", room, h2, msgs("m2", "m3"), 3)).toBe(true);
+      const queued = await inboxAfter(db, room, 0n);
+      expect(queued.map((m) => new TextDecoder().decode(m.message))).toEqual(["m1", "m2", "m3"]);
+    });
+
+    it("queues a hub's own events only while its cursor is where the caller read it", async () => {
+      const room = "mimi://a.example/r/own-queue";
+      await createRoom(db, room, 1);
+      const ev = (x: string) => [{ acceptedAt: 1n, body: enc(x) }];
+      expect(await queueLocally(db, "a.example", room, ev("e1"), 1, { from: 0n, to: 1n })).toBe(true);
+      // a second writer that read the cursor at 0 lost the race: nothing is queued
+      expect(await queueLocally(db, "a.example", room, ev("e1-again"), 1, { from: 0n, to: 1n })).toBe(false);
+      expect(await queueLocally(db, "a.example", room, ev("e2"), 1, { from: 1n, to: 2n })).toBe(true);
+      const queued = await inboxAfter(db, room, 0n);
+      expect(queued.map((m) => new TextDecoder().decode(m.message))).toEqual(["e1", "e2"]);
+    });
   });
 }
 
@@ -145,8 +170,13 @@ describe.skipIf(postgresUrl === undefined)("follower inbox on PostgreSQL", () =>
       const inserted = new Promise<void>((r) => {
         firstInserted = r;
       });
+      await createRoom(db, room, 0);
       const first = db.transaction(async (tx) => {
-        await queueLocally(tx, "a.example", room, [{ acceptedAt: 1n, body: enc("first") }], 1);
+        const moved = await queueLocally(tx, "a.example", room, [{ acceptedAt: 1n, body: enc("first") }], 1, {
+          from: 0n,
+          to: 1n,
+        });
+        expect(moved).toBe(true);
         firstInserted();
         await held;
       });

@@ -24,8 +24,11 @@ export interface HubFanoutOptions {
 
 /** A running fanout loop. */
 export interface HubFanout {
-  /** Schedule delivery of a room to all its peers (done automatically after every accepted write). */
-  kick(roomId: string): void;
+  /**
+   * Schedule delivery of a room to `domains`, or to all its peers (done automatically after every
+   * accepted write).
+   */
+  kick(roomId: string, domains?: readonly string[]): void;
   /** Resolves when nothing is being delivered or waiting (for tests and shutdown). */
   idle(): Promise<void>;
   /** Stop scheduling, wait for deliveries in flight, close connections. */
@@ -53,9 +56,11 @@ export function startHubFanout(hub: Hub, options: HubFanoutOptions): HubFanout {
 
   const deliver = async (roomId: string, peer: string): Promise<void> => {
     try {
+      // the durable cursor follows behind; it is flushed when the run ends (decision 0659)
       await sender.deliverAll(roomId, peer, {
         maxAttempts: options.maxAttempts ?? 6,
         baseDelayMs: options.baseDelayMs ?? 100,
+        flush: false,
       });
     } catch (e) {
       hub.log({ level: "warn", msg: "fanout failed, retrying later", room: roomId, peer, error: String(e) });
@@ -79,9 +84,21 @@ export function startHubFanout(hub: Hub, options: HubFanoutOptions): HubFanout {
     const run = (async () => {
       // A short linger lets the messages accepted meanwhile go in the same /notify body.
       await new Promise((r) => setTimeout(r, lingerMs));
+      // A kick while the cursor is being flushed marks the key dirty again: deliver once more.
       do {
-        dirty.delete(key);
-        await deliver(roomId, peer);
+        do {
+          dirty.delete(key);
+          await deliver(roomId, peer);
+        } while (dirty.has(key) && !stopped);
+        await sender.flushCursor(roomId, peer).catch((e: unknown) => {
+          hub.log({
+            level: "warn",
+            msg: "fanout: cannot write the cursor",
+            room: roomId,
+            peer,
+            error: String(e),
+          });
+        });
       } while (dirty.has(key) && !stopped);
     })().finally(() => running.delete(key));
     running.set(key, run);
@@ -89,8 +106,13 @@ export function startHubFanout(hub: Hub, options: HubFanoutOptions): HubFanout {
 
   // One peer-list read at a time per room: kicks that arrive meanwhile are folded into one more.
   const kicking = new Map<string, boolean>();
-  const kick = (roomId: string): void => {
+  const kick = (roomId: string, domains?: readonly string[]): void => {
     if (stopped) return;
+    // The domains the events just written go to (the group commit knows them): no read needed.
+    if (domains !== undefined) {
+      for (const d of domains) schedule(roomId, d);
+      return;
+    }
     if (kicking.has(roomId)) {
       kicking.set(roomId, true);
       return;

@@ -83,7 +83,11 @@ export interface HubRoom {
 }
 
 /** Something the hub accepted, for the fanout scheduler. */
-export type HubListener = (roomId: string) => void;
+/**
+ * Told after an accepted write in a room; `domains` are the providers the written events go to,
+ * when the writer knows them (undefined: look them up).
+ */
+export type HubListener = (roomId: string, domains?: readonly string[]) => void;
 
 /** The hub of one provider. */
 export interface Hub {
@@ -131,7 +135,7 @@ export interface Hub {
   /** Be told whenever the hub accepted something in a room. Returns an unsubscribe function. */
   onAccepted(listener: HubListener): () => void;
   /** Tell the listeners (called by the handlers after an accepted write). */
-  accepted(roomId: string): void;
+  accepted(roomId: string, domains?: readonly string[]): void;
   readonly now: () => number;
   readonly log: (r: LogRecord) => void;
   readonly options: HubOptions;
@@ -431,10 +435,10 @@ export function createHub(options: HubOptions): Hub {
       listeners.add(listener);
       return () => listeners.delete(listener);
     },
-    accepted(roomId) {
+    accepted(roomId, domains) {
       for (const l of listeners) {
         try {
-          l(roomId);
+          l(roomId, domains);
         } catch (e) {
           log({ level: "error", msg: "hub listener failed", error: String(e) });
         }

@@ -114,7 +114,7 @@ function batcherOf(hub: Hub): SubmitBatcher {
       db: hub.db,
       written: (roomId, appended) => {
         recent.add(appended);
-        hub.accepted(roomId);
+        hub.accepted(roomId, appended[0]?.domains);
       },
     });
     batchers.set(hub, b);

@@ -41,6 +41,11 @@ export interface FanoutSenderOptions {
    */
   readonly maxBatchBytes?: number;
   /**
+   * Shortest time between two writes of one follower's durable cursor while deliveries go on, in
+   * ms (default 100; decision 0659). `flushCursor` writes at once.
+   */
+  readonly cursorWriteIntervalMs?: number;
+  /**
    * Which events each follower gets: read the events after a position together with the domains
    * each goes to, in one query (`domains` undefined: every follower). Default: the room log, every
    * event to every follower.
@@ -87,8 +92,15 @@ export interface FanoutSender {
   deliverAll(
     roomId: string,
     peerDomain: string,
-    options?: { readonly maxAttempts?: number; readonly baseDelayMs?: number },
+    options?: {
+      readonly maxAttempts?: number;
+      readonly baseDelayMs?: number;
+      /** Return only once the durable cursor is written (default true). */
+      readonly flush?: boolean;
+    },
   ): Promise<number>;
+  /** Write the follower's durable cursor now if it is behind, and wait for it. */
+  flushCursor(roomId: string, peerDomain: string): Promise<void>;
   /** The follower's acknowledged position in the room log. */
   cursor(roomId: string, peerDomain: string): Promise<bigint>;
   close(): void;
@@ -190,45 +202,69 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
   // The durable cursor is written behind the deliveries (decision 0657): a round goes on with the
   // next batch as soon as the follower answered 201 and the in-memory cursor moved, while the
   // durable one follows, one write at a time per (room, follower), coalesced to the latest
-  // position. A crash before it is written makes the hub resend what the follower already has,
-  // which it ignores (PROTO-NOTIFY-04). `deliverAll` and `deliverOnce` return only once it is
-  // written.
-  const persisted = new Map<
-    string,
-    { written: bigint; target: bigint; done: Promise<void>; busy: boolean }
-  >();
-  const persist = (roomId: string, peerDomain: string, last: bigint): Promise<void> => {
+  // position, and at most one write per `cursorWriteIntervalMs` while deliveries go on (decision
+  // 0659). A crash before it is written makes the hub resend what the follower already has, which
+  // it ignores (PROTO-NOTIFY-04). `flushCursor` (and `deliverAll` and `deliverOnce`, unless told
+  // otherwise) return only once it is written.
+  const interval = options.cursorWriteIntervalMs ?? 100;
+  interface Persisted {
+    written: bigint;
+    target: bigint;
+    lastWriteAt: number;
+    timer: NodeJS.Timeout | undefined;
+    inflight: Promise<void> | undefined;
+  }
+  const persisted = new Map<string, Persisted>();
+  const write = (roomId: string, peerDomain: string, p: Persisted): Promise<void> => {
+    if (p.timer !== undefined) clearTimeout(p.timer);
+    p.timer = undefined;
+    const t = p.target;
+    p.lastWriteAt = performance.now();
+    const w = (async () => {
+      try {
+        await advance(db, roomId, peerDomain, t);
+        if (t > p.written) p.written = t;
+      } finally {
+        p.inflight = undefined;
+      }
+      if (p.written < p.target) schedulePersist(roomId, peerDomain, p);
+    })();
+    p.inflight = w;
+    // A failed write leaves the target unwritten; the next position or flushCursor retries it.
+    w.catch(() => undefined);
+    return w;
+  };
+  const schedulePersist = (roomId: string, peerDomain: string, p: Persisted): void => {
+    if (p.inflight !== undefined || p.timer !== undefined || p.written >= p.target) return;
+    const wait = p.lastWriteAt + interval - performance.now();
+    if (wait <= 0) void write(roomId, peerDomain, p);
+    else {
+      p.timer = setTimeout(() => {
+        p.timer = undefined;
+        if (p.inflight === undefined && p.written < p.target) void write(roomId, peerDomain, p);
+      }, wait);
+      p.timer.unref?.();
+    }
+  };
+  const persist = (roomId: string, peerDomain: string, last: bigint): void => {
     const key = `${roomId}\u0000${peerDomain}`;
     let p = persisted.get(key);
     if (p === undefined) {
-      p = { written: -1n, target: last, done: Promise.resolve(), busy: false };
+      p = { written: -1n, target: last, lastWriteAt: -Infinity, timer: undefined, inflight: undefined };
       persisted.set(key, p);
     }
-    const s = p;
-    if (last > s.target) s.target = last;
-    if (s.busy || s.written >= s.target) return s.done;
-    s.busy = true;
-    s.done = (async () => {
-      try {
-        while (s.written < s.target) {
-          const t = s.target;
-          await advance(db, roomId, peerDomain, t);
-          s.written = t;
-        }
-      } finally {
-        s.busy = false;
-      }
-    })();
-    // A failed write surfaces where it is awaited (the end of deliverAll); never unhandled.
-    s.done.catch(() => undefined);
-    return s.done;
+    if (last > p.target) p.target = last;
+    schedulePersist(roomId, peerDomain, p);
   };
   const flush = async (roomId: string, peerDomain: string): Promise<void> => {
     const p = persisted.get(`${roomId}\u0000${peerDomain}`);
     if (p === undefined) return;
-    await p.done.catch(() => undefined);
-    // a write that failed left the target unwritten: try once more, and let a failure surface
-    if (p.written < p.target) await persist(roomId, peerDomain, p.target);
+    if (p.timer !== undefined) clearTimeout(p.timer);
+    p.timer = undefined;
+    await p.inflight?.catch(() => undefined);
+    // not written yet (a failed write, or one the interval held back): write now, and let a
+    // failure surface
+    if (p.written < p.target) await (p.inflight ?? write(roomId, peerDomain, p));
   };
 
   /** One round: how many events it covered, and whether another round may find more. */
@@ -258,24 +294,16 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
     if (batch.length === 0) {
       // Our own domain's cursor is compared-and-set with its queue below: write it now.
       if (peerDomain === options.domain) await advance(db, roomId, peerDomain, last);
-      else void persist(roomId, peerDomain, last);
+      else persist(roomId, peerDomain, last);
       remember(roomId, peerDomain, last);
       return { n: covered, more: full };
     }
     if (peerDomain === options.domain) {
       // Our own clients: queue locally exactly as /notify would (follower_inbox), in the same
-      // transaction as the cursor, so each event is queued once.
-      const moved = await db.transaction(async (tx) => {
-        const rows = await tx.query(
-          `INSERT INTO fanout_cursor (room_id, peer_domain, delivered_seq) VALUES ($1, $2, $3)
-           ON CONFLICT (room_id, peer_domain) DO UPDATE SET delivered_seq = EXCLUDED.delivered_seq
-             WHERE fanout_cursor.delivered_seq = $4
-           RETURNING 1`,
-          [roomId, peerDomain, last.toString(), after.toString()],
-        );
-        if (rows.length === 0) return false;
-        await queueLocally(tx, options.domain, roomId, batch, Date.now());
-        return true;
+      // statement as the cursor, so each event is queued once.
+      const moved = await queueLocally(db, options.domain, roomId, batch, Date.now(), {
+        from: after,
+        to: last,
       });
       if (moved) {
         remember(roomId, peerDomain, last);
@@ -287,7 +315,7 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
     }
     await post(peerDomain, roomId, Buffer.concat(batch.map((e) => e.body)));
     remember(roomId, peerDomain, last);
-    void persist(roomId, peerDomain, last);
+    persist(roomId, peerDomain, last);
     return { n: covered, more: full };
   };
   const deliverOnce = async (roomId: string, peerDomain: string): Promise<number> => {
@@ -299,6 +327,7 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
   return {
     deliverOnce,
     cursor,
+    flushCursor: flush,
     async deliverAll(roomId, peerDomain, opts = {}) {
       const maxAttempts = opts.maxAttempts ?? 8;
       const base = opts.baseDelayMs ?? 100;
@@ -312,7 +341,7 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
           // A short batch means the follower is up to date as of that read; whatever is accepted
           // later kicks another round.
           if (!r.more) {
-            await flush(roomId, peerDomain);
+            if (opts.flush !== false) await flush(roomId, peerDomain);
             return total;
           }
         } catch (e) {
@@ -324,6 +353,9 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
         }
       }
     },
-    close: () => agent.destroy(),
+    close() {
+      for (const p of persisted.values()) if (p.timer !== undefined) clearTimeout(p.timer);
+      agent.destroy();
+    },
   };
 }
