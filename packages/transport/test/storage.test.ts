@@ -9,6 +9,7 @@ import { inboxAfter, queueLocally, queueNotifyBody } from "../src/storage/follow
 import { migrate, migrations, schemaVersion } from "../src/storage/migrations.js";
 import {
   acceptCommit,
+  appendApplicationBatch,
   appendToEpoch,
   createRoom,
   eventsAfter,
@@ -103,6 +104,36 @@ function storageSuite(engine: string, open: () => Promise<{ db: Database; done: 
       const body = new Uint8Array(256).map((_, i) => i);
       await appendToEpoch(db, room, 0n, [{ kind: "application", body }], 1);
       expect((await eventsAfter(db, room, 0n))[0]!.body).toEqual(body);
+    });
+
+    it("keeps the bytes of every message of a packed batch intact, empty ones included", async () => {
+      const room = "mimi://a.example/r/packed";
+      await createRoom(db, room, 1);
+      const bodies = [0, 1, 255, 1000, 0, 7].map((n, k) =>
+        new Uint8Array(n).map((_, i) => (i * 31 + k * 7) & 0xff),
+      );
+      // an empty body is not a FanoutMessage, but storage must not care
+      const appended = await appendApplicationBatch(
+        db,
+        room,
+        0n,
+        bodies.map((body, i) => ({ body, acceptedAt: 10 + i })),
+        ["b.example"],
+      );
+      expect(appended.ok).toBe(true);
+      expect((await eventsAfter(db, room, 0n)).map((e) => e.body)).toEqual(bodies);
+      const distinct = bodies.map((b, i) => new Uint8Array([...b, i]));
+      expect(
+        await queueNotifyBody(
+          db,
+          "a.example",
+          room,
+          new Uint8Array(32).fill(21),
+          distinct.map((encoded, i) => ({ timestamp: BigInt(i), encoded })),
+          1,
+        ),
+      ).toBe(true);
+      expect((await inboxAfter(db, room, 0n)).map((m) => m.message)).toEqual(distinct);
     });
 
     it("serializes concurrent commits for one epoch in one process: exactly one wins", async () => {

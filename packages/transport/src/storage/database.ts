@@ -132,6 +132,37 @@ async function openPostgres(url: string, max: number): Promise<Database> {
   };
 }
 
+/** Byte strings packed into one `bytea` parameter, with each one's 1-based offset and length. */
+export interface PackedBytes {
+  readonly bytes: Uint8Array;
+  readonly offsets: readonly number[];
+  readonly lengths: readonly number[];
+}
+
+/**
+ * Pack byte strings into one `bytea` parameter (decision 0659): a `bytea[]` parameter travels as a
+ * text array literal, each element hex-encoded by the client and parsed back by the server, while
+ * one `bytea` travels as raw bytes. A statement takes the parts back with
+ * `substring($n::bytea FROM offset FOR length)` over `unnest(offsets, lengths)`.
+ */
+export function packBytes(list: readonly Uint8Array[]): PackedBytes {
+  const offsets: number[] = [];
+  const lengths: number[] = [];
+  let at = 1;
+  for (const b of list) {
+    offsets.push(at);
+    lengths.push(b.length);
+    at += b.length;
+  }
+  const bytes = new Uint8Array(at - 1);
+  let i = 0;
+  for (const b of list) {
+    bytes.set(b, i);
+    i += b.length;
+  }
+  return { bytes, offsets, lengths };
+}
+
 /**
  * A `bigint` column value (PGlite gives bigint or number, `pg` gives a string).
  *

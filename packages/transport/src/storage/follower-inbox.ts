@@ -3,7 +3,7 @@
  * provider's own clients are served.
  */
 import type { SqlExecutor } from "./database.js";
-import { toBigInt, toBytes } from "./database.js";
+import { packBytes, toBigInt, toBytes } from "./database.js";
 
 /** A queued message. */
 export interface InboxMessage {
@@ -31,10 +31,18 @@ const LOCKED = "SELECT pg_advisory_xact_lock($LOCK::bigint) AS locked";
 
 // [PROTO-NOTIFY-04] draft-ietf-mimi-protocol-06 §5.5: a message the hub sends again is processed
 // once, whatever body it arrives in: the message hash is unique per (hub, room).
+// The messages travel packed in one bytea ($5) with their offsets and lengths ($OFF, $LEN).
 const INSERT_MESSAGES = `INSERT INTO follower_inbox (room_id, hub_domain, timestamp, received_at, message, message_hash)
-       SELECT $1, $2, u.t, $3, u.m, sha256(u.m)
-         FROM FROM_CTE, unnest($4::bigint[], $5::bytea[]) WITH ORDINALITY AS u(t, m, i) ORDER BY u.i
+       SELECT $1, $2, u.t, $3, s.m, sha256(s.m)
+         FROM FROM_CTE, unnest($4::bigint[], $OFF::int[], $LEN::int[]) WITH ORDINALITY AS u(t, o, len, i),
+              LATERAL (SELECT substring($5::bytea FROM u.o FOR u.len) AS m) s
+        ORDER BY u.i
        ON CONFLICT (hub_domain, room_id, message_hash) DO NOTHING`;
+
+const insertMessages = (from: string, off: number): string =>
+  INSERT_MESSAGES.replace("FROM_CTE", from)
+    .replace("$OFF", `$${off}`)
+    .replace("$LEN", `$${off + 1}`);
 
 /**
  * Queue the FanoutMessages of one `/notify` body, unless the same hub already sent a
@@ -49,6 +57,7 @@ export async function queueNotifyBody(
   messages: readonly { readonly timestamp: bigint; readonly encoded: Uint8Array }[],
   now: number,
 ): Promise<boolean> {
+  const packed = packBytes(messages.map((m) => m.encoded));
   const rows = await ex.query<{ fresh: unknown }>(
     `WITH l AS (${LOCKED.replace("$LOCK", "$7")}
      ), n AS (
@@ -56,7 +65,7 @@ export async function queueNotifyBody(
        SELECT $2::text, $6::bytea, $3::bigint FROM l
        ON CONFLICT (peer_domain, body_hash) DO NOTHING RETURNING 1 AS one
      ), q AS (
-       ${INSERT_MESSAGES.replace("FROM_CTE", "n")}
+       ${insertMessages("n", 8)}
      )
      SELECT count(*) AS fresh FROM n`,
     [
@@ -64,9 +73,11 @@ export async function queueNotifyBody(
       hubDomain,
       now,
       messages.map((m) => m.timestamp.toString()),
-      messages.map((m) => m.encoded),
+      packed.bytes,
       bodyHash,
       INBOX_WRITE_LOCK,
+      packed.offsets,
+      packed.lengths,
     ],
   );
   return Number(rows[0]?.fresh ?? 0) === 1;
@@ -87,6 +98,7 @@ export async function queueLocally(
   now: number,
   cursor: { readonly from: bigint; readonly to: bigint },
 ): Promise<boolean> {
+  const packed = packBytes(events.map((e) => e.body));
   const rows = await ex.query<{ moved: unknown }>(
     `WITH c AS (
        INSERT INTO fanout_cursor (room_id, peer_domain, delivered_seq) VALUES ($1, $2, $7)
@@ -95,7 +107,7 @@ export async function queueLocally(
        RETURNING 1 AS one
      ), l AS (${LOCKED.replace("$LOCK", "$8")} FROM c
      ), q AS (
-       ${INSERT_MESSAGES.replace("FROM_CTE", "l")}
+       ${insertMessages("l", 9)}
      )
      SELECT count(*) AS moved FROM c`,
     [
@@ -103,10 +115,12 @@ export async function queueLocally(
       hubDomain,
       now,
       events.map((e) => e.acceptedAt.toString()),
-      events.map((e) => e.body),
+      packed.bytes,
       cursor.from.toString(),
       cursor.to.toString(),
       INBOX_WRITE_LOCK,
+      packed.offsets,
+      packed.lengths,
     ],
   );
   return Number(rows[0]?.moved ?? 0) === 1;

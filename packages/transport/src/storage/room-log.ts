@@ -9,7 +9,7 @@
  * PostgreSQL (decision 0609).
  */
 import { ValidationError } from "@mimi/wire";
-import { type Database, type SqlExecutor, toBigInt, toBytes } from "./database.js";
+import { type Database, packBytes, type SqlExecutor, toBigInt, toBytes } from "./database.js";
 
 /** What an event of the room log is. */
 export type RoomEventKind = "commit" | "proposal" | "application" | "welcome";
@@ -175,13 +175,14 @@ export async function appendApplicationBatch(
 ): Promise<OrderedWrite> {
   if (events.length === 0) throw new ValidationError("nothing to append", { path: "/events" });
   const n = events.length;
+  const bodies = packBytes(events.map((e) => e.body));
   const rows = await db.query<{ seq: unknown }>(
     `WITH r AS (
        UPDATE rooms SET last_seq = last_seq + $3 WHERE room_id = $1 AND epoch = $2 RETURNING last_seq
      ), e AS (
        INSERT INTO room_events (room_id, seq, epoch, kind, accepted_at, body)
-       SELECT $1, r.last_seq - $3 + u.i, $2, 'application', u.t, u.b
-         FROM r, unnest($4::bigint[], $5::bytea[]) WITH ORDINALITY AS u(t, b, i)
+       SELECT $1, r.last_seq - $3 + u.i, $2, 'application', u.t, substring($5::bytea FROM u.o FOR u.len)
+         FROM r, unnest($4::bigint[], $7::int[], $8::int[]) WITH ORDINALITY AS u(t, o, len, i)
        RETURNING seq
      ), t AS (
        INSERT INTO hub_event_targets (room_id, seq, domains)
@@ -196,8 +197,10 @@ export async function appendApplicationBatch(
       epoch.toString(),
       n,
       events.map((e) => e.acceptedAt.toString()),
-      events.map((e) => e.body),
+      bodies.bytes,
       [...new Set(domains)],
+      bodies.offsets,
+      bodies.lengths,
     ],
   );
   return orderedOutcome(db, roomId, epoch, n, rows);
