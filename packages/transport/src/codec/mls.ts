@@ -103,9 +103,10 @@ function mlsCodec<T>(what: string, pair: TsMlsPair<T>): Codec<Mls<T>> {
     shape: { kind: "mls", what },
     read: (r, source) => {
       const start = r.offset;
-      // Decode from a copy bounded by this reader's range, so a structure can never run into the
-      // bytes of an enclosing vector or struct.
-      const window = source.slice(start, start + r.remaining);
+      // Decode from a view bounded by this reader's range, so a structure can never run into the
+      // bytes of an enclosing vector or struct. A view, not a copy: a body of many structures
+      // (a /notify of hundreds of FanoutMessages) would otherwise copy its rest once per structure.
+      const window = source.subarray(start, start + r.remaining);
       const [value, n] = decodeExact(what, pair, window, r.currentPath);
       if (n <= 0 || n > window.length) r.fail(`malformed ${what}`);
       const bytes = r.fixed(n);
