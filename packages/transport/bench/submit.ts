@@ -13,13 +13,16 @@
  * - `submit.p50ms.<engine>` / `submit.p99ms.<engine>`: open loop at 1,000 messages per second,
  *   latency from each submission's scheduled time to the hub's acknowledgement;
  * - `submit.cpuUsPerMsg.<engine>`: CPU time of the hub, both followers and the load generator
- *   (not the PostgreSQL server) per message at the highest passing step.
+ *   (not the PostgreSQL server) per message at the highest passing step;
+ * - `submit.dbCpuUsPerMsg.postgres`: CPU time of the PostgreSQL server's processes per message at
+ *   that step, when they run on this machine (Linux `/proc`; omitted otherwise).
  *
  * Storage: PGlite in memory per provider, or a fresh schema per provider on a PostgreSQL server
  * (the only durable option: PGlite never fsyncs).
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildOriginal, encodeMimiContent } from "@mimi/content";
@@ -71,6 +74,36 @@ async function storageFor(base: string | undefined): Promise<{ url: string; drop
       await a.close();
     },
   };
+}
+
+/**
+ * CPU time (µs) of every process named `postgres` on this machine, from Linux `/proc` (user and
+ * system ticks; the kernel reports them in units of 1/100 s); undefined where there is no `/proc`
+ * or no such process. Counts the bench's throw-away server, or any other on the machine.
+ */
+function postgresCpuUs(): number | undefined {
+  let dirs: string[];
+  try {
+    dirs = readdirSync("/proc");
+  } catch {
+    return undefined;
+  }
+  let ticks = 0;
+  let seen = false;
+  for (const d of dirs) {
+    if (!/^[0-9]+$/.test(d)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${d}/stat`, "utf8");
+    } catch {
+      continue; // the process ended meanwhile
+    }
+    if (!stat.includes(" (postgres) ")) continue;
+    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    ticks += Number(f[11]) + Number(f[12]);
+    seen = true;
+  }
+  return seen ? ticks * 10_000 : undefined;
 }
 
 /** A provider process and its request channel. */
@@ -129,6 +162,8 @@ interface Step {
   readonly cpuUsPerMsg: number;
   /** The same split by process: hub, follower b, follower c, load generator. */
   readonly cpuSplit: readonly number[];
+  /** CPU µs of the PostgreSQL server's processes per message, when visible. */
+  readonly dbCpuUsPerMsg: number | undefined;
   readonly passed: boolean;
 }
 
@@ -282,6 +317,7 @@ export async function submitBench(options: {
       const pending: Promise<void>[] = [];
       let failed = 0;
       const cpu0 = await cpu();
+      const db0 = engine === "postgres" ? postgresCpuUs() : undefined;
       const s0 = performance.now();
       let i = 0;
       await new Promise<void>((resolve) => {
@@ -308,6 +344,7 @@ export async function submitBench(options: {
       const limit = s0 + (seconds * 1000) / 0.95;
       const done = await drained(Math.max(limit, performance.now()) + 30_000);
       const cpu1 = await cpu();
+      const db1 = db0 === undefined ? undefined : postgresCpuUs();
       const elapsed = (done ?? performance.now()) - s0;
       const deliveredPerSec = done === undefined ? 0 : n / (elapsed / 1000);
       return {
@@ -320,6 +357,7 @@ export async function submitBench(options: {
         p99: lat.length === 0 ? Number.NaN : percentile(lat, 99),
         cpuUsPerMsg: cpu1.reduce((a, c, k) => a + c - cpu0[k]!, 0) / n,
         cpuSplit: cpu1.map((c, k) => (c - cpu0[k]!) / n),
+        dbCpuUsPerMsg: db0 === undefined || db1 === undefined ? undefined : (db1 - db0) / n,
         passed: failed === 0 && done !== undefined && done <= limit,
       };
     };
@@ -330,7 +368,8 @@ export async function submitBench(options: {
       progress?.(
         `submit (${engine}): ${s.rate}/s → acked ${Math.round(s.ackedPerSec)}/s, delivered ${Math.round(s.deliveredPerSec)}/s, ` +
           `p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ${Math.round(s.cpuUsPerMsg)} µs CPU/msg ` +
-          `(hub/b/c/load ${s.cpuSplit.map((x) => Math.round(x)).join("/")}), ` +
+          `(hub/b/c/load ${s.cpuSplit.map((x) => Math.round(x)).join("/")})` +
+          `${s.dbCpuUsPerMsg === undefined ? "" : ` + PostgreSQL ${Math.round(s.dbCpuUsPerMsg)} µs/msg`}, ` +
           `${s.failed} failed, ${s.passed ? "kept up" : "fell behind"}`,
       );
     report(await offer(500, quick ? 1 : 2));
@@ -368,6 +407,12 @@ export async function submitBench(options: {
         value: Math.round(best.cpuUsPerMsg),
         unit: "µs/msg",
       });
+      if (best.dbCpuUsPerMsg !== undefined)
+        metrics.push({
+          name: `submit.dbCpuUsPerMsg.${engine}`,
+          value: Math.round(best.dbCpuUsPerMsg),
+          unit: "µs/msg",
+        });
     }
     return metrics;
   } finally {
