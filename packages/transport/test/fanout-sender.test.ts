@@ -111,6 +111,24 @@ async function standInFollower(
   };
 }
 
+/** `db` with `hook` run before each query; the hook may delay or fail the query. */
+function withQueryHook(
+  db: Database,
+  hook: (sql: string, params?: unknown[]) => void | Promise<void>,
+): Database {
+  return new Proxy(db, {
+    get(target, prop, receiver) {
+      if (prop === "query")
+        return async (sql: string, params?: unknown[]) => {
+          await hook(sql, params);
+          return target.query(sql, params);
+        };
+      const v = Reflect.get(target, prop, receiver) as unknown;
+      return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
+
 describe("hub /notify sender (§5.5)", () => {
   it("delivers the room log in order, in batches, and advances the durable cursor only on 201", async () => {
     const sender = makeFanoutSender({
@@ -189,19 +207,11 @@ describe("hub /notify sender (§5.5)", () => {
 
   it("retries a failed durable cursor write before deliverAll returns", async () => {
     let failures = 1;
-    const flakyDb = new Proxy(hubDb, {
-      get(target, prop, receiver) {
-        if (prop === "query")
-          return (sql: string, params?: unknown[]) => {
-            if (sql.includes("INSERT INTO fanout_cursor") && failures > 0) {
-              failures--;
-              return Promise.reject(new Error("connection lost"));
-            }
-            return target.query(sql, params);
-          };
-        const v = Reflect.get(target, prop, receiver) as unknown;
-        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      },
+    const flakyDb = withQueryHook(hubDb, (sql) => {
+      if (sql.includes("INSERT INTO fanout_cursor") && failures > 0) {
+        failures--;
+        throw new Error("connection lost");
+      }
     });
     const follower2 = await standInFollower("e.example", () => ({ status: 201 }));
     const sender = makeFanoutSender({
@@ -233,16 +243,8 @@ describe("hub /notify sender (§5.5)", () => {
       1,
     );
     const written: string[] = [];
-    const countingDb = new Proxy(hubDb, {
-      get(target, prop, receiver) {
-        if (prop === "query")
-          return (sql: string, params?: unknown[]) => {
-            if (sql.includes("INSERT INTO fanout_cursor")) written.push(String(params?.[2]));
-            return target.query(sql, params);
-          };
-        const v = Reflect.get(target, prop, receiver) as unknown;
-        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      },
+    const countingDb = withQueryHook(hubDb, (sql, params) => {
+      if (sql.includes("INSERT INTO fanout_cursor")) written.push(String(params?.[2]));
     });
     const follower2 = await standInFollower("e.example", () => ({ status: 201 }));
     const sender = makeFanoutSender({
@@ -291,20 +293,12 @@ describe("hub fanout loop (§5.5)", () => {
     let listener: HubListener | undefined;
     // The run's first cursor write: the hub accepts one more message and kicks meanwhile.
     let acceptDuringWrite = true;
-    const db = new Proxy(hubDb, {
-      get(target, prop, receiver) {
-        if (prop === "query")
-          return async (sql: string, params?: unknown[]) => {
-            if (sql.includes("INSERT INTO fanout_cursor") && acceptDuringWrite) {
-              acceptDuringWrite = false;
-              await appendToEpoch(hubDb, loopRoom, 0n, [app(1)], 2);
-              listener?.(loopRoom, ["b.example"]);
-            }
-            return target.query(sql, params);
-          };
-        const v = Reflect.get(target, prop, receiver) as unknown;
-        return typeof v === "function" ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-      },
+    const db = withQueryHook(hubDb, async (sql) => {
+      if (sql.includes("INSERT INTO fanout_cursor") && acceptDuringWrite) {
+        acceptDuringWrite = false;
+        await appendToEpoch(hubDb, loopRoom, 0n, [app(1)], 2);
+        listener?.(loopRoom, ["b.example"]);
+      }
     });
     const hub = {
       db,
