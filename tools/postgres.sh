@@ -52,8 +52,18 @@ fi
 
 mkdir -p "$dir"
 if [ "$(id -u)" = "0" ]; then chown postgres "$dir"; fi
-port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
 as_server_user "$bin/initdb" -D "$dir/data" -A trust -U mimi -E UTF8 --no-locale >&2
-as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
-  -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=on -c max_connections=100" start >&2
-echo "postgres://mimi@127.0.0.1:$port/postgres"
+# The free port is found, then given up before the server takes it; another process may take it
+# meanwhile. So a failed start is tried again on a new port, and its log is shown.
+for attempt in 1 2 3; do
+  port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+  if as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=on -c max_connections=100" start >&2; then
+    echo "postgres://mimi@127.0.0.1:$port/postgres"
+    exit 0
+  fi
+  echo "PostgreSQL did not start on port $port (attempt $attempt of 3); the end of its log:" >&2
+  tail -n 20 "$dir/server.log" >&2 || true
+  as_server_user "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >/dev/null 2>&1 || true
+done
+exit 1

@@ -26,8 +26,14 @@ export default function setup(): () => void {
     }).trim();
     process.env["MIMI_TEST_POSTGRES_URL"] = url;
   } catch (e) {
+    // the script's last words say why (its log ends its error output)
+    const said = String((e as { stderr?: unknown }).stderr ?? "")
+      .trim()
+      .split("\n")
+      .slice(-5)
+      .join(" | ");
     process.env["MIMI_TEST_POSTGRES_ERROR"] =
-      `could not start PostgreSQL: ${(e as Error).message.split("\n")[0]}`;
+      `could not start PostgreSQL: ${(e as Error).message.split("\n")[0]}${said === "" ? "" : ` (${said})`}`;
     rmSync(dir, { recursive: true, force: true });
     return () => {};
   }
