@@ -7,6 +7,8 @@
 #
 # The server runs as the `postgres` user when started by root (PostgreSQL refuses to run as root).
 set -euo pipefail
+# runuser, and Debian's PostgreSQL tools when installed, live in sbin folders a root PATH may lack.
+export PATH="$PATH:/usr/sbin:/sbin"
 
 cmd="${1:-}"
 dir="${2:-}"
