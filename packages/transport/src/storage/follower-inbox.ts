@@ -27,22 +27,19 @@ const INBOX_WRITE_LOCK = 0x6d696d71;
 // advisory lock, held until its transaction commits) BEFORE it takes positions. In the statements
 // below the lock is a CTE the inserts read from, so it is taken before their first row, in the
 // same statement (decision 0659): one round trip and one commit per write.
-const LOCKED = "SELECT pg_advisory_xact_lock($LOCK::bigint) AS locked";
+const locked = (lockParam: number, from?: string): string =>
+  `SELECT pg_advisory_xact_lock($${lockParam}::bigint) AS locked${from === undefined ? "" : ` FROM ${from}`}`;
 
 // [PROTO-NOTIFY-04] draft-ietf-mimi-protocol-06 §5.5: a message the hub sends again is processed
 // once, whatever body it arrives in: the message hash is unique per (hub, room).
-// The messages travel packed in one bytea ($5) with their offsets and lengths ($OFF, $LEN).
-const INSERT_MESSAGES = `INSERT INTO follower_inbox (room_id, hub_domain, timestamp, received_at, message, message_hash)
+// The messages travel packed in one bytea ($5) with their offsets and lengths ($off, $off + 1).
+const insertMessages = (from: string, off: number): string =>
+  `INSERT INTO follower_inbox (room_id, hub_domain, timestamp, received_at, message, message_hash)
        SELECT $1, $2, u.t, $3, s.m, sha256(s.m)
-         FROM FROM_CTE, unnest($4::bigint[], $OFF::int[], $LEN::int[]) WITH ORDINALITY AS u(t, o, len, i),
+         FROM ${from}, unnest($4::bigint[], $${off}::int[], $${off + 1}::int[]) WITH ORDINALITY AS u(t, o, len, i),
               LATERAL (SELECT substring($5::bytea FROM u.o FOR u.len) AS m) s
         ORDER BY u.i
        ON CONFLICT (hub_domain, room_id, message_hash) DO NOTHING`;
-
-const insertMessages = (from: string, off: number): string =>
-  INSERT_MESSAGES.replace("FROM_CTE", from)
-    .replace("$OFF", `$${off}`)
-    .replace("$LEN", `$${off + 1}`);
 
 /**
  * Queue the FanoutMessages of one `/notify` body, unless the same hub already sent a
@@ -59,7 +56,7 @@ export async function queueNotifyBody(
 ): Promise<boolean> {
   const packed = packBytes(messages.map((m) => m.encoded));
   const rows = await ex.query<{ fresh: unknown }>(
-    `WITH l AS (${LOCKED.replace("$LOCK", "$7")}
+    `WITH l AS (${locked(7)}
      ), n AS (
        INSERT INTO notify_received (peer_domain, body_hash, received_at)
        SELECT $2::text, $6::bytea, $3::bigint FROM l
@@ -105,7 +102,7 @@ export async function queueLocally(
        ON CONFLICT (room_id, peer_domain) DO UPDATE SET delivered_seq = EXCLUDED.delivered_seq
          WHERE fanout_cursor.delivered_seq = $6
        RETURNING 1 AS one
-     ), l AS (${LOCKED.replace("$LOCK", "$8")} FROM c
+     ), l AS (${locked(8, "c")}
      ), q AS (
        ${insertMessages("l", 9)}
      )
