@@ -11,5 +11,6 @@ export default defineConfig({
     hookTimeout: 120_000,
     pool: "forks",
     globalSetup: ["tools/testkit/src/postgres-setup.ts"],
+    setupFiles: ["tools/testkit/src/test-setup.ts"],
   },
 });

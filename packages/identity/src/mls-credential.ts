@@ -15,7 +15,7 @@
  * ```
  */
 
-import { bytesEqual, CodecError, concatBytes, fromHex, type MimiError } from "@mimi/wire";
+import { bytesEqual, CodecError, concatBytes, fromHex, type MimiError, toHex } from "@mimi/wire";
 import { p256, p384 } from "@noble/curves/nist.js";
 import type * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
@@ -286,11 +286,36 @@ export function claimedIdentity(credential: Credential): CredentialIdentity {
       rule: "IDENTITY-MLS-03",
     });
   }
+  const der = credential.certificates[0]!;
+  const known = claimedByObject.get(der) ?? claimedByBytes.get(toHex(der));
+  if (known !== undefined) {
+    claimedByObject.set(der, known);
+    return known;
+  }
   const path = "/credential/certificates/0";
-  const leaf = decodeCertificate(credential.certificates[0]!, path).facts;
+  const leaf = decodeCertificate(der, path).facts;
   const subject = leaf.sanDnsNames.length > 0 ? providerIdentityOf(leaf, path) : clientIdentityOf(leaf, path);
-  return { authenticated: true, credentialType: "x509", subject };
+  const identity: CredentialIdentity = Object.freeze({
+    authenticated: true,
+    credentialType: "x509",
+    subject: Object.freeze(subject),
+  });
+  claimedByObject.set(der, identity);
+  if (claimedByBytes.size >= CLAIMED_CACHE_SIZE) claimedByBytes.delete(claimedByBytes.keys().next().value!);
+  claimedByBytes.set(toHex(der), identity);
+  return identity;
 }
+
+/**
+ * The identities {@link claimedIdentity} derived, by end-entity certificate: a member's identity
+ * is derived once per leaf credential, not again for every message that maps members to users
+ * (which decoded every member's certificate per message: n² work across a room). The result is a
+ * pure function of the certificate's bytes. Keyed by the bytes object (the same credential object
+ * seen again) and, bounded, by the bytes themselves (the same certificate decoded again).
+ */
+const claimedByObject = new WeakMap<Uint8Array, CredentialIdentity>();
+const claimedByBytes = new Map<string, CredentialIdentity>();
+const CLAIMED_CACHE_SIZE = 65_536;
 
 /** Whether two identities are the same client or provider (same credential type and identifiers). */
 export function sameIdentity(a: CredentialIdentity, b: CredentialIdentity): boolean {

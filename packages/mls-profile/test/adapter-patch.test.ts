@@ -20,6 +20,7 @@ import {
   type MLSMessage,
   type MlsGroupState,
   makeClientConfig,
+  makePskIndex,
   processMessage,
   propose,
   proposeAsExternalSender,
@@ -328,3 +329,63 @@ function identity(m: { leafNode: { credential: { credentialType: string } } }): 
   const c = m.leafNode.credential as { credentialType: "basic"; identity: Uint8Array };
   return c.identity;
 }
+
+describe("ts-mls patch: PreSharedKey proposals in PrivateMessage commits (RFC 9420 §8.4, §12.1.4)", () => {
+  const externalId = utf8("mimi test external psk");
+  const externalPsk = new Uint8Array(32).fill(7);
+
+  /** A PSK proposal for an external PSK or a resumption PSK of the group's current epoch. */
+  function pskProposal(kind: "external" | "resumption", state: MlsGroupState) {
+    const pskNonce = new Uint8Array(32).fill(kind === "external" ? 1 : 2);
+    const preSharedKeyId =
+      kind === "external"
+        ? { psktype: "external" as const, pskId: externalId, pskNonce }
+        : {
+            psktype: "resumption" as const,
+            usage: "application" as const,
+            pskGroupId: state.groupContext.groupId,
+            pskEpoch: state.groupContext.epoch,
+            pskNonce,
+          };
+    return { proposalType: "psk" as const, psk: { preSharedKeyId } };
+  }
+
+  const index = (state: MlsGroupState) =>
+    makePskIndex(state, { [Buffer.from(externalId).toString("base64")]: externalPsk });
+
+  it.each([
+    ["external", "by value"],
+    ["resumption", "by value"],
+    ["external", "by reference"],
+    ["resumption", "by reference"],
+  ] as const)(
+    "[MLS-PSK-01] a PrivateMessage commit covering a %s PSK %s is accepted, and both sides agree",
+    async (kind, how) => {
+      const cs = await suite;
+      let [alice, bob, carol] = await groupOf(cs, 3);
+      const proposal = pskProposal(kind, alice!);
+      let proposals: (typeof proposal)[] = [proposal];
+      if (how === "by reference") {
+        const p = await propose(bob!, cs, proposal, { publicMessage: false });
+        bob = p.state;
+        alice = (await processMessage(alice!, cs, p.message, { pskIndex: index(alice!) })).state;
+        carol = (await processMessage(carol!, cs, p.message, { pskIndex: index(carol!) })).state;
+        proposals = [];
+      }
+      const c = await commit(alice!, cs, { proposals, pskIndex: index(alice!) });
+      expect(c.commit.wireformat).toBe("mls_private_message");
+      for (const member of [bob!, carol!]) {
+        const r = await processMessage(member, cs, c.commit, { pskIndex: index(member) });
+        expect(r.kind).toBe("commit");
+        expect(r.state.groupContext.epoch).toBe(c.state.groupContext.epoch);
+        expect(toHex(r.state.keySchedule.epochAuthenticator)).toBe(
+          toHex(c.state.keySchedule.epochAuthenticator),
+        );
+      }
+      // The PSK enters the key schedule: a member without it cannot follow the commit.
+      if (kind === "external") {
+        await expect(processMessage(bob!, cs, c.commit)).rejects.toThrow(/pskId/);
+      }
+    },
+  );
+});

@@ -31,6 +31,7 @@ import {
   type MlsCiphersuite,
   type MlsGroupState,
   makeClientConfig,
+  makePskIndex,
   mimiComponentHandlers,
   mimiExternalJoinPolicy,
   mimiProfile,
@@ -448,6 +449,33 @@ describe("client facade with real ts-mls groups", () => {
     await expect(joinRoomExternal(profile, gi.groupInfo, await client("erin", 1))).rejects.toThrow(
       expect.objectContaining({ rule: "MLS-CLIENT-02" }),
     );
+  });
+
+  it("MLS-PSK-01: a member follows PrivateMessage and PublicMessage commits covering a resumption PSK of the room", async () => {
+    const { alice, r, bkp } = await aliceAddsBob("mimi://example.com/r/psk");
+    let [bob] = (await joinAll(r, [bkp])) as [MlsGroupState];
+    let a = alice;
+    for (const publicMessage of [false, true]) {
+      const psk = {
+        proposalType: "psk" as const,
+        psk: {
+          preSharedKeyId: {
+            psktype: "resumption" as const,
+            usage: "application" as const,
+            pskGroupId: a.groupContext.groupId,
+            pskEpoch: a.groupContext.epoch,
+            pskNonce: new Uint8Array(32).fill(publicMessage ? 1 : 2),
+          },
+        },
+      };
+      const c = await commit(a, cs, { proposals: [psk], publicMessage, pskIndex: makePskIndex(a, {}) });
+      const [e] = await deliver([bob], encodeMlsMessage(c.commit));
+      expect(e!.state.groupContext.epoch).toBe(c.state.groupContext.epoch);
+      expect(toHex(e!.state.keySchedule.epochAuthenticator)).toBe(
+        toHex(c.state.keySchedule.epochAuthenticator),
+      );
+      [a, bob] = [c.state, e!.state];
+    }
   });
 
   it("MLS-AAD-03 and MLS-FRANK-02: received messages carry frank_aad with the right tag", async () => {

@@ -99,6 +99,65 @@ describe("mimi pki and mimi cert verify", () => {
     expect(both.json.valid).toBe(true);
   });
 
+  it("IDENTITY-DOMAIN-01 --anchor DOMAIN=FILE binds an ordinary CA (no mimi: SAN) to a provider domain", async () => {
+    const openssl = (cnf: string, extensions: string, args: string[]): void => {
+      writeFileSync(p(cnf), `[req]\ndistinguished_name = dn\nprompt = no\n[dn]\n[v3]\n${extensions}\n`);
+      execFileSync("openssl", [
+        "req",
+        "-x509",
+        "-new",
+        "-nodes",
+        "-days",
+        "30",
+        "-config",
+        p(cnf),
+        "-extensions",
+        "v3",
+        ...args,
+      ]);
+    };
+    // A CA as any existing PKI makes it: a plain subject, no subjectAltName.
+    openssl(
+      "plain-ca.cnf",
+      "basicConstraints = critical, CA:TRUE\nkeyUsage = critical, keyCertSign, cRLSign",
+      [
+        ...["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-keyout", p("plain-ca.key")],
+        ...["-subj", "/O=Example Corp/CN=Example Corp Root", "-out", p("plain-ca.pem")],
+      ],
+    );
+    openssl(
+      "plain-leaf.cnf",
+      "basicConstraints = critical, CA:FALSE\nkeyUsage = critical, digitalSignature\nsubjectAltName = URI:mimi://a.example/d/erin/1, URI:mimi://a.example/u/erin",
+      [
+        ...["-newkey", "ed25519", "-keyout", p("plain-leaf.key"), "-subj", "/CN=erin"],
+        ...["-CA", p("plain-ca.pem"), "-CAkey", p("plain-ca.key"), "-out", p("plain-leaf.pem")],
+      ],
+    );
+    const bound = await verify("--anchor", `a.example=${p("plain-ca.pem")}`, p("plain-leaf.pem"));
+    expect(bound.code).toBe(0);
+    expect(bound.json).toEqual({
+      valid: true,
+      identifiers: ["mimi://a.example/d/erin/1", "mimi://a.example/u/erin"],
+    });
+    // Bound to another domain, the CA cannot certify a.example's clients.
+    const elsewhere = await verify("--anchor", `B.Example=${p("plain-ca.pem")}`, p("plain-leaf.pem"));
+    expect(elsewhere.code).toBe(1);
+    expect(elsewhere.json.reason).toBe("untrusted");
+    // A plain FILE keeps reading the domain from the CA's mimi: SAN, which this CA has not.
+    const plain = await runCli(["cert", "verify", "--anchor", p("plain-ca.pem"), p("plain-leaf.pem")]);
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toMatch(/^error: ValidationError: .*mimi:\/\/<domain> subjectAltName/);
+    // The development PKI's anchors work bound too, and a bad DOMAIN= is a usage error.
+    expect((await verify("--anchor", `a.example=${p("a", "ca.pem")}`, p("alice", "client.pem"))).code).toBe(
+      0,
+    );
+    for (const bad of ["not a domain=x.pem", "a.example="]) {
+      const r = await runCli(["cert", "verify", "--anchor", bad, p("alice", "client.pem")]);
+      expect(r.code, bad).toBe(2);
+      expect(r.stderr).toMatch(/^error: UsageError: --anchor /);
+    }
+  });
+
   it("IDENTITY-PATH-02 verify --at checks validity at the given time", async () => {
     const r = await verify(
       "--anchor",

@@ -63,7 +63,10 @@ type GenerateKey = (algorithm: unknown, extractable: boolean, usages: string[]) 
 export async function withSeededRandom<T>(seed: string, fn: () => Promise<T>): Promise<T> {
   const crypto = globalThis.crypto as object;
   const subtle = globalThis.crypto.subtle as unknown as { generateKey: GenerateKey } & object;
-  if (Object.hasOwn(crypto, "getRandomValues")) throw new Error("withSeededRandom is not reentrant");
+  if (Object.hasOwn(crypto, "getRandomValues"))
+    throw new Error(
+      "withSeededRandom is not reentrant (a seeded section is still running: see releaseSeededSections)",
+    );
   const stream = new SeededRandom(seed);
   const original = subtle.generateKey.bind(subtle);
   const mathRandom = Math.random;
@@ -107,13 +110,48 @@ export async function withSeededRandom<T>(seed: string, fn: () => Promise<T>): P
       };
     },
   });
-  try {
-    return await fn();
-  } finally {
+  const restore = (): void => {
     Math.random = mathRandom;
     delete (crypto as { getRandomValues?: unknown }).getRandomValues;
     delete (subtle as { generateKey?: unknown }).generateKey;
+  };
+  return runSection(restore, fn);
+}
+
+/**
+ * The restore functions of the seeded sections still running (at most one of each kind), so that
+ * {@link releaseSeededSections} can undo them when a test that opened one gave up on it.
+ */
+const open = new Set<() => void>();
+
+/** Run `fn` inside a section that `restore` closes, once: when `fn` settles or when released. */
+async function runSection<T>(restore: () => void, fn: () => Promise<T>): Promise<T> {
+  let closed = false;
+  const close = (): void => {
+    if (closed) return;
+    closed = true;
+    open.delete(close);
+    restore();
+  };
+  open.add(close);
+  try {
+    return await fn();
+  } finally {
+    close();
   }
+}
+
+/**
+ * Restore every global a seeded section ({@link withSeededRandom}, {@link withFixedClock}) still
+ * holds, and return how many sections were open. For a test's `afterEach`: a test that timed out
+ * leaves its section's work running in the background, and without this every later seeded
+ * section in the process would fail as reentrant. The abandoned work goes on with the real
+ * sources; its own end then changes nothing. Returns 0 when nothing was open.
+ */
+export function releaseSeededSections(): number {
+  const n = open.size;
+  for (const close of [...open]) close();
+  return n;
 }
 
 /**
@@ -138,9 +176,7 @@ export async function withFixedClock<T>(clock: number | (() => number), fn: () =
     }
   }
   globalThis.Date = FixedDate as unknown as DateConstructor;
-  try {
-    return await fn();
-  } finally {
+  return runSection(() => {
     globalThis.Date = RealDate;
-  }
+  }, fn);
 }

@@ -1,5 +1,11 @@
 import { describe, expect, it } from "vitest";
-import { SeededRandom, seededBytes, withFixedClock, withSeededRandom } from "../src/seeded.js";
+import {
+  releaseSeededSections,
+  SeededRandom,
+  seededBytes,
+  withFixedClock,
+  withSeededRandom,
+} from "../src/seeded.js";
 
 describe("seeded byte sources for generated vectors", () => {
   it("gives the same bytes for the same seed and label, different bytes otherwise", () => {
@@ -111,5 +117,38 @@ describe("withSeededRandom and ts-mls's overwrites of used secrets", () => {
     });
     const without = await withSeededRandom("s", async () => [draw(), draw()]);
     expect(withOverwrite).toEqual(without);
+  });
+});
+
+describe("releaseSeededSections", () => {
+  it("restores the globals of sections a timed-out test left running; their late end changes nothing", async () => {
+    const realDate = globalThis.Date;
+    const realRandom = Math.random;
+    let finish!: () => void;
+    const stuck = new Promise<void>((r) => {
+      finish = r;
+    });
+    // A section whose work never ends in time, as a test that hit its timeout leaves it.
+    const abandoned = withFixedClock(0, () => withSeededRandom("stuck", () => stuck));
+    await Promise.resolve();
+    expect(Object.hasOwn(crypto, "getRandomValues")).toBe(true);
+    expect(Date.now()).toBe(0);
+    expect(releaseSeededSections()).toBe(2);
+    expect(Object.hasOwn(crypto, "getRandomValues")).toBe(false);
+    expect(Object.hasOwn(crypto.subtle, "generateKey")).toBe(false);
+    expect(globalThis.Date).toBe(realDate);
+    expect(Math.random).toBe(realRandom);
+    // The next test opens its own section; the abandoned one ending meanwhile leaves it alone.
+    const next = await withSeededRandom("next", async () => {
+      finish();
+      await abandoned;
+      return [Object.hasOwn(crypto, "getRandomValues"), crypto.getRandomValues(new Uint8Array(8))] as const;
+    });
+    expect(next[0]).toBe(true);
+    expect(next[1]).toEqual(
+      await withSeededRandom("next", async () => crypto.getRandomValues(new Uint8Array(8))),
+    );
+    expect(Object.hasOwn(crypto, "getRandomValues")).toBe(false);
+    expect(releaseSeededSections()).toBe(0);
   });
 });

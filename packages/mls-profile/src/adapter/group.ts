@@ -313,6 +313,9 @@ export async function processMessage(
     msg.wireformat === "mls_private_message"
       ? msg.privateMessage.authenticatedData
       : msg.publicMessage.content.authenticatedData;
+  // [MLS-PSK-01] RFC 9420 §8.4, §12.1.4: the PSKs a Commit's PreSharedKey proposals name are
+  // looked up in `pskIndex` and enter the key schedule, for a PrivateMessage Commit as for a
+  // PublicMessage one (the patched ts-mls; unpatched, it searched an empty index for the former).
   const r = await guarded("process message", () =>
     tsProcessMessage(
       msg,

@@ -10,7 +10,7 @@ import {
   type MlsGroupState,
   processMessage,
 } from "../adapter/group.js";
-import type { MLSMessage, Proposal } from "../adapter/types.js";
+import { type MLSMessage, makePskIndex, type Proposal } from "../adapter/types.js";
 import type { ParticipantListChange } from "../components/apply-participant-list-update.js";
 import {
   computeFrankingTag,
@@ -148,6 +148,9 @@ export async function processIncoming(
   let violation: unknown;
   let committed: readonly Proposal[] = [];
   const r = await processMessage(state, profile.cs, msg, {
+    // [MLS-PSK-01] RFC 9420 §8.6: a commit may cover a resumption PSK of this group's epochs,
+    // which the member's own state holds (MIMI rooms define no external PSKs).
+    pskIndex: makePskIndex(state, {}),
     policy: (incoming) => {
       if (incoming.kind !== "commit") return "accept";
       committed = incoming.proposals.map((p) => p.proposal);

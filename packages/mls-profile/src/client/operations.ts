@@ -17,14 +17,15 @@ import {
   propose,
 } from "../adapter/group.js";
 import type { KeyPackageBundle } from "../adapter/key-package.js";
-import type {
-  ExternalSender,
-  GroupInfo,
-  MLSMessage,
-  Proposal,
-  ProposalCustom,
-  RatchetTree,
-  Welcome,
+import {
+  type ExternalSender,
+  type GroupInfo,
+  type MLSMessage,
+  makePskIndex,
+  type Proposal,
+  type ProposalCustom,
+  type RatchetTree,
+  type Welcome,
 } from "../adapter/types.js";
 import { encodeParticipantListData, findParticipant } from "../components/participant-list-data.js";
 import {
@@ -132,7 +133,11 @@ async function commitPublic(
 ): Promise<RoomCommit> {
   const pending = Object.values(state.unappliedProposals).map((p) => p.proposal);
   checkCommitProposals(state.groupContext.extensions, [...pending, ...proposals], profile.codePoints);
-  const r = await commit(state, profile.cs, { proposals, publicMessage: true });
+  const r = await commit(state, profile.cs, {
+    proposals,
+    publicMessage: true,
+    pskIndex: makePskIndex(state, {}),
+  });
   return { ...r, ratchetTree: encodeRatchetTree(r.state.ratchetTree) };
 }
 

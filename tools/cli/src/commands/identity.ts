@@ -18,12 +18,16 @@ client certificate naming the client and user URIs under the CA in DIR, with a n
 (client.pem, client.key in DIR). \`revoke\` writes a CRL of the CA listing the hex serial numbers.
 Prints JSON describing what was written. Keys are PKCS #8 PEM, written with mode 0600.`;
 
-const certUsage = `usage: mimi cert verify --anchor CA.pem [--anchor CA.pem]... [--intermediate X.pem]...
-                        [--crl CRL.pem]... [--expect-uri URI] [--at ISO-8601-TIME] LEAF.pem
+const certUsage = `usage: mimi cert verify --anchor [DOMAIN=]CA.pem [--anchor [DOMAIN=]CA.pem]...
+                        [--intermediate X.pem]... [--crl CRL.pem]... [--expect-uri URI]
+                        [--at ISO-8601-TIME] LEAF.pem
 
 Validates LEAF.pem (a client certificate, or a provider certificate when it names a dNSName)
 through the intermediates to an anchor of the provider domain it names (docs/identity.md), at
---at (default now), against the CRLs given. Prints {"valid", "reason"?, "identifiers"}: the MIMI
+--at (default now), against the CRLs given. --anchor DOMAIN=CA.pem binds the CA to the provider
+DOMAIN explicitly (any CA, e.g. one made with openssl or an existing PKI); a plain --anchor
+CA.pem reads the domain from the CA's single mimi://<domain> subjectAltName URI, as the
+development PKI writes it (decision 0401). Prints {"valid", "reason"?, "identifiers"}: the MIMI
 URIs the chain proves. Exits 0 when the chain is valid and proves --expect-uri (if given), 1
 otherwise (the failure is also printed on stderr).`;
 
@@ -31,6 +35,30 @@ function requireString(values: Record<string, unknown>, key: string): string {
   const v = values[key];
   if (typeof v !== "string" || v.length === 0) throw new UsageError(`--${key} is required`);
   return v;
+}
+
+/**
+ * An `--anchor` value: `DOMAIN=FILE` binds the CA in FILE to DOMAIN (decision 0401); anything
+ * else is a file name. A value with `=` whose left side is not a domain name is a usage error
+ * (a file name containing `=` is given as `./NAME`).
+ */
+async function anchorOption(value: string): Promise<{ readonly domain?: string; readonly file: string }> {
+  const eq = value.indexOf("=");
+  if (eq === -1 || value.startsWith(".") || value.startsWith("/")) return { file: value };
+  const { parseMimiUri } = await import("@mimi/identifiers");
+  const file = value.slice(eq + 1);
+  let domain: string;
+  try {
+    const p = parseMimiUri(`mimi://${value.slice(0, eq)}`);
+    if (p.kind !== "provider") throw new Error("not a domain");
+    domain = p.domain;
+  } catch {
+    throw new UsageError(
+      `--anchor ${value}: ${JSON.stringify(value.slice(0, eq))} is not a provider domain (DOMAIN=FILE)`,
+    );
+  }
+  if (file === "") throw new UsageError(`--anchor ${value}: no file after DOMAIN=`);
+  return { domain, file };
 }
 
 function algorithmOption(values: Record<string, unknown>): KeyAlgorithmName | undefined {
@@ -140,6 +168,7 @@ export const certCommand: Command = {
     }
     const anchors = (values["anchor"] as string[] | undefined) ?? [];
     if (anchors.length === 0) throw new UsageError("--anchor is required");
+    const bound = await Promise.all(anchors.map(anchorOption));
     const atText = values["at"] as string | undefined;
     const at = atText === undefined ? new Date() : new Date(atText);
     if (atText !== undefined && (!/^\d{4}-\d{2}-\d{2}T/.test(atText) || Number.isNaN(at.getTime()))) {
@@ -154,7 +183,9 @@ export const certCommand: Command = {
     let output: VerifyOutput;
     let failure: MimiError | undefined;
     try {
-      const trust = id.createTrustStore(anchors.map((f) => id.trustAnchor(readFileSync(f, "utf8"))));
+      const trust = id.createTrustStore(
+        bound.map(({ domain, file }) => id.trustAnchor(readFileSync(file, "utf8"), domain)),
+      );
       const leafAndMore = readPem(positionals[1]!, "CERTIFICATE");
       const chain = [
         ...leafAndMore,

@@ -25,7 +25,7 @@ written paths as JSON. With --check, writes nothing: exits 1, naming each file, 
 DIR differs from what the generators produce, is missing, or is not produced by any generator.`;
 
 /** Every generated file, keyed by its path under the output folder, in registry order. */
-export async function generateAll(): Promise<Map<string, string>> {
+async function generateAll(): Promise<Map<string, string>> {
   const out = new Map<string, string>();
   for (const [area, generate] of Object.entries(vectorGenerators)) {
     for (const f of (await generate()) as readonly GeneratedVectorFile[]) {
@@ -34,6 +34,20 @@ export async function generateAll(): Promise<Map<string, string>> {
     }
   }
   return out;
+}
+
+/**
+ * What the generators produce, generated once per process: they are deterministic (two runs give
+ * the same bytes, which tools/cli/test/vectors-generate.test.ts checks), and the recorded
+ * federation alone takes seconds. A failed generation is not kept.
+ */
+let generated: Promise<Map<string, string>> | undefined;
+export function generatedFiles(): Promise<Map<string, string>> {
+  generated ??= generateAll().catch((e: unknown) => {
+    generated = undefined;
+    throw e;
+  });
+  return generated;
 }
 
 /** Paths (relative, with `/`) of the .json files under `dir` (none when it does not exist). */
@@ -78,7 +92,7 @@ async function generate(args: readonly string[], io: Io): Promise<number> {
   const outOption = values["out"] as string | undefined;
   if (outOption === "") throw new UsageError("--out needs a folder");
   const dir = resolve(io.root, outOption ?? join("spec-vectors", "generated"));
-  const files = await generateAll();
+  const files = await generatedFiles();
   if (values["check"] === true) {
     const stale = findStale(dir, files);
     printJson(io, { checked: files.size, stale });
