@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -21,7 +21,7 @@ const base = {
 };
 
 describe("provider configuration", () => {
-  it("resolves file names against the configuration's folder and defaults storage to memory://", () => {
+  it("IDENTITY-DOMAIN-01 resolves file names against the configuration's folder, binds DOMAIN=FILE CAs, and defaults storage to a PGlite folder next to it", () => {
     const c = parseProviderConfig({ ...base, storage: "pglite:data", metrics: { port: 9464 } }, "/etc/mimi");
     expect(c).toEqual({
       domain: "b.example",
@@ -31,7 +31,14 @@ describe("provider configuration", () => {
       logLevel: "info",
       metrics: { host: "127.0.0.1", port: 9464 },
     });
-    expect(parseProviderConfig(base, "/x").storage).toBe("memory://");
+    expect(parseProviderConfig(base, "/x").storage).toBe("pglite:/x/b.example-data");
+    expect(parseProviderConfig({ ...base, storage: "memory://" }, "/x").storage).toBe("memory://");
+    // IDENTITY-DOMAIN-01: "DOMAIN=FILE" binds a peer CA to the one provider domain it certifies
+    const bound = parseProviderConfig(
+      { ...base, tls: { ...base.tls, ca: ["ca.pem", "A.Example=a/ca.pem"] } },
+      "/x",
+    );
+    expect(bound.tls.ca).toEqual(["/x/ca.pem", { domain: "a.example", file: "/x/a/ca.pem" }]);
   });
 
   it("names the offending field", () => {
@@ -47,11 +54,46 @@ describe("provider configuration", () => {
     expect(bad({ ...base, domain: "not a domain" })).toBe("/domain");
     expect(bad({ ...base, listen: { port: 70000 } })).toBe("/listen/port");
     expect(bad({ ...base, tls: { key: "k", cert: "c", ca: [] } })).toBe("/tls/ca");
+    expect(bad({ ...base, tls: { key: "k", cert: "c", ca: ["ok.pem", "not a domain=ca.pem"] } })).toBe(
+      "/tls/ca/1",
+    );
     expect(bad({ ...base, extra: 1 })).toBe("/extra");
     expect(bad({ ...base, maxBodyBytes: 0 })).toBe("/maxBodyBytes");
     expect(bad([])).toBe("/");
   });
 });
+
+/** `mimi serve --config FILE` in a child process, with what it printed so far. */
+function startServe(config: string) {
+  const child = spawn(
+    join(root, "node_modules", ".bin", "tsx"),
+    ["--conditions=@mimi/source", join(root, "tools", "cli", "src", "main.ts"), "serve", "--config", config],
+    { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const serve = {
+    child,
+    out: "",
+    /** The CLI's `listening` event line, once printed (rejects when the process exits first). */
+    listening: <K extends string>(key: K) =>
+      new Promise<Record<K, unknown>[K]>((resolve, reject) => {
+        const t = setInterval(() => {
+          const line = serve.out.split("\n").find((l) => l.startsWith('{"event":"listening"'));
+          if (line !== undefined) {
+            clearInterval(t);
+            resolve((JSON.parse(line) as Record<K, unknown>)[key]);
+          }
+        }, 50);
+        child.once("exit", (code) => {
+          clearInterval(t);
+          reject(new Error(`exited ${code}: ${serve.out}`));
+        });
+      }),
+  };
+  child.stdout.on("data", (c: Buffer) => {
+    serve.out += c.toString();
+  });
+  return serve;
+}
 
 describe("mimi serve", () => {
   it("runs a provider from a configuration file and stops gracefully on SIGTERM", async () => {
@@ -64,35 +106,11 @@ describe("mimi serve", () => {
       join(dir, "config.json"),
       JSON.stringify({ ...base, storage: fresh?.url ?? "memory://", metrics: { port: 0 } }),
     );
-    const child = spawn(
-      join(root, "node_modules", ".bin", "tsx"),
-      [
-        "--conditions=@mimi/source",
-        join(root, "tools", "cli", "src", "main.ts"),
-        "serve",
-        "--config",
-        join(dir, "config.json"),
-      ],
-      { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
-    );
-    let out = "";
-    child.stdout.on("data", (c: Buffer) => {
-      out += c.toString();
-    });
+    const serve = startServe(join(dir, "config.json"));
+    const { child } = serve;
     try {
-      const port = await new Promise<number>((resolve, reject) => {
-        const t = setInterval(() => {
-          const m = /"msg":"listening".*?"port":(\d+)/.exec(out);
-          if (m !== null) {
-            clearInterval(t);
-            resolve(Number(m[1]));
-          }
-        }, 50);
-        child.once("exit", (code) => {
-          clearInterval(t);
-          reject(new Error(`exited ${code}: ${out}`));
-        });
-      });
+      const port = Number(await serve.listening("port"));
+      const out = () => serve.out;
       const client = makeClient(port, "b.example", { ...pki.providers["a.example"]!, ca: pki.caCert });
       const r = await client.send({
         method: "GET",
@@ -116,10 +134,32 @@ describe("mimi serve", () => {
       const exited = new Promise<number | null>((resolve) => child.once("exit", (code) => resolve(code)));
       child.kill("SIGTERM");
       expect(await exited).toBe(0);
-      expect(out).toMatch(/"msg":"closed"/);
+      expect(out()).toMatch(/"msg":"closed"/);
     } finally {
       if (child.exitCode === null) child.kill("SIGKILL");
       await fresh?.drop();
+    }
+  });
+
+  it("without storage keeps its data in a PGlite folder next to the configuration and says so", async () => {
+    const pki = makePki("serve-ca-2", ["b.example"]);
+    const own = mkdtempSync(join(tmpdir(), "mimi-serve-default-"));
+    try {
+      writeFileSync(join(own, "b.key"), pki.providers["b.example"]!.key);
+      writeFileSync(join(own, "b.pem"), pki.providers["b.example"]!.cert);
+      writeFileSync(join(own, "ca.pem"), pki.caCert);
+      writeFileSync(join(own, "config.json"), JSON.stringify(base));
+      const serve = startServe(join(own, "config.json"));
+      try {
+        expect(await serve.listening("storage")).toBe(`pglite:${join(own, "b.example-data")}`);
+        expect(existsSync(join(own, "b.example-data", "PG_VERSION"))).toBe(true);
+      } finally {
+        const exited = new Promise((resolve) => serve.child.once("exit", resolve));
+        serve.child.kill("SIGTERM");
+        await exited;
+      }
+    } finally {
+      rmSync(own, { recursive: true, force: true });
     }
   });
 });

@@ -148,7 +148,7 @@ export async function processIncoming(
   let violation: unknown;
   let committed: readonly Proposal[] = [];
   const r = await processMessage(state, profile.cs, msg, {
-    // [MLS-PSK-01] RFC 9420 §8.6: a commit may cover a resumption PSK of this group's epochs,
+    // [MLS-PSK-01] a commit may cover a resumption PSK of this group's epochs (RFC 9420 §8.6),
     // which the member's own state holds (MIMI rooms define no external PSKs).
     pskIndex: makePskIndex(state, {}),
     policy: (incoming) => {

@@ -10,6 +10,7 @@
  */
 import { Agent, request } from "node:https";
 import { ProtocolError, ValidationError } from "@mimi/wire";
+import { type PeerCa, peerConnectionTrust, peerTrust } from "../server/anchor-binding.js";
 import type { DirectoryName } from "../server/endpoint.js";
 import { API_PREFIX } from "../server/server.js";
 
@@ -27,7 +28,8 @@ export interface FederationClientOptions {
   readonly key: string | Buffer;
   readonly cert: string | Buffer;
   /** PEM CA certificates trusted to authenticate peer providers. */
-  readonly ca: string | Buffer | readonly (string | Buffer)[];
+  /** CAs trusted for peer providers; a {@link BoundAnchor} certifies only its domain (decision 0401). */
+  readonly ca: PeerCa | readonly PeerCa[];
   /**
    * How to reach a peer domain: a map `domain → "host:port"` (e.g. the `peers` of the
    * configuration) or a function. A domain not listed resolves to `<domain>:443`.
@@ -200,6 +202,7 @@ export function createFederationClient(options: FederationClientOptions): Federa
     return found ?? { host: d, port: 443 };
   };
 
+  const connectionTrust = peerConnectionTrust(peerTrust(options.ca));
   const agentFor = (peerDomain: string): Agent => {
     let a = agents.get(peerDomain);
     if (a === undefined) {
@@ -211,7 +214,7 @@ export function createFederationClient(options: FederationClientOptions): Federa
         maxSockets: options.maxSocketsPerPeer ?? 32,
         key: options.key,
         cert: options.cert,
-        ca: options.ca as string[],
+        ...connectionTrust,
         minVersion: "TLSv1.3",
         servername: peerDomain,
       });

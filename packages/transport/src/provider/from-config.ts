@@ -28,7 +28,11 @@ export function providerOptionsOf(
     tls: {
       key: readPem(config.tls.key, "/tls/key"),
       cert: readPem(config.tls.cert, "/tls/cert"),
-      ca: config.tls.ca.map((f, i) => readPem(f, `/tls/ca/${i}`)),
+      ca: config.tls.ca.map((c, i) =>
+        typeof c === "string"
+          ? readPem(c, `/tls/ca/${i}`)
+          : { domain: c.domain, pem: readPem(c.file, `/tls/ca/${i}`) },
+      ),
     },
     storage: config.storage,
     ...(config.metrics === undefined ? {} : { metrics: config.metrics }),

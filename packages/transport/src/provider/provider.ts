@@ -14,6 +14,7 @@ import { hubEndpoints } from "../hub/endpoints.js";
 import { type HubFanout, startHubFanout } from "../hub/fanout.js";
 import { createHub, type Hub, type HubOptions } from "../hub/hub.js";
 import { createJoinCode, deleteJoinCode } from "../hub/join-codes.js";
+import type { BoundAnchor, PeerCa } from "../server/anchor-binding.js";
 import type { Endpoint } from "../server/endpoint.js";
 import { implementedEndpoints } from "../server/index.js";
 import { jsonLinesToStdout, type LogSink, makeLogger } from "../server/log.js";
@@ -42,7 +43,8 @@ export interface ProviderOptions {
   readonly tls: {
     readonly key: string | Buffer;
     readonly cert: string | Buffer;
-    readonly ca: string | Buffer | readonly (string | Buffer)[];
+    /** CAs trusted for peer providers; a {@link BoundAnchor} certifies only its domain (decision 0401). */
+    readonly ca: PeerCa | readonly PeerCa[];
   };
   /** A storage URL (`memory://`, `pglite:PATH`, `postgres://…`; default `memory://`) or an open database (not closed by `stop`). */
   readonly storage?: string | Database;

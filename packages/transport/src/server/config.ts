@@ -5,7 +5,7 @@
  * {
  *   "domain": "b.example",
  *   "listen": { "host": "127.0.0.1", "port": 8443 },
- *   "tls": { "key": "b.example.key", "cert": "b.example.pem", "ca": ["peers-ca.pem"] },
+ *   "tls": { "key": "b.example.key", "cert": "b.example.pem", "ca": ["peers-ca.pem", "a.example=a-ca.pem"] },
  *   "storage": "pglite:./data",
  *   "metrics": { "host": "127.0.0.1", "port": 9464 },
  *   "maxBodyBytes": 1048576,
@@ -16,8 +16,9 @@
  * }
  * ```
  *
- * File names are relative to the configuration file. `storage` is `memory://`, `pglite:PATH`
- * (relative paths resolve against the configuration file too) or `postgres://…`; `metrics`,
+ * File names are relative to the configuration file. `storage` is `memory://` (lost on exit),
+ * `pglite:PATH` (relative paths resolve against the configuration file too) or `postgres://…`;
+ * without it, `pglite:<domain>-data` next to the configuration file. `metrics`,
  * `maxBodyBytes`, `clientApi` (the client API listener and the CA issuing our clients'
  * certificates), `peers` (how to reach other providers; others are `<domain>:443`) and
  * `assetHosts` (the asset hosts of peer providers that the hub's `/proxyDownload` and OHTTP gateway
@@ -35,7 +36,15 @@ import { type LogRecord, logLevels } from "./log.js";
 export interface ProviderConfig {
   readonly domain: string;
   readonly listen: { readonly host: string; readonly port: number };
-  readonly tls: { readonly key: string; readonly cert: string; readonly ca: readonly string[] };
+  /**
+   * Our key and certificate, and the CA files trusted for peer providers: a file name, or a CA
+   * bound to the one provider domain it may certify (`"DOMAIN=FILE"` in the file; decision 0401).
+   */
+  readonly tls: {
+    readonly key: string;
+    readonly cert: string;
+    readonly ca: readonly (string | { readonly domain: string; readonly file: string })[];
+  };
   readonly storage: string;
   /** The least severe log record written (default `info`). */
   readonly logLevel: LogRecord["level"];
@@ -114,7 +123,15 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
   if (!DOMAIN.test(domain)) fail("domain is not a DNS name", "/domain");
   const at = (f: string) => (isAbsolute(f) ? f : resolve(baseDir, f));
   const tls = obj(o["tls"], "/tls");
-  const ca = caFiles(tls["ca"], "/tls/ca");
+  const ca = caFiles(tls["ca"], "/tls/ca").map((entry, i) => {
+    // "DOMAIN=FILE": any CA (e.g. of an existing PKI) bound to the provider domain it certifies.
+    const m = /^([^=/\\]+)=(.+)$/.exec(entry);
+    if (m === null) return at(entry);
+    const bound = m[1]!.toLowerCase();
+    if (!DOMAIN.test(bound))
+      fail(`${JSON.stringify(m[1])} is not a provider domain (DOMAIN=FILE)`, `/tls/ca/${i}`);
+    return { domain: bound, file: at(m[2]!) };
+  });
   let clientApi: ProviderConfig["clientApi"];
   if (o["clientApi"] !== undefined) {
     const c = obj(o["clientApi"], "/clientApi");
@@ -146,7 +163,9 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
     }
     checkAssetHosts(assetHosts);
   }
-  let storage = o["storage"] === undefined ? "memory://" : str(o, "storage", "");
+  // Without `storage`, data lives in an embedded database in a folder next to the configuration
+  // file, so that a restart loses nothing; `memory://` must be asked for.
+  let storage = o["storage"] === undefined ? `pglite:${domain}-data` : str(o, "storage", "");
   if (storage.startsWith("pglite:")) storage = `pglite:${at(storage.replace(/^pglite:(\/\/)?/, ""))}`;
   const logLevel = o["logLevel"] ?? "info";
   if (typeof logLevel !== "string" || !(logLevels as readonly string[]).includes(logLevel))
@@ -160,7 +179,7 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
     tls: {
       key: at(str(tls, "key", "/tls")),
       cert: at(str(tls, "cert", "/tls")),
-      ca: ca.map(at),
+      ca,
     },
     storage,
     logLevel: logLevel as LogRecord["level"],

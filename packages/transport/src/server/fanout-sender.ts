@@ -14,6 +14,7 @@ import type { Database, SqlExecutor } from "../storage/database.js";
 import { toBigInt } from "../storage/database.js";
 import { queueLocally } from "../storage/follower-inbox.js";
 import { eventsAfter, type RoomEvent } from "../storage/room-log.js";
+import { type PeerCa, peerConnectionTrust, peerTrust } from "./anchor-binding.js";
 import { API_PREFIX } from "./server.js";
 
 /** How to reach a follower. */
@@ -30,7 +31,8 @@ export interface FanoutSenderOptions {
   /** Our provider key and certificate (client side of mutual TLS), and the peers' CA set. */
   readonly key: string | Buffer;
   readonly cert: string | Buffer;
-  readonly ca: string | Buffer | readonly (string | Buffer)[];
+  /** CAs trusted for peer providers; a {@link BoundAnchor} certifies only its domain (decision 0401). */
+  readonly ca: PeerCa | readonly PeerCa[];
   /** Where a peer domain's server listens. */
   readonly resolve: (domain: string) => PeerAddress;
   /** Most FanoutMessages per request (default 500). */
@@ -113,7 +115,7 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
     maxSockets: 4,
     key: options.key,
     cert: options.cert,
-    ca: options.ca as string[],
+    ...peerConnectionTrust(peerTrust(options.ca)),
     minVersion: "TLSv1.3",
   });
   const maxBatch = options.maxBatch ?? 500;

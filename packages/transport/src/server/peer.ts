@@ -5,6 +5,7 @@
  */
 import type { IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
+import { anchorRefusal, type PeerTrust } from "./anchor-binding.js";
 import { HttpRejection } from "./http-error.js";
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
@@ -40,9 +41,10 @@ export function hostWithoutPort(host: string): string {
  * Check a request against §4.1 and return the authenticated source provider domain.
  *
  * @throws HttpRejection 421 when `Host` does not name this provider, 400 for a missing or malformed
- * `From`, 403 when the TLS client certificate does not authenticate the `From` domain.
+ * `From`, 403 when the TLS client certificate does not authenticate the `From` domain (or chains
+ * to a CA of `trust` bound to other domains).
  */
-export function authenticatePeer(req: IncomingMessage, ourDomain: string): string {
+export function authenticatePeer(req: IncomingMessage, ourDomain: string, trust?: PeerTrust): string {
   const socket = req.socket as TLSSocket;
   // [PROTO-TLS-01] draft-ietf-mimi-protocol-06 §4.1: TLS MUST be mutually authenticated.
   if (socket.authorized !== true)
@@ -72,5 +74,11 @@ export function authenticatePeer(req: IncomingMessage, ourDomain: string): strin
       path: "/headers/from",
       rule: "PROTO-TLS-02",
     });
+  // [IDENTITY-DOMAIN-01] a peer certificate under a CA bound to other domains does not
+  // authenticate this one (decision 0401).
+  const refusal =
+    trust === undefined ? undefined : anchorRefusal(trust, socket.getPeerCertificate(true), domain);
+  if (refusal !== undefined)
+    throw new HttpRejection(403, refusal, { path: "/headers/from", rule: "IDENTITY-DOMAIN-01" });
   return domain;
 }

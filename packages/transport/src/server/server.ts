@@ -17,6 +17,7 @@ import {
 import type { AddressInfo } from "node:net";
 import { CodecError, type MimiError, ValidationError } from "@mimi/wire";
 import type { Database } from "../storage/database.js";
+import { type PeerCa, peerTrust } from "./anchor-binding.js";
 import {
   type DirectoryName,
   type Endpoint,
@@ -45,7 +46,8 @@ export interface ProviderServerOptions {
   readonly key: string | Buffer;
   readonly cert: string | Buffer;
   /** PEM CA certificates trusted to authenticate peer providers. */
-  readonly ca: string | Buffer | readonly (string | Buffer)[];
+  /** CAs trusted for peer providers; a {@link BoundAnchor} certifies only its domain (decision 0401). */
+  readonly ca: PeerCa | readonly PeerCa[];
   /** Storage. */
   readonly db: Database;
   /** The endpoints to route (only implemented endpoints; the directory lists exactly these). */
@@ -131,10 +133,11 @@ export async function startProviderServer(
   let metricsServer: Server | undefined;
   let closing = false;
 
+  const trust = peerTrust(options.ca);
   const server = createMutualTlsServer({
     key: options.key,
     cert: options.cert,
-    ca: options.ca,
+    ca: trust.pems,
     rejectUnauthorized: true,
   });
 
@@ -198,7 +201,7 @@ export async function startProviderServer(
     try {
       const r = route(req.method ?? "", req.url ?? "");
       routeName = r.route;
-      peerDomain = authenticatePeer(req, domain);
+      peerDomain = authenticatePeer(req, domain, trust);
       requestBody = await readBody(req, max);
       if (r.endpoint === undefined) {
         status = 200;

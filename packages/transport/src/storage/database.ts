@@ -46,12 +46,9 @@ export async function openDatabase(
   }
   if (url.startsWith("postgres://") || url.startsWith("postgresql://"))
     return openPostgres(url, options.poolSize ?? 10);
-  throw new ValidationError(
-    `unknown storage URL scheme in ${JSON.stringify(url.replace(/\/\/.*@/, "//…@"))}`,
-    {
-      path: "/storage",
-    },
-  );
+  throw new ValidationError(`unknown storage URL scheme in ${JSON.stringify(storageForDisplay(url))}`, {
+    path: "/storage",
+  });
 }
 
 /**
@@ -83,6 +80,11 @@ class BytesBlob extends Blob {
  * long as one process holds little).
  */
 const MEMORY_SETTINGS = ["shared_buffers=16MB"];
+
+/** A storage URL as it may be logged: a PostgreSQL URL's credentials replaced by `…`. */
+export function storageForDisplay(url: string): string {
+  return url.replace(/\/\/[^/]*@/, "//…@");
+}
 
 async function openPglite(dir: string | undefined): Promise<Database> {
   const { PGlite } = await import("@electric-sql/pglite");

@@ -13,8 +13,11 @@ gracefully. FILE is JSON (file names relative to it):
     "listen": { "host": "127.0.0.1", "port": 8443 },
     "tls": { "key": "b.example.key",               PEM key and certificate (DNS SAN = domain)
              "cert": "b.example.pem",
-             "ca": ["peers-ca.pem"] },              CAs trusted for peer providers (mutual TLS)
-    "storage": "pglite:./data",                    memory:// | pglite:PATH | postgres://...
+             "ca": ["peers-ca.pem",                CAs trusted for peer providers (mutual TLS);
+                    "a.example=a-ca.pem"] },       DOMAIN=FILE: that CA certifies only DOMAIN
+    "storage": "pglite:./data",                    optional: memory:// (lost on exit) | pglite:PATH
+                                                   | postgres://... (default: pglite:<domain>-data
+                                                   next to FILE)
     "metrics": { "host": "127.0.0.1", "port": 9464 },   optional Prometheus listener
     "maxBodyBytes": 1048576,                       optional
     "clientApi": { "host": "127.0.0.1",            optional: the client API for our own clients
@@ -29,8 +32,9 @@ gracefully. FILE is JSON (file names relative to it):
     "logLevel": "info"                             optional: debug | info | warn | error
   }
 
-Once listening, prints one line {"event":"listening","domain":…,"port":…,"clientApiPort":…}
-(ports 0 in the file mean any free port). Logs are JSON lines on stdout (from logLevel up;
+Once listening, prints one line {"event":"listening","domain":…,"port":…,"clientApiPort":…,
+"storage":…} (ports 0 in the file mean any free port; storage says where data lives, a PostgreSQL
+password left out). Logs are JSON lines on stdout (from logLevel up;
 debug adds one line per request). PGlite does not fsync:
 use PostgreSQL for durable storage.`;
 
@@ -50,7 +54,9 @@ export const serveCommand: Command = {
     } catch (e) {
       throw new ValidationError(`cannot read the configuration: ${(e as Error).message}`, { path: file });
     }
-    const { parseProviderConfig, startProviderFromConfig } = await import("@mimi/transport");
+    const { parseProviderConfig, startProviderFromConfig, storageForDisplay } = await import(
+      "@mimi/transport"
+    );
     const config = parseProviderConfig(json, dirname(path));
     const line = (v: unknown) =>
       io.stdout(`${JSON.stringify(v, (_, x: unknown) => (typeof x === "bigint" ? x.toString() : x))}\n`);
@@ -73,6 +79,7 @@ export const serveCommand: Command = {
       port: running.port,
       ...(running.clientApiPort === undefined ? {} : { clientApiPort: running.clientApiPort }),
       ...(running.metricsPort === undefined ? {} : { metricsPort: running.metricsPort }),
+      storage: storageForDisplay(config.storage),
     });
     await new Promise<void>((done) => {
       const stop = () => {
