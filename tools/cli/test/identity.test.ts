@@ -142,7 +142,7 @@ describe("mimi pki and mimi cert verify", () => {
     // Bound to another domain, the CA cannot certify a.example's clients.
     const elsewhere = await verify("--anchor", `B.Example=${p("plain-ca.pem")}`, p("plain-leaf.pem"));
     expect(elsewhere.code).toBe(1);
-    expect(elsewhere.json.reason).toBe("untrusted");
+    expect(elsewhere.json.reason).toBe("domain-mismatch");
     // A plain FILE keeps reading the domain from the CA's mimi: SAN, which this CA has not.
     const plain = await runCli(["cert", "verify", "--anchor", p("plain-ca.pem"), p("plain-leaf.pem")]);
     expect(plain.code).toBe(1);
