@@ -192,6 +192,30 @@ const knownParsed = new Set<string>([
  * @throws CodecError naming `path` when the bytes are not such a certificate.
  */
 export function decodeCertificate(der: Uint8Array, path = "/"): DecodedCertificate {
+  const key = toHex(der);
+  const known = decoded.get(key);
+  if (known !== undefined) {
+    // most recently used last
+    decoded.delete(key);
+    decoded.set(key, known);
+    return known;
+  }
+  const out = decodeFresh(der, path);
+  if (decoded.size >= DECODED_CACHE_SIZE) decoded.delete(decoded.keys().next().value!);
+  decoded.set(key, out);
+  return out;
+}
+
+/**
+ * Certificates decoded lately, by their DER bytes (hex), least recently used first. Decoding is a
+ * pure function of the bytes, and the same certificates come again and again (a room's members
+ * seen by every commit and join, a CA under every chain); only successes are kept. The decoded
+ * objects are shared: callers only read them.
+ */
+const decoded = new Map<string, DecodedCertificate>();
+const DECODED_CACHE_SIZE = 1024;
+
+function decodeFresh(der: Uint8Array, path: string): DecodedCertificate {
   const schema = parseBer(der, "certificate", path);
   let cert: pkijs.Certificate;
   try {
@@ -212,7 +236,7 @@ export function decodeCertificate(der: Uint8Array, path = "/"): DecodedCertifica
     });
   }
   try {
-    return { pkijs: cert, facts: factsOf(der.slice(), cert, path) };
+    return Object.freeze({ pkijs: cert, facts: Object.freeze(factsOf(der.slice(), cert, path)) });
   } catch (e) {
     if (e instanceof CodecError) throw e;
     throw new CodecError(`certificate fields do not decode: ${(e as Error).message}`, { path, cause: e });

@@ -4,8 +4,9 @@
  * leaf's profile, and the identifiers it proves.
  */
 import { mimiUriEquals } from "@mimi/identifiers";
-import { CodecError } from "@mimi/wire";
+import { CodecError, toHex } from "@mimi/wire";
 import { type CertificateFacts, decodeCertificate } from "./certificate.js";
+import { decodeCrl } from "./crl.js";
 import { CertificateValidationError } from "./errors.js";
 import {
   type ClientIdentity,
@@ -83,6 +84,23 @@ function checkLeafProfile(leaf: CertificateFacts, purpose: CertificatePurpose): 
   }
 }
 
+/** A path validated before, and the times between which the same inputs validate it again. */
+interface CachedPath {
+  readonly validated: ValidatedPath;
+  readonly from: number;
+  readonly until: number;
+}
+
+/**
+ * Paths validated lately, per trust store, by domain, chain and CRLs (their bytes): a chain is
+ * validated once per distinct certificate set, not again at every commit or join that carries the
+ * same credential. A new CRL set is a new key, so a CRL update invalidates what it may revoke.
+ * Only successes are kept, each for the time window in which every certificate of its path and
+ * every CRL given is current; least recently used first, bounded per store.
+ */
+const validatedPaths = new WeakMap<TrustStore, Map<string, CachedPath>>();
+const VALIDATED_PATHS_PER_STORE = 4096;
+
 async function validateForDomain(
   chain: readonly Uint8Array[],
   domain: string,
@@ -91,7 +109,38 @@ async function validateForDomain(
   const at = options.at ?? new Date();
   const crls = options.crls ?? [];
   const anchors = anchorsFor(options.trust, domain);
-  if (anchors.length > 0) return validateCertificatePath({ chain, anchors, at, crls });
+  if (anchors.length > 0) {
+    let cache = validatedPaths.get(options.trust);
+    if (cache === undefined) {
+      cache = new Map();
+      validatedPaths.set(options.trust, cache);
+    }
+    const key = `${domain}|${chain.map(toHex).join(",")}|${crls.map(toHex).join(",")}`;
+    const hit = cache.get(key);
+    if (hit !== undefined && at.getTime() >= hit.from && at.getTime() <= hit.until) {
+      cache.delete(key);
+      cache.set(key, hit);
+      return hit.validated;
+    }
+    const validated = await validateCertificatePath({ chain, anchors, at, crls });
+    const decodedCrls = crls.map((der, i) => decodeCrl(der, `/crls/${i}`));
+    const from = Math.max(
+      ...validated.path.map((f) => f.notBefore.getTime()),
+      ...decodedCrls.map((c) => c.thisUpdate.getTime()),
+    );
+    // a revocation dated after `at` ends the window too
+    const serials = new Set(validated.path.map((f) => f.serialNumber));
+    const until = Math.min(
+      ...validated.path.map((f) => f.notAfter.getTime()),
+      ...decodedCrls.map((c) => c.nextUpdate?.getTime() ?? Number.POSITIVE_INFINITY),
+      ...decodedCrls.flatMap((c) =>
+        c.revoked.filter((r) => serials.has(r.serialNumber)).map((r) => r.revocationDate.getTime() - 1),
+      ),
+    );
+    if (cache.size >= VALIDATED_PATHS_PER_STORE) cache.delete(cache.keys().next().value!);
+    cache.set(key, { validated, from, until });
+    return validated;
+  }
   // [IDENTITY-DOMAIN-01] draft-mahy-mimi-identity-05 §5.1: a provider's CA vouches only for
   // identifiers under its own domain (decision 0401). A chain that validates under another
   // provider's anchor proves nothing about `domain`.

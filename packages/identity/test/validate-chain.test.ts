@@ -355,3 +355,32 @@ describe("provider (mutual-TLS) chains", () => {
     );
   });
 });
+
+describe("validated chains are remembered", () => {
+  it("IDENTITY-PATH-07 IDENTITY-PATH-02 a remembered validation never outlives the certificate, a CRL update or a revocation", async () => {
+    const trust = createTrustStore([trustAnchor(a.ca.certificatePem)]);
+    const now = new Date();
+    const issued = await issueClientCertificate(a.ca, {
+      userUri: "mimi://a.example/u/erin",
+      clientUri: "mimi://a.example/d/erin/1",
+      lifetimeMs: 3_600_000,
+    });
+    const chain = [der(issued.certificatePem)];
+    const at = later();
+    expect(await reasonOf(validateClientChain(chain, { trust, at }))).toBe("valid");
+    // the same inputs again: remembered, and as valid
+    expect((await validateClientChain(chain, { trust, at })).identity.clientUri).toBe(
+      "mimi://a.example/d/erin/1",
+    );
+    // past the certificate's notAfter the remembered result does not apply
+    expect(
+      await reasonOf(validateClientChain(chain, { trust, at: new Date(now.getTime() + 7_200_000) })),
+    ).toBe("expired");
+    // a new CRL listing it is a new input: revoked at once, and after a remembered validation
+    // with a CRL that did not list it
+    const clean = decodePem(await issueCrl(a.ca, { revoked: [] }), "X509 CRL");
+    expect(await reasonOf(validateClientChain(chain, { trust, at, crls: [clean] }))).toBe("valid");
+    const crl = decodePem(await issueCrl(a.ca, { revoked: [issued.serialNumber] }), "X509 CRL");
+    expect(await reasonOf(validateClientChain(chain, { trust, at, crls: [crl] }))).toBe("revoked");
+  });
+});

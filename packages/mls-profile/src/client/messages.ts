@@ -143,8 +143,6 @@ export async function processIncoming(
   message: MLSMessage | Uint8Array,
 ): Promise<RoomEvent> {
   const msg = message instanceof Uint8Array ? decodeMlsMessage(message) : message;
-  const membersBefore = roomMembers(profile, state);
-  const listBefore = participantListOf(profile, state);
   let violation: unknown;
   let committed: readonly Proposal[] = [];
   const r = await processMessage(state, profile.cs, msg, {
@@ -168,7 +166,9 @@ export async function processIncoming(
     // the adapter authenticated the sender's leaf; its member is known for the current epoch
     const currentEpoch =
       msg.wireformat === "mls_private_message" && msg.privateMessage.epoch === state.groupContext.epoch;
-    const sender = currentEpoch ? membersBefore.find((m) => m.leafIndex === r.senderLeafIndex) : undefined;
+    // one leaf looked up, not every member mapped: a message costs the same in any size of room
+    const node = currentEpoch ? state.ratchetTree[2 * r.senderLeafIndex] : undefined;
+    const sender = node?.nodeType === "leaf" ? memberOf(profile, r.senderLeafIndex, node.leaf) : undefined;
     if (currentEpoch && sender === undefined) {
       throw new ProtocolError(`application message from leaf ${r.senderLeafIndex}, which is not a member`, {
         path: "/",
@@ -211,6 +211,9 @@ export async function processIncoming(
         : undefined;
     return { kind: "proposal", state: r.state, proposal, consumed: r.consumed };
   }
+  // `state` is the state before the commit (states are immutable)
+  const membersBefore = roomMembers(profile, state);
+  const listBefore = participantListOf(profile, state);
   const listAfter = r.removed ? listBefore : participantListOf(profile, r.state);
   const membersAfter = r.removed
     ? []
