@@ -7,7 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { fromHex, MimiError } from "@mimi/wire";
+import { fromHex, InternalError, MimiError } from "@mimi/wire";
 
 /** Where a command writes. Tests pass their own to capture output. */
 export interface Io {
@@ -36,8 +36,11 @@ export class UsageError extends Error {
   override name = "UsageError";
 }
 
-/** The exit codes. */
-export const EXIT = { ok: 0, failed: 1, usage: 2 } as const;
+/**
+ * The exit codes: 1 for invalid input or a failed check, 2 for a usage error, 70 (sysexits'
+ * EX_SOFTWARE) for an internal error, a bug of ours, so that scripts can tell it from a verdict.
+ */
+export const EXIT = { ok: 0, failed: 1, usage: 2, internal: 70 } as const;
 
 /** `node:util.parseArgs`, strict, with its errors turned into {@link UsageError}. */
 export function parseOptions<T extends ParseArgsConfig["options"]>(
@@ -62,13 +65,18 @@ export function reportError(e: unknown, io: Io, usage?: string): number {
     if (usage !== undefined) io.stderr(`\n${usage}\n`);
     return EXIT.usage;
   }
-  if (e instanceof MimiError) {
+  if (e instanceof MimiError && !(e instanceof InternalError)) {
     io.stderr(`error: ${e.describe()}\n`);
     return EXIT.failed;
   }
+  // A bug of ours: the house line first, then the whole stack for the report.
   const err = e instanceof Error ? e : new Error(String(e));
-  io.stderr(`error: InternalError: ${err.message} at ${err.stack?.split("\n")[1]?.trim() ?? "?"}\n`);
-  return EXIT.failed;
+  const line =
+    e instanceof InternalError
+      ? e.describe()
+      : `InternalError: ${err.message} at ${err.stack?.split("\n")[1]?.trim() ?? "?"}`;
+  io.stderr(`error: ${line}\n${err.stack ?? ""}\n`);
+  return EXIT.internal;
 }
 
 /**

@@ -2,12 +2,14 @@
 /**
  * `mimi`: the project's command line (`pnpm mimi <command> ...` from the repository root).
  */
+import { readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EXIT, type Io, reportError } from "./command.js";
 import { commands } from "./registry.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, "..", "..", "..");
 
 function helpText(): string {
   const w = Math.max(...commands.map((c) => c.name.length));
@@ -17,10 +19,17 @@ function helpText(): string {
     "commands:",
     ...commands.map((c) => `  ${c.name.padEnd(w)}  ${c.summary}`),
     "",
-    "Run `mimi <command> --help` for a command's usage. Exit codes: 0 ok, 1 invalid input or",
-    "failed check, 2 usage error. Errors print as `error: <ErrorName>: <what> at <where>`.",
+    "Run `mimi <command> --help` for a command's usage; `mimi --version` prints the version.",
+    "Exit codes: 0 ok, 1 invalid input or failed check, 2 usage error, 70 internal error (a bug:",
+    "the stack follows). Errors print as `error: <ErrorName>: <what> at <where>`.",
     "",
   ].join("\n");
+}
+
+/** The version of the `@mimi/cli` package. */
+function cliVersion(): string {
+  const manifest = JSON.parse(readFileSync(join(here, "..", "package.json"), "utf8")) as { version: string };
+  return manifest.version;
 }
 
 async function readStdin(): Promise<Uint8Array> {
@@ -35,6 +44,14 @@ export async function main(argv: readonly string[], io: Io): Promise<number> {
   if (name === undefined || name === "--help" || name === "-h" || name === "help") {
     io.stdout(helpText());
     return name === undefined ? EXIT.usage : EXIT.ok;
+  }
+  if (name === "--version" || name === "-v") {
+    if (rest.length > 0) {
+      io.stderr(`error: UsageError: --version takes no arguments at argv[1]\n`);
+      return EXIT.usage;
+    }
+    io.stdout(`${cliVersion()}\n`);
+    return EXIT.ok;
   }
   const entry = commands.find((c) => c.name === name);
   if (entry === undefined) {

@@ -1,4 +1,6 @@
-import { CodecError } from "@mimi/wire";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { CodecError, InternalError } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
 import { type Io, reportError, UsageError } from "../src/command.js";
 import { loadSuites } from "../src/commands/vectors.js";
@@ -81,6 +83,29 @@ describe("mimi command line", () => {
     expect(reportError(new CodecError("truncated", { path: "/salt" }), io)).toBe(1);
     expect(err).toBe("error: CodecError: truncated at /salt\n");
     expect(reportError(new UsageError("x"), io)).toBe(2);
+  });
+
+  it("an internal error exits 70 with the house line and then the stack", () => {
+    for (const e of [
+      new TypeError("x is undefined"),
+      new InternalError("invariant broke", { path: "/log" }),
+    ]) {
+      let err = "";
+      const io = { stdout: () => {}, stderr: (t: string) => (err += t) } as unknown as Io;
+      expect(reportError(e, io)).toBe(70);
+      const [line, ...stack] = err.split("\n");
+      expect(line).toMatch(/^error: InternalError: (x is undefined at .+|invariant broke at \/log)$/);
+      expect(stack.join("\n")).toContain("cli.test.ts");
+    }
+  });
+
+  it("--version prints the CLI's version; extra arguments are a usage error", async () => {
+    const r = await runCli(["--version"]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(
+      `${JSON.parse(readFileSync(join(repoRoot, "tools/cli/package.json"), "utf8")).version}\n`,
+    );
+    expect((await runCli(["--version", "x"])).code).toBe(2);
   });
 });
 
