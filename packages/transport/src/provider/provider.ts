@@ -20,7 +20,7 @@ import { implementedEndpoints } from "../server/index.js";
 import { jsonLinesToStdout, type LogSink, makeLogger } from "../server/log.js";
 import { type Exchange, type ProviderServer, startProviderServer } from "../server/server.js";
 import { type Database, openDatabase } from "../storage/database.js";
-import { migrate } from "../storage/migrations.js";
+import { migrate, migrations, schemaVersion } from "../storage/migrations.js";
 
 /** Where a listener binds. */
 export interface ListenAddress {
@@ -126,6 +126,44 @@ export function mergeEndpoints(...lists: readonly (readonly Endpoint[])[]): Endp
   const byName = new Map<string, Endpoint>();
   for (const list of lists) for (const e of list) byName.set(e.name, e);
   return [...byName.values()];
+}
+
+/** How long `/readyz` waits for the storage to answer. */
+const READY_TIMEOUT_MS = 2_000;
+
+/**
+ * Whether the provider can serve: its storage answers within {@link READY_TIMEOUT_MS} and holds
+ * every migration of this version of the code (another process may have rolled it back, or a
+ * newer one may be needed).
+ */
+async function readiness(db: Database): Promise<{ ready: boolean; body: Record<string, unknown> }> {
+  const latest = Math.max(...migrations.map((m) => m.version));
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const version = await Promise.race([
+      schemaVersion(db),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(
+          () => reject(new Error(`no answer within ${READY_TIMEOUT_MS} ms`)),
+          READY_TIMEOUT_MS,
+        );
+      }),
+    ]);
+    const ready = version === latest;
+    return {
+      ready,
+      body: {
+        status: ready ? "ready" : "not ready",
+        storage: "ok",
+        schema: version,
+        expected: latest,
+      },
+    };
+  } catch (e) {
+    return { ready: false, body: { status: "not ready", storage: (e as Error).message, expected: latest } };
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /**
@@ -268,6 +306,16 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
           const clientText =
             api === undefined ? "" : api.metrics.render().replaceAll("mimi_http_", "mimi_client_api_");
           res.end(server.metrics.render() + clientText);
+        } else if (req.method === "GET" && req.url === "/healthz") {
+          // the process is up and its event loop answers
+          res.setHeader("Content-Type", "application/json");
+          res.end('{"status":"ok"}\n');
+        } else if (req.method === "GET" && req.url === "/readyz") {
+          void readiness(db).then(({ ready, body }) => {
+            res.statusCode = ready ? 200 : 503;
+            res.setHeader("Content-Type", "application/json");
+            res.end(`${JSON.stringify(body)}\n`);
+          });
         } else {
           res.statusCode = 404;
           res.end();

@@ -18,7 +18,9 @@ gracefully. FILE is JSON (file names relative to it):
     "storage": "pglite:./data",                    optional: memory:// (lost on exit) | pglite:PATH
                                                    | postgres://... (default: pglite:<domain>-data
                                                    next to FILE)
-    "metrics": { "host": "127.0.0.1", "port": 9464 },   optional Prometheus listener
+    "metrics": { "host": "127.0.0.1", "port": 9464 },   optional: GET /metrics (Prometheus),
+                                                   /healthz (up), /readyz (storage answers,
+                                                   every migration applied; 503 if not)
     "maxBodyBytes": 1048576,                       optional
     "clientApi": { "host": "127.0.0.1",            optional: the client API for our own clients
                    "port": 9443,
