@@ -4,9 +4,10 @@
  * draft-ietf-mimi-protocol-06 §3: "each provider is represented by a domain name in the `host`
  * production of the `authority` of a MIMI URI". Our grammar (docs/identifiers.md, decisions 0102,
  * 0103) narrows RFC 3986's `reg-name` to RFC 1123 host names and maps internationalized names to
- * A-labels (RFC 5890 §2.3.2.1) with UTS #46 (`node:url` `domainToASCII`).
+ * A-labels (RFC 5890 §2.3.2.1) with UTS #46 (the tr46 library, as WHATWG URL's host parser uses it:
+ * no Node built-in, so that the package runs in browsers; decision 0109).
  */
-import { domainToASCII } from "node:url";
+import { toASCII as uts46ToASCII } from "tr46";
 import { failAt } from "./identifier-error.js";
 
 /** The longest domain name in presentation form, without a trailing dot (RFC 1035 §2.3.4). */
@@ -29,18 +30,36 @@ const idnaCache = new Map<string, string>();
 const IDNA_CACHE_SIZE = 1024;
 
 /**
+ * UTS #46 processing options: those of the WHATWG URL host parser ("domain to ASCII" with
+ * beStrict false), which the project used before through `node:url`, so that names convert as in
+ * browsers: nontransitional processing, Bidi and ContextJ rules checked, hyphen positions, STD3
+ * rules and DNS lengths left to our own grammar (which checks them after conversion).
+ */
+const UTS46 = {
+  checkBidi: true,
+  checkHyphens: false,
+  checkJoiners: true,
+  useSTD3ASCIIRules: false,
+  transitionalProcessing: false,
+  verifyDNSLength: false,
+  ignoreInvalidPunycode: false,
+} as const;
+
+/**
  * UTS #46 ToASCII of `host` ("" when it does not convert), remembered for the last hosts seen.
  *
- * `domainToASCII` implements the WHATWG host parser, which reads a name whose last label looks
- * numeric (`0x`, `１２３` after mapping) as an IPv4 address. A domain name is never an address
- * here (decision 0102), so the name is converted with a final label `a` appended, which keeps
- * every label's conversion and turns the IPv4 reading off; the label is removed again.
+ * The conversion of each label does not depend on the others, except for the Bidi rule, which
+ * applies to every label once any label holds right-to-left text (RFC 5893 §2). The name is
+ * converted with a final label `a` appended, as it was when the WHATWG parser (which reads a
+ * numeric last label as an IPv4 address) did the work, and the label removed again.
  */
 function toAscii(host: string): string {
   let ascii = idnaCache.get(host);
   if (ascii === undefined) {
-    const guarded = domainToASCII(`${host}.a`);
-    ascii = guarded.endsWith(".a") ? guarded.slice(0, -2) : "";
+    const guarded = uts46ToASCII(`${host}.a`, UTS46) ?? "";
+    // A mapping may yield characters a host cannot hold (U+FF0F FULLWIDTH SOLIDUS maps to `/`):
+    // like the WHATWG parser's forbidden domain code points, such a name does not convert.
+    ascii = guarded.endsWith(".a") && /^[a-z0-9.-]*$/.test(guarded) ? guarded.slice(0, -2) : "";
     if (idnaCache.size >= IDNA_CACHE_SIZE) idnaCache.clear();
     idnaCache.set(host, ascii);
   }

@@ -138,6 +138,10 @@ describe("host", () => {
     rejects("mimi://a／b.example", "ID-HOST-02", 7);
     rejects("mimi://\u200d.example", "ID-HOST-02", 7);
     rejects("mimi://ä..example", "ID-HOST-01", 7);
+    // the Bidi rule (RFC 5893 §2, UTS #46 CheckBidi): right-to-left letters pass; a label of
+    // Arabic-Indic digits alone cannot start a label of a Bidi domain name (decision 0110)
+    expect(normalizeMimiUri("mimi://مثال.example")).toBe("mimi://xn--mgbh0fb.example");
+    rejects("mimi://١٢٣.example", "ID-HOST-02", 7);
   });
 
   it("ID-HOST-03 rejects IP addresses and numeric top-level labels", () => {
