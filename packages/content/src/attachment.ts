@@ -1,10 +1,11 @@
 /**
  * External content (draft-ietf-mimi-content-08 §4.5, §7.1): encrypt a file with AES-128-GCM
  * before upload and describe it in an ExternalPart; after download, check `contentHash` and
- * decrypt. WebCrypto (`webcrypto.subtle`) does the AEAD.
+ * decrypt. WebCrypto (`globalThis.crypto.subtle`, in Node and browsers) does the AEAD.
  */
-import { createHash, webcrypto } from "node:crypto";
+
 import { bytesEqual, ValidationError } from "@mimi/wire";
+import { sha256 } from "@noble/hashes/sha2.js";
 import type { ExternalPart } from "./nested-part.js";
 import { aeadAlgorithms, dispositions, hashAlgorithms } from "./registries.js";
 
@@ -26,14 +27,14 @@ export interface AttachmentInfo {
   readonly aad?: Uint8Array;
 }
 
-async function aesKey(raw: Uint8Array, usage: "encrypt" | "decrypt"): Promise<webcrypto.CryptoKey> {
-  return webcrypto.subtle.importKey("raw", raw as Uint8Array<ArrayBuffer>, { name: "AES-GCM" }, false, [
-    usage,
-  ]);
-}
-
-function sha256(bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(createHash("sha256").update(bytes).digest());
+async function aesKey(raw: Uint8Array, usage: "encrypt" | "decrypt") {
+  return globalThis.crypto.subtle.importKey(
+    "raw",
+    raw as Uint8Array<ArrayBuffer>,
+    { name: "AES-GCM" },
+    false,
+    [usage],
+  );
 }
 
 /**
@@ -46,11 +47,11 @@ export async function encryptAttachment(
   info: AttachmentInfo,
 ): Promise<{ readonly ciphertext: Uint8Array; readonly part: ExternalPart }> {
   // [CONTENT-ATT-01] draft-ietf-mimi-content-08 §4.5, §7.1: implementations MUST implement AES-128-GCM (IANA AEAD 1) for external content.
-  const key = webcrypto.getRandomValues(new Uint8Array(KEY_LENGTH));
-  const nonce = webcrypto.getRandomValues(new Uint8Array(NONCE_LENGTH));
+  const key = globalThis.crypto.getRandomValues(new Uint8Array(KEY_LENGTH));
+  const nonce = globalThis.crypto.getRandomValues(new Uint8Array(NONCE_LENGTH));
   const aad = info.aad ?? new Uint8Array();
   const ciphertext = new Uint8Array(
-    await webcrypto.subtle.encrypt(
+    await globalThis.crypto.subtle.encrypt(
       {
         name: "AES-GCM",
         iv: nonce as Uint8Array<ArrayBuffer>,
@@ -110,7 +111,7 @@ export async function decryptAttachment(part: ExternalPart, downloaded: Uint8Arr
     bad("AES-128-GCM nonce is not 12 octets", "/nonce", "CONTENT-ATT-01");
   try {
     return new Uint8Array(
-      await webcrypto.subtle.decrypt(
+      await globalThis.crypto.subtle.decrypt(
         {
           name: "AES-GCM",
           iv: part.nonce as Uint8Array<ArrayBuffer>,

@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { utf8, ValidationError } from "@mimi/wire";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { decodeMimiContent, MESSAGE_ID_LENGTH } from "./mimi-content.js";
 import { hashAlgorithms } from "./registries.js";
 
@@ -56,7 +56,8 @@ export function messageIdFromParts(
   roomUri: string,
 ): Uint8Array {
   // [CONTENT-ID-01] draft-ietf-mimi-content-08 §3.3: messageId = 0x01 || SHA-256(u16 len || senderUri || u16 len || roomUri || message || salt)[0..30].
-  const digest = createHash("sha256")
+  const digest = sha256
+    .create()
     .update(u16Prefixed(senderUri, "/senderUri"))
     .update(u16Prefixed(roomUri, "/roomUri"))
     .update(message)

@@ -1,5 +1,6 @@
-import { createHmac } from "node:crypto";
 import { ValidationError } from "@mimi/wire";
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { SALT_LENGTH } from "./mimi-content.js";
 
 /**
@@ -29,5 +30,5 @@ export function deriveSalt(saltBaseSecret: Uint8Array, nonce: Uint8Array): Uint8
     throw new ValidationError("empty salt_base_secret", { path: "/saltBaseSecret", rule: "CONTENT-SALT-01" });
   if (nonce.length === 0)
     throw new ValidationError("empty nonce", { path: "/nonce", rule: "CONTENT-SALT-01" });
-  return new Uint8Array(createHmac("sha256", saltBaseSecret).update(nonce).digest().subarray(0, SALT_LENGTH));
+  return hmac(sha256, saltBaseSecret, nonce).slice(0, SALT_LENGTH);
 }
