@@ -3,10 +3,10 @@
  *
  * pkijs 4.0.0 maps signature algorithm OIDs to WebCrypto parameters and knows no Ed25519
  * (`Unsupported signature algorithm: 1.3.101.112`), so a certificate or CRL signed with Ed25519
- * never validates. This engine answers Ed25519 itself through WebCrypto (`crypto.subtle`, which
- * Node 20 implements) and leaves every other algorithm to pkijs.
+ * never validates. This engine answers Ed25519 itself through the global WebCrypto
+ * (`crypto.subtle`, in Node 20 and in browsers) and leaves every other algorithm to pkijs.
  */
-import { webcrypto } from "node:crypto";
+import type { webcrypto } from "node:crypto";
 import type * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 
@@ -14,7 +14,7 @@ import * as pkijs from "pkijs";
 export const ID_ED25519 = "1.3.101.112";
 
 /**
- * pkijs's `CryptoEngine` over Node's WebCrypto, extended with Ed25519 signature verification.
+ * pkijs's `CryptoEngine` over the global WebCrypto, extended with Ed25519 signature verification.
  *
  * Pass it explicitly to pkijs calls (`certificate.verify(issuer, engine)`,
  * `chainEngine.verify(params, engine)`); nothing is installed globally.
@@ -22,8 +22,8 @@ export const ID_ED25519 = "1.3.101.112";
 export class MimiCryptoEngine extends pkijs.CryptoEngine {
   constructor() {
     super({
-      name: "mimi-node-webcrypto",
-      crypto: webcrypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]["crypto"],
+      name: "mimi-webcrypto",
+      crypto: globalThis.crypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]["crypto"],
     });
   }
 
@@ -51,8 +51,8 @@ export class MimiCryptoEngine extends pkijs.CryptoEngine {
     if (raw.length !== 32) return false;
     const sig = signature.valueBlock.valueHexView;
     if (sig.length !== 64) return false;
-    const key = await webcrypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
-    return webcrypto.subtle.verify({ name: "Ed25519" }, key, sig, data as Uint8Array);
+    const key = await globalThis.crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
+    return globalThis.crypto.subtle.verify({ name: "Ed25519" }, key, sig, data as Uint8Array);
   }
 }
 

@@ -6,9 +6,9 @@
  * Not a production CA: keys are generated in process and kept in the returned objects.
  */
 import "reflect-metadata";
-import { webcrypto } from "node:crypto";
+import type { webcrypto } from "node:crypto";
 import { parseClientUri, parseMimiUri, parseUserUri } from "@mimi/identifiers";
-import { ValidationError } from "@mimi/wire";
+import { fromHex, ValidationError } from "@mimi/wire";
 import * as x509 from "@peculiar/x509";
 import type * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
@@ -17,8 +17,8 @@ import { extensionOids, publicKeyOids, serialNumberHex } from "./certificate.js"
 import { decodePem, encodePem } from "./pem.js";
 import { defaultLifetimesMs } from "./profile.js";
 
-const subtle = webcrypto.subtle;
-const cryptoImpl = webcrypto as unknown as NonNullable<
+const subtle = globalThis.crypto.subtle;
+const cryptoImpl = globalThis.crypto as unknown as NonNullable<
   Parameters<typeof x509.X509CertificateGenerator.create>[1]
 >;
 type CryptoKey = webcrypto.CryptoKey;
@@ -271,7 +271,7 @@ async function issueLeaf(
   );
   const out: IssuedCertificate = {
     certificatePem: encodePem("CERTIFICATE", new Uint8Array(cert.rawData)),
-    serialNumber: serialNumberHex(new Uint8Array(Buffer.from(cert.serialNumber, "hex"))),
+    serialNumber: serialNumberHex(fromHex(cert.serialNumber)),
   };
   return generated === undefined ? out : { ...out, privateKeyPem: await privateKeyPem(generated) };
 }

@@ -1,7 +1,7 @@
 /**
  * PEM (RFC 7468) for certificates, CRLs and PKCS #8 private keys.
  */
-import { CodecError } from "@mimi/wire";
+import { CodecError, fromBase64, toBase64 } from "@mimi/wire";
 
 /** PEM labels this package reads and writes (RFC 7468 §5, §6, §10). */
 export const pemLabels = {
@@ -17,7 +17,7 @@ const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 
 /** Encode DER as PEM with 64-character lines (RFC 7468 §2). */
 export function encodePem(label: PemLabel, der: Uint8Array): string {
-  const b64 = Buffer.from(der).toString("base64");
+  const b64 = toBase64(der);
   const lines = b64.match(/.{1,64}/g) ?? [];
   return `-----BEGIN ${label}-----\n${lines.join("\n")}\n-----END ${label}-----\n`;
 }
@@ -41,7 +41,7 @@ export function decodePemAll(text: string, label: PemLabel, path = "/"): Uint8Ar
     if (body.length === 0 || body.length % 4 !== 0 || !BASE64.test(body)) {
       throw new CodecError(`PEM ${label} body is not base64`, { path: `${path}@${bodyStart}` });
     }
-    out.push(new Uint8Array(Buffer.from(body, "base64")));
+    out.push(fromBase64(body, `${path}@${bodyStart}`));
     at = text.indexOf(begin, stop + end.length);
   }
   if (out.length === 0) throw new CodecError(`no PEM ${label} block`, { path });

@@ -83,6 +83,32 @@ export function compareBytes(a: Uint8Array, b: Uint8Array): number {
 const utf8Encoder = new TextEncoder();
 const utf8StrictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
+/** Standard base64 (RFC 4648 §4, with padding) of `bytes`. */
+export function toBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (let i = 0; i < bytes.length; i += 0x8000)
+    binary += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
+  return btoa(binary);
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * Parse standard base64 (RFC 4648 §4) strictly: padding required, no whitespace, no other
+ * alphabet, and no non-zero bits in the padding (§3.5), so that every byte string has exactly one
+ * text.
+ *
+ * @throws CodecError naming `path` when the text is not such base64.
+ */
+export function fromBase64(text: string, path = "/"): Uint8Array {
+  if (!BASE64.test(text)) throw new CodecError("not padded standard base64", { path });
+  const binary = atob(text);
+  const out = new Uint8Array(binary.length);
+  for (let i = 0; i < binary.length; i++) out[i] = binary.charCodeAt(i);
+  if (toBase64(out) !== text) throw new CodecError("base64 with non-zero padding bits", { path });
+  return out;
+}
+
 /** UTF-8 bytes of a string. */
 export function utf8(text: string): Uint8Array {
   return utf8Encoder.encode(text);

@@ -5,9 +5,11 @@ import {
   CodecError,
   compareBytes,
   concatBytes,
+  fromBase64,
   fromHex,
   fromUtf8,
   MimiError,
+  toBase64,
   toHex,
   ValidationError,
 } from "../src/index.js";
@@ -16,6 +18,29 @@ describe("bytes", () => {
   test.prop([fc.uint8Array()])("hex round-trips", (b) => {
     expect(fromHex(toHex(b))).toEqual(b);
     expect(fromHex(toHex(b).toUpperCase())).toEqual(b);
+  });
+
+  test.prop([fc.uint8Array({ maxLength: 70_000 })])("base64 round-trips and agrees with RFC 4648", (b) => {
+    const text = toBase64(b);
+    expect(text).toBe(Buffer.from(b).toString("base64"));
+    expect(fromBase64(text)).toEqual(b);
+  });
+
+  it("base64: the RFC 4648 §10 vectors; no whitespace, missing padding, other alphabet or stray bits", () => {
+    const rfc = ["", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy"];
+    expect(rfc.map((t) => new TextDecoder().decode(fromBase64(t)))).toEqual([
+      "",
+      "f",
+      "fo",
+      "foo",
+      "foob",
+      "fooba",
+      "foobar",
+    ]);
+    for (const bad of ["Zg", "Zg=", "Zm9v\n", "Zm 9v", "Zm9v-_==", "Zh==", "Zm9=", "===="])
+      expect(() => fromBase64(bad, "/pem"), JSON.stringify(bad)).toThrow(
+        expect.objectContaining({ path: "/pem" }),
+      );
   });
 
   it("rejects odd-length and non-hex input with the offset", () => {
