@@ -305,3 +305,27 @@ if (postgresUrl !== undefined) {
     });
   });
 }
+
+describe("memory:// databases", () => {
+  it("each starts empty and on its own, also when it comes from the process's copy of an empty data directory", async () => {
+    const a = await openDatabase("memory://");
+    const b = await openDatabase("memory://");
+    try {
+      await migrate(a);
+      await a.query("CREATE TABLE only_in_a (x int)");
+      expect(await schemaVersion(a)).toBe(Math.max(...migrations.map((m) => m.version)));
+      expect(await schemaVersion(b)).toBe(0);
+      expect(await b.query("SELECT to_regclass('only_in_a') AS t")).toEqual([{ t: null }]);
+      const c = await openDatabase("memory://");
+      try {
+        expect(await schemaVersion(c)).toBe(0);
+        expect(await c.query("SHOW shared_buffers")).toEqual([{ shared_buffers: "16MB" }]);
+      } finally {
+        await c.close();
+      }
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+});
