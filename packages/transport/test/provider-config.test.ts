@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { mergeEndpoints } from "../src/provider/provider.js";
 import { parseProviderConfig } from "../src/server/config.js";
 import type { Endpoint } from "../src/server/endpoint.js";
-import { atLeast } from "../src/server/log.js";
+import { atLeast, errorFields } from "../src/server/log.js";
 
 const base = {
   domain: "b.example",
@@ -127,5 +127,13 @@ describe("provider configuration: logLevel", () => {
     for (const level of ["debug", "info", "warn", "error", "debug"] as const)
       sink({ level, msg: "m", ts: "t" });
     expect(seen).toEqual(["info", "warn", "error"]);
+  });
+
+  it("an error record carries the error's stack; a thrown non-Error its text", () => {
+    const e = new TypeError("x is not a function");
+    const f = errorFields(e);
+    expect(f.error).toBe("TypeError: x is not a function");
+    expect(f.stack).toMatch(/^TypeError: x is not a function\n\s+at .*provider-config\.test\.ts/);
+    expect(errorFields("plain")).toEqual({ error: "plain" });
   });
 });

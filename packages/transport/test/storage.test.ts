@@ -3,7 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { ValidationError } from "@mimi/wire";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { type Database, openDatabase } from "../src/storage/database.js";
 import { inboxAfter, queueLocally, queueNotifyBody } from "../src/storage/follower-inbox.js";
 import { migrate, migrations, schemaVersion } from "../src/storage/migrations.js";
@@ -326,6 +326,28 @@ describe("memory:// databases", () => {
     } finally {
       await a.close();
       await b.close();
+    }
+  });
+});
+
+describe.skipIf(postgresUrl === undefined)("PostgreSQL connections", () => {
+  it("an idle connection the server ends is reported to onError, and the pool goes on", async () => {
+    const fresh = await freshPostgresDatabase();
+    const errors: Error[] = [];
+    const db = await openDatabase(fresh.url, { poolSize: 1, onError: (e) => errors.push(e) });
+    const admin = await openDatabase(fresh.url, { poolSize: 1 });
+    try {
+      await db.query("SELECT 1"); // one idle connection in the pool now
+      await admin.query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()",
+      );
+      await vi.waitFor(() => expect(errors.length).toBeGreaterThan(0), { timeout: 5_000 });
+      expect(errors[0]).toBeInstanceOf(Error);
+      expect(await db.query("SELECT 2 AS n")).toEqual([{ n: 2 }]);
+    } finally {
+      await db.close();
+      await admin.close();
+      await fresh.drop();
     }
   });
 });

@@ -29,7 +29,7 @@ import {
 } from "../server/endpoint.js";
 import { HttpRejection } from "../server/http-error.js";
 import { decodeParam, readBody } from "../server/http-request.js";
-import { jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "../server/log.js";
+import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "../server/log.js";
 import { ServerMetrics } from "../server/metrics.js";
 import { closeGracefully, createMutualTlsServer, listenOn } from "../server/tls-server.js";
 import { loadBlob, parseBlobUrl, storeBlob } from "../storage/blobs.js";
@@ -611,7 +611,7 @@ export async function startClientApi(
       } else {
         status = 500;
         body = new TextEncoder().encode(JSON.stringify({ error: "InternalError", what: "internal error" }));
-        log({ level: "error", msg: "client API handler failed", error: String(e) } satisfies LogRecord);
+        log({ level: "error", msg: "client API handler failed", ...errorFields(e) } satisfies LogRecord);
       }
       if (res.headersSent) {
         res.destroy();

@@ -5,6 +5,7 @@
  * At start every hosted room is scheduled, so what was accepted before a restart is delivered.
  */
 import { type FanoutSender, type FanoutSenderOptions, makeFanoutSender } from "../server/fanout-sender.js";
+import { errorFields } from "../server/log.js";
 import { eventsWithTargetsAfter, type Hub } from "./hub.js";
 import { recentEventsOf } from "./recent-events.js";
 
@@ -126,7 +127,7 @@ export function startHubFanout(hub: Hub, options: HubFanoutOptions): HubFanout {
           for (const p of peers) schedule(roomId, p);
         },
         (e) =>
-          hub.log({ level: "error", msg: "fanout: cannot read room peers", room: roomId, error: String(e) }),
+          hub.log({ level: "error", msg: "fanout: cannot read room peers", room: roomId, ...errorFields(e) }),
       )
       .finally(() => {
         const again = kicking.get(roomId) === true;
@@ -141,7 +142,7 @@ export function startHubFanout(hub: Hub, options: HubFanoutOptions): HubFanout {
     (rooms) => {
       for (const r of rooms) kick(r);
     },
-    (e) => hub.log({ level: "error", msg: "fanout: cannot list rooms", error: String(e) }),
+    (e) => hub.log({ level: "error", msg: "fanout: cannot list rooms", ...errorFields(e) }),
   );
 
   const idle = async (): Promise<void> => {

@@ -28,7 +28,7 @@ import { bytesEqual, InternalError, utf8, ValidationError } from "@mimi/wire";
 import type { AuthenticationService, Credential, ExternalSender, GroupInfo } from "ts-mls";
 import { decodeMls } from "../codec/mls.js";
 import { HttpRejection } from "../server/http-error.js";
-import type { LogRecord } from "../server/log.js";
+import { errorFields, type LogRecord } from "../server/log.js";
 import type { Database, SqlExecutor } from "../storage/database.js";
 import { toBigInt, toBytes } from "../storage/database.js";
 import {
@@ -440,7 +440,7 @@ export function createHub(options: HubOptions): Hub {
         try {
           l(roomId, domains);
         } catch (e) {
-          log({ level: "error", msg: "hub listener failed", error: String(e) });
+          log({ level: "error", msg: "hub listener failed", ...errorFields(e) });
         }
       }
     },

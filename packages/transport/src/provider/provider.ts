@@ -17,7 +17,7 @@ import { createJoinCode, deleteJoinCode } from "../hub/join-codes.js";
 import type { BoundAnchor, PeerCa } from "../server/anchor-binding.js";
 import type { Endpoint } from "../server/endpoint.js";
 import { implementedEndpoints } from "../server/index.js";
-import { jsonLinesToStdout, type LogSink, makeLogger } from "../server/log.js";
+import { errorFields, jsonLinesToStdout, type LogSink, makeLogger } from "../server/log.js";
 import { type Exchange, type ProviderServer, startProviderServer } from "../server/server.js";
 import { type Database, openDatabase } from "../storage/database.js";
 import { migrate, migrations, schemaVersion } from "../storage/migrations.js";
@@ -176,11 +176,15 @@ async function readiness(db: Database): Promise<{ ready: boolean; body: Record<s
 export async function startProvider(options: ProviderOptions): Promise<RunningProvider> {
   const domain = options.domain.toLowerCase();
   const ownsDb = typeof options.storage !== "object";
+  const sink = options.log ?? jsonLinesToStdout;
   const db =
     typeof options.storage === "object"
       ? options.storage
-      : await openDatabase(options.storage ?? "memory://");
-  const sink = options.log ?? jsonLinesToStdout;
+      : await openDatabase(options.storage ?? "memory://", {
+          // e.g. the server restarted under an idle connection; the next query reports it too
+          onError: (e) =>
+            makeLogger(sink)({ level: "error", msg: "database connection failed", ...errorFields(e) }),
+        });
   const cleanups: (() => Promise<void>)[] = [];
   let grace = 5_000;
   const cleanup = async () => {

@@ -28,3 +28,12 @@ export function atLeast(level: LogRecord["level"], sink: LogSink): LogSink {
     if (logLevels.indexOf(record.level) >= min) sink(record);
   };
 }
+
+/**
+ * The fields an error adds to a log record: `error` (its name and message) and, for an `Error`,
+ * its `stack`, so that an operator can find where it came from.
+ */
+export function errorFields(e: unknown): { readonly error: string; readonly stack?: string } {
+  if (e instanceof Error && e.stack !== undefined) return { error: String(e), stack: e.stack };
+  return { error: String(e) };
+}

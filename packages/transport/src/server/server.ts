@@ -28,7 +28,7 @@ import {
 } from "./endpoint.js";
 import { HttpRejection } from "./http-error.js";
 import { decodeParam, readBody } from "./http-request.js";
-import { jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "./log.js";
+import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "./log.js";
 import { ServerMetrics } from "./metrics.js";
 import { authenticatePeer } from "./peer.js";
 import { closeGracefully, createMutualTlsServer, listenOn } from "./tls-server.js";
@@ -243,7 +243,7 @@ export async function startProviderServer(
         status = 500;
         contentType = "application/json";
         body = new TextEncoder().encode(JSON.stringify({ error: "InternalError", what: "internal error" }));
-        log({ level: "error", msg: "handler failed", route: routeName, peer: peerDomain, error: String(e) });
+        log({ level: "error", msg: "handler failed", route: routeName, peer: peerDomain, ...errorFields(e) });
       }
     }
     if (closing) res.setHeader("Connection", "close");
@@ -280,7 +280,7 @@ export async function startProviderServer(
 
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((e: unknown) => {
-      log({ level: "error", msg: "response failed", error: String(e) });
+      log({ level: "error", msg: "response failed", ...errorFields(e) });
       res.destroy();
     });
   });

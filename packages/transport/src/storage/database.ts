@@ -38,14 +38,18 @@ export interface Database extends SqlExecutor {
  */
 export async function openDatabase(
   url: string,
-  options: { readonly poolSize?: number } = {},
+  options: {
+    readonly poolSize?: number;
+    /** Told of an error on an idle PostgreSQL connection (e.g. the server went away). */
+    readonly onError?: (e: Error) => void;
+  } = {},
 ): Promise<Database> {
   if (url === "memory://" || url.startsWith("pglite:")) {
     const dir = url === "memory://" ? undefined : url.replace(/^pglite:(\/\/)?/, "");
     return openPglite(dir);
   }
   if (url.startsWith("postgres://") || url.startsWith("postgresql://"))
-    return openPostgres(url, options.poolSize ?? 10);
+    return openPostgres(url, options.poolSize ?? 10, options.onError);
   throw new ValidationError(`unknown storage URL scheme in ${JSON.stringify(storageForDisplay(url))}`, {
     path: "/storage",
   });
@@ -130,12 +134,12 @@ function toPgParam(v: unknown): unknown {
 /** Most statement texts prepared by name on each PostgreSQL connection (decision 0659). */
 const MAX_PREPARED = 200;
 
-async function openPostgres(url: string, max: number): Promise<Database> {
+async function openPostgres(url: string, max: number, onError?: (e: Error) => void): Promise<Database> {
   const pg = (await import("pg")).default;
   const pool = new pg.Pool({ connectionString: url, max });
-  // An idle client's error (e.g. the server went away) must not crash the process; the next
-  // query reports it to its caller instead.
-  pool.on("error", () => {});
+  // An idle client's error (e.g. the server went away) must not crash the process: it is handed
+  // to `onError` (the provider logs it), and the next query reports it to its caller too.
+  pool.on("error", (e) => onError?.(e));
   // Parameterized statements are prepared once per connection under a name and then only bound
   // and executed (decision 0659): parsing and planning them took about two thirds of the server's
   // time per statement. Statement texts are constants of this code base, so the names are few;
