@@ -41,6 +41,35 @@ describe("provider configuration", () => {
     expect(bound.tls.ca).toEqual(["/x/ca.pem", { domain: "a.example", file: "/x/a/ca.pem" }]);
   });
 
+  it("reads secrets named { env } from the environment: the storage URL and the TLS key", () => {
+    const env = {
+      MIMI_DB: "postgres://mimi:s3cret@db.internal/mimi",
+      MIMI_KEY: "-----BEGIN PRIVATE KEY-----\n…",
+    };
+    const c = parseProviderConfig(
+      { ...base, storage: { env: "MIMI_DB" }, tls: { ...base.tls, key: { env: "MIMI_KEY" } } },
+      "/x",
+      env,
+    );
+    expect(c.storage).toBe(env.MIMI_DB);
+    expect(c.tls.key).toEqual({ pem: env.MIMI_KEY });
+    const pathOf = (v: unknown, e: Record<string, string> = env) => {
+      try {
+        parseProviderConfig(v, "/x", e);
+      } catch (err) {
+        return `${(err as ValidationError).path}: ${(err as ValidationError).what}`;
+      }
+      return "accepted";
+    };
+    expect(pathOf({ ...base, storage: { env: "MIMI_NOPE" } })).toBe(
+      "/storage: the environment variable MIMI_NOPE is not set",
+    );
+    expect(pathOf({ ...base, tls: { ...base.tls, key: { env: "MIMI_KEY" } } }, {})).toBe(
+      "/tls/key: the environment variable MIMI_KEY is not set",
+    );
+    expect(pathOf({ ...base, storage: { file: "x" } })).toMatch(/^\/storage: expected a string or/);
+  });
+
   it("names the offending field", () => {
     const bad = (v: unknown) => {
       try {

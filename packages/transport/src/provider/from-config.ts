@@ -26,7 +26,7 @@ export function providerOptionsOf(
     domain: config.domain,
     listen: config.listen,
     tls: {
-      key: readPem(config.tls.key, "/tls/key"),
+      key: typeof config.tls.key === "string" ? readPem(config.tls.key, "/tls/key") : config.tls.key.pem,
       cert: readPem(config.tls.cert, "/tls/cert"),
       ca: config.tls.ca.map((c, i) =>
         typeof c === "string"

@@ -18,7 +18,9 @@
  *
  * File names are relative to the configuration file. `storage` is `memory://` (lost on exit),
  * `pglite:PATH` (relative paths resolve against the configuration file too) or `postgres://…`;
- * without it, `pglite:<domain>-data` next to the configuration file. `metrics`,
+ * without it, `pglite:<domain>-data` next to the configuration file. Secrets need not be in the
+ * file: `storage` (a PostgreSQL URL with its password) and `tls.key` (the PEM itself) may be
+ * `{ "env": "VARIABLE" }`, read from the environment when the file is parsed. `metrics`,
  * `maxBodyBytes`, `clientApi` (the client API listener and the CA issuing our clients'
  * certificates), `peers` (how to reach other providers; others are `<domain>:443`) and
  * `assetHosts` (the asset hosts of peer providers that the hub's `/proxyDownload` and OHTTP gateway
@@ -41,7 +43,8 @@ export interface ProviderConfig {
    * bound to the one provider domain it may certify (`"DOMAIN=FILE"` in the file; decision 0401).
    */
   readonly tls: {
-    readonly key: string;
+    /** The key file, or the PEM itself when the configuration names an environment variable. */
+    readonly key: string | { readonly pem: string };
     readonly cert: string;
     readonly ca: readonly (string | { readonly domain: string; readonly file: string })[];
   };
@@ -103,7 +106,25 @@ function hostPort(v: unknown, path: string): { host: string; port: number } {
  *
  * @throws ValidationError naming the offending field.
  */
-export function parseProviderConfig(json: unknown, baseDir: string): ProviderConfig {
+export function parseProviderConfig(
+  json: unknown,
+  baseDir: string,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): ProviderConfig {
+  /** A secret given as `{ "env": "NAME" }`: the variable's value, which must be set. */
+  const secret = (v: unknown, path: string): string | undefined => {
+    if (v === null || typeof v !== "object" || Array.isArray(v)) return undefined;
+    const o = v as Record<string, unknown>;
+    if (
+      Object.keys(o).length !== 1 ||
+      typeof o["env"] !== "string" ||
+      !/^[A-Za-z_][A-Za-z0-9_]*$/.test(o["env"])
+    )
+      fail('expected a string or { "env": "VARIABLE" }', path);
+    const value = env[o["env"]];
+    if (value === undefined || value === "") fail(`the environment variable ${o["env"]} is not set`, path);
+    return value;
+  };
   const o = obj(json, "/");
   const known = new Set([
     "domain",
@@ -165,7 +186,10 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
   }
   // Without `storage`, data lives in an embedded database in a folder next to the configuration
   // file, so that a restart loses nothing; `memory://` must be asked for.
-  let storage = o["storage"] === undefined ? `pglite:${domain}-data` : str(o, "storage", "");
+  let storage =
+    o["storage"] === undefined
+      ? `pglite:${domain}-data`
+      : (secret(o["storage"], "/storage") ?? str(o, "storage", ""));
   if (storage.startsWith("pglite:")) storage = `pglite:${at(storage.replace(/^pglite:(\/\/)?/, ""))}`;
   const logLevel = o["logLevel"] ?? "info";
   if (typeof logLevel !== "string" || !(logLevels as readonly string[]).includes(logLevel))
@@ -177,7 +201,9 @@ export function parseProviderConfig(json: unknown, baseDir: string): ProviderCon
     domain,
     listen: hostPort(o["listen"], "/listen"),
     tls: {
-      key: at(str(tls, "key", "/tls")),
+      key: ((pem) => (pem === undefined ? at(str(tls, "key", "/tls")) : { pem }))(
+        secret(tls["key"], "/tls/key"),
+      ),
       cert: at(str(tls, "cert", "/tls")),
       ca,
     },

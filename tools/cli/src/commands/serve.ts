@@ -34,6 +34,9 @@ gracefully. FILE is JSON (file names relative to it):
     "logLevel": "info"                             optional: debug | info | warn | error
   }
 
+Secrets can stay out of FILE: "storage" (e.g. a PostgreSQL URL with its password) and "tls"."key"
+(the PEM itself) may be { "env": "VARIABLE" }, read from the environment at start.
+
 Once listening, prints one line {"event":"listening","domain":…,"port":…,"clientApiPort":…,
 "storage":…} (ports 0 in the file mean any free port; storage says where data lives, a PostgreSQL
 password left out). Logs are JSON lines on stdout (from logLevel up;
