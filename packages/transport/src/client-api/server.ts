@@ -31,6 +31,7 @@ import { HttpRejection } from "../server/http-error.js";
 import { decodeParam, readBody } from "../server/http-request.js";
 import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "../server/log.js";
 import { ServerMetrics } from "../server/metrics.js";
+import { DEFAULT_CLIENT_RATE_LIMIT, type RateLimit, RateLimiter } from "../server/rate-limit.js";
 import { closeGracefully, createMutualTlsServer, listenOn } from "../server/tls-server.js";
 import { loadBlob, parseBlobUrl, storeBlob } from "../storage/blobs.js";
 import type { Database } from "../storage/database.js";
@@ -151,6 +152,11 @@ export interface ClientApiOptions {
   readonly maxBodyBytes?: number;
   /** Where log records go (default: JSON lines on stdout). */
   readonly log?: LogSink;
+  /**
+   * Requests each client may make (token bucket per authenticated client URI; more get 429 with
+   * `Retry-After`; decision 0675). Default {@link DEFAULT_CLIENT_RATE_LIMIT}; `false`: none.
+   */
+  readonly rateLimit?: RateLimit | false;
   /** Clock (ms since the UNIX epoch). */
   readonly now?: () => number;
 }
@@ -254,6 +260,8 @@ export async function startClientApi(
   const log = makeLogger(options.log ?? jsonLinesToStdout);
   const metrics = new ServerMetrics();
   const signal = options.inboxSignal ?? createInboxSignal();
+  const limiter =
+    options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? DEFAULT_CLIENT_RATE_LIMIT);
   const pollMs = options.inboxPollMs ?? 1000;
   const local = new Map<EndpointName, Endpoint>();
   for (const e of options.endpoints) local.set(e.name, e);
@@ -428,6 +436,9 @@ export async function startClientApi(
       throw new HttpRejection(404, `no client API route at ${path.slice(0, 200)}`);
     if (method !== want) throw new HttpRejection(405, `${method} not allowed on ${name} (${want})`);
     const client = authenticateClient(req.socket as TLSSocket, domain);
+    const wait = limiter?.take(client) ?? 0;
+    if (wait > 0)
+      throw new HttpRejection(429, `too many requests from ${client}`, { retryAfterSeconds: wait });
     const param = rawParam === undefined ? "" : decodeParam(rawParam);
     const body = await readBody(req, max);
     const respond = (a: Answer) => {
@@ -607,6 +618,8 @@ export async function startClientApi(
         status = e instanceof HttpRejection ? e.status : 400;
         body = errorJson(e);
         metrics.rejected(e instanceof HttpRejection ? `http_${e.status}` : e.name);
+        if (e instanceof HttpRejection && e.retryAfterSeconds !== undefined && !res.headersSent)
+          res.setHeader("Retry-After", String(e.retryAfterSeconds));
         log({ level: "info", msg: "client API rejected", status, reason: e.describe() });
       } else {
         status = 500;

@@ -37,6 +37,7 @@ export function providerOptionsOf(
     storage: config.storage,
     ...(config.metrics === undefined ? {} : { metrics: config.metrics }),
     ...(config.maxBodyBytes === undefined ? {} : { maxBodyBytes: config.maxBodyBytes }),
+    ...(config.rateLimits === undefined ? {} : { rateLimits: config.rateLimits }),
     ...(config.clientApi === undefined
       ? {}
       : {

@@ -18,6 +18,7 @@ import type { BoundAnchor, PeerCa } from "../server/anchor-binding.js";
 import type { Endpoint } from "../server/endpoint.js";
 import { implementedEndpoints } from "../server/index.js";
 import { errorFields, jsonLinesToStdout, type LogSink, makeLogger } from "../server/log.js";
+import type { DEFAULT_CLIENT_RATE_LIMIT, DEFAULT_PEER_RATE_LIMIT, RateLimit } from "../server/rate-limit.js";
 import { type Exchange, type ProviderServer, startProviderServer } from "../server/server.js";
 import { type Database, openDatabase } from "../storage/database.js";
 import { migrate, migrations, schemaVersion } from "../storage/migrations.js";
@@ -72,6 +73,12 @@ export interface ProviderOptions {
   readonly maxBodyBytes?: number;
   /** Largest client API request body (default 16 MiB). */
   readonly clientApiMaxBodyBytes?: number;
+  /**
+   * Request rate limits (decision 0675): per peer provider on the federation server and per client
+   * on the client API; `false` turns one off. Defaults: {@link DEFAULT_PEER_RATE_LIMIT},
+   * {@link DEFAULT_CLIENT_RATE_LIMIT}.
+   */
+  readonly rateLimits?: { readonly peer?: RateLimit | false; readonly client?: RateLimit | false };
   /** Time allowed for one request to a peer (default 10 s). */
   readonly peerTimeoutMs?: number;
   /** How often idle inbox streams look for messages queued by other processes (default 1 s). */
@@ -259,6 +266,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
         endpoints,
         log: sink,
         ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+        ...(options.rateLimits?.peer === undefined ? {} : { rateLimit: options.rateLimits.peer }),
         ...(options.now === undefined ? {} : { now: options.now }),
         ...(options.observe === undefined ? {} : { observe: options.observe }),
       },
@@ -293,6 +301,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
           ...(options.clientApiMaxBodyBytes === undefined
             ? {}
             : { maxBodyBytes: options.clientApiMaxBodyBytes }),
+          ...(options.rateLimits?.client === undefined ? {} : { rateLimit: options.rateLimits.client }),
           ...(options.now === undefined ? {} : { now: options.now }),
         },
         options.clientApi.port,

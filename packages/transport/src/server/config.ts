@@ -33,6 +33,7 @@ import { ValidationError } from "@mimi/wire";
 import { type AssetHost, checkAssetHosts } from "../federation/assets.js";
 import { parsePeerAddress } from "../federation/client.js";
 import { type LogRecord, logLevels } from "./log.js";
+import type { RateLimit } from "./rate-limit.js";
 
 /** A parsed, validated configuration (file names resolved). */
 export interface ProviderConfig {
@@ -59,6 +60,8 @@ export interface ProviderConfig {
   readonly peers?: Readonly<Record<string, string>>;
   /** Peers' asset hosts: host → the peer provider and, optionally, where to connect (decision 0670). */
   readonly assetHosts?: Readonly<Record<string, AssetHost>>;
+  /** Request rate limits per peer provider and per client (decision 0675); defaults when absent. */
+  readonly rateLimits?: { readonly peer?: RateLimit | false; readonly client?: RateLimit | false };
   /** The `discovery` value, uninterpreted (`@mimi/discovery`'s directory seed file, read by `mimi serve`). */
   readonly discovery?: unknown;
 }
@@ -138,6 +141,7 @@ export function parseProviderConfig(
     "assetHosts",
     "discovery",
     "logLevel",
+    "rateLimits",
   ]);
   for (const k of Object.keys(o)) if (!known.has(k)) fail(`unknown field ${k}`, `/${k}`);
   const domain = str(o, "domain", "").toLowerCase();
@@ -194,6 +198,29 @@ export function parseProviderConfig(
   const logLevel = o["logLevel"] ?? "info";
   if (typeof logLevel !== "string" || !(logLevels as readonly string[]).includes(logLevel))
     fail(`logLevel must be one of ${logLevels.join(", ")}`, "/logLevel");
+  let rateLimits: { peer?: RateLimit | false; client?: RateLimit | false } | undefined;
+  if (o["rateLimits"] !== undefined) {
+    rateLimits = {};
+    const r = obj(o["rateLimits"], "/rateLimits");
+    for (const [k, v] of Object.entries(r)) {
+      if (k !== "peer" && k !== "client") fail(`unknown field ${k}`, `/rateLimits/${k}`);
+      if (v === false) {
+        rateLimits[k] = false;
+        continue;
+      }
+      const l = obj(v, `/rateLimits/${k}`);
+      const num = (f: string, min: number): number => {
+        const x = l[f];
+        if (typeof x !== "number" || !Number.isFinite(x) || x < min)
+          fail(`${f} must be a number ≥ ${min}`, `/rateLimits/${k}/${f}`);
+        return x;
+      };
+      for (const f of Object.keys(l))
+        if (f !== "perSecond" && f !== "burst") fail(`unknown field ${f}`, `/rateLimits/${k}/${f}`);
+      const perSecond = num("perSecond", Number.MIN_VALUE);
+      rateLimits[k] = { perSecond, burst: num("burst", 1) };
+    }
+  }
   const max = o["maxBodyBytes"];
   if (max !== undefined && (typeof max !== "number" || !Number.isInteger(max) || max < 1))
     fail("maxBodyBytes must be a positive integer", "/maxBodyBytes");
@@ -214,6 +241,7 @@ export function parseProviderConfig(
     ...(clientApi === undefined ? {} : { clientApi }),
     ...(peers === undefined ? {} : { peers }),
     ...(assetHosts === undefined ? {} : { assetHosts }),
+    ...(rateLimits === undefined ? {} : { rateLimits }),
     ...(o["discovery"] === undefined ? {} : { discovery: o["discovery"] }),
   };
 }

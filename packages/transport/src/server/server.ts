@@ -31,6 +31,7 @@ import { decodeParam, readBody } from "./http-request.js";
 import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "./log.js";
 import { ServerMetrics } from "./metrics.js";
 import { authenticatePeer } from "./peer.js";
+import { DEFAULT_PEER_RATE_LIMIT, type RateLimit, RateLimiter } from "./rate-limit.js";
 import { closeGracefully, createMutualTlsServer, listenOn } from "./tls-server.js";
 
 /** The path of the directory (§5.1). */
@@ -45,7 +46,6 @@ export interface ProviderServerOptions {
   /** PEM private key and certificate chain of our provider certificate. */
   readonly key: string | Buffer;
   readonly cert: string | Buffer;
-  /** PEM CA certificates trusted to authenticate peer providers. */
   /** CAs trusted for peer providers; a {@link BoundAnchor} certifies only its domain (decision 0401). */
   readonly ca: PeerCa | readonly PeerCa[];
   /** Storage. */
@@ -58,6 +58,11 @@ export interface ProviderServerOptions {
   readonly publicPort?: number;
   /** Where log records go (default: JSON lines on stdout). */
   readonly log?: LogSink;
+  /**
+   * Requests each peer provider may make (token bucket per authenticated domain; more get 429
+   * with `Retry-After`; decision 0675). Default {@link DEFAULT_PEER_RATE_LIMIT}; `false`: none.
+   */
+  readonly rateLimit?: RateLimit | false;
   /** Clock (ms since the UNIX epoch), for tests. */
   readonly now?: () => number;
   /**
@@ -134,6 +139,8 @@ export async function startProviderServer(
   let closing = false;
 
   const trust = peerTrust(options.ca);
+  const limiter =
+    options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? DEFAULT_PEER_RATE_LIMIT);
   const server = createMutualTlsServer({
     key: options.key,
     cert: options.cert,
@@ -202,6 +209,9 @@ export async function startProviderServer(
       const r = route(req.method ?? "", req.url ?? "");
       routeName = r.route;
       peerDomain = authenticatePeer(req, domain, trust);
+      const wait = limiter?.take(peerDomain) ?? 0;
+      if (wait > 0)
+        throw new HttpRejection(429, `too many requests from ${peerDomain}`, { retryAfterSeconds: wait });
       requestBody = await readBody(req, max);
       if (r.endpoint === undefined) {
         status = 200;
