@@ -31,6 +31,10 @@ gracefully. FILE is JSON (file names relative to it):
                     { "peer": "a.example",         /proxyDownload and OHTTP gateway fetch from
                       "address": "127.0.0.1:8442" } },   (address optional)
     "discovery": "directory.json",                 optional: @mimi/discovery's directory seed
+    "rateLimits": { "peer": { "perSecond": 20000, "burst": 40000 },   optional: requests per
+                    "client": { "perSecond": 1000, "burst": 2000 } },  peer domain and per client
+                                                   (these are the defaults; false: none); more
+                                                   get 429 with Retry-After
     "logLevel": "info"                             optional: debug | info | warn | error
   }
 
