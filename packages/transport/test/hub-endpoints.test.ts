@@ -344,7 +344,7 @@ describe("keyMaterial, submitMessage, reportAbuse, groupInfo and proxyDownload o
     bob = got.state;
   });
 
-  it("refuses messages of other providers' users, of non-participants, and answers epochTooOld with the epoch [PROTO-SUBMIT-02] [PROTO-SUBMIT-03] [PROTO-SUBMIT-04]", async () => {
+  it("refuses messages of other providers' users, of non-participants, and answers epochTooOld with the epoch; a peer without members gets no fanout [PROTO-SUBMIT-02] [PROTO-SUBMIT-03] [PROTO-SUBMIT-04]", async () => {
     const content = encodeMimiContent(buildOriginal({ senderUri: aliceUser, roomUri: room, text: "x" }));
     const s = await sendContent(profile, alice, content, content.subarray(2, 18));
     alice = s.state;
@@ -379,6 +379,13 @@ describe("keyMaterial, submitMessage, reportAbuse, groupInfo and proxyDownload o
     bob = (await processIncoming(profile, bob, c.commit)).state;
     const old = decodeSubmitMessageResponse((await submit(aToA, "a.example", aliceUser)).body);
     expect(old).toMatchObject({ statusCode: "epochTooOld", currentEpoch: alice.groupContext.epoch });
+    // nothing c.example sent made the hub fan out to it: it delivers only to the domains of the
+    // room's members (its own queue for a.example's clients, and b.example), whatever a peer submits
+    await A.fanout?.idle();
+    const targets = await A.db.query<{ peer_domain: string }>(
+      "SELECT DISTINCT peer_domain FROM fanout_cursor ORDER BY peer_domain",
+    );
+    expect(targets.map((t) => t.peer_domain)).toEqual(["a.example", "b.example"]);
   });
 
   it("accepts an abuse report whose frank it issued, and refuses a tampered one [PROTO-ABUSE-01]", async () => {
