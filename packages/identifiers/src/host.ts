@@ -5,7 +5,7 @@
  * production of the `authority` of a MIMI URI". Our grammar (docs/identifiers.md, decisions 0102,
  * 0103) narrows RFC 3986's `reg-name` to RFC 1123 host names and maps internationalized names to
  * A-labels (RFC 5890 §2.3.2.1) with UTS #46 (the tr46 library, as WHATWG URL's host parser uses it:
- * no Node built-in, so that the package runs in browsers; decision 0109).
+ * no Node built-in, so that the package runs in browsers; decision 0110).
  */
 import { toASCII as uts46ToASCII } from "tr46";
 import { failAt } from "./identifier-error.js";

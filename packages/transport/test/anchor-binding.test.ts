@@ -6,7 +6,7 @@ import { type ProviderServer, startProviderServer } from "../src/server/server.j
 import { type Database, openDatabase } from "../src/storage/database.js";
 import { migrate } from "../src/storage/migrations.js";
 import { makeClient } from "./support/https-client.js";
-import { makePki } from "./support/pki.js";
+import { makePki, type TestPki } from "./support/pki.js";
 
 // An ordinary CA (openssl, no mimi: SAN) that certified both a.example and c.example, and b.example's own.
 const shared = makePki("shared-ca", ["a.example", "c.example"]);
@@ -23,12 +23,16 @@ beforeAll(async () => {
   await migrate(db);
 });
 
-/** b.example trusting `ca` for its peers. */
-async function serverB(ca: PeerCa | readonly PeerCa[]): Promise<ProviderServer> {
+/** A provider server of `domain` with its certificate from `pki`, trusting `ca` for its peers. */
+async function serverOf(
+  domain: string,
+  pki: TestPki,
+  ca: PeerCa | readonly PeerCa[],
+): Promise<ProviderServer> {
   const s = await startProviderServer({
-    domain: "b.example",
-    key: own.providers["b.example"]!.key,
-    cert: own.providers["b.example"]!.cert,
+    domain,
+    key: pki.providers[domain]!.key,
+    cert: pki.providers[domain]!.cert,
     ca,
     db,
     endpoints: implementedEndpoints,
@@ -37,6 +41,9 @@ async function serverB(ca: PeerCa | readonly PeerCa[]): Promise<ProviderServer> 
   servers.push(s);
   return s;
 }
+
+/** b.example trusting `ca` for its peers. */
+const serverB = (ca: PeerCa | readonly PeerCa[]) => serverOf("b.example", own, ca);
 
 /** GET the directory of `server` as `from` (a certificate of the shared CA). */
 async function directoryAs(server: ProviderServer, from: "a.example" | "c.example") {
@@ -67,16 +74,7 @@ describe("peer CAs bound to a provider domain (decision 0401)", () => {
 
   it("IDENTITY-DOMAIN-01 our calls to a peer check the binding of the CA its server certificate chains to", async () => {
     // c.example's server, certified by the shared CA
-    const c = await startProviderServer({
-      domain: "c.example",
-      key: shared.providers["c.example"]!.key,
-      cert: shared.providers["c.example"]!.cert,
-      ca: own.caCert,
-      db,
-      endpoints: implementedEndpoints,
-      log: () => {},
-    });
-    servers.push(c);
+    const c = await serverOf("c.example", shared, own.caCert);
     const callC = async (ca: readonly PeerCa[]) => {
       const client = createFederationClient({
         domain: "b.example",

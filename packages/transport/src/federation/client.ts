@@ -27,7 +27,6 @@ export interface FederationClientOptions {
   /** Our provider key and certificate chain (PEM): the client side of mutual TLS. */
   readonly key: string | Buffer;
   readonly cert: string | Buffer;
-  /** PEM CA certificates trusted to authenticate peer providers. */
   /** CAs trusted for peer providers; a {@link BoundAnchor} certifies only its domain (decision 0401). */
   readonly ca: PeerCa | readonly PeerCa[];
   /**

@@ -184,13 +184,13 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
   const domain = options.domain.toLowerCase();
   const ownsDb = typeof options.storage !== "object";
   const sink = options.log ?? jsonLinesToStdout;
+  const log = makeLogger(sink);
   const db =
     typeof options.storage === "object"
       ? options.storage
       : await openDatabase(options.storage ?? "memory://", {
           // e.g. the server restarted under an idle connection; the next query reports it too
-          onError: (e) =>
-            makeLogger(sink)({ level: "error", msg: "database connection failed", ...errorFields(e) }),
+          onError: (e) => log({ level: "error", msg: "database connection failed", ...errorFields(e) }),
         });
   const cleanups: (() => Promise<void>)[] = [];
   let grace = 5_000;
@@ -211,7 +211,6 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     });
     cleanups.push(async () => federation.close());
     const inboxSignal = createInboxSignal();
-    const log = makeLogger(sink);
     let hub: Hub | undefined;
     let fanout: HubFanout | undefined;
     if (options.hub !== false) {
