@@ -78,7 +78,7 @@ import {
   signGroupInfoRequest,
   signKeyMaterialRequest,
   verifyGroupInfoResponse,
-} from "@mimi/transport";
+} from "@mimi/protocol";
 import {
   bytesEqual,
   CodecError,

@@ -16,7 +16,7 @@ import {
   encodeBinaryHttpRequest,
   KDF_HKDF_SHA256,
   type KeyConfig,
-} from "@mimi/transport";
+} from "@mimi/ohttp";
 import { ProtocolError, ValidationError } from "@mimi/wire";
 import type { ClientCore, OutgoingMessage } from "./client-core.js";
 import type { ClientEvent } from "./events.js";

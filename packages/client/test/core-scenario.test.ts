@@ -11,7 +11,7 @@ import {
   singlePart,
 } from "@mimi/content";
 import { loadCiphersuite, type MlsCiphersuite } from "@mimi/mls-profile";
-import { encodeFanoutMessage, mlsOf } from "@mimi/transport";
+import { encodeFanoutMessage, mlsOf } from "@mimi/protocol";
 import { CodecError, fromHex, utf8 } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
@@ -216,7 +216,7 @@ describe("ClientCore: the protocol-06 §3 flows with bodies passed between clien
     await alice.createRoom(ROOM, providers.get("a.example")!.hub);
     const km = relay.keyMaterial(await alice.keyMaterialRequest(bob.userUri, ROOM));
     const update = await alice.addUser(ROOM, km);
-    const { decodeUpdateRequest } = await import("@mimi/transport");
+    const { decodeUpdateRequest } = await import("@mimi/protocol");
     const bundle = decodeUpdateRequest(update.body).bundle;
     if (!("welcome" in bundle) || bundle.welcome === undefined) throw new Error("no Welcome");
     const message = encodeFanoutMessage({

@@ -12,9 +12,9 @@ import {
   decodeGroupInfoRequest,
   decodeUpdateRequest,
   decodeWith,
-  groupInfoOfBundle,
   isCommitBundle,
-} from "@mimi/transport";
+} from "@mimi/protocol";
+import { groupInfoOfBundle } from "@mimi/provider";
 import { beforeAll, describe, expect, it } from "vitest";
 import { ClientCore, provisionClient } from "../src/index.js";
 import { Relay, type TestProvider, testProviders } from "./relay.js";

@@ -2,7 +2,7 @@
  * A hub stand-in for tests of the SDK and of the demo scenario without provider processes: one
  * room, every request accepted in order; it answers with the protocol-06 response bodies and
  * returns the inbox items a real hub would fan out (the caller delivers them). Not a hub: no
- * validation, no policy, no storage. The real hub is in `@mimi/transport`.
+ * validation, no policy, no storage. The real hub is in `@mimi/provider`.
  */
 import type { ExternalSender, KeyPackage, MlsCiphersuite, SignatureKeyPair } from "@mimi/mls-profile";
 import {
@@ -23,7 +23,7 @@ import {
   mlsOf,
   type RatchetTreeOption,
   signGroupInfoResponse,
-} from "@mimi/transport";
+} from "@mimi/protocol";
 import { encodeTls, utf8 } from "@mimi/wire";
 import { type ClientCore, decodeKeyPackageUpload, type InboxItem } from "../src/index.js";
 

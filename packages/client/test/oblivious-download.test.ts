@@ -1,5 +1,5 @@
 import { loadCiphersuite, type MlsCiphersuite } from "@mimi/mls-profile";
-import { type RunningProvider, startProvider } from "@mimi/transport";
+import { type RunningProvider, startProvider } from "@mimi/provider";
 import { ProtocolError } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ClientCore, MimiClient, provisionClient } from "../src/index.js";

@@ -6,8 +6,8 @@
  * queries are then measured on the database store (PGlite in memory), against its own miss.
  */
 import type { UserUri } from "@mimi/identifiers";
+import { openDatabase } from "@mimi/provider";
 import { type BenchArea, median, opsPerSecond, throughputMetric } from "@mimi/testkit";
-import { openDatabase } from "@mimi/transport";
 import {
   answerIdentifierQuery,
   Directory,

@@ -6,7 +6,7 @@
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { parseUserUri, type UserUri } from "@mimi/identifiers";
-import type { Database, Endpoint } from "@mimi/transport";
+import type { Database, Endpoint } from "@mimi/provider";
 import { ValidationError } from "@mimi/wire";
 import { Directory, type HandlePreference } from "./directory.js";
 import { identifierQueryEndpoint } from "./identifier-query-endpoint.js";

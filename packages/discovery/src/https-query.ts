@@ -3,14 +3,9 @@
  * §5.8): a {@link QueryProvider} for {@link discover} over the transport's federation client
  * (HTTPS with mutual TLS, §4.1).
  */
-import {
-  createFederationClient,
-  decodeWith,
-  encodeWith,
-  type FederationClient,
-  identifierRequestCodec,
-  identifierResponseCodec,
-} from "@mimi/transport";
+
+import { decodeWith, encodeWith, identifierRequestCodec, identifierResponseCodec } from "@mimi/protocol";
+import { createFederationClient, type FederationClient } from "@mimi/provider";
 import { ProtocolError } from "@mimi/wire";
 import type { DiscoveryProvider, QueryProvider } from "./discover.js";
 import { fromWireIdentifierResponse } from "./identifier-query-endpoint.js";

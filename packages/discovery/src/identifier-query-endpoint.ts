@@ -1,17 +1,16 @@
 /**
- * `POST /identifierQuery/{domain}` (draft-ietf-mimi-protocol-06 §5.8) for the `@mimi/transport`
+ * `POST /identifierQuery/{domain}` (draft-ietf-mimi-protocol-06 §5.8) for the `@mimi/provider`
  * server: decodes the `IdentifierRequest`, answers it from a {@link Directory} through the
  * {@link RateLimiter}, and encodes the `IdentifierResponse`.
  */
 import {
   decodeWith,
-  type Endpoint,
   encodeWith,
-  HttpRejection,
   identifierRequestCodec,
   identifierResponseCodec,
   type IdentifierResponse as WireIdentifierResponse,
-} from "@mimi/transport";
+} from "@mimi/protocol";
+import { type Endpoint, HttpRejection } from "@mimi/provider";
 import type { Directory } from "./directory.js";
 import {
   answerIdentifierQuery,

@@ -6,13 +6,13 @@ import type {
   ProfileField,
   QueryElement,
   SearchIdentifierType,
-} from "@mimi/transport";
+} from "@mimi/protocol";
 import type { Directory, DirectoryMatch, HandleEntry } from "./directory.js";
 import { searchKeyOf } from "./handle.js";
 import type { RateLimiter } from "./rate-limit.js";
 
 /**
- * The request side of protocol-06 §5.8, as `@mimi/transport` decodes it: `QueryElement`,
+ * The request side of protocol-06 §5.8, as `@mimi/protocol` decodes it: `QueryElement`,
  * `IdentifierRequest`, `SearchIdentifierType`, `ProfileField`, `AppDataDictionary`.
  */
 export type {

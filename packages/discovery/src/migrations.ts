@@ -4,7 +4,7 @@
  * transaction under its own advisory lock by the transport's `runMigrations`, so it never touches the transport's migrations and
  * several processes starting against one PostgreSQL apply each migration once.
  */
-import { type Database, type Migration, runMigrations } from "@mimi/transport";
+import { type Database, type Migration, runMigrations } from "@mimi/provider";
 
 /** One discovery schema migration (the transport's migration shape). */
 export type DiscoveryMigration = Migration;

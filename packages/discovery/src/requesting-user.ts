@@ -8,7 +8,7 @@ import {
   type ComponentData,
   decodeIdentifierUri,
   encodeIdentifierUri,
-} from "@mimi/transport";
+} from "@mimi/protocol";
 import { ValidationError } from "@mimi/wire";
 
 /**

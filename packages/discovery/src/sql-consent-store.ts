@@ -3,7 +3,7 @@
  * `discovery_consent` table. An update runs in one transaction holding an advisory lock on the
  * scope, so two providers' messages about one scope never both act on the same old state.
  */
-import type { Database } from "@mimi/transport";
+import type { Database } from "@mimi/provider";
 import { InternalError } from "@mimi/wire";
 import {
   type ConsentRecord,

@@ -4,7 +4,7 @@
  * sequence of store calls for a hit and a miss is an equal sequence of statements.
  */
 import type { MimiUri, UserUri } from "@mimi/identifiers";
-import type { Database } from "@mimi/transport";
+import type { Database } from "@mimi/provider";
 import { InternalError } from "@mimi/wire";
 import {
   type DirectoryMatch,

@@ -1,13 +1,5 @@
-import {
-  type Database,
-  decodeWith,
-  encodeWith,
-  HttpRejection,
-  identifierRequestCodec,
-  identifierResponseCodec,
-  openDatabase,
-  type RequestContext,
-} from "@mimi/transport";
+import { decodeWith, encodeWith, identifierRequestCodec, identifierResponseCodec } from "@mimi/protocol";
+import { type Database, HttpRejection, openDatabase, type RequestContext } from "@mimi/provider";
 import { CodecError, toHex } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identifierQueryEndpoint, type QueryElement, RateLimiter } from "../src/index.js";

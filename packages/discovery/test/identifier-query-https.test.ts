@@ -2,19 +2,17 @@
  * The identifier query served by a real provider server: mutual TLS on loopback, the §4.1
  * checks, and the discovery endpoint mounted next to the transport's own endpoints.
  */
+
+import { decodeWith, encodeWith, identifierRequestCodec, identifierResponseCodec } from "@mimi/protocol";
 import {
   type Database,
-  decodeWith,
-  encodeWith,
-  identifierRequestCodec,
-  identifierResponseCodec,
   implementedEndpoints,
   migrate,
   openDatabase,
   type ProviderServer,
   startProviderServer,
-} from "@mimi/transport";
-import { makeClient, makePki, type TestClient } from "@mimi/transport/testing";
+} from "@mimi/provider";
+import { makeClient, makePki, type TestClient } from "@mimi/provider/testing";
 import { toHex } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { identifierQueryEndpoint, type QueryElement, RateLimiter } from "../src/index.js";

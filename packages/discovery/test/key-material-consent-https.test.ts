@@ -5,21 +5,23 @@
  */
 import { createKeyPackage, encodeMlsMessage, loadCiphersuite, mimiCapabilities } from "@mimi/mls-profile";
 import {
-  createHub,
-  type Database,
   decodeKeyMaterialResponse,
   encodeKeyMaterialRequest,
+  mlsOf,
+  signKeyMaterialRequest,
+} from "@mimi/protocol";
+import {
+  createHub,
+  type Database,
   hubEndpoints,
   implementedEndpoints,
   migrate,
-  mlsOf,
   openDatabase,
   type ProviderServer,
-  signKeyMaterialRequest,
   startProviderServer,
   storeKeyPackages,
-} from "@mimi/transport";
-import { makeClient, makePki, type TestClient } from "@mimi/transport/testing";
+} from "@mimi/provider";
+import { makeClient, makePki, type TestClient } from "@mimi/provider/testing";
 import { utf8 } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyConsentOperation, consentCheck, migrateDiscovery, SqlConsentStore } from "../src/index.js";

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase } from "@mimi/transport";
+import { openDatabase } from "@mimi/provider";
 import { ValidationError } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
 import {

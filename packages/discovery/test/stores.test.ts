@@ -3,7 +3,7 @@
  * stores keep what they are given, and the guarantees of the identifier query and of consent hold
  * on each of them.
  */
-import { migrate, openDatabase } from "@mimi/transport";
+import { migrate, openDatabase } from "@mimi/provider";
 import { ProtocolError } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {

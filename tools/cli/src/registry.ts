@@ -41,7 +41,8 @@ export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>
   async () => (await import("@mimi/room-policy/vectors")).vectorSuites,
   async () => (await import("@mimi/mls-profile/vectors")).vectorSuites,
   async () => (await import("@mimi/identity/vectors")).vectorSuites,
-  async () => (await import("@mimi/transport/vectors")).vectorSuites,
+  async () => (await import("@mimi/ohttp/vectors")).vectorSuites,
+  async () => (await import("@mimi/protocol/vectors")).vectorSuites,
   async () => (await import("@mimi/demo/vectors")).vectorSuites,
 ];
 
@@ -61,7 +62,7 @@ export const vectorGenerators: Readonly<Record<string, () => Promise<readonly Ge
   content: async () => (await import("@mimi/content/vectors")).generateVectors(),
   "room-policy": async () => (await import("@mimi/room-policy/vectors")).generateVectors(),
   "mls-profile": async () => (await import("@mimi/mls-profile/vectors")).generateVectors(),
-  protocol: async () => (await import("@mimi/transport/vectors")).generateVectors(),
+  protocol: async () => (await import("@mimi/protocol/vectors")).generateVectors(),
   identity: async () => (await import("@mimi/identity/vectors")).generateVectors(),
   federation: async () => (await import("@mimi/demo/vectors")).generateVectors(),
 };
@@ -75,6 +76,6 @@ export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   "room-policy": async () => (await import("@mimi/room-policy/bench")).bench,
   mls: async () => (await import("@mimi/mls-profile/bench")).bench,
   identity: async () => (await import("@mimi/identity/bench")).bench,
-  transport: async () => (await import("@mimi/transport/bench")).bench,
+  transport: async () => (await import("@mimi/provider/bench")).bench,
   discovery: async () => (await import("@mimi/discovery/bench")).bench,
 };

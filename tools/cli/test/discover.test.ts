@@ -13,8 +13,8 @@ import {
   openDatabase,
   type ProviderServer,
   startProviderServer,
-} from "@mimi/transport";
-import { makePki } from "@mimi/transport/testing";
+} from "@mimi/provider";
+import { makePki } from "@mimi/provider/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runCli } from "./run-cli.js";
 

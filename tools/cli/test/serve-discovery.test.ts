@@ -6,7 +6,7 @@ import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { makePki } from "@mimi/transport/testing";
+import { makePki } from "@mimi/provider/testing";
 import { afterAll, describe, expect, it } from "vitest";
 import { repoRoot, runCli } from "./run-cli.js";
 

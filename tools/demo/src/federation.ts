@@ -134,7 +134,7 @@ async function storageFor(options: FederationOptions, domain: string, dir: strin
   ) {
     return `pglite:${join(dir, "data")}`;
   }
-  const { openDatabase } = await import("@mimi/transport");
+  const { openDatabase } = await import("@mimi/provider");
   const name = `mimi_demo_${domain.replace(/\W/g, "_")}_${process.pid}_${Date.now() % 100000}`;
   const admin = await openDatabase(options.storage);
   try {
@@ -313,7 +313,8 @@ export async function sendConsentGrant(
   granter: string,
   requester: string,
 ): Promise<void> {
-  const { createFederationClient, encodeConsentEntry } = await import("@mimi/transport");
+  const { createFederationClient } = await import("@mimi/provider");
+  const { encodeConsentEntry } = await import("@mimi/protocol");
   const client = createFederationClient({
     domain: from.domain,
     key: from.pki.server.privateKeyPem,

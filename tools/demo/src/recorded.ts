@@ -28,7 +28,7 @@ import {
   trustAnchor,
 } from "@mimi/identity";
 import { loadCiphersuite, type MlsCiphersuite } from "@mimi/mls-profile";
-import { type Exchange, type RunningProvider, startProvider } from "@mimi/transport";
+import { type Exchange, type RunningProvider, startProvider } from "@mimi/provider";
 import { InternalError } from "@mimi/wire";
 import { demoDirectorySeed, lookUpHandle } from "./directory.js";
 import { type ConsentParty, sendConsentGrant } from "./federation.js";

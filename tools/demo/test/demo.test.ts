@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseDirectoryHandle } from "@mimi/discovery";
-import { decodeIdentifierResponse, encodeConsentEntry, encodeIdentifierRequest } from "@mimi/transport";
+import { decodeIdentifierResponse, encodeConsentEntry, encodeIdentifierRequest } from "@mimi/protocol";
 import { describe, expect, it } from "vitest";
 import { DEMO_HANDLES } from "../src/directory.js";
 import { runDemo } from "../src/index.js";

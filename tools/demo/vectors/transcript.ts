@@ -6,9 +6,9 @@
  */
 import { ClientCore, provisionClient } from "@mimi/client";
 import { parseDirectoryHandle } from "@mimi/discovery";
+import { decodeStructToJson, encodeStructFromJson, FANOUT_MESSAGES } from "@mimi/protocol";
 import type { VectorCase } from "@mimi/spec-vectors";
 import { withFixedClock, withSeededRandom } from "@mimi/testkit/seeded";
-import { decodeStructToJson, encodeStructFromJson, FANOUT_MESSAGES } from "@mimi/transport";
 import { toHex } from "@mimi/wire";
 import { DEMO_HANDLES } from "../src/directory.js";
 import {
@@ -66,7 +66,7 @@ const ROOM = "mimi://a.example/r/clubhouse";
 
 /** The outside peer's requests, built after the scenario. */
 async function peerCases(fed: RecordedFederation): Promise<PeerCase[]> {
-  const { encodeConsentEntry, encodeIdentifierRequest } = await import("@mimi/transport");
+  const { encodeConsentEntry, encodeIdentifierRequest } = await import("@mimi/protocol");
   const query = (handle: string): Uint8Array =>
     encodeIdentifierRequest({
       query_elements: [{ searchType: "handle", searchValue: parseDirectoryHandle(handle).uri }],
@@ -175,7 +175,7 @@ export async function recordDemo(
 ): Promise<RecordedDemo> {
   // PGlite draws Math.random while its module loads, which happens once per process: load it
   // before the seeded section, so that the first run in a process draws what every later one does
-  const { openDatabase } = await import("@mimi/transport");
+  const { openDatabase } = await import("@mimi/provider");
   await (await openDatabase("memory://")).close();
   const clock = new LogicalClock();
   return withFixedClock(clock.now, () =>

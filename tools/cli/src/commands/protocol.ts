@@ -35,20 +35,20 @@ export const protocolCommand: Command = {
   async run(args: readonly string[], io: Io): Promise<number> {
     const { values, positionals } = parseOptions(args, { hex: { type: "boolean" } });
     const [action, struct, file, ...extra] = positionals;
-    const transport = await import("@mimi/transport");
+    const protocol = await import("@mimi/protocol");
     if (action === "structs" && struct === undefined) {
-      printJson(io, transport.structNames);
+      printJson(io, protocol.structNames);
       return EXIT.ok;
     }
     if (action !== "decode" && action !== "encode")
       throw new UsageError("expected: protocol decode|encode STRUCT");
     if (struct === undefined) throw new UsageError("missing STRUCT");
     if (extra.length > 0) throw new UsageError(`unexpected argument ${extra[0]}`);
-    if (!transport.structNames.includes(struct))
+    if (!protocol.structNames.includes(struct))
       throw new UsageError(`unknown structure ${struct} (see: mimi protocol structs)`);
     if (action === "decode") {
       const bytes = await readInput(io, file, values["hex"] === true);
-      printJson(io, transport.decodeStructToJson(struct, bytes));
+      printJson(io, protocol.decodeStructToJson(struct, bytes));
       return EXIT.ok;
     }
     if (values["hex"] === true) throw new UsageError("--hex applies to decode only");
@@ -60,7 +60,7 @@ export const protocolCommand: Command = {
       throw new CodecError(`input is not JSON (${(e as Error).message})`);
     }
     const { toHex } = await import("@mimi/wire");
-    io.stdout(`${toHex(transport.encodeStructFromJson(struct, json))}\n`);
+    io.stdout(`${toHex(protocol.encodeStructFromJson(struct, json))}\n`);
     return EXIT.ok;
   },
 };

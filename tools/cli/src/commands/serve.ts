@@ -64,7 +64,7 @@ export const serveCommand: Command = {
       throw new ValidationError(`cannot read the configuration: ${(e as Error).message}`, { path: file });
     }
     const { parseProviderConfig, startProviderFromConfig, storageForDisplay } = await import(
-      "@mimi/transport"
+      "@mimi/provider"
     );
     const config = parseProviderConfig(json, dirname(path));
     const line = (v: unknown) =>

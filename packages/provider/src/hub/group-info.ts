@@ -1,0 +1,124 @@
+/**
+ * `POST /groupInfo/{roomId}` at the hub (draft-ietf-mimi-protocol-06 §5.6): the room's GroupInfo,
+ * ratchet tree and the proposals pending in the epoch, HPKE-encrypted to the requester and signed by
+ * the hub, for an external join (§3.6).
+ */
+import { parseMimiUri } from "@mimi/identifiers";
+import type { GroupInfoCode, PendingProposal } from "@mimi/protocol";
+import {
+  decodeFanoutMessage,
+  decodeGroupInfoRequest,
+  decodeMls,
+  encodeGroupInfoResponse,
+  encodeWith,
+  groupInfoRatchetTreeTBECodec,
+  mlsOf,
+  signGroupInfoResponse,
+  verifyGroupInfoRequest,
+} from "@mimi/protocol";
+import { utf8, ValidationError } from "@mimi/wire";
+import { encryptWithLabel } from "ts-mls/crypto/hpke.js";
+import type { RequestContext } from "../server/endpoint.js";
+import { toBigInt, toBytes } from "../storage/database.js";
+import { clientUriOfCredential, userUriOfCredential } from "./credentials.js";
+import { type Hub, hostedRoomId, storedGroupInfo } from "./hub.js";
+import { grantJoinByCode } from "./join-codes.js";
+import { hubExternalSender } from "./keys.js";
+import { participantsOf, roomStateOf } from "./room-policy.js";
+
+/** The HPKE label of the encrypted GroupInfo and tree (§5.6). */
+export const groupInfoEncryptionLabel = "GroupInfo and ratchet_tree encryption";
+
+/** Handle `/groupInfo/{roomId}`: answers the encoded GroupInfoResponse. */
+export async function handleGroupInfo(hub: Hub, ctx: RequestContext): Promise<Uint8Array> {
+  const roomId = hostedRoomId(ctx.param, hub.domain);
+  const request = decodeGroupInfoRequest(ctx.body);
+  const cs = await hub.cipherSuite();
+  // [PROTO-GI-03] draft-ietf-mimi-protocol-06 §5.6: cipher_suite is one the hub supports; it
+  // signs the request and the response (this hub supports its rooms' one suite, decision 0626).
+  if (request.cipher_suite !== cs.id)
+    throw new ValidationError(`cipher suite ${request.cipher_suite} is not this hub's (${cs.id})`, {
+      path: "/cipher_suite",
+      rule: "PROTO-GI-03",
+    });
+  await verifyGroupInfoRequest(request, cs.impl.signature);
+  const fail = (status: Exclude<GroupInfoCode, "success">): Uint8Array =>
+    encodeGroupInfoResponse({ version: "mls10", room_id: utf8(roomId), status });
+  const room = await hub.room(roomId);
+  if (room === undefined) return fail("noSuchRoom");
+  // [PROTO-GI-04] draft-ietf-mimi-protocol-06 §5.6, §3.6: the GroupInfo is given only to a client
+  // of the requesting provider whose user is an active participant (a new client of an existing
+  // participant), or that presents a usable joining code (decisions 0626, 0661).
+  const client = clientUriOfCredential(request.requestingCredential.value);
+  const user = userUriOfCredential(request.requestingCredential.value);
+  if (client === undefined || user === undefined || parseMimiUri(client).domain !== ctx.peerDomain)
+    return fail("notAuthorized");
+  const entry = participantsOf(room.view).find((p) => p.user === user);
+  if (entry?.role_index === 1) return fail("notAuthorized");
+  if (entry === undefined) {
+    // [PROTO-JC-04] draft-ietf-mimi-protocol-06 §5.6: a non-participant's request is authorized
+    // only by a usable joining code, which then authorizes the requesting client's external commit
+    // (matched by its signature key); any failure is notAuthorized (decision 0661).
+    if (request.joiningCode === undefined) return fail("notAuthorized");
+    const granted = await grantJoinByCode(
+      ctx.db,
+      roomId,
+      request.joiningCode,
+      { signatureKey: request.requestingSignatureKey, clientUri: client },
+      roomStateOf(room.view, hub.options.defaultRoles),
+      ctx.now,
+    );
+    if (!granted) return fail("notAuthorized");
+  }
+
+  const rows = await ctx.db.query<{ group_info: unknown; ratchet_tree: unknown; info_epoch: unknown }>(
+    "SELECT group_info, ratchet_tree, info_epoch FROM hub_rooms WHERE room_id = $1",
+    [roomId],
+  );
+  const row = rows[0];
+  if (row === undefined || toBigInt(row.info_epoch) !== room.view.groupContext.epoch)
+    return fail("notAuthorized");
+  const groupInfo = storedGroupInfo(toBytes(row.group_info));
+  const pending: PendingProposal[] = [];
+  const events = await ctx.db.query<{ body: unknown }>(
+    "SELECT body FROM room_events WHERE room_id = $1 AND epoch = $2 AND kind = 'proposal' ORDER BY seq",
+    [roomId, room.view.groupContext.epoch.toString()],
+  );
+  for (const e of events) {
+    const m = decodeFanoutMessage(toBytes(e.body));
+    for (const p of [m.message, ...("moreProposals" in m ? m.moreProposals : [])])
+      pending.push({ proposal: p, hub_accepted_time: m.timestamp });
+  }
+  const tbe = encodeWith(groupInfoRatchetTreeTBECodec, {
+    groupInfo: mlsOf("GroupInfo", groupInfo),
+    ratchetTreeOption: {
+      representation: "full",
+      ratchet_tree: decodeMls("RatchetTree", toBytes(row.ratchet_tree)),
+    },
+    pending_proposals: pending,
+  });
+  let sealed: { ct: Uint8Array; enc: Uint8Array };
+  try {
+    const publicKey = await cs.impl.hpke.importPublicKey(request.groupInfoPublicKey);
+    sealed = await encryptWithLabel(publicKey, groupInfoEncryptionLabel, utf8(roomId), tbe, cs.impl.hpke);
+  } catch (e) {
+    throw new ValidationError("groupInfoPublicKey is not an HPKE public key of the suite", {
+      path: "/groupInfoPublicKey",
+      cause: e,
+    });
+  }
+  const keys = await hub.keys();
+  const response = await signGroupInfoResponse(
+    {
+      version: "mls10",
+      room_id: utf8(roomId),
+      status: "success",
+      cipher_suite: cs.id,
+      hub_sender: mlsOf("ExternalSender", hubExternalSender(keys)),
+      encrypted_groupinfo_and_tree: mlsOf("HPKECiphertext", { kemOutput: sealed.enc, ciphertext: sealed.ct }),
+    },
+    keys.signKey,
+    cs.impl.signature,
+  );
+  return encodeGroupInfoResponse(response);
+}

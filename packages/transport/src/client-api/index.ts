@@ -1,7 +1,0 @@
-/**
- * The client API of a provider (outside protocol-06's scope): see `docs/client-api.md`.
- */
-export * from "./create-room-request.js";
-export * from "./inbox.js";
-export * from "./key-package-upload.js";
-export * from "./server.js";
