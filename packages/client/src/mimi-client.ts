@@ -17,6 +17,7 @@ import {
   KDF_HKDF_SHA256,
   type KeyConfig,
 } from "@mimi/ohttp";
+import { clientApiPath } from "@mimi/protocol";
 import { ProtocolError, ValidationError } from "@mimi/wire";
 import type { ClientCore, OutgoingMessage } from "./client-core.js";
 import type { ClientEvent } from "./events.js";
@@ -139,7 +140,7 @@ export class MimiClient {
 
   /** Upload `count` fresh KeyPackages. */
   async uploadKeyPackages(count: number): Promise<void> {
-    await this.post("/client/v1/keyPackages", await this.core.generateKeyPackages(count));
+    await this.post(clientApiPath("keyPackages"), await this.core.generateKeyPackages(count));
   }
 
   /**
@@ -150,7 +151,7 @@ export class MimiClient {
    */
   async createRoom(roomUri: string, hub?: ExternalSender): Promise<void> {
     const sender = hub ?? this.options.hub ?? (await this.hubSender());
-    await this.post(`/client/v1/rooms/${enc(roomUri)}`, await this.core.createRoom(roomUri, sender));
+    await this.post(clientApiPath("rooms", roomUri), await this.core.createRoom(roomUri, sender));
   }
 
   /**
@@ -161,7 +162,7 @@ export class MimiClient {
    * @throws CodecError / ValidationError when the answer is not exactly one ExternalSender.
    */
   async hubSender(): Promise<ExternalSender> {
-    const path = "/client/v1/hubSender";
+    const path = clientApiPath("hubSender");
     const senders = decodeExternalSenders(this.ok(await this.call("GET", path), path));
     if (senders.length !== 1)
       throw new ValidationError(`the provider named ${senders.length} hub senders, not one`, { path });
@@ -169,7 +170,7 @@ export class MimiClient {
   }
 
   private async update(roomUri: string, body: Uint8Array): Promise<ClientEvent | undefined> {
-    const answer = await this.post(`/client/v1/update/${enc(roomUri)}`, body);
+    const answer = await this.post(clientApiPath("update", roomUri), body);
     return this.deliverOwn(await this.core.handleUpdateResponse(roomUri, answer));
   }
 
@@ -181,7 +182,7 @@ export class MimiClient {
   /** Fetch `user`'s key material for `roomUri` and add the user (protocol-06 §3.2, §3.3). */
   async addUser(roomUri: string, user: string, role = 2): Promise<ClientEvent | undefined> {
     const km = await this.post(
-      `/client/v1/keyMaterial/${enc(user)}`,
+      clientApiPath("keyMaterial", user),
       await this.core.keyMaterialRequest(user, roomUri),
     );
     return this.update(roomUri, (await this.core.addUser(roomUri, km, role)).body);
@@ -205,7 +206,7 @@ export class MimiClient {
   /** Send MIMI content; resolves with its message ID once the hub accepted it. */
   async send(roomUri: string, content: MimiContent): Promise<OutgoingMessage> {
     const out = await this.core.sendMessage(roomUri, content);
-    const answer = await this.post(`/client/v1/submitMessage/${enc(roomUri)}`, out.body);
+    const answer = await this.post(clientApiPath("submitMessage", roomUri), out.body);
     await this.core.handleSubmitResponse(roomUri, out.handle, answer);
     return out;
   }
@@ -213,7 +214,7 @@ export class MimiClient {
   /** Encrypt and upload an attachment (draft-ietf-mimi-content-08 §4.5); returns its part. */
   async uploadAttachment(plaintext: Uint8Array, info: Omit<AttachmentInfo, "url">): Promise<ExternalPart> {
     const prepared = await this.core.prepareAttachment(plaintext, info);
-    const answer = await this.post("/client/v1/blobs", prepared.ciphertext);
+    const answer = await this.post(clientApiPath("blobs"), prepared.ciphertext);
     let url: unknown;
     try {
       url = (JSON.parse(Buffer.from(answer).toString("utf8")) as { url?: unknown }).url;
@@ -241,7 +242,7 @@ export class MimiClient {
     if (options.oblivious !== undefined)
       return decryptAttachment(part, await this.obliviousGet(options.oblivious.hub, part.url));
     // through the room's hub's /proxyDownload when it is named (protocol-06 §5.10.2, decision 0674)
-    const path = `/client/v1/download?url=${enc(part.url)}${options.hub === undefined ? "" : `&hub=${enc(options.hub)}`}`;
+    const path = `${clientApiPath("download")}?url=${enc(part.url)}${options.hub === undefined ? "" : `&hub=${enc(options.hub)}`}`;
     return decryptAttachment(part, this.ok(await this.call("GET", path), path));
   }
 
@@ -251,7 +252,7 @@ export class MimiClient {
   private async gatewayConfig(hub: string): Promise<KeyConfig> {
     const known = this.gatewayConfigs.get(hub);
     if (known !== undefined) return known;
-    const path = `/client/v1/ohttpKeys/${enc(hub)}`;
+    const path = clientApiPath("ohttpKeys", hub);
     const usable = decodeKeyConfigs(this.ok(await this.call("GET", path), path)).find((c) =>
       c.symmetric.some((a) => a.kdfId === KDF_HKDF_SHA256 && a.aeadId === AEAD_AES_128_GCM),
     );
@@ -274,7 +275,7 @@ export class MimiClient {
       trailers: [],
     });
     const { encapsulated, context } = await encapsulateRequest(await this.gatewayConfig(hub), request);
-    const path = `/client/v1/ohttpRelay/${enc(hub)}`;
+    const path = clientApiPath("ohttpRelay", hub);
     const answer = this.ok(await this.call("POST", path, encapsulated), path);
     const res = decodeBinaryHttpResponse(decapsulateResponse(context, answer));
     if (res.status !== 200) {
@@ -292,7 +293,7 @@ export class MimiClient {
   /** Join a room by external commit (protocol-06 §3.6). */
   async joinExternal(roomUri: string): Promise<ClientEvent | undefined> {
     const request = await this.core.groupInfoRequest(roomUri);
-    const answer = await this.post(`/client/v1/groupInfo/${enc(roomUri)}`, request);
+    const answer = await this.post(clientApiPath("groupInfo", roomUri), request);
     return this.update(roomUri, (await this.core.joinExternal(roomUri, answer)).body);
   }
 
@@ -350,7 +351,7 @@ export class MimiClient {
     if (this.inbox !== undefined || this.stopped) return;
     const connect = (): void => {
       if (this.stopped) return;
-      const url = new URL(`/client/v1/inbox?after=${this.after}`, this.options.url);
+      const url = new URL(`${clientApiPath("inbox")}?after=${this.after}`, this.options.url);
       let buffered = "";
       let chain: Promise<void> = Promise.resolve();
       const retry = (): void => {

@@ -18,7 +18,6 @@ import { fromWireIdentifierResponse } from "./identifier-query-endpoint.js";
 export function federationQuery(client: FederationClient): QueryProvider {
   return async (provider, request) => {
     const r = await client.send(provider.domain, {
-      method: "POST",
       endpoint: "identifierQuery",
       param: provider.domain,
       body: encodeWith(identifierRequestCodec, request),

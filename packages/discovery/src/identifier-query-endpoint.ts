@@ -50,7 +50,6 @@ export function toWireIdentifierResponse(response: IdentifierResponse): WireIden
 export function identifierQueryEndpoint(directory: Directory, limiter: RateLimiter): Endpoint {
   return {
     name: "identifierQuery",
-    method: "POST",
     async handle(ctx) {
       if (ctx.param.toLowerCase() !== ctx.domain || ctx.domain !== directory.domain) {
         throw new HttpRejection(404, `${ctx.param} is not a domain of this provider`, { path: "/path" });

@@ -240,7 +240,6 @@ export async function submitBench(options: {
         keyPackages: [kp.publicPackage],
       });
       await fedA.send("a.example", {
-        method: "POST",
         endpoint: "update",
         param: room,
         body: await commitRequest(profile, add),
@@ -280,7 +279,6 @@ export async function submitBench(options: {
       const m = pool[next++ % pool.length]!;
       try {
         const res = await m.via.send("a.example", {
-          method: "POST",
           endpoint: "submitMessage",
           param: room,
           body: m.body,

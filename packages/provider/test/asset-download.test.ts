@@ -48,7 +48,7 @@ afterAll(async () => {
 /** Ask the hub's /proxyDownload as the peer b.example; the status and the body or the reason. */
 async function proxy(url: string): Promise<{ status: number; body: string; rule?: string }> {
   try {
-    const r = await B.federation.send("a.example", { method: "GET", endpoint: "proxyDownload", param: url });
+    const r = await B.federation.send("a.example", { endpoint: "proxyDownload", param: url });
     return { status: r.status, body: Buffer.from(r.body).toString() };
   } catch (e) {
     if (e instanceof PeerRejected)

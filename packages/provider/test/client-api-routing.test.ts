@@ -48,7 +48,6 @@ const aliceUser = "mimi://a.example/u/alice";
 function echoEndpoints(): Endpoint[] {
   const echo = (name: Endpoint["name"], status = 200): Endpoint => ({
     name,
-    method: "POST",
     handle: async (ctx) => ({
       status,
       body: enc(
@@ -69,7 +68,6 @@ function echoEndpoints(): Endpoint[] {
     echo("update"),
     {
       name: "reportAbuse",
-      method: "POST",
       handle: async () => {
         const { HttpRejection } = await import("../src/server/http-error.js");
         throw new HttpRejection(403, "not a participant", { path: "/reportingUser", rule: "PROTO-TEST-02" });
@@ -77,7 +75,6 @@ function echoEndpoints(): Endpoint[] {
     },
     {
       name: "proxyDownload",
-      method: "GET",
       handle: async (ctx) => ({ status: 200, body: enc(`proxied ${ctx.param} for ${ctx.peerDomain}`) }),
     },
   ];
@@ -526,7 +523,7 @@ describe("client API inbox", () => {
       peers: { "a.example": `127.0.0.1:${fedA.port}` },
     });
     const notify = (room: string, body: Uint8Array) =>
-      fromB.send("a.example", { method: "POST", endpoint: "notify", param: room, body });
+      fromB.send("a.example", { endpoint: "notify", param: room, body });
     const app = (t: bigint) => encodeFanoutMessages([{ timestamp: t, message: fx.privateMessages[0]! }]);
     const lines: Record<string, string>[] = [];
     const agent = new Agent({ ...aliceTls, servername: "a.example" });

@@ -64,7 +64,6 @@ describe("provider configuration: clientApi and peers", () => {
   it("merges endpoint lists, a later endpoint replacing an earlier one of the same name", async () => {
     const e = (name: Endpoint["name"], tag: number): Endpoint => ({
       name,
-      method: "POST",
       handle: async () => ({ status: tag }),
     });
     const merged = mergeEndpoints(

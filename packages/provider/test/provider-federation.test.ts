@@ -21,7 +21,6 @@ const dec = (b: Uint8Array) => new TextDecoder().decode(b);
 const endpoints: readonly Endpoint[] = [
   {
     name: "keyMaterial",
-    method: "POST",
     handle: async (ctx) => ({
       status: 200,
       body: enc(JSON.stringify({ peer: ctx.peerDomain, param: ctx.param, body: dec(ctx.body) })),
@@ -29,21 +28,18 @@ const endpoints: readonly Endpoint[] = [
   },
   {
     name: "submitMessage",
-    method: "POST",
     handle: async () => {
       throw new HttpRejection(403, "not a member", { path: "/appMessage", rule: "PROTO-TEST-01" });
     },
   },
   {
     name: "groupInfo",
-    method: "POST",
     handle: async () => {
       throw new Error("boom");
     },
   },
   {
     name: "reportAbuse",
-    method: "POST",
     handle: async () => {
       await new Promise((r) => setTimeout(r, 1500));
       return { status: 201 };
@@ -51,7 +47,6 @@ const endpoints: readonly Endpoint[] = [
   },
   {
     name: "proxyDownload",
-    method: "GET",
     handle: async (ctx) => ({ status: 200, body: enc(`download ${ctx.param}`) }),
   },
 ];
@@ -91,7 +86,6 @@ describe("federation client", () => {
     const room = "mimi://b.example/r/a room";
     for (let i = 0; i < 3; i++) {
       const res = await client.send("B.example", {
-        method: "POST",
         endpoint: "keyMaterial",
         param: room,
         body: enc(`hello ${i}`),
@@ -100,7 +94,6 @@ describe("federation client", () => {
       expect(JSON.parse(dec(res.body))).toEqual({ peer: "a.example", param: room, body: `hello ${i}` });
     }
     const got = await client.send("b.example", {
-      method: "GET",
       endpoint: "proxyDownload",
       param: "https://b.example/x",
     });
@@ -110,7 +103,6 @@ describe("federation client", () => {
   it("surfaces a peer's 4xx as PeerRejected with the peer's reason", async () => {
     const e = await client
       .send("b.example", {
-        method: "POST",
         endpoint: "submitMessage",
         param: "mimi://b.example/r/x",
         body: enc("x"),
@@ -129,7 +121,7 @@ describe("federation client", () => {
     expect(r.peerDomain).toBe("b.example");
     // an unrouted endpoint is the peer's 404
     const nf = await client
-      .send("b.example", { method: "POST", endpoint: "update", param: "mimi://b.example/r/x" })
+      .send("b.example", { endpoint: "update", param: "mimi://b.example/r/x" })
       .catch((x: unknown) => x);
     expect(nf).toBeInstanceOf(PeerRejected);
     expect((nf as PeerRejected).status).toBe(404);
@@ -137,12 +129,12 @@ describe("federation client", () => {
 
   it("reports a 5xx, a timeout and an unreachable peer as PeerUnavailable", async () => {
     const fault = await client
-      .send("b.example", { method: "POST", endpoint: "groupInfo", param: "mimi://b.example/r/x" })
+      .send("b.example", { endpoint: "groupInfo", param: "mimi://b.example/r/x" })
       .catch((x: unknown) => x);
     expect(fault).toBeInstanceOf(PeerUnavailable);
     expect((fault as PeerUnavailable).status).toBe(500);
     const slow = await client
-      .send("b.example", { method: "POST", endpoint: "reportAbuse", param: "mimi://b.example/r/x" })
+      .send("b.example", { endpoint: "reportAbuse", param: "mimi://b.example/r/x" })
       .catch((x: unknown) => x);
     expect(slow).toBeInstanceOf(PeerUnavailable);
     expect((slow as PeerUnavailable).what).toMatch(/no answer within 300 ms/);
@@ -154,7 +146,7 @@ describe("federation client", () => {
     });
     try {
       const e = await nowhere
-        .send("c.example", { method: "POST", endpoint: "keyMaterial", param: "mimi://c.example/u/x" })
+        .send("c.example", { endpoint: "keyMaterial", param: "mimi://c.example/u/x" })
         .catch((x: unknown) => x);
       expect(e).toBeInstanceOf(PeerUnavailable);
       expect((e as PeerUnavailable).what).toMatch(/unreachable/);
@@ -172,7 +164,7 @@ describe("federation client", () => {
     });
     try {
       const e = await distrustful
-        .send("b.example", { method: "POST", endpoint: "keyMaterial", param: "mimi://b.example/u/x" })
+        .send("b.example", { endpoint: "keyMaterial", param: "mimi://b.example/u/x" })
         .catch((x: unknown) => x);
       expect(e).toBeInstanceOf(PeerUnavailable);
     } finally {
@@ -187,8 +179,8 @@ describe("federation client", () => {
     for (const bad of ["b.example", "b.example:0", "b.example:70000", ":80", "a b:1"])
       expect(() => parsePeerAddress(bad, "/peers/x")).toThrow(/host:port/);
     expect(client.resolve("unknown.example")).toEqual({ host: "unknown.example", port: 443 });
-    await expect(
-      client.send("not a domain", { method: "POST", endpoint: "keyMaterial", param: "x" }),
-    ).rejects.toThrow(/not a provider domain/);
+    await expect(client.send("not a domain", { endpoint: "keyMaterial", param: "x" })).rejects.toThrow(
+      /not a provider domain/,
+    );
   });
 });

@@ -1,5 +1,6 @@
 import { fc } from "@fast-check/vitest";
 import {
+  directoryNames,
   emptyAppDataDictionary,
   encodeConsentEntry,
   encodeFanoutMessages,
@@ -7,7 +8,6 @@ import {
 } from "@mimi/protocol";
 import { type MlsFixtures, mlsFixtures } from "@mimi/protocol/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { directoryNames } from "../src/server/endpoint.js";
 import { implementedEndpoints } from "../src/server/index.js";
 import type { LogRecord } from "../src/server/log.js";
 import { type ProviderServer, startProviderServer } from "../src/server/server.js";

@@ -39,6 +39,36 @@ describe("mimi protocol", () => {
     const s = await runCli(["protocol", "structs"]);
     expect(s.code).toBe(0);
     expect(JSON.parse(s.stdout)).toContain("FanoutMessages");
+    expect((await runCli(["protocol", "endpoints", "extra"])).code).toBe(2);
+  });
+
+  it("prints the §5 endpoint table", async () => {
+    const s = await runCli(["protocol", "endpoints"]);
+    expect(s.code).toBe(0);
+    const table = JSON.parse(s.stdout) as { name: string; path: string; request: string | null }[];
+    expect(table.map((e) => e.name)).toEqual([
+      "keyMaterial",
+      "update",
+      "notify",
+      "submitMessage",
+      "groupInfo",
+      "requestConsent",
+      "updateConsent",
+      "identifierQuery",
+      "reportAbuse",
+      "proxyDownload",
+    ]);
+    expect(table[0]).toEqual({
+      name: "keyMaterial",
+      section: "§5.2",
+      method: "POST",
+      path: "/v1/keyMaterial/{targetUser}",
+      servedBy: "user",
+      request: "KeyMaterialRequest",
+      status: 200,
+      response: "KeyMaterialResponse",
+      clientApi: true,
+    });
   });
 });
 

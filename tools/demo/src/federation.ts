@@ -324,7 +324,6 @@ export async function sendConsentGrant(
   });
   try {
     const answer = await client.send(to.domain, {
-      method: "POST",
       endpoint: "updateConsent",
       param: to.domain,
       body: encodeConsentEntry({

@@ -16,21 +16,21 @@ import { type ExternalSender, encodeExternalSenders } from "@mimi/mls-profile";
 import { OHTTP_KEYS_MEDIA_TYPE, OHTTP_REQUEST_MEDIA_TYPE, OHTTP_RESPONSE_MEDIA_TYPE } from "@mimi/ohttp";
 import {
   abuseReportCodec,
+  CLIENT_API_PREFIX,
+  clientApiRoute,
   createRoomRequestCodec,
+  type DirectoryName,
   decodeWith,
+  type EndpointName,
+  endpoints,
+  extensionRoutes,
   keyMaterialRequestCodec,
   keyPackageUploadCodec,
   submitMessageRequestCodec,
 } from "@mimi/protocol";
 import { CodecError, type MimiError, ValidationError } from "@mimi/wire";
 import { type FederationClient, PeerRejected, PeerUnavailable } from "../federation/client.js";
-import {
-  type DirectoryName,
-  directoryMethod,
-  type Endpoint,
-  type EndpointName,
-  extensionRoutes,
-} from "../server/endpoint.js";
+import type { Endpoint } from "../server/endpoint.js";
 import { HttpRejection } from "../server/http-error.js";
 import { decodeParam, readBody } from "../server/http-request.js";
 import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "../server/log.js";
@@ -51,10 +51,7 @@ import {
 } from "./inbox.js";
 
 const HOST = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
-const OHTTP_GATEWAY_PATH = extensionRoutes.ohttpGateway.path!;
-
-/** The prefix of every client API path. */
-export const CLIENT_API_PREFIX = "/client/v1";
+const OHTTP_GATEWAY_PATH = extensionRoutes.ohttpGateway.path;
 
 /** Creates a room this provider hosts (the hub's `createRoom`). */
 export type RoomCreator = (
@@ -215,14 +212,18 @@ export function authenticateClient(socket: TLSSocket, ourDomain: string): string
   return client;
 }
 
-/** The endpoints a client reaches through `POST /client/v1/<name>/{param}`, and what names the owner. */
-const routed: Readonly<Partial<Record<DirectoryName, "room" | "user">>> = {
-  keyMaterial: "user",
-  update: "room",
-  submitMessage: "room",
-  groupInfo: "room",
-  reportAbuse: "room",
-};
+/**
+ * The endpoints a client reaches through `POST /client/v1/<name>/{param}` (those of the table with
+ * `clientApi`), and what the parameter names: the room whose hub, or the user whose provider,
+ * serves it.
+ */
+const routed: ReadonlyMap<DirectoryName, "room" | "user"> = new Map(
+  Object.values(endpoints).flatMap((e): [DirectoryName, "room" | "user"][] =>
+    e.clientApi && (e.servedBy === "room" || e.servedBy === "user")
+      ? [[e.name as DirectoryName, e.servedBy]]
+      : [],
+  ),
+);
 
 interface Answer {
   readonly status: number;
@@ -297,7 +298,6 @@ export async function startClientApi(
     // [PROTO-CAPI-04] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0640): any other request goes to the provider owning the
     // room or user (protocol-06 §5: the room's hub, the target user's provider), answer relayed.
     const res = await options.federation.send(owner, {
-      method: directoryMethod(name),
       endpoint: name,
       param,
       body,
@@ -408,34 +408,12 @@ export async function startClientApi(
     const slash = rest.indexOf("/");
     const name = slash === -1 ? rest : rest.slice(0, slash);
     const rawParam = slash === -1 ? undefined : rest.slice(slash + 1);
-    const want =
-      name === "inbox" || name === "download" || name === "hubSender" || name === "ohttpKeys"
-        ? "GET"
-        : "POST";
-    const known =
-      name in routed ||
-      [
-        "keyPackages",
-        "rooms",
-        "blobs",
-        "inbox",
-        "download",
-        "hubSender",
-        "joinCodes",
-        "ohttpKeys",
-        "ohttpRelay",
-      ].includes(name);
-    if (!known || rawParam?.includes("/"))
+    const r = clientApiRoute(name);
+    if (r === undefined || rawParam?.includes("/"))
       throw new HttpRejection(404, `no client API route at ${path.slice(0, 200)}`);
-    const needsParam =
-      name in routed ||
-      name === "rooms" ||
-      name === "joinCodes" ||
-      name === "ohttpKeys" ||
-      name === "ohttpRelay";
-    if (needsParam !== (rawParam !== undefined && rawParam !== ""))
+    if (r.param !== (rawParam !== undefined && rawParam !== ""))
       throw new HttpRejection(404, `no client API route at ${path.slice(0, 200)}`);
-    if (method !== want) throw new HttpRejection(405, `${method} not allowed on ${name} (${want})`);
+    if (method !== r.method) throw new HttpRejection(405, `${method} not allowed on ${name} (${r.method})`);
     const client = authenticateClient(req.socket as TLSSocket, domain);
     const wait = limiter?.take(client) ?? 0;
     if (wait > 0)
@@ -542,7 +520,6 @@ export async function startClientApi(
         return respond({ status: 200, body: bytes });
       }
       const got = await options.federation.send(p.domain, {
-        method: "GET",
         endpoint: "proxyDownload",
         param: target,
       });
@@ -587,7 +564,7 @@ export async function startClientApi(
       });
     }
     const dn = name as DirectoryName;
-    const owner = domainOf(routed[dn] === "room" ? parseRoomUri(param) : param);
+    const owner = domainOf(routed.get(dn) === "room" ? parseRoomUri(param) : param);
     checkIdentity(dn, client, body);
     // A client that submits an update for a room (an external join) is subscribed to it; before
     // the request, so the room's fanout of the commit cannot slip past its inbox.

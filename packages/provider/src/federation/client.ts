@@ -9,10 +9,9 @@
  * {@link PeerUnavailable}.
  */
 import { Agent, request } from "node:https";
+import { API_PREFIX, type DirectoryName, endpointPath, endpoints } from "@mimi/protocol";
 import { ProtocolError, ValidationError } from "@mimi/wire";
 import { type PeerCa, peerConnectionTrust, peerTrust } from "../server/anchor-binding.js";
-import type { DirectoryName } from "../server/endpoint.js";
-import { API_PREFIX } from "../server/server.js";
 
 /** Where a peer provider's server listens. */
 export interface PeerEndpoint {
@@ -133,9 +132,8 @@ export function parsePeerAddress(text: string, path = "/"): PeerEndpoint {
   return { host: host.startsWith("[") ? host.slice(1, -1) : host, port };
 }
 
-/** One request to a peer. */
+/** One request to a peer; the method and path follow from `@mimi/protocol`'s endpoint table. */
 export interface PeerRequest {
-  readonly method: "GET" | "POST";
   /** The endpoint's directory name. */
   readonly endpoint: DirectoryName;
   /** The path parameter (percent-encoded by the client). */
@@ -224,8 +222,8 @@ export function createFederationClient(options: FederationClientOptions): Federa
 
   const send = (peerDomain: string, req: PeerRequest): Promise<PeerResponse> =>
     raw(peerDomain, {
-      method: req.method,
-      path: `${API_PREFIX}/${req.endpoint}/${encodeURIComponent(req.param)}`,
+      method: endpoints[req.endpoint].method,
+      path: endpointPath(API_PREFIX, req.endpoint, req.param),
       ...(req.body === undefined ? {} : { body: req.body }),
     });
 

@@ -1,17 +1,34 @@
 /**
  * The hub's endpoints for the provider server.
  */
+import { type DirectoryName, endpoints } from "@mimi/protocol";
 import type { AssetSource } from "../federation/assets.js";
-import type { Endpoint } from "../server/endpoint.js";
-import { groupInfoEndpoint } from "../server/endpoints/group-info.js";
-import { keyMaterialEndpoint } from "../server/endpoints/key-material.js";
+import type { Endpoint, RequestContext } from "../server/endpoint.js";
 import { ohttpGatewayEndpoint, ohttpKeysEndpoint } from "../server/endpoints/ohttp-gateway.js";
 import { proxyDownloadEndpoint } from "../server/endpoints/proxy-download.js";
-import { reportAbuseEndpoint } from "../server/endpoints/report-abuse.js";
-import { submitMessageEndpoint } from "../server/endpoints/submit-message.js";
-import { updateEndpoint } from "../server/endpoints/update.js";
+import { handleGroupInfo } from "./group-info.js";
 import type { Hub } from "./hub.js";
+import { handleKeyMaterial } from "./key-material.js";
 import { loadOhttpGatewayKey } from "./keys.js";
+import { handleReportAbuse, handleSubmitMessage } from "./messages.js";
+import { handleUpdate } from "./update.js";
+
+/**
+ * The handler of each directory endpoint a hub answers: it gets the request and answers the
+ * encoded response body, if the endpoint's table entry has one; the status is the table's.
+ */
+const hubHandlers: Readonly<
+  Partial<Record<DirectoryName, (hub: Hub, ctx: RequestContext) => Promise<Uint8Array | undefined>>>
+> = {
+  keyMaterial: handleKeyMaterial,
+  update: handleUpdate,
+  submitMessage: handleSubmitMessage,
+  groupInfo: handleGroupInfo,
+  reportAbuse: async (hub, ctx) => {
+    await handleReportAbuse(hub, ctx);
+    return undefined;
+  },
+};
 
 /**
  * The endpoints backed by a hub (protocol-06 §5): keyMaterial (for our users), update,
@@ -28,12 +45,18 @@ export function hubEndpoints(hub: Hub, options: { readonly assets?: AssetSource 
     });
     return key;
   };
+  const directory = Object.entries(hubHandlers).map(([name, handler]): Endpoint => {
+    const { status } = endpoints[name as DirectoryName];
+    return {
+      name: name as DirectoryName,
+      handle: async (ctx) => {
+        const body = await handler(hub, ctx);
+        return body === undefined ? { status } : { status, body };
+      },
+    };
+  });
   return [
-    keyMaterialEndpoint(hub),
-    updateEndpoint(hub),
-    submitMessageEndpoint(hub),
-    groupInfoEndpoint(hub),
-    reportAbuseEndpoint(hub),
+    ...directory,
     proxyDownloadEndpoint(hub.domain, options.assets),
     ohttpKeysEndpoint(gatewayKey),
     ohttpGatewayEndpoint(hub.domain, gatewayKey, options.assets),

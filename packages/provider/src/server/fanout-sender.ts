@@ -9,13 +9,13 @@
  * Events in the room log are stored as the encoded FanoutMessage they fan out as.
  */
 import { Agent, request } from "node:https";
+import { API_PREFIX, endpointPath } from "@mimi/protocol";
 import { ProtocolError } from "@mimi/wire";
 import type { Database, SqlExecutor } from "../storage/database.js";
 import { toBigInt } from "../storage/database.js";
 import { queueLocally } from "../storage/follower-inbox.js";
 import { eventsAfter, type RoomEvent } from "../storage/room-log.js";
 import { type PeerCa, peerConnectionTrust, peerTrust } from "./anchor-binding.js";
-import { API_PREFIX } from "./server.js";
 
 /** How to reach a follower. */
 export interface PeerAddress {
@@ -158,7 +158,7 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
           agent,
           servername: peerDomain,
           method: "POST",
-          path: `${API_PREFIX}/notify/${encodeURIComponent(roomId)}`,
+          path: endpointPath(API_PREFIX, "notify", roomId),
           headers: {
             host: peerDomain,
             from: `mimi@${options.domain}`,

@@ -15,17 +15,20 @@ import {
   type ServerResponse,
 } from "node:http";
 import type { AddressInfo } from "node:net";
+import {
+  API_PREFIX,
+  DIRECTORY_PATH,
+  type DirectoryName,
+  type ExtensionName,
+  endpoints,
+  extensionRoutes,
+  isDirectoryName,
+  methodOf,
+} from "@mimi/protocol";
 import { CodecError, type MimiError, ValidationError } from "@mimi/wire";
 import type { Database } from "../storage/database.js";
 import { type PeerCa, peerTrust } from "./anchor-binding.js";
-import {
-  type DirectoryName,
-  type Endpoint,
-  type ExtensionName,
-  extensionRoutes,
-  isDirectoryName,
-  pathVariables,
-} from "./endpoint.js";
+import type { Endpoint } from "./endpoint.js";
 import { HttpRejection } from "./http-error.js";
 import { decodeParam, readBody } from "./http-request.js";
 import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "./log.js";
@@ -33,11 +36,6 @@ import { ServerMetrics } from "./metrics.js";
 import { authenticatePeer } from "./peer.js";
 import { DEFAULT_PEER_RATE_LIMIT, type RateLimit, RateLimiter } from "./rate-limit.js";
 import { closeGracefully, createMutualTlsServer, listenOn } from "./tls-server.js";
-
-/** The path of the directory (§5.1). */
-export const DIRECTORY_PATH = "/.well-known/mimi-protocol-directory";
-/** The prefix of every endpoint path (decision 0610). */
-export const API_PREFIX = "/v1";
 
 /** How to run a provider's server. */
 export interface ProviderServerOptions {
@@ -153,7 +151,7 @@ export async function startProviderServer(
     const base = `https://${domain}${p === 443 ? "" : `:${p}`}${API_PREFIX}`;
     const out: Record<string, string> = {};
     for (const e of options.endpoints)
-      if (isDirectoryName(e.name)) out[e.name] = `${base}/${e.name}/{${pathVariables[e.name]}}`;
+      if (isDirectoryName(e.name)) out[e.name] = `${base}/${e.name}/{${endpoints[e.name].pathVariable}}`;
     return out;
   };
 
@@ -173,11 +171,11 @@ export async function startProviderServer(
       );
     });
     if (at.length > 0) {
-      const endpoint = at.find((e) => e.method === method);
+      const endpoint = at.find((e) => methodOf(e.name) === method);
       if (endpoint === undefined)
         throw new HttpRejection(
           405,
-          `${method} not allowed on ${path.slice(0, 200)} (${at.map((e) => e.method).join(", ")})`,
+          `${method} not allowed on ${path.slice(0, 200)} (${at.map((e) => methodOf(e.name)).join(", ")})`,
         );
       const r = extensionRoutes[endpoint.name as ExtensionName];
       return {
@@ -190,8 +188,8 @@ export async function startProviderServer(
     const endpoint = m === null ? undefined : byName.get(m[1] as DirectoryName);
     if (m === null || endpoint === undefined)
       throw new HttpRejection(404, `no endpoint at ${path.slice(0, 200)}`);
-    if (method !== endpoint.method)
-      throw new HttpRejection(405, `${method} not allowed on ${endpoint.name} (${endpoint.method})`);
+    if (method !== methodOf(endpoint.name))
+      throw new HttpRejection(405, `${method} not allowed on ${endpoint.name} (${methodOf(endpoint.name)})`);
     return { endpoint, param: m[2]!, route: endpoint.name };
   };
 

@@ -13,12 +13,15 @@ import {
 const usage = `usage: mimi protocol decode STRUCT [--hex] [FILE|-]
        mimi protocol encode STRUCT [FILE|-]
        mimi protocol structs
+       mimi protocol endpoints
 
 Decodes a draft-ietf-mimi-protocol-06 body (binary, or hex with --hex) and prints it as JSON, or
 encodes such JSON back into bytes (printed as hex). Input is FILE, or stdin when FILE is - or absent.
 STRUCT is a structure name of protocol-06 §5 (e.g. KeyMaterialRequest, UpdateRequest,
 SubmitMessageResponse, GroupInfoResponse, ConsentEntry) or FanoutMessages for a whole /notify body
-(an array of FanoutMessage). \`mimi protocol structs\` lists the names.
+(an array of FanoutMessage). \`mimi protocol structs\` lists the names. \`mimi protocol endpoints\`
+prints the §5 endpoint table: for each endpoint its section, method, path, who serves it, the
+request and response structures and the success status.
 
 JSON mapping: fields keep the draft's names; uint8/16/32 are numbers; uint64 are decimal strings;
 opaque bytes are lowercase hex; UTF-8 strings (IdentifierUri.uri, string, searchValue, note) are
@@ -30,12 +33,32 @@ TLS encoding.`;
 
 export const protocolCommand: Command = {
   name: "protocol",
-  summary: "decode or encode draft-ietf-mimi-protocol-06 bodies (JSON <-> bytes)",
+  summary: "decode or encode draft-ietf-mimi-protocol-06 bodies (JSON <-> bytes); list the §5 endpoints",
   usage,
   async run(args: readonly string[], io: Io): Promise<number> {
     const { values, positionals } = parseOptions(args, { hex: { type: "boolean" } });
     const [action, struct, file, ...extra] = positionals;
     const protocol = await import("@mimi/protocol");
+    if (action === "endpoints" && struct === undefined) {
+      printJson(
+        io,
+        protocol.directoryNames.map((name) => {
+          const e = protocol.endpoints[name];
+          return {
+            name,
+            section: e.section,
+            method: e.method,
+            path: `${protocol.API_PREFIX}/${name}/{${e.pathVariable}}`,
+            servedBy: e.servedBy,
+            request: e.request?.struct ?? null,
+            status: e.status,
+            response: e.response?.struct ?? null,
+            clientApi: e.clientApi,
+          };
+        }),
+      );
+      return EXIT.ok;
+    }
     if (action === "structs" && struct === undefined) {
       printJson(io, protocol.structNames);
       return EXIT.ok;

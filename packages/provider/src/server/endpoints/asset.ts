@@ -10,7 +10,6 @@ import { HttpRejection } from "../http-error.js";
 /** Our stored blobs, for peers. */
 export const assetEndpoint: Endpoint = {
   name: "asset",
-  method: "GET",
   async handle(ctx) {
     if (!/^[0-9a-f]{32}$/.test(ctx.param)) throw new HttpRejection(404, "no such asset", { path: "/path" });
     const bytes = await loadBlob(ctx.db, `https://${ctx.domain}/blobs/${ctx.param}`);

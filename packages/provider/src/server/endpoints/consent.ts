@@ -33,7 +33,6 @@ function requireDomain(uri: string, domain: string, field: string, rule: string,
 /** `requestConsent`: the target's provider receives `request` or `cancel`. */
 export const requestConsentEndpoint: Endpoint = {
   name: "requestConsent",
-  method: "POST",
   async handle(ctx) {
     checkPathDomain(ctx);
     const { entry, key } = readEntry(ctx);
@@ -64,7 +63,6 @@ export const requestConsentEndpoint: Endpoint = {
 /** `updateConsent`: the requester's provider receives `grant` or `revoke`. */
 export const updateConsentEndpoint: Endpoint = {
   name: "updateConsent",
-  method: "POST",
   async handle(ctx) {
     checkPathDomain(ctx);
     const { entry, key } = readEntry(ctx);

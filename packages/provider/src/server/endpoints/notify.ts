@@ -12,7 +12,6 @@ import { HttpRejection } from "../http-error.js";
 /** The follower side of `/notify`. */
 export const notifyEndpoint: Endpoint = {
   name: "notify",
-  method: "POST",
   async handle(ctx) {
     const roomId = parseRoomUri(ctx.param);
     // [PROTO-NOTIFY-01] draft-ietf-mimi-protocol-06 §5.5: fanout comes from the room's hub, the

@@ -31,7 +31,6 @@ import { type AssetLocations, isServedAsset, loadAsset } from "./proxy-download.
 export function ohttpKeysEndpoint(key: () => Promise<GatewayKey>): Endpoint {
   return {
     name: "ohttpKeys",
-    method: "GET",
     async handle() {
       return {
         status: 200,
@@ -99,7 +98,6 @@ export function ohttpGatewayEndpoint(
 ): Endpoint {
   return {
     name: "ohttpGateway",
-    method: "POST",
     async handle(ctx) {
       let opened: Awaited<ReturnType<typeof decapsulateRequest>>;
       try {

@@ -55,7 +55,6 @@ export async function loadAsset(where: AssetLocations, url: string): Promise<Uin
 export function proxyDownloadEndpoint(domain: string, peers?: AssetSource): Endpoint {
   return {
     name: "proxyDownload",
-    method: "GET",
     async handle(ctx) {
       const where: AssetLocations = { domain, db: ctx.db, ...(peers === undefined ? {} : { peers }) };
       // [PROTO-DL-01] draft-ietf-mimi-protocol-06 §5.10.2: the hub MUST NOT be an open proxy; it
