@@ -10,7 +10,7 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: "forks",
-    globalSetup: ["tools/testkit/src/postgres-setup.ts"],
-    setupFiles: ["tools/testkit/src/test-setup.ts"],
+    globalSetup: ["packages/testkit/src/postgres-setup.ts"],
+    setupFiles: ["packages/testkit/src/test-setup.ts"],
   },
 });

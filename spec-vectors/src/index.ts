@@ -12,10 +12,33 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, sep } from "node:path";
 import { fileURLToPath } from "node:url";
-import { CodecError, fromHex, ValidationError } from "@mimi/wire";
 
 /** Absolute path of the spec-vectors folder. */
 export const vectorsRoot: string = dirname(dirname(fileURLToPath(import.meta.url)));
+
+/**
+ * A vector file or upstream file that cannot be used: not JSON, not hex, or not of the vector
+ * format. This package sits below every other (it depends on none of ours), so it has its own error;
+ * `what` and `path` are as in `@mimi/wire`'s errors.
+ */
+export class VectorFileError extends Error {
+  override readonly name = "VectorFileError";
+  constructor(
+    readonly what: string,
+    readonly path = "/",
+  ) {
+    super(`${what} at ${path}`);
+  }
+}
+
+/** Bytes of hex text, whitespace ignored. */
+function hexBytes(text: string, rel: string): Uint8Array {
+  const hex = text.replace(/\s+/g, "");
+  if (!/^(?:[0-9a-fA-F]{2})*$/.test(hex)) throw new VectorFileError(`${rel}: not hex`);
+  const out = new Uint8Array(hex.length / 2);
+  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(2 * i, 2 * i + 2), 16);
+  return out;
+}
 
 /** Absolute path of a file under `upstream/`. */
 export function upstreamPath(rel: string): string {
@@ -29,7 +52,7 @@ export function readUpstreamText(rel: string): string {
 
 /** Bytes of an upstream `.hex` file (whitespace ignored). */
 export function readUpstreamHex(rel: string): Uint8Array {
-  return fromHex(readUpstreamText(rel).trim(), { lenient: true });
+  return hexBytes(readUpstreamText(rel), rel);
 }
 
 /** Parsed JSON of an upstream file. */
@@ -79,11 +102,11 @@ function isRecord(v: unknown): v is Record<string, unknown> {
  * `tcId`s, known `result` values, `numberOfTests` equal to the number of cases, and flags that are
  * explained in `notes`.
  *
- * @throws ValidationError naming the offending field.
+ * @throws VectorFileError naming the offending field.
  */
 export function checkVectorFile(value: unknown, name = "vector file"): VectorFile {
   const bad = (what: string, path: string): never => {
-    throw new ValidationError(`${name}: ${what}`, { path });
+    throw new VectorFileError(`${name}: ${what}`, path);
   };
   if (!isRecord(value)) return bad("not a JSON object", "/");
   for (const key of ["algorithm", "source"] as const) {
@@ -140,7 +163,7 @@ export function loadVectorFile(rel: string): VectorFile {
   try {
     parsed = JSON.parse(text);
   } catch (e) {
-    throw new CodecError(`${rel}: not JSON (${(e as Error).message})`);
+    throw new VectorFileError(`${rel}: not JSON (${(e as Error).message})`);
   }
   return checkVectorFile(parsed, rel);
 }

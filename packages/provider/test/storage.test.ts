@@ -297,7 +297,7 @@ if (postgresUrl !== undefined) {
   });
 } else {
   describe("storage on PostgreSQL", () => {
-    it("has a PostgreSQL server (the test run starts one, see tools/testkit/src/postgres-setup.ts)", () => {
+    it("has a PostgreSQL server (the test run starts one, see packages/testkit/src/postgres-setup.ts)", () => {
       expect.fail(
         process.env["MIMI_TEST_POSTGRES_ERROR"] ??
           "MIMI_TEST_POSTGRES_URL is not set: the PostgreSQL storage suite cannot run",

@@ -7,6 +7,7 @@
  */
 import { readFileSync } from "node:fs";
 import { type ParseArgsConfig, parseArgs } from "node:util";
+import { VectorFileError } from "@mimi/spec-vectors";
 import { fromHex, InternalError, MimiError } from "@mimi/wire";
 
 /** Where a command writes. Tests pass their own to capture output. */
@@ -67,6 +68,10 @@ export function reportError(e: unknown, io: Io, usage?: string): number {
   }
   if (e instanceof MimiError && !(e instanceof InternalError)) {
     io.stderr(`error: ${e.describe()}\n`);
+    return EXIT.failed;
+  }
+  if (e instanceof VectorFileError) {
+    io.stderr(`error: ${e.name}: ${e.what} at ${e.path}\n`);
     return EXIT.failed;
   }
   // A bug of ours: the house line first, then the whole stack for the report.

@@ -1,3 +1,4 @@
+import { ClientCore, provisionClient } from "@mimi/client";
 import {
   appDataHubViewOptions,
   bootstrapHubView,
@@ -16,8 +17,7 @@ import {
 } from "@mimi/protocol";
 import { groupInfoOfBundle } from "@mimi/provider";
 import { beforeAll, describe, expect, it } from "vitest";
-import { ClientCore, provisionClient } from "../src/index.js";
-import { Relay, type TestProvider, testProviders } from "./relay.js";
+import { Relay, type TestProvider, testProviders } from "../../../packages/client/test/relay.js";
 
 const ROOM = "mimi://a.example/r/partial";
 let cs: MlsCiphersuite;

@@ -13,7 +13,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const script = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "postgres.sh");
+const script = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..", "tools", "postgres.sh");
 
 /** Start the server (unless one is configured) and return the teardown. */
 export default function setup(): () => void {

@@ -1,9 +1,9 @@
+import { ClientCore, MimiClient, provisionClient } from "@mimi/client";
 import { loadCiphersuite, type MlsCiphersuite } from "@mimi/mls-profile";
 import { type RunningProvider, startProvider } from "@mimi/provider";
 import { ProtocolError } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ClientCore, MimiClient, provisionClient } from "../src/index.js";
-import { type TestProvider, testProviders } from "./relay.js";
+import { type TestProvider, testProviders } from "../../../packages/client/test/relay.js";
 
 // Two running providers: the hub a.example (OHTTP gateway, b.example's asset host configured) and
 // b.example; MimiClients of both talk to their providers' client APIs over HTTPS on loopback.
