@@ -256,6 +256,11 @@ export interface ExtensionRoute {
   readonly prefix?: string;
 }
 
+/** The URI template of an endpoint as the §5.1 directory lists it: `<base>/<name>/{<pathVariable>}`. */
+export function endpointTemplate(base: string, name: DirectoryName): string {
+  return `${base.replace(/\/$/, "")}/${name}/{${endpoints[name].pathVariable}}`;
+}
+
 /**
  * Routes of ours outside the §5.1 directory, each at a fixed path (not listed in the directory):
  * `asset` serves our stored blobs to peers at their download URL's path `/blobs/{id}` (decision

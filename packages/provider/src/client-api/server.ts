@@ -212,19 +212,6 @@ export function authenticateClient(socket: TLSSocket, ourDomain: string): string
   return client;
 }
 
-/**
- * The endpoints a client reaches through `POST /client/v1/<name>/{param}` (those of the table with
- * `clientApi`), and what the parameter names: the room whose hub, or the user whose provider,
- * serves it.
- */
-const routed: ReadonlyMap<DirectoryName, "room" | "user"> = new Map(
-  Object.values(endpoints).flatMap((e): [DirectoryName, "room" | "user"][] =>
-    e.clientApi && (e.servedBy === "room" || e.servedBy === "user")
-      ? [[e.name as DirectoryName, e.servedBy]]
-      : [],
-  ),
-);
-
 interface Answer {
   readonly status: number;
   readonly body?: Uint8Array;
@@ -564,7 +551,9 @@ export async function startClientApi(
       });
     }
     const dn = name as DirectoryName;
-    const owner = domainOf(routed.get(dn) === "room" ? parseRoomUri(param) : param);
+    // The table says what the parameter names: the room whose hub, or the user whose provider,
+    // serves the endpoint.
+    const owner = domainOf(endpoints[dn].servedBy === "room" ? parseRoomUri(param) : param);
     checkIdentity(dn, client, body);
     // A client that submits an update for a room (an external join) is subscribed to it; before
     // the request, so the room's fanout of the commit cannot slip past its inbox.

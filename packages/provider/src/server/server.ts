@@ -20,7 +20,7 @@ import {
   DIRECTORY_PATH,
   type DirectoryName,
   type ExtensionName,
-  endpoints,
+  endpointTemplate,
   extensionRoutes,
   isDirectoryName,
   methodOf,
@@ -151,7 +151,7 @@ export async function startProviderServer(
     const base = `https://${domain}${p === 443 ? "" : `:${p}`}${API_PREFIX}`;
     const out: Record<string, string> = {};
     for (const e of options.endpoints)
-      if (isDirectoryName(e.name)) out[e.name] = `${base}/${e.name}/{${endpoints[e.name].pathVariable}}`;
+      if (isDirectoryName(e.name)) out[e.name] = endpointTemplate(base, e.name);
     return out;
   };
 

@@ -48,7 +48,7 @@ export const protocolCommand: Command = {
             name,
             section: e.section,
             method: e.method,
-            path: `${protocol.API_PREFIX}/${name}/{${e.pathVariable}}`,
+            path: protocol.endpointTemplate(protocol.API_PREFIX, name),
             servedBy: e.servedBy,
             request: e.request?.struct ?? null,
             status: e.status,
