@@ -5,10 +5,22 @@
  *
  * @packageDocumentation
  */
-export * from "./client-core.js";
-export * from "./client-identity.js";
-export * from "./events.js";
-export * from "./inbox-item.js";
-export * from "./key-package-upload.js";
-export * from "./mimi-client.js";
-export * from "./render.js";
+export {
+  ClientCore,
+  type ClientCoreOptions,
+  type OutgoingMessage,
+  roomDomain,
+  type UpdateBody,
+} from "./client-core.js";
+export {
+  clientOfCredential,
+  type ProvisionedClient,
+  type ProvisionOptions,
+  provisionClient,
+  userOfCredential,
+} from "./client-identity.js";
+export type { ClientEvent, IncomingMessage, ParticipantChange } from "./events.js";
+export { type InboxItem, parseInboxLine } from "./inbox-item.js";
+export { decodeKeyPackageUpload, encodeKeyPackageUpload } from "./key-package-upload.js";
+export { MimiClient, type MimiClientOptions, type Timing } from "./mimi-client.js";
+export { renderConversation } from "./render.js";

@@ -4,16 +4,59 @@
  * @packageDocumentation
  */
 
-export * from "./attachment.js";
-export * from "./builders.js";
+export { type AttachmentInfo, decryptAttachment, encryptAttachment } from "./attachment.js";
+export {
+  buildAlternatives,
+  buildAttachment,
+  buildConferencing,
+  buildDelete,
+  buildEdit,
+  buildExpiring,
+  buildMessage,
+  buildOriginal,
+  buildReaction,
+  buildReactions,
+  buildReply,
+  buildUnlike,
+  externalLink,
+  GFM_MIMI,
+  type MessageOptions,
+  mention,
+  multiPart,
+  nullPart,
+  singlePart,
+  type Target,
+  TEXT_PLAIN,
+} from "./builders.js";
 export type { CborFloat, CborKey, CborTag, CborValue } from "./codec/cbor.js";
-export * from "./conversation.js";
+export {
+  buildConversation,
+  type ConversationOptions,
+  type ConversationView,
+  type Discarded,
+  type DiscardReason,
+  type DisplayedMessage,
+  findReplyLoop,
+  type ReactionSummary,
+  type ReceivedMessage,
+} from "./conversation.js";
 export type { Expiration } from "./expiration.js";
 export { type ExtensionKey, type Extensions, roomUriOf, senderUriOf } from "./extensions.js";
-export * from "./json.js";
-export * from "./message-derived-values.js";
-export * from "./message-id.js";
-export * from "./mimi-content.js";
+export { type CborJson, cborFromJson, cborToJson, mimiContentFromJson, mimiContentToJson } from "./json.js";
+export {
+  decodeMessageDerivedValues,
+  EXTENDED_TIME_TAG,
+  encodeMessageDerivedValues,
+  type MessageDerivedValues,
+} from "./message-derived-values.js";
+export { computeMessageId, isKnownMessageIdAlgorithm, messageIdFromParts } from "./message-id.js";
+export {
+  decodeMimiContent,
+  encodeMimiContent,
+  MESSAGE_ID_LENGTH,
+  type MimiContent,
+  SALT_LENGTH,
+} from "./mimi-content.js";
 export {
   type ExternalPart,
   MAX_PART_DEPTH,
@@ -23,7 +66,26 @@ export {
   type NullPart,
   type SinglePart,
 } from "./nested-part.js";
-export * from "./ordering.js";
-export * from "./part-index.js";
-export * from "./registries.js";
-export * from "./salt.js";
+export { compareAccepted, type Ordered, sortByAccepted } from "./ordering.js";
+export {
+  checkCidReferences,
+  cidReferences,
+  cidUri,
+  type IndexedPart,
+  indexParts,
+  processingOrder,
+} from "./part-index.js";
+export {
+  aeadAlgorithms,
+  type Cardinality,
+  cardinalities,
+  type Disposition,
+  type DispositionName,
+  dispositionName,
+  dispositions,
+  extensionKeys,
+  hashAlgorithms,
+  type PartSemantics,
+  partSemantics,
+} from "./registries.js";
+export { deriveSalt, generateSalt } from "./salt.js";

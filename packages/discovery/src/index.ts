@@ -1,13 +1,95 @@
-export * from "./consent.js";
-export * from "./directory.js";
-export * from "./directory-seed.js";
-export * from "./discover.js";
-export * from "./handle.js";
-export * from "./https-query.js";
-export * from "./identifier-query.js";
-export * from "./identifier-query-endpoint.js";
-export * from "./migrations.js";
-export * from "./rate-limit.js";
-export * from "./requesting-user.js";
-export * from "./sql-consent-store.js";
-export * from "./sql-directory-store.js";
+export {
+  applyConsentOperation,
+  type ConsentOperation,
+  type ConsentParties,
+  type ConsentQuery,
+  type ConsentRecord,
+  type ConsentScope,
+  type ConsentState,
+  type ConsentStore,
+  type ConsentTransition,
+  canonicalConsentScope,
+  consentCheck,
+  consentOperations,
+  consentScopeKey,
+  consentStates,
+  hasConsent,
+  MemoryConsentStore,
+  nextConsentState,
+  requireConsent,
+} from "./consent.js";
+export {
+  Directory,
+  type DirectoryActor,
+  type DirectoryMatch,
+  type DirectoryStore,
+  type Discoverability,
+  discoverabilities,
+  type HandleEntry,
+  type HandlePreference,
+  MemoryDirectoryStore,
+  type UserRecord,
+} from "./directory.js";
+export {
+  type DirectorySeed,
+  parseDirectorySeed,
+  persistedDirectoryEndpoint,
+  publishSeed,
+  readDirectorySeedFile,
+  type SeedUser,
+} from "./directory-seed.js";
+export {
+  type DiscoveryMapping,
+  type DiscoveryOutcome,
+  type DiscoveryProvider,
+  type DiscoveryResult,
+  discover,
+  parseDiscoveryProviders,
+  type QueryProvider,
+} from "./discover.js";
+export {
+  type DirectoryHandle,
+  type DirectoryHandleScheme,
+  directoryHandleSchemes,
+  domainOfMimiUri,
+  parseDirectoryHandle,
+  searchKeyOf,
+} from "./handle.js";
+export {
+  federationQuery,
+  httpsQueryClient,
+  type QueryClient,
+  type QueryClientOptions,
+} from "./https-query.js";
+export {
+  type AppDataDictionary,
+  answerIdentifierQuery,
+  evaluateIdentifierRequest,
+  type IdentifierQueryCode,
+  type IdentifierRequest,
+  type IdentifierResponse,
+  MATCH_SLOTS,
+  notFoundResponse,
+  type ProfileField,
+  type QueryElement,
+  type Requester,
+  type SearchIdentifierType,
+  searchKeysOf,
+  supportedSearchTypes,
+  type UserProfile,
+} from "./identifier-query.js";
+export {
+  fromWireIdentifierResponse,
+  identifierQueryEndpoint,
+  toWireIdentifierResponse,
+} from "./identifier-query-endpoint.js";
+export {
+  DISCOVERY_LOCK,
+  type DiscoveryMigration,
+  discoveryMigrations,
+  migrateDiscovery,
+} from "./migrations.js";
+export { defaultRateLimits, RateLimiter, type RateLimits } from "./rate-limit.js";
+export { REQUESTING_USER_COMPONENT, requestingUserComponent, requestingUserOf } from "./requesting-user.js";
+export { SqlConsentStore } from "./sql-consent-store.js";
+export { SqlDirectoryStore } from "./sql-directory-store.js";

@@ -10,7 +10,62 @@
  *
  * @packageDocumentation
  */
-export * from "./handle-uri.js";
+export {
+  type AddressHandle,
+  type HandleScheme,
+  type HandleUri,
+  handleUriEquals,
+  isHandleUri,
+  mimiUriOfXmpp,
+  normalizeHandleUri,
+  type ParsedHandleUri,
+  parseHandleUri,
+  type TelHandle,
+  type XmppHandle,
+} from "./handle-uri.js";
 export { IdentifierError } from "./identifier-error.js";
-export * from "./kinds.js";
-export * from "./mimi-uri.js";
+export {
+  domainOf,
+  isClientUri,
+  isGroupUri,
+  isProviderUri,
+  isPseudonymUri,
+  isRoomUri,
+  isTeamUri,
+  isUserUri,
+  kindOf,
+  parseClientUri,
+  parseGroupUri,
+  parseMimiUriOfKind,
+  parseProviderUri,
+  parsePseudonymUri,
+  parseRoomUri,
+  parseTeamUri,
+  parseUserUri,
+  providerOf,
+  userOfClient,
+} from "./kinds.js";
+export {
+  assertMimiUri,
+  type ClientUri,
+  formatMimiUri,
+  type GroupUri,
+  isMimiUri,
+  kindRules,
+  MAX_URI_INPUT_LENGTH,
+  type MimiUri,
+  type MimiUriKind,
+  type MimiUriOf,
+  type MimiUriParts,
+  mimiUriEquals,
+  mimiUriKinds,
+  normalizeMimiUri,
+  type ParsedMimiUri,
+  type ProviderUri,
+  type PseudonymUri,
+  parseMimiUri,
+  type RoomUri,
+  segmentCounts,
+  type TeamUri,
+  type UserUri,
+} from "./mimi-uri.js";

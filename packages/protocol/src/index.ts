@@ -9,42 +9,232 @@
  *
  * @packageDocumentation
  */
-export * from "./abuse-report.js";
-export * from "./abusive-message.js";
-export * from "./app-data-dictionary.js";
-export * from "./client-api/create-room-request.js";
-export * from "./client-api/key-package-upload.js";
-export * from "./client-api/routes.js";
+export { type AbuseReport, type AbuseType, abuseReportCodec, abuseTypes } from "./abuse-report.js";
+export { type AbusiveMessage, abusiveMessageCodec } from "./abusive-message.js";
+export {
+  type AppDataDictionary,
+  appDataDictionaryCodec,
+  type ComponentData,
+  componentDataCodec,
+  decodeAppDataDictionary,
+  emptyAppDataDictionary,
+  encodeAppDataDictionary,
+} from "./app-data-dictionary.js";
+export { type CreateRoomRequest, createRoomRequestCodec } from "./client-api/create-room-request.js";
+export { type KeyPackageUpload, keyPackageUploadCodec } from "./client-api/key-package-upload.js";
+export {
+  CLIENT_API_PREFIX,
+  type ClientApiRoute,
+  type ClientApiRouteName,
+  clientApiPath,
+  clientApiRoute,
+  clientApiRoutes,
+} from "./client-api/routes.js";
 export { decodeMls, type Mls, type MlsKind, mlsOf } from "./codec/mls.js";
-export * from "./codec/schema.js";
-export * from "./common.js";
-export * from "./consent-entry.js";
-export * from "./consent-scope.js";
-export * from "./endpoints.js";
-export * from "./fanout-message.js";
-export * from "./frank.js";
-export * from "./franking-integrity-tbs.js";
-export * from "./group-info-option.js";
-export * from "./group-info-ratchet-tree-tbe.js";
-export * from "./group-info-request.js";
-export * from "./group-info-response.js";
-export * from "./handshake-bundle.js";
-export * from "./identifier-request.js";
-export * from "./identifier-response.js";
-export * from "./identifier-uri.js";
-export * from "./key-material-request.js";
-export * from "./key-material-response.js";
-export * from "./partial-group-info.js";
-export * from "./pending-proposal.js";
-export * from "./profile-field.js";
-export * from "./protocol.js";
-export * from "./query-element.js";
-export * from "./ratchet-tree-option.js";
-export * from "./server-franking-context.js";
-export * from "./signatures.js";
-export * from "./structs.js";
-export * from "./submit-message-request.js";
-export * from "./submit-message-response.js";
-export * from "./update-request.js";
-export * from "./update-room-response.js";
-export * from "./user-profile.js";
+export {
+  type Codec,
+  decodeWith,
+  encodeWith,
+  enumeration,
+  enumValue,
+  type Field,
+  fixed,
+  type Json,
+  named,
+  opaque,
+  optional,
+  type SelectSpec,
+  type Shape,
+  select,
+  struct,
+  uint,
+  uint64,
+  utf8String,
+  vector,
+} from "./codec/schema.js";
+export {
+  type CipherSuite,
+  cipherSuiteCodec,
+  hpkePublicKeyCodec,
+  proposalRefCodec,
+  signaturePublicKeyCodec,
+} from "./common.js";
+export {
+  type ConsentEntry,
+  type ConsentOperation,
+  consentEntryCodec,
+  consentOperations,
+} from "./consent-entry.js";
+export { type ConsentScope, consentScopeCodec } from "./consent-scope.js";
+export {
+  API_PREFIX,
+  type BodyCodec,
+  DIRECTORY_PATH,
+  type DirectoryName,
+  directoryNames,
+  type EndpointName,
+  type EndpointSpec,
+  type Endpoints,
+  type ExtensionName,
+  type ExtensionRoute,
+  endpointPath,
+  endpoints,
+  endpointTemplate,
+  extensionRoutes,
+  isDirectoryName,
+  methodOf,
+  type RequestOf,
+  type ResponseOf,
+  type ServedBy,
+} from "./endpoints.js";
+export {
+  decodeFanoutMessages,
+  decodeFanoutMessagesWithBytes,
+  encodeFanoutMessages,
+  type FanoutMessage,
+  fanoutMessageCodec,
+} from "./fanout-message.js";
+export { type Frank, frankCodec } from "./frank.js";
+export { type FrankingIntegrityTBS, frankingIntegrityTBSCodec } from "./franking-integrity-tbs.js";
+export { type GroupInfoOption, groupInfoOptionCodec, groupInfoRepresentations } from "./group-info-option.js";
+export { type GroupInfoRatchetTreeTBE, groupInfoRatchetTreeTBECodec } from "./group-info-ratchet-tree-tbe.js";
+export {
+  type GroupInfoRequest,
+  type GroupInfoRequestTBS,
+  groupInfoRequestCodec,
+  groupInfoRequestTBSCodec,
+} from "./group-info-request.js";
+export {
+  type GroupInfoCode,
+  type GroupInfoResponse,
+  type GroupInfoResponseTBS,
+  groupInfoCodes,
+  groupInfoResponseCodec,
+  groupInfoResponseTBSCodec,
+} from "./group-info-response.js";
+export {
+  type HandshakeBundle,
+  type HandshakeKind,
+  handshakeBundleCodec,
+  isCommitBundle,
+  mlsMessageKind,
+} from "./handshake-bundle.js";
+export { type IdentifierRequest, identifierRequestCodec } from "./identifier-request.js";
+export {
+  type IdentifierQueryCode,
+  type IdentifierResponse,
+  identifierQueryCodes,
+  identifierResponseCodec,
+} from "./identifier-response.js";
+export {
+  decodeIdentifierUri,
+  encodeIdentifierUri,
+  type IdentifierUri,
+  identifierUriCodec,
+  type RoomId,
+} from "./identifier-uri.js";
+export {
+  type KeyMaterialRequest,
+  type KeyMaterialRequestTBS,
+  keyMaterialRequestCodec,
+  keyMaterialRequestTBSCodec,
+} from "./key-material-request.js";
+export {
+  type ClientKeyMaterial,
+  checkKeyMaterialResponse,
+  clientKeyMaterialCodec,
+  type KeyMaterialClientCode,
+  type KeyMaterialResponse,
+  type KeyMaterialUserCode,
+  keyMaterialClientCodes,
+  keyMaterialResponseCodec,
+  keyMaterialUserCodes,
+} from "./key-material-response.js";
+export {
+  externalPubExtensionType,
+  type PartialGroupInfo,
+  partialGroupInfoCodec,
+  partialGroupInfoOf,
+  type RatchetTreePresence,
+  ratchetTreeExtensionType,
+  ratchetTreePresences,
+} from "./partial-group-info.js";
+export { type PendingProposal, pendingProposalCodec } from "./pending-proposal.js";
+export { type FieldSource, fieldSources, type ProfileField, profileFieldCodec } from "./profile-field.js";
+export { type Protocol, protocolCodec, protocols } from "./protocol.js";
+export {
+  type QueryElement,
+  queryElementCodec,
+  type SearchIdentifierType,
+  searchIdentifierTypes,
+} from "./query-element.js";
+export {
+  type RatchetTreeOption,
+  ratchetTreeOptionCodec,
+  ratchetTreeRepresentations,
+} from "./ratchet-tree-option.js";
+export { type ServerFrankingContext, serverFrankingContextCodec } from "./server-franking-context.js";
+export {
+  type Signature,
+  signatureLabels,
+  signFrankingIntegrity,
+  signGroupInfoRequest,
+  signGroupInfoResponse,
+  signKeyMaterialRequest,
+  verifyFrankingIntegrity,
+  verifyGroupInfoRequest,
+  verifyGroupInfoResponse,
+  verifyKeyMaterialRequest,
+} from "./signatures.js";
+export {
+  decodeAbuseReport,
+  decodeConsentEntry,
+  decodeFanoutMessage,
+  decodeGroupInfoRequest,
+  decodeGroupInfoResponse,
+  decodeIdentifierRequest,
+  decodeIdentifierResponse,
+  decodeKeyMaterialRequest,
+  decodeKeyMaterialResponse,
+  decodeStructToJson,
+  decodeSubmitMessageRequest,
+  decodeSubmitMessageResponse,
+  decodeUpdateRequest,
+  decodeUpdateRoomResponse,
+  encodeAbuseReport,
+  encodeConsentEntry,
+  encodeFanoutMessage,
+  encodeGroupInfoRequest,
+  encodeGroupInfoResponse,
+  encodeIdentifierRequest,
+  encodeIdentifierResponse,
+  encodeKeyMaterialRequest,
+  encodeKeyMaterialResponse,
+  encodeStructFromJson,
+  encodeSubmitMessageRequest,
+  encodeSubmitMessageResponse,
+  encodeUpdateRequest,
+  encodeUpdateRoomResponse,
+  FANOUT_MESSAGES,
+  structCodecs,
+  structNames,
+} from "./structs.js";
+export {
+  checkSubmitMessageRequest,
+  type SubmitMessageRequest,
+  submitMessageRequestCodec,
+} from "./submit-message-request.js";
+export {
+  type SubmitMessageResponse,
+  type SubmitResponseCode,
+  submitMessageResponseCodec,
+  submitResponseCodes,
+} from "./submit-message-response.js";
+export { type UpdateRequest, updateRequestCodec } from "./update-request.js";
+export {
+  type UpdateResponseCode,
+  type UpdateRoomResponse,
+  updateResponseCodes,
+  updateRoomResponseCodec,
+} from "./update-room-response.js";
+export { type UserProfile, userProfileCodec } from "./user-profile.js";

@@ -4,10 +4,41 @@
  *
  * @packageDocumentation
  */
-export * from "./asset-policy.js";
-export * from "./base-room-policy.js";
-export * from "./bot-policy.js";
-export * from "./capability-type.js";
+export {
+  type AssetPolicy,
+  assetPolicySchema,
+  assetUploadLocations,
+  type DownloadPrivacy,
+  decodeAssetPolicy,
+  downloadPrivacySchema,
+  downloadPrivacyTypes,
+  encodeAssetPolicy,
+  type ProviderAssetUploadDomains,
+  providerAssetUploadDomainsSchema,
+} from "./asset-policy.js";
+export {
+  type BaseRoomPolicy,
+  baseRoomPolicySchema,
+  decodeBaseRoomPolicy,
+  encodeBaseRoomPolicy,
+} from "./base-room-policy.js";
+export {
+  type Bot,
+  type BotPolicy,
+  botPolicySchema,
+  botSchema,
+  decodeBotPolicy,
+  encodeBotPolicy,
+} from "./bot-policy.js";
+export {
+  type CapabilityName,
+  type CapabilityType,
+  capabilityAliases,
+  capabilityTypeSchema,
+  isCapabilityName,
+  reservedCapabilities,
+  roleCapabilities,
+} from "./capability-type.js";
 export {
   decodeWithSchema,
   encodeWithSchema,
@@ -17,29 +48,155 @@ export {
   type StructSchema,
   toJsonValue,
 } from "./codec/schema.js";
-export * from "./common.js";
-export * from "./component-ids.js";
-export * from "./engine/authorize.js";
+export {
+  type ComponentId,
+  type DomainName,
+  domainNameSchema,
+  type Optionality,
+  optionality,
+  optionalitySchema,
+  type Uri,
+  uriSchema,
+} from "./common.js";
+export { type ComponentIdTable, type ComponentName, suggestedComponentIds } from "./component-ids.js";
+export { authorize, evaluateRules } from "./engine/authorize.js";
 export {
   allowsTransition,
   type CapabilityCodePoints,
   type EngineOptions,
   firstPreauthorizedRole,
 } from "./engine/context.js";
-export * from "./engine/room-state.js";
+export {
+  type Actor,
+  type Denial,
+  type JoinCode,
+  type MemberClient,
+  type ParticipantListUpdate,
+  type ProposedChange,
+  type RichDescription,
+  type RoomMetaData,
+  type RoomState,
+  roomMetaDataSchema,
+  type UserRolePair,
+  type Verdict,
+} from "./engine/room-state.js";
 export { actionCapabilities, type PolicyRule, policyRules, type RuleResult } from "./engine/rules.js";
-export * from "./engine/state-json.js";
-export * from "./engine/validate-policy.js";
-export * from "./history-policy.js";
-export * from "./join-link-policy.js";
-export * from "./join-links.js";
-export * from "./link-preview-policy.js";
-export * from "./logging-policy.js";
-export * from "./media-type.js";
-export * from "./message-expiration.js";
-export * from "./operational-parameters.js";
-export * from "./pre-auth-data.js";
-export * from "./role.js";
-export * from "./role-examples.js";
-export * from "./status-notification-policy.js";
-export * from "./structures.js";
+export {
+  assertValidRoomState,
+  proposedChangeFromJson,
+  roomStateFromJson,
+  verdictToJson,
+} from "./engine/state-json.js";
+export {
+  assertNoProblems,
+  checkBaseRoomPolicy,
+  checkHistoryPolicy,
+  checkLinkPreviewPolicy,
+  checkLoggingPolicy,
+  checkRoleData,
+  isMediaTypePermitted,
+} from "./engine/validate-policy.js";
+export {
+  decodeHistoryPolicy,
+  encodeHistoryPolicy,
+  type HistoryPolicy,
+  historyPolicySchema,
+} from "./history-policy.js";
+export {
+  decodeJoinLinkPolicy,
+  encodeJoinLinkPolicy,
+  type JoinLinkPolicy,
+  joinLinkPolicySchema,
+} from "./join-link-policy.js";
+export {
+  decodeJoinLinksData,
+  decodeJoinLinksUpdate,
+  encodeJoinLinksData,
+  encodeJoinLinksUpdate,
+  type JoinLink,
+  type JoinLinksData,
+  type JoinLinksUpdate,
+  joinLinkSchema,
+  joinLinksDataSchema,
+  joinLinksUpdateSchema,
+} from "./join-links.js";
+export {
+  decodeLinkPreviewPolicy,
+  encodeLinkPreviewPolicy,
+  type LinkPreviewPolicy,
+  linkPreviewPolicySchema,
+} from "./link-preview-policy.js";
+export {
+  decodeLoggingPolicy,
+  encodeLoggingPolicy,
+  type LoggingPolicy,
+  loggingPolicySchema,
+} from "./logging-policy.js";
+export { type MediaType, mediaTypeSchema, type Parameter, parameterSchema } from "./media-type.js";
+export {
+  decodeMessageExpiration,
+  encodeMessageExpiration,
+  type MessageExpiration,
+  messageExpirationSchema,
+} from "./message-expiration.js";
+export {
+  type AppMessagePolicy,
+  appMessagePolicySchema,
+  decodeOperationalParameters,
+  decodePendingProposalPolicy,
+  type ExtendedCapabilities,
+  encodeOperationalParameters,
+  encodePendingProposalPolicy,
+  extendedCapabilitiesSchema,
+  type MinDefaultMaxTime,
+  minDefaultMaxTimeSchema,
+  type OperationalParameters,
+  operationalParametersSchema,
+  type PendingProposalPolicy,
+  pendingProposalPolicySchema,
+  pendingProposalStrategies,
+} from "./operational-parameters.js";
+export {
+  type Claim,
+  type ClaimId,
+  claimIdSchema,
+  claimSchema,
+  decodePreAuthData,
+  encodePreAuthData,
+  type PreAuthData,
+  type PreAuthRoleEntry,
+  preAuthDataSchema,
+  preAuthRoleEntrySchema,
+} from "./pre-auth-data.js";
+export {
+  decodeRole,
+  decodeRoleData,
+  encodeRole,
+  encodeRoleData,
+  type Role,
+  type RoleData,
+  roleDataSchema,
+  roleSchema,
+  type SingleSourceRoleChangeTargets,
+  singleSourceRoleChangeTargetsSchema,
+} from "./role.js";
+export {
+  cooperativeRoles,
+  moderatedRoles,
+  multiOrgRoles,
+  roleExamples,
+  strictRoles,
+} from "./role-examples.js";
+export {
+  decodeStatusNotificationPolicy,
+  encodeStatusNotificationPolicy,
+  type StatusNotificationPolicy,
+  statusNotificationPolicySchema,
+} from "./status-notification-policy.js";
+export {
+  decodeStructureToJson,
+  encodeStructureFromJson,
+  type StructureEntry,
+  structureNames,
+  structures,
+} from "./structures.js";

@@ -7,6 +7,26 @@
  *
  * @packageDocumentation
  */
-export * from "./bytes.js";
-export * from "./errors.js";
-export * from "./tls.js";
+export {
+  bytesEqual,
+  bytesEqualConstantTime,
+  compareBytes,
+  concatBytes,
+  fromBase64,
+  fromHex,
+  fromUtf8,
+  toBase64,
+  toHex,
+  utf8,
+} from "./bytes.js";
+export {
+  CodecError,
+  childPath,
+  InternalError,
+  isMimiError,
+  MimiError,
+  type MimiErrorOptions,
+  ProtocolError,
+  ValidationError,
+} from "./errors.js";
+export { decodeTls, encodeTls, MAX_VARINT, TlsReader, TlsWriter } from "./tls.js";

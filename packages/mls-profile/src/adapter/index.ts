@@ -5,10 +5,110 @@
  */
 
 export { cachedKeyCount, cachingCryptoProvider } from "../crypto-provider.js";
-export * from "./ciphersuite.js";
-export * from "./codec.js";
-export * from "./errors.js";
-export * from "./external-senders.js";
-export * from "./group.js";
-export * from "./key-package.js";
-export * from "./types.js";
+export {
+  ciphersuiteNameFromId,
+  defaultCiphersuiteName,
+  type LoadCiphersuiteOptions,
+  loadCiphersuite,
+  type MlsCiphersuite,
+  type MlsCiphersuiteName,
+  rfc9420Ciphersuites,
+} from "./ciphersuite.js";
+export {
+  decodeGroupContext,
+  decodeGroupInfo,
+  decodeKeyPackage,
+  decodeMlsMessage,
+  decodeRatchetTree,
+  decodeStrict,
+  decodeWelcome,
+  encodeGroupContext,
+  encodeGroupInfo,
+  encodeKeyPackage,
+  encodeMlsMessage,
+  encodeRatchetTree,
+  encodeWelcome,
+  MLS_CODEC_RULE,
+} from "./codec.js";
+export { asMimiError, guarded } from "./errors.js";
+export {
+  decodeExternalSenders,
+  EXTERNAL_SENDERS_EXTENSION_TYPE,
+  encodeExternalSenders,
+  externalSendersExtension,
+  externalSendersOf,
+} from "./external-senders.js";
+export {
+  assertActive,
+  type ClientConfigOptions,
+  type CommitOptions,
+  type CommitResult,
+  type CreateGroupOptions,
+  commit,
+  createGroup,
+  decodeGroupState,
+  type ExternalJoinOptions,
+  encodeGroupState,
+  encryptApplicationMessage,
+  exportGroupInfo,
+  exportSecret,
+  type GroupInfoOptions,
+  groupInfoMessage,
+  groupMembers,
+  type JoinOptions,
+  joinExternal,
+  joinFromWelcome,
+  type MlsGroupState,
+  makeClientConfig,
+  ownLeafIndex,
+  type ProcessedMessage,
+  type ProcessOptions,
+  type ProposeOptions,
+  processMessage,
+  propose,
+  proposeAsExternalSender,
+  unsafeAcceptAllCredentials,
+  welcomeMessage,
+} from "./group.js";
+export {
+  createKeyPackage,
+  generateSignatureKeyPair,
+  type KeyPackageBundle,
+  type KeyPackageOptions,
+  type SignatureKeyPair,
+} from "./key-package.js";
+export {
+  type AuthenticationService,
+  type Capabilities,
+  type ClientConfig,
+  type Commit,
+  type Credential,
+  type CustomProposalContext,
+  type CustomProposalHandler,
+  type CustomProposalOutcome,
+  defaultCapabilities,
+  defaultLifetime,
+  type Extension,
+  type ExternalSender,
+  emptyPskIndex,
+  type FramedContent,
+  type GroupContext,
+  type GroupInfo,
+  type IncomingMessageCallback,
+  type KeyPackage,
+  type LeafNode,
+  type Lifetime,
+  type MLSMessage,
+  makePskIndex,
+  type PrivateKeyPackage,
+  type PrivateMessage,
+  type Proposal,
+  type ProposalCustom,
+  type ProposalWithSender,
+  type PskIndex,
+  type PublicMessage,
+  type RatchetTree,
+  type Sender,
+  type UpdatePath,
+  type Welcome,
+} from "./types.js";

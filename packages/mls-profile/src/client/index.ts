@@ -4,8 +4,49 @@
  *
  * @packageDocumentation
  */
-export * from "./commit-policy.js";
-export * from "./messages.js";
-export * from "./operations.js";
-export * from "./profile.js";
-export * from "./room-state.js";
+export {
+  checkCommitProposals,
+  decodeRequiredCapabilities,
+  type RequiredCapabilities,
+} from "./commit-policy.js";
+export {
+  type MembershipChange,
+  processIncoming,
+  type RoomEvent,
+  type SentMessage,
+  sendContent,
+} from "./messages.js";
+export {
+  type AddUserOptions,
+  addUser,
+  type CreateRoomOptions,
+  changeRole,
+  commitPending,
+  createRoom,
+  type ExternalJoinRoomOptions,
+  joinRoom,
+  joinRoomExternal,
+  type LeaveRoomOptions,
+  leaveRoom,
+  participantListProposal,
+  type RoomCommit,
+  removeUser,
+} from "./operations.js";
+export {
+  type MimiProfile,
+  type MimiProfileOptions,
+  mimiCapabilities,
+  mimiProfile,
+  mimiProposalHandler,
+  mimiRequiredCapabilities,
+} from "./profile.js";
+export {
+  checkRoomExternalSenders,
+  clientsOfUser,
+  memberOf,
+  participantListIn,
+  participantListOf,
+  type RoomMember,
+  roomMembers,
+  roomMetadataOf,
+} from "./room-state.js";

@@ -4,13 +4,60 @@
  *
  * @packageDocumentation
  */
-export * from "./apply-participant-list-update.js";
-export * from "./credential.js";
-export * from "./external-join.js";
-export * from "./external-senders.js";
-export * from "./frank-aad.js";
-export * from "./franking-agent-data.js";
-export * from "./handlers.js";
-export * from "./participant-list-data.js";
-export * from "./participant-list-update.js";
-export * from "./room-metadata.js";
+export {
+  applyParticipantListUpdates,
+  type ParticipantListChange,
+  type ParticipantListOptions,
+  type ParticipantListResult,
+  participantListHandler,
+} from "./apply-participant-list-update.js";
+export {
+  credentialTypes,
+  decodeCredential,
+  encodeCredential,
+  readCredential,
+  writeCredential,
+} from "./credential.js";
+export { type ExternalJoinPolicyOptions, mimiExternalJoinPolicy } from "./external-join.js";
+export { removeDepartedFollowers, requireHubExternalSender, sameExternalSender } from "./external-senders.js";
+export {
+  computeFrankingTag,
+  decodeFrankAAD,
+  encodeFrankAAD,
+  FRANKING_TAG_LENGTH,
+  type FrankAAD,
+  verifyFrankingTag,
+} from "./frank-aad.js";
+export {
+  decodeFrankingAgentData,
+  encodeFrankingAgentData,
+  type FrankingAgentData,
+  frankingAgentHandler,
+} from "./franking-agent-data.js";
+export { mimiComponentHandlers } from "./handlers.js";
+export {
+  checkParticipantListData,
+  decodeParticipantListData,
+  encodeParticipantListData,
+  findParticipant,
+  type ParticipantListData,
+  readUserRolePair,
+  type UserRolePair,
+  writeUserRolePair,
+} from "./participant-list-data.js";
+export {
+  decodeParticipantListUpdate,
+  encodeParticipantListUpdate,
+  type ParticipantListUpdate,
+  type UserindexRolePair,
+} from "./participant-list-update.js";
+export {
+  checkRoomMetaData,
+  decodeRoomMetaData,
+  encodeRoomMetaData,
+  type RichDescription,
+  type RoomMetaData,
+  roomMetadataHandler,
+  type Uri,
+  type UTF8String,
+} from "./room-metadata.js";

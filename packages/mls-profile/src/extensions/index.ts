@@ -4,20 +4,99 @@
  *
  * @packageDocumentation
  */
-export * from "./app-data-dictionary.js";
-export * from "./app-data-dictionary-extension.js";
-export * from "./app-data-proposal-handler.js";
-export * from "./app-data-update.js";
-export * from "./app-ephemeral.js";
-export * from "./application-framing.js";
-export * from "./apply-app-data-updates.js";
-export * from "./code-points.js";
-export * from "./component-data.js";
-export * from "./component-id.js";
-export * from "./component-operation-label.js";
-export * from "./components-list.js";
-export * from "./last-resort-key-package.js";
-export * from "./media-type.js";
-export * from "./safe-aad.js";
-export * from "./self-remove.js";
-export * from "./wire-formats.js";
+export {
+  type AppDataDictionary,
+  checkAppDataDictionary,
+  decodeAppDataDictionary,
+  emptyAppDataDictionary,
+  encodeAppDataDictionary,
+  getComponentData,
+  readAppDataDictionary,
+  removeComponentData,
+  setComponentData,
+} from "./app-data-dictionary.js";
+export {
+  appDataDictionaryOf,
+  extensionTypeNumber,
+  findAppDataDictionaryExtension,
+  withAppDataDictionary,
+} from "./app-data-dictionary-extension.js";
+export {
+  type AppDataProposalHandlerOptions,
+  appDataProposalHandler,
+  type ExternalCommitAppDataPolicy,
+} from "./app-data-proposal-handler.js";
+export {
+  type AppDataUpdate,
+  appDataUpdateOperations,
+  decodeAppDataUpdate,
+  encodeAppDataUpdate,
+  readAppDataUpdate,
+  writeAppDataUpdate,
+} from "./app-data-update.js";
+export { type AppEphemeral, decodeAppEphemeral, encodeAppEphemeral } from "./app-ephemeral.js";
+export {
+  type ApplicationFraming,
+  decodeApplicationFraming,
+  encodeApplicationFraming,
+  resolveFramedMediaType,
+} from "./application-framing.js";
+export {
+  applyAppDataUpdates,
+  type ComponentHandlers,
+  type ComponentUpdateHandler,
+} from "./apply-app-data-updates.js";
+export { type CodePoints, type ComponentName, defaultCodePoints } from "./code-points.js";
+export {
+  type ComponentData,
+  decodeComponentData,
+  encodeComponentData,
+  readComponentData,
+  writeComponentData,
+} from "./component-data.js";
+export {
+  type ComponentID,
+  isGreaseComponentId,
+  isPrivateUseComponentId,
+  readComponentId,
+  writeComponentId,
+} from "./component-id.js";
+export {
+  type ComponentOperationLabel,
+  componentBaseLabel,
+  componentOperationLabel,
+  decodeComponentOperationLabel,
+  encodeComponentOperationLabel,
+} from "./component-operation-label.js";
+export {
+  type ComponentsList,
+  decodeComponentsList,
+  encodeComponentsList,
+  missingComponents,
+} from "./components-list.js";
+export { isLastResort, markLastResort } from "./last-resort-key-package.js";
+export {
+  checkMediaType,
+  checkMediaTypeList,
+  decodeMediaType,
+  decodeMediaTypeList,
+  encodeMediaType,
+  encodeMediaTypeList,
+  formatMediaType,
+  type MediaType,
+  type MediaTypeList,
+  type Parameter,
+  parseMediaType,
+  readMediaType,
+  writeMediaType,
+} from "./media-type.js";
+export {
+  checkSafeAAD,
+  decodeSafeAAD,
+  encodeSafeAAD,
+  getSafeAADItem,
+  type SafeAAD,
+  type SafeAADItem,
+} from "./safe-aad.js";
+export { decodeSelfRemove, encodeSelfRemove, type SelfRemove } from "./self-remove.js";
+export { decodeWireFormats, encodeWireFormats, type WireFormats, wireFormats } from "./wire-formats.js";

@@ -1,5 +1,22 @@
 /**
  * The client API of a provider (outside protocol-06's scope): see `docs/client-api.md`.
  */
-export * from "./inbox.js";
-export * from "./server.js";
+export {
+  createInboxSignal,
+  type InboxItem,
+  type InboxSignal,
+  inboxLine,
+  readInbox,
+  subscribe,
+  subscriptionsOf,
+  wakingInboxes,
+  welcomeRefs,
+} from "./inbox.js";
+export {
+  authenticateClient,
+  type ClientApiOptions,
+  type ClientApiServer,
+  type JoinCodeIssuer,
+  type RoomCreator,
+  startClientApi,
+} from "./server.js";

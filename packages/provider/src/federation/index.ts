@@ -1,5 +1,17 @@
 /**
  * Provider-to-provider requests (protocol-06 §4.1): the outgoing federation client.
  */
-export * from "./assets.js";
-export * from "./client.js";
+export { type AssetHost, type AssetSource, checkAssetHosts, createAssetSource } from "./assets.js";
+export {
+  createFederationClient,
+  type FederationClient,
+  type FederationClientOptions,
+  type PeerEndpoint,
+  type PeerRawRequest,
+  type PeerReason,
+  PeerRejected,
+  type PeerRequest,
+  type PeerResponse,
+  PeerUnavailable,
+  parsePeerAddress,
+} from "./client.js";

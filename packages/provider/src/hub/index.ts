@@ -1,11 +1,22 @@
 /**
  * The hub side of draft-ietf-mimi-protocol-06.
  */
-export * from "./credentials.js";
-export * from "./endpoints.js";
-export * from "./fanout.js";
+export { clientUriOfCredential, domainOfUri, userUriOfCredential } from "./credentials.js";
+export { hubEndpoints } from "./endpoints.js";
+export { type HubFanout, type HubFanoutOptions, startHubFanout } from "./fanout.js";
 export { groupInfoEncryptionLabel, handleGroupInfo } from "./group-info.js";
-export * from "./hub.js";
+export {
+  addRoomPeers,
+  type ConsentQuery,
+  createHub,
+  eventsWithTargetsAfter,
+  type Hub,
+  type HubListener,
+  type HubOptions,
+  type HubRoom,
+  hasExternalSender,
+  storedGroupInfo,
+} from "./hub.js";
 export {
   createJoinCode,
   deleteJoinCode,
@@ -14,6 +25,6 @@ export {
   type StoredJoinCode,
 } from "./join-codes.js";
 export { consentFromTable, handleKeyMaterial } from "./key-material.js";
-export * from "./keys.js";
+export { type HubKeys, hubExternalSender, loadHubKeys, loadOhttpGatewayKey } from "./keys.js";
 export { handleReportAbuse, handleSubmitMessage, serverFrank } from "./messages.js";
 export { groupInfoOfBundle, handleUpdate, memberDomains } from "./update.js";

@@ -1,5 +1,11 @@
 /**
  * A running MIMI provider: federation server, client API, federation client, metrics.
  */
-export * from "./from-config.js";
-export * from "./provider.js";
+export { providerOptionsOf, startProviderFromConfig } from "./from-config.js";
+export {
+  type ListenAddress,
+  mergeEndpoints,
+  type ProviderOptions,
+  type RunningProvider,
+  startProvider,
+} from "./provider.js";

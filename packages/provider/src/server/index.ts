@@ -6,17 +6,36 @@ import { assetEndpoint } from "./endpoints/asset.js";
 import { requestConsentEndpoint, updateConsentEndpoint } from "./endpoints/consent.js";
 import { notifyEndpoint } from "./endpoints/notify.js";
 
-export * from "./config.js";
-export * from "./endpoint.js";
+export { type ProviderConfig, parseProviderConfig } from "./config.js";
+export type { Endpoint, EndpointResult, RequestContext } from "./endpoint.js";
 export { assetEndpoint } from "./endpoints/asset.js";
 export { requestConsentEndpoint, updateConsentEndpoint } from "./endpoints/consent.js";
 export { notifyEndpoint } from "./endpoints/notify.js";
-export * from "./fanout-sender.js";
-export * from "./http-error.js";
-export * from "./log.js";
-export * from "./metrics.js";
-export * from "./peer.js";
-export * from "./server.js";
+export {
+  FanoutRefused,
+  type FanoutSender,
+  type FanoutSenderOptions,
+  makeFanoutSender,
+  type PeerAddress,
+} from "./fanout-sender.js";
+export { HttpRejection } from "./http-error.js";
+export {
+  atLeast,
+  errorFields,
+  jsonLinesToStdout,
+  type LogRecord,
+  type LogSink,
+  logLevels,
+  makeLogger,
+} from "./log.js";
+export { ServerMetrics } from "./metrics.js";
+export { authenticatePeer, hostWithoutPort, peerCertificateDomains } from "./peer.js";
+export {
+  type Exchange,
+  type ProviderServer,
+  type ProviderServerOptions,
+  startProviderServer,
+} from "./server.js";
 
 /**
  * The endpoints every provider routes, hub or not: notify, the consent endpoints, and `asset` (our
