@@ -48,6 +48,13 @@ const forbidden = [
     to: { path: "^tools/" },
   },
   {
+    name: "ts-mls-through-mls-profile",
+    comment: "Only @mimi/mls-profile imports ts-mls; the others use its adapter's exports.",
+    severity: "error",
+    from: { path: "^(packages|tools|spec-vectors)/", pathNot: "^packages/mls-profile/" },
+    to: { path: "(^|/)node_modules/ts-mls/" },
+  },
+  {
     name: "no-circular",
     comment: "No module cycles (a cycle through a type-only import is erased at runtime, and allowed).",
     severity: "error",
@@ -84,7 +91,7 @@ module.exports = {
   forbidden,
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: "(^|/)(node_modules|dist|test-results)/" },
+    exclude: { path: "^(packages/[^/]+/dist|tools/[^/]+/dist|test-results)/" },
     tsConfig: { fileName: "tsconfig.json" },
     tsPreCompilationDeps: true,
     combinedDependencies: true,

@@ -1,21 +1,22 @@
 /**
- * The body of the client API's KeyPackage upload (`docs/client-api.md`):
+ * The body of the client API's KeyPackage upload (`docs/client-api.md`), `@mimi/protocol`'s
+ * `KeyPackageUpload`:
  *
  * ```tls
  * MLSMessage key_packages<V>;   // each an mls_key_package
  * ```
  */
-import { encodeMlsMessage, type KeyPackage } from "@mimi/mls-profile";
-import { CodecError, encodeTls, TlsReader } from "@mimi/wire";
-import { decodeMlsMessage as decodeMlsMessageAt } from "ts-mls/message.js";
+import type { KeyPackage } from "@mimi/mls-profile";
+import { decodeWith, encodeWith, keyPackageUploadCodec, mlsOf } from "@mimi/protocol";
+import { CodecError } from "@mimi/wire";
 
 /** Encode KeyPackages as the upload body. */
 export function encodeKeyPackageUpload(keyPackages: readonly KeyPackage[]): Uint8Array {
-  return encodeTls((w) =>
-    w.vector(keyPackages, (iw, keyPackage) =>
-      iw.bytes(encodeMlsMessage({ version: "mls10", wireformat: "mls_key_package", keyPackage })),
+  return encodeWith(keyPackageUploadCodec, {
+    key_packages: keyPackages.map((keyPackage) =>
+      mlsOf("MLSMessage", { version: "mls10", wireformat: "mls_key_package", keyPackage }),
     ),
-  );
+  });
 }
 
 /**
@@ -25,29 +26,14 @@ export function encodeKeyPackageUpload(keyPackages: readonly KeyPackage[]): Uint
  * @throws CodecError naming the element that is malformed.
  */
 export function decodeKeyPackageUpload(body: Uint8Array): KeyPackage[] {
-  const r = new TlsReader(body);
-  const inner = r.opaque();
-  r.finish();
-  const out: KeyPackage[] = [];
-  let at = 0;
-  while (at < inner.length) {
-    const path = `/key_packages/${out.length}`;
-    let decoded: ReturnType<typeof decodeMlsMessageAt>;
-    try {
-      decoded = decodeMlsMessageAt(inner, at);
-    } catch (e) {
-      throw new CodecError(`malformed MLSMessage (${(e as Error).message})`, { path, cause: e });
-    }
-    if (decoded === undefined) throw new CodecError("malformed MLSMessage", { path });
-    const [message, length] = decoded;
-    if (message.wireformat !== "mls_key_package") {
+  const upload = decodeWith(keyPackageUploadCodec, body);
+  if (upload.key_packages.length === 0)
+    throw new CodecError("no KeyPackage in the upload", { path: "/key_packages" });
+  return upload.key_packages.map(({ value: message }, i) => {
+    if (message.wireformat !== "mls_key_package")
       throw new CodecError(`expected a KeyPackage, got ${message.wireformat}`, {
-        path: `${path}/wire_format`,
+        path: `/key_packages/${i}/wire_format`,
       });
-    }
-    out.push(message.keyPackage);
-    at += length;
-  }
-  if (out.length === 0) throw new CodecError("no KeyPackage in the upload", { path: "/key_packages" });
-  return out;
+    return message.keyPackage;
+  });
 }

@@ -1,4 +1,4 @@
-import type { KeyPackage } from "ts-mls";
+import type { KeyPackage } from "@mimi/mls-profile";
 import { type AppDataDictionary, appDataDictionaryCodec } from "./app-data-dictionary.js";
 import { keyPackage, type Mls } from "./codec/mls.js";
 import { type Codec, enumeration, type Field, optional, select, vector } from "./codec/schema.js";

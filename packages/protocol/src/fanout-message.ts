@@ -1,5 +1,5 @@
+import type { MLSMessage } from "@mimi/mls-profile";
 import { CodecError, TlsReader, TlsWriter } from "@mimi/wire";
-import type { MLSMessage } from "ts-mls";
 import { type Mls, mlsMessage } from "./codec/mls.js";
 import { type Codec, type Field, optional, select, uint64, vector } from "./codec/schema.js";
 import { type Frank, frankCodec } from "./frank.js";

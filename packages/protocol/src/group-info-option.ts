@@ -1,4 +1,4 @@
-import type { GroupInfo } from "ts-mls";
+import type { GroupInfo } from "@mimi/mls-profile";
 import { groupInfo, type Mls } from "./codec/mls.js";
 import { type Codec, enumeration, type Field, select } from "./codec/schema.js";
 import { type PartialGroupInfo, partialGroupInfoCodec } from "./partial-group-info.js";

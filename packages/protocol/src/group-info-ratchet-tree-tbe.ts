@@ -1,4 +1,4 @@
-import type { GroupInfo } from "ts-mls";
+import type { GroupInfo } from "@mimi/mls-profile";
 import { groupInfo, type Mls } from "./codec/mls.js";
 import { type Codec, type Field, struct, vector } from "./codec/schema.js";
 import { type PendingProposal, pendingProposalCodec } from "./pending-proposal.js";

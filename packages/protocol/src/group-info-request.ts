@@ -1,4 +1,4 @@
-import type { Credential } from "ts-mls";
+import type { Credential } from "@mimi/mls-profile";
 import { credential, type Mls } from "./codec/mls.js";
 import { type Codec, type Field, opaque, optional, struct } from "./codec/schema.js";
 import { type CipherSuite, cipherSuiteCodec, hpkePublicKeyCodec, signaturePublicKeyCodec } from "./common.js";

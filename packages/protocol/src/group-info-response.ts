@@ -1,4 +1,4 @@
-import type { ExternalSender, HPKECiphertext } from "ts-mls";
+import type { ExternalSender, HPKECiphertext } from "@mimi/mls-profile";
 import { externalSender, hpkeCiphertext, type Mls } from "./codec/mls.js";
 import { type Codec, enumeration, type Field, opaque, select, struct } from "./codec/schema.js";
 import { type CipherSuite, cipherSuiteCodec } from "./common.js";

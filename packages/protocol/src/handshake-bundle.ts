@@ -1,4 +1,4 @@
-import type { MLSMessage, Welcome } from "ts-mls";
+import type { MLSMessage, Welcome } from "@mimi/mls-profile";
 import { type Mls, mlsMessage, welcome } from "./codec/mls.js";
 import { type Codec, type Field, optional, select, vector } from "./codec/schema.js";
 import { type GroupInfoOption, groupInfoOptionCodec } from "./group-info-option.js";

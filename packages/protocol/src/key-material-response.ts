@@ -1,5 +1,5 @@
+import type { Capabilities, KeyPackage } from "@mimi/mls-profile";
 import { ValidationError } from "@mimi/wire";
-import type { Capabilities, KeyPackage } from "ts-mls";
 import { capabilities, keyPackage, type Mls } from "./codec/mls.js";
 import { type Codec, enumeration, type Field, optional, select, struct, vector } from "./codec/schema.js";
 import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";

@@ -1,5 +1,5 @@
+import type { Extension, GroupInfo } from "@mimi/mls-profile";
 import { ValidationError } from "@mimi/wire";
-import type { Extension, GroupInfo } from "ts-mls";
 import { extensionTypeToNumber } from "ts-mls/extension.js";
 import { extension, type Mls, mlsOf } from "./codec/mls.js";
 import { type Codec, enumeration, type Field, opaque, struct, vector } from "./codec/schema.js";

@@ -1,4 +1,4 @@
-import type { RatchetTree } from "ts-mls";
+import type { RatchetTree } from "@mimi/mls-profile";
 import { type Mls, ratchetTree } from "./codec/mls.js";
 import { type Codec, enumeration, type Field, opaque, select } from "./codec/schema.js";
 

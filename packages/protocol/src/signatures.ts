@@ -8,8 +8,9 @@
  * The caller chooses the signature scheme (`Signature` of a ts-mls cipher suite): see decision
  * 0607 for which suite each signature uses.
  */
+
+import type { Signature } from "@mimi/mls-profile";
 import { ValidationError } from "@mimi/wire";
-import type { Signature } from "ts-mls/crypto/signature.js";
 import { signWithLabel, verifyWithLabel } from "ts-mls/crypto/signature.js";
 import { encodeWith } from "./codec/schema.js";
 import { type FrankingIntegrityTBS, frankingIntegrityTBSCodec } from "./franking-integrity-tbs.js";

@@ -1,5 +1,5 @@
+import type { MLSMessage } from "@mimi/mls-profile";
 import { ValidationError } from "@mimi/wire";
-import type { MLSMessage } from "ts-mls";
 import { type Mls, mlsMessage } from "./codec/mls.js";
 import { type Codec, type Field, struct } from "./codec/schema.js";
 import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";

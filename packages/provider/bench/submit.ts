@@ -26,6 +26,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildOriginal, encodeMimiContent } from "@mimi/content";
+import type { Credential, ExternalSender } from "@mimi/mls-profile";
 import {
   addUser,
   createRoom,
@@ -40,7 +41,6 @@ import {
 import { decodeSubmitMessageResponse, encodeSubmitMessageRequest, mlsOf } from "@mimi/protocol";
 import { latencyMetric, type Metric, percentile, throughputMetric } from "@mimi/testkit";
 import { utf8 } from "@mimi/wire";
-import type { Credential, ExternalSender } from "ts-mls";
 import { createFederationClient, type FederationClient } from "../src/federation/client.js";
 import { userUriOfCredential } from "../src/hub/credentials.js";
 import { openDatabase } from "../src/storage/database.js";

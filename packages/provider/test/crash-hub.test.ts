@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { buildOriginal, encodeMimiContent } from "@mimi/content";
+import type { MLSMessage } from "@mimi/mls-profile";
 import {
   addUser,
   commitPending,
@@ -25,7 +26,6 @@ import {
   mlsOf,
 } from "@mimi/protocol";
 import { fromHex, toHex, utf8 } from "@mimi/wire";
-import type { MLSMessage } from "ts-mls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHub } from "../src/hub/hub.js";
 import { openDatabase } from "../src/storage/database.js";

@@ -3,6 +3,8 @@
  * followers), driven by real `@mimi/mls-profile` clients whose credentials name
  * `mimi://<domain>/d/<user>/<device>` clients.
  */
+
+import type { Credential, GroupInfo, MLSMessage } from "@mimi/mls-profile";
 import {
   createKeyPackage,
   createRoom,
@@ -32,7 +34,6 @@ import {
   verifyGroupInfoResponse,
 } from "@mimi/protocol";
 import { utf8 } from "@mimi/wire";
-import type { Credential, GroupInfo, MLSMessage } from "ts-mls";
 import { decryptWithLabel } from "ts-mls/crypto/hpke.js";
 import { userUriOfCredential } from "../src/hub/credentials.js";
 import { hubEndpoints } from "../src/hub/endpoints.js";

@@ -1,3 +1,4 @@
+import type { GroupInfo } from "@mimi/mls-profile";
 import {
   commitPending,
   encodeMlsMessage,
@@ -9,7 +10,6 @@ import {
 } from "@mimi/mls-profile";
 import { decodeUpdateRoomResponse, mlsOf, type PartialGroupInfo, partialGroupInfoOf } from "@mimi/protocol";
 import { toHex } from "@mimi/wire";
-import type { GroupInfo } from "ts-mls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { toBytes } from "../src/storage/database.js";
 import { roomState } from "../src/storage/room-log.js";

@@ -83,4 +83,18 @@ describe("the layer check", () => {
     expect(r.out).toMatch(/no-circular: packages\/wire\/src\/(a|b)\.ts/);
     expect(r.out).toMatch(/layer-client: packages\/client\/src\/index\.ts → packages\/provider/);
   });
+
+  it("fails a ts-mls import outside mls-profile, and allows it inside", async () => {
+    const r = await check({
+      "node_modules/ts-mls/package.json": JSON.stringify({ name: "ts-mls", main: "index.js" }),
+      "node_modules/ts-mls/index.js": "export const x = 1;\n",
+      "packages/mls-profile/src/index.ts": 'import { x } from "ts-mls";\nexport const m = x;\n',
+      "packages/protocol/src/index.ts": 'import { x } from "ts-mls";\nexport const p = x;\n',
+    });
+    expect(r.code).not.toBe(0);
+    expect(r.out).toMatch(
+      /ts-mls-through-mls-profile: packages\/protocol\/src\/index\.ts → node_modules\/ts-mls\//,
+    );
+    expect(r.out).not.toMatch(/packages\/mls-profile\/src\/index\.ts →/);
+  });
 });

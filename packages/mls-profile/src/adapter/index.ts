@@ -86,6 +86,7 @@ export {
   type CustomProposalContext,
   type CustomProposalHandler,
   type CustomProposalOutcome,
+  type Decoder,
   defaultCapabilities,
   defaultLifetime,
   type Extension,
@@ -94,6 +95,7 @@ export {
   type FramedContent,
   type GroupContext,
   type GroupInfo,
+  type HPKECiphertext,
   type IncomingMessageCallback,
   type KeyPackage,
   type LeafNode,
@@ -109,6 +111,7 @@ export {
   type PublicMessage,
   type RatchetTree,
   type Sender,
+  type Signature,
   type UpdatePath,
   type Welcome,
 } from "./types.js";

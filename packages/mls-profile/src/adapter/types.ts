@@ -16,6 +16,7 @@ export type {
   FramedContent,
   GroupContext,
   GroupInfo,
+  HPKECiphertext,
   IncomingMessageCallback,
   KeyPackage,
   LeafNode,
@@ -34,3 +35,7 @@ export type {
   Welcome,
 } from "ts-mls";
 export { defaultCapabilities, defaultLifetime, emptyPskIndex, makePskIndex } from "ts-mls";
+/** A ts-mls strict-decoder function over a byte array and offset. */
+export type { Decoder } from "ts-mls/codec/tlsDecoder.js";
+/** A cipher suite's signature scheme in ts-mls. */
+export type { Signature } from "ts-mls/crypto/signature.js";

@@ -1,4 +1,4 @@
-import type { MLSMessage } from "ts-mls";
+import type { MLSMessage } from "@mimi/mls-profile";
 import { type Mls, mlsMessage } from "../codec/mls.js";
 import { type Codec, type Field, struct, vector } from "../codec/schema.js";
 

@@ -11,6 +11,8 @@
  * The value kept in a decoded body is {@link Mls}: the exact bytes and the ts-mls value. A hub
  * forwards the bytes unchanged and inspects the value.
  */
+
+import type { Decoder } from "@mimi/mls-profile";
 import { bytesEqual, CodecError, fromHex, toHex } from "@mimi/wire";
 import type {
   Capabilities,
@@ -26,7 +28,6 @@ import type {
   Welcome,
 } from "ts-mls";
 import { decodeCapabilities, encodeCapabilities } from "ts-mls/capabilities.js";
-import type { Decoder } from "ts-mls/codec/tlsDecoder.js";
 import { decodeCredential, encodeCredential } from "ts-mls/credential.js";
 import { decodeExtension, encodeExtension } from "ts-mls/extension.js";
 import { decodeExternalSender, encodeExternalSender } from "ts-mls/externalSender.js";

@@ -5,8 +5,8 @@
  * `new_member` KeyPackageRef names one of the client's uploaded KeyPackages.
  */
 
+import type { Welcome } from "@mimi/mls-profile";
 import { decodeWith, fanoutMessageCodec } from "@mimi/protocol";
-import type { Welcome } from "ts-mls";
 import type { Endpoint } from "../server/endpoint.js";
 import { type SqlExecutor, toBigInt, toBytes } from "../storage/database.js";
 

@@ -10,7 +10,7 @@
  */
 import { parseMimiUri, userOfClient } from "@mimi/identifiers";
 import { claimedIdentity } from "@mimi/identity";
-import type { Credential } from "ts-mls";
+import type { Credential } from "@mimi/mls-profile";
 
 /** The canonical client URI a credential names, or undefined when it names none. */
 export function clientUriOfCredential(credential: Credential): string | undefined {

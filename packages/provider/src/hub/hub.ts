@@ -9,6 +9,7 @@
  * and replaying the room log's proposals and commits (decision 0621).
  */
 import { parseRoomUri } from "@mimi/identifiers";
+import type { AuthenticationService, Credential, ExternalSender, GroupInfo } from "@mimi/mls-profile";
 import {
   appDataHubViewOptions,
   bootstrapHubView,
@@ -26,7 +27,6 @@ import {
 import { decodeFanoutMessage, decodeMls } from "@mimi/protocol";
 import type { RoleData } from "@mimi/room-policy";
 import { bytesEqual, InternalError, utf8, ValidationError } from "@mimi/wire";
-import type { AuthenticationService, Credential, ExternalSender, GroupInfo } from "ts-mls";
 import { HttpRejection } from "../server/http-error.js";
 import { errorFields, type LogRecord } from "../server/log.js";
 import type { Database, SqlExecutor } from "../storage/database.js";

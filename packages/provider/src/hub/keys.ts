@@ -4,10 +4,9 @@
  * `ExternalSender` entry (protocol-06 §7.4; it also signs GroupInfo responses, §5.6, and is the
  * default franking key, §5.4.1), and the HMAC `hub_key` of server franks (§5.4.1).
  */
-import type { MlsCiphersuite } from "@mimi/mls-profile";
+import type { Credential, ExternalSender, MlsCiphersuite } from "@mimi/mls-profile";
 import { type GatewayKey, makeGatewayKey } from "@mimi/ohttp";
 import { utf8 } from "@mimi/wire";
-import type { Credential, ExternalSender } from "ts-mls";
 import type { Database } from "../storage/database.js";
 import { toBytes } from "../storage/database.js";
 

@@ -3,6 +3,8 @@
  * the change a commit or a set of proposals makes (draft-ietf-mimi-protocol-06 §5.3, §7.5;
  * draft-ietf-mimi-room-policy-03 §8).
  */
+
+import type { Credential, Proposal } from "@mimi/mls-profile";
 import {
   type AppDataDictionary,
   decodeAppDataUpdate,
@@ -25,7 +27,6 @@ import {
   suggestedComponentIds,
 } from "@mimi/room-policy";
 import { ValidationError } from "@mimi/wire";
-import type { Credential, Proposal } from "ts-mls";
 import { clientUriOfCredential, userUriOfCredential } from "./credentials.js";
 
 const strict = new TextDecoder("utf-8", { fatal: true });

@@ -4,6 +4,8 @@
  * and room policy, ordered per room (the first valid commit of an epoch wins), logged and fanned
  * out (§5.5).
  */
+
+import type { Credential, GroupInfo, MLSMessage, PublicMessage } from "@mimi/mls-profile";
 import {
   type HubCommitEvent,
   type HubGroupView,
@@ -24,7 +26,6 @@ import {
 } from "@mimi/protocol";
 import { type Actor, authorize } from "@mimi/room-policy";
 import { InternalError, MimiError, toHex, ValidationError } from "@mimi/wire";
-import type { Credential, GroupInfo, MLSMessage, PublicMessage } from "ts-mls";
 import { makeProposalRef } from "ts-mls/authenticatedContent.js";
 import { extensionTypeToNumber } from "ts-mls/extension.js";
 import { makeKeyPackageRef } from "ts-mls/keyPackage.js";
