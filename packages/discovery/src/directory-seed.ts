@@ -1,18 +1,14 @@
 /**
- * Serving a persisted directory from a provider configuration: a JSON seed of the users'
- * published preferences is loaded into the database (each user publishing its own record), and
- * the `identifierQuery` endpoint answers from the database (decision 0711).
+ * A directory seed: a JSON file of the users' published preferences, parsed and published into a
+ * {@link Directory} (each user publishing its own record). `@mimi/provider`'s
+ * `persistedDirectoryEndpoint` loads it into the provider's database, and its `identifierQuery`
+ * endpoint answers from there (decision 0711).
  */
 import { readFileSync } from "node:fs";
 import { isAbsolute, resolve } from "node:path";
 import { parseUserUri, type UserUri } from "@mimi/identifiers";
-import type { Database, Endpoint } from "@mimi/provider";
 import { ValidationError } from "@mimi/wire";
-import { Directory, type HandlePreference } from "./directory.js";
-import { identifierQueryEndpoint } from "./identifier-query-endpoint.js";
-import { migrateDiscovery } from "./migrations.js";
-import { RateLimiter, type RateLimits } from "./rate-limit.js";
-import { SqlDirectoryStore } from "./sql-directory-store.js";
+import type { Directory, HandlePreference } from "./directory.js";
 
 /** One user's published preferences in a seed. */
 export interface SeedUser {
@@ -95,24 +91,6 @@ export async function publishSeed(directory: Directory, seed: DirectorySeed): Pr
       ...(u.contacts === undefined ? {} : { contacts: u.contacts }),
     });
   }
-}
-
-/**
- * Migrates the discovery tables on `db`, publishes every user of the seed (each as itself,
- * replacing its stored record; users not in the seed are kept), and returns the
- * `identifierQuery` endpoint answering from the database, with the directory.
- * @throws ValidationError for a malformed seed or a user or handle the directory refuses.
- */
-export async function persistedDirectoryEndpoint(
-  db: Database,
-  domain: string,
-  seed: DirectorySeed,
-  limits?: RateLimits,
-): Promise<{ endpoint: Endpoint; directory: Directory }> {
-  await migrateDiscovery(db);
-  const directory = new Directory(domain, new SqlDirectoryStore(db));
-  await publishSeed(directory, seed);
-  return { endpoint: identifierQueryEndpoint(directory, new RateLimiter(limits)), directory };
 }
 
 /**

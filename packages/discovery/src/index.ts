@@ -33,7 +33,6 @@ export {
 export {
   type DirectorySeed,
   parseDirectorySeed,
-  persistedDirectoryEndpoint,
   publishSeed,
   readDirectorySeedFile,
   type SeedUser,
@@ -55,12 +54,7 @@ export {
   parseDirectoryHandle,
   searchKeyOf,
 } from "./handle.js";
-export {
-  federationQuery,
-  httpsQueryClient,
-  type QueryClient,
-  type QueryClientOptions,
-} from "./https-query.js";
+export { federationQuery, type PeerSender } from "./https-query.js";
 export {
   type AppDataDictionary,
   answerIdentifierQuery,
@@ -79,17 +73,9 @@ export {
   type UserProfile,
 } from "./identifier-query.js";
 export {
+  answerIdentifierQueryBody,
   fromWireIdentifierResponse,
-  identifierQueryEndpoint,
   toWireIdentifierResponse,
-} from "./identifier-query-endpoint.js";
-export {
-  DISCOVERY_LOCK,
-  type DiscoveryMigration,
-  discoveryMigrations,
-  migrateDiscovery,
-} from "./migrations.js";
+} from "./identifier-query-wire.js";
 export { defaultRateLimits, RateLimiter, type RateLimits } from "./rate-limit.js";
 export { REQUESTING_USER_COMPONENT, requestingUserComponent, requestingUserOf } from "./requesting-user.js";
-export { SqlConsentStore } from "./sql-consent-store.js";
-export { SqlDirectoryStore } from "./sql-directory-store.js";

@@ -22,6 +22,19 @@ export {
   welcomeRefs,
 } from "./client-api/index.js";
 export {
+  DISCOVERY_LOCK,
+  type DiscoveryMigration,
+  discoveryMigrations,
+  httpsQueryClient,
+  identifierQueryEndpoint,
+  migrateDiscovery,
+  persistedDirectoryEndpoint,
+  type QueryClient,
+  type QueryClientOptions,
+  SqlConsentStore,
+  SqlDirectoryStore,
+} from "./discovery/index.js";
+export {
   type AssetHost,
   type AssetSource,
   checkAssetHosts,

@@ -53,5 +53,5 @@ export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   mls: async () => (await import("@mimi/mls-profile/bench")).bench,
   identity: async () => (await import("@mimi/identity/bench")).bench,
   transport: async () => (await import("@mimi/provider/bench")).bench,
-  discovery: async () => (await import("@mimi/discovery/bench")).bench,
+  discovery: async () => (await import("@mimi/provider/bench/discovery")).bench,
 };

@@ -6,12 +6,12 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { persistedDirectoryEndpoint } from "@mimi/discovery";
 import {
   type Database,
   implementedEndpoints,
   openDatabase,
   type ProviderServer,
+  persistedDirectoryEndpoint,
   startProviderServer,
 } from "@mimi/provider";
 import { makePki } from "@mimi/provider/testing";

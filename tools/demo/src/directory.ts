@@ -3,14 +3,9 @@
  * the users' own preferences, and the scenario finds Bob and Cathy by handle before adding them
  * (the introduction of the discovery issue, over protocol-06 §5.8 identifier queries).
  */
-import {
-  type DirectorySeed,
-  type DiscoveryResult,
-  discover,
-  httpsQueryClient,
-  parseDirectorySeed,
-} from "@mimi/discovery";
+import { type DirectorySeed, type DiscoveryResult, discover, parseDirectorySeed } from "@mimi/discovery";
 import type { ProviderPki } from "@mimi/identity";
+import { httpsQueryClient } from "@mimi/provider";
 
 /** The handles the scenario looks up. */
 export const DEMO_HANDLES = {

@@ -17,7 +17,6 @@
  */
 import { request } from "node:https";
 import { ClientCore, MimiClient, provisionClient } from "@mimi/client";
-import { persistedDirectoryEndpoint } from "@mimi/discovery";
 import { parseMimiUri } from "@mimi/identifiers";
 import {
   createProviderPki,
@@ -28,7 +27,12 @@ import {
   trustAnchor,
 } from "@mimi/identity";
 import { loadCiphersuite, type MlsCiphersuite } from "@mimi/mls-profile";
-import { type Exchange, type RunningProvider, startProvider } from "@mimi/provider";
+import {
+  type Exchange,
+  persistedDirectoryEndpoint,
+  type RunningProvider,
+  startProvider,
+} from "@mimi/provider";
 import { InternalError } from "@mimi/wire";
 import { demoDirectorySeed, lookUpHandle } from "./directory.js";
 import { type ConsentParty, sendConsentGrant } from "./federation.js";

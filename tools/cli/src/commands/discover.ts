@@ -51,7 +51,8 @@ export const discoverCommand: Command = {
       throw new ValidationError(`cannot read the providers file: ${(e as Error).message}`, { path: file });
     }
     const dir = dirname(path);
-    const { discover, httpsQueryClient, parseDiscoveryProviders } = await import("@mimi/discovery");
+    const { discover, parseDiscoveryProviders } = await import("@mimi/discovery");
+    const { httpsQueryClient } = await import("@mimi/provider");
     const { parseUserUri } = await import("@mimi/identifiers");
     const providers = parseDiscoveryProviders(
       Array.isArray(json.providers)

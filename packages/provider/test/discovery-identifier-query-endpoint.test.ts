@@ -1,9 +1,15 @@
+import { type QueryElement, RateLimiter } from "@mimi/discovery";
+import { alice, populated } from "@mimi/discovery/testing";
 import { decodeWith, encodeWith, identifierRequestCodec, identifierResponseCodec } from "@mimi/protocol";
-import { type Database, HttpRejection, openDatabase, type RequestContext } from "@mimi/provider";
 import { CodecError, toHex } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { identifierQueryEndpoint, type QueryElement, RateLimiter } from "../src/index.js";
-import { alice, populated } from "./fixtures.js";
+import {
+  type Database,
+  HttpRejection,
+  identifierQueryEndpoint,
+  openDatabase,
+  type RequestContext,
+} from "../src/index.js";
 
 let db: Database;
 beforeAll(async () => {

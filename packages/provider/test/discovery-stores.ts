@@ -2,17 +2,21 @@
  * The store back-ends every store test runs against: memory, PGlite (`memory://`) and PostgreSQL
  * (`MIMI_TEST_POSTGRES_URL`, set by the test run's global setup; a fresh schema per call).
  */
-import { type Database, openDatabase } from "@mimi/provider";
-import { freshPostgresDatabase as freshPostgres, postgresUrl } from "@mimi/provider/testing";
+
 import {
   type ConsentStore,
   type DirectoryStore,
   MemoryConsentStore,
   MemoryDirectoryStore,
+} from "@mimi/discovery";
+import {
+  type Database,
   migrateDiscovery,
+  openDatabase,
   SqlConsentStore,
   SqlDirectoryStore,
 } from "../src/index.js";
+import { freshPostgresDatabase as freshPostgres, postgresUrl } from "./support/index.js";
 
 export { freshPostgres, postgresUrl };
 

@@ -1,19 +1,18 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { openDatabase } from "@mimi/provider";
-import { ValidationError } from "@mimi/wire";
-import { describe, expect, it } from "vitest";
 import {
   evaluateIdentifierRequest,
   parseDirectorySeed,
-  persistedDirectoryEndpoint,
   REQUESTING_USER_COMPONENT,
   readDirectorySeedFile,
   requestingUserComponent,
   requestingUserOf,
-} from "../src/index.js";
-import { bob } from "./fixtures.js";
+} from "@mimi/discovery";
+import { bob } from "@mimi/discovery/testing";
+import { ValidationError } from "@mimi/wire";
+import { describe, expect, it } from "vitest";
+import { openDatabase, persistedDirectoryEndpoint } from "../src/index.js";
 
 const dict = (...component_data: { component_id: number; data: Uint8Array }[]) => ({ component_data });
 const ruleOf = (fn: () => unknown): string | undefined => {

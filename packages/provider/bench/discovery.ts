@@ -5,19 +5,18 @@
  * the baseline is the timing counterpart of the tests' equal-work assertions. The same four
  * queries are then measured on the database store (PGlite in memory), against its own miss.
  */
-import type { UserUri } from "@mimi/identifiers";
-import { openDatabase } from "@mimi/provider";
-import { type BenchArea, median, opsPerSecond, throughputMetric } from "@mimi/testkit";
+
 import {
   answerIdentifierQuery,
   Directory,
   type DirectoryStore,
   type Discoverability,
   type IdentifierRequest,
-  migrateDiscovery,
   RateLimiter,
-  SqlDirectoryStore,
-} from "../src/index.js";
+} from "@mimi/discovery";
+import type { UserUri } from "@mimi/identifiers";
+import { type BenchArea, median, opsPerSecond, throughputMetric } from "@mimi/testkit";
+import { migrateDiscovery, openDatabase, SqlDirectoryStore } from "../src/index.js";
 
 function phoneOf(i: number): string {
   return `+1201${String(5_000_000 + i).padStart(7, "0")}`;

@@ -3,8 +3,7 @@
  * `discovery_consent` table. An update runs in one transaction holding an advisory lock on the
  * scope, so two providers' messages about one scope never both act on the same old state.
  */
-import type { Database } from "@mimi/provider";
-import { InternalError } from "@mimi/wire";
+
 import {
   type ConsentRecord,
   type ConsentScope,
@@ -13,7 +12,9 @@ import {
   canonicalConsentScope,
   consentScopeKey,
   consentStates,
-} from "./consent.js";
+} from "@mimi/discovery";
+import { InternalError } from "@mimi/wire";
+import type { Database } from "../storage/database.js";
 import { DISCOVERY_LOCK } from "./migrations.js";
 
 interface ConsentRow {

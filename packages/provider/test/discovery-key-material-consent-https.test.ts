@@ -3,6 +3,8 @@
  * asks the discovery consent store (`consentCheck`, on the same database) before it hands out
  * Bob's KeyPackages to a.example over mutual TLS (protocol-06 §5.2, §5.7).
  */
+
+import { applyConsentOperation, consentCheck } from "@mimi/discovery";
 import { createKeyPackage, encodeMlsMessage, loadCiphersuite, mimiCapabilities } from "@mimi/mls-profile";
 import {
   decodeKeyMaterialResponse,
@@ -10,21 +12,22 @@ import {
   mlsOf,
   signKeyMaterialRequest,
 } from "@mimi/protocol";
+import { utf8 } from "@mimi/wire";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createHub,
   type Database,
   hubEndpoints,
   implementedEndpoints,
   migrate,
+  migrateDiscovery,
   openDatabase,
   type ProviderServer,
+  SqlConsentStore,
   startProviderServer,
   storeKeyPackages,
-} from "@mimi/provider";
-import { makeClient, makePki, type TestClient } from "@mimi/provider/testing";
-import { utf8 } from "@mimi/wire";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { applyConsentOperation, consentCheck, migrateDiscovery, SqlConsentStore } from "../src/index.js";
+} from "../src/index.js";
+import { makeClient, makePki, type TestClient } from "./support/index.js";
 
 const pki = makePki("discovery consent test CA", ["a.example", "b.example"]);
 const alice = "mimi://a.example/u/alice";

@@ -3,9 +3,7 @@
  * stores keep what they are given, and the guarantees of the identifier query and of consent hold
  * on each of them.
  */
-import { migrate, openDatabase } from "@mimi/provider";
-import { ProtocolError } from "@mimi/wire";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+
 import {
   applyConsentOperation,
   consentCheck,
@@ -13,17 +11,17 @@ import {
   evaluateIdentifierRequest,
   hasConsent,
   MATCH_SLOTS,
-  migrateDiscovery,
   notFoundResponse,
   parseDirectoryHandle,
   type QueryElement,
   requireConsent,
-  SqlConsentStore,
-  SqlDirectoryStore,
   type UserRecord,
-} from "../src/index.js";
-import { alice, bob, carol, dave, populated } from "./fixtures.js";
-import { backends, freshPostgres, type Stores } from "./stores.js";
+} from "@mimi/discovery";
+import { alice, bob, carol, dave, populated } from "@mimi/discovery/testing";
+import { ProtocolError } from "@mimi/wire";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { migrate, migrateDiscovery, openDatabase, SqlConsentStore, SqlDirectoryStore } from "../src/index.js";
+import { backends, freshPostgres, type Stores } from "./discovery-stores.js";
 
 const req = (...query_elements: QueryElement[]) => ({
   query_elements,

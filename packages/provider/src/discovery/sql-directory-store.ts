@@ -3,18 +3,20 @@
  * store call is one SQL statement (a `putUser` one transaction), so the identifier query's equal
  * sequence of store calls for a hit and a miss is an equal sequence of statements.
  */
-import type { MimiUri, UserUri } from "@mimi/identifiers";
-import type { Database } from "@mimi/provider";
-import { InternalError } from "@mimi/wire";
+
 import {
+  type DirectoryHandleScheme,
   type DirectoryMatch,
   type DirectoryStore,
   type Discoverability,
+  directoryHandleSchemes,
   discoverabilities,
   type HandleEntry,
   type UserRecord,
-} from "./directory.js";
-import { type DirectoryHandleScheme, directoryHandleSchemes } from "./handle.js";
+} from "@mimi/discovery";
+import type { MimiUri, UserUri } from "@mimi/identifiers";
+import { InternalError } from "@mimi/wire";
+import type { Database } from "../storage/database.js";
 
 interface HandleRow {
   readonly handle_uri: string;

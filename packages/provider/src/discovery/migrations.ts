@@ -1,12 +1,13 @@
 /**
- * The discovery schema on the transport's database (decision 0709): discovery owns its tables
+ * The discovery schema on the provider's database (decision 0709): discovery owns its tables
  * (`discovery_*`) and its own migration bookkeeping (`discovery_schema_migrations`), applied in one
- * transaction under its own advisory lock by the transport's `runMigrations`, so it never touches the transport's migrations and
+ * transaction under its own advisory lock by the provider's `runMigrations`, so it never touches the provider's own migrations and
  * several processes starting against one PostgreSQL apply each migration once.
  */
-import { type Database, type Migration, runMigrations } from "@mimi/provider";
+import type { Database } from "../storage/database.js";
+import { type Migration, runMigrations } from "../storage/migrations.js";
 
-/** One discovery schema migration (the transport's migration shape). */
+/** One discovery schema migration (the provider's migration shape). */
 export type DiscoveryMigration = Migration;
 
 /** Every discovery migration, in order. Never edit a released one; add a new one. */
@@ -56,7 +57,7 @@ export const discoveryMigrations: readonly DiscoveryMigration[] = [
   },
 ];
 
-/** The advisory lock key of discovery's migrations ("disc" in ASCII; the transport's is "mimi"). */
+/** The advisory lock key of discovery's migrations ("disc" in ASCII; the provider's is "mimi"). */
 export const DISCOVERY_LOCK = 0x64697363;
 
 /**

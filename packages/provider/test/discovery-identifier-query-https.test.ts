@@ -3,20 +3,21 @@
  * checks, and the discovery endpoint mounted next to the transport's own endpoints.
  */
 
+import { type QueryElement, RateLimiter } from "@mimi/discovery";
+import { alice, populated } from "@mimi/discovery/testing";
 import { decodeWith, encodeWith, identifierRequestCodec, identifierResponseCodec } from "@mimi/protocol";
+import { toHex } from "@mimi/wire";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Database,
+  identifierQueryEndpoint,
   implementedEndpoints,
   migrate,
   openDatabase,
   type ProviderServer,
   startProviderServer,
-} from "@mimi/provider";
-import { makeClient, makePki, type TestClient } from "@mimi/provider/testing";
-import { toHex } from "@mimi/wire";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { identifierQueryEndpoint, type QueryElement, RateLimiter } from "../src/index.js";
-import { alice, populated } from "./fixtures.js";
+} from "../src/index.js";
+import { makeClient, makePki, type TestClient } from "./support/index.js";
 
 const pki = makePki("discovery test CA", ["a.example", "b.example"]);
 let db: Database;
