@@ -73,11 +73,11 @@ export interface EndpointSpec<Req, Res> {
   readonly pathVariable: string;
   readonly servedBy: ServedBy;
   /** The request body; undefined when the endpoint takes none. */
-  readonly request: BodyCodec<Req> | undefined;
+  readonly request: [Req] extends [undefined] ? undefined : BodyCodec<Req>;
   /** The success status. */
   readonly status: 200 | 201;
   /** The response body on success; undefined when there is none (a `proxyDownload` answer is the bytes). */
-  readonly response: BodyCodec<Res> | undefined;
+  readonly response: [Res] extends [undefined] ? undefined : BodyCodec<Res>;
   /**
    * True when a provider's own clients reach it through the client API at
    * `POST /client/v1/<name>/{param}` (decision 0640): their provider handles it or forwards it to
@@ -236,10 +236,10 @@ export function isDirectoryName(name: string): name is DirectoryName {
 
 /** The request body type of an endpoint (undefined when it takes none). */
 export type RequestOf<N extends DirectoryName> =
-  Endpoints[N] extends EndpointSpec<infer T, unknown> ? T : never;
+  Endpoints[N]["request"] extends BodyCodec<infer T> ? T : undefined;
 /** The response body type of an endpoint (undefined when it answers none). */
 export type ResponseOf<N extends DirectoryName> =
-  Endpoints[N] extends EndpointSpec<unknown, infer T> ? T : never;
+  Endpoints[N]["response"] extends BodyCodec<infer T> ? T : undefined;
 
 /**
  * The path of an endpoint below a directory base (`<base>/<name>/<param>`), the parameter

@@ -1,6 +1,6 @@
 import { fc } from "@fast-check/vitest";
 import { CodecError, toHex } from "@mimi/wire";
-import { describe, expect, it } from "vitest";
+import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   type BodyCodec,
   clientApiPath,
@@ -10,8 +10,13 @@ import {
   endpointPath,
   endpoints,
   isDirectoryName,
+  type KeyMaterialRequest,
+  type KeyMaterialResponse,
   methodOf,
+  type RequestOf,
+  type ResponseOf,
   structCodecs,
+  type UpdateRequest,
 } from "../src/index.js";
 import { arbitraryFor } from "./support/arbitraries.js";
 import { mlsFixtures } from "./support/fixtures.js";
@@ -76,6 +81,17 @@ describe("the §5 endpoint table", () => {
         );
       }
     }
+  });
+
+  it("types each row's bodies: a codec where the draft has a body, undefined where it has none", () => {
+    expectTypeOf(endpoints.keyMaterial.request).toEqualTypeOf<BodyCodec<KeyMaterialRequest>>();
+    expectTypeOf(endpoints.keyMaterial.response).toEqualTypeOf<BodyCodec<KeyMaterialResponse>>();
+    expectTypeOf(endpoints.notify.response).toEqualTypeOf<undefined>();
+    expectTypeOf(endpoints.proxyDownload.request).toEqualTypeOf<undefined>();
+    expectTypeOf<RequestOf<"update">>().toEqualTypeOf<UpdateRequest>();
+    expectTypeOf<ResponseOf<"reportAbuse">>().toEqualTypeOf<undefined>();
+    expect(endpoints.notify.response).toBeUndefined();
+    expect(endpoints.proxyDownload.request).toBeUndefined();
   });
 
   it("builds percent-encoded paths for the directory and the client API", () => {
