@@ -25,6 +25,7 @@ export {
   validateLeafNodeUpdateOrCommit,
   validateRatchetTree,
 } from "ts-mls/clientState.js";
+export type { Decoder } from "ts-mls/codec/tlsDecoder.js";
 export { decodeVarLenData } from "ts-mls/codec/variableLength.js";
 export { type Commit, decodeCommit, encodeCommit } from "ts-mls/commit.js";
 export { applyUpdatePathSecret } from "ts-mls/createCommit.js";

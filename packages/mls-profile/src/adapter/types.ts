@@ -35,7 +35,5 @@ export type {
   Welcome,
 } from "ts-mls";
 export { defaultCapabilities, defaultLifetime, emptyPskIndex, makePskIndex } from "ts-mls";
-/** A ts-mls strict-decoder function over a byte array and offset. */
-export type { Decoder } from "ts-mls/codec/tlsDecoder.js";
-/** A cipher suite's signature scheme in ts-mls. */
-export type { Signature } from "ts-mls/crypto/signature.js";
+/** A ts-mls decoder over a byte array and offset, and a cipher suite's signature scheme (both from ts-mls internals). */
+export type { Decoder, Signature } from "./internals.js";
