@@ -8,13 +8,14 @@
  * - Every other `*.json` file under this folder (outside `schema/` and `upstream/`) is a vector
  *   file in our own format (`schema/vector-file.schema.json`, documented in `README.md`).
  */
-import { createHash } from "node:crypto";
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
-import { fileURLToPath } from "node:url";
+import { sha256 } from "@noble/hashes/sha2.js";
+import { listVectorsFiles, readVectorsText, vectorsRoot } from "#files";
 
-/** Absolute path of the spec-vectors folder. */
-export const vectorsRoot: string = dirname(dirname(fileURLToPath(import.meta.url)));
+/**
+ * The spec-vectors folder: an absolute path in Node; in a browser (through Vite), the URL it is
+ * served from. Files are read with {@link readVectorsFile}, which works in both.
+ */
+export { vectorsRoot };
 
 /**
  * A vector file or upstream file that cannot be used: not JSON, not hex, or not of the vector
@@ -40,14 +41,20 @@ function hexBytes(text: string, rel: string): Uint8Array {
   return out;
 }
 
-/** Absolute path of a file under `upstream/`. */
-export function upstreamPath(rel: string): string {
-  return join(vectorsRoot, "upstream", rel);
+/**
+ * Text of a file, by path relative to the spec-vectors folder (e.g. `generated/content/x.json`).
+ *
+ * @throws VectorFileError when there is no such file.
+ */
+export function readVectorsFile(rel: string): string {
+  const text = readVectorsText(rel);
+  if (text === undefined) throw new VectorFileError(`${rel}: no such file`);
+  return text;
 }
 
 /** Text of an upstream file. */
 export function readUpstreamText(rel: string): string {
-  return readFileSync(upstreamPath(rel), "utf8");
+  return readVectorsFile(`upstream/${rel}`);
 }
 
 /** Bytes of an upstream `.hex` file (whitespace ignored). */
@@ -158,7 +165,7 @@ export function checkVectorFile(value: unknown, name = "vector file"): VectorFil
 
 /** Load and check a vector file, by path relative to the spec-vectors folder. */
 export function loadVectorFile(rel: string): VectorFile {
-  const text = readFileSync(join(vectorsRoot, rel), "utf8");
+  const text = readVectorsFile(rel);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -175,21 +182,13 @@ export function allCases(file: VectorFile): { readonly group: VectorGroup; reado
 
 /** Paths (relative, with `/`) of every vector file we author. */
 export function listVectorFiles(): string[] {
-  const out: string[] = [];
-  const walk = (dir: string): void => {
-    for (const name of readdirSync(dir).sort()) {
-      const full = join(dir, name);
-      const rel = relative(vectorsRoot, full).split(sep).join("/");
-      if (statSync(full).isDirectory()) {
-        if (["upstream", "schema", "node_modules", "src", "test"].includes(rel)) continue;
-        walk(full);
-      } else if (name.endsWith(".json") && rel !== "package.json") {
-        out.push(rel);
-      }
-    }
-  };
-  walk(vectorsRoot);
-  return out;
+  return listVectorsFiles().filter(
+    (rel) =>
+      rel.endsWith(".json") &&
+      rel !== "package.json" &&
+      !rel.startsWith("upstream/") &&
+      !rel.startsWith("schema/"),
+  );
 }
 
 /** The outcome of one case of a suite. */
@@ -230,7 +229,7 @@ export async function runCases<T>(
 /** Expected SHA-256 of every upstream file, from `upstream.sha256`. */
 export function upstreamDigests(): Map<string, string> {
   const map = new Map<string, string>();
-  for (const line of readFileSync(join(vectorsRoot, "upstream.sha256"), "utf8").split("\n")) {
+  for (const line of readVectorsFile("upstream.sha256").split("\n")) {
     const m = /^([0-9a-f]{64}) {2}(.+)$/.exec(line);
     if (m !== null) map.set(m[2]!, m[1]!);
   }
@@ -246,9 +245,9 @@ export const upstreamIntegritySuite: VectorSuite = {
       [...upstreamDigests()],
       ([rel]) => rel,
       ([rel, digest]) => {
-        const actual = createHash("sha256")
-          .update(readFileSync(upstreamPath(rel)))
-          .digest("hex");
+        const bytes = new TextEncoder().encode(readUpstreamText(rel)); // every upstream file is UTF-8 text
+        let actual = "";
+        for (const b of sha256(bytes)) actual += b.toString(16).padStart(2, "0");
         if (actual !== digest) throw new Error(`${rel} changed since import (sha256 ${actual})`);
       },
     ),

@@ -6,7 +6,7 @@
  * (draft-ietf-mimi-content-08 §9). It does no I/O: the HTTP binding (`MimiClient`) or a test
  * carries the bytes.
  */
-import { createHash } from "node:crypto";
+
 import {
   type AttachmentInfo,
   buildConversation,
@@ -90,6 +90,7 @@ import {
   utf8,
   ValidationError,
 } from "@mimi/wire";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { clientOfCredential, type ProvisionedClient, userOfCredential } from "./client-identity.js";
 import type { ClientEvent, IncomingMessage, ParticipantChange } from "./events.js";
 import type { InboxItem } from "./inbox-item.js";
@@ -157,7 +158,7 @@ const GROUP_INFO_LABEL = "GroupInfo and ratchet_tree encryption";
 const KEY_PACKAGE_REF_LABEL = "MLS 1.0 KeyPackage Reference";
 
 function hashOf(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
+  return toHex(sha256(bytes));
 }
 
 /** The domain of a room URI. */

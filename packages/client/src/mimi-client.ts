@@ -1,10 +1,9 @@
 /**
  * `MimiClient`: the {@link ClientCore} bound to its provider's client API (`docs/client-api.md`)
- * over `node:https` with the client's TLS certificate: uploads, rooms, the protocol-06 requests
+ * over HTTPS (in Node with the client's TLS certificate; in browsers through `fetch`): uploads, rooms, the protocol-06 requests
  * (routed by the provider to the room's hub) and the ndjson inbox stream, resumed with `after`.
  */
-import type { IncomingMessage as HttpIncomingMessage } from "node:http";
-import { Agent, request } from "node:https";
+
 import { type AttachmentInfo, decryptAttachment, type ExternalPart, type MimiContent } from "@mimi/content";
 import { decodeExternalSenders, type ExternalSender } from "@mimi/mls-profile";
 import {
@@ -19,8 +18,10 @@ import {
 } from "@mimi/ohttp";
 import { clientApiPath } from "@mimi/protocol";
 import { ProtocolError, ValidationError } from "@mimi/wire";
+import { createHttpClient, later } from "#platform";
 import type { ClientCore, OutgoingMessage } from "./client-core.js";
 import type { ClientEvent } from "./events.js";
+import type { HttpAnswer, HttpClient } from "./http.js";
 import { parseInboxLine } from "./inbox-item.js";
 
 /** Options of {@link MimiClient}. */
@@ -47,10 +48,13 @@ export interface Timing {
   readonly ms: number;
 }
 
-/** An HTTP answer of the client API. */
-interface Answer {
-  readonly status: number;
-  readonly body: Uint8Array;
+type Answer = HttpAnswer;
+
+const utf8Decoder = new TextDecoder();
+
+/** UTF-8 text of bytes (malformed sequences replaced). */
+function utf8(b: Uint8Array): string {
+  return utf8Decoder.decode(b);
 }
 
 function enc(s: string): string {
@@ -64,7 +68,7 @@ function enc(s: string): string {
 export class MimiClient {
   readonly core: ClientCore;
   private readonly options: MimiClientOptions;
-  private readonly agent: Agent;
+  private readonly http: HttpClient;
   private readonly listeners: ((e: ClientEvent) => void)[] = [];
   private readonly seen: ClientEvent[] = [];
   private readonly waiters: { pred: (e: ClientEvent) => boolean; resolve: (e: ClientEvent) => void }[] = [];
@@ -77,44 +81,20 @@ export class MimiClient {
   constructor(options: MimiClientOptions) {
     this.core = options.core;
     this.options = options;
-    this.agent = new Agent({
-      keepAlive: true,
-      cert: options.core.identity.tls.certificatePem,
-      key: options.core.identity.tls.privateKeyPem,
+    this.http = createHttpClient({
+      certificatePem: options.core.identity.tls.certificatePem,
+      privateKeyPem: options.core.identity.tls.privateKeyPem,
       ca: options.ca,
-      minVersion: "TLSv1.3",
       servername: options.domain,
     });
   }
 
-  private call(method: "GET" | "POST", path: string, body?: Uint8Array): Promise<Answer> {
+  private async call(method: "GET" | "POST", path: string, body?: Uint8Array): Promise<Answer> {
     const url = new URL(path, this.options.url);
     const started = performance.now();
-    return new Promise<Answer>((resolve, reject) => {
-      const req = request(
-        url,
-        {
-          method,
-          agent: this.agent,
-          servername: this.options.domain,
-          headers:
-            body === undefined
-              ? {}
-              : { "content-type": "application/octet-stream", "content-length": body.length },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on("data", (c: Buffer) => chunks.push(c));
-          res.on("end", () => {
-            this.timings.push({ what: `${method} ${url.pathname}`, ms: performance.now() - started });
-            resolve({ status: res.statusCode ?? 0, body: new Uint8Array(Buffer.concat(chunks)) });
-          });
-          res.on("error", reject);
-        },
-      );
-      req.on("error", reject);
-      req.end(body === undefined ? undefined : Buffer.from(body));
-    });
+    const answer = await this.http.request(method, url, body);
+    this.timings.push({ what: `${method} ${url.pathname}`, ms: performance.now() - started });
+    return answer;
   }
 
   /** POST and require a 2xx; a 4xx/5xx becomes a ProtocolError with the server's reason. */
@@ -126,14 +106,14 @@ export class MimiClient {
     if (a.status >= 200 && a.status < 300) return a.body;
     let reason = "";
     try {
-      const j = JSON.parse(Buffer.from(a.body).toString("utf8")) as {
+      const j = JSON.parse(utf8(a.body)) as {
         error?: string;
         what?: string;
         path?: string;
       };
       reason = `${j.error ?? ""}: ${j.what ?? ""}${j.path === undefined ? "" : ` at ${j.path}`}`;
     } catch {
-      reason = Buffer.from(a.body.subarray(0, 200)).toString("utf8");
+      reason = utf8(a.body.subarray(0, 200));
     }
     throw new ProtocolError(`client API ${path} answered ${a.status} ${reason}`, { path });
   }
@@ -217,7 +197,7 @@ export class MimiClient {
     const answer = await this.post(clientApiPath("blobs"), prepared.ciphertext);
     let url: unknown;
     try {
-      url = (JSON.parse(Buffer.from(answer).toString("utf8")) as { url?: unknown }).url;
+      url = (JSON.parse(utf8(answer)) as { url?: unknown }).url;
     } catch {
       url = undefined;
     }
@@ -281,7 +261,7 @@ export class MimiClient {
     if (res.status !== 200) {
       let what = "";
       try {
-        what = (JSON.parse(Buffer.from(res.content).toString("utf8")) as { what?: string }).what ?? "";
+        what = (JSON.parse(utf8(res.content)) as { what?: string }).what ?? "";
       } catch {
         what = "";
       }
@@ -356,35 +336,22 @@ export class MimiClient {
       let chain: Promise<void> = Promise.resolve();
       const retry = (): void => {
         this.inbox = undefined;
-        if (!this.stopped) setTimeout(connect, this.options.reconnectMs ?? 200).unref();
+        if (!this.stopped) later(connect, this.options.reconnectMs ?? 200);
       };
-      const req = request(
-        url,
-        { method: "GET", agent: this.agent, servername: this.options.domain },
-        (res: HttpIncomingMessage) => {
-          if (res.statusCode !== 200) {
-            res.resume();
-            retry();
-            return;
+      const stream = this.http.stream(url, {
+        onText: (chunk) => {
+          buffered += chunk;
+          let nl = buffered.indexOf("\n");
+          while (nl >= 0) {
+            const line = buffered.slice(0, nl).trim();
+            buffered = buffered.slice(nl + 1);
+            if (line !== "") chain = chain.then(() => this.handleLine(line));
+            nl = buffered.indexOf("\n");
           }
-          res.setEncoding("utf8");
-          res.on("data", (chunk: string) => {
-            buffered += chunk;
-            let nl = buffered.indexOf("\n");
-            while (nl >= 0) {
-              const line = buffered.slice(0, nl).trim();
-              buffered = buffered.slice(nl + 1);
-              if (line !== "") chain = chain.then(() => this.handleLine(line));
-              nl = buffered.indexOf("\n");
-            }
-          });
-          res.on("end", () => void chain.then(retry));
-          res.on("error", () => void chain.then(retry));
         },
-      );
-      req.on("error", retry);
-      req.end();
-      this.inbox = { close: () => req.destroy() };
+        onEnd: () => void chain.then(retry),
+      });
+      this.inbox = { close: () => stream.close() };
     };
     connect();
   }
@@ -406,6 +373,6 @@ export class MimiClient {
   stop(): void {
     this.stopped = true;
     this.inbox?.close();
-    this.agent.destroy();
+    this.http.destroy();
   }
 }

@@ -1,6 +1,10 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { allCases, loadVectorFile, readUpstreamHex, readUpstreamText, vectorsRoot } from "@mimi/spec-vectors";
+import {
+  allCases,
+  loadVectorFile,
+  readUpstreamHex,
+  readUpstreamText,
+  readVectorsFile,
+} from "@mimi/spec-vectors";
 import { describe, expect, it } from "vitest";
 import {
   buildStatusVectors,
@@ -50,9 +54,7 @@ describe("draft-ietf-mimi-content-08 examples", () => {
 
 describe("our decode vectors", () => {
   it("the committed file is the generator's output", () => {
-    expect(JSON.parse(readFileSync(join(vectorsRoot, DECODE_VECTORS_FILE), "utf8"))).toEqual(
-      JSON.parse(renderDecodeVectors()),
-    );
+    expect(JSON.parse(readVectorsFile(DECODE_VECTORS_FILE))).toEqual(JSON.parse(renderDecodeVectors()));
   });
   const cases = allCases(loadVectorFile(DECODE_VECTORS_FILE)).map(({ test }) => test);
   it("has at least 60 invalid cases", () => {
@@ -65,9 +67,7 @@ describe("our decode vectors", () => {
 
 describe("our message-status vectors", () => {
   it("the committed file is the generator's output", () => {
-    expect(JSON.parse(readFileSync(join(vectorsRoot, STATUS_VECTORS_FILE), "utf8"))).toEqual(
-      buildStatusVectors(),
-    );
+    expect(JSON.parse(readVectorsFile(STATUS_VECTORS_FILE))).toEqual(buildStatusVectors());
   });
   const cases = allCases(loadVectorFile(STATUS_VECTORS_FILE)).map(({ test }) => test);
   it.each(cases.map((t) => [t.tcId, t.comment, t] as const))("%i %s", (_id, _c, t) => {

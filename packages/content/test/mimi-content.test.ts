@@ -1,5 +1,5 @@
-import { createHash } from "node:crypto";
 import { readUpstreamHex, readUpstreamText } from "@mimi/spec-vectors";
+import { webSha256 } from "@mimi/testkit/web-crypto";
 import { bytesEqual, CodecError, toHex, utf8, ValidationError } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
 import {
@@ -20,14 +20,9 @@ const ALICE = "mimi://example.com/u/alice-smith";
 const ROOM = "mimi://example.com/r/engineering_team";
 
 describe("message ID (§3.3)", () => {
-  it("CONTENT-ID-01 the -07 construction (no u16 length prefixes) gives the stale ID, not the -08 one", () => {
+  it("CONTENT-ID-01 the -07 construction (no u16 length prefixes) gives the stale ID, not the -08 one", async () => {
     const c = decodeMimiContent(original);
-    const h = createHash("sha256")
-      .update(utf8(ALICE))
-      .update(utf8(ROOM))
-      .update(original)
-      .update(c.salt)
-      .digest();
+    const h = await webSha256(utf8(ALICE), utf8(ROOM), original, c.salt);
     const draft07 = `01${toHex(h.subarray(0, 31))}`;
     expect(draft07).toBe(readUpstreamText("content/original.msgid-draft07-algorithm.hex").trim());
     expect(toHex(computeMessageId(original, ALICE, ROOM))).not.toBe(draft07);

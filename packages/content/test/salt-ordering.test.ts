@@ -1,4 +1,4 @@
-import { createHmac } from "node:crypto";
+import { webHmacSha256 } from "@mimi/testkit/web-crypto";
 import { bytesEqual, fromHex, toHex, ValidationError } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
 import { compareAccepted, deriveSalt, generateSalt, sortByAccepted } from "../src/index.js";
@@ -10,10 +10,10 @@ describe("salt (§4.1, §9.2)", () => {
     expect(a.length).toBe(16);
     expect(bytesEqual(a, b)).toBe(false);
   });
-  it("CONTENT-SALT-01 §9.2 derivation is HMAC-SHA256(secret, nonce)[0..15]", () => {
+  it("CONTENT-SALT-01 §9.2 derivation is HMAC-SHA256(secret, nonce)[0..15]", async () => {
     const secret = fromHex("00112233445566778899aabbccddeeff");
     const nonce = fromHex("0102030405");
-    const expected = createHmac("sha256", secret).update(nonce).digest("hex").slice(0, 32);
+    const expected = toHex(await webHmacSha256(secret, nonce)).slice(0, 32);
     expect(toHex(deriveSalt(secret, nonce))).toBe(expected);
     expect(toHex(deriveSalt(secret, fromHex("0102030406")))).not.toBe(expected);
     expect(() => deriveSalt(new Uint8Array(), nonce)).toThrow(ValidationError);

@@ -4,6 +4,7 @@
  * from small CBOR fragments so that every case breaks exactly one rule. `pnpm mimi vectors generate`
  * rewrites the files (through {@link generateVectors}); `--check` fails when they are stale.
  */
+import { toHex } from "@mimi/wire";
 
 /** Where the generated file lives, relative to the spec-vectors folder. */
 export const DECODE_VECTORS_FILE = "generated/content/mimi-content-decode.json";
@@ -44,14 +45,14 @@ const ext1 = (key: string, value: string): string => msg({ ext: `a1${key}${value
 
 /** A text string head + UTF-8 of `s` (short strings only). */
 function tstr(s: string): string {
-  const b = Buffer.from(s, "utf8");
+  const b = new TextEncoder().encode(s);
   const head =
     b.length < 24
       ? (0x60 + b.length).toString(16)
       : b.length < 256
         ? `78${b.length.toString(16).padStart(2, "0")}`
         : `79${b.length.toString(16).padStart(4, "0")}`;
-  return head + b.toString("hex");
+  return head + toHex(b);
 }
 
 /** A 15-element ExternalPart with overrides of the integer fields. */

@@ -2,10 +2,9 @@
  * A directory seed: a JSON file of the users' published preferences, parsed and published into a
  * {@link Directory} (each user publishing its own record). `@mimi/provider`'s
  * `persistedDirectoryEndpoint` loads it into the provider's database, and its `identifierQuery`
- * endpoint answers from there (decision 0711).
+ * endpoint answers from there (decision 0711); `@mimi/provider`'s `readDirectorySeedFile` reads one
+ * from a file.
  */
-import { readFileSync } from "node:fs";
-import { isAbsolute, resolve } from "node:path";
 import { parseUserUri, type UserUri } from "@mimi/identifiers";
 import { ValidationError } from "@mimi/wire";
 import type { Directory, HandlePreference } from "./directory.js";
@@ -91,29 +90,4 @@ export async function publishSeed(directory: Directory, seed: DirectorySeed): Pr
       ...(u.contacts === undefined ? {} : { contacts: u.contacts }),
     });
   }
-}
-
-/**
- * Reads the directory seed named by a provider configuration's `discovery` key (a file name,
- * relative to the configuration file's folder `baseDir`).
- * @throws ValidationError `DISC-CONF-02` when the value is not a file name, the file cannot be
- * read or is not JSON, or the seed is malformed.
- */
-export function readDirectorySeedFile(value: unknown, baseDir: string): DirectorySeed {
-  if (typeof value !== "string" || value.length === 0)
-    throw new ValidationError("discovery must name a directory seed file", {
-      path: "/discovery",
-      rule: "DISC-CONF-02",
-    });
-  const file = isAbsolute(value) ? value : resolve(baseDir, value);
-  let json: unknown;
-  try {
-    json = JSON.parse(readFileSync(file, "utf8"));
-  } catch (e) {
-    throw new ValidationError(`cannot read the directory seed ${value}: ${(e as Error).message}`, {
-      path: "/discovery",
-      rule: "DISC-CONF-02",
-    });
-  }
-  return parseDirectorySeed(json);
 }

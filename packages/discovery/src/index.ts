@@ -34,7 +34,6 @@ export {
   type DirectorySeed,
   parseDirectorySeed,
   publishSeed,
-  readDirectorySeedFile,
   type SeedUser,
 } from "./directory-seed.js";
 export {

@@ -6,7 +6,6 @@
  * never validates. This engine answers Ed25519 itself through the global WebCrypto
  * (`crypto.subtle`, in Node 20 and in browsers) and leaves every other algorithm to pkijs.
  */
-import type { webcrypto } from "node:crypto";
 import type * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
 
@@ -28,7 +27,7 @@ export class MimiCryptoEngine extends pkijs.CryptoEngine {
   }
 
   override async verifyWithPublicKey(
-    data: webcrypto.BufferSource,
+    data: Parameters<pkijs.CryptoEngine["verifyWithPublicKey"]>[0],
     signature: asn1js.BitString | asn1js.OctetString,
     publicKeyInfo: pkijs.PublicKeyInfo,
     signatureAlgorithm: pkijs.AlgorithmIdentifier,
@@ -51,8 +50,15 @@ export class MimiCryptoEngine extends pkijs.CryptoEngine {
     if (raw.length !== 32) return false;
     const sig = signature.valueBlock.valueHexView;
     if (sig.length !== 64) return false;
-    const key = await globalThis.crypto.subtle.importKey("raw", raw, { name: "Ed25519" }, false, ["verify"]);
-    return globalThis.crypto.subtle.verify({ name: "Ed25519" }, key, sig, data as Uint8Array);
+    // copies: WebCrypto takes ArrayBuffer-backed views
+    const key = await globalThis.crypto.subtle.importKey(
+      "raw",
+      new Uint8Array(raw),
+      { name: "Ed25519" },
+      false,
+      ["verify"],
+    );
+    return globalThis.crypto.subtle.verify({ name: "Ed25519" }, key, new Uint8Array(sig), data);
   }
 }
 

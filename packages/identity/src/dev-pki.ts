@@ -6,7 +6,6 @@
  * Not a production CA: keys are generated in process and kept in the returned objects.
  */
 import "reflect-metadata";
-import type { webcrypto } from "node:crypto";
 import { parseClientUri, parseMimiUri, parseUserUri } from "@mimi/identifiers";
 import { fromHex, ValidationError } from "@mimi/wire";
 import * as x509 from "@peculiar/x509";
@@ -21,8 +20,9 @@ const subtle = globalThis.crypto.subtle;
 const cryptoImpl = globalThis.crypto as unknown as NonNullable<
   Parameters<typeof x509.X509CertificateGenerator.create>[1]
 >;
-type CryptoKey = webcrypto.CryptoKey;
-type CryptoKeyPair = webcrypto.CryptoKeyPair;
+// WebCrypto's key types, named from the global so Node's and the DOM's typings both give them.
+type CryptoKeyPair = Extract<Awaited<ReturnType<typeof subtle.generateKey>>, { privateKey: unknown }>;
+type CryptoKey = CryptoKeyPair["privateKey"];
 
 /** Key algorithms the development PKI issues with (decision 0402). */
 export const keyAlgorithms = {
@@ -94,7 +94,7 @@ async function generateKeys(algorithm: KeyAlgorithmName): Promise<CryptoKeyPair>
 async function importPrivateKey(pem: string): Promise<{ key: CryptoKey; algorithm: KeyAlgorithmName }> {
   const der = decodePem(pem, "PRIVATE KEY", "/privateKey");
   const algorithm = algorithmOfKey(der);
-  const key = await subtle.importKey("pkcs8", der, keyAlgorithms[algorithm], true, ["sign"]);
+  const key = await subtle.importKey("pkcs8", new Uint8Array(der), keyAlgorithms[algorithm], true, ["sign"]);
   return { key, algorithm };
 }
 
@@ -222,7 +222,7 @@ interface IssuingCa {
 }
 
 async function issuingCa(ca: CertifiedKeyPem): Promise<IssuingCa> {
-  const cert = new x509.X509Certificate(decodePem(ca.certificatePem, "CERTIFICATE", "/ca"));
+  const cert = new x509.X509Certificate(new Uint8Array(decodePem(ca.certificatePem, "CERTIFICATE", "/ca")));
   const domains = (cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? [])
     .filter((n) => n.type === "url")
     .map((n) => parseMimiUri(n.value))

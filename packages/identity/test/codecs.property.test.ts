@@ -99,7 +99,7 @@ describe("decoders are total: untrusted bytes only ever give typed errors", () =
       if (der.length > 0) expect(decodePemAll(encodePem("CERTIFICATE", der), "CERTIFICATE")).toEqual([der]);
       typedOnly(() =>
         decodePem(
-          `-----BEGIN CERTIFICATE-----\n${Buffer.from(der).toString("latin1")}\n-----END CERTIFICATE-----`,
+          `-----BEGIN CERTIFICATE-----\n${String.fromCharCode(...der)}\n-----END CERTIFICATE-----`,
           "CERTIFICATE",
         ),
       );

@@ -1,4 +1,3 @@
-import { webcrypto } from "node:crypto";
 import * as pkijs from "pkijs";
 import { describe, expect, it } from "vitest";
 import { decodeCertificate } from "../src/certificate.js";
@@ -20,7 +19,7 @@ describe("MimiCryptoEngine", () => {
     expect(await ca.verify(ca, new MimiCryptoEngine())).toBe(true);
     const stock = new pkijs.CryptoEngine({
       name: "stock",
-      crypto: webcrypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]["crypto"],
+      crypto: globalThis.crypto as unknown as ConstructorParameters<typeof pkijs.CryptoEngine>[0]["crypto"],
     });
     await expect(leaf.verify(ca, stock)).rejects.toThrow(/Unsupported signature algorithm: 1\.3\.101\.112/);
     // A signature by another Ed25519 key does not verify.

@@ -233,7 +233,9 @@ export async function generateVectors(): Promise<
   ];
 }
 
-const isMain = process.argv[1] !== undefined && import.meta.url.endsWith(process.argv[1].replace(/\\/g, "/"));
+// Run directly (in Node) it prints a file with random keys; imported, it only exports.
+const script = (globalThis as { process?: { argv?: readonly string[] } }).process?.argv?.[1];
+const isMain = script !== undefined && import.meta.url.endsWith(script.replace(/\\/g, "/"));
 if (isMain) {
   generateX509ChainVectors(new Date()).then((v) => process.stdout.write(`${JSON.stringify(v, null, 2)}\n`));
 }

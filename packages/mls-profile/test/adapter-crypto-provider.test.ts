@@ -1,9 +1,11 @@
 /** The caching crypto provider computes exactly what ts-mls's default provider computes. */
 import { fc, test } from "@fast-check/vitest";
-import { toHex } from "@mimi/wire";
+import { fromHex as fromHexTest, toHex } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as web from "../src/crypto-provider.web.js";
 import {
   cachedKeyCount,
+  cachingCryptoProvider,
   commit,
   encryptApplicationMessage,
   joinFromWelcome,
@@ -106,5 +108,54 @@ describe("caching provider: Ed25519 keys", () => {
     const update = await commit(got.state, base, {});
     const a2 = await processMessage(r.state, ours, update.commit);
     expect(a2.state.groupContext.epoch).toBe(update.state.groupContext.epoch);
+  });
+});
+
+/** True in Node; false in the browser run (vitest's Chromium project), which has no `process`. */
+const inNode =
+  typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string";
+
+describe("#platform resolves per runtime", () => {
+  it(`gives the ${inNode ? "Node" : "web"} variant of the caching provider here`, async () => {
+    const node = inNode ? await import("../src/crypto-provider.node.js") : undefined;
+    expect(cachingCryptoProvider).toBe(inNode ? node!.cachingCryptoProvider : web.cachingCryptoProvider);
+    expect(cachingCryptoProvider).not.toBe(inNode ? web.cachingCryptoProvider : undefined);
+    if (!inNode)
+      expect((globalThis as { navigator?: { userAgent: string } }).navigator?.userAgent).toMatch(/Chrome\//);
+  });
+});
+
+// `#platform` picks the Node variant under Node and the web variant in browsers (the browser run of
+// this file covers the latter through the package); the web variant is also checked here directly.
+describe("web variant of the caching provider (crypto-provider.web.ts)", () => {
+  it("hashes synchronously like the suite's hash, and signs and verifies like the default provider, importing each key once", async () => {
+    const base = await loadCiphersuite(undefined, { provider: "ts-mls-default" });
+    const webSuite = await loadCiphersuite(undefined, { provider: web.cachingCryptoProvider });
+    for (const alg of ["SHA-256", "SHA-384", "SHA-512"] as const) {
+      const data = utf8(`data for ${alg}`);
+      expect(toHex(web.syncHash(alg)(data))).toBe(
+        toHex(new Uint8Array(await globalThis.crypto.subtle.digest(alg, data))),
+      );
+    }
+    const pair = await base.impl.signature.keygen();
+    const raw = pair.signKey.subarray(pair.signKey.length - 32);
+    const m = utf8("message");
+    const expected = toHex(await base.impl.signature.sign(pair.signKey, m));
+    expect(toHex(await webSuite.impl.signature.sign(pair.signKey, m))).toBe(expected);
+    const before = web.cachedKeyCount().privateKeys;
+    expect(toHex(await webSuite.impl.signature.sign(pair.signKey, utf8("message")))).toBe(expected);
+    expect(web.cachedKeyCount().privateKeys).toBe(before);
+    expect(toHex(await webSuite.impl.signature.sign(raw, m))).toBe(expected);
+    expect(
+      await webSuite.impl.signature.verify(
+        pair.publicKey,
+        m,
+        await base.impl.signature.sign(pair.signKey, m),
+      ),
+    ).toBe(true);
+    expect(await webSuite.impl.signature.verify(pair.publicKey, utf8("other"), fromHexTest(expected))).toBe(
+      false,
+    );
+    expect(await webSuite.impl.signature.verify(new Uint8Array(31), m, new Uint8Array(64))).toBe(false);
   });
 });

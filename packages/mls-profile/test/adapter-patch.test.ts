@@ -351,7 +351,7 @@ describe("ts-mls patch: PreSharedKey proposals in PrivateMessage commits (RFC 94
   }
 
   const index = (state: MlsGroupState) =>
-    makePskIndex(state, { [Buffer.from(externalId).toString("base64")]: externalPsk });
+    makePskIndex(state, { [btoa(String.fromCharCode(...externalId))]: externalPsk });
 
   it.each([
     ["external", "by value"],

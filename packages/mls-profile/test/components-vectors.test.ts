@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { allCases, loadVectorFile, vectorsRoot } from "@mimi/spec-vectors";
+import { allCases, loadVectorFile, readVectorsFile } from "@mimi/spec-vectors";
 import { describe, expect, it } from "vitest";
 import {
   checkComponentsCase,
@@ -11,7 +9,7 @@ import {
 
 describe("spec-vectors/generated/mls-profile/components.json", () => {
   it("is what the generator produces", () => {
-    expect(JSON.parse(readFileSync(join(vectorsRoot, componentsVectorPath), "utf8"))).toEqual(
+    expect(JSON.parse(readVectorsFile(componentsVectorPath))).toEqual(
       JSON.parse(JSON.stringify(generateComponentsVectors())),
     );
   });

@@ -3,6 +3,7 @@
  * feeds every message to a hub view, and checks after each epoch that the view agrees with every
  * member (GroupContext bytes, tree, confirmation tag, members). Used by the tests and the bench.
  */
+import { toHex } from "@mimi/wire";
 import {
   acceptAll,
   type CiphersuiteImpl,
@@ -557,7 +558,7 @@ export async function randomEpoch(sc: Scenario, rand: () => number, maxMembers: 
 }
 
 function hexOf(b: Uint8Array): string {
-  return Buffer.from(b).toString("hex");
+  return toHex(b);
 }
 
 /** Everything the hub and a member must agree on, as comparable strings. */

@@ -1,3 +1,4 @@
+import { testEnv } from "@mimi/testkit/env";
 import { defaultAuthenticationService, defaultLifetimeConfig } from "ts-mls";
 import { validateRatchetTree } from "ts-mls/clientState.js";
 import { ratchetTreeFromExtension } from "ts-mls/groupInfo.js";
@@ -17,11 +18,11 @@ import {
 import { expectAgreement } from "./hub-view-expect.js";
 
 // A bounded run in the suite; a longer one: MIMI_HUB_EPOCHS=1000 pnpm exec vitest run <this file>.
-const EPOCHS = Number(process.env["MIMI_HUB_EPOCHS"] ?? 60);
+const EPOCHS = Number(testEnv("MIMI_HUB_EPOCHS") ?? 60);
 
 describe("hub view follows real ts-mls members through random epochs", () => {
   it("MLS-HUB-07 MLS-HUB-10 MLS-HUB-12 MLS-HUB-16 MLS-SELFRM-01 agrees with every member's GroupContext, tree and member list after each random epoch (seed 6)", async () => {
-    const rand = prng(Number(process.env["MIMI_HUB_SEED"] ?? 6));
+    const rand = prng(Number(testEnv("MIMI_HUB_SEED") ?? 6));
     const sc = await createScenario(3);
     const epochs = EPOCHS;
     for (let e = 0; e < epochs; e++) {

@@ -500,7 +500,7 @@ export async function checkPassiveClient(
     },
   };
   const psks: Record<string, Uint8Array> = {};
-  for (const p of v.external_psks) psks[Buffer.from(h(p.psk_id)).toString("base64")] = h(p.psk);
+  for (const p of v.external_psks) psks[btoa(String.fromCharCode(...h(p.psk_id)))] = h(p.psk);
   const joined = await joinFromWelcome(cs, h(v.welcome), bundle, {
     config: vectorConfig,
     pskIndex: makePskIndex(undefined, psks),

@@ -112,7 +112,9 @@ export const testSampling: Readonly<Record<string, RunOptions>> = {
   treekem: { every: 26 },
 };
 
-const underTestRunner = process.env["VITEST"] !== undefined;
+// Under vitest (in Node, VITEST is set; the browser run has no environment and runs only there).
+const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+const underTestRunner = env === undefined || env["VITEST"] !== undefined;
 
 /**
  * Every file's suite: complete, except for the slow files' sample under the test runner; then

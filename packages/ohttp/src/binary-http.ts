@@ -120,14 +120,20 @@ class Reader {
   }
 }
 
-const latin1 = (b: Uint8Array): string =>
-  Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString("latin1");
+/** ISO-8859-1 text of bytes (each byte one character). */
+function latin1(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i += 0x2000) s += String.fromCharCode(...b.subarray(i, i + 0x2000));
+  return s;
+}
 
 function latin1Bytes(s: string, path: string): Uint8Array {
   // biome-ignore lint/suspicious/noControlCharactersInRegex: the range is the point
   if (/[^\u0000-\u00ff]/.test(s))
     throw new CodecError("a character outside ISO-8859-1 cannot be encoded", { path });
-  return new Uint8Array(Buffer.from(s, "latin1"));
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

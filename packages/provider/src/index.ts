@@ -31,6 +31,7 @@ export {
   persistedDirectoryEndpoint,
   type QueryClient,
   type QueryClientOptions,
+  readDirectorySeedFile,
   SqlConsentStore,
   SqlDirectoryStore,
 } from "./discovery/index.js";

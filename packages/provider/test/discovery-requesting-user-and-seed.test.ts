@@ -5,14 +5,13 @@ import {
   evaluateIdentifierRequest,
   parseDirectorySeed,
   REQUESTING_USER_COMPONENT,
-  readDirectorySeedFile,
   requestingUserComponent,
   requestingUserOf,
 } from "@mimi/discovery";
 import { bob } from "@mimi/discovery/testing";
 import { ValidationError } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
-import { openDatabase, persistedDirectoryEndpoint } from "../src/index.js";
+import { openDatabase, persistedDirectoryEndpoint, readDirectorySeedFile } from "../src/index.js";
 
 const dict = (...component_data: { component_id: number; data: Uint8Array }[]) => ({ component_data });
 const ruleOf = (fn: () => unknown): string | undefined => {

@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { allCases, loadVectorFile, vectorsRoot } from "@mimi/spec-vectors";
+import { allCases, loadVectorFile, readVectorsFile } from "@mimi/spec-vectors";
 import { describe, expect, it } from "vitest";
 import {
   AUTHORIZATION_VECTORS_FILE,
@@ -13,7 +11,7 @@ import { checkAuthorizationCase, checkStructureCase, vectorSuites } from "../vec
 
 describe("room-policy vector files", () => {
   it("are exactly the generator's output", () => {
-    const committed = (file: string): string => readFileSync(join(vectorsRoot, file), "utf8");
+    const committed = (file: string): string => readVectorsFile(file);
     expect(committed(STRUCTURE_VECTORS_FILE)).toBe(renderVectorFile(buildStructureVectors()));
     expect(committed(AUTHORIZATION_VECTORS_FILE)).toBe(renderVectorFile(buildAuthorizationVectors()));
   });

@@ -5,7 +5,6 @@
  * Every speed figure is reported next to a baseline measured in the same run, on the same
  * machine, so ratios stay meaningful on a shared, noisy machine.
  */
-import { performance } from "node:perf_hooks";
 
 /** One measured figure. */
 export interface Metric {

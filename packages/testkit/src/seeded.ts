@@ -3,7 +3,8 @@
  * give byte-identical files on every run, so every key, nonce and random value a generator uses
  * comes from a named seed. These are for vector generation and tests only: never for real keys.
  */
-import { createHmac } from "node:crypto";
+import { hmac } from "@noble/hashes/hmac.js";
+import { sha256 } from "@noble/hashes/sha2.js";
 
 /**
  * `length` bytes derived from `seed` and `label`: HMAC-SHA256(seed, label || 0x00 || counter),
@@ -13,11 +14,13 @@ import { createHmac } from "node:crypto";
 export function seededBytes(seed: string, label: string, length: number): Uint8Array {
   if (!Number.isSafeInteger(length) || length < 0) throw new RangeError(`bad length ${length}`);
   const out = new Uint8Array(length);
-  const prefix = Buffer.concat([Buffer.from(label, "utf8"), Buffer.of(0)]);
+  const key = new TextEncoder().encode(seed);
+  const labelBytes = new TextEncoder().encode(label);
+  const input = new Uint8Array(labelBytes.length + 5);
+  input.set(labelBytes, 0); // label || 0x00 || counter
   for (let block = 0, off = 0; off < length; block++, off += 32) {
-    const counter = Buffer.alloc(4);
-    counter.writeUInt32BE(block);
-    const h = createHmac("sha256", seed).update(prefix).update(counter).digest();
+    new DataView(input.buffer).setUint32(labelBytes.length + 1, block);
+    const h = hmac(sha256, key, input);
     out.set(h.subarray(0, Math.min(32, length - off)), off);
   }
   return out;
@@ -46,6 +49,11 @@ const PKCS8_PREFIX: Readonly<Record<string, string>> = {
   Ed25519: "302e020100300506032b657004220420",
   X25519: "302e020100300506032b656e04220420",
 };
+
+/** The usages of a generated pair that belong to its private key. */
+function privateUsagesOf(usages: readonly string[]): string[] {
+  return usages.filter((u) => u === "sign" || u === "deriveBits" || u === "deriveKey");
+}
 
 type GenerateKey = (algorithm: unknown, extractable: boolean, usages: string[]) => Promise<unknown>;
 
@@ -93,20 +101,30 @@ export async function withSeededRandom<T>(seed: string, fn: () => Promise<T>): P
       const name = typeof algorithm === "string" ? algorithm : (algorithm as { name?: string }).name;
       const prefix = name === undefined ? undefined : PKCS8_PREFIX[name];
       if (prefix === undefined) return original(algorithm, extractable, usages);
-      const pkcs8 = Buffer.concat([Buffer.from(prefix, "hex"), stream.bytes(32)]);
-      const { createPrivateKey, createPublicKey } = await import("node:crypto");
-      const spki = createPublicKey(createPrivateKey({ key: pkcs8, format: "der", type: "pkcs8" })).export({
-        format: "der",
-        type: "spki",
-      });
+      const pkcs8 = new Uint8Array(prefix.length / 2 + 32);
+      for (let i = 0; i < prefix.length / 2; i++)
+        pkcs8[i] = Number.parseInt(prefix.slice(2 * i, 2 * i + 2), 16);
+      pkcs8.set(stream.bytes(32), prefix.length / 2);
       const s = globalThis.crypto.subtle as unknown as {
-        importKey: (f: string, k: Uint8Array, a: string, e: boolean, u: string[]) => Promise<unknown>;
+        importKey: (
+          f: string,
+          k: Uint8Array | object,
+          a: string,
+          e: boolean,
+          u: string[],
+        ) => Promise<unknown>;
+        exportKey: (f: "jwk", k: unknown) => Promise<{ x?: string }>;
       };
-      const privateUsages = usages.filter((u) => u === "sign" || u === "deriveBits" || u === "deriveKey");
+      // the public key of a private key: WebCrypto's JWK export of the private key names it ("x")
+      const jwk = await s.exportKey(
+        "jwk",
+        await s.importKey("pkcs8", pkcs8, name!, true, privateUsagesOf(usages)),
+      );
+      const publicJwk = { kty: "OKP", crv: name!, x: jwk.x };
       const publicUsages = usages.filter((u) => u === "verify");
       return {
-        privateKey: await s.importKey("pkcs8", pkcs8, name!, extractable, privateUsages),
-        publicKey: await s.importKey("spki", spki, name!, true, publicUsages),
+        privateKey: await s.importKey("pkcs8", pkcs8, name!, extractable, privateUsagesOf(usages)),
+        publicKey: await s.importKey("jwk", publicJwk, name!, true, publicUsages),
       };
     },
   });

@@ -22,7 +22,7 @@ describe("bytes", () => {
 
   test.prop([fc.uint8Array({ maxLength: 70_000 })])("base64 round-trips and agrees with RFC 4648", (b) => {
     const text = toBase64(b);
-    expect(text).toBe(Buffer.from(b).toString("base64"));
+    expect(text).toBe(btoa(String.fromCharCode(...b))); // the platform's RFC 4648 encoder
     expect(fromBase64(text)).toEqual(b);
   });
 

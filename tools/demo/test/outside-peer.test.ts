@@ -1,6 +1,4 @@
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { loadVectorFile, vectorsRoot } from "@mimi/spec-vectors";
+import { loadVectorFile, readVectorsFile } from "@mimi/spec-vectors";
 import { fromHex, toHex } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
 import { outsidePeer, peerRequest, peerTarget } from "../src/recorded.js";
@@ -48,7 +46,7 @@ describe("outside peer d.example against a recorded federation (generated transc
     expect(byComment("lets nobody find").response).toBe(byComment("a handle nobody has").response);
     expect(byComment("lets anyone find").response).not.toBe(byComment("a handle nobody has").response);
     expect(run.report.ok).toBe(true);
-    const committed = readFileSync(join(vectorsRoot, TRANSCRIPT_FILE), "utf8");
+    const committed = readVectorsFile(TRANSCRIPT_FILE);
     expect(`${JSON.stringify(transcriptFile(run), null, 2)}\n`).toBe(committed);
   });
 });

@@ -1,11 +1,9 @@
-import { createHash } from "node:crypto";
 import { type CiphersuiteImpl, getCiphersuiteFromName } from "ts-mls";
-
-const nodeHashNames = { "SHA-256": "sha256", "SHA-384": "sha384", "SHA-512": "sha512" } as const;
+import { syncHash } from "#platform";
 
 /**
- * The cipher suite the hub view computes with: `cs` with its `hash.digest` replaced by Node's
- * synchronous `createHash` (same output; the hub hashes every node of the tree at every commit, and
+ * The cipher suite the hub view computes with: `cs` with its `hash.digest` replaced by a
+ * synchronous one (Node's `createHash` in Node, @noble/hashes elsewhere; same output; the hub hashes every node of the tree at every commit, and
  * each WebCrypto digest is an awaited round trip to the thread pool). Signatures, HMAC and HPKE are
  * unchanged.
  */
@@ -23,6 +21,5 @@ export function hubCipherSuite(cs: CiphersuiteImpl): CiphersuiteImpl {
 
 /** The hash function of `cs`'s suite (RFC 9420 §17.1), synchronous. */
 export function syncDigest(cs: CiphersuiteImpl): (data: Uint8Array) => Uint8Array {
-  const algorithm = nodeHashNames[getCiphersuiteFromName(cs.name).hash];
-  return (data) => new Uint8Array(createHash(algorithm).update(data).digest());
+  return syncHash(getCiphersuiteFromName(cs.name).hash);
 }

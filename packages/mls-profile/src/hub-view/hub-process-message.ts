@@ -5,7 +5,7 @@
  * hub does not have and are not checked (see the package README).
  */
 
-import { InternalError } from "@mimi/wire";
+import { InternalError, toHex } from "@mimi/wire";
 import type {
   FramedContent,
   FramedContentAuthData,
@@ -134,7 +134,7 @@ export function decodeHubPublicMessage(bytes: Uint8Array): PublicMessage {
 
 /** The key of a pending proposal in {@link HubGroupView.pendingProposals}: its ProposalRef in hex. */
 export function proposalRefKey(b: Uint8Array): string {
-  return Buffer.from(b).toString("hex");
+  return toHex(b);
 }
 
 /** True when leaf `leafIndex` of `tree` is a member (a non-blank leaf). */

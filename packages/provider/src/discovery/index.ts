@@ -15,5 +15,6 @@ export {
   discoveryMigrations,
   migrateDiscovery,
 } from "./migrations.js";
+export { readDirectorySeedFile } from "./seed-file.js";
 export { SqlConsentStore } from "./sql-consent-store.js";
 export { SqlDirectoryStore } from "./sql-directory-store.js";

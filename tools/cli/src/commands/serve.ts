@@ -73,8 +73,7 @@ export const serveCommand: Command = {
     // endpoint then answers from the provider's storage.
     let more = {};
     if (config.discovery !== undefined) {
-      const { readDirectorySeedFile } = await import("@mimi/discovery");
-      const { persistedDirectoryEndpoint } = await import("@mimi/provider");
+      const { persistedDirectoryEndpoint, readDirectorySeedFile } = await import("@mimi/provider");
       const seed = readDirectorySeedFile(config.discovery, dirname(path));
       more = {
         endpointsFor: async (db: Parameters<typeof persistedDirectoryEndpoint>[0], domain: string) => [

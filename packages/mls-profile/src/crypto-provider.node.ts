@@ -1,5 +1,6 @@
 /**
- * A crypto provider for ts-mls that keeps imported keys.
+ * A crypto provider for ts-mls that keeps imported keys: the Node variant (package.json `imports`
+ * maps `#platform` here under the `node` condition; `crypto-provider.web.ts` everywhere else).
  *
  * ts-mls's default provider goes through WebCrypto for every operation: each Ed25519 signature
  * imports the PKCS#8 private key again, each HMAC, HKDF step and AES-GCM call imports its raw key,
@@ -215,3 +216,9 @@ async function implFor(cs: Ciphersuite): Promise<CiphersuiteImpl> {
 export const cachingCryptoProvider: CryptoProvider = {
   getCiphersuiteImpl: implFor,
 };
+
+/** A synchronous hash function (RFC 9420 §17.1's hash of a suite), Node's `createHash`. */
+export function syncHash(alg: HashAlgorithm): (data: Uint8Array) => Uint8Array {
+  const name = nodeHashName[alg];
+  return (data) => u8(createHash(name).update(data).digest());
+}
