@@ -11,13 +11,15 @@ import {
 import {
   decodeFanoutMessage,
   decodeSubmitMessageResponse,
+  decodeUpdateRequest,
   decodeUpdateRoomResponse,
   encodeSubmitMessageRequest,
   mlsOf,
+  type UpdateRoomResponse,
 } from "@mimi/protocol";
 import { utf8 } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
-import { createHub } from "../src/hub/hub.js";
+import { createHub, type Hub } from "../src/hub/hub.js";
 import { handleUpdate } from "../src/hub/update.js";
 import type { RequestContext } from "../src/server/endpoint.js";
 import { type Database, openDatabase } from "../src/storage/database.js";
@@ -162,27 +164,27 @@ if (postgresUrl !== undefined) {
           role: 2,
           keyPackages: [bobKp.publicPackage],
         });
-        const ctx = (db: Database, body: Uint8Array): RequestContext => ({
-          domain: "a.example",
-          peerDomain: "a.example",
-          param: room,
-          body,
-          db,
-          now: Date.now(),
-          log: () => {},
-        });
-        expect(
-          decodeUpdateRoomResponse(await handleUpdate(hub1, ctx(db1, await commitRequest(profile, add))))
-            .responseCode,
-        ).toBe("success");
+        const update = (hub: Hub, db: Database, body: Uint8Array): Promise<UpdateRoomResponse> => {
+          const ctx: RequestContext = {
+            domain: "a.example",
+            peerDomain: "a.example",
+            param: room,
+            body,
+            db,
+            now: Date.now(),
+            log: () => {},
+          };
+          return handleUpdate(hub, { target: room, request: decodeUpdateRequest(body), ctx });
+        };
+        expect((await update(hub1, db1, await commitRequest(profile, add))).responseCode).toBe("success");
         alice = add.state;
         let bob = await joinRoom(profile, add.welcome!, bobKp, alice.ratchetTree);
         for (let round = 0; round < 4; round++) {
           const c1 = await commitPending(profile, alice);
           const c2 = await commitPending(profile, bob);
           const [r1, r2] = await Promise.all([
-            handleUpdate(hub1, ctx(db1, await commitRequest(profile, c1))).then(decodeUpdateRoomResponse),
-            handleUpdate(hub2, ctx(db2, await commitRequest(profile, c2))).then(decodeUpdateRoomResponse),
+            update(hub1, db1, await commitRequest(profile, c1)),
+            update(hub2, db2, await commitRequest(profile, c2)),
           ]);
           expect([r1.responseCode, r2.responseCode].sort()).toEqual(["success", "wrongEpoch"]);
           if (r1.responseCode === "success") {

@@ -1,34 +1,77 @@
 /**
  * The hub's endpoints for the provider server.
  */
-import { type DirectoryName, endpoints } from "@mimi/protocol";
+import { parseMimiUri, parseUserUri } from "@mimi/identifiers";
+import {
+  type DirectoryName,
+  type EndpointSpec,
+  endpoints,
+  type RequestOf,
+  type ResponseOf,
+} from "@mimi/protocol";
 import type { AssetSource } from "../federation/assets.js";
 import type { Endpoint, RequestContext } from "../server/endpoint.js";
 import { ohttpGatewayEndpoint, ohttpKeysEndpoint } from "../server/endpoints/ohttp-gateway.js";
 import { proxyDownloadEndpoint } from "../server/endpoints/proxy-download.js";
+import { HttpRejection } from "../server/http-error.js";
 import { handleGroupInfo } from "./group-info.js";
-import type { Hub } from "./hub.js";
+import { type Hub, hostedRoomId } from "./hub.js";
 import { handleKeyMaterial } from "./key-material.js";
 import { loadOhttpGatewayKey } from "./keys.js";
 import { handleReportAbuse, handleSubmitMessage } from "./messages.js";
 import { handleUpdate } from "./update.js";
 
+/** What a hub handler is given: the path's target checked to be ours, and the decoded request. */
+export interface HubCall<N extends DirectoryName> {
+  /**
+   * The path parameter, parsed and checked to be hosted here: the room URI (endpoints served by
+   * the room's hub) or the user URI (served by the user's provider).
+   */
+  readonly target: string;
+  /** The request body, decoded strictly with the endpoint table's codec. */
+  readonly request: RequestOf<N>;
+  readonly ctx: RequestContext;
+}
+
+/** A hub handler: the endpoint table's request in, its response out (encoded by the router). */
+export type HubHandler<N extends DirectoryName> = (hub: Hub, call: HubCall<N>) => Promise<ResponseOf<N>>;
+
+/** The user a path names, when it is one of ours (404 otherwise, as a room of another hub). */
+function hostedUser(param: string, domain: string): string {
+  let user: string;
+  try {
+    user = parseUserUri(param);
+  } catch {
+    throw new HttpRejection(404, "the path names no user", { path: "/path" });
+  }
+  if (parseMimiUri(user).domain !== domain)
+    throw new HttpRejection(404, `${user} is not a user of ${domain}`, { path: "/path" });
+  return user;
+}
+
 /**
- * The handler of each directory endpoint a hub answers: it gets the request and answers the
- * encoded response body, if the endpoint's table entry has one; the status is the table's.
+ * The route of one endpoint of the table served by the hub: the path's target is checked (404),
+ * the request decoded (400 on a malformed body), the handler called, and its answer encoded with
+ * the status the table gives.
  */
-const hubHandlers: Readonly<
-  Partial<Record<DirectoryName, (hub: Hub, ctx: RequestContext) => Promise<Uint8Array | undefined>>>
-> = {
-  keyMaterial: handleKeyMaterial,
-  update: handleUpdate,
-  submitMessage: handleSubmitMessage,
-  groupInfo: handleGroupInfo,
-  reportAbuse: async (hub, ctx) => {
-    await handleReportAbuse(hub, ctx);
-    return undefined;
-  },
-};
+function hubRoute<N extends DirectoryName>(hub: Hub, name: N, handler: HubHandler<N>): Endpoint {
+  // TypeScript cannot correlate `endpoints[name]` with `N` (a union of rows); the row is N's.
+  const spec = endpoints[name] as unknown as EndpointSpec<RequestOf<N>, ResponseOf<N>>;
+  return {
+    name,
+    handle: async (ctx) => {
+      const target =
+        spec.servedBy === "user" ? hostedUser(ctx.param, hub.domain) : hostedRoomId(ctx.param, hub.domain);
+      const request = (
+        spec.request === undefined ? undefined : spec.request.decode(ctx.body)
+      ) as RequestOf<N>;
+      const response = await handler(hub, { target, request, ctx });
+      return spec.response === undefined
+        ? { status: spec.status }
+        : { status: spec.status, body: spec.response.encode(response) };
+    },
+  };
+}
 
 /**
  * The endpoints backed by a hub (protocol-06 §5): keyMaterial (for our users), update,
@@ -45,18 +88,13 @@ export function hubEndpoints(hub: Hub, options: { readonly assets?: AssetSource 
     });
     return key;
   };
-  const directory = Object.entries(hubHandlers).map(([name, handler]): Endpoint => {
-    const { status } = endpoints[name as DirectoryName];
-    return {
-      name: name as DirectoryName,
-      handle: async (ctx) => {
-        const body = await handler(hub, ctx);
-        return body === undefined ? { status } : { status, body };
-      },
-    };
-  });
   return [
-    ...directory,
+    // the endpoints of the table a hub serves, each with its handler
+    hubRoute(hub, "keyMaterial", handleKeyMaterial),
+    hubRoute(hub, "update", handleUpdate),
+    hubRoute(hub, "submitMessage", handleSubmitMessage),
+    hubRoute(hub, "groupInfo", handleGroupInfo),
+    hubRoute(hub, "reportAbuse", handleReportAbuse),
     proxyDownloadEndpoint(hub.domain, options.assets),
     ohttpKeysEndpoint(gatewayKey),
     ohttpGatewayEndpoint(hub.domain, gatewayKey, options.assets),

@@ -4,12 +4,10 @@
  * the hub, for an external join (§3.6).
  */
 import { parseMimiUri } from "@mimi/identifiers";
-import type { GroupInfoCode, PendingProposal } from "@mimi/protocol";
+import type { GroupInfoCode, GroupInfoResponse, PendingProposal } from "@mimi/protocol";
 import {
   decodeFanoutMessage,
-  decodeGroupInfoRequest,
   decodeMls,
-  encodeGroupInfoResponse,
   encodeWith,
   groupInfoRatchetTreeTBECodec,
   mlsOf,
@@ -18,10 +16,10 @@ import {
 } from "@mimi/protocol";
 import { utf8, ValidationError } from "@mimi/wire";
 import { encryptWithLabel } from "ts-mls/crypto/hpke.js";
-import type { RequestContext } from "../server/endpoint.js";
 import { toBigInt, toBytes } from "../storage/database.js";
 import { clientUriOfCredential, userUriOfCredential } from "./credentials.js";
-import { type Hub, hostedRoomId, storedGroupInfo } from "./hub.js";
+import type { HubCall } from "./endpoints.js";
+import { type Hub, storedGroupInfo } from "./hub.js";
 import { grantJoinByCode } from "./join-codes.js";
 import { hubExternalSender } from "./keys.js";
 import { participantsOf, roomStateOf } from "./room-policy.js";
@@ -29,10 +27,9 @@ import { participantsOf, roomStateOf } from "./room-policy.js";
 /** The HPKE label of the encrypted GroupInfo and tree (§5.6). */
 export const groupInfoEncryptionLabel = "GroupInfo and ratchet_tree encryption";
 
-/** Handle `/groupInfo/{roomId}`: answers the encoded GroupInfoResponse. */
-export async function handleGroupInfo(hub: Hub, ctx: RequestContext): Promise<Uint8Array> {
-  const roomId = hostedRoomId(ctx.param, hub.domain);
-  const request = decodeGroupInfoRequest(ctx.body);
+/** Handle `/groupInfo/{roomId}` (the room checked to be ours): answers the GroupInfoResponse. */
+export async function handleGroupInfo(hub: Hub, call: HubCall<"groupInfo">): Promise<GroupInfoResponse> {
+  const { target: roomId, request, ctx } = call;
   const cs = await hub.cipherSuite();
   // [PROTO-GI-03] draft-ietf-mimi-protocol-06 §5.6: cipher_suite is one the hub supports; it
   // signs the request and the response (this hub supports its rooms' one suite, decision 0626).
@@ -42,8 +39,11 @@ export async function handleGroupInfo(hub: Hub, ctx: RequestContext): Promise<Ui
       rule: "PROTO-GI-03",
     });
   await verifyGroupInfoRequest(request, cs.impl.signature);
-  const fail = (status: Exclude<GroupInfoCode, "success">): Uint8Array =>
-    encodeGroupInfoResponse({ version: "mls10", room_id: utf8(roomId), status });
+  const fail = (status: Exclude<GroupInfoCode, "success">): GroupInfoResponse => ({
+    version: "mls10",
+    room_id: utf8(roomId),
+    status,
+  });
   const room = await hub.room(roomId);
   if (room === undefined) return fail("noSuchRoom");
   // [PROTO-GI-04] draft-ietf-mimi-protocol-06 §5.6, §3.6: the GroupInfo is given only to a client
@@ -120,5 +120,5 @@ export async function handleGroupInfo(hub: Hub, ctx: RequestContext): Promise<Ui
     keys.signKey,
     cs.impl.signature,
   );
-  return encodeGroupInfoResponse(response);
+  return response;
 }

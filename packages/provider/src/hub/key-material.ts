@@ -8,17 +8,16 @@ import { loadCiphersuite } from "@mimi/mls-profile";
 import {
   type ClientKeyMaterial,
   checkKeyMaterialResponse,
-  decodeKeyMaterialRequest,
-  encodeKeyMaterialResponse,
+  type KeyMaterialResponse,
   type KeyMaterialUserCode,
   verifyKeyMaterialRequest,
 } from "@mimi/protocol";
 import { ValidationError } from "@mimi/wire";
-import type { RequestContext } from "../server/endpoint.js";
 import { HttpRejection } from "../server/http-error.js";
 import type { SqlExecutor } from "../storage/database.js";
 import { claimKeyPackages, userHasClients } from "../storage/key-packages.js";
 import { userUriOfCredential } from "./credentials.js";
+import type { HubCall } from "./endpoints.js";
 import type { ConsentQuery, Hub } from "./hub.js";
 
 /**
@@ -47,16 +46,11 @@ function userUri(uri: string, path: string): string {
 }
 
 /** Handle `/keyMaterial/{targetUser}`: answers the encoded KeyMaterialResponse. */
-export async function handleKeyMaterial(hub: Hub, ctx: RequestContext): Promise<Uint8Array> {
-  let target: string;
-  try {
-    target = parseUserUri(ctx.param);
-  } catch {
-    throw new HttpRejection(404, "the path names no user", { path: "/path" });
-  }
-  if (parseMimiUri(target).domain !== hub.domain)
-    throw new HttpRejection(404, `${target} is not a user of ${hub.domain}`, { path: "/path" });
-  const request = decodeKeyMaterialRequest(ctx.body);
+export async function handleKeyMaterial(
+  hub: Hub,
+  call: HubCall<"keyMaterial">,
+): Promise<KeyMaterialResponse> {
+  const { target, request, ctx } = call;
   // [PROTO-KM-06] draft-ietf-mimi-protocol-06 §4.1, §5.2: the request names the path's target
   // user, comes from the requesting user's provider, and is signed by a client of that user.
   if (userUri(request.targetUser.uri, "/targetUser") !== target)
@@ -84,10 +78,13 @@ export async function handleKeyMaterial(hub: Hub, ctx: RequestContext): Promise<
   const sigSuite = await loadCiphersuite(first);
   await verifyKeyMaterialRequest(request, sigSuite.impl.signature);
   const roomId = request.roomId.uri;
-  const respond = (userStatus: KeyMaterialUserCode, clients: ClientKeyMaterial[] = []): Uint8Array => {
+  const respond = (
+    userStatus: KeyMaterialUserCode,
+    clients: ClientKeyMaterial[] = [],
+  ): KeyMaterialResponse => {
     const response = { protocol: "mls10" as const, userStatus, userUri: { uri: target }, clients };
     checkKeyMaterialResponse(response);
-    return encodeKeyMaterialResponse(response);
+    return response;
   };
   // [PROTO-KM-07] draft-ietf-mimi-protocol-06 §5.2, §8: key material is handed out only with the
   // target's consent (noConsent otherwise, also for unknown users: no user enumeration).

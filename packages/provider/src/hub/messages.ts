@@ -20,11 +20,8 @@ import {
 import type { Frank, SubmitMessageResponse } from "@mimi/protocol";
 import {
   checkSubmitMessageRequest,
-  decodeAbuseReport,
-  decodeSubmitMessageRequest,
   encodeAbuseReport,
   encodeFanoutMessage,
-  encodeSubmitMessageResponse,
   encodeWith,
   type ServerFrankingContext,
   serverFrankingContextCodec,
@@ -33,9 +30,9 @@ import {
 } from "@mimi/protocol";
 import { authorize, type RoomState } from "@mimi/room-policy";
 import { bytesEqual, InternalError, ValidationError } from "@mimi/wire";
-import type { RequestContext } from "../server/endpoint.js";
 import { HttpRejection } from "../server/http-error.js";
-import { type Hub, hostedRoomId } from "./hub.js";
+import type { HubCall } from "./endpoints.js";
+import type { Hub } from "./hub.js";
 import { recentEventsOf } from "./recent-events.js";
 import { roomStateOf } from "./room-policy.js";
 import { makeSubmitBatcher, type SubmitBatcher } from "./submit-batcher.js";
@@ -123,13 +120,14 @@ function batcherOf(hub: Hub): SubmitBatcher {
   return b;
 }
 
-const reply = (r: SubmitMessageResponse): Uint8Array => encodeSubmitMessageResponse(r);
-const notAllowed = (): Uint8Array => reply({ protocol: "mls10", statusCode: "notAllowed" });
+const notAllowed = (): SubmitMessageResponse => ({ protocol: "mls10", statusCode: "notAllowed" });
 
 /** Handle `/submitMessage/{roomId}`: answers the encoded SubmitMessageResponse. */
-export async function handleSubmitMessage(hub: Hub, ctx: RequestContext): Promise<Uint8Array> {
-  const roomId = hostedRoomId(ctx.param, hub.domain);
-  const request = decodeSubmitMessageRequest(ctx.body);
+export async function handleSubmitMessage(
+  hub: Hub,
+  call: HubCall<"submitMessage">,
+): Promise<SubmitMessageResponse> {
+  const { target: roomId, request, ctx } = call;
   checkSubmitMessageRequest(request);
   const message = request.appMessage.value;
   if (message.wireformat !== "mls_private_message") throw new InternalError("checked above");
@@ -144,7 +142,7 @@ export async function handleSubmitMessage(hub: Hub, ctx: RequestContext): Promis
   if (!bytesEqual(pm.groupId, view.groupContext.groupId)) return notAllowed();
   // [PROTO-SUBMIT-02] draft-ietf-mimi-protocol-06 §5.4: a message of an epoch older than the
   // hub's is answered epochTooOld with the current epoch; a newer epoch is nonsensical (notAllowed).
-  if (pm.epoch < epoch) return reply({ protocol: "mls10", statusCode: "epochTooOld", currentEpoch: epoch });
+  if (pm.epoch < epoch) return { protocol: "mls10", statusCode: "epochTooOld", currentEpoch: epoch };
   if (pm.epoch > epoch) return notAllowed();
   let sendingUri: string;
   try {
@@ -207,23 +205,22 @@ export async function handleSubmitMessage(hub: Hub, ctx: RequestContext): Promis
   const written = await batcherOf(hub).submit(roomId, epoch, { body, acceptedAt: now }, facts.domains);
   if (!written.ok) {
     if (written.reason === "noSuchRoom") throw new InternalError(`room ${roomId} has no log`);
-    return reply({ protocol: "mls10", statusCode: "epochTooOld", currentEpoch: written.currentEpoch });
+    return { protocol: "mls10", statusCode: "epochTooOld", currentEpoch: written.currentEpoch };
   }
-  return reply({
+  return {
     protocol: "mls10",
     statusCode: "accepted",
     accepted_timestamp: timestamp,
     ...(frank === undefined ? {} : { frank }),
-  });
+  };
 }
 
 /**
  * Handle `/reportAbuse/{roomId}`: accept (201, stored) a report whose every reported message
  * carries a frank this hub issued for that room, sender and time; refuse (400) anything else.
  */
-export async function handleReportAbuse(hub: Hub, ctx: RequestContext): Promise<void> {
-  const roomId = hostedRoomId(ctx.param, hub.domain);
-  const report = decodeAbuseReport(ctx.body);
+export async function handleReportAbuse(hub: Hub, call: HubCall<"reportAbuse">): Promise<undefined> {
+  const { target: roomId, request: report, ctx } = call;
   if ((await hub.room(roomId)) === undefined)
     throw new HttpRejection(404, `no room ${roomId}`, { path: "/path" });
   if (report.messages.length === 0)

@@ -15,9 +15,7 @@ import {
 } from "@mimi/mls-profile";
 import type { FanoutMessage, GroupInfoOption, UpdateRoomResponse } from "@mimi/protocol";
 import {
-  decodeUpdateRequest,
   encodeFanoutMessage,
-  encodeUpdateRoomResponse,
   externalPubExtensionType,
   isCommitBundle,
   type Mls,
@@ -33,7 +31,8 @@ import type { RequestContext } from "../server/endpoint.js";
 import { HttpRejection } from "../server/http-error.js";
 import { acceptCommit, appendToEpoch } from "../storage/room-log.js";
 import { clientUriOfCredential, domainOfUri } from "./credentials.js";
-import { type Hub, type HubRoom, hostedRoomId, setEventTargets } from "./hub.js";
+import type { HubCall } from "./endpoints.js";
+import { type Hub, type HubRoom, setEventTargets } from "./hub.js";
 import { grantedJoinCode, policyCodeName, spendJoinCode } from "./join-codes.js";
 import { changeOf, clientAtLeaf, memberClientOf, roomStateOf } from "./room-policy.js";
 
@@ -123,9 +122,8 @@ function errorText(e: unknown): string {
 }
 
 /** Handle `/update/{roomId}`: answers the encoded UpdateRoomResponse. */
-export async function handleUpdate(hub: Hub, ctx: RequestContext): Promise<Uint8Array> {
-  const roomId = hostedRoomId(ctx.param, hub.domain);
-  const request = decodeUpdateRequest(ctx.body);
+export async function handleUpdate(hub: Hub, call: HubCall<"update">): Promise<UpdateRoomResponse> {
+  const { target: roomId, request, ctx } = call;
   const bundle = request.bundle;
   const result = await hub.withRoom(roomId, async (room) => {
     const first = bundle.proposalOrCommit.value;
@@ -139,7 +137,7 @@ export async function handleUpdate(hub: Hub, ctx: RequestContext): Promise<Uint8
     return proposals(hub, ctx, roomId, room, bundle.proposalOrCommit, bundle.moreProposals);
   });
   if (result === undefined) throw new HttpRejection(404, `no room ${roomId}`, { path: "/path" });
-  return encodeUpdateRoomResponse(result);
+  return result;
 }
 
 /**
