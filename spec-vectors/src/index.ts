@@ -9,13 +9,15 @@
  *   file in our own format (`schema/vector-file.schema.json`, documented in `README.md`).
  */
 import { sha256 } from "@noble/hashes/sha2.js";
-import { listVectorsFiles, readVectorsText, vectorsRoot } from "#files";
+import * as files from "#files";
+
+const { listVectorsFiles, readVectorsText } = files;
 
 /**
  * The spec-vectors folder: an absolute path in Node; in a browser (through Vite), the URL it is
  * served from. Files are read with {@link readVectorsFile}, which works in both.
  */
-export { vectorsRoot };
+export const vectorsRoot: string = files.vectorsRoot;
 
 /**
  * A vector file or upstream file that cannot be used: not JSON, not hex, or not of the vector

@@ -371,7 +371,7 @@ export class ClientCore {
     }
   }
 
-  /** Find the room's hub among a group's external senders (see {@link checkHub}). */
+  /** Find the room's hub among a group's external senders (see `checkHub`). */
   private async hubIn(state: MlsGroupState, roomUri: string): Promise<ExternalSender> {
     for (const sender of externalSendersOf(state.groupContext.extensions) ?? []) {
       try {
@@ -434,7 +434,7 @@ export class ClientCore {
    * Add a user to a room from the KeyMaterialResponse its provider gave (protocol-06 §3.2–§3.3):
    * one commit with an Add per KeyPackage and the participant-list change, with the Welcome, the
    * GroupInfo and the ratchet tree, as an UpdateRequest for the hub. The commit takes effect when
-   * the hub accepts it ({@link handleUpdateResponse} or its echo in the inbox).
+   * the hub accepts it ({@link ClientCore.handleUpdateResponse} or its echo in the inbox).
    *
    * @throws ProtocolError when the response gives no KeyPackage; ValidationError when a KeyPackage
    * is not the user's or the commit is invalid.
@@ -519,7 +519,7 @@ export class ClientCore {
 
   /**
    * Leave a room (protocol-06 §3.5): a Remove proposal for this client, as an UpdateRequest for
-   * another member to commit; that member's {@link commitPending} also removes the user from the
+   * another member to commit; that member's {@link ClientCore.commitPending} also removes the user from the
    * participant list when this was its last client (decision 0805).
    */
   leave(roomUri: string): Promise<UpdateBody> {
@@ -683,7 +683,7 @@ export class ClientCore {
 
   /**
    * Encrypt an attachment with a fresh AES-128-GCM key (draft-ietf-mimi-content-08 §4.5); upload
-   * the ciphertext, then send {@link buildAttachment} with the part and the URL it got.
+   * the ciphertext, then send (with {@link ClientCore.sendMessage}) a message whose part is `part(url)` for the URL it got.
    */
   prepareAttachment(
     plaintext: Uint8Array,

@@ -63,7 +63,7 @@ function enc(s: string): string {
 
 /**
  * One client of one user talking to its provider. Inbox events are delivered to listeners in
- * order; {@link waitFor} resolves when an event matching a predicate has been seen.
+ * order; {@link MimiClient.waitFor} resolves when an event matching a predicate has been seen.
  */
 export class MimiClient {
   readonly core: ClientCore;
@@ -136,7 +136,7 @@ export class MimiClient {
 
   /**
    * The ExternalSender of this client's provider's hub, as the provider answers it (decision
-   * 0807). {@link createRoom} still checks that it names the room's provider (CLIENT-HUB-01).
+   * 0807). {@link MimiClient.createRoom} still checks that it names the room's provider (CLIENT-HUB-01).
    *
    * @throws ProtocolError when the provider refuses (e.g. it hosts no rooms).
    * @throws CodecError / ValidationError when the answer is not exactly one ExternalSender.
@@ -326,7 +326,7 @@ export class MimiClient {
     });
   }
 
-  /** Open the inbox stream and keep it open (reconnecting with `after`) until {@link stop}. */
+  /** Open the inbox stream and keep it open (reconnecting with `after`) until {@link MimiClient.stop}. */
   startInbox(): void {
     if (this.inbox !== undefined || this.stopped) return;
     const connect = (): void => {

@@ -1,7 +1,7 @@
 /**
  * The one place this package turns untrusted bytes into an ASN.1 value. asn1js reports most
  * malformations through `offset === -1`, but some (a malformed GeneralizedTime, for one) throw
- * plain `Error`s from deep inside its parser; both become a {@link CodecError} here.
+ * plain `Error`s from deep inside its parser; both become a `CodecError` here.
  */
 import { CodecError } from "@mimi/wire";
 import * as asn1js from "asn1js";

@@ -71,6 +71,7 @@ export { checkSuccessorLeaves, processMessageWithIdentity } from "./mls-successo
 export {
   dnsNameMatches,
   nameOutsideSubtrees,
+  type Subtrees,
   subtreesOf,
   uriHost,
   uriHostMatches,

@@ -17,10 +17,9 @@ import {
   type ProcessMessageResult,
   type PskIndex,
   processMessage,
+  type RatchetTree,
 } from "ts-mls";
 import { assertSuccessorCredential, type CredentialValidationOptions } from "./mls-credential.js";
-
-type Tree = ClientState["ratchetTree"];
 
 function credentialsEqual(a: Credential, b: Credential): boolean {
   if (a.credentialType === "basic" && b.credentialType === "basic") return bytesEqual(a.identity, b.identity);
@@ -40,8 +39,8 @@ function credentialsEqual(a: Credential, b: Credential): boolean {
  * @throws CertificateValidationError (`identity-changed`, or why the new credential fails).
  */
 export async function checkSuccessorLeaves(
-  before: Tree,
-  after: Tree,
+  before: RatchetTree,
+  after: RatchetTree,
   replaced: ReadonlySet<number>,
   options: CredentialValidationOptions,
 ): Promise<void> {

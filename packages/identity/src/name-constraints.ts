@@ -37,7 +37,8 @@ export function dnsNameMatches(name: string, constraint: string): boolean {
   return n === c || n.endsWith(`.${c}`);
 }
 
-interface Subtrees {
+/** The permitted and excluded subtrees of a certificate's name constraints (RFC 5280 §4.2.1.10). */
+export interface Subtrees {
   readonly permittedUri: readonly string[];
   readonly excludedUri: readonly string[];
   readonly permittedDns: readonly string[];

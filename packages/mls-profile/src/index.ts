@@ -305,5 +305,6 @@ export {
   processHubPublicMessage,
   type ResolvedHubViewOptions,
   resolveHubViewOptions,
+  type TreeHashCache,
   verifyHubGroupInfo,
 } from "./hub-view/index.js";

@@ -3,7 +3,7 @@
  * Oblivious HTTP request and response carry (RFC 9458 §4). Indeterminate-length messages
  * (framing indicators 2 and 3) are refused with a typed error (decision 0671).
  *
- * Decoding is strict and total: untrusted bytes only ever give a {@link CodecError} naming what is
+ * Decoding is strict and total: untrusted bytes only ever give a `CodecError` naming what is
  * wrong and where (`/headers/2/name`, `/content`, …). Variable-length integers are QUIC's
  * (RFC 9000 §16); RFC 9292 §3 lets them be non-minimal, so the decoder accepts that and the
  * encoder writes minimal ones. Truncated trailing sections (RFC 9292 §3.8) decode as empty, and

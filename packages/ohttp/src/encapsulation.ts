@@ -14,7 +14,7 @@
  * ```
  *
  * Every failure on untrusted bytes (a malformed header, an unknown key or suite, a ciphertext that
- * does not open) is a {@link CodecError} naming what and where.
+ * does not open) is a `CodecError` naming what and where.
  */
 import { Aes128Gcm, CipherSuite, DhkemX25519HkdfSha256, HkdfSha256 } from "@hpke/core";
 import { CodecError, concatBytes, utf8 } from "@mimi/wire";

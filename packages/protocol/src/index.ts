@@ -30,7 +30,7 @@ export {
   clientApiRoute,
   clientApiRoutes,
 } from "./client-api/routes.js";
-export { decodeMls, type Mls, type MlsKind, mlsOf } from "./codec/mls.js";
+export { decodeMls, type Mls, type MlsKind, type MlsKinds, mlsOf } from "./codec/mls.js";
 export {
   type Codec,
   decodeWith,

@@ -21,7 +21,7 @@ export type Protocol = "mls10";
 export const protocols = { reserved: 0, mls10: 1 } as const;
 
 /**
- * The `Protocol` codec: `mls10` only; `reserved(0)` and unassigned values are a {@link CodecError}.
+ * The `Protocol` codec: `mls10` only; `reserved(0)` and unassigned values are a `CodecError`.
  */
 export const protocolCodec: Codec<Protocol> = {
   name: "Protocol",

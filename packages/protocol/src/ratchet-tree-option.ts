@@ -36,7 +36,7 @@ export const ratchetTreeRepresentations = {
  *
  * `case httpsUrl` is read as the enum's `httpsUri`, and `Node ratchet_tree<V>` as RFC 9420's
  * `optional<Node> ratchet_tree<V>` (a tree has blank nodes) (decision 0603). Other
- * representation values have no arm and are a {@link CodecError}.
+ * representation values have no arm and are a `CodecError`.
  */
 export type RatchetTreeOption =
   | { readonly representation: "full"; readonly ratchet_tree: Mls<RatchetTree> }

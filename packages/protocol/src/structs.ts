@@ -96,7 +96,7 @@ export const structCodecs: Readonly<Record<string, Codec<unknown>>> = Object.fro
 /** The pseudo-structure name of a `/notify` body: one or more concatenated FanoutMessages. */
 export const FANOUT_MESSAGES = "FanoutMessages";
 
-/** Names accepted by {@link decodeStruct} / {@link encodeStruct}. */
+/** Names accepted by {@link decodeStructToJson} / {@link encodeStructFromJson}. */
 export const structNames: readonly string[] = [...Object.keys(structCodecs), FANOUT_MESSAGES];
 
 function codecFor(name: string): Codec<unknown> | undefined {

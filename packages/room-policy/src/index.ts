@@ -61,10 +61,14 @@ export {
 export { type ComponentIdTable, type ComponentName, suggestedComponentIds } from "./component-ids.js";
 export { authorize, evaluateRules } from "./engine/authorize.js";
 export {
+  type AdditionFact,
   allowsTransition,
   type CapabilityCodePoints,
+  type Context,
   type EngineOptions,
   firstPreauthorizedRole,
+  type RemovalFact,
+  type RoleChangeFact,
 } from "./engine/context.js";
 export {
   type Actor,

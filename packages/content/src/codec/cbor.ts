@@ -6,7 +6,7 @@
  *   definite lengths, no `undefined`) and adds what cborg does not check: map key order and
  *   duplicates (on the encoded key bytes), shortest floats, the single permitted NaN, strict UTF-8
  *   (cborg substitutes U+FFFD and drops a leading BOM), and unassigned simple values. Every failure,
- *   including cborg's own, becomes a {@link CodecError} with a path and a requirement ID.
+ *   including cborg's own, becomes a `CodecError` with a path and a requirement ID.
  * - Encoding uses cborg's `encode` with its RFC 8949 §4.2.1 map sorter; floats and tags of the
  *   generic {@link CborValue} model are written through a type encoder, so a float stays a float
  *   (shortest of half, single, double) and never turns into an integer.
@@ -97,7 +97,7 @@ export class CborReader {
     return this.tokens.pos();
   }
 
-  /** Throw a {@link CodecError}. */
+  /** Throw a `CodecError`. */
   fail(what: string, path: string, rule: string): never {
     throw new CodecError(what, { path, rule });
   }

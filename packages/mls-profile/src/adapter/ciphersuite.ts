@@ -9,7 +9,7 @@ import {
   getCiphersuiteFromName,
   getCiphersuiteImpl,
 } from "ts-mls";
-import { cachingCryptoProvider } from "#platform";
+import { cachingCryptoProvider } from "../crypto-provider.js";
 
 /** The RFC 9420 cipher suites (§17.1, "MLS Cipher Suites" registry), by name. */
 export const rfc9420Ciphersuites = {

@@ -16,7 +16,7 @@ import type { ComponentID } from "./component-id.js";
  * The logic of one component, as §4.7 hands it its updates: given the component's current data
  * (`undefined` when the dictionary has none) and the `update` payloads of the commit's
  * AppDataUpdate proposals for it, in commit order, it returns the new data, or throws a
- * {@link ValidationError} when the updates are invalid (which makes the whole commit invalid).
+ * `ValidationError` when the updates are invalid (which makes the whole commit invalid).
  */
 export type ComponentUpdateHandler = (
   current: Uint8Array | undefined,

@@ -1,5 +1,5 @@
 import { type CiphersuiteImpl, getCiphersuiteFromName } from "ts-mls";
-import { syncHash } from "#platform";
+import { syncHash } from "../crypto-provider.js";
 
 /**
  * The cipher suite the hub view computes with: `cs` with its `hash.digest` replaced by a

@@ -39,3 +39,4 @@ export {
   HUB_VIEW_SNAPSHOT_VERSION,
   type HubViewRestoreOptions,
 } from "./hub-snapshot.js";
+export type { TreeHashCache } from "./hub-tree-hash.js";

@@ -4,7 +4,7 @@
  * ratchet tree, Extension), read and written with ts-mls 1.6.4's own codecs.
  *
  * ts-mls decoders return `undefined` for bad input and can throw `TypeError`/`RangeError` on some
- * truncations; here every failure becomes a {@link CodecError} at the field's path. A structure is
+ * truncations; here every failure becomes a `CodecError` at the field's path. A structure is
  * also rejected when ts-mls would not re-encode it to the same bytes (a non-canonical encoding ts-mls
  * tolerated), so that the bytes a body carries and the value it decodes to always agree.
  *
@@ -131,7 +131,22 @@ function mlsCodec<T>(what: string, pair: TsMlsPair<T>): Codec<Mls<T>> {
   };
 }
 
-const pairs = {
+/** The RFC 9420 structures that protocol-06 bodies embed, by name, with their ts-mls types. */
+export interface MlsKinds {
+  KeyPackage: KeyPackage;
+  MLSMessage: MLSMessage;
+  Welcome: Welcome;
+  GroupInfo: GroupInfo;
+  Credential: Credential;
+  Capabilities: Capabilities;
+  RequiredCapabilities: RequiredCapabilities;
+  ExternalSender: ExternalSender;
+  HPKECiphertext: HPKECiphertext;
+  RatchetTree: RatchetTree;
+  Extension: Extension;
+}
+
+const pairs: { readonly [K in keyof MlsKinds]: TsMlsPair<MlsKinds[K]> } = {
   KeyPackage: { decode: decodeKeyPackage, encode: encodeKeyPackage } as TsMlsPair<KeyPackage>,
   MLSMessage: { decode: decodeMlsMessage, encode: encodeMlsMessage } as TsMlsPair<MLSMessage>,
   Welcome: { decode: decodeWelcome, encode: encodeWelcome } as TsMlsPair<Welcome>,
@@ -174,18 +189,15 @@ export const ratchetTree: Codec<Mls<RatchetTree>> = mlsCodec("RatchetTree", pair
 /** RFC 9420 §13 `Extension`. */
 export const extension: Codec<Mls<Extension>> = mlsCodec("Extension", pairs.Extension);
 
-/** The ts-mls codec pairs, for building {@link Mls} values from ts-mls values. */
-export type MlsKind = keyof typeof pairs;
+/** The name of an embedded RFC 9420 structure, for building {@link Mls} values from ts-mls values. */
+export type MlsKind = keyof MlsKinds;
 
 /**
  * Wrap a ts-mls value as an embedded structure (encodes it once).
  *
  * @throws CodecError when ts-mls cannot encode the value.
  */
-export function mlsOf<K extends MlsKind>(
-  kind: K,
-  value: (typeof pairs)[K] extends TsMlsPair<infer T> ? T : never,
-): Mls<(typeof pairs)[K] extends TsMlsPair<infer T> ? T : never> {
+export function mlsOf<K extends MlsKind>(kind: K, value: MlsKinds[K]): Mls<MlsKinds[K]> {
   const pair = pairs[kind] as unknown as TsMlsPair<typeof value>;
   try {
     return { bytes: pair.encode(value), value };
@@ -213,9 +225,6 @@ const codecs = {
  *
  * @throws CodecError for malformed, trailing or non-canonical bytes.
  */
-export function decodeMls<K extends MlsKind>(
-  kind: K,
-  bytes: Uint8Array,
-): Mls<(typeof pairs)[K] extends TsMlsPair<infer T> ? T : never> {
+export function decodeMls<K extends MlsKind>(kind: K, bytes: Uint8Array): Mls<MlsKinds[K]> {
   return decodeWith(codecs[kind] as Codec<unknown>, bytes) as never;
 }

@@ -182,7 +182,7 @@ export function fixed(length: number): Codec<Uint8Array> {
   };
 }
 
-/** `opaque x<V>` holding UTF-8 text (JSON: a string). Invalid UTF-8 is a {@link CodecError}. */
+/** `opaque x<V>` holding UTF-8 text (JSON: a string). Invalid UTF-8 is a `CodecError`. */
 export const utf8String: Codec<string> = {
   name: "opaque<V> (UTF-8)",
   shape: { kind: "utf8" },
@@ -358,9 +358,9 @@ export function struct<T>(name: string, fields: readonly Field[]): Codec<T> {
 export interface SelectSpec {
   readonly head: readonly Field[];
   /** The arm key for a value (from its head fields). `undefined` means "no arm exists". */
-  readonly tag: (value: Obj) => string | undefined;
+  readonly tag: (value: Record<string, unknown>) => string | undefined;
   readonly arms: Readonly<Record<string, readonly Field[]>>;
-  /** Fields for tags without an arm; when absent, such tags are a {@link CodecError}. */
+  /** Fields for tags without an arm; when absent, such tags are a `CodecError`. */
   readonly otherwise?: readonly Field[];
   readonly tail?: readonly Field[];
   /** What to say when no arm exists (e.g. `unsupported protocol`). */

@@ -172,7 +172,7 @@ export interface FederationClient {
   send(peerDomain: string, req: PeerRequest): Promise<PeerResponse>;
   /**
    * Call `req.path` on the server of `peerDomain` (named in `Host` and as the TLS server name),
-   * with the same mutual TLS, headers, timeout and errors as {@link send}.
+   * with the same mutual TLS, headers, timeout and errors as {@link FederationClient.send}.
    */
   request(peerDomain: string, req: PeerRawRequest): Promise<PeerResponse>;
   /** Close every pooled connection. */

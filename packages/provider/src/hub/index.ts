@@ -2,7 +2,7 @@
  * The hub side of draft-ietf-mimi-protocol-06.
  */
 export { clientUriOfCredential, domainOfUri, userUriOfCredential } from "./credentials.js";
-export { hubEndpoints } from "./endpoints.js";
+export { type HubCall, type HubHandler, hubEndpoints } from "./endpoints.js";
 export { type HubFanout, type HubFanoutOptions, startHubFanout } from "./fanout.js";
 export { groupInfoEncryptionLabel, handleGroupInfo } from "./group-info.js";
 export {

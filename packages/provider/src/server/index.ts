@@ -6,6 +6,7 @@ import { assetEndpoint } from "./endpoints/asset.js";
 import { requestConsentEndpoint, updateConsentEndpoint } from "./endpoints/consent.js";
 import { notifyEndpoint } from "./endpoints/notify.js";
 
+export type { BoundAnchor, PeerCa, PeerTrust } from "./anchor-binding.js";
 export { type ProviderConfig, parseProviderConfig } from "./config.js";
 export type { Endpoint, EndpointResult, RequestContext } from "./endpoint.js";
 export { assetEndpoint } from "./endpoints/asset.js";
@@ -30,6 +31,7 @@ export {
 } from "./log.js";
 export { ServerMetrics } from "./metrics.js";
 export { authenticatePeer, hostWithoutPort, peerCertificateDomains } from "./peer.js";
+export { DEFAULT_CLIENT_RATE_LIMIT, DEFAULT_PEER_RATE_LIMIT, type RateLimit } from "./rate-limit.js";
 export {
   type Exchange,
   type ProviderServer,

@@ -94,7 +94,7 @@ function enumName(s: Extract<Schema, { kind: "enum" }>, v: number): string | und
   return undefined;
 }
 
-/** Read a value of `schema`. Throws only {@link CodecError}. */
+/** Read a value of `schema`. Throws only `CodecError`. */
 export function readSchema(r: TlsReader, schema: Schema): unknown {
   switch (schema.kind) {
     case "uint8":
@@ -149,7 +149,7 @@ function readFields(r: TlsReader, fields: readonly FieldSchema[], out: Rec): voi
   }
 }
 
-/** Write `value` as `schema`. Throws {@link CodecError} when the value does not fit. */
+/** Write `value` as `schema`. Throws `CodecError` when the value does not fit. */
 export function writeSchema(
   w: TlsWriter,
   schema: Schema,

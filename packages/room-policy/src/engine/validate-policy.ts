@@ -193,7 +193,7 @@ export function isMediaTypePermitted(policy: AssetPolicy, mediaType: MediaType):
 }
 
 /**
- * Throw the first problem found by a check, as a {@link ValidationError}.
+ * Throw the first problem found by a check, as a `ValidationError`.
  *
  * @throws ValidationError with the rule and the path (prefixed with `at`).
  */
