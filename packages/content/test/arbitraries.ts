@@ -26,7 +26,7 @@ const mapKey: fc.Arbitrary<CborKey> = fc.oneof(fc.integer({ min: -MAX_SAFE, max:
 const keyId = (k: unknown): string => (k instanceof Uint8Array ? `b${toHex(k)}` : `${typeof k}${String(k)}`);
 
 /** Tag numbers are drawn from 65536 up, which cbor2 (the oracle) has no semantics for. Any CBOR value whose containers sit at most at level 4 when the value is at `level`. */
-export function arbCborValue(level: number): fc.Arbitrary<CborValue> {
+function arbCborValue(level: number): fc.Arbitrary<CborValue> {
   if (level >= 4) return scalar;
   const inner = arbCborValue(level + 1);
   return fc.oneof(
@@ -48,7 +48,7 @@ const extKey: fc.Arbitrary<ExtensionKey> = fc.oneof(
 );
 
 /** A valid extensions map (keys 1 and 2 carry text). */
-export const arbExtensions: fc.Arbitrary<Map<ExtensionKey, CborValue>> = fc
+const arbExtensions: fc.Arbitrary<Map<ExtensionKey, CborValue>> = fc
   .uniqueArray(fc.tuple(extKey, arbCborValue(1)), { maxLength: 4, selector: ([k]) => keyId(k) })
   .chain((entries) =>
     fc.tuple(fc.option(text, { nil: undefined }), fc.option(text, { nil: undefined })).map(([s, r]) => {
@@ -62,7 +62,7 @@ export const arbExtensions: fc.Arbitrary<Map<ExtensionKey, CborValue>> = fc
 const u = (bits: number): fc.Arbitrary<number> => fc.integer({ min: 0, max: 2 ** bits - 1 });
 
 /** A valid NestedPart at `depth` (1 = the body). */
-export function arbNestedPart(depth: number): fc.Arbitrary<NestedPart> {
+function arbNestedPart(depth: number): fc.Arbitrary<NestedPart> {
   const head = { disposition: u(8), language: text };
   const leaves = fc.oneof(
     fc.record({ ...head, cardinality: fc.constant(0 as const) }),

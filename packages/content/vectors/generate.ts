@@ -372,7 +372,7 @@ function toTests(cases: readonly Case[], first: number): Record<string, unknown>
 }
 
 /** The vector file as an object. */
-export function buildDecodeVectors(): Record<string, unknown> {
+function buildDecodeVectors(): Record<string, unknown> {
   const tcId = valid.length + invalid.length;
   const groups = [
     { type: "MimiContentDecode", tests: toTests(valid, 1) },

@@ -11,9 +11,9 @@ import { toASCII as uts46ToASCII } from "tr46";
 import { failAt } from "./identifier-error.js";
 
 /** The longest domain name in presentation form, without a trailing dot (RFC 1035 §2.3.4). */
-export const MAX_HOST_LENGTH = 253;
+const MAX_HOST_LENGTH = 253;
 /** The longest label (RFC 1035 §2.3.4). */
-export const MAX_LABEL_LENGTH = 63;
+const MAX_LABEL_LENGTH = 63;
 
 const UPPER = 1;
 const NON_ASCII = 2;

@@ -38,7 +38,7 @@ export interface DecodeRules {
 }
 
 /** The rules of a `mimi:` path segment (decisions 0105, 0106). */
-export const SEGMENT_RULES: DecodeRules = {
+const SEGMENT_RULES: DecodeRules = {
   raw: PCHAR,
   maxOctets: MAX_SEGMENT_OCTETS,
   badRule: "ID-PATH-05",

@@ -99,7 +99,7 @@ const notes: Readonly<Record<string, string>> = {
 };
 
 /** The URI forms vector file. */
-export function buildUriFormVectors(): VectorFile {
+function buildUriFormVectors(): VectorFile {
   let tcId = 0;
   const groups = bases.map(([kind, base]) => {
     const hasPath = kind !== "provider";

@@ -12,7 +12,7 @@ import { decodePem } from "../src/pem.js";
 const DAY = 86_400_000;
 
 /** One generated case (fields as in the vector file). */
-export interface X509ChainCase {
+interface X509ChainCase {
   readonly tcId: number;
   readonly comment: string;
   readonly result: "valid" | "invalid";

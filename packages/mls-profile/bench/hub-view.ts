@@ -141,7 +141,7 @@ async function measure(
  * baseline `memberProcessCommit.ms[n=N]` (ts-mls, default provider), plus the best hub run, the
  * same hub processing with WebCrypto digests, and the hub's bootstrap.
  */
-export async function hubViewMetrics(options: {
+async function hubViewMetrics(options: {
   readonly quick: boolean;
   readonly progress?: (line: string) => void;
 }): Promise<Metric[]> {

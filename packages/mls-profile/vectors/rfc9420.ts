@@ -44,7 +44,7 @@ function ensure(ok: boolean, what: string): void {
 const suites = new Map<number, Promise<MlsCiphersuite>>();
 
 /** The suite of a vector, with the project's caching crypto provider (so the vectors test it too). */
-export function suiteOf(id: number): Promise<MlsCiphersuite> {
+function suiteOf(id: number): Promise<MlsCiphersuite> {
   let s = suites.get(id);
   if (s === undefined) {
     s = loadCiphersuite(id);

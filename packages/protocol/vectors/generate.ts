@@ -24,7 +24,7 @@ export const BODY_VECTORS_FILE = "generated/protocol/bodies.json";
 const SEED = "mimi protocol bodies v1";
 
 /** The protocol body vector file (pure: the same value on every call). */
-export async function buildBodyVectors(): Promise<Record<string, unknown>> {
+async function buildBodyVectors(): Promise<Record<string, unknown>> {
   const fx = await withSeededRandom(SEED, () => mlsFixtures());
   const valid = [];
   let tcId = 1;

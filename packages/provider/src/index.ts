@@ -61,6 +61,7 @@ export {
   createJoinCode,
   deleteJoinCode,
   domainOfUri,
+  type EpochFacts,
   eventsWithTargetsAfter,
   groupInfoEncryptionLabel,
   groupInfoOfBundle,
@@ -86,10 +87,15 @@ export {
   loadHubKeys,
   loadOhttpGatewayKey,
   memberDomains,
+  type QueuedWrite,
+  type RecentEvents,
+  type RecentEventsLimits,
   type StoredJoinCode,
+  type SubmitBatcher,
   serverFrank,
   startHubFanout,
   storedGroupInfo,
+  type TargetedEvent,
   userUriOfCredential,
 } from "./hub/index.js";
 export {

@@ -16,9 +16,9 @@ import {
   SqlConsentStore,
   SqlDirectoryStore,
 } from "../src/index.js";
-import { freshPostgresDatabase as freshPostgres, postgresUrl } from "./support/index.js";
+import { freshPostgresDatabase as freshPostgres } from "./support/index.js";
 
-export { freshPostgres, postgresUrl };
+export { freshPostgres };
 
 /** Both stores of one back-end, and how to dispose of them. */
 export interface Stores {

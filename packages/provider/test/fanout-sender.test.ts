@@ -5,6 +5,7 @@ import { type MlsFixtures, mlsFixtures } from "@mimi/protocol/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startHubFanout } from "../src/hub/fanout.js";
 import type { Hub, HubListener } from "../src/hub/hub.js";
+import { RecentEvents } from "../src/hub/recent-events.js";
 import { FanoutRefused, makeFanoutSender } from "../src/server/fanout-sender.js";
 import { implementedEndpoints } from "../src/server/index.js";
 import { type ProviderServer, startProviderServer } from "../src/server/server.js";
@@ -306,6 +307,7 @@ describe("hub fanout loop (§5.5)", () => {
       log: () => {},
       rooms: async () => [loopRoom],
       roomPeers: async () => ["b.example"],
+      recent: new RecentEvents(),
       onAccepted(l: HubListener) {
         listener = l;
         return () => {

@@ -7,14 +7,14 @@ import { createProviderPki, issueClientCertificate, type ProviderPki } from "@mi
 import { type RunningProvider, startProvider } from "../src/provider/provider.js";
 
 /** A client API response. */
-export interface ApiResponse {
+interface ApiResponse {
   readonly status: number;
   readonly headers: Record<string, string | string[] | undefined>;
   readonly body: Buffer;
 }
 
 /** One line of an inbox stream. */
-export interface InboxLine {
+interface InboxLine {
   readonly n: string;
   readonly roomId: string;
   readonly timestamp: string;

@@ -18,7 +18,7 @@ import { join, relative, sep } from "node:path";
 import { listVectorFiles, loadVectorFile } from "@mimi/spec-vectors";
 
 /** One requirement with its source and how many tests name it. */
-export interface Requirement {
+interface Requirement {
   readonly id: string;
   readonly source: string;
   readonly tests: number;

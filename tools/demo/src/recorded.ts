@@ -65,7 +65,7 @@ export interface RecordedExchange {
 }
 
 /** A provider of a recorded federation. */
-export interface RecordedProvider extends ConsentParty {
+interface RecordedProvider extends ConsentParty {
   readonly running: RunningProvider;
   readonly clientApiUrl: string;
 }

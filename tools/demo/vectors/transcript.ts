@@ -27,10 +27,10 @@ import { runScenario, type ScenarioReport } from "../src/scenario.js";
 export const TRANSCRIPT_FILE = "generated/federation/transcript.json";
 
 /** The seed of every random value of the recorded run. */
-export const TRANSCRIPT_SEED = "mimi federation transcript v1";
+const TRANSCRIPT_SEED = "mimi federation transcript v1";
 
 /** The protocol-06 structure of each endpoint's request and (successful) answer body. */
-export const endpointBodies: Readonly<Record<string, { request?: string; response?: string }>> = {
+const endpointBodies: Readonly<Record<string, { request?: string; response?: string }>> = {
   keyMaterial: { request: "KeyMaterialRequest", response: "KeyMaterialResponse" },
   update: { request: "UpdateRequest", response: "UpdateRoomResponse" },
   submitMessage: { request: "SubmitMessageRequest", response: "SubmitMessageResponse" },
@@ -48,7 +48,7 @@ export const endpointBodies: Readonly<Record<string, { request?: string; respons
 };
 
 /** One step of the recorded run and the exchanges it caused. */
-export interface RecordedStep {
+interface RecordedStep {
   readonly name: string;
   readonly exchanges: readonly RecordedExchange[];
 }
@@ -231,7 +231,7 @@ function ordered(list: readonly RecordedExchange[]): RecordedExchange[] {
  * gateway (`/.well-known/ohttp-gateway`, decision 0672), `blobs` for an asset a provider serves
  * its peers (`/blobs/<id>`, decision 0670); undefined otherwise.
  */
-export function endpointOf(path: string): string | undefined {
+function endpointOf(path: string): string | undefined {
   if (path === "/.well-known/ohttp-gateway") return "ohttpGateway";
   if (/^\/blobs\/[^/]+$/.test(path)) return "blobs";
   return /^\/v1\/([A-Za-z]+)\//.exec(path)?.[1];

@@ -64,7 +64,7 @@ export function headLength(minor: number): number {
 }
 
 /** True when `v` is exactly representable as an IEEE 754 half-precision float. */
-export function fitsFloat16(v: number): boolean {
+function fitsFloat16(v: number): boolean {
   if (!Number.isFinite(v) || v === 0) return true;
   const a = Math.abs(v);
   if (a > 65504) return false;
@@ -244,7 +244,7 @@ export function tokenName(t: Token): string {
 }
 
 /** Maximum depth of nested tags, maps and arrays in extensions (§6.3; the extensions map is level 1). */
-export const MAX_EXTENSION_DEPTH = 4;
+const MAX_EXTENSION_DEPTH = 4;
 
 /**
  * Read any data item (CDDL `any`) at nesting `level` (the level of the container holding it).

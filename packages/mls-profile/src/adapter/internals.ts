@@ -10,7 +10,6 @@
  * @packageDocumentation
  */
 export {
-  authenticatedContentEncoder,
   decodeAuthenticatedContent,
   makeProposalRef,
 } from "ts-mls/authenticatedContent.js";
@@ -20,8 +19,6 @@ export {
   applyProposals,
   type ClientState,
   nextEpochContext,
-  throwIfDefined,
-  validateLeafNodeCredentialAndKeyUniqueness,
   validateLeafNodeUpdateOrCommit,
   validateRatchetTree,
 } from "ts-mls/clientState.js";
@@ -29,7 +26,6 @@ export type { Decoder } from "ts-mls/codec/tlsDecoder.js";
 export { decodeVarLenData } from "ts-mls/codec/variableLength.js";
 export { type Commit, decodeCommit, encodeCommit } from "ts-mls/commit.js";
 export { applyUpdatePathSecret } from "ts-mls/createCommit.js";
-export { getCiphersuiteFromId, getCiphersuiteNameFromId } from "ts-mls/crypto/ciphersuite.js";
 export { refhash } from "ts-mls/crypto/hash.js";
 export { decryptWithLabel, encryptWithLabel, type Hpke } from "ts-mls/crypto/hpke.js";
 export { deriveSecret, deriveTreeSecret, expandWithLabel } from "ts-mls/crypto/kdf.js";
@@ -38,7 +34,6 @@ export { extensionTypeToNumber } from "ts-mls/extension.js";
 export {
   createContentCommitSignature,
   type FramedContentCommit,
-  toTbs,
   verifyFramedContentSignature,
 } from "ts-mls/framedContent.js";
 export { decodeGroupContext, encodeGroupContext } from "ts-mls/groupContext.js";
@@ -54,20 +49,17 @@ export {
   decodeKeyPackage,
   encodeKeyPackage,
   makeKeyPackageRef,
-  verifyKeyPackage,
 } from "ts-mls/keyPackage.js";
 export { defaultKeyRetentionConfig } from "ts-mls/keyRetentionConfig.js";
 export { initializeEpoch, mlsExporter } from "ts-mls/keySchedule.js";
-export { verifyLeafNodeSignature, verifyLeafNodeSignatureKeyPackage } from "ts-mls/leafNode.js";
+export { verifyLeafNodeSignature } from "ts-mls/leafNode.js";
 export { decodeMlsMessage } from "ts-mls/message.js";
 export {
-  protect,
   protectApplicationData,
   protectProposal,
   unprotectPrivateMessage,
 } from "ts-mls/messageProtection.js";
 export {
-  protectExternalProposalPublic,
   protectProposalPublic,
   protectPublicMessage,
   unprotectPublicMessage,
@@ -133,7 +125,6 @@ export {
   applyUpdatePath,
   createUpdatePath,
   decodeUpdatePath,
-  encodeUpdatePath,
   type UpdatePath,
 } from "ts-mls/updatePath.js";
 export { bytesToBase64 } from "ts-mls/util/byteArray.js";

@@ -7,7 +7,6 @@
 import { type FanoutSender, type FanoutSenderOptions, makeFanoutSender } from "../server/fanout-sender.js";
 import { errorFields } from "../server/log.js";
 import { eventsWithTargetsAfter, type Hub } from "./hub.js";
-import { recentEventsOf } from "./recent-events.js";
 
 /** Options of {@link startHubFanout}. */
 export interface HubFanoutOptions {
@@ -47,7 +46,7 @@ export function startHubFanout(hub: Hub, options: HubFanoutOptions): HubFanout {
     eventsWithTargets: async (roomId, after, limit) =>
       recent.after(roomId, after, limit) ?? (await eventsWithTargetsAfter(hub.db, roomId, after, limit)),
   });
-  const recent = recentEventsOf(hub);
+  const recent = hub.recent;
   const running = new Map<string, Promise<void>>();
   const dirty = new Set<string>();
   const timers = new Set<NodeJS.Timeout>();

@@ -40,6 +40,9 @@ import {
 } from "../storage/room-log.js";
 import { clientUriOfCredential, domainOfUri, userUriOfCredential } from "./credentials.js";
 import { type HubKeys, hubExternalSender, loadHubKeys } from "./keys.js";
+import type { EpochFacts } from "./messages.js";
+import { RecentEvents } from "./recent-events.js";
+import { makeSubmitBatcher, type SubmitBatcher } from "./submit-batcher.js";
 
 /** What the consent check of `/keyMaterial` is asked (protocol-06 §5.2, §5.7). */
 export interface ConsentQuery {
@@ -138,6 +141,12 @@ export interface Hub {
   readonly now: () => number;
   readonly log: (r: LogRecord) => void;
   readonly options: HubOptions;
+  /** The room-log events this hub wrote lately, shared by its write path and its fanout. */
+  readonly recent: RecentEvents;
+  /** The hub's batched writer of accepted application messages (decision 0655). */
+  readonly submits: SubmitBatcher;
+  /** What the hub derived from each view it used (a view is immutable: one epoch of one room). */
+  readonly epochFacts: WeakMap<HubGroupView, EpochFacts>;
 }
 
 /** Canonical room URI of a path parameter, hosted by `domain`, or a 404. */
@@ -176,6 +185,14 @@ export function createHub(options: HubOptions): Hub {
   const sinceSnapshot = new Map<string, number>();
   const locks = new Map<string, Promise<unknown>>();
   const listeners = new Set<HubListener>();
+  const recent = new RecentEvents();
+  const submits = makeSubmitBatcher({
+    db,
+    written: (roomId, appended) => {
+      recent.add(appended);
+      hub.accepted(roomId, appended[0]?.domains);
+    },
+  });
   let csPromise: Promise<MlsCiphersuite> | undefined;
   let keysPromise: Promise<HubKeys> | undefined;
 
@@ -332,6 +349,9 @@ export function createHub(options: HubOptions): Hub {
     now,
     log,
     options,
+    recent,
+    submits,
+    epochFacts: new WeakMap(),
     cipherSuite,
     keys,
     async externalSender() {

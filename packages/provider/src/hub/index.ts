@@ -26,5 +26,7 @@ export {
 } from "./join-codes.js";
 export { consentFromTable, handleKeyMaterial } from "./key-material.js";
 export { type HubKeys, hubExternalSender, loadHubKeys, loadOhttpGatewayKey } from "./keys.js";
-export { handleReportAbuse, handleSubmitMessage, serverFrank } from "./messages.js";
+export { type EpochFacts, handleReportAbuse, handleSubmitMessage, serverFrank } from "./messages.js";
+export type { RecentEvents, RecentEventsLimits, TargetedEvent } from "./recent-events.js";
+export type { QueuedWrite, SubmitBatcher } from "./submit-batcher.js";
 export { groupInfoOfBundle, handleUpdate, memberDomains } from "./update.js";

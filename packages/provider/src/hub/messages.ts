@@ -33,9 +33,7 @@ import { bytesEqual, InternalError, ValidationError } from "@mimi/wire";
 import { HttpRejection } from "../server/http-error.js";
 import type { HubCall } from "./endpoints.js";
 import type { Hub } from "./hub.js";
-import { recentEventsOf } from "./recent-events.js";
 import { roomStateOf } from "./room-policy.js";
-import { makeSubmitBatcher, type SubmitBatcher } from "./submit-batcher.js";
 import { memberDomains } from "./update.js";
 
 /** `server_frank = HMAC_SHA256(hub_key, franking_tag || context)` (§5.4.1; context TLS-encoded). */
@@ -81,16 +79,16 @@ function frankingTagOf(authenticatedData: Uint8Array): Uint8Array | undefined {
  * What application messages of one epoch are checked against, computed once per view: a view
  * object never changes (every commit or proposal makes a new one), so neither does this.
  */
-interface EpochFacts {
+/** What a hub derives once per view (epoch) for the messages of that epoch. */
+export interface EpochFacts {
   readonly state: RoomState;
   readonly domains: readonly string[];
   readonly franking: Promise<boolean>;
   /** PROTO-SUBMIT-04's verdict per sending user (it depends only on the view and the user). */
   readonly maySend: Map<string, boolean>;
 }
-const factsOfView = new WeakMap<HubGroupView, EpochFacts>();
 function epochFacts(hub: Hub, view: HubGroupView): EpochFacts {
-  let f = factsOfView.get(view);
+  let f = hub.epochFacts.get(view);
   if (f === undefined) {
     f = {
       state: roomStateOf(view, hub.options.defaultRoles),
@@ -98,26 +96,9 @@ function epochFacts(hub: Hub, view: HubGroupView): EpochFacts {
       franking: hubIsFrankingAgentUncached(hub, view),
       maySend: new Map(),
     };
-    factsOfView.set(view, f);
+    hub.epochFacts.set(view, f);
   }
   return f;
-}
-
-const batchers = new WeakMap<Hub, SubmitBatcher>();
-function batcherOf(hub: Hub): SubmitBatcher {
-  let b = batchers.get(hub);
-  if (b === undefined) {
-    const recent = recentEventsOf(hub);
-    b = makeSubmitBatcher({
-      db: hub.db,
-      written: (roomId, appended) => {
-        recent.add(appended);
-        hub.accepted(roomId, appended[0]?.domains);
-      },
-    });
-    batchers.set(hub, b);
-  }
-  return b;
 }
 
 const notAllowed = (): SubmitMessageResponse => ({ protocol: "mls10", statusCode: "notAllowed" });
@@ -202,7 +183,7 @@ export async function handleSubmitMessage(
   });
   // [PROTO-SUBMIT-05] draft-ietf-mimi-protocol-06 §5.4: "accepted" is answered only once the
   // message is durably in the room log, in the epoch it was checked against (decision 0655).
-  const written = await batcherOf(hub).submit(roomId, epoch, { body, acceptedAt: now }, facts.domains);
+  const written = await hub.submits.submit(roomId, epoch, { body, acceptedAt: now }, facts.domains);
   if (!written.ok) {
     if (written.reason === "noSuchRoom") throw new InternalError(`room ${roomId} has no log`);
     return { protocol: "mls10", statusCode: "epochTooOld", currentEpoch: written.currentEpoch };

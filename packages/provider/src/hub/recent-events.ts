@@ -6,7 +6,6 @@
  * database instead: the cache can make a read cheaper, never different.
  */
 import type { RoomEvent } from "../storage/room-log.js";
-import type { Hub } from "./hub.js";
 
 /** A room event with the domains it goes to (`undefined`: every follower). */
 export type TargetedEvent = RoomEvent & { readonly domains?: readonly string[] };
@@ -87,16 +86,4 @@ export class RecentEvents {
   get size(): number {
     return this.#rooms.size;
   }
-}
-
-const byHub = new WeakMap<Hub, RecentEvents>();
-
-/** The recent events of a hub (one per hub object, shared by its write path and its fanout). */
-export function recentEventsOf(hub: Hub): RecentEvents {
-  let r = byHub.get(hub);
-  if (r === undefined) {
-    r = new RecentEvents();
-    byHub.set(hub, r);
-  }
-  return r;
 }

@@ -95,7 +95,7 @@ function enumName(s: Extract<Schema, { kind: "enum" }>, v: number): string | und
 }
 
 /** Read a value of `schema`. Throws only `CodecError`. */
-export function readSchema(r: TlsReader, schema: Schema): unknown {
+function readSchema(r: TlsReader, schema: Schema): unknown {
   switch (schema.kind) {
     case "uint8":
       return r.uint8();
@@ -150,7 +150,7 @@ function readFields(r: TlsReader, fields: readonly FieldSchema[], out: Rec): voi
 }
 
 /** Write `value` as `schema`. Throws `CodecError` when the value does not fit. */
-export function writeSchema(
+function writeSchema(
   w: TlsWriter,
   schema: Schema,
   value: unknown,

@@ -52,7 +52,7 @@ const reason = (e: MimiError): Uint8Array =>
   );
 
 /** The target URL of a decapsulated request (scheme, authority, path of its control data). */
-export function targetOf(req: BinaryHttpRequest): string {
+function targetOf(req: BinaryHttpRequest): string {
   return `${req.scheme}://${req.authority}${req.path}`;
 }
 
