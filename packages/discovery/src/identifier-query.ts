@@ -1,6 +1,6 @@
 import type { UserUri } from "@mimi/identifiers";
+import type { AppDataDictionary } from "@mimi/mls-profile";
 import type {
-  AppDataDictionary,
   IdentifierQueryCode,
   IdentifierRequest,
   ProfileField,

@@ -3,12 +3,8 @@
  * on the wire: one `ComponentData` of the §5.8 `id_request_extensions` (decision 0710).
  */
 import { parseMimiUri, type UserUri } from "@mimi/identifiers";
-import {
-  type AppDataDictionary,
-  type ComponentData,
-  decodeIdentifierUri,
-  encodeIdentifierUri,
-} from "@mimi/protocol";
+import type { AppDataDictionary, ComponentData } from "@mimi/mls-profile";
+import { decodeIdentifierUri, encodeIdentifierUri } from "@mimi/protocol";
 import { ValidationError } from "@mimi/wire";
 
 /**

@@ -1,5 +1,6 @@
+import type { AppDataDictionary } from "@mimi/mls-profile";
 import { type AbusiveMessage, abusiveMessageCodec } from "./abusive-message.js";
-import { type AppDataDictionary, appDataDictionaryCodec } from "./app-data-dictionary.js";
+import { appDataDictionaryCodec } from "./app-data-dictionary.js";
 import { type Codec, enumeration, type Field, struct, utf8String, vector } from "./codec/schema.js";
 import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";
 

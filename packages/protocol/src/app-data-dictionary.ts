@@ -1,29 +1,12 @@
-import { type Codec, decodeWith, encodeWith, opaque, struct, uint, vector } from "./codec/schema.js";
-
 /**
- * draft-ietf-mls-extensions `ComponentData`, as used by protocol-06's extension points:
- *
- * ```tls
- * uint16 ComponentID;
- * struct { ComponentID component_id; opaque data<V>; } ComponentData;
- * ```
+ * The codecs of draft-ietf-mls-extensions `ComponentData` and `AppDataDictionary` for protocol-06's
+ * bodies (the `consent_extensions`, `id_request_extensions`, `id_response_extensions` and
+ * `abuse_extensions` fields of §5.7–§5.9). The structures and their rules are the MLS profile's
+ * (`@mimi/mls-profile`, draft-ietf-mls-extensions-10 §4.6); these codecs put them in the bodies'
+ * schema, for the bytes, the JSON mapping and the generic tools.
  */
-export interface ComponentData {
-  readonly component_id: number;
-  readonly data: Uint8Array;
-}
-
-/**
- * draft-ietf-mls-extensions `AppDataDictionary` (the `consent_extensions`, `id_request_extensions`,
- * `id_response_extensions` and `abuse_extensions` fields of protocol-06 §5.7–§5.9):
- *
- * ```tls
- * struct { ComponentData component_data<V>; } AppDataDictionary;
- * ```
- */
-export interface AppDataDictionary {
-  readonly component_data: readonly ComponentData[];
-}
+import { type AppDataDictionary, type ComponentData, checkAppDataDictionary } from "@mimi/mls-profile";
+import { type Codec, opaque, struct, uint, vector } from "./codec/schema.js";
 
 /** The `ComponentData` codec. */
 export const componentDataCodec: Codec<ComponentData> = struct<ComponentData>("ComponentData", [
@@ -31,25 +14,29 @@ export const componentDataCodec: Codec<ComponentData> = struct<ComponentData>("C
   ["data", opaque],
 ]);
 
-/** The `AppDataDictionary` codec. */
-export const appDataDictionaryCodec: Codec<AppDataDictionary> = struct<AppDataDictionary>(
-  "AppDataDictionary",
-  [["component_data", vector(componentDataCodec)]],
-);
-
-/** An empty dictionary (no extensions). */
-export const emptyAppDataDictionary: AppDataDictionary = { component_data: [] };
+const dictionary = struct<AppDataDictionary>("AppDataDictionary", [
+  ["component_data", vector(componentDataCodec)],
+]);
 
 /**
- * Decode an `AppDataDictionary`.
- *
- * @throws CodecError for malformed bytes.
+ * The `AppDataDictionary` codec: `component_data` sorted by `component_id` with at most one entry
+ * per ID (MLS-EXT-01), checked when read, written or taken from JSON.
  */
-export function decodeAppDataDictionary(bytes: Uint8Array): AppDataDictionary {
-  return decodeWith(appDataDictionaryCodec, bytes);
-}
-
-/** Encode an `AppDataDictionary`. */
-export function encodeAppDataDictionary(value: AppDataDictionary): Uint8Array {
-  return encodeWith(appDataDictionaryCodec, value);
-}
+export const appDataDictionaryCodec: Codec<AppDataDictionary> = {
+  ...dictionary,
+  read: (r, s) => {
+    const at = r.currentPath;
+    const v = dictionary.read(r, s);
+    checkAppDataDictionary(v, `${at === "/" ? "" : at}/component_data`);
+    return v;
+  },
+  write: (w, v) => {
+    checkAppDataDictionary(v);
+    dictionary.write(w, v);
+  },
+  fromJson: (j, path) => {
+    const v = dictionary.fromJson(j, path);
+    checkAppDataDictionary(v, `${path === "/" ? "" : path}/component_data`);
+    return v;
+  },
+};

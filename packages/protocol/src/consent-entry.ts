@@ -1,5 +1,5 @@
-import type { KeyPackage } from "@mimi/mls-profile";
-import { type AppDataDictionary, appDataDictionaryCodec } from "./app-data-dictionary.js";
+import type { AppDataDictionary, KeyPackage } from "@mimi/mls-profile";
+import { appDataDictionaryCodec } from "./app-data-dictionary.js";
 import { keyPackage, type Mls } from "./codec/mls.js";
 import { type Codec, enumeration, type Field, optional, select, vector } from "./codec/schema.js";
 import { type IdentifierUri, identifierUriCodec, type RoomId } from "./identifier-uri.js";

@@ -1,4 +1,5 @@
-import { type AppDataDictionary, appDataDictionaryCodec } from "./app-data-dictionary.js";
+import type { AppDataDictionary } from "@mimi/mls-profile";
+import { appDataDictionaryCodec } from "./app-data-dictionary.js";
 import { type Codec, enumeration, type Field, struct, vector } from "./codec/schema.js";
 import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";
 import { type UserProfile, userProfileCodec } from "./user-profile.js";

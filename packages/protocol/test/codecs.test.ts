@@ -1,5 +1,5 @@
 import { fc } from "@fast-check/vitest";
-import { CodecError, TlsReader, toHex } from "@mimi/wire";
+import { CodecError, TlsReader, toHex, ValidationError } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Codec, decodeWith, encodeWith } from "../src/codec/schema.js";
 import { decodeFanoutMessages, encodeFanoutMessages, fanoutMessageCodec } from "../src/fanout-message.js";
@@ -13,11 +13,16 @@ beforeAll(async () => {
 });
 
 /** Decoding never throws anything but a CodecError. */
+/**
+ * Decode, or the typed rejection: a CodecError, or a ValidationError naming the rule the decoded
+ * structure breaks (an AppDataDictionary out of order is MLS-EXT-01 of the MLS profile).
+ */
 function decodeOrCodecError(codec: Codec<unknown>, bytes: Uint8Array): unknown {
   try {
     return decodeWith(codec, bytes);
   } catch (e) {
     if (e instanceof CodecError) return e;
+    if (e instanceof ValidationError && e.rule === "MLS-EXT-01") return e;
     throw e;
   }
 }
@@ -68,7 +73,8 @@ describe.each(names)("%s", (name) => {
             if (mutated.length > 0) mutated[at % mutated.length]! ^= x;
           }
           const out = decodeOrCodecError(codec, mutated);
-          if (!(out instanceof CodecError)) expect(toHex(encodeWith(codec, out))).toBe(toHex(mutated));
+          if (!(out instanceof CodecError) && !(out instanceof ValidationError))
+            expect(toHex(encodeWith(codec, out))).toBe(toHex(mutated));
           if (how !== "flip") expect(out).toBeInstanceOf(CodecError);
         },
       ),
@@ -115,5 +121,38 @@ describe("embedded MLS structures", () => {
     expect(() => structCodecs["PendingProposal"]!.read(r, body)).toThrow(CodecError);
     const vec = structCodecs["HandshakeBundle"]!;
     expect(() => decodeWith(vec, body)).toThrow(CodecError);
+  });
+});
+
+describe("AppDataDictionary in protocol bodies (the MLS profile's structure)", () => {
+  const entry = (component_data: readonly { component_id: number; data: Uint8Array }[]) => ({
+    component_data,
+  });
+  const codec = structCodecs["AppDataDictionary"] as Codec<{
+    component_data: readonly { component_id: number; data: Uint8Array }[];
+  }>;
+
+  it("MLS-EXT-01 refuses entries out of order or repeated, decoding and encoding, at the entry's path", () => {
+    const sorted = entry([
+      { component_id: 1, data: Uint8Array.of(1) },
+      { component_id: 7, data: Uint8Array.of(2) },
+    ]);
+    const bytes = encodeWith(codec, sorted);
+    expect(decodeWith(codec, bytes)).toEqual(sorted);
+    // the bytes: varint length 8, then [00 01][01][01] and [00 07][01][02]; swap the IDs: 7, then 1
+    expect(toHex(bytes)).toBe("080001010100070102");
+    const swapped = bytes.slice();
+    swapped[2] = 7;
+    swapped[6] = 1;
+    const e = decodeOrCodecError(codec, swapped);
+    expect(e).toBeInstanceOf(ValidationError);
+    expect((e as ValidationError).rule).toBe("MLS-EXT-01");
+    expect((e as ValidationError).path).toBe("/component_data/1/component_id");
+    const repeated = entry([
+      { component_id: 3, data: Uint8Array.of() },
+      { component_id: 3, data: Uint8Array.of() },
+    ]);
+    expect(() => encodeWith(codec, repeated)).toThrow(ValidationError);
+    expect(() => codec.fromJson(codec.toJson(repeated), "/")).toThrow(ValidationError);
   });
 });

@@ -1,11 +1,6 @@
 import { fc } from "@fast-check/vitest";
-import {
-  directoryNames,
-  emptyAppDataDictionary,
-  encodeConsentEntry,
-  encodeFanoutMessages,
-  type FanoutMessage,
-} from "@mimi/protocol";
+import { emptyAppDataDictionary } from "@mimi/mls-profile";
+import { directoryNames, encodeConsentEntry, encodeFanoutMessages, type FanoutMessage } from "@mimi/protocol";
 import { type MlsFixtures, mlsFixtures } from "@mimi/protocol/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { implementedEndpoints } from "../src/server/index.js";

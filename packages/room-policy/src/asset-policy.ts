@@ -1,9 +1,11 @@
 /**
  * Asset policy (draft-ietf-mimi-room-policy-03 §6.4).
  */
+
+import type { MediaType } from "@mimi/mls-profile";
 import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
 import { type DomainName, domainNameSchema } from "./common.js";
-import { type MediaType, mediaTypeSchema } from "./media-type.js";
+import { mediaTypeSchema } from "./media-type.js";
 
 /**
  * ```tls

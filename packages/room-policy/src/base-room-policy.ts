@@ -1,8 +1,10 @@
 /**
  * The base room policy (draft-ietf-mimi-room-policy-03 §5): the `base_room_policy` component.
  */
+
+import type { Uri } from "@mimi/mls-profile";
 import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
-import { type ComponentId, type Uri, uriSchema } from "./common.js";
+import { type ComponentId, uriSchema } from "./common.js";
 
 /**
  * ```tls

@@ -5,22 +5,10 @@
 import { type Schema, t } from "./codec/schema.js";
 
 /**
- * A URI (draft-ietf-mimi-room-policy-03 Appendix; also draft-ietf-mimi-protocol-06 §7.6).
- *
- * ```tls
- * struct {
- *   // a valid Uniform Resource Identifier (URI)
- *   opaque uri<V>;
- * } Uri;
- * ```
- *
- * The bytes are decoded as UTF-8 (decision 0302).
+ * TLS shape of `Uri` (draft-ietf-mimi-room-policy-03 Appendix, draft-ietf-mimi-protocol-06 §7.6;
+ * the structure is the MLS profile's): `struct { opaque uri<V>; } Uri;`, the bytes decoded as UTF-8
+ * (decision 0302).
  */
-export interface Uri {
-  readonly uri: string;
-}
-
-/** TLS shape of {@link Uri}. */
 export const uriSchema: Schema = t.struct("Uri", [{ name: "uri", type: t.text }]);
 
 /**

@@ -55,7 +55,6 @@ export {
   type Optionality,
   optionality,
   optionalitySchema,
-  type Uri,
   uriSchema,
 } from "./common.js";
 export { type ComponentIdTable, type ComponentName, suggestedComponentIds } from "./component-ids.js";
@@ -75,13 +74,11 @@ export {
   type Denial,
   type JoinCode,
   type MemberClient,
-  type ParticipantListUpdate,
+  type Participant,
+  type ParticipantListChange,
   type ProposedChange,
-  type RichDescription,
-  type RoomMetaData,
   type RoomState,
   roomMetaDataSchema,
-  type UserRolePair,
   type Verdict,
 } from "./engine/room-state.js";
 export { actionCapabilities, type PolicyRule, policyRules, type RuleResult } from "./engine/rules.js";
@@ -136,7 +133,7 @@ export {
   type LoggingPolicy,
   loggingPolicySchema,
 } from "./logging-policy.js";
-export { type MediaType, mediaTypeSchema, type Parameter, parameterSchema } from "./media-type.js";
+export { mediaTypeSchema, parameterSchema } from "./media-type.js";
 export {
   decodeMessageExpiration,
   encodeMessageExpiration,

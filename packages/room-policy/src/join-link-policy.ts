@@ -1,8 +1,10 @@
 /**
  * Join link policy (draft-ietf-mimi-room-policy-03 §6.2).
  */
+
+import type { Uri } from "@mimi/mls-profile";
 import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
-import { type Uri, uriSchema } from "./common.js";
+import { uriSchema } from "./common.js";
 
 /**
  * ```tls

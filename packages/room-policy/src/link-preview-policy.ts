@@ -1,8 +1,10 @@
 /**
  * Link preview policy (draft-ietf-mimi-room-policy-03 §6.3).
  */
+
+import type { Uri } from "@mimi/mls-profile";
 import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
-import { type Optionality, optionality, optionalitySchema, type Uri, uriSchema } from "./common.js";
+import { type Optionality, optionality, optionalitySchema, uriSchema } from "./common.js";
 
 /**
  * ```tls

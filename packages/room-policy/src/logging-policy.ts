@@ -1,8 +1,10 @@
 /**
  * Logging policy (draft-ietf-mimi-room-policy-03 §6.5).
  */
+
+import type { Uri } from "@mimi/mls-profile";
 import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
-import { type Optionality, optionality, optionalitySchema, type Uri, uriSchema } from "./common.js";
+import { type Optionality, optionality, optionalitySchema, uriSchema } from "./common.js";
 
 /**
  * ```tls

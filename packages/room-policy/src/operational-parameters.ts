@@ -2,9 +2,11 @@
  * MLS operational policy (draft-ietf-mimi-room-policy-03 §7): the `mls_operational_policy`
  * component.
  */
+
+import type { MediaType } from "@mimi/mls-profile";
 import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
 import type { ComponentId } from "./common.js";
-import { type MediaType, mediaTypeSchema } from "./media-type.js";
+import { mediaTypeSchema } from "./media-type.js";
 
 /**
  * ```tls

@@ -1,4 +1,5 @@
 /** Builders of room states and changes for the engine tests (test helper, not a test file). */
+import type { RoomMetaData } from "@mimi/mls-profile";
 import { utf8 } from "@mimi/wire";
 import type {
   BaseRoomPolicy,
@@ -6,7 +7,6 @@ import type {
   MemberClient,
   ProposedChange,
   RoleData,
-  RoomMetaData,
   RoomState,
 } from "../src/index.js";
 

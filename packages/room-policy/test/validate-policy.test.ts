@@ -1,3 +1,4 @@
+import type { MediaType } from "@mimi/mls-profile";
 import { ValidationError } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
 import {
@@ -10,7 +11,6 @@ import {
   checkRoleData,
   cooperativeRoles,
   isMediaTypePermitted,
-  type MediaType,
   optionality,
   type RoleData,
   roleCapabilities,

@@ -12,7 +12,9 @@ import {
   type KeyPackage,
   type MLSMessage,
   type RatchetTree,
+  type RequiredCapabilities,
   decodeMlsMessage as tsDecodeMlsMessage,
+  decodeRequiredCapabilities as tsDecodeRequiredCapabilities,
   encodeMlsMessage as tsEncodeMlsMessage,
   type Welcome,
 } from "ts-mls";
@@ -33,28 +35,36 @@ import {
 export const MLS_CODEC_RULE = "MLS-CODEC-01";
 
 /**
- * Decode exactly one `what` from all of `bytes` with a ts-mls decoder.
+ * Decode exactly one `what` from all of `bytes` with a ts-mls decoder: the one strict decoder over
+ * ts-mls (ts-mls's decoders return `undefined` on malformed input, may throw on crafted input, and
+ * ignore trailing bytes). `rule` is the requirement a failure breaks (the hub view names its own).
  *
  * @throws CodecError if the decoder fails, throws, or leaves trailing bytes.
  */
-export function decodeStrict<T>(decoder: Decoder<T>, bytes: Uint8Array, what: string, path = "/"): T {
+export function decodeStrict<T>(
+  decoder: Decoder<T>,
+  bytes: Uint8Array,
+  what: string,
+  path = "/",
+  rule: string = MLS_CODEC_RULE,
+): T {
   let result: [T, number] | undefined;
   try {
     result = decoder(bytes, 0);
   } catch (e) {
     throw new CodecError(`malformed ${what} (${e instanceof Error ? e.message : String(e)})`, {
       path,
-      rule: MLS_CODEC_RULE,
+      rule,
       cause: e,
     });
   }
   // [MLS-CODEC-01] RFC 9420 §2.1: a structure is decoded from exactly its bytes; malformed or
   // trailing input is rejected.
-  if (result === undefined) throw new CodecError(`malformed ${what}`, { path, rule: MLS_CODEC_RULE });
+  if (result === undefined) throw new CodecError(`malformed ${what}`, { path, rule });
   if (result[1] !== bytes.length) {
     throw new CodecError(`${bytes.length - result[1]} trailing bytes after ${what}`, {
       path: `${path === "/" ? "" : path}/${result[1]}`,
-      rule: MLS_CODEC_RULE,
+      rule,
     });
   }
   return result[0];
@@ -139,6 +149,16 @@ export function encodeGroupContext(groupContext: GroupContext): Uint8Array {
  */
 export function decodeRatchetTree(bytes: Uint8Array, path = "/"): RatchetTree {
   return decodeStrict(tsDecodeRatchetTree, bytes, "ratchet tree", path);
+}
+
+/**
+ * Decode a `RequiredCapabilities` (RFC 9420 §11.1): `struct { ExtensionType extension_types<V>;
+ * ProposalType proposal_types<V>; CredentialType credential_types<V>; }`.
+ *
+ * @throws CodecError on malformed input or trailing bytes.
+ */
+export function decodeRequiredCapabilities(bytes: Uint8Array, path = "/"): RequiredCapabilities {
+  return decodeStrict(tsDecodeRequiredCapabilities, bytes, "RequiredCapabilities", path);
 }
 
 /** Encode a ratchet tree, without trailing blank nodes (RFC 9420 §12.4.3.3). */

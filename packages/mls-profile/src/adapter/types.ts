@@ -30,6 +30,7 @@ export type {
   PskIndex,
   PublicMessage,
   RatchetTree,
+  RequiredCapabilities,
   Sender,
   UpdatePath,
   Welcome,

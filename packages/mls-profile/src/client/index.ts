@@ -4,11 +4,7 @@
  *
  * @packageDocumentation
  */
-export {
-  checkCommitProposals,
-  decodeRequiredCapabilities,
-  type RequiredCapabilities,
-} from "./commit-policy.js";
+export { checkCommitProposals } from "./commit-policy.js";
 export {
   type MembershipChange,
   processIncoming,

@@ -5,7 +5,7 @@
  * hub does not have and are not checked (see the package README).
  */
 
-import { InternalError, toHex } from "@mimi/wire";
+import { CodecError, InternalError, toHex } from "@mimi/wire";
 import type {
   FramedContent,
   FramedContentAuthData,
@@ -15,7 +15,7 @@ import type {
   PublicMessage,
   RatchetTree,
 } from "ts-mls";
-import { decodeRequiredCapabilities } from "ts-mls";
+import { decodeRequiredCapabilities } from "../adapter/codec.js";
 import {
   type ApplyProposalsResult,
   addLeafNode,
@@ -494,11 +494,16 @@ async function applyPath(
 function requiredProposalTypes(view: HubGroupView): readonly number[] {
   const ext = view.groupContext.extensions.find((e) => e.extensionType === "required_capabilities");
   if (ext === undefined) return [];
-  return (
-    decodeAs("MLS-HUB-14", "/group_context/extensions", "required_capabilities does not decode", () =>
-      decodeRequiredCapabilities(ext.extensionData, 0),
-    )?.[0].proposalTypes ?? []
-  );
+  const path = "/group_context/extensions";
+  try {
+    return decodeRequiredCapabilities(ext.extensionData, path).proposalTypes;
+  } catch (e) {
+    throw new CodecError(`required_capabilities does not decode: ${(e as Error).message}`, {
+      rule: "MLS-HUB-14",
+      path,
+      cause: e,
+    });
+  }
 }
 
 function checkGroupContextExtensions(

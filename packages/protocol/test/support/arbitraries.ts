@@ -65,6 +65,21 @@ function selectArb(spec: SelectSpec, fx: MlsFixtures): Arb {
 
 /** An arbitrary of every value `codec` can encode. */
 export function arbitraryFor(codec: Codec<unknown>, fx: MlsFixtures): Arb {
+  // MLS-EXT-01 (draft-ietf-mls-extensions-10 §4.6): a dictionary's entries are sorted by
+  // component_id, one per ID; the shape alone cannot say so.
+  if (codec.name === "AppDataDictionary")
+    return fc
+      .uniqueArray(fc.integer({ min: 0, max: 0xffff }), { maxLength: 3 })
+      .chain((ids) =>
+        fc.tuple(
+          ...[...ids]
+            .sort((a, b) => a - b)
+            .map((id) =>
+              fc.record({ component_id: fc.constant(id), data: fc.uint8Array({ maxLength: 40 }) }),
+            ),
+        ),
+      )
+      .map((component_data) => ({ component_data }));
   const s = codec.shape;
   switch (s.kind) {
     case "uint":

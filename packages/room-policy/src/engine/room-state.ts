@@ -4,25 +4,21 @@
  * draft-ietf-mimi-protocol-06 §7.5–§7.6 components; the engine uses their decoded form with user
  * identifiers as text.
  */
+
+import type { RoomMetaData } from "@mimi/mls-profile";
 import type { BaseRoomPolicy } from "../base-room-policy.js";
 import { type Schema, t } from "../codec/schema.js";
-import { type Uri, uriSchema } from "../common.js";
+import { uriSchema } from "../common.js";
 import type { ComponentName } from "../component-ids.js";
 import type { OperationalParameters } from "../operational-parameters.js";
 import type { Claim, PreAuthData } from "../pre-auth-data.js";
 import type { RoleData } from "../role.js";
 
 /**
- * draft-ietf-mimi-protocol-06 §7.5:
- *
- * ```tls
- * struct {
- *   opaque user<V>;
- *   uint32 role_index;
- * } UserRolePair;
- * ```
+ * A participant as the engine sees it: protocol-06 §7.5's `UserRolePair` (the MLS profile's
+ * structure, `opaque user<V>; uint32 role_index;`) with the user decoded to its URI text.
  */
-export interface UserRolePair {
+export interface Participant {
   readonly user: string;
   readonly role_index: number;
 }
@@ -46,55 +42,15 @@ export interface UserRolePair {
  * Applied in order: role changes (indexes into the current list), removals (indexes into the
  * current list), appends.
  */
-export interface ParticipantListUpdate {
+export interface ParticipantListChange {
   readonly changedRoleParticipants: readonly { readonly user_index: number; readonly role_index: number }[];
   readonly removedIndices: readonly number[];
-  readonly addedParticipants: readonly UserRolePair[];
-}
-
-/**
- * draft-ietf-mimi-protocol-06 §7.6 (`RichDescription`):
- *
- * ```tls
- * struct {
- *   opaque media_type<V>;
- *   opaque language_tag<V>;
- *   opaque description_content<V>;
- * } RichDescription;
- * ```
- */
-export interface RichDescription {
-  readonly media_type: string;
-  readonly language_tag: string;
-  readonly description_content: Uint8Array;
-}
-
-/**
- * draft-ietf-mimi-protocol-06 §7.6 (`UTF8String` is `struct { opaque string<V>; }`):
- *
- * ```tls
- * struct {
- *   Uri room_uri;
- *   UTF8String room_name;
- *   RichDescription room_descriptions<V>;
- *   Uri room_avatar;
- *   UTF8String room_subject;
- *   UTF8String room_mood;
- * } RoomMetaData;
- * ```
- */
-export interface RoomMetaData {
-  readonly room_uri: Uri;
-  readonly room_name: { readonly string: string };
-  readonly room_descriptions: readonly RichDescription[];
-  readonly room_avatar: Uri;
-  readonly room_subject: { readonly string: string };
-  readonly room_mood: { readonly string: string };
+  readonly addedParticipants: readonly Participant[];
 }
 
 const utf8StringSchema = t.struct("UTF8String", [{ name: "string", type: t.text }]);
 
-/** Shape of {@link RoomMetaData}, used for its JSON form and for comparing two values. */
+/** Shape of `RoomMetaData` (the MLS profile's), used for its JSON form and for comparing two values. */
 export const roomMetaDataSchema: Schema = t.struct("RoomMetaData", [
   { name: "room_uri", type: uriSchema },
   { name: "room_name", type: utf8StringSchema },
@@ -136,7 +92,7 @@ export interface RoomState {
   /** `mls_operational_policy` (§7), when the room has one. */
   readonly operational?: OperationalParameters;
   /** `participant_list` (protocol-06 §7.5). */
-  readonly participants: readonly UserRolePair[];
+  readonly participants: readonly Participant[];
   /** The clients in the MLS group. */
   readonly clients: readonly MemberClient[];
   /** `room_metadata` (protocol-06 §7.6), when the room has it. */
@@ -167,7 +123,7 @@ export interface ProposedChange {
   /** Set when the actor is not a member: an external commit (join) or an external proposal. */
   readonly external?: "commit" | "proposal";
   /** An AppDataUpdate of `participant_list`. */
-  readonly participantList?: ParticipantListUpdate;
+  readonly participantList?: ParticipantListChange;
   /** MLS Add proposals (for an external commit, the joining `actor.client` is added implicitly). */
   readonly adds?: readonly MemberClient[];
   /** MLS Remove proposals, by client. */

@@ -5,11 +5,12 @@
  * apply), `"pass"` (it applies and allows) or a {@link Denial}.
  */
 
+import type { RoomMetaData } from "@mimi/mls-profile";
 import { bytesEqual } from "@mimi/wire";
 import { type CapabilityName, isCapabilityName, reservedCapabilities } from "../capability-type.js";
 import { encodeWithSchema } from "../codec/schema.js";
 import { allowsTransition, type Context } from "./context.js";
-import type { Denial, RoomMetaData } from "./room-state.js";
+import type { Denial } from "./room-state.js";
 import { roomMetaDataSchema } from "./room-state.js";
 import { checkBaseRoomPolicy, checkRoleData } from "./validate-policy.js";
 

@@ -27,7 +27,7 @@ const memberClient = t.struct("MemberClient", [
   { name: "client", type: t.text },
   { name: "user", type: t.text },
 ]);
-const participantListUpdate = t.struct("ParticipantListUpdate", [
+const participantListUpdate = t.struct("ParticipantListChange", [
   {
     name: "changedRoleParticipants",
     type: t.vector(

@@ -4,6 +4,7 @@
  * {@link Denial}s with the rule's requirement ID and a JSON pointer into the component.
  */
 import { isRoomUri } from "@mimi/identifiers";
+import type { MediaType } from "@mimi/mls-profile";
 import { ValidationError } from "@mimi/wire";
 import type { AssetPolicy } from "../asset-policy.js";
 import type { BaseRoomPolicy } from "../base-room-policy.js";
@@ -12,7 +13,6 @@ import { optionality } from "../common.js";
 import type { HistoryPolicy } from "../history-policy.js";
 import type { LinkPreviewPolicy } from "../link-preview-policy.js";
 import type { LoggingPolicy } from "../logging-policy.js";
-import type { MediaType } from "../media-type.js";
 import type { RoleData } from "../role.js";
 import type { CapabilityCodePoints } from "./context.js";
 import type { Denial } from "./room-state.js";
