@@ -3,10 +3,15 @@ import type { AddressInfo } from "node:net";
 import { decodeFanoutMessage, encodeFanoutMessage } from "@mimi/protocol";
 import { type MlsFixtures, mlsFixtures } from "@mimi/protocol/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createFederationClient, PeerUnavailable } from "../src/federation/client.js";
 import { startHubFanout } from "../src/hub/fanout.js";
 import type { Hub, HubListener } from "../src/hub/hub.js";
 import { RecentEvents } from "../src/hub/recent-events.js";
-import { FanoutRefused, makeFanoutSender } from "../src/server/fanout-sender.js";
+import {
+  type FanoutSender,
+  type FanoutSenderOptions,
+  makeFanoutSender,
+} from "../src/server/fanout-sender.js";
 import { implementedEndpoints } from "../src/server/index.js";
 import { type ProviderServer, startProviderServer } from "../src/server/server.js";
 import { type Database, openDatabase } from "../src/storage/database.js";
@@ -75,13 +80,33 @@ afterAll(async () => {
   }
 });
 
-const senderOptions = () => ({
-  db: hubDb,
-  domain: "a.example",
-  key: pki.providers["a.example"]!.key,
-  cert: pki.providers["a.example"]!.cert,
-  ca: pki.caCert,
-});
+/** a.example's client of its peers, reaching every peer through `resolve`. */
+const clientOf = (resolve: (domain: string) => { host: string; port: number }) =>
+  createFederationClient({
+    domain: "a.example",
+    key: pki.providers["a.example"]!.key,
+    cert: pki.providers["a.example"]!.cert,
+    ca: pki.caCert,
+    peers: resolve,
+  });
+
+/** A sender of a.example over a client of its own, which `close` closes too. */
+function testSender(
+  options: Partial<Omit<FanoutSenderOptions, "client">> & {
+    readonly resolve: (domain: string) => { host: string; port: number };
+  },
+): FanoutSender {
+  const { resolve, ...rest } = options;
+  const client = clientOf(resolve);
+  const sender = makeFanoutSender({ db: hubDb, domain: "a.example", ...rest, client });
+  return {
+    ...sender,
+    close: () => {
+      sender.close();
+      client.close();
+    },
+  };
+}
 
 /** A follower stand-in for `domain` (mutual TLS) answering each request body with `answer`. */
 async function standInFollower(
@@ -132,8 +157,7 @@ function withQueryHook(
 
 describe("hub /notify sender (§5.5)", () => {
   it("delivers the room log in order, in batches, and advances the durable cursor only on 201", async () => {
-    const sender = makeFanoutSender({
-      ...senderOptions(),
+    const sender = testSender({
       maxBatch: 2,
       resolve: () => ({ host: "127.0.0.1", port: follower.port }),
     });
@@ -162,11 +186,12 @@ describe("hub /notify sender (§5.5)", () => {
       return { status: 201 };
     });
     const port = flaky.port;
-    const sender = makeFanoutSender({ ...senderOptions(), resolve: () => ({ host: "127.0.0.1", port }) });
+    const sender = testSender({ resolve: () => ({ host: "127.0.0.1", port }) });
     try {
       const refused = await sender.deliverOnce(room, "c.example").catch((e: unknown) => e);
-      expect(refused).toBeInstanceOf(FanoutRefused);
-      expect((refused as FanoutRefused).retryAfterMs).toBe(0);
+      expect(refused).toBeInstanceOf(PeerUnavailable);
+      expect((refused as PeerUnavailable).status).toBe(503);
+      expect((refused as PeerUnavailable).retryAfterMs).toBe(0);
       expect(await sender.cursor(room, "c.example")).toBe(0n);
       calls = 0;
       expect(await sender.deliverAll(room, "c.example", { baseDelayMs: 1 })).toBe(5);
@@ -187,8 +212,7 @@ describe("hub /notify sender (§5.5)", () => {
     });
     const port = capture.port;
     const one = encodeFanoutMessage({ timestamp: 100n, message: fx.privateMessages[0]! }).length;
-    const sender = makeFanoutSender({
-      ...senderOptions(),
+    const sender = testSender({
       maxBatchBytes: one + 1,
       resolve: () => ({ host: "127.0.0.1", port }),
     });
@@ -215,8 +239,7 @@ describe("hub /notify sender (§5.5)", () => {
       }
     });
     const follower2 = await standInFollower("e.example", () => ({ status: 201 }));
-    const sender = makeFanoutSender({
-      ...senderOptions(),
+    const sender = testSender({
       db: flakyDb,
       resolve: () => ({ host: "127.0.0.1", port: follower2.port }),
     });
@@ -248,8 +271,7 @@ describe("hub /notify sender (§5.5)", () => {
       if (sql.includes("INSERT INTO fanout_cursor")) written.push(String(params?.[2]));
     });
     const follower2 = await standInFollower("e.example", () => ({ status: 201 }));
-    const sender = makeFanoutSender({
-      ...senderOptions(),
+    const sender = testSender({
       db: countingDb,
       maxBatch: 1,
       cursorWriteIntervalMs: 60_000,
@@ -271,11 +293,11 @@ describe("hub /notify sender (§5.5)", () => {
   });
 
   it("gives up after maxAttempts consecutive failures", async () => {
-    const sender = makeFanoutSender({ ...senderOptions(), resolve: () => ({ host: "127.0.0.1", port: 1 }) });
+    const sender = testSender({ resolve: () => ({ host: "127.0.0.1", port: 1 }) });
     try {
       await expect(
         sender.deliverAll(room, "unreachable.example", { maxAttempts: 2, baseDelayMs: 1 }),
-      ).rejects.toThrow(FanoutRefused);
+      ).rejects.toThrow(PeerUnavailable);
     } finally {
       sender.close();
     }
@@ -315,14 +337,8 @@ describe("hub fanout loop (§5.5)", () => {
         };
       },
     } as unknown as Hub;
-    const fanout = startHubFanout(hub, {
-      sender: {
-        key: pki.providers["a.example"]!.key,
-        cert: pki.providers["a.example"]!.cert,
-        ca: pki.caCert,
-        resolve: () => ({ host: "127.0.0.1", port: follower.port }),
-      },
-    });
+    const client = clientOf(() => ({ host: "127.0.0.1", port: follower.port }));
+    const fanout = startHubFanout(hub, { sender: { client } });
     try {
       const until = Date.now() + 10_000;
       while ((await inboxAfter(followerDb, loopRoom, 0n)).length < 2 && Date.now() < until)
@@ -333,6 +349,7 @@ describe("hub fanout loop (§5.5)", () => {
       expect(await fanout.sender.cursor(loopRoom, "b.example")).toBe(2n);
     } finally {
       await fanout.stop();
+      client.close();
     }
   });
 });

@@ -35,6 +35,7 @@ import {
 } from "@mimi/protocol";
 import { utf8 } from "@mimi/wire";
 import { decryptWithLabel } from "ts-mls/crypto/hpke.js";
+import { createFederationClient, type FederationClient } from "../src/federation/client.js";
 import { userUriOfCredential } from "../src/hub/credentials.js";
 import { hubEndpoints } from "../src/hub/endpoints.js";
 import { type HubFanout, startHubFanout } from "../src/hub/fanout.js";
@@ -55,6 +56,8 @@ export interface TestProvider {
   readonly domain: string;
   readonly db: Database;
   readonly server: ProviderServer;
+  /** Its client of the other test providers (the fanout sends through it). */
+  readonly client: FederationClient;
   readonly hub?: Hub;
   readonly fanout?: HubFanout;
 }
@@ -94,24 +97,22 @@ export async function startTestProvider(
     log: () => {},
   });
   ports.set(domain, server.port);
+  const client = createFederationClient({
+    domain,
+    key: tls.key,
+    cert: tls.cert,
+    ca: pki.caCert,
+    peers: (d) => ({ host: "127.0.0.1", port: ports.get(d) ?? 1 }),
+  });
   const fanout =
     hub === undefined
       ? undefined
-      : startHubFanout(hub, {
-          sender: {
-            key: tls.key,
-            cert: tls.cert,
-            ca: pki.caCert,
-            resolve: (d) => ({ host: "127.0.0.1", port: ports.get(d) ?? 1 }),
-          },
-          baseDelayMs: 20,
-          maxAttempts: 3,
-          retryDelayMs: 200,
-        });
+      : startHubFanout(hub, { sender: { client }, baseDelayMs: 20, maxAttempts: 3, retryDelayMs: 200 });
   return {
     domain,
     db,
     server,
+    client,
     ...(hub === undefined ? {} : { hub }),
     ...(fanout === undefined ? {} : { fanout }),
   };
@@ -120,6 +121,7 @@ export async function startTestProvider(
 /** Stop a provider (and its fanout), keeping or closing its database. */
 export async function stopTestProvider(p: TestProvider, closeDb = true): Promise<void> {
   await p.fanout?.stop();
+  p.client.close();
   await p.server.close(1000);
   if (closeDb) await p.db.close();
 }

@@ -92,11 +92,14 @@ export class PeerUnavailable extends ProtocolError {
   readonly peerDomain: string;
   /** The HTTP status when the peer answered (5xx or an unexpected status), otherwise undefined. */
   readonly status: number | undefined;
+  /** The peer's `Retry-After` in milliseconds, if it answered with one (e.g. a 503). */
+  readonly retryAfterMs: number | undefined;
 
-  constructor(peerDomain: string, what: string, status?: number) {
+  constructor(peerDomain: string, what: string, status?: number, retryAfterMs?: number) {
     super(`${peerDomain}: ${what}`, { path: "/", ...(status === undefined ? {} : { code: String(status) }) });
     this.peerDomain = peerDomain;
     this.status = status;
+    this.retryAfterMs = retryAfterMs;
   }
 }
 
@@ -286,6 +289,7 @@ export function createFederationClient(options: FederationClientOptions): Federa
                   peer,
                   `answered ${status}${what === undefined ? "" : `: ${what}`}`,
                   status,
+                  retryAfterMs(res.headers["retry-after"]),
                 ),
               );
             }

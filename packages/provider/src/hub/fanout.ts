@@ -10,8 +10,8 @@ import { eventsWithTargetsAfter, type Hub } from "./hub.js";
 
 /** Options of {@link startHubFanout}. */
 export interface HubFanoutOptions {
-  /** How to reach peers and our TLS identity (as {@link makeFanoutSender} takes them). */
-  readonly sender: Omit<FanoutSenderOptions, "db" | "domain" | "targets">;
+  /** The client of the peers and the batch limits (as {@link makeFanoutSender} takes them). */
+  readonly sender: Omit<FanoutSenderOptions, "db" | "domain" | "eventsWithTargets">;
   /** Consecutive failures before a delivery round gives up and is rescheduled (default 6). */
   readonly maxAttempts?: number;
   /** First back-off delay in ms (default 100; doubles per failure, at least `Retry-After`). */

@@ -225,10 +225,8 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       // our own clients' inboxes locally (protocol-06 §5.5).
       fanout = startHubFanout(hub, {
         sender: {
-          key: options.tls.key,
-          cert: options.tls.cert,
-          ca: options.tls.ca,
-          resolve: (d) => federation.resolve(d),
+          // the one outgoing HTTPS client: /notify shares its pools with every other peer request
+          client: federation,
           ...(options.fanout?.maxBatch === undefined ? {} : { maxBatch: options.fanout.maxBatch }),
         },
         ...(options.fanout?.maxAttempts === undefined ? {} : { maxAttempts: options.fanout.maxAttempts }),

@@ -4,37 +4,28 @@
  * them), over mutual TLS with keep-alive. The follower's position is a durable cursor advanced only
  * after a 201, so nothing accepted is lost across restarts and a resend after a crash is a
  * duplicate the follower ignores. A refusal is retried with exponential back-off, honouring
- * `Retry-After`.
+ * `Retry-After`. Requests go through the provider's one outgoing HTTPS client
+ * ({@link FederationClient}: mutual TLS, `Host` and `From`, timeouts, pooled connections).
  *
  * Events in the room log are stored as the encoded FanoutMessage they fan out as.
  */
-import { Agent, request } from "node:https";
-import { API_PREFIX, endpointPath } from "@mimi/protocol";
-import { ProtocolError } from "@mimi/wire";
+import { concatBytes } from "@mimi/wire";
+import { type FederationClient, PeerRejected, PeerUnavailable } from "../federation/client.js";
 import type { Database, SqlExecutor } from "../storage/database.js";
 import { toBigInt } from "../storage/database.js";
 import { queueLocally } from "../storage/follower-inbox.js";
 import { eventsAfter, type RoomEvent } from "../storage/room-log.js";
-import { type PeerCa, peerConnectionTrust, peerTrust } from "./anchor-binding.js";
-
-/** How to reach a follower. */
-export interface PeerAddress {
-  readonly host: string;
-  readonly port: number;
-}
 
 /** The sender's configuration. */
 export interface FanoutSenderOptions {
   readonly db: Database;
-  /** Our (the hub's) domain, sent as `From: mimi@<domain>`. */
+  /** Our (the hub's) domain: events for it are queued locally instead of sent. */
   readonly domain: string;
-  /** Our provider key and certificate (client side of mutual TLS), and the peers' CA set. */
-  readonly key: string | Buffer;
-  readonly cert: string | Buffer;
-  /** CAs trusted for peer providers; a {@link BoundAnchor} certifies only its domain (decision 0401). */
-  readonly ca: PeerCa | readonly PeerCa[];
-  /** Where a peer domain's server listens. */
-  readonly resolve: (domain: string) => PeerAddress;
+  /**
+   * The provider's client of its peers, shared with its other federation requests. The sender does
+   * not close it.
+   */
+  readonly client: FederationClient;
   /** Most FanoutMessages per request (default 500). */
   readonly maxBatch?: number;
   /**
@@ -59,21 +50,9 @@ export interface FanoutSenderOptions {
   ) => Promise<readonly (RoomEvent & { readonly domains?: readonly string[] })[]>;
 }
 
-/** A follower refused or could not be reached; `retryAfterMs` is the peer's `Retry-After`, if any. */
-export class FanoutRefused extends ProtocolError {
-  override name: string = "FanoutRefused";
-  readonly retryAfterMs: number | undefined;
-  constructor(what: string, retryAfterMs?: number) {
-    super(what, { path: "/notify" });
-    this.retryAfterMs = retryAfterMs;
-  }
-}
-
-function retryAfterMs(v: string | string[] | undefined): number | undefined {
-  if (typeof v !== "string") return undefined;
-  if (/^[0-9]+$/.test(v.trim())) return Number(v.trim()) * 1000;
-  const at = Date.parse(v);
-  return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+/** True for the errors of a follower that refused or could not be reached (worth retrying). */
+function isRefusal(e: unknown): e is PeerRejected | PeerUnavailable {
+  return e instanceof PeerRejected || e instanceof PeerUnavailable;
 }
 
 /** A `/notify` sender of one hub. */
@@ -82,14 +61,15 @@ export interface FanoutSender {
    * Send the next batch of `roomId`'s events the follower `peerDomain` has not acknowledged.
    * Returns the number of events delivered (0 when it is up to date).
    *
-   * @throws FanoutRefused when the follower answers other than 201 or cannot be reached.
+   * @throws PeerRejected when the follower answers 4xx, PeerUnavailable when it answers otherwise
+   * than 201 or cannot be reached.
    */
   deliverOnce(roomId: string, peerDomain: string): Promise<number>;
   /**
    * Deliver until the follower is up to date, retrying refusals with exponential back-off
    * (honouring `Retry-After`), at most `maxAttempts` consecutive failures.
    *
-   * @throws FanoutRefused after `maxAttempts` consecutive failures.
+   * @throws PeerRejected or PeerUnavailable after `maxAttempts` consecutive failures.
    */
   deliverAll(
     roomId: string,
@@ -110,14 +90,6 @@ export interface FanoutSender {
 
 /** Make a hub's `/notify` sender. */
 export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
-  const agent = new Agent({
-    keepAlive: true,
-    maxSockets: 4,
-    key: options.key,
-    cert: options.cert,
-    ...peerConnectionTrust(peerTrust(options.ca)),
-    minVersion: "TLSv1.3",
-  });
   const maxBatch = options.maxBatch ?? 500;
   const maxBatchBytes = options.maxBatchBytes ?? 512 * 1024;
   const db = options.db;
@@ -148,43 +120,12 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
     if (c === undefined || c < last) known.set(key, last);
   };
 
-  const post = (peerDomain: string, roomId: string, body: Buffer): Promise<void> => {
-    const { host, port } = options.resolve(peerDomain);
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host,
-          port,
-          agent,
-          servername: peerDomain,
-          method: "POST",
-          path: endpointPath(API_PREFIX, "notify", roomId),
-          headers: {
-            host: peerDomain,
-            from: `mimi@${options.domain}`,
-            "content-type": "application/octet-stream",
-            "content-length": String(body.length),
-          },
-        },
-        (res) => {
-          res.resume();
-          res.on("end", () => {
-            // [PROTO-NOTIFY-03] draft-ietf-mimi-protocol-06 §5.5: 201 means accepted; on any other
-            // response the hub SHOULD retry, honouring Retry-After.
-            if (res.statusCode === 201) resolve();
-            else
-              reject(
-                new FanoutRefused(
-                  `${peerDomain} answered ${res.statusCode}`,
-                  retryAfterMs(res.headers["retry-after"]),
-                ),
-              );
-          });
-        },
-      );
-      req.on("error", (e) => reject(new FanoutRefused(`${peerDomain} unreachable: ${e.message}`)));
-      req.end(body);
-    });
+  const post = async (peerDomain: string, roomId: string, body: Uint8Array): Promise<void> => {
+    const res = await options.client.send(peerDomain, { endpoint: "notify", param: roomId, body });
+    // [PROTO-NOTIFY-03] draft-ietf-mimi-protocol-06 §5.5: 201 means accepted; on any other
+    // response the hub SHOULD retry, honouring Retry-After.
+    if (res.status !== 201)
+      throw new PeerUnavailable(peerDomain, `answered ${res.status}, not 201`, res.status);
   };
 
   const advance = async (
@@ -315,7 +256,7 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
       known.delete(`${roomId}\u0000${peerDomain}`);
       return { n: 0, more: true };
     }
-    await post(peerDomain, roomId, Buffer.concat(batch.map((e) => e.body)));
+    await post(peerDomain, roomId, concatBytes(...batch.map((e) => e.body)));
     remember(roomId, peerDomain, last);
     persist(roomId, peerDomain, last);
     return { n: covered, more: full };
@@ -347,7 +288,7 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
             return total;
           }
         } catch (e) {
-          if (!(e instanceof FanoutRefused)) throw e;
+          if (!isRefusal(e)) throw e;
           failures++;
           if (failures >= maxAttempts) throw e;
           const backoff = base * 2 ** (failures - 1);
@@ -357,7 +298,6 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
     },
     close() {
       for (const p of persisted.values()) if (p.timer !== undefined) clearTimeout(p.timer);
-      agent.destroy();
     },
   };
 }

@@ -13,11 +13,9 @@ export { assetEndpoint } from "./endpoints/asset.js";
 export { requestConsentEndpoint, updateConsentEndpoint } from "./endpoints/consent.js";
 export { notifyEndpoint } from "./endpoints/notify.js";
 export {
-  FanoutRefused,
   type FanoutSender,
   type FanoutSenderOptions,
   makeFanoutSender,
-  type PeerAddress,
 } from "./fanout-sender.js";
 export { HttpRejection } from "./http-error.js";
 export {
