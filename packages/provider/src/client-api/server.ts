@@ -28,10 +28,10 @@ import {
   keyPackageUploadCodec,
   submitMessageRequestCodec,
 } from "@mimi/protocol";
-import { CodecError, type MimiError, ValidationError } from "@mimi/wire";
+import { ValidationError } from "@mimi/wire";
 import { type FederationClient, PeerRejected, PeerUnavailable } from "../federation/client.js";
 import type { Endpoint } from "../server/endpoint.js";
-import { HttpRejection } from "../server/http-error.js";
+import { errorAnswer, errorBodyOf, HttpRejection } from "../server/http-error.js";
 import { decodeParam, readBody } from "../server/http-request.js";
 import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "../server/log.js";
 import { ServerMetrics } from "../server/metrics.js";
@@ -167,18 +167,6 @@ export interface ClientApiServer {
   readonly inboxSignal: InboxSignal;
   /** Stop accepting, end inbox streams, let requests in flight finish (at most `graceMs`). */
   close(graceMs?: number): Promise<void>;
-}
-
-function errorJson(e: MimiError, extra: Record<string, string> = {}): Uint8Array {
-  return new TextEncoder().encode(
-    JSON.stringify({
-      error: e.name,
-      what: e.what,
-      path: e.path,
-      ...(e.rule === undefined ? {} : { rule: e.rule }),
-      ...extra,
-    }),
-  );
 }
 
 /**
@@ -580,18 +568,19 @@ export async function startClientApi(
         );
       } else if (e instanceof PeerUnavailable) {
         status = e.status === 504 || /no answer within/.test(e.what) ? 504 : 502;
-        body = errorJson(e, { peer: e.peerDomain });
-      } else if (e instanceof HttpRejection || e instanceof CodecError || e instanceof ValidationError) {
-        status = e instanceof HttpRejection ? e.status : 400;
-        body = errorJson(e);
-        metrics.rejected(e instanceof HttpRejection ? `http_${e.status}` : e.name);
-        if (e instanceof HttpRejection && e.retryAfterSeconds !== undefined && !res.headersSent)
-          res.setHeader("Retry-After", String(e.retryAfterSeconds));
-        log({ level: "info", msg: "client API rejected", status, reason: e.describe() });
+        body = errorBodyOf(e, { peer: e.peerDomain });
       } else {
-        status = 500;
-        body = new TextEncoder().encode(JSON.stringify({ error: "InternalError", what: "internal error" }));
-        log({ level: "error", msg: "client API handler failed", ...errorFields(e) } satisfies LogRecord);
+        const answer = errorAnswer(e);
+        status = answer.status;
+        body = answer.body;
+        if (answer.rejected !== undefined) {
+          metrics.rejected(e instanceof HttpRejection ? `http_${e.status}` : answer.rejected.name);
+          if (answer.retryAfterSeconds !== undefined && !res.headersSent)
+            res.setHeader("Retry-After", String(answer.retryAfterSeconds));
+          log({ level: "info", msg: "client API rejected", status, reason: answer.rejected.describe() });
+        } else {
+          log({ level: "error", msg: "client API handler failed", ...errorFields(e) } satisfies LogRecord);
+        }
       }
       if (res.headersSent) {
         res.destroy();

@@ -25,11 +25,10 @@ import {
   isDirectoryName,
   methodOf,
 } from "@mimi/protocol";
-import { CodecError, type MimiError, ValidationError } from "@mimi/wire";
 import type { Database } from "../storage/database.js";
 import { type PeerCa, peerTrust } from "./anchor-binding.js";
 import type { Endpoint } from "./endpoint.js";
-import { HttpRejection } from "./http-error.js";
+import { errorAnswer, HttpRejection } from "./http-error.js";
 import { decodeParam, readBody } from "./http-request.js";
 import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "./log.js";
 import { ServerMetrics } from "./metrics.js";
@@ -100,17 +99,6 @@ export interface ProviderServer {
    * keep-alive connections, then close everything.
    */
   close(graceMs?: number): Promise<void>;
-}
-
-function errorBody(e: MimiError): Uint8Array {
-  return new TextEncoder().encode(
-    JSON.stringify({
-      error: e.name,
-      what: e.what,
-      path: e.path,
-      ...(e.rule === undefined ? {} : { rule: e.rule }),
-    }),
-  );
 }
 
 /**
@@ -230,27 +218,25 @@ export async function startProviderServer(
         if (out.contentType !== undefined) contentType = out.contentType;
       }
     } catch (e) {
-      if (e instanceof HttpRejection || e instanceof CodecError || e instanceof ValidationError) {
-        status = e instanceof HttpRejection ? e.status : 400;
-        contentType = "application/json";
-        body = errorBody(e);
-        metrics.rejected(e instanceof HttpRejection ? `http_${e.status}` : e.name);
-        if (e instanceof HttpRejection && e.retryAfterSeconds !== undefined)
-          res.setHeader("Retry-After", String(e.retryAfterSeconds));
+      const answer = errorAnswer(e);
+      status = answer.status;
+      contentType = "application/json";
+      body = answer.body;
+      if (answer.rejected !== undefined) {
+        metrics.rejected(e instanceof HttpRejection ? `http_${e.status}` : answer.rejected.name);
+        if (answer.retryAfterSeconds !== undefined)
+          res.setHeader("Retry-After", String(answer.retryAfterSeconds));
         log({
           level: "info",
           msg: "rejected",
           route: routeName,
           peer: peerDomain,
           status,
-          reason: e.describe(),
+          reason: answer.rejected.describe(),
         });
         // A refused body may not have been read: do not keep the connection for the rest of it.
         if (!req.complete) res.setHeader("Connection", "close");
       } else {
-        status = 500;
-        contentType = "application/json";
-        body = new TextEncoder().encode(JSON.stringify({ error: "InternalError", what: "internal error" }));
         log({ level: "error", msg: "handler failed", route: routeName, peer: peerDomain, ...errorFields(e) });
       }
     }
