@@ -28,30 +28,7 @@ import {
 import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Hash, HashAlgorithm, Kdf } from "ts-mls";
 import { defaultCryptoProvider } from "ts-mls";
 import type { Hpke, Signature } from "./adapter/internals.js";
-
-/** How many keys of each kind the cache keeps before it forgets the oldest. */
-const CACHE_LIMIT = 4096;
-
-/** A small insertion-ordered cache of imported keys. */
-class KeyCache {
-  readonly #map = new Map<string, KeyObject>();
-  get(bytes: Uint8Array, make: () => KeyObject): KeyObject {
-    const id = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
-    let key = this.#map.get(id);
-    if (key === undefined) {
-      key = make();
-      if (this.#map.size >= CACHE_LIMIT) {
-        const oldest = this.#map.keys().next().value;
-        if (oldest !== undefined) this.#map.delete(oldest);
-      }
-      this.#map.set(id, key);
-    }
-    return key;
-  }
-  get size(): number {
-    return this.#map.size;
-  }
-}
+import { KeyCache } from "./key-cache.js";
 
 const ED25519_PKCS8_PREFIX = Uint8Array.from([
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
@@ -71,8 +48,8 @@ function u8(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
-const privateKeys = new KeyCache();
-const publicKeys = new KeyCache();
+const privateKeys = new KeyCache<KeyObject>();
+const publicKeys = new KeyCache<KeyObject>();
 
 /** Number of private and public signature keys currently cached (for tests and diagnostics). */
 export function cachedKeyCount(): { readonly privateKeys: number; readonly publicKeys: number } {

@@ -12,36 +12,10 @@ import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
 import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, HashAlgorithm } from "ts-mls";
 import { defaultCryptoProvider } from "ts-mls";
 import type { Signature } from "./adapter/internals.js";
+import { KeyCache } from "./key-cache.js";
 
 /** An imported WebCrypto key (named this way so Node's and the DOM's typings both give it). */
 type CryptoKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
-
-/** How many keys of each kind the cache keeps before it forgets the oldest. */
-const CACHE_LIMIT = 4096;
-
-/** A small insertion-ordered cache of imported keys. */
-class KeyCache {
-  readonly #map = new Map<string, Promise<CryptoKey>>();
-  get(bytes: Uint8Array, make: () => Promise<CryptoKey>): Promise<CryptoKey> {
-    let id = "";
-    for (const b of bytes) id += String.fromCharCode(b);
-    let key = this.#map.get(id);
-    if (key === undefined) {
-      key = make();
-      // an import that fails is not kept: the next use tries again (and fails the same way)
-      key.catch(() => this.#map.delete(id));
-      if (this.#map.size >= CACHE_LIMIT) {
-        const oldest = this.#map.keys().next().value;
-        if (oldest !== undefined) this.#map.delete(oldest);
-      }
-      this.#map.set(id, key);
-    }
-    return key;
-  }
-  get size(): number {
-    return this.#map.size;
-  }
-}
 
 const ED25519_PKCS8_PREFIX = Uint8Array.from([
   0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05, 0x06, 0x03, 0x2b, 0x65, 0x70, 0x04, 0x22, 0x04, 0x20,
@@ -59,8 +33,21 @@ function source(b: Uint8Array): Uint8Array<ArrayBuffer> {
   return b.buffer instanceof ArrayBuffer ? (b as Uint8Array<ArrayBuffer>) : new Uint8Array(b);
 }
 
-const privateKeys = new KeyCache();
-const publicKeys = new KeyCache();
+const privateKeys = new KeyCache<Promise<CryptoKey>>();
+const publicKeys = new KeyCache<Promise<CryptoKey>>();
+
+/** The cached import of `bytes`; an import that fails is not kept (the next use tries again). */
+function imported(
+  cache: KeyCache<Promise<CryptoKey>>,
+  bytes: Uint8Array,
+  make: () => Promise<CryptoKey>,
+): Promise<CryptoKey> {
+  return cache.get(bytes, () => {
+    const key = make();
+    key.catch(() => cache.forget(bytes));
+    return key;
+  });
+}
 
 /** Number of private and public signature keys currently cached (for tests and diagnostics). */
 export function cachedKeyCount(): { readonly privateKeys: number; readonly publicKeys: number } {
@@ -72,7 +59,7 @@ function ed25519(base: Signature): Signature {
   const subtle = globalThis.crypto.subtle;
   return {
     async sign(signKey, message) {
-      const key = await privateKeys.get(signKey, () =>
+      const key = await imported(privateKeys, signKey, () =>
         subtle.importKey(
           "pkcs8",
           signKey.length === 32 ? concat(ED25519_PKCS8_PREFIX, signKey) : source(signKey),
@@ -87,7 +74,7 @@ function ed25519(base: Signature): Signature {
       if (publicKey.length !== 32 || signature.length !== 64) return false;
       let key: CryptoKey;
       try {
-        key = await publicKeys.get(publicKey, () =>
+        key = await imported(publicKeys, publicKey, () =>
           subtle.importKey("raw", source(publicKey), "Ed25519", false, ["verify"]),
         );
       } catch {
