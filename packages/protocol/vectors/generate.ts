@@ -68,6 +68,8 @@ async function buildBodyVectors(): Promise<Record<string, unknown>> {
       MalformedMls: "an embedded RFC 9420 structure ts-mls cannot decode",
       BadPresenceOctet: "RFC 9420 §2.1.1: optional<T> presence octet must be 0 or 1",
       EmptyNotifyBody: "§5.5: a /notify body holds at least one FanoutMessage",
+      UnsortedComponentData:
+        "draft-ietf-mls-extensions-10 §4.6: an AppDataDictionary's entries are sorted by component_id, one per ID (a ValidationError MLS-EXT-01, not a CodecError)",
       WrongLength: "a fixed-length field of the wrong length",
     },
     testGroups: [

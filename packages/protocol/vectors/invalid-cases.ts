@@ -89,6 +89,20 @@ export function invalidCases(fx: MlsFixtures): InvalidCase[] {
       concatBytes(new Uint8Array(31), new Uint8Array([0, 1, 0])),
       ["Truncated", "WrongLength"],
     ),
+    c(
+      "AppDataDictionary with component_id 7 before 1",
+      "AppDataDictionary",
+      new Uint8Array([8, 0, 7, 1, 2, 0, 1, 1, 1]),
+      ["UnsortedComponentData"],
+      ["MLS-EXT-01"],
+    ),
+    c(
+      "AppDataDictionary with component_id 3 twice",
+      "AppDataDictionary",
+      new Uint8Array([6, 0, 3, 0, 0, 3, 0]),
+      ["UnsortedComponentData"],
+      ["MLS-EXT-01"],
+    ),
     c("empty /notify body", "FanoutMessages", new Uint8Array(), ["EmptyNotifyBody"]),
     c(
       "second FanoutMessage of a /notify body cut short",

@@ -3,7 +3,7 @@
  * body, valid and invalid encodings).
  */
 import { allCases, loadVectorFile, runCases, type VectorCase, type VectorSuite } from "@mimi/spec-vectors";
-import { CodecError, fromHex, toHex } from "@mimi/wire";
+import { CodecError, fromHex, toHex, ValidationError } from "@mimi/wire";
 import { decodeStructToJson, encodeStructFromJson } from "../src/structs.js";
 import { BODY_VECTORS_FILE } from "./generate.js";
 
@@ -22,6 +22,8 @@ export function checkProtocolBodyCase(t: VectorCase): void {
       decodeStructToJson(struct, bytes);
     } catch (e) {
       if (e instanceof CodecError) return;
+      // a structure that decodes but breaks a rule the case names (e.g. MLS-EXT-01)
+      if (e instanceof ValidationError && e.rule !== undefined && (t.reqs ?? []).includes(e.rule)) return;
       throw e;
     }
     throw new Error("invalid encoding was accepted");
