@@ -69,7 +69,8 @@ mkdirSync(tempFolder, { recursive: true });
 
 const changed = [];
 const problems = [];
-for (const pkg of publicPackages()) {
+const packages = publicPackages();
+for (const pkg of packages) {
   const unscoped = pkg.name.replace(/^@mimi\//, "");
   const config = ExtractorConfig.prepare({
     configObject: {
@@ -147,5 +148,5 @@ if (changed.length > 0 && !write) {
   process.exit(1);
 }
 process.stdout.write(
-  `${JSON.stringify({ packages: publicPackages().length, changed, written: write && changed.length > 0 })}\n`,
+  `${JSON.stringify({ packages: packages.length, changed, written: write && changed.length > 0 })}\n`,
 );

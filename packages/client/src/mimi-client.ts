@@ -48,8 +48,6 @@ export interface Timing {
   readonly ms: number;
 }
 
-type Answer = HttpAnswer;
-
 const utf8Decoder = new TextDecoder();
 
 /** UTF-8 text of bytes (malformed sequences replaced). */
@@ -89,7 +87,7 @@ export class MimiClient {
     });
   }
 
-  private async call(method: "GET" | "POST", path: string, body?: Uint8Array): Promise<Answer> {
+  private async call(method: "GET" | "POST", path: string, body?: Uint8Array): Promise<HttpAnswer> {
     const url = new URL(path, this.options.url);
     const started = performance.now();
     const answer = await this.http.request(method, url, body);
@@ -102,7 +100,7 @@ export class MimiClient {
     return this.ok(await this.call("POST", path, body), path);
   }
 
-  private ok(a: Answer, path: string): Uint8Array {
+  private ok(a: HttpAnswer, path: string): Uint8Array {
     if (a.status >= 200 && a.status < 300) return a.body;
     let reason = "";
     try {

@@ -1,6 +1,13 @@
 /** How many keys of each kind a cache keeps before it forgets the oldest. */
 const CACHE_LIMIT = 4096;
 
+/** The map key of a key's bytes (one character per byte). */
+function idOf(bytes: Uint8Array): string {
+  let id = "";
+  for (const b of bytes) id += String.fromCharCode(b);
+  return id;
+}
+
 /**
  * A small insertion-ordered cache of imported keys, by their bytes (both variants of the caching
  * crypto provider use it: Node's `KeyObject`s, WebCrypto's `CryptoKey` promises).
@@ -10,8 +17,7 @@ export class KeyCache<K> {
 
   /** The key imported from `bytes`: cached, or made by `make` and kept. */
   get(bytes: Uint8Array, make: () => K): K {
-    let id = "";
-    for (const b of bytes) id += String.fromCharCode(b);
+    const id = idOf(bytes);
     let key = this.#map.get(id);
     if (key === undefined) {
       key = make();
@@ -26,9 +32,7 @@ export class KeyCache<K> {
 
   /** Forget the key of `bytes` (a key whose import failed). */
   forget(bytes: Uint8Array): void {
-    let id = "";
-    for (const b of bytes) id += String.fromCharCode(b);
-    this.#map.delete(id);
+    this.#map.delete(idOf(bytes));
   }
 
   get size(): number {

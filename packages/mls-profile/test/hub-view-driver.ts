@@ -557,10 +557,6 @@ export async function randomEpoch(sc: Scenario, rand: () => number, maxMembers: 
   return kind;
 }
 
-function hexOf(b: Uint8Array): string {
-  return toHex(b);
-}
-
 /** Everything the hub and a member must agree on, as comparable strings. */
 export interface Agreement {
   readonly groupContext: string;
@@ -572,9 +568,9 @@ export interface Agreement {
 /** The hub view's side of {@link Agreement}. */
 export function hubAgreement(view: HubGroupView): Agreement {
   return {
-    groupContext: hexOf(encodeGroupContext(view.groupContext)),
-    tree: hexOf(encodeRatchetTree(view.ratchetTree)),
-    confirmationTag: hexOf(view.confirmationTag),
+    groupContext: toHex(encodeGroupContext(view.groupContext)),
+    tree: toHex(encodeRatchetTree(view.ratchetTree)),
+    confirmationTag: toHex(view.confirmationTag),
     members: hubGroupMembers(view).map((m) => `${m.leafIndex}:${credentialString(m.credential)}`),
   };
 }
@@ -582,7 +578,7 @@ export function hubAgreement(view: HubGroupView): Agreement {
 function credentialString(c: Credential): string {
   return c.credentialType === "basic"
     ? new TextDecoder().decode(c.identity)
-    : c.certificates.map(hexOf).join(",");
+    : c.certificates.map((b) => toHex(b)).join(",");
 }
 
 /** A member's side of {@link Agreement}, computed from its ts-mls state alone. */
@@ -592,9 +588,9 @@ export function memberAgreement(state: ClientState): Agreement {
     if (node?.nodeType === "leaf") members.push(`${i / 2}:${credentialString(node.leaf.credential)}`);
   });
   return {
-    groupContext: hexOf(encodeGroupContext(state.groupContext)),
-    tree: hexOf(encodeRatchetTree(state.ratchetTree)),
-    confirmationTag: hexOf(state.confirmationTag),
+    groupContext: toHex(encodeGroupContext(state.groupContext)),
+    tree: toHex(encodeRatchetTree(state.ratchetTree)),
+    confirmationTag: toHex(state.confirmationTag),
     members,
   };
 }

@@ -574,7 +574,7 @@ export async function startClientApi(
         status = answer.status;
         body = answer.body;
         if (answer.rejected !== undefined) {
-          metrics.rejected(e instanceof HttpRejection ? `http_${e.status}` : answer.rejected.name);
+          metrics.rejected(answer.metricLabel ?? answer.rejected.name);
           if (answer.retryAfterSeconds !== undefined && !res.headersSent)
             res.setHeader("Retry-After", String(answer.retryAfterSeconds));
           log({ level: "info", msg: "client API rejected", status, reason: answer.rejected.describe() });

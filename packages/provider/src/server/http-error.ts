@@ -33,6 +33,8 @@ export interface ErrorAnswer {
   readonly retryAfterSeconds?: number;
   /** The error, when it is a refusal of the request (a 4xx or a dependency's 502/504), for the log. */
   readonly rejected?: MimiError;
+  /** The refusal's label in the servers' rejection metric (`http_<status>` or the error's name). */
+  readonly metricLabel?: string;
 }
 
 /** The JSON error body of decision 0610 for `e`, with `extra` fields. */
@@ -61,6 +63,7 @@ export function errorAnswer(e: unknown): ErrorAnswer {
       body: errorBodyOf(e),
       ...(retry === undefined ? {} : { retryAfterSeconds: retry }),
       rejected: e,
+      metricLabel: e instanceof HttpRejection ? `http_${e.status}` : e.name,
     };
   }
   return {

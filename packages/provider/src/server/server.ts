@@ -223,7 +223,7 @@ export async function startProviderServer(
       contentType = "application/json";
       body = answer.body;
       if (answer.rejected !== undefined) {
-        metrics.rejected(e instanceof HttpRejection ? `http_${e.status}` : answer.rejected.name);
+        metrics.rejected(answer.metricLabel ?? answer.rejected.name);
         if (answer.retryAfterSeconds !== undefined)
           res.setHeader("Retry-After", String(answer.retryAfterSeconds));
         log({
