@@ -31,7 +31,25 @@ const nodeOnlyTests: Readonly<Record<string, string>> = {
     "reads the package's source files to guard its imports",
 };
 
+/**
+ * The projects named on the command line (`--project X`, `--project=X`), or none when all run.
+ * Chromium is looked for (and installed) only when the chromium project runs, so a Node-only run
+ * works on a machine without it.
+ */
+function selectedProjects(argv: readonly string[]): readonly string[] {
+  const names: string[] = [];
+  argv.forEach((arg, i) => {
+    if (arg === "--project" && argv[i + 1] !== undefined) names.push(argv[i + 1] as string);
+    else if (arg.startsWith("--project=")) names.push(arg.slice("--project=".length));
+  });
+  return names;
+}
+
+const projects = selectedProjects(process.argv);
+const runsChromium = projects.length === 0 || projects.includes("chromium");
+
 function chromiumPath(): string {
+  if (!runsChromium) return "chromium";
   try {
     return execFileSync("bash", ["tools/chromium.sh"], {
       encoding: "utf8",

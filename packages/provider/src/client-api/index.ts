@@ -12,11 +12,10 @@ export {
   wakingInboxes,
   welcomeRefs,
 } from "./inbox.js";
+export type { JoinCodeIssuer, RoomCreator } from "./route.js";
 export {
   authenticateClient,
   type ClientApiOptions,
   type ClientApiServer,
-  type JoinCodeIssuer,
-  type RoomCreator,
   startClientApi,
 } from "./server.js";
