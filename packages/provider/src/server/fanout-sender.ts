@@ -15,6 +15,7 @@ import type { Database, SqlExecutor } from "../storage/database.js";
 import { toBigInt } from "../storage/database.js";
 import { queueLocally } from "../storage/follower-inbox.js";
 import { eventsAfter, type RoomEvent } from "../storage/room-log.js";
+import { backoffDelayMs } from "./backoff.js";
 
 /** The sender's configuration. */
 export interface FanoutSenderOptions {
@@ -66,8 +67,9 @@ export interface FanoutSender {
    */
   deliverOnce(roomId: string, peerDomain: string): Promise<number>;
   /**
-   * Deliver until the follower is up to date, retrying refusals with exponential back-off
-   * (honouring `Retry-After`), at most `maxAttempts` consecutive failures.
+   * Deliver until the follower is up to date, retrying refusals with exponential back-off and
+   * full jitter (`backoffDelayMs`; never sooner than the peer's `Retry-After`), at most
+   * `maxAttempts` consecutive failures.
    *
    * @throws PeerRejected or PeerUnavailable after `maxAttempts` consecutive failures.
    */
@@ -76,7 +78,10 @@ export interface FanoutSender {
     peerDomain: string,
     options?: {
       readonly maxAttempts?: number;
+      /** The ceiling of the first retry's random delay, in ms (default 100; doubles per failure). */
       readonly baseDelayMs?: number;
+      /** The largest ceiling of a retry's delay, in ms (default 10,000). */
+      readonly maxDelayMs?: number;
       /** Return only once the durable cursor is written (default true). */
       readonly flush?: boolean;
     },
@@ -273,7 +278,7 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
     flushCursor: flush,
     async deliverAll(roomId, peerDomain, opts = {}) {
       const maxAttempts = opts.maxAttempts ?? 8;
-      const base = opts.baseDelayMs ?? 100;
+      const backoff = { baseMs: opts.baseDelayMs ?? 100, capMs: opts.maxDelayMs ?? 10_000 };
       let total = 0;
       let failures = 0;
       for (;;) {
@@ -291,8 +296,8 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
           if (!isRefusal(e)) throw e;
           failures++;
           if (failures >= maxAttempts) throw e;
-          const backoff = base * 2 ** (failures - 1);
-          await new Promise((r) => setTimeout(r, Math.max(backoff, e.retryAfterMs ?? 0)));
+          const delay = backoffDelayMs(failures, backoff, e.retryAfterMs);
+          await new Promise((r) => setTimeout(r, delay));
         }
       }
     },
