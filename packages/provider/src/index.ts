@@ -141,6 +141,7 @@ export {
   type RequestContext,
   requestConsentEndpoint,
   ServerMetrics,
+  type ServerMetricsOptions,
   startProviderServer,
   updateConsentEndpoint,
 } from "./server/index.js";

@@ -127,18 +127,18 @@ describe("client API downloads through the room's hub (decision 0674)", () => {
       const url = await storeBlob(B.db, new TextEncoder().encode("b's attachment"), "b.example");
       const q = (u: string, hub?: string) =>
         `/client/v1/download?url=${encodeURIComponent(u)}${hub === undefined ? "" : `&hub=${hub}`}`;
-      const hubRequests = () =>
+      const hubRequests = async () =>
         Number(
           /mimi_http_requests_total\{route="proxyDownload",method="GET",status="200"\} (\d+)/.exec(
-            A.server.metrics.render(),
+            await A.server.metrics.render(),
           )?.[1] ?? 0,
         );
-      const before = hubRequests();
+      const before = await hubRequests();
       // Bob's provider b.example asks the hub a.example, which fetches from b's asset host
       const viaHub = await bob.send("GET", q(url, "a.example"));
       expect(viaHub.status).toBe(200);
       expect(Buffer.from(viaHub.body).toString()).toBe("b's attachment");
-      expect(hubRequests()).toBe(before + 1);
+      expect(await hubRequests()).toBe(before + 1);
       // Alice's provider is the hub: its own /proxyDownload serves the peer's asset
       const atHub = await alice.send("GET", q(url, "a.example"));
       expect(Buffer.from(atHub.body).toString()).toBe("b's attachment");

@@ -168,7 +168,7 @@ describe("hub /notify sender (§5.5)", () => {
       const inbox = await inboxAfter(followerDb, room, 0n);
       expect(inbox.map((m) => m.timestamp)).toEqual([100n, 101n, 102n, 200n, 103n]);
       expect(decodeFanoutMessage(inbox[3]!.message)).toMatchObject({ externalProposals: [] });
-      expect(follower.metrics.render()).toMatch(
+      expect(await follower.metrics.render()).toMatch(
         /mimi_http_requests_total\{route="notify",method="POST",status="201"\} 3/,
       );
     } finally {

@@ -23,7 +23,7 @@ import type { Endpoint } from "../server/endpoint.js";
 import { errorAnswer, errorBodyOf, HttpRejection } from "../server/http-error.js";
 import { decodeParam, readBody } from "../server/http-request.js";
 import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "../server/log.js";
-import { ServerMetrics } from "../server/metrics.js";
+import { ServerMetrics, type ServerMetricsOptions } from "../server/metrics.js";
 import { DEFAULT_CLIENT_RATE_LIMIT, type RateLimit, RateLimiter } from "../server/rate-limit.js";
 import { closeGracefully, createMutualTlsServer, listenOn } from "../server/tls-server.js";
 import type { Database } from "../storage/database.js";
@@ -73,6 +73,8 @@ export interface ClientApiOptions {
   readonly rateLimit?: RateLimit | false;
   /** Clock (ms since the UNIX epoch). */
   readonly now?: () => number;
+  /** Where the request metrics go (default: a registry of their own, prefix `mimi_http_`). */
+  readonly metrics?: ServerMetricsOptions;
 }
 
 /** A running client API listener. */
@@ -131,7 +133,7 @@ export async function startClientApi(
   const max = options.maxBodyBytes ?? 16 << 20;
   const now = options.now ?? Date.now;
   const log = makeLogger(options.log ?? jsonLinesToStdout);
-  const metrics = new ServerMetrics();
+  const metrics = new ServerMetrics(options.metrics);
   const signal = options.inboxSignal ?? createInboxSignal();
   const limiter =
     options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? DEFAULT_CLIENT_RATE_LIMIT);

@@ -22,6 +22,7 @@ import type { DEFAULT_CLIENT_RATE_LIMIT, DEFAULT_PEER_RATE_LIMIT, RateLimit } fr
 import { type Exchange, type ProviderServer, startProviderServer } from "../server/server.js";
 import { type Database, openDatabase } from "../storage/database.js";
 import { migrate, migrations, schemaVersion } from "../storage/migrations.js";
+import { providerMetrics } from "./metrics.js";
 
 /** Where a listener binds. */
 export interface ListenAddress {
@@ -201,6 +202,8 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
   if (ownsDb) cleanups.push(() => db.close());
   try {
     await migrate(db);
+    const pm = providerMetrics(db);
+    const registry = pm.registry;
     const federation = createFederationClient({
       domain,
       key: options.tls.key,
@@ -266,6 +269,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
         ...(options.rateLimits?.peer === undefined ? {} : { rateLimit: options.rateLimits.peer }),
         ...(options.now === undefined ? {} : { now: options.now }),
         ...(options.observe === undefined ? {} : { observe: options.observe }),
+        metrics: { registry, prefix: "mimi_http_" },
       },
       options.listen?.port ?? 0,
       options.listen?.host ?? "127.0.0.1",
@@ -284,6 +288,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
           federation,
           inboxSignal,
           log: sink,
+          metrics: { registry, prefix: "mimi_client_api_" },
           ...(hub === undefined
             ? {}
             : {
@@ -309,13 +314,19 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     }
     let metricsPort: number | undefined;
     if (options.metrics !== undefined) {
-      const api = clientApi;
       const ms: Server = createHttpServer((req, res) => {
         if (req.method === "GET" && req.url === "/metrics") {
-          res.setHeader("Content-Type", "text/plain; version=0.0.4");
-          const clientText =
-            api === undefined ? "" : api.metrics.render().replaceAll("mimi_http_", "mimi_client_api_");
-          res.end(server.metrics.render() + clientText);
+          void pm.render().then(
+            (text) => {
+              res.setHeader("Content-Type", pm.contentType);
+              res.end(text);
+            },
+            (e: unknown) => {
+              log({ level: "error", msg: "metrics failed", ...errorFields(e) });
+              res.statusCode = 500;
+              res.end();
+            },
+          );
         } else if (req.method === "GET" && req.url === "/healthz") {
           // the process is up and its event loop answers
           res.setHeader("Content-Type", "application/json");

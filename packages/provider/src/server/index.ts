@@ -27,7 +27,7 @@ export {
   logLevels,
   makeLogger,
 } from "./log.js";
-export { ServerMetrics } from "./metrics.js";
+export { ServerMetrics, type ServerMetricsOptions } from "./metrics.js";
 export { authenticatePeer, hostWithoutPort, peerCertificateDomains } from "./peer.js";
 export { DEFAULT_CLIENT_RATE_LIMIT, DEFAULT_PEER_RATE_LIMIT, type RateLimit } from "./rate-limit.js";
 export {

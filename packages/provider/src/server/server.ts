@@ -31,7 +31,7 @@ import type { Endpoint } from "./endpoint.js";
 import { errorAnswer, HttpRejection } from "./http-error.js";
 import { decodeParam, readBody } from "./http-request.js";
 import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "./log.js";
-import { ServerMetrics } from "./metrics.js";
+import { ServerMetrics, type ServerMetricsOptions } from "./metrics.js";
 import { authenticatePeer } from "./peer.js";
 import { DEFAULT_PEER_RATE_LIMIT, type RateLimit, RateLimiter } from "./rate-limit.js";
 import { closeGracefully, createMutualTlsServer, listenOn } from "./tls-server.js";
@@ -68,6 +68,8 @@ export interface ProviderServerOptions {
    * response could not be written.
    */
   readonly observe?: (exchange: Exchange) => void;
+  /** Where the request metrics go (default: a registry of their own, prefix `mimi_http_`). */
+  readonly metrics?: ServerMetricsOptions;
 }
 
 /** One request of a peer and our answer, as {@link ProviderServerOptions.observe} sees it. */
@@ -115,7 +117,7 @@ export async function startProviderServer(
   const max = options.maxBodyBytes ?? 1 << 20;
   const now = options.now ?? Date.now;
   const log = makeLogger(options.log ?? jsonLinesToStdout);
-  const metrics = new ServerMetrics();
+  const metrics = new ServerMetrics(options.metrics);
   const byName = new Map<DirectoryName, Endpoint>();
   const extensions: Endpoint[] = [];
   for (const e of options.endpoints)
@@ -305,8 +307,17 @@ export async function startProviderServer(
     async listenMetrics(mport = 0, mhost = "127.0.0.1"): Promise<number> {
       metricsServer = createHttpServer((req, res) => {
         if (req.method === "GET" && req.url === "/metrics") {
-          res.setHeader("Content-Type", "text/plain; version=0.0.4");
-          res.end(metrics.render());
+          void metrics.render().then(
+            (text) => {
+              res.setHeader("Content-Type", metrics.registry.contentType);
+              res.end(text);
+            },
+            (e: unknown) => {
+              log({ level: "error", msg: "metrics failed", ...errorFields(e) });
+              res.statusCode = 500;
+              res.end();
+            },
+          );
         } else {
           res.statusCode = 404;
           res.end();

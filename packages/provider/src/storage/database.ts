@@ -26,6 +26,8 @@ export interface Database extends SqlExecutor {
   transaction<T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T>;
   /** Close the handle (and the pool or the embedded engine). */
   close(): Promise<void>;
+  /** The connection pool's state (PostgreSQL; an embedded engine has no pool). */
+  poolStats?(): { readonly total: number; readonly idle: number; readonly waiting: number };
 }
 
 /**
@@ -167,6 +169,7 @@ async function openPostgres(url: string, max: number, onError?: (e: Error) => vo
   return {
     engine: "postgres",
     query: (text, params) => run(pool, text, params),
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async transaction(fn) {
       const client = await pool.connect();
       try {
