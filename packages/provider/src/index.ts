@@ -104,6 +104,7 @@ export {
   type ProviderOptions,
   providerOptionsOf,
   type RunningProvider,
+  reloadProviderTls,
   startProvider,
   startProviderFromConfig,
 } from "./provider/index.js";

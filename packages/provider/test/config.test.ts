@@ -41,6 +41,20 @@ describe("provider configuration", () => {
     expect(bound.tls.ca).toEqual(["/x/ca.pem", { domain: "a.example", file: "/x/a/ca.pem" }]);
   });
 
+  it("resolves CRL files of the peer CAs and of the client CAs", () => {
+    const c = parseProviderConfig(
+      {
+        ...base,
+        tls: { ...base.tls, crl: ["peers.crl", "/abs/other.crl"] },
+        clientApi: { port: 0, ca: "clients.pem", crl: "clients.crl" },
+      },
+      "/etc/mimi",
+    );
+    expect(c.tls.crl).toEqual(["/etc/mimi/peers.crl", "/abs/other.crl"]);
+    expect(c.clientApi?.crl).toEqual(["/etc/mimi/clients.crl"]);
+    expect(parseProviderConfig(base, "/x").tls.crl).toBeUndefined();
+  });
+
   it("reads secrets named { env } from the environment: the storage URL and the TLS key", () => {
     const env = {
       MIMI_DB: "postgres://mimi:s3cret@db.internal/mimi",
@@ -87,6 +101,9 @@ describe("provider configuration", () => {
       "/tls/ca/1",
     );
     expect(bad({ ...base, extra: 1 })).toBe("/extra");
+    expect(bad({ ...base, tls: { ...base.tls, crl: [] } })).toBe("/tls/crl");
+    expect(bad({ ...base, tls: { ...base.tls, crls: "x.crl" } })).toBe("/tls/crls");
+    expect(bad({ ...base, clientApi: { port: 0, ca: "c.pem", crl: 5 } })).toBe("/clientApi/crl");
     expect(bad({ ...base, maxBodyBytes: 0 })).toBe("/maxBodyBytes");
     expect(bad([])).toBe("/");
   });

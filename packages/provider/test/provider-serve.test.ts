@@ -1,6 +1,9 @@
+import { X509Certificate } from "node:crypto";
+import { once } from "node:events";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connect } from "node:tls";
 import { afterAll, describe, expect, it } from "vitest";
 import { testIdentity } from "./provider-harness.js";
 import { type ServeProcess, spawnServe } from "./provider-process.js";
@@ -64,5 +67,47 @@ describe("mimi serve with the client API, peers, metrics and a discovery seed", 
     ]);
     expect(await a.kill("SIGTERM")).toBe(0);
     expect(a.output()).toMatch(/"msg":"closed"/);
+  }, 180_000);
+
+  it("on SIGHUP presents a renewed certificate from its files, and keeps the old one when they are unusable", async () => {
+    const idA = await testIdentity("a.example");
+    const renewed = await testIdentity("a.example");
+    const idB = await testIdentity("b.example");
+    const cas = [idA, renewed, idB].map((i) => i.pki.ca.certificatePem);
+    const sub = mkdtempSync(join(dir, "hup-"));
+    const a = await spawnServe(sub, idA, { storage: "memory://", peersCa: cas, peers: {} });
+    procs.push(a);
+    const presented = async (): Promise<string> => {
+      const s = connect({
+        host: "127.0.0.1",
+        port: a.port,
+        servername: "a.example",
+        key: idB.pki.server.privateKeyPem,
+        cert: idB.pki.server.certificatePem,
+        ca: cas,
+      });
+      try {
+        await once(s, "secureConnect");
+        return s.getPeerCertificate().fingerprint256;
+      } finally {
+        s.destroy();
+      }
+    };
+    const hup = async (event: string, count: number) => {
+      a.child.kill("SIGHUP");
+      for (let i = 0; i < 400 && a.output().split(`"event":"${event}"`).length - 1 < count; i++)
+        await new Promise((r) => setTimeout(r, 50));
+      expect(a.output().split(`"event":"${event}"`).length - 1).toBe(count);
+    };
+    const fp = (pem: string) => new X509Certificate(pem).fingerprint256;
+    expect(await presented()).toBe(fp(idA.pki.server.certificatePem));
+    writeFileSync(join(sub, "a.example.key"), renewed.pki.server.privateKeyPem);
+    writeFileSync(join(sub, "a.example.pem"), renewed.pki.server.certificatePem);
+    await hup("tls reloaded", 1);
+    expect(await presented()).toBe(fp(renewed.pki.server.certificatePem));
+    writeFileSync(join(sub, "a.example.pem"), "not a certificate");
+    await hup("tls reload failed", 1);
+    expect(await presented()).toBe(fp(renewed.pki.server.certificatePem));
+    expect(await a.kill("SIGTERM")).toBe(0);
   }, 180_000);
 });

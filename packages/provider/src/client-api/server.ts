@@ -25,7 +25,13 @@ import { decodeParam, readBody } from "../server/http-request.js";
 import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "../server/log.js";
 import { ServerMetrics, type ServerMetricsOptions } from "../server/metrics.js";
 import { DEFAULT_CLIENT_RATE_LIMIT, type RateLimit, RateLimiter } from "../server/rate-limit.js";
-import { closeGracefully, createMutualTlsServer, listenOn } from "../server/tls-server.js";
+import {
+  closeGracefully,
+  createMutualTlsServer,
+  listenOn,
+  serverContextOptions,
+  type TlsMaterial,
+} from "../server/tls-server.js";
 import type { Database } from "../storage/database.js";
 import { createInboxSignal, type InboxSignal } from "./inbox.js";
 import type { ClientApiContext, JoinCodeIssuer, RoomCreator, RouteAnswer } from "./route.js";
@@ -40,6 +46,8 @@ export interface ClientApiOptions {
   readonly cert: string | Buffer;
   /** PEM CA certificate(s) that issue our clients' certificates. */
   readonly clientCa: string | Buffer | readonly (string | Buffer)[];
+  /** CRLs (PEM) of the client CAs: a revoked client certificate is refused (401, PROTO-CAPI-01). */
+  readonly crl?: string | Buffer | readonly (string | Buffer)[];
   /** Storage (shared with the federation server). */
   readonly db: Database;
   /** The local handlers of our federation endpoints (keyMaterial, update, submitMessage, …). */
@@ -83,6 +91,13 @@ export interface ClientApiServer {
   readonly metrics: ServerMetrics;
   /** The signal that wakes inbox streams. */
   readonly inboxSignal: InboxSignal;
+  /**
+   * Present another key and certificate, trust other client CAs and CRLs: new connections use
+   * them at once, connections already open keep what they were made with.
+   *
+   * @throws the TLS stack's error for unusable material (the old material stays in use).
+   */
+  reloadTls(tls: TlsMaterial & { readonly clientCa: string | Buffer | readonly (string | Buffer)[] }): void;
   /** Stop accepting, end inbox streams, let requests in flight finish (at most `graceMs`). */
   close(graceMs?: number): Promise<void>;
 }
@@ -147,6 +162,7 @@ export async function startClientApi(
     key: options.key,
     cert: options.cert,
     ca: options.clientCa,
+    ...(options.crl === undefined ? {} : { crl: options.crl }),
     rejectUnauthorized: false,
     requestTimeoutMs: 60_000,
   });
@@ -280,6 +296,10 @@ export async function startClientApi(
     port: boundPort,
     metrics,
     inboxSignal: signal,
+    reloadTls(tls) {
+      server.setSecureContext({ ...serverContextOptions(tls, tls.clientCa), minVersion: "TLSv1.3" });
+      log({ level: "info", msg: "client API TLS material reloaded", domain });
+    },
     async close(graceMs = 5_000) {
       closing = true;
       await closeGracefully(server, graceMs, () => {

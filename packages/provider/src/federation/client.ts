@@ -9,9 +9,11 @@
  * {@link PeerUnavailable}.
  */
 import { Agent, request } from "node:https";
+import { createSecureContext } from "node:tls";
 import { API_PREFIX, type DirectoryName, endpointPath, endpoints } from "@mimi/protocol";
 import { ProtocolError, ValidationError } from "@mimi/wire";
 import { type PeerCa, peerConnectionTrust, peerTrust } from "../server/anchor-binding.js";
+import type { TlsMaterial } from "../server/tls-server.js";
 
 /** Where a peer provider's server listens. */
 export interface PeerEndpoint {
@@ -28,6 +30,8 @@ export interface FederationClientOptions {
   readonly cert: string | Buffer;
   /** CAs trusted for peer providers; a {@link BoundAnchor} certifies only its domain (decision 0401). */
   readonly ca: PeerCa | readonly PeerCa[];
+  /** CRLs (PEM) of the peer CAs (see {@link TlsMaterial.crl}). */
+  readonly crl?: string | Buffer | readonly (string | Buffer)[];
   /**
    * How to reach a peer domain: a map `domain → "host:port"` (e.g. the `peers` of the
    * configuration) or a function. A domain not listed resolves to `<domain>:443`.
@@ -178,6 +182,13 @@ export interface FederationClient {
    * with the same mutual TLS, headers, timeout and errors as {@link FederationClient.send}.
    */
   request(peerDomain: string, req: PeerRawRequest): Promise<PeerResponse>;
+  /**
+   * Present another key and certificate, trust other peer CAs and CRLs: connections made from now
+   * on use them; idle pooled connections are closed, requests in flight finish on theirs.
+   *
+   * @throws the TLS stack's error for unusable material (the old material stays in use).
+   */
+  reloadTls(tls: TlsMaterial & { readonly ca: PeerCa | readonly PeerCa[] }): void;
   /** Close every pooled connection. */
   close(): void;
 }
@@ -202,7 +213,19 @@ export function createFederationClient(options: FederationClientOptions): Federa
     return found ?? { host: d, port: 443 };
   };
 
-  const connectionTrust = peerConnectionTrust(peerTrust(options.ca));
+  /** Our side of the mutual TLS: replaced by reloadTls. */
+  const tlsOf = (tls: TlsMaterial & { readonly ca: PeerCa | readonly PeerCa[] }) => {
+    const list = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...(v as readonly T[])] : [v as T]);
+    return {
+      key: tls.key,
+      cert: tls.cert,
+      ...peerConnectionTrust(peerTrust(tls.ca)),
+      ...(tls.crl === undefined ? {} : { crl: list(tls.crl) }),
+    };
+  };
+  let material = tlsOf(options);
+  /** Agents made with earlier material, until their connections are done. */
+  const retired = new Set<Agent>();
   const agentFor = (peerDomain: string): Agent => {
     let a = agents.get(peerDomain);
     if (a === undefined) {
@@ -212,9 +235,7 @@ export function createFederationClient(options: FederationClientOptions): Federa
       a = new Agent({
         keepAlive: true,
         maxSockets: options.maxSocketsPerPeer ?? 32,
-        key: options.key,
-        cert: options.cert,
-        ...connectionTrust,
+        ...material,
         minVersion: "TLSv1.3",
         servername: peerDomain,
       });
@@ -307,9 +328,24 @@ export function createFederationClient(options: FederationClientOptions): Federa
     resolve,
     send,
     request: raw,
+    reloadTls(tls) {
+      const next = tlsOf(tls);
+      // unusable material throws here, before anything is replaced
+      createSecureContext({ ...next, minVersion: "TLSv1.3" });
+      material = next;
+      for (const a of agents.values()) {
+        // idle connections go now; busy ones are closed by close() at the latest
+        for (const sockets of Object.values(a.freeSockets))
+          for (const socket of sockets ?? []) socket.destroy();
+        retired.add(a);
+      }
+      agents.clear();
+    },
     close() {
       for (const a of agents.values()) a.destroy();
+      for (const a of retired) a.destroy();
       agents.clear();
+      retired.clear();
     },
   };
 }

@@ -33,6 +33,9 @@ export function providerOptionsOf(
           ? readPem(c, `/tls/ca/${i}`)
           : { domain: c.domain, pem: readPem(c.file, `/tls/ca/${i}`) },
       ),
+      ...(config.tls.crl === undefined
+        ? {}
+        : { crl: config.tls.crl.map((f, i) => readPem(f, `/tls/crl/${i}`)) }),
     },
     storage: config.storage,
     ...(config.metrics === undefined ? {} : { metrics: config.metrics }),
@@ -45,6 +48,9 @@ export function providerOptionsOf(
             host: config.clientApi.host,
             port: config.clientApi.port,
             ca: config.clientApi.ca.map((f, i) => readPem(f, `/clientApi/ca/${i}`)),
+            ...(config.clientApi.crl === undefined
+              ? {}
+              : { crl: config.clientApi.crl.map((f, i) => readPem(f, `/clientApi/crl/${i}`)) }),
           },
         }),
     ...(config.peers === undefined ? {} : { peers: config.peers }),
@@ -52,6 +58,26 @@ export function providerOptionsOf(
     log: atLeast(config.logLevel, log ?? jsonLinesToStdout),
     ...more,
   };
+}
+
+/**
+ * Read the TLS files of a configuration again and give them to a running provider (what
+ * `mimi serve` does on SIGHUP): a renewed certificate, other trusted CAs, new CRLs.
+ *
+ * @throws ValidationError naming the field of an unreadable file, or the TLS stack's error for
+ * unusable material; the provider keeps its material then.
+ */
+export function reloadProviderTls(running: RunningProvider, config: ProviderConfig): void {
+  const options = providerOptionsOf(config);
+  running.reloadTls(
+    options.tls,
+    options.clientApi === undefined
+      ? undefined
+      : {
+          ca: options.clientApi.ca,
+          ...(options.clientApi.crl === undefined ? {} : { crl: options.clientApi.crl }),
+        },
+  );
 }
 
 /**

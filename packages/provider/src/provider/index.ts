@@ -1,7 +1,7 @@
 /**
  * A running MIMI provider: federation server, client API, federation client, metrics.
  */
-export { providerOptionsOf, startProviderFromConfig } from "./from-config.js";
+export { providerOptionsOf, reloadProviderTls, startProviderFromConfig } from "./from-config.js";
 export {
   type ListenAddress,
   mergeEndpoints,

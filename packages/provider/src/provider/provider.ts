@@ -6,6 +6,7 @@
 
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { createSecureContext } from "node:tls";
 import { createInboxSignal, type InboxSignal, wakingInboxes } from "../client-api/inbox.js";
 import { type ClientApiServer, startClientApi } from "../client-api/server.js";
 import { type AssetHost, createAssetSource } from "../federation/assets.js";
@@ -14,12 +15,13 @@ import { hubEndpoints } from "../hub/endpoints.js";
 import { type HubFanout, startHubFanout } from "../hub/fanout.js";
 import { createHub, type Hub, type HubOptions } from "../hub/hub.js";
 import { createJoinCode, deleteJoinCode } from "../hub/join-codes.js";
-import type { BoundAnchor, PeerCa } from "../server/anchor-binding.js";
+import { type BoundAnchor, type PeerCa, peerTrust } from "../server/anchor-binding.js";
 import type { Endpoint } from "../server/endpoint.js";
 import { implementedEndpoints } from "../server/index.js";
 import { errorFields, jsonLinesToStdout, type LogSink, makeLogger } from "../server/log.js";
 import type { DEFAULT_CLIENT_RATE_LIMIT, DEFAULT_PEER_RATE_LIMIT, RateLimit } from "../server/rate-limit.js";
 import { type Exchange, type ProviderServer, startProviderServer } from "../server/server.js";
+import { serverContextOptions } from "../server/tls-server.js";
 import { type Database, openDatabase } from "../storage/database.js";
 import { migrate, migrations, schemaVersion } from "../storage/migrations.js";
 import { providerMetrics } from "./metrics.js";
@@ -47,11 +49,17 @@ export interface ProviderOptions {
     readonly cert: string | Buffer;
     /** CAs trusted for peer providers; a {@link BoundAnchor} certifies only its domain (decision 0401). */
     readonly ca: PeerCa | readonly PeerCa[];
+    /** CRLs (PEM) of those CAs, one per CA when any (OpenSSL's revocation check; decision 0405). */
+    readonly crl?: string | Buffer | readonly (string | Buffer)[];
   };
   /** A storage URL (`memory://`, `pglite:PATH`, `postgres://…`; default `memory://`) or an open database (not closed by `stop`). */
   readonly storage?: string | Database;
   /** The client API listener and the CA(s) issuing our clients' certificates; none when absent. */
-  readonly clientApi?: ListenAddress & { readonly ca: string | Buffer | readonly (string | Buffer)[] };
+  readonly clientApi?: ListenAddress & {
+    readonly ca: string | Buffer | readonly (string | Buffer)[];
+    /** CRLs (PEM) of the client CAs. */
+    readonly crl?: string | Buffer | readonly (string | Buffer)[];
+  };
   /** How to reach peer providers: `domain → "host:port"` or a function; others are `<domain>:443`. */
   readonly peers?: Readonly<Record<string, string>> | ((domain: string) => PeerEndpoint | undefined);
   /**
@@ -125,6 +133,17 @@ export interface RunningProvider {
   /** The hub and its fanout loop, unless disabled. */
   readonly hub?: Hub;
   readonly fanout?: HubFanout;
+  /**
+   * Replace the TLS material without a restart (e.g. a renewed certificate, a new CRL): the
+   * federation server, the federation client and the client API (its CAs and CRLs from
+   * `clientApi`, kept when absent) use it for every new connection.
+   *
+   * @throws the TLS stack's error for unusable material; nothing is replaced then.
+   */
+  reloadTls(
+    tls: ProviderOptions["tls"],
+    clientApi?: Pick<NonNullable<ProviderOptions["clientApi"]>, "ca" | "crl">,
+  ): void;
   /** Stop listening (requests in flight finish, at most `graceMs`), close connections and the storage we opened. */
   stop(graceMs?: number): Promise<void>;
 }
@@ -209,6 +228,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       key: options.tls.key,
       cert: options.tls.cert,
       ca: options.tls.ca,
+      ...(options.tls.crl === undefined ? {} : { crl: options.tls.crl }),
       ...(options.peers === undefined ? {} : { peers: options.peers }),
       ...(options.peerTimeoutMs === undefined ? {} : { timeoutMs: options.peerTimeoutMs }),
     });
@@ -262,6 +282,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
         key: options.tls.key,
         cert: options.tls.cert,
         ca: options.tls.ca,
+        ...(options.tls.crl === undefined ? {} : { crl: options.tls.crl }),
         db,
         endpoints,
         log: sink,
@@ -283,6 +304,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
           key: options.tls.key,
           cert: options.tls.cert,
           clientCa: options.clientApi.ca,
+          ...(options.clientApi.crl === undefined ? {} : { crl: options.clientApi.crl }),
           db,
           endpoints,
           federation,
@@ -350,6 +372,8 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       cleanups.push(() => new Promise<void>((resolve) => ms.close(() => resolve())));
     }
     let stopped = false;
+    let clientTrust: Pick<NonNullable<ProviderOptions["clientApi"]>, "ca" | "crl"> | undefined =
+      options.clientApi;
     return {
       domain,
       server,
@@ -361,6 +385,29 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       inboxSignal,
       ...(hub === undefined ? {} : { hub }),
       ...(fanout === undefined ? {} : { fanout }),
+      reloadTls(tls, clientCas) {
+        const api = clientApi;
+        const nextClient = clientCas ?? clientTrust;
+        const material = { key: tls.key, cert: tls.cert, ...(tls.crl === undefined ? {} : { crl: tls.crl }) };
+        const clientMaterial =
+          nextClient === undefined
+            ? undefined
+            : {
+                key: tls.key,
+                cert: tls.cert,
+                ...(nextClient.crl === undefined ? {} : { crl: nextClient.crl }),
+              };
+        // everything is checked before anything changes: the TLS stack throws on unusable material
+        createSecureContext(serverContextOptions(material, peerTrust(tls.ca).pems));
+        if (api !== undefined && clientMaterial !== undefined && nextClient !== undefined)
+          createSecureContext(serverContextOptions(clientMaterial, nextClient.ca));
+        server.reloadTls({ ...material, ca: tls.ca });
+        federation.reloadTls({ ...material, ca: tls.ca });
+        if (api !== undefined && clientMaterial !== undefined && nextClient !== undefined) {
+          api.reloadTls({ ...clientMaterial, clientCa: nextClient.ca });
+          clientTrust = nextClient;
+        }
+      },
       async stop(graceMs = 5_000) {
         if (stopped) return;
         stopped = true;

@@ -48,6 +48,8 @@ export interface ProviderConfig {
     readonly key: string | { readonly pem: string };
     readonly cert: string;
     readonly ca: readonly (string | { readonly domain: string; readonly file: string })[];
+    /** CRL files (PEM) of the peer CAs. */
+    readonly crl?: readonly string[];
   };
   readonly storage: string;
   /** The least severe log record written (default `info`). */
@@ -55,7 +57,13 @@ export interface ProviderConfig {
   readonly metrics?: { readonly host: string; readonly port: number };
   readonly maxBodyBytes?: number;
   /** The client API listener and the CA file(s) issuing our clients' certificates. */
-  readonly clientApi?: { readonly host: string; readonly port: number; readonly ca: readonly string[] };
+  readonly clientApi?: {
+    readonly host: string;
+    readonly port: number;
+    readonly ca: readonly string[];
+    /** CRL files (PEM) of the client CAs. */
+    readonly crl?: readonly string[];
+  };
   /** How to reach peer providers: domain → "host:port". */
   readonly peers?: Readonly<Record<string, string>>;
   /** Peers' asset hosts: host → the peer provider and, optionally, where to connect (decision 0670). */
@@ -83,10 +91,10 @@ function obj(v: unknown, path: string): Record<string, unknown> {
 
 const DOMAIN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?$/;
 
-function caFiles(v: unknown, path: string): string[] {
+function caFiles(v: unknown, path: string, what = "ca"): string[] {
   const list = typeof v === "string" ? [v] : v;
   if (!Array.isArray(list) || list.length === 0 || !list.every((c) => typeof c === "string" && c !== ""))
-    fail("ca must be a file name or a non-empty list of them", path);
+    fail(`${what} must be a file name or a non-empty list of them`, path);
   return list as string[];
 }
 
@@ -148,6 +156,10 @@ export function parseProviderConfig(
   if (!DOMAIN.test(domain)) fail("domain is not a DNS name", "/domain");
   const at = (f: string) => (isAbsolute(f) ? f : resolve(baseDir, f));
   const tls = obj(o["tls"], "/tls");
+  for (const k of Object.keys(tls))
+    if (!["key", "cert", "ca", "crl"].includes(k)) fail(`unknown field ${k}`, `/tls/${k}`);
+  const crlFiles = (v: unknown, path: string): string[] | undefined =>
+    v === undefined ? undefined : caFiles(v, path, "crl").map(at);
   const ca = caFiles(tls["ca"], "/tls/ca").map((entry, i) => {
     // "DOMAIN=FILE": any CA (e.g. of an existing PKI) bound to the provider domain it certifies.
     const m = /^([^=/\\]+)=(.+)$/.exec(entry);
@@ -161,8 +173,13 @@ export function parseProviderConfig(
   if (o["clientApi"] !== undefined) {
     const c = obj(o["clientApi"], "/clientApi");
     for (const k of Object.keys(c))
-      if (!["host", "port", "ca"].includes(k)) fail(`unknown field ${k}`, `/clientApi/${k}`);
-    clientApi = { ...hostPort(c, "/clientApi"), ca: caFiles(c["ca"], "/clientApi/ca").map(at) };
+      if (!["host", "port", "ca", "crl"].includes(k)) fail(`unknown field ${k}`, `/clientApi/${k}`);
+    const crl = crlFiles(c["crl"], "/clientApi/crl");
+    clientApi = {
+      ...hostPort(c, "/clientApi"),
+      ca: caFiles(c["ca"], "/clientApi/ca").map(at),
+      ...(crl === undefined ? {} : { crl }),
+    };
   }
   let peers: Record<string, string> | undefined;
   if (o["peers"] !== undefined) {
@@ -233,6 +250,7 @@ export function parseProviderConfig(
       ),
       cert: at(str(tls, "cert", "/tls")),
       ca,
+      ...((crl) => (crl === undefined ? {} : { crl }))(crlFiles(tls["crl"], "/tls/crl")),
     },
     storage,
     logLevel: logLevel as LogRecord["level"],

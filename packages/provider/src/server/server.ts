@@ -34,7 +34,13 @@ import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogge
 import { ServerMetrics, type ServerMetricsOptions } from "./metrics.js";
 import { authenticatePeer } from "./peer.js";
 import { DEFAULT_PEER_RATE_LIMIT, type RateLimit, RateLimiter } from "./rate-limit.js";
-import { closeGracefully, createMutualTlsServer, listenOn } from "./tls-server.js";
+import {
+  closeGracefully,
+  createMutualTlsServer,
+  listenOn,
+  serverContextOptions,
+  type TlsMaterial,
+} from "./tls-server.js";
 
 /** How to run a provider's server. */
 export interface ProviderServerOptions {
@@ -45,6 +51,8 @@ export interface ProviderServerOptions {
   readonly cert: string | Buffer;
   /** CAs trusted for peer providers; a {@link BoundAnchor} certifies only its domain (decision 0401). */
   readonly ca: PeerCa | readonly PeerCa[];
+  /** CRLs (PEM) of the peer CAs (see {@link TlsMaterial.crl}). */
+  readonly crl?: string | Buffer | readonly (string | Buffer)[];
   /** Storage. */
   readonly db: Database;
   /** The endpoints to route (only implemented endpoints; the directory lists exactly these). */
@@ -94,6 +102,13 @@ export interface ProviderServer {
   readonly metrics: ServerMetrics;
   /** The §5.1 directory document served by this server. */
   directory(): Record<string, string>;
+  /**
+   * Present another key and certificate, trust other peer CAs and CRLs: new connections use them
+   * at once, connections already open keep what they were made with.
+   *
+   * @throws the TLS stack's error for unusable material (the old material stays in use).
+   */
+  reloadTls(tls: TlsMaterial & { readonly ca: PeerCa | readonly PeerCa[] }): void;
   /** Start a plain-HTTP listener serving `GET /metrics` (default 127.0.0.1, port 0); returns its port. */
   listenMetrics(port?: number, host?: string): Promise<number>;
   /**
@@ -126,13 +141,14 @@ export async function startProviderServer(
   let metricsServer: Server | undefined;
   let closing = false;
 
-  const trust = peerTrust(options.ca);
+  let trust = peerTrust(options.ca);
   const limiter =
     options.rateLimit === false ? undefined : new RateLimiter(options.rateLimit ?? DEFAULT_PEER_RATE_LIMIT);
   const server = createMutualTlsServer({
     key: options.key,
     cert: options.cert,
     ca: trust.pems,
+    ...(options.crl === undefined ? {} : { crl: options.crl }),
     rejectUnauthorized: true,
   });
 
@@ -304,6 +320,12 @@ export async function startProviderServer(
     port: boundPort,
     metrics,
     directory,
+    reloadTls(tls) {
+      const next = peerTrust(tls.ca);
+      server.setSecureContext({ ...serverContextOptions(tls, next.pems), minVersion: "TLSv1.3" });
+      trust = next;
+      log({ level: "info", msg: "TLS material reloaded", domain });
+    },
     async listenMetrics(mport = 0, mhost = "127.0.0.1"): Promise<number> {
       metricsServer = createHttpServer((req, res) => {
         if (req.method === "GET" && req.url === "/metrics") {

@@ -12,6 +12,8 @@ export interface MutualTlsServerOptions {
   readonly cert: string | Buffer;
   /** CA certificates that issue the certificates clients present. */
   readonly ca: string | Buffer | readonly (string | Buffer)[];
+  /** CRLs (PEM) of those CAs: a listed certificate is refused (see {@link TlsMaterial.crl}). */
+  readonly crl?: string | Buffer | readonly (string | Buffer)[];
   /**
    * Refuse the handshake of a client without a valid certificate (the federation server), or
    * let the request handler refuse it with a reason (the client API).
@@ -21,12 +23,40 @@ export interface MutualTlsServerOptions {
   readonly requestTimeoutMs?: number;
 }
 
+/**
+ * What a TLS listener or client presents and trusts, and what `reloadTls` replaces without a
+ * restart.
+ */
+export interface TlsMaterial {
+  /** PEM private key and certificate chain we present. */
+  readonly key: string | Buffer;
+  readonly cert: string | Buffer;
+  /**
+   * CRLs (PEM) of the trusted CAs. When any is given, OpenSSL checks revocation of every peer
+   * certificate (and every intermediate): a peer whose issuer has no current CRL here is refused
+   * too, so give one per trusted CA (decision 0405).
+   */
+  readonly crl?: string | Buffer | readonly (string | Buffer)[];
+}
+
+/** The secure context options of a server asking for client certificates. */
+export function serverContextOptions(
+  material: TlsMaterial,
+  ca: string | Buffer | readonly (string | Buffer)[],
+): { key: string | Buffer; cert: string | Buffer; ca: (string | Buffer)[]; crl?: (string | Buffer)[] } {
+  const list = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...(v as readonly T[])] : [v as T]);
+  return {
+    key: material.key,
+    cert: material.cert,
+    ca: list(ca),
+    ...(material.crl === undefined ? {} : { crl: list(material.crl) }),
+  };
+}
+
 /** A TLS 1.3 HTTPS server that asks every client for a certificate. */
 export function createMutualTlsServer(options: MutualTlsServerOptions): Server {
   const server = createHttpsServer({
-    key: options.key,
-    cert: options.cert,
-    ca: options.ca as string[],
+    ...serverContextOptions(options, options.ca),
     requestCert: true,
     rejectUnauthorized: options.rejectUnauthorized,
     minVersion: "TLSv1.3",

@@ -6,7 +6,9 @@ import { type Command, EXIT, type Io, parseOptions, UsageError } from "../comman
 const usage = `usage: mimi serve --config FILE
 
 Runs one MIMI provider (draft-ietf-mimi-protocol-06) until SIGINT or SIGTERM, then shuts down
-gracefully. FILE is JSON (file names relative to it):
+gracefully. On SIGHUP it reads FILE and its TLS files again and uses the new key, certificate,
+CAs and CRLs for new connections, without a restart (other changes need one). FILE is JSON
+(file names relative to it):
 
   {
     "domain": "b.example",                         our provider domain
@@ -14,7 +16,8 @@ gracefully. FILE is JSON (file names relative to it):
     "tls": { "key": "b.example.key",               PEM key and certificate (DNS SAN = domain)
              "cert": "b.example.pem",
              "ca": ["peers-ca.pem",                CAs trusted for peer providers (mutual TLS);
-                    "a.example=a-ca.pem"] },       DOMAIN=FILE: that CA certifies only DOMAIN
+                    "a.example=a-ca.pem"],         DOMAIN=FILE: that CA certifies only DOMAIN
+             "crl": ["peers-ca.crl"] },            optional: CRLs (PEM), one per CA when any
     "storage": "pglite:./data",                    optional: memory:// (lost on exit) | pglite:PATH
                                                    | postgres://... (default: pglite:<domain>-data
                                                    next to FILE)
@@ -24,7 +27,8 @@ gracefully. FILE is JSON (file names relative to it):
     "maxBodyBytes": 1048576,                       optional
     "clientApi": { "host": "127.0.0.1",            optional: the client API for our own clients
                    "port": 9443,
-                   "ca": "b.example-clients-ca.pem" },   CA issuing our clients' certificates
+                   "ca": "b.example-clients-ca.pem",    CA issuing our clients' certificates
+                   "crl": "b.example-clients.crl" },    optional: its CRL (PEM)
     "peers": { "a.example": "127.0.0.1:8442" },    optional: where other providers listen
                                                    (a domain not listed is <domain>:443)
     "assetHosts": { "a.example":                   optional: peers' asset hosts the hub's
@@ -63,9 +67,8 @@ export const serveCommand: Command = {
     } catch (e) {
       throw new ValidationError(`cannot read the configuration: ${(e as Error).message}`, { path: file });
     }
-    const { parseProviderConfig, startProviderFromConfig, storageForDisplay } = await import(
-      "@mimi/provider"
-    );
+    const { parseProviderConfig, reloadProviderTls, startProviderFromConfig, storageForDisplay } =
+      await import("@mimi/provider");
     const config = parseProviderConfig(json, dirname(path));
     const line = (v: unknown) =>
       io.stdout(`${JSON.stringify(v, (_, x: unknown) => (typeof x === "bigint" ? x.toString() : x))}\n`);
@@ -90,6 +93,25 @@ export const serveCommand: Command = {
       ...(running.metricsPort === undefined ? {} : { metricsPort: running.metricsPort }),
       storage: storageForDisplay(config.storage),
     });
+    // SIGHUP: the TLS material again (a renewed certificate, new CAs or CRLs); a file that cannot
+    // be read or used leaves the running material in place, and says why.
+    const reload = () => {
+      try {
+        const again = parseProviderConfig(JSON.parse(readFileSync(path, "utf8")), dirname(path));
+        reloadProviderTls(running, again);
+        line({ event: "tls reloaded", domain: running.domain });
+      } catch (e) {
+        const err = e as { name?: string; what?: string; message?: string; path?: string };
+        line({
+          event: "tls reload failed",
+          domain: running.domain,
+          error: err.name ?? "Error",
+          what: err.what ?? err.message ?? String(e),
+          ...(err.path === undefined ? {} : { path: err.path }),
+        });
+      }
+    };
+    process.on("SIGHUP", reload);
     await new Promise<void>((done) => {
       const stop = () => {
         process.off("SIGINT", stop);
@@ -99,6 +121,7 @@ export const serveCommand: Command = {
       process.on("SIGINT", stop);
       process.on("SIGTERM", stop);
     });
+    process.off("SIGHUP", reload);
     await running.stop();
     return EXIT.ok;
   },
