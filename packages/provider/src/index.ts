@@ -144,6 +144,7 @@ export {
   ServerMetrics,
   type ServerMetricsOptions,
   startProviderServer,
+  type TlsMaterial,
   updateConsentEndpoint,
 } from "./server/index.js";
 export {

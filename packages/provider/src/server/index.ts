@@ -36,6 +36,7 @@ export {
   type ProviderServerOptions,
   startProviderServer,
 } from "./server.js";
+export type { TlsMaterial } from "./tls-server.js";
 
 /**
  * The endpoints every provider routes, hub or not: notify, the consent endpoints, and `asset` (our
