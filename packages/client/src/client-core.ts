@@ -24,6 +24,7 @@ import { authenticateCredential, createX509AuthenticationService, type TrustStor
 import {
   type AuthenticationService,
   addUser,
+  type CommitRefusal,
   checkCommitProposals,
   checkRoomExternalSenders,
   commit,
@@ -35,6 +36,7 @@ import {
   encodeRatchetTree,
   exportGroupInfo,
   externalSendersOf,
+  type IncomingCommit,
   joinFromWelcome,
   joinRoomExternal,
   type KeyPackage,
@@ -80,6 +82,13 @@ import {
   verifyGroupInfoResponse,
 } from "@mimi/protocol";
 import {
+  authorizeMemberCommit,
+  type MemberClient,
+  type MemberOf,
+  policyGroupOf,
+  type RoleData,
+} from "@mimi/room-policy";
+import {
   bytesEqual,
   CodecError,
   encodeTls,
@@ -110,6 +119,11 @@ export interface ClientCoreOptions {
    * (draft-mahy-mls-ratchet-tree-options §4, decision 0660).
    */
   readonly groupInfoRepresentation?: "full" | "partial";
+  /**
+   * Roles of a room without a `roles_list` component, for checking received commits against room
+   * policy (default: room-policy's cooperative roles, as the hub's default).
+   */
+  readonly defaultRoles?: RoleData;
 }
 
 /** A commit this client made that the hub has not confirmed yet. */
@@ -178,6 +192,18 @@ function providerOfBasic(identity: Uint8Array): string | undefined {
   }
 }
 
+/** The client and user of a member's credential, or undefined when it is not an x509 client credential. */
+const memberOfCredential: MemberOf = (credential) => {
+  let member: MemberClient;
+  try {
+    member = { client: clientOfCredential(credential), user: fromUtf8(userOfCredential(credential)) };
+  } catch (e) {
+    if (e instanceof MimiError) return undefined;
+    throw e;
+  }
+  return member;
+};
+
 function reject(roomUri: string, e: unknown): ClientEvent {
   if (e instanceof MimiError) return { kind: "rejected", roomUri, error: e };
   throw e;
@@ -205,6 +231,7 @@ export class ClientCore {
   private readonly trust: TrustStore;
   private readonly now: () => number;
   private readonly groupInfoRepresentation: "full" | "partial";
+  private readonly defaultRoles: RoleData | undefined;
   /** The profile without a hub: its ts-mls configuration is the same for every room. */
   private readonly base: MimiProfile;
   private readonly rooms = new Map<string, Room>();
@@ -219,6 +246,7 @@ export class ClientCore {
     this.trust = options.trust;
     this.now = options.now ?? Date.now;
     this.groupInfoRepresentation = options.groupInfoRepresentation ?? "full";
+    this.defaultRoles = options.defaultRoles;
     // Provider credentials (x509, or the hub's basic `mimi://<domain>`) are accepted only so that
     // hubs can be external senders; a member's leaf must still be an x509 client credential
     // (userOfCredential rejects anything else; decision 0801).
@@ -856,7 +884,9 @@ export class ClientCore {
 
   private async processOne(room: Room, message: MLSMessage, fanout: FanoutMessage): Promise<ClientEvent> {
     const roomUri = room.roomUri;
-    const event = await processIncoming(room.profile, room.state, message);
+    const event = await processIncoming(room.profile, room.state, message, {
+      checkCommit: (c) => this.checkRoomPolicy(room, c),
+    });
     room.state = event.state;
     if (event.kind === "application") {
       const sender = event.sender;
@@ -895,6 +925,29 @@ export class ClientCore {
       })),
       removedSelf: event.removedSelf,
     };
+  }
+
+  /**
+   * [CLIENT-POLICY-01] draft-ietf-mimi-protocol-06 §5.3, draft-ietf-mimi-room-policy-03 §8: room
+   * policy is shared by the hub and the clients; a member checks another member's commit against
+   * the room state before it, with the hub's rules, and refuses one they deny (the refusal names
+   * the denying rule's requirement ID, as the hub's does). An external commit is left to the hub,
+   * which alone knows the join codes that may admit it (decision 0809).
+   */
+  private checkRoomPolicy(room: Room, commit: IncomingCommit): CommitRefusal | undefined {
+    if (commit.committerLeaf === undefined) return undefined;
+    const codePoints = room.profile.codePoints;
+    const verdict = authorizeMemberCommit(
+      policyGroupOf(commit.before.groupContext.extensions, commit.before.ratchetTree, codePoints),
+      {
+        memberOf: memberOfCredential,
+        codePoints,
+        ...(this.defaultRoles === undefined ? {} : { defaultRoles: this.defaultRoles }),
+      },
+      commit.committerLeaf,
+      commit.proposals,
+    );
+    return verdict.allowed ? undefined : { rule: verdict.rule, reason: verdict.reason };
   }
 
   private async join(roomUri: string, message: MLSMessage, tree: RatchetTree): Promise<ClientEvent> {
