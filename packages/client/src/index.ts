@@ -5,13 +5,7 @@
  *
  * @packageDocumentation
  */
-export {
-  ClientCore,
-  type ClientCoreOptions,
-  type OutgoingMessage,
-  roomDomain,
-  type UpdateBody,
-} from "./client-core.js";
+export { ClientCore } from "./client-core.js";
 export {
   clientOfCredential,
   type ProvisionedClient,
@@ -19,6 +13,10 @@ export {
   provisionClient,
   userOfCredential,
 } from "./client-identity.js";
+export { roomDomain } from "./core/hub.js";
+export type { OutgoingMessage } from "./core/messages.js";
+export type { UpdateBody } from "./core/rooms.js";
+export type { ClientCoreOptions } from "./core/state.js";
 export type { ClientEvent, IncomingMessage, ParticipantChange } from "./events.js";
 export { type InboxItem, parseInboxLine } from "./inbox-item.js";
 export { decodeKeyPackageUpload, encodeKeyPackageUpload } from "./key-package-upload.js";

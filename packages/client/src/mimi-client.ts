@@ -19,7 +19,8 @@ import {
 import { clientApiPath } from "@mimi/protocol";
 import { ProtocolError, ValidationError } from "@mimi/wire";
 import { createHttpClient, later } from "#platform";
-import type { ClientCore, OutgoingMessage } from "./client-core.js";
+import type { ClientCore } from "./client-core.js";
+import type { OutgoingMessage } from "./core/messages.js";
 import type { ClientEvent } from "./events.js";
 import type { HttpAnswer, HttpClient } from "./http.js";
 import { parseInboxLine } from "./inbox-item.js";

@@ -111,6 +111,7 @@ export {
 export {
   type AddUserOptions,
   addUser,
+  type CommitRefusal,
   type CreateRoomOptions,
   changeRole,
   checkCommitProposals,
@@ -119,6 +120,7 @@ export {
   commitPending,
   createRoom,
   type ExternalJoinRoomOptions,
+  type IncomingCommit,
   joinRoom,
   joinRoomExternal,
   type LeaveRoomOptions,
@@ -131,6 +133,7 @@ export {
   mimiProfile,
   mimiProposalHandler,
   mimiRequiredCapabilities,
+  type ProcessIncomingOptions,
   participantListIn,
   participantListOf,
   participantListProposal,

@@ -591,6 +591,41 @@ describe("client facade with real ts-mls groups", () => {
     );
   });
 
+  it("a caller's checkCommit sees the commit against the state before it; its refusal is a typed error and the commit takes no effect", async () => {
+    const { alice, r, bkp } = await aliceAddsBob("mimi://example.com/r/hook");
+    const bob = await joinRoom(profile, encodeMlsMessage(r.welcome!), bkp, decodeRatchetTree(r.ratchetTree));
+    const rm = await removeUser(profile, bob, user("alice"));
+    const seen: { before: MlsGroupState; committerLeaf: number | undefined; kinds: unknown[] }[] = [];
+    const refusing = processIncoming(profile, alice, encodeMlsMessage(rm.commit), {
+      checkCommit: (c) => {
+        seen.push({
+          before: c.before,
+          committerLeaf: c.committerLeaf,
+          kinds: c.proposals.map((p) => p.proposalType),
+        });
+        return {
+          rule: "POLICY-REM-01",
+          reason: "role 2 may not remove users with role 4",
+          path: "/proposals/0",
+        };
+      },
+    });
+    await expect(refusing).rejects.toMatchObject({
+      name: "ValidationError",
+      rule: "POLICY-REM-01",
+      path: "/proposals/0",
+    });
+    expect(seen).toHaveLength(1);
+    expect(seen[0]!.before).toBe(alice);
+    expect(seen[0]!.committerLeaf).toBe(1);
+    expect(seen[0]!.kinds).toContain("remove");
+    // the state before is still usable: the same commit, not refused, takes alice's leaf away
+    const ev = await processIncoming(profile, alice, encodeMlsMessage(rm.commit), {
+      checkCommit: () => undefined,
+    });
+    expect(ev.kind === "commit" && ev.removedSelf).toBe(true);
+  });
+
   it("garbage bytes give a typed error", async () => {
     const room = await createRoom(profile, {
       roomUri: "mimi://example.com/r/e",

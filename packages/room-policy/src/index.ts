@@ -70,6 +70,17 @@ export {
   type RoleChangeFact,
 } from "./engine/context.js";
 export {
+  authorizeMemberCommit,
+  type GroupPolicyOptions,
+  groupChange,
+  groupClientAtLeaf,
+  groupParticipants,
+  groupRoomState,
+  type MemberOf,
+  type PolicyGroup,
+  policyGroupOf,
+} from "./engine/group-state.js";
+export {
   type Actor,
   type Denial,
   type JoinCode,

@@ -6,7 +6,10 @@
  */
 export { checkCommitProposals } from "./commit-policy.js";
 export {
+  type CommitRefusal,
+  type IncomingCommit,
   type MembershipChange,
+  type ProcessIncomingOptions,
   processIncoming,
   type RoomEvent,
   type SentMessage,

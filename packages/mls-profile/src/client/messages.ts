@@ -102,6 +102,34 @@ export type RoomEvent =
       readonly consumed: readonly Uint8Array[];
     };
 
+/** A received commit, for a caller's check before it takes effect. */
+export interface IncomingCommit {
+  /** The group state before the commit. */
+  readonly before: MlsGroupState;
+  /** The committer's leaf, or undefined for an external commit (the committer is a new member). */
+  readonly committerLeaf: number | undefined;
+  /** The proposals the commit covers (by value and by reference), in commit order. */
+  readonly proposals: readonly Proposal[];
+}
+
+/** Why a caller's check refuses a commit: the requirement ID of the rule, and what it says. */
+export interface CommitRefusal {
+  readonly rule: string;
+  readonly reason: string;
+  /** Where in the commit (a JSON pointer; default `/`). */
+  readonly path?: string;
+}
+
+/** Options of {@link processIncoming}. */
+export interface ProcessIncomingOptions {
+  /**
+   * Checks a received commit against the group before it (e.g. room policy,
+   * draft-ietf-mimi-room-policy-03 §8) once MLS has validated its proposals and before it takes
+   * effect; a refusal rejects the commit.
+   */
+  readonly checkCommit?: (commit: IncomingCommit) => CommitRefusal | undefined;
+}
+
 function diffParticipants(before: ParticipantListData, after: ParticipantListData): ParticipantListChange[] {
   const old = new Map(before.participants.map((p) => [toHex(p.user), p]));
   const now = new Map(after.participants.map((p) => [toHex(p.user), p]));
@@ -134,13 +162,15 @@ function diffMembers(before: readonly RoomMember[], after: readonly RoomMember[]
  *
  * @throws CodecError for bytes that do not decode; ValidationError for a message that fails MLS
  * checks, MIMI's component rules, `MLS-AAD-03` (no frank_aad), `MLS-FRANK-02` (wrong tag) or
- * `MLS-XSND-01` (a commit dropping the hub); ProtocolError for an application message from a
- * removed client.
+ * `MLS-XSND-01` (a commit dropping the hub), or a commit `options.checkCommit` refuses (the
+ * error's rule is the refusal's; whatever the check throws is thrown as it is); ProtocolError for
+ * an application message from a removed client. A refused commit leaves `state` as it was.
  */
 export async function processIncoming(
   profile: MimiProfile,
   state: MlsGroupState,
   message: MLSMessage | Uint8Array,
+  options: ProcessIncomingOptions = {},
 ): Promise<RoomEvent> {
   const msg = message instanceof Uint8Array ? decodeMlsMessage(message) : message;
   let violation: unknown;
@@ -154,6 +184,16 @@ export async function processIncoming(
       committed = incoming.proposals.map((p) => p.proposal);
       try {
         checkCommitProposals(state.groupContext.extensions, committed, profile.codePoints);
+        const refusal = options.checkCommit?.({
+          before: state,
+          committerLeaf: incoming.senderLeafIndex,
+          proposals: committed,
+        });
+        if (refusal !== undefined)
+          throw new ValidationError(`the commit is refused: ${refusal.reason}`, {
+            path: refusal.path ?? "/",
+            rule: refusal.rule,
+          });
       } catch (e) {
         violation = e;
         return "reject";
