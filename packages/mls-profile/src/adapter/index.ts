@@ -79,8 +79,18 @@ export {
   type SignatureKeyPair,
 } from "./key-package.js";
 export {
+  decryptWithLabel,
+  encryptWithLabel,
+  makeKeyPackageRef,
+  makeProposalRef,
+  signWithLabel,
+  verifyKeyPackageSignature,
+  verifyWithLabel,
+} from "./primitives.js";
+export {
   type AuthenticationService,
   type Capabilities,
+  type CiphersuiteImpl,
   type ClientConfig,
   type Commit,
   type Credential,

@@ -49,6 +49,7 @@ export {
   decodeKeyPackage,
   encodeKeyPackage,
   makeKeyPackageRef,
+  verifyKeyPackage,
 } from "ts-mls/keyPackage.js";
 export { defaultKeyRetentionConfig } from "ts-mls/keyRetentionConfig.js";
 export { initializeEpoch, mlsExporter } from "ts-mls/keySchedule.js";

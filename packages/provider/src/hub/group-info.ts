@@ -4,6 +4,7 @@
  * the hub, for an external join (§3.6).
  */
 import { parseMimiUri } from "@mimi/identifiers";
+import { encryptWithLabel, type HPKECiphertext } from "@mimi/mls-profile";
 import type { GroupInfoCode, GroupInfoResponse, PendingProposal } from "@mimi/protocol";
 import {
   decodeFanoutMessage,
@@ -15,7 +16,6 @@ import {
   verifyGroupInfoRequest,
 } from "@mimi/protocol";
 import { utf8, ValidationError } from "@mimi/wire";
-import { encryptWithLabel } from "ts-mls/crypto/hpke.js";
 import { toBigInt, toBytes } from "../storage/database.js";
 import { clientUriOfCredential, userUriOfCredential } from "./credentials.js";
 import type { HubCall } from "./endpoints.js";
@@ -97,10 +97,15 @@ export async function handleGroupInfo(hub: Hub, call: HubCall<"groupInfo">): Pro
     },
     pending_proposals: pending,
   });
-  let sealed: { ct: Uint8Array; enc: Uint8Array };
+  let sealed: HPKECiphertext;
   try {
-    const publicKey = await cs.impl.hpke.importPublicKey(request.groupInfoPublicKey);
-    sealed = await encryptWithLabel(publicKey, groupInfoEncryptionLabel, utf8(roomId), tbe, cs.impl.hpke);
+    sealed = await encryptWithLabel(
+      cs.impl,
+      request.groupInfoPublicKey,
+      groupInfoEncryptionLabel,
+      utf8(roomId),
+      tbe,
+    );
   } catch (e) {
     throw new ValidationError("groupInfoPublicKey is not an HPKE public key of the suite", {
       path: "/groupInfoPublicKey",
@@ -115,7 +120,7 @@ export async function handleGroupInfo(hub: Hub, call: HubCall<"groupInfo">): Pro
       status: "success",
       cipher_suite: cs.id,
       hub_sender: mlsOf("ExternalSender", hubExternalSender(keys)),
-      encrypted_groupinfo_and_tree: mlsOf("HPKECiphertext", { kemOutput: sealed.enc, ciphertext: sealed.ct }),
+      encrypted_groupinfo_and_tree: mlsOf("HPKECiphertext", sealed),
     },
     keys.signKey,
     cs.impl.signature,

@@ -7,9 +7,12 @@
 
 import type { Credential, GroupInfo, MLSMessage, PublicMessage } from "@mimi/mls-profile";
 import {
+  extensionTypeNumber,
   type HubCommitEvent,
   type HubGroupView,
   hubGroupMembers,
+  makeKeyPackageRef,
+  makeProposalRef,
   processHubMessage,
   verifyHubGroupInfo,
 } from "@mimi/mls-profile";
@@ -24,9 +27,6 @@ import {
 } from "@mimi/protocol";
 import { type Actor, authorize } from "@mimi/room-policy";
 import { InternalError, MimiError, toHex, ValidationError } from "@mimi/wire";
-import { makeProposalRef } from "ts-mls/authenticatedContent.js";
-import { extensionTypeToNumber } from "ts-mls/extension.js";
-import { makeKeyPackageRef } from "ts-mls/keyPackage.js";
 import type { RequestContext } from "../server/endpoint.js";
 import { HttpRejection } from "../server/http-error.js";
 import { acceptCommit, appendToEpoch } from "../storage/room-log.js";
@@ -165,7 +165,7 @@ export async function groupInfoOfBundle(
   // [PROTO-PGI-02] draft-mahy-mls-ratchet-tree-options-03 §4, RFC 9420 §12.4.3.1: group_info_extensions
   // hold no ratchet_tree, exactly one external_pub (external joiners need it) and no type twice
   // (decision 0660).
-  const types = partial.group_info_extensions.map((e) => extensionTypeToNumber(e.value.extensionType));
+  const types = partial.group_info_extensions.map((e) => extensionTypeNumber(e.value));
   const path = "/groupInfoOption/partialGroupInfo/group_info_extensions";
   if (new Set(types).size !== types.length)
     throw new ValidationError("an extension type appears twice", { path, rule: "PROTO-PGI-02" });
@@ -275,7 +275,7 @@ async function commit(
   const addedRefs = new Map<string, string>();
   for (const p of event.proposals) {
     if (p.proposalType !== "add") continue;
-    const ref = await makeKeyPackageRef(p.add.keyPackage, next.cipherSuite.hash);
+    const ref = await makeKeyPackageRef(next.cipherSuite, p.add.keyPackage);
     const client = clientUriOfCredential(p.add.keyPackage.leafNode.credential);
     const d = client === undefined ? undefined : domainOfUri(client);
     if (d === undefined) return { result: notAllowed("an added KeyPackage names no MIMI client"), room };
@@ -385,10 +385,7 @@ async function proposals(
       return { result: notAllowed(`${where}: not a proposal`), room };
     if (pm.content.epoch !== epoch)
       return { result: notAllowed(`${where}: epoch ${pm.content.epoch}, the room is in ${epoch}`), room };
-    const ref = await makeProposalRef(
-      { wireformat: "mls_public_message", content: pm.content, auth: pm.auth } as never,
-      view.cipherSuite.hash,
-    );
+    const ref = await makeProposalRef(view.cipherSuite, pm);
     const invalid = (what: string): Step => ({
       result: {
         responseCode: "invalidProposal",
