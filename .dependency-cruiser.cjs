@@ -13,7 +13,7 @@ const layers = {
   identifiers: ["wire"],
   content: ["wire"],
   "mls-profile": ["wire"],
-  identity: ["wire", "identifiers"],
+  identity: ["wire", "identifiers", "mls-profile"],
   "room-policy": ["wire", "identifiers", "mls-profile"],
   ohttp: ["wire"],
   protocol: ["wire", "identifiers", "content", "mls-profile", "identity", "room-policy"],

@@ -15,19 +15,16 @@
  * ```
  */
 
-import { bytesEqual, CodecError, concatBytes, fromHex, type MimiError, toHex } from "@mimi/wire";
-import { p256, p384 } from "@noble/curves/nist.js";
-import type * as asn1js from "asn1js";
-import * as pkijs from "pkijs";
 import {
   type AuthenticationService,
   type ClientConfig,
   type Credential,
-  defaultKeyPackageEqualityConfig,
-  defaultKeyRetentionConfig,
-  defaultLifetimeConfig,
-  defaultPaddingConfig,
-} from "ts-mls";
+  makeClientConfig,
+} from "@mimi/mls-profile";
+import { bytesEqual, CodecError, concatBytes, fromHex, type MimiError, toHex } from "@mimi/wire";
+import { p256, p384 } from "@noble/curves/nist.js";
+import type * as asn1js from "asn1js";
+import * as pkijs from "pkijs";
 import { parseBer } from "./ber.js";
 import { decodeCertificate, publicKeyOids } from "./certificate.js";
 import { CertificateValidationError } from "./errors.js";
@@ -226,7 +223,7 @@ export type CredentialDecision =
  * @example
  * ```ts
  * const authService = createX509AuthenticationService({ trust });
- * const clientConfig = { ...defaultClientConfig, authService };
+ * const clientConfig = makeClientConfig({ authService });
  * ```
  */
 export function createX509AuthenticationService(
@@ -250,23 +247,18 @@ export function createX509AuthenticationService(
 }
 
 /**
- * A ts-mls `ClientConfig` with ts-mls's default settings and the X.509 authentication service.
+ * The project's MLS client configuration (`makeClientConfig` of `@mimi/mls-profile`: lifetimes
+ * checked on receive) with the X.509 authentication service.
  *
  * @example
  * ```ts
- * const state = await createGroup(groupId, kp.publicPackage, kp.privatePackage, [], cs, x509ClientConfig({ trust }));
+ * const state = await createGroup(cs, { groupId, keyPackage, config: x509ClientConfig({ trust }) });
  * ```
  */
 export function x509ClientConfig(
   options: CredentialValidationOptions & { readonly onDecision?: (d: CredentialDecision) => void },
 ): ClientConfig {
-  return {
-    keyRetentionConfig: defaultKeyRetentionConfig,
-    lifetimeConfig: defaultLifetimeConfig,
-    keyPackageEqualityConfig: defaultKeyPackageEqualityConfig,
-    paddingConfig: defaultPaddingConfig,
-    authService: createX509AuthenticationService(options),
-  };
+  return makeClientConfig({ authService: createX509AuthenticationService(options) });
 }
 
 /**

@@ -7,18 +7,17 @@
  * every leaf that exists before and after (and was not removed by the Commit): a leaf whose
  * credential changed must name the same client and user.
  */
-import { bytesEqual } from "@mimi/wire";
 import {
-  type CiphersuiteImpl,
-  type ClientState,
   type Credential,
-  type MlsPrivateMessage,
-  type MlsPublicMessage,
-  type ProcessMessageResult,
+  type MLSMessage,
+  type MlsCiphersuite,
+  type MlsGroupState,
+  type ProcessedMessage,
   type PskIndex,
   processMessage,
   type RatchetTree,
-} from "ts-mls";
+} from "@mimi/mls-profile";
+import { bytesEqual } from "@mimi/wire";
 import { assertSuccessorCredential, type CredentialValidationOptions } from "./mls-credential.js";
 
 function credentialsEqual(a: Credential, b: Credential): boolean {
@@ -64,27 +63,24 @@ export async function checkSuccessorLeaves(
 }
 
 /**
- * ts-mls `processMessage` with the successor-credential rule: the message is processed (the
- * Authentication Service in `state.clientConfig` validates each new credential), then each leaf
- * whose credential changed is checked to still name the same client. On failure the error is
- * thrown and the caller keeps `state` (ts-mls states are immutable).
+ * `processMessage` of `@mimi/mls-profile` with the successor-credential rule: the message is
+ * processed (the Authentication Service in the state's configuration validates each new
+ * credential), then each leaf whose credential changed is checked to still name the same client.
+ * On failure the error is thrown and the caller keeps `state` (group states are immutable).
  *
  * @throws CertificateValidationError (`identity-changed`) when an Update or a Commit's path
- *   changes a member's identity; whatever ts-mls throws otherwise.
+ *   changes a member's identity; whatever `processMessage` throws otherwise.
  */
 export async function processMessageWithIdentity(
-  message: MlsPrivateMessage | MlsPublicMessage,
-  state: ClientState,
-  pskIndex: PskIndex,
-  cs: CiphersuiteImpl,
-  options: CredentialValidationOptions,
-): Promise<ProcessMessageResult> {
+  state: MlsGroupState,
+  cs: MlsCiphersuite,
+  message: MLSMessage | Uint8Array,
+  options: CredentialValidationOptions & { readonly pskIndex?: PskIndex },
+): Promise<ProcessedMessage> {
   const removed = new Set<number>();
-  const result = await processMessage(
-    message,
-    state,
-    pskIndex,
-    (incoming) => {
+  const result = await processMessage(state, cs, message, {
+    ...(options.pskIndex === undefined ? {} : { pskIndex: options.pskIndex }),
+    policy: (incoming) => {
       if (incoming.kind === "commit") {
         for (const p of incoming.proposals) {
           if (p.proposal.proposalType === "remove") removed.add(p.proposal.remove.removed);
@@ -92,8 +88,7 @@ export async function processMessageWithIdentity(
       }
       return "accept";
     },
-    cs,
-  );
-  await checkSuccessorLeaves(state.ratchetTree, result.newState.ratchetTree, removed, options);
+  });
+  await checkSuccessorLeaves(state.ratchetTree, result.state.ratchetTree, removed, options);
   return result;
 }

@@ -1,23 +1,19 @@
 import {
-  type CiphersuiteImpl,
   type ClientConfig,
-  type ClientState,
   type Credential,
-  createCommit,
+  commit,
   createGroup,
-  decodeMlsMessage,
-  defaultCapabilities,
-  defaultLifetime,
-  emptyPskIndex,
-  encodeMlsMessage,
-  generateKeyPackage,
-  generateKeyPackageWithKey,
-  getCiphersuiteFromName,
-  getCiphersuiteImpl,
-  joinGroup,
-  type MlsPrivateMessage,
-  type MlsPublicMessage,
-} from "ts-mls";
+  createKeyPackage,
+  generateSignatureKeyPair,
+  joinFromWelcome,
+  type KeyPackageBundle,
+  loadCiphersuite,
+  type MLSMessage,
+  type MlsCiphersuite,
+  type MlsGroupState,
+  processMessage,
+  type SignatureKeyPair,
+} from "@mimi/mls-profile";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   createProviderPki,
@@ -39,9 +35,9 @@ import { createTrustStore, type TrustStore, trustAnchor } from "../src/trust-sto
 import { later } from "./helpers.js";
 
 interface Member {
-  readonly keys: { publicKey: Uint8Array; signKey: Uint8Array };
+  readonly keys: SignatureKeyPair;
   readonly credential: Credential;
-  readonly kp: Awaited<ReturnType<typeof generateKeyPackageWithKey>>;
+  readonly kp: KeyPackageBundle;
 }
 
 let pki: ProviderPki;
@@ -56,62 +52,25 @@ async function credentialFor(user: string, client: string, publicKey: Uint8Array
   return { credentialType: "x509", certificates: [decodePem(issued.certificatePem, "CERTIFICATE")] };
 }
 
-async function member(cs: CiphersuiteImpl, user: string, client: string): Promise<Member> {
-  const keys = await cs.signature.keygen();
+async function member(cs: MlsCiphersuite, user: string, client: string): Promise<Member> {
+  const keys = await generateSignatureKeyPair(cs);
   const credential = await credentialFor(user, client, keys.publicKey);
-  const kp = await generateKeyPackageWithKey(
-    credential,
-    defaultCapabilities(),
-    defaultLifetime,
-    [],
-    keys,
-    cs,
-  );
+  const kp = await createKeyPackage(cs, { credential, signatureKeyPair: keys });
   return { keys, credential, kp };
 }
 
-function commitContent(
-  m: Awaited<ReturnType<typeof createCommit>>["commit"],
-): MlsPrivateMessage | MlsPublicMessage {
-  const decoded = decodeMlsMessage(encodeMlsMessage(m), 0)![0];
-  if (decoded.wireformat !== "mls_private_message" && decoded.wireformat !== "mls_public_message") {
-    throw new Error(`unexpected ${decoded.wireformat}`);
-  }
-  return decoded;
-}
-
 /** Alice creates a group and adds Bob, both with X.509 credentials; Bob joins from the Welcome. */
-async function aliceAddsBob(cs: CiphersuiteImpl, clientConfig: ClientConfig) {
+async function aliceAddsBob(cs: MlsCiphersuite, clientConfig: ClientConfig) {
   const alice = await member(cs, "mimi://a.example/u/alice", "mimi://a.example/d/alice/phone");
   const bob = await member(cs, "mimi://a.example/u/bob", "mimi://a.example/d/bob/laptop");
   const room = new TextEncoder().encode("room");
-  const group = await createGroup(
-    room,
-    alice.kp.publicPackage,
-    alice.kp.privatePackage,
-    [],
-    cs,
-    clientConfig,
-  );
-  const added = await createCommit(
-    { state: group, cipherSuite: cs },
-    {
-      extraProposals: [{ proposalType: "add", add: { keyPackage: bob.kp.publicPackage } }],
-      ratchetTreeExtension: true,
-    },
-  );
-  const welcome = added.welcome!;
-  const bobState = await joinGroup(
-    welcome,
-    bob.kp.publicPackage,
-    bob.kp.privatePackage,
-    emptyPskIndex,
-    cs,
-    undefined,
-    undefined,
-    clientConfig,
-  );
-  return { aliceState: added.newState, bob, bobState };
+  const group = await createGroup(cs, { groupId: room, keyPackage: alice.kp, config: clientConfig });
+  const added = await commit(group, cs, {
+    proposals: [{ proposalType: "add", add: { keyPackage: bob.kp.publicPackage } }],
+    ratchetTreeInWelcome: true,
+  });
+  const { state: bobState } = await joinFromWelcome(cs, added.welcome!, bob.kp, { config: clientConfig });
+  return { aliceState: added.state, bob, bobState };
 }
 
 beforeAll(async () => {
@@ -125,7 +84,7 @@ describe("the X.509 authentication service on real ts-mls groups", () => {
     "MLS_128_DHKEMP256_AES128GCM_SHA256_P256",
   ] as const) {
     it(`IDENTITY-MLS-01 members with X.509 credentials form a group (${suite})`, async () => {
-      const cs = await getCiphersuiteImpl(getCiphersuiteFromName(suite));
+      const cs = await loadCiphersuite(suite);
       const decisions: CredentialDecision[] = [];
       const clientConfig = x509ClientConfig({ trust, now: later, onDecision: (d) => decisions.push(d) });
       const { bobState } = await aliceAddsBob(cs, clientConfig);
@@ -142,42 +101,27 @@ describe("the X.509 authentication service on real ts-mls groups", () => {
   }
 
   it("IDENTITY-MLS-01 a credential whose certificate key differs from the leaf's signature key is rejected", async () => {
-    const cs = await getCiphersuiteImpl(
-      getCiphersuiteFromName("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519"),
-    );
+    const cs = await loadCiphersuite("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519");
     const decisions: CredentialDecision[] = [];
     const clientConfig = x509ClientConfig({ trust, now: later, onDecision: (d) => decisions.push(d) });
     const alice = await member(cs, "mimi://a.example/u/alice", "mimi://a.example/d/alice/phone");
     // Mallory presents Bob's valid certificate with her own signature key.
     const bob = await member(cs, "mimi://a.example/u/bob", "mimi://a.example/d/bob/laptop");
-    const malloryKeys = await cs.signature.keygen();
-    const forged = await generateKeyPackageWithKey(
-      bob.credential,
-      defaultCapabilities(),
-      defaultLifetime,
-      [],
-      malloryKeys,
-      cs,
-    );
+    const malloryKeys = await generateSignatureKeyPair(cs);
+    const forged = await createKeyPackage(cs, { credential: bob.credential, signatureKeyPair: malloryKeys });
     await expect(
       authenticateCredential(bob.credential, malloryKeys.publicKey, { trust, now: later }),
     ).rejects.toMatchObject({
       reason: "key-mismatch",
       rule: "IDENTITY-MLS-01",
     });
-    const group = await createGroup(
-      new TextEncoder().encode("room"),
-      alice.kp.publicPackage,
-      alice.kp.privatePackage,
-      [],
-      cs,
-      clientConfig,
-    );
+    const group = await createGroup(cs, {
+      groupId: new TextEncoder().encode("room"),
+      keyPackage: alice.kp,
+      config: clientConfig,
+    });
     await expect(
-      createCommit(
-        { state: group, cipherSuite: cs },
-        { extraProposals: [{ proposalType: "add", add: { keyPackage: forged.publicPackage } }] },
-      ),
+      commit(group, cs, { proposals: [{ proposalType: "add", add: { keyPackage: forged.publicPackage } }] }),
     ).rejects.toThrow();
     expect(
       decisions.some((d) => !d.accepted && (d.error as CertificateValidationError).reason === "key-mismatch"),
@@ -188,22 +132,20 @@ describe("the X.509 authentication service on real ts-mls groups", () => {
   });
 
   it("IDENTITY-MLS-01 compressed and uncompressed P-256 signature keys match the certificate's key", async () => {
-    const cs = await getCiphersuiteImpl(getCiphersuiteFromName("MLS_128_DHKEMP256_AES128GCM_SHA256_P256"));
-    const { publicKey } = await cs.signature.keygen();
+    const cs = await loadCiphersuite("MLS_128_DHKEMP256_AES128GCM_SHA256_P256");
+    const { publicKey } = await generateSignatureKeyPair(cs);
     const spki = spkiFromMlsSignatureKey(publicKey);
     expect(publicKey.length).toBe(33);
     const uncompressedKey = spki.slice(spki.length - 65);
     expect(spkiMatchesSignatureKey(spki, publicKey)).toBe(true);
     expect(spkiMatchesSignatureKey(spki, uncompressedKey)).toBe(true);
-    expect(spkiMatchesSignatureKey(spki, (await cs.signature.keygen()).publicKey)).toBe(false);
+    expect(spkiMatchesSignatureKey(spki, (await generateSignatureKeyPair(cs)).publicKey)).toBe(false);
   });
 
   it("IDENTITY-MLS-03 basic credentials are rejected unless the caller opts in, and then unauthenticated", async () => {
-    const cs = await getCiphersuiteImpl(
-      getCiphersuiteFromName("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519"),
-    );
+    const cs = await loadCiphersuite("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519");
     const basic: Credential = { credentialType: "basic", identity: new TextEncoder().encode("alice") };
-    const { publicKey } = await cs.signature.keygen();
+    const { publicKey } = await generateSignatureKeyPair(cs);
     await expect(authenticateCredential(basic, publicKey, { trust })).rejects.toMatchObject({
       reason: "unsupported-credential",
       rule: "IDENTITY-MLS-03",
@@ -215,30 +157,18 @@ describe("the X.509 authentication service on real ts-mls groups", () => {
       credentialType: "basic",
       identity: basic.identity,
     });
-    const kp = await generateKeyPackage(basic, defaultCapabilities(), defaultLifetime, [], cs);
+    const kp = await createKeyPackage(cs, { credential: basic });
     const strict = x509ClientConfig({ trust });
     const alice = await member(cs, "mimi://a.example/u/alice", "mimi://a.example/d/alice/phone");
-    const g = await createGroup(
-      new Uint8Array([2]),
-      alice.kp.publicPackage,
-      alice.kp.privatePackage,
-      [],
-      cs,
-      strict,
-    );
+    const g = await createGroup(cs, { groupId: new Uint8Array([2]), keyPackage: alice.kp, config: strict });
     await expect(
-      createCommit(
-        { state: g, cipherSuite: cs },
-        { extraProposals: [{ proposalType: "add", add: { keyPackage: kp.publicPackage } }] },
-      ),
+      commit(g, cs, { proposals: [{ proposalType: "add", add: { keyPackage: kp.publicPackage } }] }),
     ).rejects.toThrow();
   });
 
   it("IDENTITY-MLS-03 a provider credential (hub, franking agent) is accepted only by opt-in and proves the domain", async () => {
-    const cs = await getCiphersuiteImpl(
-      getCiphersuiteFromName("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519"),
-    );
-    const hubKeys = await cs.signature.keygen();
+    const cs = await loadCiphersuite("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519");
+    const hubKeys = await generateSignatureKeyPair(cs);
     const issued = await issueProviderCertificate(pki.ca, {
       publicKey: spkiFromMlsSignatureKey(hubKeys.publicKey),
     });
@@ -262,7 +192,7 @@ describe("the X.509 authentication service on real ts-mls groups", () => {
       subject: { kind: "provider", domain: "a.example", providerUri: "mimi://a.example" },
     });
     await expect(
-      authenticateCredential(hub, (await cs.signature.keygen()).publicKey, {
+      authenticateCredential(hub, (await generateSignatureKeyPair(cs)).publicKey, {
         trust,
         now: later,
         allowProviderCredentials: true,
@@ -271,9 +201,7 @@ describe("the X.509 authentication service on real ts-mls groups", () => {
   });
 
   it("IDENTITY-MLS-02 an update that changes identity is rejected; one that keeps it is accepted", async () => {
-    const cs = await getCiphersuiteImpl(
-      getCiphersuiteFromName("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519"),
-    );
+    const cs = await loadCiphersuite("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519");
     const options = { trust, now: later };
     const clientConfig = x509ClientConfig(options);
     const { aliceState, bob, bobState } = await aliceAddsBob(cs, clientConfig);
@@ -284,32 +212,30 @@ describe("the X.509 authentication service on real ts-mls groups", () => {
      */
     const bobCommitsAs = async (
       credentialOf: (pub: Uint8Array) => Promise<Credential>,
-    ): Promise<MlsPrivateMessage | MlsPublicMessage> => {
+    ): Promise<MLSMessage> => {
       const credential = await credentialOf(bob.keys.publicKey);
       const leafNode = bobState.privatePath.leafIndex * 2;
       const tree = [...bobState.ratchetTree];
       const own = tree[leafNode];
       if (own?.nodeType !== "leaf") throw new Error("no own leaf");
       tree[leafNode] = { nodeType: "leaf", leaf: { ...own.leaf, credential } };
-      const changed: ClientState = { ...bobState, ratchetTree: tree };
-      return commitContent((await createCommit({ state: changed, cipherSuite: cs }, {})).commit);
+      const changed: MlsGroupState = { ...bobState, ratchetTree: tree };
+      return (await commit(changed, cs)).commit;
     };
 
     const renewed = await bobCommitsAs((pub) =>
       credentialFor("mimi://a.example/u/bob", "mimi://a.example/d/bob/laptop", pub),
     );
-    const ok = await processMessageWithIdentity(renewed, aliceState, emptyPskIndex, cs, options);
-    expect(ok.newState.groupContext.epoch).toBe(2n);
+    const ok = await processMessageWithIdentity(aliceState, cs, renewed, options);
+    expect(ok.state.groupContext.epoch).toBe(2n);
 
     const impersonation = await bobCommitsAs((pub) =>
       credentialFor("mimi://a.example/u/mallory", "mimi://a.example/d/mallory/1", pub),
     );
-    // ts-mls alone accepts it: the new credential is valid on its own.
-    const plain = await import("ts-mls").then((m) =>
-      m.processMessage(impersonation, aliceState, emptyPskIndex, m.acceptAll, cs),
-    );
-    expect(plain.newState.groupContext.epoch).toBe(2n);
-    const e = await processMessageWithIdentity(impersonation, aliceState, emptyPskIndex, cs, options).catch(
+    // MLS alone accepts it: the new credential is valid on its own.
+    const plain = await processMessage(aliceState, cs, impersonation);
+    expect(plain.state.groupContext.epoch).toBe(2n);
+    const e = await processMessageWithIdentity(aliceState, cs, impersonation, options).catch(
       (x: unknown) => x,
     );
     expect(e).toBeInstanceOf(CertificateValidationError);

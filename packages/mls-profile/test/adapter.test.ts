@@ -11,12 +11,14 @@ import {
   decodeGroupState,
   decodeKeyPackage,
   decodeMlsMessage,
+  decodeMlsStructure,
   decodeRatchetTree,
   decodeWelcome,
   encodeGroupContext,
   encodeGroupState,
   encodeKeyPackage,
   encodeMlsMessage,
+  encodeMlsStructure,
   encodeRatchetTree,
   encryptApplicationMessage,
   exportGroupInfo,
@@ -30,6 +32,7 @@ import {
   type MlsGroupState,
   ownLeafIndex,
   processMessage,
+  readMlsStructure,
 } from "../src/index.js";
 import { config, groupOf, keyPackage, suite, utf8 } from "./adapter-fixtures.js";
 
@@ -168,6 +171,44 @@ describe("adapter: strict decoders", () => {
       expect(toHex(encodeMlsMessage(decodeMlsMessage(bytes)))).toBe(toHex(bytes));
     }
     expect(() => decodeKeyPackage(Uint8Array.of(...samples["keyPackage"]!, 1))).toThrow(CodecError);
+  });
+
+  it("[MLS-CODEC-01] embedded structures: a prefix is read with its length; trailing, truncated and non-canonical bytes are refused", () => {
+    const kp = samples["keyPackage"]!;
+    const [value, n] = readMlsStructure("KeyPackage", Uint8Array.of(...kp, 7, 7), "/body/kp");
+    expect(n).toBe(kp.length);
+    expect(toHex(encodeMlsStructure("KeyPackage", value))).toBe(toHex(kp));
+    const refused = (fn: () => unknown): CodecError => {
+      try {
+        fn();
+      } catch (e) {
+        if (e instanceof CodecError) return e;
+        throw e;
+      }
+      throw new Error("accepted");
+    };
+    expect(refused(() => decodeMlsStructure("KeyPackage", Uint8Array.of(...kp, 0)))).toMatchObject({
+      rule: "MLS-CODEC-01",
+      path: `/${kp.length}`,
+    });
+    expect(refused(() => readMlsStructure("KeyPackage", kp.subarray(0, kp.length - 1), "/kp"))).toMatchObject(
+      {
+        rule: "MLS-CODEC-01",
+        path: "/kp",
+      },
+    );
+    expect(refused(() => readMlsStructure("Extension", new Uint8Array(), "/e")).rule).toBe("MLS-CODEC-01");
+    // ts-mls reads the 2-byte varint 0x4002 as the length 2, and would write it as 0x02.
+    const extension = Uint8Array.of(0xf0, 0xa1, 0x02, 9, 9);
+    expect(decodeMlsStructure("Extension", extension)).toEqual({
+      extensionType: 0xf0a1,
+      extensionData: Uint8Array.of(9, 9),
+    });
+    const e = refused(() =>
+      readMlsStructure("Extension", Uint8Array.of(0xf0, 0xa1, 0x40, 0x02, 9, 9), "/ext"),
+    );
+    expect(e.message).toMatch(/non-canonical Extension/);
+    expect(e).toMatchObject({ rule: "MLS-CODEC-01", path: "/ext" });
   });
 
   const only = (fn: () => unknown): void => {

@@ -1,4 +1,4 @@
-import type { Credential, RequiredCapabilities } from "ts-mls";
+import type { Credential, RequiredCapabilities } from "@mimi/mls-profile";
 import { credential, type Mls, requiredCapabilities } from "./codec/mls.js";
 import { type Codec, type Field, opaque, struct, vector } from "./codec/schema.js";
 import { type CipherSuite, cipherSuiteCodec, signaturePublicKeyCodec } from "./common.js";

@@ -1,6 +1,5 @@
-import type { Extension, GroupInfo } from "@mimi/mls-profile";
+import { type Extension, extensionTypeNumber, type GroupInfo } from "@mimi/mls-profile";
 import { ValidationError } from "@mimi/wire";
-import { extensionTypeToNumber } from "ts-mls/extension.js";
 import { extension, type Mls, mlsOf } from "./codec/mls.js";
 import { type Codec, enumeration, type Field, opaque, struct, vector } from "./codec/schema.js";
 
@@ -48,7 +47,7 @@ export const partialGroupInfoCodec: Codec<PartialGroupInfo> = struct<PartialGrou
  * @throws ValidationError when the GroupInfo carries a `ratchet_tree` extension.
  */
 export function partialGroupInfoOf(groupInfo: GroupInfo): PartialGroupInfo {
-  if (groupInfo.extensions.some((e) => extensionTypeToNumber(e.extensionType) === ratchetTreeExtensionType))
+  if (groupInfo.extensions.some((e) => extensionTypeNumber(e) === ratchetTreeExtensionType))
     throw new ValidationError(
       "a GroupInfo with a ratchet_tree extension has no PartialGroupInfo (decision 0660)",
       {

@@ -9,9 +9,8 @@
  * 0607 for which suite each signature uses.
  */
 
-import type { Signature } from "@mimi/mls-profile";
+import { type Signature, signWithLabel, verifyWithLabel } from "@mimi/mls-profile";
 import { ValidationError } from "@mimi/wire";
-import { signWithLabel, verifyWithLabel } from "ts-mls/crypto/signature.js";
 import { encodeWith } from "./codec/schema.js";
 import { type FrankingIntegrityTBS, frankingIntegrityTBSCodec } from "./franking-integrity-tbs.js";
 import {
@@ -49,7 +48,7 @@ async function verifyOrThrow(
   signature: Signature,
   failure: { readonly what: string; readonly path: string; readonly rule: string },
 ): Promise<void> {
-  const ok = await verifyWithLabel(publicKey, label, content, sig, signature).catch(() => false);
+  const ok = await verifyWithLabel(signature, publicKey, label, content, sig);
   if (!ok) throw new ValidationError(failure.what, { path: failure.path, rule: failure.rule });
 }
 
@@ -64,7 +63,7 @@ export async function signKeyMaterialRequest(
   signature: Signature,
 ): Promise<KeyMaterialRequest> {
   const content = encodeWith(keyMaterialRequestTBSCodec, tbs);
-  const sig = await signWithLabel(signKey, signatureLabels.keyMaterialRequest, content, signature);
+  const sig = await signWithLabel(signature, signKey, signatureLabels.keyMaterialRequest, content);
   return { ...tbs, key_material_request_signature: sig };
 }
 
@@ -106,7 +105,7 @@ export async function signGroupInfoRequest(
   signature: Signature,
 ): Promise<GroupInfoRequest> {
   const content = encodeWith(groupInfoRequestTBSCodec, tbs);
-  const sig = await signWithLabel(signKey, signatureLabels.groupInfoRequest, content, signature);
+  const sig = await signWithLabel(signature, signKey, signatureLabels.groupInfoRequest, content);
   return { ...tbs, signature: sig };
 }
 
@@ -145,7 +144,7 @@ export async function signGroupInfoResponse(
   signature: Signature,
 ): Promise<GroupInfoResponse> {
   const content = encodeWith(groupInfoResponseTBSCodec, tbs);
-  const sig = await signWithLabel(signKey, signatureLabels.groupInfoResponse, content, signature);
+  const sig = await signWithLabel(signature, signKey, signatureLabels.groupInfoResponse, content);
   return { ...tbs, status: "success", signature: sig };
 }
 
@@ -192,10 +191,10 @@ export async function signFrankingIntegrity(
   signature: Signature,
 ): Promise<Uint8Array> {
   return signWithLabel(
+    signature,
     signKey,
     signatureLabels.frankingIntegrity,
     encodeWith(frankingIntegrityTBSCodec, tbs),
-    signature,
   );
 }
 

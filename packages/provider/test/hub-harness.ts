@@ -8,6 +8,7 @@ import type { Credential, GroupInfo, MLSMessage } from "@mimi/mls-profile";
 import {
   createKeyPackage,
   createRoom,
+  decryptWithLabel,
   encodeMlsMessage,
   exportGroupInfo,
   type KeyPackageBundle,
@@ -34,7 +35,6 @@ import {
   verifyGroupInfoResponse,
 } from "@mimi/protocol";
 import { utf8 } from "@mimi/wire";
-import { decryptWithLabel } from "ts-mls/crypto/hpke.js";
 import { createFederationClient, type FederationClient } from "../src/federation/client.js";
 import { userUriOfCredential } from "../src/hub/credentials.js";
 import { hubEndpoints } from "../src/hub/endpoints.js";
@@ -276,12 +276,11 @@ export async function fetchGroupInfo(
   await verifyGroupInfoResponse(gir, cs.signature);
   const ct = gir.encrypted_groupinfo_and_tree.value;
   const plain = await decryptWithLabel(
-    hpke.privateKey,
+    cs,
+    await cs.hpke.exportPrivateKey(hpke.privateKey),
     groupInfoEncryptionLabel,
     utf8(roomUri),
-    ct.kemOutput,
-    ct.ciphertext,
-    cs.hpke,
+    ct,
   );
   return {
     status: "success",

@@ -3,29 +3,50 @@
  *
  * ts-mls's decoders return `undefined` on malformed input, sometimes throw a `TypeError` or
  * `RangeError`, and ignore trailing bytes. These wrappers turn every failure into a `CodecError`
- * with a path and the rule, and reject trailing bytes.
+ * with a path and the rule, and reject trailing bytes. {@link readMlsStructure} and
+ * {@link decodeMlsStructure} do the same for the structures other protocols embed, and also
+ * reject an encoding ts-mls would not produce for the value it decodes to.
  */
-import { CodecError } from "@mimi/wire";
-import type { Decoder, GroupContext } from "ts-mls";
+import { bytesEqual, CodecError } from "@mimi/wire";
+import type {
+  Capabilities,
+  Credential,
+  Decoder,
+  Extension,
+  ExternalSender,
+  GroupContext,
+  HPKECiphertext,
+} from "ts-mls";
 import {
   type GroupInfo,
   type KeyPackage,
   type MLSMessage,
   type RatchetTree,
   type RequiredCapabilities,
+  decodeExternalSender as tsDecodeExternalSender,
   decodeMlsMessage as tsDecodeMlsMessage,
   decodeRequiredCapabilities as tsDecodeRequiredCapabilities,
+  encodeExternalSender as tsEncodeExternalSender,
   encodeMlsMessage as tsEncodeMlsMessage,
+  encodeRequiredCapabilities as tsEncodeRequiredCapabilities,
   type Welcome,
 } from "ts-mls";
 import {
+  decodeCapabilities as tsDecodeCapabilities,
+  decodeCredential as tsDecodeCredential,
+  decodeExtension as tsDecodeExtension,
   decodeGroupContext as tsDecodeGroupContext,
   decodeGroupInfo as tsDecodeGroupInfo,
+  decodeHpkeCiphertext as tsDecodeHpkeCiphertext,
   decodeKeyPackage as tsDecodeKeyPackage,
   decodeRatchetTree as tsDecodeRatchetTree,
   decodeWelcome as tsDecodeWelcome,
+  encodeCapabilities as tsEncodeCapabilities,
+  encodeCredential as tsEncodeCredential,
+  encodeExtension as tsEncodeExtension,
   encodeGroupContext as tsEncodeGroupContext,
   encodeGroupInfo as tsEncodeGroupInfo,
+  encodeHpkeCiphertext as tsEncodeHpkeCiphertext,
   encodeKeyPackage as tsEncodeKeyPackage,
   encodeRatchetTree as tsEncodeRatchetTree,
   encodeWelcome as tsEncodeWelcome,
@@ -34,10 +55,41 @@ import {
 /** Requirement ID of the rule every strict decoder enforces. */
 export const MLS_CODEC_RULE = "MLS-CODEC-01";
 
+function errorText(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
 /**
- * Decode exactly one `what` from all of `bytes` with a ts-mls decoder: the one strict decoder over
- * ts-mls (ts-mls's decoders return `undefined` on malformed input, may throw on crafted input, and
- * ignore trailing bytes). `rule` is the requirement a failure breaks (the hub view names its own).
+ * Decode one `what` from the start of `bytes` with a ts-mls decoder: the one strict decoder over
+ * ts-mls, which {@link decodeStrict} and {@link readMlsStructure} build on. Returns the value and
+ * the number of bytes it took (at least one, at most `bytes.length`).
+ *
+ * @throws CodecError if the decoder fails, throws, or claims bytes it was not given.
+ */
+function decodeStrictPrefix<T>(
+  decoder: Decoder<T>,
+  bytes: Uint8Array,
+  what: string,
+  path: string,
+  rule: string,
+): [T, number] {
+  let result: [T, number] | undefined;
+  try {
+    result = decoder(bytes, 0);
+  } catch (e) {
+    throw new CodecError(`malformed ${what} (${errorText(e)})`, { path, rule, cause: e });
+  }
+  // [MLS-CODEC-01] RFC 9420 §2.1: a structure is decoded from exactly its bytes; malformed or
+  // trailing input is rejected.
+  if (result === undefined || result[1] <= 0 || result[1] > bytes.length)
+    throw new CodecError(`malformed ${what}`, { path, rule });
+  return result;
+}
+
+/**
+ * Decode exactly one `what` from all of `bytes` with a ts-mls decoder (ts-mls's decoders return
+ * `undefined` on malformed input, may throw on crafted input, and ignore trailing bytes). `rule`
+ * is the requirement a failure breaks (the hub view names its own).
  *
  * @throws CodecError if the decoder fails, throws, or leaves trailing bytes.
  */
@@ -48,26 +100,124 @@ export function decodeStrict<T>(
   path = "/",
   rule: string = MLS_CODEC_RULE,
 ): T {
-  let result: [T, number] | undefined;
+  const [value, n] = decodeStrictPrefix(decoder, bytes, what, path, rule);
+  if (n !== bytes.length) {
+    throw new CodecError(`${bytes.length - n} trailing bytes after ${what}`, {
+      path: `${path === "/" ? "" : path}/${n}`,
+      rule,
+    });
+  }
+  return value;
+}
+
+/** The RFC 9420 structures other protocols embed (draft-ietf-mimi-protocol-06 bodies), by name. */
+export interface MlsStructures {
+  /** §10 `KeyPackage`. */
+  KeyPackage: KeyPackage;
+  /** §6 `MLSMessage`. */
+  MLSMessage: MLSMessage;
+  /** §12.4.3.1 `Welcome`. */
+  Welcome: Welcome;
+  /** §12.4.3 `GroupInfo`. */
+  GroupInfo: GroupInfo;
+  /** §5.3 `Credential`. */
+  Credential: Credential;
+  /** §7.2 `Capabilities`. */
+  Capabilities: Capabilities;
+  /** §11.1 `RequiredCapabilities`. */
+  RequiredCapabilities: RequiredCapabilities;
+  /** §12.1.8.1 `ExternalSender`. */
+  ExternalSender: ExternalSender;
+  /** §5.1.3 `HPKECiphertext`. */
+  HPKECiphertext: HPKECiphertext;
+  /** §12.4.3.3 `optional<Node> ratchet_tree<V>`. */
+  RatchetTree: RatchetTree;
+  /** §13 `Extension`. */
+  Extension: Extension;
+}
+
+/** The name of an embeddable RFC 9420 structure. */
+export type MlsStructureName = keyof MlsStructures;
+
+interface TsMlsPair<T> {
+  readonly decode: Decoder<T>;
+  readonly encode: (value: T) => Uint8Array;
+}
+
+const structures: { readonly [K in MlsStructureName]: TsMlsPair<MlsStructures[K]> } = {
+  KeyPackage: { decode: tsDecodeKeyPackage, encode: tsEncodeKeyPackage },
+  MLSMessage: { decode: tsDecodeMlsMessage, encode: tsEncodeMlsMessage },
+  Welcome: { decode: tsDecodeWelcome, encode: tsEncodeWelcome },
+  GroupInfo: { decode: tsDecodeGroupInfo, encode: tsEncodeGroupInfo },
+  Credential: { decode: tsDecodeCredential, encode: tsEncodeCredential },
+  Capabilities: { decode: tsDecodeCapabilities, encode: tsEncodeCapabilities },
+  RequiredCapabilities: { decode: tsDecodeRequiredCapabilities, encode: tsEncodeRequiredCapabilities },
+  ExternalSender: { decode: tsDecodeExternalSender, encode: tsEncodeExternalSender },
+  HPKECiphertext: { decode: tsDecodeHpkeCiphertext, encode: tsEncodeHpkeCiphertext },
+  RatchetTree: { decode: tsDecodeRatchetTree, encode: tsEncodeRatchetTree },
+  Extension: { decode: tsDecodeExtension, encode: tsEncodeExtension },
+} as { readonly [K in MlsStructureName]: TsMlsPair<MlsStructures[K]> };
+
+/**
+ * Encode an embeddable structure with ts-mls.
+ *
+ * @throws CodecError when ts-mls cannot encode the value.
+ */
+export function encodeMlsStructure<K extends MlsStructureName>(kind: K, value: MlsStructures[K]): Uint8Array {
   try {
-    result = decoder(bytes, 0);
+    return (structures[kind] as TsMlsPair<MlsStructures[K]>).encode(value);
   } catch (e) {
-    throw new CodecError(`malformed ${what} (${e instanceof Error ? e.message : String(e)})`, {
-      path,
-      rule,
-      cause: e,
+    throw new CodecError(`cannot encode ${kind} (${errorText(e)})`, { rule: MLS_CODEC_RULE, cause: e });
+  }
+}
+
+/**
+ * Read one `kind` from the start of `bytes` (the bytes after it are left to the caller, e.g. an
+ * enclosing structure): the value and the number of bytes it took. `path` locates it in the
+ * enclosing structure.
+ *
+ * @throws CodecError (MLS-CODEC-01) for malformed bytes, or an encoding ts-mls would not produce
+ * for the value (non-canonical), so that the bytes and the value always agree.
+ */
+export function readMlsStructure<K extends MlsStructureName>(
+  kind: K,
+  bytes: Uint8Array,
+  path = "/",
+): [MlsStructures[K], number] {
+  const pair = structures[kind] as TsMlsPair<MlsStructures[K]>;
+  const [value, n] = decodeStrictPrefix(pair.decode, bytes, kind, path, MLS_CODEC_RULE);
+  let again: Uint8Array;
+  try {
+    again = pair.encode(value);
+  } catch (e) {
+    throw new CodecError(`malformed ${kind} (${errorText(e)})`, { path, rule: MLS_CODEC_RULE, cause: e });
+  }
+  // [MLS-CODEC-01] RFC 9420 §2.1: a structure ts-mls decodes to a value it would encode
+  // differently (a non-canonical encoding it tolerated) is rejected.
+  if (!bytesEqual(again, bytes.subarray(0, n)))
+    throw new CodecError(`non-canonical ${kind} encoding`, { path, rule: MLS_CODEC_RULE });
+  return [value, n];
+}
+
+/**
+ * Decode exactly one `kind` from all of `bytes`, as {@link readMlsStructure} does.
+ *
+ * @throws CodecError (MLS-CODEC-01) for malformed, trailing or non-canonical bytes.
+ */
+export function decodeMlsStructure<K extends MlsStructureName>(
+  kind: K,
+  bytes: Uint8Array,
+  path = "/",
+): MlsStructures[K] {
+  const [value, n] = readMlsStructure(kind, bytes, path);
+  // [MLS-CODEC-01]
+  if (n !== bytes.length) {
+    throw new CodecError(`${bytes.length - n} trailing bytes after ${kind}`, {
+      path: `${path === "/" ? "" : path}/${n}`,
+      rule: MLS_CODEC_RULE,
     });
   }
-  // [MLS-CODEC-01] RFC 9420 §2.1: a structure is decoded from exactly its bytes; malformed or
-  // trailing input is rejected.
-  if (result === undefined) throw new CodecError(`malformed ${what}`, { path, rule });
-  if (result[1] !== bytes.length) {
-    throw new CodecError(`${bytes.length - result[1]} trailing bytes after ${what}`, {
-      path: `${path === "/" ? "" : path}/${result[1]}`,
-      rule,
-    });
-  }
-  return result[0];
+  return value;
 }
 
 /**

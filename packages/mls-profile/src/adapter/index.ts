@@ -19,6 +19,7 @@ export {
   decodeGroupInfo,
   decodeKeyPackage,
   decodeMlsMessage,
+  decodeMlsStructure,
   decodeRatchetTree,
   decodeRequiredCapabilities,
   decodeStrict,
@@ -27,9 +28,13 @@ export {
   encodeGroupInfo,
   encodeKeyPackage,
   encodeMlsMessage,
+  encodeMlsStructure,
   encodeRatchetTree,
   encodeWelcome,
   MLS_CODEC_RULE,
+  type MlsStructureName,
+  type MlsStructures,
+  readMlsStructure,
 } from "./codec.js";
 export { asMimiError, guarded } from "./errors.js";
 export {
@@ -79,8 +84,18 @@ export {
   type SignatureKeyPair,
 } from "./key-package.js";
 export {
+  decryptWithLabel,
+  encryptWithLabel,
+  makeKeyPackageRef,
+  makeProposalRef,
+  signWithLabel,
+  verifyKeyPackageSignature,
+  verifyWithLabel,
+} from "./primitives.js";
+export {
   type AuthenticationService,
   type Capabilities,
+  type CiphersuiteImpl,
   type ClientConfig,
   type Commit,
   type Credential,

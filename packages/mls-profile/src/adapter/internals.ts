@@ -13,6 +13,7 @@ export {
   decodeAuthenticatedContent,
   makeProposalRef,
 } from "ts-mls/authenticatedContent.js";
+export { decodeCapabilities, encodeCapabilities } from "ts-mls/capabilities.js";
 export { defaultClientConfig } from "ts-mls/clientConfig.js";
 export {
   type ApplyProposalsResult,
@@ -26,11 +27,12 @@ export type { Decoder } from "ts-mls/codec/tlsDecoder.js";
 export { decodeVarLenData } from "ts-mls/codec/variableLength.js";
 export { type Commit, decodeCommit, encodeCommit } from "ts-mls/commit.js";
 export { applyUpdatePathSecret } from "ts-mls/createCommit.js";
+export { decodeCredential, encodeCredential } from "ts-mls/credential.js";
 export { refhash } from "ts-mls/crypto/hash.js";
 export { decryptWithLabel, encryptWithLabel, type Hpke } from "ts-mls/crypto/hpke.js";
 export { deriveSecret, deriveTreeSecret, expandWithLabel } from "ts-mls/crypto/kdf.js";
 export { type Signature, signWithLabel, verifyWithLabel } from "ts-mls/crypto/signature.js";
-export { extensionTypeToNumber } from "ts-mls/extension.js";
+export { decodeExtension, encodeExtension, extensionTypeToNumber } from "ts-mls/extension.js";
 export {
   createContentCommitSignature,
   type FramedContentCommit,
@@ -45,10 +47,12 @@ export {
   verifyGroupInfoSignature,
 } from "ts-mls/groupInfo.js";
 export { decodeGroupSecrets, encodeGroupSecrets } from "ts-mls/groupSecrets.js";
+export { decodeHpkeCiphertext, encodeHpkeCiphertext } from "ts-mls/hpkeCiphertext.js";
 export {
   decodeKeyPackage,
   encodeKeyPackage,
   makeKeyPackageRef,
+  verifyKeyPackage,
 } from "ts-mls/keyPackage.js";
 export { defaultKeyRetentionConfig } from "ts-mls/keyRetentionConfig.js";
 export { initializeEpoch, mlsExporter } from "ts-mls/keySchedule.js";

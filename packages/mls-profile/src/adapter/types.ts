@@ -5,6 +5,7 @@
 export type {
   AuthenticationService,
   Capabilities,
+  CiphersuiteImpl,
   ClientConfig,
   Commit,
   Credential,

@@ -6,7 +6,8 @@
  */
 import { type FanoutSender, type FanoutSenderOptions, makeFanoutSender } from "../server/fanout-sender.js";
 import { errorFields } from "../server/log.js";
-import { eventsWithTargetsAfter, type Hub } from "./hub.js";
+import type { Hub } from "./hub.js";
+import { eventsWithTargetsAfter } from "./store.js";
 
 /** Options of {@link startHubFanout}. */
 export interface HubFanoutOptions {

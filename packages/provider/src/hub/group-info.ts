@@ -4,6 +4,7 @@
  * the hub, for an external join (§3.6).
  */
 import { parseMimiUri } from "@mimi/identifiers";
+import { encryptWithLabel, type HPKECiphertext } from "@mimi/mls-profile";
 import type { GroupInfoCode, GroupInfoResponse, PendingProposal } from "@mimi/protocol";
 import {
   decodeFanoutMessage,
@@ -15,14 +16,13 @@ import {
   verifyGroupInfoRequest,
 } from "@mimi/protocol";
 import { utf8, ValidationError } from "@mimi/wire";
-import { encryptWithLabel } from "ts-mls/crypto/hpke.js";
-import { toBigInt, toBytes } from "../storage/database.js";
 import { clientUriOfCredential, userUriOfCredential } from "./credentials.js";
 import type { HubCall } from "./endpoints.js";
 import { type Hub, storedGroupInfo } from "./hub.js";
 import { grantJoinByCode } from "./join-codes.js";
 import { hubExternalSender } from "./keys.js";
 import { participantsOf, roomStateOf } from "./room-policy.js";
+import { epochProposals, servedGroupInfo } from "./store.js";
 
 /** The HPKE label of the encrypted GroupInfo and tree (§5.6). */
 export const groupInfoEncryptionLabel = "GroupInfo and ratchet_tree encryption";
@@ -71,21 +71,12 @@ export async function handleGroupInfo(hub: Hub, call: HubCall<"groupInfo">): Pro
     if (!granted) return fail("notAuthorized");
   }
 
-  const rows = await ctx.db.query<{ group_info: unknown; ratchet_tree: unknown; info_epoch: unknown }>(
-    "SELECT group_info, ratchet_tree, info_epoch FROM hub_rooms WHERE room_id = $1",
-    [roomId],
-  );
-  const row = rows[0];
-  if (row === undefined || toBigInt(row.info_epoch) !== room.view.groupContext.epoch)
-    return fail("notAuthorized");
-  const groupInfo = storedGroupInfo(toBytes(row.group_info));
+  const row = await servedGroupInfo(ctx.db, roomId);
+  if (row === undefined || row.epoch !== room.view.groupContext.epoch) return fail("notAuthorized");
+  const groupInfo = storedGroupInfo(row.groupInfo);
   const pending: PendingProposal[] = [];
-  const events = await ctx.db.query<{ body: unknown }>(
-    "SELECT body FROM room_events WHERE room_id = $1 AND epoch = $2 AND kind = 'proposal' ORDER BY seq",
-    [roomId, room.view.groupContext.epoch.toString()],
-  );
-  for (const e of events) {
-    const m = decodeFanoutMessage(toBytes(e.body));
+  for (const body of await epochProposals(ctx.db, roomId, room.view.groupContext.epoch)) {
+    const m = decodeFanoutMessage(body);
     for (const p of [m.message, ...("moreProposals" in m ? m.moreProposals : [])])
       pending.push({ proposal: p, hub_accepted_time: m.timestamp });
   }
@@ -93,14 +84,19 @@ export async function handleGroupInfo(hub: Hub, call: HubCall<"groupInfo">): Pro
     groupInfo: mlsOf("GroupInfo", groupInfo),
     ratchetTreeOption: {
       representation: "full",
-      ratchet_tree: decodeMls("RatchetTree", toBytes(row.ratchet_tree)),
+      ratchet_tree: decodeMls("RatchetTree", row.ratchetTree),
     },
     pending_proposals: pending,
   });
-  let sealed: { ct: Uint8Array; enc: Uint8Array };
+  let sealed: HPKECiphertext;
   try {
-    const publicKey = await cs.impl.hpke.importPublicKey(request.groupInfoPublicKey);
-    sealed = await encryptWithLabel(publicKey, groupInfoEncryptionLabel, utf8(roomId), tbe, cs.impl.hpke);
+    sealed = await encryptWithLabel(
+      cs.impl,
+      request.groupInfoPublicKey,
+      groupInfoEncryptionLabel,
+      utf8(roomId),
+      tbe,
+    );
   } catch (e) {
     throw new ValidationError("groupInfoPublicKey is not an HPKE public key of the suite", {
       path: "/groupInfoPublicKey",
@@ -115,7 +111,7 @@ export async function handleGroupInfo(hub: Hub, call: HubCall<"groupInfo">): Pro
       status: "success",
       cipher_suite: cs.id,
       hub_sender: mlsOf("ExternalSender", hubExternalSender(keys)),
-      encrypted_groupinfo_and_tree: mlsOf("HPKECiphertext", { kemOutput: sealed.enc, ciphertext: sealed.ct }),
+      encrypted_groupinfo_and_tree: mlsOf("HPKECiphertext", sealed),
     },
     keys.signKey,
     cs.impl.signature,

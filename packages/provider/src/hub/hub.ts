@@ -17,6 +17,7 @@ import {
   encodeHubView,
   externalSendersOf,
   type HubGroupView,
+  type HubViewOptions,
   hubCipherSuite,
   loadCiphersuite,
   type MlsCiphersuite,
@@ -29,19 +30,22 @@ import type { RoleData } from "@mimi/room-policy";
 import { bytesEqual, InternalError, utf8, ValidationError } from "@mimi/wire";
 import { HttpRejection } from "../server/http-error.js";
 import { errorFields, type LogRecord } from "../server/log.js";
-import type { Database, SqlExecutor } from "../storage/database.js";
-import { toBigInt, toBytes } from "../storage/database.js";
-import {
-  createRoom as createRoomLog,
-  type RoomEvent,
-  type RoomEventRow,
-  roomEventOfRow,
-  roomState,
-} from "../storage/room-log.js";
+import type { Database } from "../storage/database.js";
+import { createRoom as createRoomLog, roomState } from "../storage/room-log.js";
 import { clientUriOfCredential, domainOfUri, userUriOfCredential } from "./credentials.js";
 import { type HubKeys, hubExternalSender, loadHubKeys } from "./keys.js";
 import type { EpochFacts } from "./messages.js";
 import { RecentEvents } from "./recent-events.js";
+import {
+  addRoomPeers,
+  handshakeEvents,
+  hostedRooms,
+  insertHostedRoom,
+  roomOrigin,
+  roomPeers,
+  storeViewSnapshot,
+  viewSnapshot,
+} from "./store.js";
 import { makeSubmitBatcher, type SubmitBatcher } from "./submit-batcher.js";
 
 /** What the consent check of `/keyMaterial` is asked (protocol-06 §5.2, §5.7). */
@@ -171,6 +175,18 @@ async function applyEvent(view: HubGroupView, kind: string, body: Uint8Array): P
   return v;
 }
 
+/** The options of every hosted room's hub view (MIMI's components, external joins, the credential check). */
+export function hubViewOptions(authService?: AuthenticationService): HubViewOptions {
+  return {
+    // External commits may append the joiner's own user to the participant list (decision 0576);
+    // which role it may take is room policy, checked in /update (POLICY-JOIN-01, decision 0661).
+    ...appDataHubViewOptions(mimiComponentHandlers(), {
+      externalCommit: mimiExternalJoinPolicy({ userOf: (c) => utf8(userUriOfCredential(c) ?? "") }),
+    }),
+    ...(authService === undefined ? {} : { authService }),
+  };
+}
+
 /** A room's hub view is snapshotted after this many accepted commits or proposals (decision 0650). */
 const SNAPSHOT_EVERY = 16;
 
@@ -207,14 +223,7 @@ export function createHub(options: HubOptions): Hub {
     });
     return keysPromise;
   };
-  const viewOptions = {
-    // External commits may append the joiner's own user to the participant list (decision 0576);
-    // which role it may take is room policy, checked in /update (POLICY-JOIN-01, decision 0661).
-    ...appDataHubViewOptions(mimiComponentHandlers(), {
-      externalCommit: mimiExternalJoinPolicy({ userOf: (c) => utf8(userUriOfCredential(c) ?? "") }),
-    }),
-    ...(options.authService === undefined ? {} : { authService: options.authService }),
-  };
+  const viewOptions = hubViewOptions(options.authService);
 
   const bootstrap = async (groupInfo: Uint8Array, ratchetTree: Uint8Array): Promise<HubGroupView> => {
     const cs = await cipherSuite();
@@ -231,26 +240,18 @@ export function createHub(options: HubOptions): Hub {
     let room = cache.get(roomId);
     let cold = false;
     if (room === undefined) {
-      const rows = await db.query<{
-        creator_client: string;
-        initial_group_info: unknown;
-        initial_ratchet_tree: unknown;
-      }>(
-        "SELECT creator_client, initial_group_info, initial_ratchet_tree FROM hub_rooms WHERE room_id = $1",
-        [roomId],
-      );
-      const r = rows[0];
+      const r = await roomOrigin(db, roomId);
       if (r === undefined) return undefined;
       // [PROTO-HUB-11] draft-ietf-mimi-protocol-06 §5.3 (decision 0650): a restarted hub has
       // exactly the room state it accepted: it starts from the newest snapshot of the view that
       // restores (strictly checked, MLS-HUB-22), else from the room's first GroupInfo, and replays
       // the log after it.
-      room = await fromSnapshot(roomId, r.creator_client);
+      room = await fromSnapshot(roomId, r.creatorClient);
       room ??= {
         roomId,
-        view: await bootstrap(toBytes(r.initial_group_info), toBytes(r.initial_ratchet_tree)),
+        view: await bootstrap(r.groupInfo, r.ratchetTree),
         seq: 0n,
-        creatorClient: r.creator_client,
+        creatorClient: r.creatorClient,
       };
       cold = true;
     }
@@ -260,17 +261,13 @@ export function createHub(options: HubOptions): Hub {
     // and Welcomes are skipped by reading up to the room's last sequence number.
     const state = await roomState(db, roomId);
     if (state !== undefined && state.lastSeq > room.seq) {
-      const rows = await db.query<{ seq: unknown; kind: string; body: unknown }>(
-        `SELECT seq, kind, body FROM room_events
-          WHERE room_id = $1 AND seq > $2 AND seq <= $3 AND kind IN ('commit', 'proposal') ORDER BY seq`,
-        [roomId, room.seq.toString(), state.lastSeq.toString()],
-      );
+      const rows = await handshakeEvents(db, roomId, room.seq, state.lastSeq);
       let view: HubGroupView = room.view;
       replayed = rows.length;
       for (const r of rows) {
-        const seq = toBigInt(r.seq);
+        const seq = r.seq;
         try {
-          view = await applyEvent(view, r.kind, toBytes(r.body));
+          view = await applyEvent(view, r.kind, r.body);
         } catch (err) {
           throw new InternalError(`room log of ${roomId} does not replay at seq ${seq}`, { cause: err });
         }
@@ -286,19 +283,15 @@ export function createHub(options: HubOptions): Hub {
 
   /** The newest snapshot of a room's view, if it restores; a bad one is logged and ignored. */
   const fromSnapshot = async (roomId: string, creatorClient: string): Promise<HubRoom | undefined> => {
-    const rows = await db.query<{ seq: unknown; snapshot: unknown }>(
-      "SELECT seq, snapshot FROM hub_view_snapshots WHERE room_id = $1",
-      [roomId],
-    );
-    const r = rows[0];
+    const r = await viewSnapshot(db, roomId);
     if (r === undefined) return undefined;
     try {
       const cs = await cipherSuite();
-      const view = decodeHubView(toBytes(r.snapshot), {
+      const view = decodeHubView(r.snapshot, {
         cipherSuite: hubCipherSuite(cs.impl),
         options: viewOptions,
       });
-      return { roomId, view, seq: toBigInt(r.seq), creatorClient };
+      return { roomId, view, seq: r.seq, creatorClient };
     } catch (e) {
       log({
         level: "warn",
@@ -313,19 +306,13 @@ export function createHub(options: HubOptions): Hub {
   /** Store a snapshot of `room`'s view at its log position (never older than the stored one). */
   const saveSnapshot = async (room: HubRoom): Promise<void> => {
     try {
-      await db.query(
-        `INSERT INTO hub_view_snapshots (room_id, seq, epoch, created_at, snapshot) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (room_id) DO UPDATE SET seq = EXCLUDED.seq, epoch = EXCLUDED.epoch,
-           created_at = EXCLUDED.created_at, snapshot = EXCLUDED.snapshot
-         WHERE hub_view_snapshots.seq < EXCLUDED.seq`,
-        [
-          room.roomId,
-          room.seq.toString(),
-          room.view.groupContext.epoch.toString(),
-          now(),
-          encodeHubView(room.view),
-        ],
-      );
+      await storeViewSnapshot(db, {
+        roomId: room.roomId,
+        seq: room.seq,
+        epoch: room.view.groupContext.epoch,
+        createdAt: now(),
+        snapshot: encodeHubView(room.view),
+      });
     } catch (e) {
       log({ level: "warn", msg: "could not store a hub view snapshot", room: room.roomId, error: String(e) });
     }
@@ -387,22 +374,15 @@ export function createHub(options: HubOptions): Hub {
       const clientDomain = domainOfUri(creatorClient);
       const created = await db.transaction(async (tx) => {
         if (!(await createRoomLog(tx, canonical, now(), gc.epoch))) return false;
-        await tx.query(
-          `INSERT INTO hub_rooms (room_id, creator_client, cipher_suite, created_at, initial_group_info,
-             initial_ratchet_tree, info_epoch, group_info, ratchet_tree)
-           VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-          [
-            canonical,
-            creatorClient,
-            cs.id,
-            now(),
-            groupInfo,
-            ratchetTree,
-            gc.epoch.toString(),
-            groupInfo,
-            ratchetTree,
-          ],
-        );
+        await insertHostedRoom(tx, {
+          roomId: canonical,
+          creatorClient,
+          cipherSuite: cs.id,
+          createdAt: now(),
+          groupInfo,
+          ratchetTree,
+          epoch: gc.epoch,
+        });
         if (clientDomain !== undefined) await addRoomPeers(tx, canonical, [clientDomain]);
         return true;
       });
@@ -439,16 +419,11 @@ export function createHub(options: HubOptions): Hub {
         return out.result as never;
       });
     },
-    async rooms() {
-      const rows = await db.query<{ room_id: string }>("SELECT room_id FROM hub_rooms ORDER BY room_id");
-      return rows.map((r) => r.room_id);
+    rooms() {
+      return hostedRooms(db);
     },
-    async roomPeers(roomId) {
-      const rows = await db.query<{ domain: string }>(
-        "SELECT domain FROM hub_room_peers WHERE room_id = $1 ORDER BY domain",
-        [roomId],
-      );
-      return rows.map((r) => r.domain);
+    roomPeers(roomId) {
+      return roomPeers(db, roomId);
     },
     onAccepted(listener) {
       listeners.add(listener);
@@ -497,61 +472,6 @@ function externalSendersOfView(view: HubGroupView): readonly ExternalSender[] {
   } catch {
     return [];
   }
-}
-
-/** Record that a room's events go to these domains. */
-export async function addRoomPeers(
-  tx: SqlExecutor,
-  roomId: string,
-  domains: readonly string[],
-): Promise<void> {
-  if (domains.length === 0) return;
-  await tx.query(
-    `INSERT INTO hub_room_peers (room_id, domain) SELECT $1, d FROM unnest($2::text[]) AS u(d)
-     ON CONFLICT DO NOTHING`,
-    [roomId, [...new Set(domains)]],
-  );
-}
-
-/** Record the recipients of room-log events (and that the room's events go to them). */
-export async function setEventTargets(
-  tx: SqlExecutor,
-  roomId: string,
-  targets: readonly { readonly seq: bigint; readonly domains: readonly string[] }[],
-): Promise<void> {
-  if (targets.length === 0) return;
-  for (const t of targets)
-    await tx.query(
-      "INSERT INTO hub_event_targets (room_id, seq, domains) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-      [roomId, t.seq.toString(), [...new Set(t.domains)]],
-    );
-  await addRoomPeers(
-    tx,
-    roomId,
-    targets.flatMap((t) => t.domains),
-  );
-}
-
-/**
- * The room-log events after `afterSeq` with their recorded recipients (undefined: every room
- * peer), in order, in one query: what the fanout sends next.
- */
-export async function eventsWithTargetsAfter(
-  db: SqlExecutor,
-  roomId: string,
-  afterSeq: bigint,
-  limit: number,
-): Promise<(RoomEvent & { readonly domains?: readonly string[] })[]> {
-  const rows = await db.query<RoomEventRow & { domains: string[] | null }>(
-    `SELECT e.seq, e.epoch, e.kind, e.accepted_at, e.body, t.domains
-       FROM room_events e LEFT JOIN hub_event_targets t ON t.room_id = e.room_id AND t.seq = e.seq
-      WHERE e.room_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3`,
-    [roomId, afterSeq.toString(), limit],
-  );
-  return rows.map((r) => ({
-    ...roomEventOfRow(roomId, r),
-    ...(r.domains === null ? {} : { domains: r.domains }),
-  }));
 }
 
 /** Decode a stored GroupInfo MLSMessage. */

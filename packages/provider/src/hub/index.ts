@@ -6,10 +6,8 @@ export { type HubCall, type HubHandler, hubEndpoints } from "./endpoints.js";
 export { type HubFanout, type HubFanoutOptions, startHubFanout } from "./fanout.js";
 export { groupInfoEncryptionLabel, handleGroupInfo } from "./group-info.js";
 export {
-  addRoomPeers,
   type ConsentQuery,
   createHub,
-  eventsWithTargetsAfter,
   type Hub,
   type HubListener,
   type HubOptions,
@@ -28,5 +26,6 @@ export { consentFromTable, handleKeyMaterial } from "./key-material.js";
 export { type HubKeys, hubExternalSender, loadHubKeys, loadOhttpGatewayKey } from "./keys.js";
 export { type EpochFacts, handleReportAbuse, handleSubmitMessage, serverFrank } from "./messages.js";
 export type { RecentEvents, RecentEventsLimits, TargetedEvent } from "./recent-events.js";
+export { addRoomPeers, eventsWithTargetsAfter } from "./store.js";
 export type { QueuedWrite, SubmitBatcher } from "./submit-batcher.js";
 export { groupInfoOfBundle, handleUpdate, memberDomains } from "./update.js";

@@ -9,9 +9,9 @@ import { createHash } from "node:crypto";
 import { type RoleData, type RoomState, roleCapabilities } from "@mimi/room-policy";
 import { toHex, ValidationError } from "@mimi/wire";
 import type { SqlExecutor } from "../storage/database.js";
-import { toBigInt, toBytes } from "../storage/database.js";
 import type { Hub } from "./hub.js";
 import { roomStateOf } from "./room-policy.js";
+import { deleteJoinCodeRow, insertJoinCode, joinCodeRow, joinGrant, upsertJoinGrant } from "./store.js";
 
 /** What {@link createJoinCode} needs. */
 export interface JoinCodeInput {
@@ -87,11 +87,15 @@ export async function createJoinCode(hub: Hub, input: JoinCodeInput): Promise<Ui
   if (!Number.isSafeInteger(input.expiresAt) || input.expiresAt <= hub.now())
     throw new ValidationError("the code must expire in the future", { path: "/expiresAt" });
   const code = globalThis.crypto.getRandomValues(new Uint8Array(16));
-  await hub.options.db.query(
-    `INSERT INTO hub_join_codes (room_id, code_hash, role_index, created_by, created_at, expires_at, uses_left)
-     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [input.roomId, hashOf(code), input.role_index, input.creatorClient, hub.now(), input.expiresAt, maxUses],
-  );
+  await insertJoinCode(hub.options.db, {
+    roomId: input.roomId,
+    codeHash: hashOf(code),
+    role_index: input.role_index,
+    createdBy: input.creatorClient,
+    createdAt: hub.now(),
+    expiresAt: input.expiresAt,
+    usesLeft: maxUses,
+  });
   return code;
 }
 
@@ -112,12 +116,7 @@ export async function deleteJoinCode(
   const entry = state.participants.find((p) => p.user === member?.user);
   const role = state.roles.roles.find((r) => r.role_index === entry?.role_index);
   const mayDelete = role?.role_capabilities.includes(roleCapabilities.canDeleteJoinCode) === true;
-  const rows = await hub.options.db.query<{ room_id: string }>(
-    `DELETE FROM hub_join_codes WHERE room_id = $1 AND code_hash = $2 AND (created_by = $3 OR $4)
-     RETURNING room_id`,
-    [roomId, hashOf(code), client, mayDelete && member !== undefined],
-  );
-  return rows.length > 0;
+  return deleteJoinCodeRow(hub.options.db, roomId, hashOf(code), client, mayDelete && member !== undefined);
 }
 
 /** A code that is known, unexpired, not used up and still admits to a valid role. */
@@ -128,16 +127,12 @@ async function usableCode(
   state: RoomState,
   now: number,
 ): Promise<StoredJoinCode | undefined> {
-  const rows = await db.query<{ role_index: unknown; expires_at: unknown; uses_left: unknown }>(
-    "SELECT role_index, expires_at, uses_left FROM hub_join_codes WHERE room_id = $1 AND code_hash = $2",
-    [roomId, codeHash],
-  );
-  const row = rows[0];
+  const row = await joinCodeRow(db, roomId, codeHash);
   if (row === undefined) return undefined;
-  const role_index = Number(row.role_index);
+  const role_index = row.role_index;
   // [PROTO-JC-03] draft-ietf-mimi-protocol-06 §5.6: a joining code authorizes nothing once expired
   // or used up (decision 0661).
-  if (toBigInt(row.expires_at) <= BigInt(now) || Number(row.uses_left) < 1) return undefined;
+  if (row.expiresAt <= BigInt(now) || row.usesLeft < 1) return undefined;
   if (!joinCodeRoleValid(state.roles, role_index)) return undefined;
   return { codeHash, role_index };
 }
@@ -157,17 +152,7 @@ export async function grantJoinByCode(
   const codeHash = hashOf(code);
   const usable = await usableCode(db, roomId, codeHash, state, now);
   if (usable === undefined) return false;
-  const expires = await db.query<{ expires_at: unknown }>(
-    "SELECT expires_at FROM hub_join_codes WHERE room_id = $1 AND code_hash = $2",
-    [roomId, codeHash],
-  );
-  await db.query(
-    `INSERT INTO hub_join_grants (room_id, signature_key, client_uri, code_hash, expires_at)
-     VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (room_id, signature_key)
-     DO UPDATE SET client_uri = EXCLUDED.client_uri, code_hash = EXCLUDED.code_hash, expires_at = EXCLUDED.expires_at`,
-    [roomId, requester.signatureKey, requester.clientUri, codeHash, String(expires[0]!.expires_at)],
-  );
+  await upsertJoinGrant(db, roomId, codeHash, requester);
   return true;
 }
 
@@ -182,30 +167,9 @@ export async function grantedJoinCode(
   state: RoomState,
   now: number,
 ): Promise<StoredJoinCode | undefined> {
-  const rows = await db.query<{ client_uri: string; code_hash: unknown }>(
-    "SELECT client_uri, code_hash FROM hub_join_grants WHERE room_id = $1 AND signature_key = $2",
-    [roomId, joiner.signatureKey],
-  );
-  const row = rows[0];
-  if (row === undefined || row.client_uri !== joiner.clientUri) return undefined;
-  return usableCode(db, roomId, toBytes(row.code_hash), state, now);
-}
-
-/** Spend one use of a code for an accepted external commit, and drop the joiner's grant. */
-export async function spendJoinCode(
-  tx: SqlExecutor,
-  roomId: string,
-  code: StoredJoinCode,
-  signatureKey: Uint8Array,
-): Promise<void> {
-  await tx.query(
-    "UPDATE hub_join_codes SET uses_left = uses_left - 1 WHERE room_id = $1 AND code_hash = $2 AND uses_left > 0",
-    [roomId, code.codeHash],
-  );
-  await tx.query("DELETE FROM hub_join_grants WHERE room_id = $1 AND signature_key = $2", [
-    roomId,
-    signatureKey,
-  ]);
+  const grant = await joinGrant(db, roomId, joiner.signatureKey);
+  if (grant === undefined || grant.clientUri !== joiner.clientUri) return undefined;
+  return usableCode(db, roomId, grant.codeHash, state, now);
 }
 
 /** The engine's name for a stored code (its hash in hex; the code itself is never kept). */

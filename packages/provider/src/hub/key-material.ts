@@ -19,6 +19,7 @@ import { claimKeyPackages, userHasClients } from "../storage/key-packages.js";
 import { userUriOfCredential } from "./credentials.js";
 import type { HubCall } from "./endpoints.js";
 import type { ConsentQuery, Hub } from "./hub.js";
+import { receivedConsentDecisions } from "./store.js";
 
 /**
  * The default consent check (decision 0624): the target consents to the requester when the
@@ -27,11 +28,8 @@ import type { ConsentQuery, Hub } from "./hub.js";
  * for no particular room, as recorded by `/updateConsent`.
  */
 export async function consentFromTable(db: SqlExecutor, q: ConsentQuery): Promise<boolean> {
-  const rows = await db.query<{ room_id: string; operation: string }>(
-    `SELECT room_id, operation FROM consent
-      WHERE direction = 'received_decision' AND requester_uri = $1 AND target_uri = $2 AND room_id IN ('', $3)`,
-    [q.target, q.requester, q.roomId],
-  );
+  // The target's own requests to the requester: requester_uri is the target, target_uri the requester.
+  const rows = await receivedConsentDecisions(db, q.target, q.requester, q.roomId);
   const room = rows.find((r) => r.room_id !== "" && r.room_id === q.roomId);
   if (room !== undefined) return room.operation === "grant";
   return rows.some((r) => r.room_id === "" && r.operation === "grant");

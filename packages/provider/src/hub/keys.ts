@@ -8,7 +8,7 @@ import type { Credential, ExternalSender, MlsCiphersuite } from "@mimi/mls-profi
 import { type GatewayKey, makeGatewayKey } from "@mimi/ohttp";
 import { utf8 } from "@mimi/wire";
 import type { Database } from "../storage/database.js";
-import { toBytes } from "../storage/database.js";
+import { hubKey, insertHubKey } from "./store.js";
 
 /** The hub's keys. */
 export interface HubKeys {
@@ -22,15 +22,10 @@ export interface HubKeys {
 }
 
 async function getOrCreate(db: Database, name: string, make: () => Promise<Uint8Array>, now: number) {
-  const existing = await db.query<{ value: unknown }>("SELECT value FROM hub_keys WHERE name = $1", [name]);
-  if (existing[0] !== undefined) return toBytes(existing[0].value);
-  const value = await make();
-  await db.query(
-    "INSERT INTO hub_keys (name, created_at, value) VALUES ($1, $2, $3) ON CONFLICT (name) DO NOTHING",
-    [name, now, value],
-  );
-  const rows = await db.query<{ value: unknown }>("SELECT value FROM hub_keys WHERE name = $1", [name]);
-  return toBytes(rows[0]!.value);
+  const existing = await hubKey(db, name);
+  if (existing !== undefined) return existing;
+  await insertHubKey(db, name, await make(), now);
+  return (await hubKey(db, name))!;
 }
 
 /**

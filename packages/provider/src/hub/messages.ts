@@ -31,10 +31,11 @@ import {
 import { authorize, type RoomState } from "@mimi/room-policy";
 import { bytesEqual, InternalError, ValidationError } from "@mimi/wire";
 import { HttpRejection } from "../server/http-error.js";
+import { memberDomains } from "./decide.js";
 import type { HubCall } from "./endpoints.js";
 import type { Hub } from "./hub.js";
 import { roomStateOf } from "./room-policy.js";
-import { memberDomains } from "./update.js";
+import { insertAbuseReport } from "./store.js";
 
 /** `server_frank = HMAC_SHA256(hub_key, franking_tag || context)` (§5.4.1; context TLS-encoded). */
 export function serverFrank(
@@ -256,10 +257,12 @@ export async function handleReportAbuse(hub: Hub, call: HubCall<"reportAbuse">):
       cs.impl.signature,
     );
   }
-  await ctx.db.query(
-    "INSERT INTO abuse_reports (room_id, peer_domain, received_at, report) VALUES ($1, $2, $3, $4)",
-    [roomId, ctx.peerDomain, ctx.now, encodeAbuseReport(report)],
-  );
+  await insertAbuseReport(ctx.db, {
+    roomId,
+    peerDomain: ctx.peerDomain,
+    receivedAt: ctx.now,
+    report: encodeAbuseReport(report),
+  });
   ctx.log({
     level: "info",
     msg: "abuse report",

@@ -9,11 +9,18 @@
  */
 
 import { userOfClient } from "@mimi/identifiers";
-import { appDataDictionaryOf, isLastResort, loadCiphersuite } from "@mimi/mls-profile";
+import {
+  appDataDictionaryOf,
+  type Capabilities,
+  isLastResort,
+  type KeyPackage,
+  loadCiphersuite,
+  makeKeyPackageRef,
+  type RequiredCapabilities,
+  verifyKeyPackageSignature,
+} from "@mimi/mls-profile";
 import { decodeMls, type Mls, mlsOf } from "@mimi/protocol";
 import { CodecError, ValidationError } from "@mimi/wire";
-import type { Capabilities, KeyPackage, RequiredCapabilities } from "ts-mls";
-import { makeKeyPackageRef, verifyKeyPackage } from "ts-mls/keyPackage.js";
 import { clientUriOfCredential } from "../hub/credentials.js";
 import { type Database, type SqlExecutor, toBytes } from "./database.js";
 
@@ -36,7 +43,7 @@ export interface CheckedKeyPackage {
  */
 export async function keyPackageRef(keyPackage: KeyPackage): Promise<Uint8Array> {
   const cs = await loadCiphersuite(keyPackage.cipherSuite as never);
-  return makeKeyPackageRef(keyPackage, cs.impl.hash);
+  return makeKeyPackageRef(cs.impl, keyPackage);
 }
 
 /**
@@ -60,7 +67,7 @@ export async function checkUploadedKeyPackage(
   const cs = await loadCiphersuite(kp.cipherSuite as never);
   // [PROTO-KP-01] RFC 9420 §10.1: a KeyPackage whose signature does not verify with its leaf's
   // signature key MUST NOT be used; we refuse to store it.
-  if (!(await verifyKeyPackage(kp, cs.impl.signature).catch(() => false)))
+  if (!(await verifyKeyPackageSignature(cs.impl, kp)))
     throw new ValidationError("KeyPackage signature does not verify", {
       path: `${path}/signature`,
       rule: "PROTO-KP-01",
@@ -76,7 +83,7 @@ export async function checkUploadedKeyPackage(
   const lastResort = isLastResort(appDataDictionaryOf(kp.extensions));
   const notAfter = kp.leafNode.lifetime.notAfter;
   return {
-    ref: await makeKeyPackageRef(kp, cs.impl.hash),
+    ref: await makeKeyPackageRef(cs.impl, kp),
     clientUri,
     cipherSuite: cs.id,
     lastResort,
