@@ -70,6 +70,12 @@ function fanout(n: number, from = 1000): Uint8Array {
   return encodeFanoutMessages(ms);
 }
 
+function fanoutAt(timestamps: readonly bigint[]): Uint8Array {
+  return encodeFanoutMessages(
+    timestamps.map((timestamp) => ({ timestamp, message: fx.privateMessages[0]! })),
+  );
+}
+
 function jsonOf(body: Buffer): Record<string, unknown> {
   return JSON.parse(body.toString("utf8")) as Record<string, unknown>;
 }
@@ -234,6 +240,27 @@ describe("/notify (follower, §5.5)", () => {
     const inbox = await inboxAfter(db, room, 0n);
     expect(inbox.length - before).toBe(4);
     expect(inbox.slice(-4).map((m) => m.timestamp)).toEqual([5000n, 5001n, 5002n, 5003n]);
+  });
+
+  it("refuses a timestamp of 2^63 ms or later with a 400 naming it, and queues nothing of the body", async () => {
+    const before = (await inboxAfter(db, room, 0n)).length;
+    const r = await fromA.send({
+      method: "POST",
+      path: notifyPath,
+      headers: headers("a.example"),
+      body: fanoutAt([7000n, 1n << 63n]),
+    });
+    expect(r.status).toBe(400);
+    expect(JSON.parse(r.body.toString())).toMatchObject({ error: "ValidationError", path: "/1/timestamp" });
+    expect((await inboxAfter(db, room, 0n)).length).toBe(before);
+    // the largest time that is one is queued
+    const ok = await fromA.send({
+      method: "POST",
+      path: notifyPath,
+      headers: headers("a.example"),
+      body: fanoutAt([(1n << 63n) - 1n]),
+    });
+    expect(ok.status).toBe(201);
   });
 
   it("PROTO-NOTIFY-01 refuses fanout from a provider that is not the room's hub", async () => {

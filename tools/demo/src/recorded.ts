@@ -152,7 +152,12 @@ export async function startRecordedFederation(clock: LogicalClock): Promise<Reco
           const port = ports.get(d);
           return port === undefined ? undefined : { host: "127.0.0.1", port };
         },
-        log: () => undefined,
+        // silent; MIMI_RECORDED_LOG=1 prints the providers' log records on stderr (for debugging)
+        log:
+          process.env["MIMI_RECORDED_LOG"] === "1"
+            ? (r: unknown) =>
+                console.error(JSON.stringify(r, (_, v: unknown) => (typeof v === "bigint" ? String(v) : v)))
+            : () => undefined,
         endpointsFor: async (db, d) => [
           (await persistedDirectoryEndpoint(db, d, demoDirectorySeed(d))).endpoint,
         ],

@@ -5,6 +5,7 @@
 import { createHash } from "node:crypto";
 import { domainOf, parseRoomUri } from "@mimi/identifiers";
 import { decodeFanoutMessagesWithBytes } from "@mimi/protocol";
+import { ValidationError } from "@mimi/wire";
 import { queueNotifyBody } from "../../storage/follower-inbox.js";
 import type { Endpoint } from "../endpoint.js";
 import { HttpRejection } from "../http-error.js";
@@ -23,6 +24,13 @@ export const notifyEndpoint: Endpoint = {
       });
     // Each message is stored as the bytes the hub sent (strictly decoded first; decision 0656).
     const messages = decodeFanoutMessagesWithBytes(ctx.body);
+    // A timestamp is milliseconds since the UNIX epoch (a uint64 on the wire); one at or beyond
+    // 2^63 ms (292 million years) is no time at all, and would not fit the inbox's column.
+    for (const [i, m] of messages.entries())
+      if (m.message.timestamp >= 1n << 63n)
+        throw new ValidationError(`timestamp ${m.message.timestamp} is not a time (2^63 ms or later)`, {
+          path: `/${i}/timestamp`,
+        });
     const hash = createHash("sha256").update(ctx.body).digest();
     // [PROTO-NOTIFY-02] draft-ietf-mimi-protocol-06 §5.5: a byte-identical duplicate body from the
     // same hub MUST get 201 (and is processed only once).
