@@ -249,13 +249,21 @@ export class MimiClient {
       scheme: u.protocol.replace(/:$/, ""),
       authority: u.host,
       path: `${u.pathname}${u.search}`,
-      headers: [],
+      // the gateway performs a request only within its replay window (RFC 9458 §6.5)
+      headers: [{ name: "date", value: new Date().toUTCString() }],
       content: new Uint8Array(0),
       trailers: [],
     });
-    const { encapsulated, context } = await encapsulateRequest(await this.gatewayConfig(hub), request);
     const path = clientApiPath("ohttpRelay", hub);
-    const answer = this.ok(await this.call("POST", path, encapsulated), path);
+    let { encapsulated, context } = await encapsulateRequest(await this.gatewayConfig(hub), request);
+    let relayed = await this.call("POST", path, encapsulated);
+    if (relayed.status === 400 && /unknown key identifier/.test(utf8(relayed.body.subarray(0, 400)))) {
+      // the gateway rotated its key since we fetched its configuration: fetch it again, once
+      this.gatewayConfigs.delete(hub);
+      ({ encapsulated, context } = await encapsulateRequest(await this.gatewayConfig(hub), request));
+      relayed = await this.call("POST", path, encapsulated);
+    }
+    const answer = this.ok(relayed, path);
     const res = decodeBinaryHttpResponse(decapsulateResponse(context, answer));
     if (res.status !== 200) {
       let what = "";

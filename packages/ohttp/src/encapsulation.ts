@@ -142,13 +142,15 @@ export async function encapsulateRequest(
 }
 
 /**
- * Remove the encapsulation of a request with the gateway's key (RFC 9458 §4.3).
+ * Remove the encapsulation of a request with the gateway's key, or with the one of `keys` whose
+ * identifier the request names (a gateway rotating its keys accepts the current and the previous
+ * one; RFC 9458 §4.3).
  *
- * @throws CodecError for a truncated request, another key identifier, an unsupported KEM, KDF or
- * AEAD, or a ciphertext that does not open.
+ * @throws CodecError for a truncated request, a key identifier none of the keys has, an
+ * unsupported KEM, KDF or AEAD, or a ciphertext that does not open.
  */
 export async function decapsulateRequest(
-  key: GatewayKey,
+  keys: GatewayKey | readonly GatewayKey[],
   encapsulated: Uint8Array,
 ): Promise<{ readonly request: Uint8Array; readonly context: GatewayResponseContext }> {
   if (encapsulated.length < HEADER + NENC + TAG)
@@ -158,7 +160,10 @@ export async function decapsulateRequest(
     );
   const keyId = encapsulated[0]!;
   const u = (o: number) => (encapsulated[o]! << 8) | encapsulated[o + 1]!;
-  if (keyId !== key.config.keyId) throw new CodecError(`unknown key identifier ${keyId}`, { path: "/keyId" });
+  const key = (Array.isArray(keys) ? (keys as readonly GatewayKey[]) : [keys as GatewayKey]).find(
+    (k) => k.config.keyId === keyId,
+  );
+  if (key === undefined) throw new CodecError(`unknown key identifier ${keyId}`, { path: "/keyId" });
   if (u(1) !== KEM_X25519_HKDF_SHA256)
     throw new CodecError(`unsupported KEM 0x${u(1).toString(16).padStart(4, "0")}`, { path: "/kemId" });
   if (u(3) !== KDF_HKDF_SHA256)

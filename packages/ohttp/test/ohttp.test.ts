@@ -1,5 +1,5 @@
 import { fc } from "@fast-check/vitest";
-import { CodecError, fromHex, toHex } from "@mimi/wire";
+import { CodecError, fromHex, fromUtf8, toHex, utf8 } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
 import {
   type BinaryHttpField,
@@ -253,6 +253,25 @@ describe("key configurations and encapsulation", () => {
         expect(toHex(decapsulateResponse(context, encapsulateResponse(got.context, s)))).toBe(toHex(s));
       }),
       { numRuns: 20 },
+    );
+  });
+
+  it("opens a request with the key of a rotating gateway's set whose identifier it names", async () => {
+    const keys = [makeGatewayKey(4), makeGatewayKey(5)];
+    for (const k of keys) {
+      const { encapsulated } = await encapsulateRequest(k.config, utf8("q"));
+      expect(fromUtf8((await decapsulateRequest(keys, encapsulated)).request)).toBe("q");
+    }
+    const retired = makeGatewayKey(3);
+    const { encapsulated } = await encapsulateRequest(retired.config, utf8("q"));
+    expect(((await codecErrorOr(() => decapsulateRequest(keys, encapsulated))) as CodecError).path).toBe(
+      "/keyId",
+    );
+    // the same identifier with another secret (a key replaced by rotation) does not open
+    const reused = makeGatewayKey(4);
+    const old = await encapsulateRequest(reused.config, utf8("q"));
+    expect(((await codecErrorOr(() => decapsulateRequest(keys, old.encapsulated))) as CodecError).path).toBe(
+      "/ciphertext",
     );
   });
 

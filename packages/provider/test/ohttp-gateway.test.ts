@@ -12,9 +12,11 @@ import {
 import { fromUtf8 } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PeerRejected, type PeerResponse } from "../src/federation/client.js";
-import { loadOhttpGatewayKey } from "../src/hub/keys.js";
+import { loadOhttpGatewayKeys } from "../src/hub/keys.js";
 import type { RunningProvider } from "../src/provider/provider.js";
 import { storeBlob } from "../src/storage/blobs.js";
+import { openDatabase } from "../src/storage/database.js";
+import { migrate } from "../src/storage/migrations.js";
 import { providerStarter, type TestIdentity, testIdentity } from "./provider-harness.js";
 
 // The hub a.example (gateway, asset hosts of its peer b.example) and b.example, which calls the
@@ -46,7 +48,7 @@ const get = (url: string): BinaryHttpRequest => {
     scheme: u.protocol.slice(0, -1),
     authority: u.host,
     path: `${u.pathname}${u.search}`,
-    headers: [],
+    headers: [{ name: "date", value: new Date().toUTCString() }],
     content: new Uint8Array(0),
     trailers: [],
   };
@@ -81,7 +83,7 @@ describe("the hub's OHTTP gateway (RFC 9458) over the federation server", () => 
     expect(configs).toHaveLength(1);
     config = configs[0]!;
     expect(config).toMatchObject({ keyId: 0, kemId: 0x20, symmetric: [{ kdfId: 1, aeadId: 1 }] });
-    const stored = await loadOhttpGatewayKey(A.db, 0);
+    const stored = (await loadOhttpGatewayKeys(A.db, Date.now())).current;
     expect(Buffer.from(stored.config.publicKey).toString("hex")).toBe(
       Buffer.from(config.publicKey).toString("hex"),
     );
@@ -124,6 +126,62 @@ describe("the hub's OHTTP gateway (RFC 9458) over the federation server", () => 
     const bad = await oblivious(Uint8Array.of(0x01, 0x40, 0xc8));
     expect(bad.status).toBe(400);
     expect(reasonOf(bad).what).toMatch(/request was expected/);
+  });
+
+  it("[PROTO-OHTTP-02] performs a request once, only with a Date within the replay window, and says its own Date when refusing one", async () => {
+    const blob = await storeBlob(A.db, new TextEncoder().encode("once"), "a.example");
+    const { encapsulated, context } = await encapsulateRequest(config, encodeBinaryHttpRequest(get(blob)));
+    const open = async (body: Uint8Array) => {
+      const res = await post(body);
+      expect(res.status).toBe(200);
+      return decodeBinaryHttpResponse(decapsulateResponse(context, res.body));
+    };
+    expect((await open(encapsulated)).status).toBe(200);
+    // the relay (or anyone who recorded it) sends it again: refused, inside the encapsulation
+    const replayed = await open(encapsulated);
+    expect([replayed.status, reasonOf(replayed).rule]).toEqual([400, "PROTO-OHTTP-02"]);
+    expect(reasonOf(replayed).what).toMatch(/replay/);
+    for (const headers of [
+      [],
+      [{ name: "date", value: new Date(Date.now() - 5 * 60_000).toUTCString() }],
+      [{ name: "date", value: new Date(Date.now() + 5 * 60_000).toUTCString() }],
+      [{ name: "date", value: "yesterday" }],
+    ]) {
+      const r = await oblivious({ ...get(blob), headers });
+      expect([r.status, reasonOf(r).rule]).toEqual([400, "PROTO-OHTTP-02"]);
+      const date = r.headers.find((h) => h.name === "date");
+      expect(Math.abs(Date.parse(date!.value) - Date.now())).toBeLessThan(60_000);
+    }
+  });
+
+  it("rotates its key: a new one after the period, the old one accepted for the grace time, then deleted", async () => {
+    const db = await openDatabase("memory://");
+    try {
+      await migrate(db);
+      const rotation = { periodMs: 1000, graceMs: 500 };
+      const ids = async (now: number) => {
+        const k = await loadOhttpGatewayKeys(db, now, rotation);
+        return [k.current.config.keyId, k.accepted.map((a) => a.config.keyId)];
+      };
+      expect(await ids(0)).toEqual([0, [0]]);
+      expect(await ids(999)).toEqual([0, [0]]);
+      const first = (await loadOhttpGatewayKeys(db, 999, rotation)).current;
+      expect(await ids(1000)).toEqual([1, [1, 0]]);
+      expect(await ids(1499)).toEqual([1, [1, 0]]);
+      expect(await ids(1500)).toEqual([1, [1]]);
+      // the retired key's secret is gone from storage
+      const names = await db.query<{ name: string }>("SELECT name FROM hub_keys WHERE name LIKE 'ohttp%'");
+      expect(names.map((n) => n.name)).toEqual(["ohttp.x25519.1"]);
+      expect(await ids(2000)).toEqual([2, [2, 1]]);
+      // a request to the first key is refused in the clear as an unknown key
+      const { encapsulated } = await encapsulateRequest(first.config, new Uint8Array(1));
+      const { decapsulateRequest } = await import("@mimi/ohttp");
+      await expect(
+        decapsulateRequest((await loadOhttpGatewayKeys(db, 2000, rotation)).accepted, encapsulated),
+      ).rejects.toThrow(/unknown key identifier 0/);
+    } finally {
+      await db.close();
+    }
   });
 
   it("refuses in the clear (400 with a reason) what cannot be decapsulated", async () => {

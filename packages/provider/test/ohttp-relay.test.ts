@@ -73,7 +73,7 @@ async function oblivious(c: ApiClient, hub: string, url: string): Promise<Binary
       scheme: "https",
       authority: u.host,
       path: u.pathname,
-      headers: [],
+      headers: [{ name: "date", value: new Date().toUTCString() }],
       content: new Uint8Array(0),
       trailers: [],
     }),

@@ -43,7 +43,13 @@ beforeAll(async () => {
         tls: { key: pki.server.privateKeyPem, cert: pki.server.certificatePem, ca },
         clientApi: { port: 0, ca: pki.ca.certificatePem },
         peers: (d) => (running.has(d) ? { host: "127.0.0.1", port: running.get(d)!.port } : undefined),
-        ...(domain === "a.example" ? { assetHosts: { "b.example": { peer: "b.example" } } } : {}),
+        ...(domain === "a.example"
+          ? {
+              assetHosts: { "b.example": { peer: "b.example" } },
+              // the gateway's key lives 1.5 s and is dropped at once when replaced
+              ohttpKeyRotation: { periodMs: 1500, graceMs: 0 },
+            }
+          : {}),
         log: () => {},
       }),
     );
@@ -69,6 +75,21 @@ describe("MimiClient: oblivious attachment download (OHTTP, protocol-06 §5.10.3
     expect(await alice.downloadAttachment(part, { oblivious: { hub: "a.example" } })).toEqual(plaintext);
     // The direct way still works.
     expect(await carol.downloadAttachment(part)).toEqual(plaintext);
+  });
+
+  it("fetches the gateway's key configuration again once the key it knew is retired", async () => {
+    const bob = await client("b.example", "bob3");
+    const part = await bob.uploadAttachment(new TextEncoder().encode("rotated"), {
+      contentType: "text/plain",
+    });
+    expect(await bob.downloadAttachment(part, { oblivious: { hub: "a.example" } })).toEqual(
+      new TextEncoder().encode("rotated"),
+    );
+    // the key bob's client knows is replaced and gone
+    await new Promise((r) => setTimeout(r, 1600));
+    expect(await bob.downloadAttachment(part, { oblivious: { hub: "a.example" } })).toEqual(
+      new TextEncoder().encode("rotated"),
+    );
   });
 
   it("surfaces the gateway's refusal of a target that is not an asset location", async () => {

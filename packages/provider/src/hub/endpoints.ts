@@ -17,7 +17,7 @@ import { HttpRejection } from "../server/http-error.js";
 import { handleGroupInfo } from "./group-info.js";
 import { type Hub, hostedRoomId } from "./hub.js";
 import { handleKeyMaterial } from "./key-material.js";
-import { loadOhttpGatewayKey } from "./keys.js";
+import { loadOhttpGatewayKeys, type OhttpGatewayKeys, type OhttpKeyRotation } from "./keys.js";
 import { handleReportAbuse, handleSubmitMessage } from "./messages.js";
 import { handleUpdate } from "./update.js";
 
@@ -79,14 +79,23 @@ function hubRoute<N extends DirectoryName>(hub: Hub, name: N, handler: HubHandle
  * with `options.assets`, our peers' configured asset hosts, decision 0670), and the OHTTP gateway
  * for the same assets with its key configuration (§5.10.3, decision 0672).
  */
-export function hubEndpoints(hub: Hub, options: { readonly assets?: AssetSource } = {}): readonly Endpoint[] {
-  let key: ReturnType<typeof loadOhttpGatewayKey> | undefined;
-  const gatewayKey = () => {
-    key ??= loadOhttpGatewayKey(hub.db, Date.now()).catch((e: unknown) => {
-      key = undefined;
-      throw e;
-    });
-    return key;
+export function hubEndpoints(
+  hub: Hub,
+  options: { readonly assets?: AssetSource; readonly ohttpKeyRotation?: OhttpKeyRotation } = {},
+): readonly Endpoint[] {
+  // The gateway's keys are read from storage at most once a minute, and well within the grace
+  // time of a replaced key, so a cached set never lacks the key clients were just given.
+  const cacheMs = Math.min(60_000, (options.ohttpKeyRotation?.graceMs ?? 86_400_000) / 2);
+  let keys: { readonly at: number; readonly loaded: Promise<OhttpGatewayKeys> } | undefined;
+  const gatewayKeys = (now: number): Promise<OhttpGatewayKeys> => {
+    if (keys === undefined || now - keys.at >= cacheMs || now < keys.at) {
+      const loaded = loadOhttpGatewayKeys(hub.db, now, options.ohttpKeyRotation).catch((e: unknown) => {
+        keys = undefined;
+        throw e;
+      });
+      keys = { at: now, loaded };
+    }
+    return keys.loaded;
   };
   return [
     // the endpoints of the table a hub serves, each with its handler
@@ -96,7 +105,7 @@ export function hubEndpoints(hub: Hub, options: { readonly assets?: AssetSource 
     hubRoute(hub, "groupInfo", handleGroupInfo),
     hubRoute(hub, "reportAbuse", handleReportAbuse),
     proxyDownloadEndpoint(hub.domain, options.assets),
-    ohttpKeysEndpoint(gatewayKey),
-    ohttpGatewayEndpoint(hub.domain, gatewayKey, options.assets),
+    ohttpKeysEndpoint(gatewayKeys),
+    ohttpGatewayEndpoint(hub.domain, gatewayKeys, options.assets),
   ];
 }

@@ -23,7 +23,14 @@ export {
   type StoredJoinCode,
 } from "./join-codes.js";
 export { consentFromTable, handleKeyMaterial } from "./key-material.js";
-export { type HubKeys, hubExternalSender, loadHubKeys, loadOhttpGatewayKey } from "./keys.js";
+export {
+  type HubKeys,
+  hubExternalSender,
+  loadHubKeys,
+  loadOhttpGatewayKeys,
+  type OhttpGatewayKeys,
+  type OhttpKeyRotation,
+} from "./keys.js";
 export { type EpochFacts, handleReportAbuse, handleSubmitMessage, serverFrank } from "./messages.js";
 export type { RecentEvents, RecentEventsLimits, TargetedEvent } from "./recent-events.js";
 export { addRoomPeers, eventsWithTargetsAfter } from "./store.js";

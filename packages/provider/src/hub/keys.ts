@@ -8,7 +8,7 @@ import type { Credential, ExternalSender, MlsCiphersuite } from "@mimi/mls-profi
 import { type GatewayKey, makeGatewayKey } from "@mimi/ohttp";
 import { utf8 } from "@mimi/wire";
 import type { Database } from "../storage/database.js";
-import { hubKey, insertHubKey } from "./store.js";
+import { deleteHubKey, hubKey, hubKeysByPrefix, insertHubKey } from "./store.js";
 
 /** The hub's keys. */
 export interface HubKeys {
@@ -75,16 +75,61 @@ export function hubExternalSender(keys: HubKeys): ExternalSender {
   return { signaturePublicKey: keys.signaturePublicKey, credential: keys.credential };
 }
 
+/** How the hub's OHTTP gateway rotates its key (decision 0672). */
+export interface OhttpKeyRotation {
+  /** How long a key is the current one (default 7 days). */
+  readonly periodMs?: number;
+  /** How long a replaced key still opens requests, for clients that fetched it before (default 1 day). */
+  readonly graceMs?: number;
+}
+
+/** The gateway's keys: the one it offers, and every one it still accepts (the offered one included). */
+export interface OhttpGatewayKeys {
+  readonly current: GatewayKey;
+  readonly accepted: readonly GatewayKey[];
+}
+
+const OHTTP_KEY = "ohttp.x25519";
+const DAY_MS = 86_400_000;
+
+/** The key identifier of a stored OHTTP key: `ohttp.x25519.<id>`, or 0 for the first key of old stores. */
+function ohttpKeyId(name: string): number {
+  return name === OHTTP_KEY ? 0 : Number(name.slice(OHTTP_KEY.length + 1));
+}
+
 /**
- * The hub's OHTTP gateway key (RFC 9458, decision 0671): one X25519 key with key identifier 0,
- * created once and kept in storage like the other hub keys.
+ * The hub's OHTTP gateway keys at `now` (RFC 9458; decisions 0671, 0672): X25519 keys kept in
+ * storage like the other hub keys, so every process sharing the database agrees on them. A key is
+ * current for `periodMs`; then a new one with the next key identifier (mod 256) replaces it, and
+ * the old one still opens requests for `graceMs` (clients keep a fetched configuration), after
+ * which its secret is deleted, so that requests recorded earlier can no longer be opened.
  */
-export async function loadOhttpGatewayKey(db: Database, now: number): Promise<GatewayKey> {
-  const secret = await getOrCreate(
-    db,
-    "ohttp.x25519",
-    async () => globalThis.crypto.getRandomValues(new Uint8Array(32)),
-    now,
-  );
-  return makeGatewayKey(0, secret);
+export async function loadOhttpGatewayKeys(
+  db: Database,
+  now: number,
+  rotation: OhttpKeyRotation = {},
+): Promise<OhttpGatewayKeys> {
+  const periodMs = rotation.periodMs ?? 7 * DAY_MS;
+  const graceMs = rotation.graceMs ?? DAY_MS;
+  const stored = () => hubKeysByPrefix(db, OHTTP_KEY);
+  let keys = await stored();
+  const newest = keys[0];
+  if (newest === undefined || now - newest.createdAt >= periodMs) {
+    const id = newest === undefined ? 0 : (ohttpKeyId(newest.name) + 1) % 256;
+    // processes racing to rotate pick the same name: the first one stored wins
+    await insertHubKey(db, `${OHTTP_KEY}.${id}`, globalThis.crypto.getRandomValues(new Uint8Array(32)), now);
+    keys = await stored();
+  }
+  const [current, ...older] = keys;
+  const accepted = [current!];
+  for (const k of older) {
+    if (
+      now - k.createdAt < periodMs + graceMs &&
+      !accepted.some((a) => ohttpKeyId(a.name) === ohttpKeyId(k.name))
+    )
+      accepted.push(k);
+    else await deleteHubKey(db, k.name);
+  }
+  const gatewayKey = (k: { name: string; value: Uint8Array }) => makeGatewayKey(ohttpKeyId(k.name), k.value);
+  return { current: gatewayKey(current!), accepted: accepted.map(gatewayKey) };
 }

@@ -363,6 +363,23 @@ export async function insertHubKey(
   );
 }
 
+/** The stored hub keys whose name starts with `prefix`, with when each was created. */
+export async function hubKeysByPrefix(
+  db: Database,
+  prefix: string,
+): Promise<{ readonly name: string; readonly createdAt: number; readonly value: Uint8Array }[]> {
+  const rows = await db.query<{ name: string; created_at: unknown; value: unknown }>(
+    "SELECT name, created_at, value FROM hub_keys WHERE starts_with(name, $1) ORDER BY created_at DESC, name DESC",
+    [prefix],
+  );
+  return rows.map((r) => ({ name: r.name, createdAt: Number(r.created_at), value: toBytes(r.value) }));
+}
+
+/** Forget a hub key (a retired OHTTP key: its secret is gone for good). */
+export async function deleteHubKey(db: Database, name: string): Promise<void> {
+  await db.query("DELETE FROM hub_keys WHERE name = $1", [name]);
+}
+
 /** The consent decisions `target` received from `requester`, for the room or for no room. */
 export async function receivedConsentDecisions(
   db: SqlExecutor,

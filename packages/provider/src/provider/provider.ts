@@ -15,6 +15,7 @@ import { hubEndpoints } from "../hub/endpoints.js";
 import { type HubFanout, startHubFanout } from "../hub/fanout.js";
 import { createHub, type Hub, type HubOptions } from "../hub/hub.js";
 import { createJoinCode, deleteJoinCode } from "../hub/join-codes.js";
+import type { OhttpKeyRotation } from "../hub/keys.js";
 import { type BoundAnchor, type PeerCa, peerTrust } from "../server/anchor-binding.js";
 import type { Endpoint } from "../server/endpoint.js";
 import { implementedEndpoints } from "../server/index.js";
@@ -67,6 +68,8 @@ export interface ProviderOptions {
    * gateway fetch from (decision 0670); none when absent (the hub serves only our own blobs).
    */
   readonly assetHosts?: Readonly<Record<string, AssetHost>>;
+  /** How the hub's OHTTP gateway rotates its key (default: weekly, the old one kept a day). */
+  readonly ohttpKeyRotation?: OhttpKeyRotation;
   /** Largest asset fetched from a peer's asset host (default 16 MiB). */
   readonly maxAssetBytes?: number;
   /** Endpoints routed besides the built-in ones (e.g. discovery's identifierQuery); they win on a name clash. */
@@ -270,6 +273,9 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
               ...(options.assetHosts === undefined
                 ? {}
                 : { assets: createAssetSource(federation, options.assetHosts, options.maxAssetBytes) }),
+              ...(options.ohttpKeyRotation === undefined
+                ? {}
+                : { ohttpKeyRotation: options.ohttpKeyRotation }),
             }),
         options.extraEndpoints ?? [],
         options.endpointsFor === undefined ? [] : await options.endpointsFor(db, domain),

@@ -8,6 +8,11 @@
  * A request that cannot be decapsulated is refused in the clear (400 with a reason). Once it is
  * decapsulated, every answer, refusals included, is encapsulated (RFC 9458 §5.2): a binary HTTP
  * response whose status and JSON reason only the client can read.
+ *
+ * Replays (RFC 9458 §6.5): the inner request must carry a `Date` within the replay window of the
+ * gateway's clock, and a request whose encapsulation (its KEM share `enc`, fresh per request) was
+ * seen within the window is refused; a refusal for the date carries the gateway's `Date`
+ * (§6.5.2), so a client with a wrong clock can correct it. Keys rotate (`loadOhttpGatewayKeys`).
  */
 
 import {
@@ -21,24 +26,74 @@ import {
   OHTTP_KEYS_MEDIA_TYPE,
   OHTTP_RESPONSE_MEDIA_TYPE,
 } from "@mimi/ohttp";
-import { CodecError, type MimiError, ValidationError } from "@mimi/wire";
+import { CodecError, type MimiError, toHex, ValidationError } from "@mimi/wire";
 import type { AssetSource } from "../../federation/assets.js";
 import type { Endpoint } from "../endpoint.js";
 import { HttpRejection } from "../http-error.js";
 import { type AssetLocations, isServedAsset, loadAsset } from "./proxy-download.js";
 
-/** `GET /.well-known/ohttp-gateway`: the gateway's key configuration. */
-export function ohttpKeysEndpoint(key: () => Promise<GatewayKey>): Endpoint {
+/** The gateway's keys at a time: the one it offers, and those it still accepts. */
+export type GatewayKeys = (now: number) => Promise<{
+  readonly current: GatewayKey;
+  readonly accepted: readonly GatewayKey[];
+}>;
+
+/** `GET /.well-known/ohttp-gateway`: the key configuration of the gateway's current key. */
+export function ohttpKeysEndpoint(keys: GatewayKeys): Endpoint {
   return {
     name: "ohttpKeys",
-    async handle() {
+    async handle(ctx) {
       return {
         status: 200,
-        body: encodeKeyConfigs([(await key()).config]),
+        body: encodeKeyConfigs([(await keys(ctx.now)).current.config]),
         contentType: OHTTP_KEYS_MEDIA_TYPE,
       };
     },
   };
+}
+
+/** How far the `Date` of a request may be from the gateway's clock, and how long `enc`s are kept. */
+const OHTTP_REPLAY_WINDOW_MS = 60_000;
+
+/** The encapsulations seen within the replay window (`enc` in hex → when it is forgotten). */
+class SeenRequests {
+  private readonly until = new Map<string, number>();
+  /** True when `enc` was seen within the window; remembers it otherwise. */
+  replayed(enc: Uint8Array, now: number, windowMs: number): boolean {
+    // insertion order is arrival order: the expired ones are at the front
+    for (const [k, t] of this.until) {
+      if (t > now) break;
+      this.until.delete(k);
+    }
+    const key = toHex(enc);
+    if (this.until.has(key)) return true;
+    this.until.set(key, now + 2 * windowMs);
+    return false;
+  }
+}
+
+/** Why a decapsulated request is not fresh (RFC 9458 §6.5), or undefined. */
+function staleness(req: BinaryHttpRequest, now: number, windowMs: number): HttpRejection | undefined {
+  const field = req.headers.find((h) => h.name.toLowerCase() === "date");
+  const at = field === undefined ? Number.NaN : Date.parse(field.value);
+  // [PROTO-OHTTP-02] draft-ietf-mimi-protocol-06 §5.10.3 (RFC 9458 §6.5; decision 0672): the gateway
+  // performs a request only once, and only within the replay window: its Date is within
+  // OHTTP_REPLAY_WINDOW_MS of the gateway's clock.
+  if (field === undefined)
+    return new HttpRejection(400, "the request has no Date (the gateway refuses replays by it)", {
+      path: "/headers/date",
+      rule: "PROTO-OHTTP-02",
+    });
+  if (Number.isNaN(at) || Math.abs(at - now) > windowMs)
+    return new HttpRejection(
+      400,
+      `the request's Date is not within ${windowMs / 1000} s of the gateway's clock`,
+      {
+        path: "/headers/date",
+        rule: "PROTO-OHTTP-02",
+      },
+    );
+  return undefined;
 }
 
 const reason = (e: MimiError): Uint8Array =>
@@ -60,9 +115,12 @@ function targetOf(req: BinaryHttpRequest): string {
 async function perform(
   where: AssetLocations,
   inner: Uint8Array,
-): Promise<{ status: number; body: Uint8Array; json: boolean }> {
+  fresh: (req: BinaryHttpRequest) => HttpRejection | undefined,
+): Promise<{ status: number; body: Uint8Array; json: boolean; date?: boolean }> {
   try {
     const req = decodeBinaryHttpRequest(inner);
+    const stale = fresh(req);
+    if (stale !== undefined) return { status: stale.status, body: reason(stale), json: true, date: true };
     // [PROTO-OHTTP-01] draft-ietf-mimi-protocol-06 §5.10.3: the hub's gateway MUST only accept
     // Targets configured as its peers' asset locations: here a GET of one of our own blobs or of a
     // URL on a configured peer asset host (decision 0672); nothing else is performed.
@@ -93,15 +151,17 @@ async function perform(
 /** `POST /.well-known/ohttp-gateway`: the gateway for our own blobs and our peers' asset hosts. */
 export function ohttpGatewayEndpoint(
   domain: string,
-  key: () => Promise<GatewayKey>,
+  keys: GatewayKeys,
   peers?: AssetSource,
+  replayWindowMs: number = OHTTP_REPLAY_WINDOW_MS,
 ): Endpoint {
+  const seen = new SeenRequests();
   return {
     name: "ohttpGateway",
     async handle(ctx) {
       let opened: Awaited<ReturnType<typeof decapsulateRequest>>;
       try {
-        opened = await decapsulateRequest(await key(), ctx.body);
+        opened = await decapsulateRequest((await keys(ctx.now)).accepted, ctx.body);
       } catch (e) {
         // Not decapsulated: refused in the clear, with the reason (RFC 9458 §5.2, §5.3).
         if (e instanceof CodecError)
@@ -111,12 +171,23 @@ export function ohttpGatewayEndpoint(
         throw e;
       }
       const where: AssetLocations = { domain, db: ctx.db, ...(peers === undefined ? {} : { peers }) };
-      const out = await perform(where, opened.request);
+      const out = await perform(where, opened.request, (req) => {
+        const stale = staleness(req, ctx.now, replayWindowMs);
+        if (stale !== undefined) return stale;
+        // [PROTO-OHTTP-02] a request whose encapsulation was seen within the window is a replay
+        if (seen.replayed(opened.context.enc, ctx.now, replayWindowMs))
+          return new HttpRejection(400, "the request was seen before (a replay)", {
+            path: "/",
+            rule: "PROTO-OHTTP-02",
+          });
+        return undefined;
+      });
       const inner = encodeBinaryHttpResponse({
         informational: [],
         status: out.status,
         headers: [
           { name: "content-type", value: out.json ? "application/json" : "application/octet-stream" },
+          ...(out.date === true ? [{ name: "date", value: new Date(ctx.now).toUTCString() }] : []),
         ],
         content: out.body,
         trailers: [],
