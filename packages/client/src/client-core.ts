@@ -64,7 +64,6 @@ import {
   decodeMls,
   decodeSubmitMessageResponse,
   decodeUpdateRoomResponse,
-  decodeWith,
   encodeGroupInfoRequest,
   encodeKeyMaterialRequest,
   encodeSubmitMessageRequest,
@@ -82,6 +81,7 @@ import {
 import {
   bytesEqual,
   CodecError,
+  decodeWith,
   encodeTls,
   fromUtf8,
   MimiError,

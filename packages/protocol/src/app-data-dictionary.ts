@@ -6,17 +6,15 @@
  * schema, for the bytes, the JSON mapping and the generic tools.
  */
 import { type AppDataDictionary, type ComponentData, checkAppDataDictionary } from "@mimi/mls-profile";
-import { type Codec, opaque, struct, uint, vector } from "./codec/schema.js";
+import { type Codec, opaque, struct, uint16, vector } from "@mimi/wire";
 
 /** The `ComponentData` codec. */
-export const componentDataCodec: Codec<ComponentData> = struct<ComponentData>("ComponentData", [
-  ["component_id", uint(16)],
+export const componentDataCodec: Codec<ComponentData> = struct("ComponentData", [
+  ["component_id", uint16],
   ["data", opaque],
 ]);
 
-const dictionary = struct<AppDataDictionary>("AppDataDictionary", [
-  ["component_data", vector(componentDataCodec)],
-]);
+const dictionary = struct("AppDataDictionary", [["component_data", vector(componentDataCodec)]]);
 
 /**
  * The `AppDataDictionary` codec: `component_data` sorted by `component_id` with at most one entry

@@ -24,27 +24,6 @@ export {
 } from "./client-api/routes.js";
 export { decodeMls, type Mls, type MlsKind, type MlsKinds, mlsOf } from "./codec/mls.js";
 export {
-  type Codec,
-  decodeWith,
-  encodeWith,
-  enumeration,
-  enumValue,
-  type Field,
-  fixed,
-  type Json,
-  named,
-  opaque,
-  optional,
-  type SelectSpec,
-  type Shape,
-  select,
-  struct,
-  uint,
-  uint64,
-  utf8String,
-  vector,
-} from "./codec/schema.js";
-export {
   type CipherSuite,
   cipherSuiteCodec,
   hpkePublicKeyCodec,

@@ -10,9 +10,8 @@
  */
 
 import type { Signature } from "@mimi/mls-profile";
-import { ValidationError } from "@mimi/wire";
+import { encodeWith, ValidationError } from "@mimi/wire";
 import { signWithLabel, verifyWithLabel } from "ts-mls/crypto/signature.js";
-import { encodeWith } from "./codec/schema.js";
 import { type FrankingIntegrityTBS, frankingIntegrityTBSCodec } from "./franking-integrity-tbs.js";
 import {
   type GroupInfoRequest,

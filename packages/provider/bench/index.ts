@@ -11,14 +11,10 @@
  * - machine.loadAvg1.start/end: the 1-minute load average around the run (the machine is shared).
  */
 import { loadavg } from "node:os";
-import {
-  decodeSubmitMessageRequest,
-  encodeFanoutMessages,
-  encodeWith,
-  submitMessageRequestCodec,
-} from "@mimi/protocol";
+import { decodeSubmitMessageRequest, encodeFanoutMessages, submitMessageRequestCodec } from "@mimi/protocol";
 import { mlsFixtures } from "@mimi/protocol/testing";
 import { type BenchArea, type Metric, median, opsPerSecond, round3, throughputMetric } from "@mimi/testkit";
+import { encodeWith } from "@mimi/wire";
 import { decodeMlsMessage } from "ts-mls/message.js";
 import { implementedEndpoints } from "../src/server/index.js";
 import { startProviderServer } from "../src/server/server.js";

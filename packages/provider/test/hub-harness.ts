@@ -24,7 +24,6 @@ import type { HandshakeBundle, PartialGroupInfo } from "@mimi/protocol";
 import {
   decodeGroupInfoResponse,
   decodeMls,
-  decodeWith,
   encodeGroupInfoRequest,
   encodeUpdateRequest,
   type GroupInfoRatchetTreeTBE,
@@ -33,7 +32,7 @@ import {
   signGroupInfoRequest,
   verifyGroupInfoResponse,
 } from "@mimi/protocol";
-import { utf8 } from "@mimi/wire";
+import { decodeWith, utf8 } from "@mimi/wire";
 import { decryptWithLabel } from "ts-mls/crypto/hpke.js";
 import { createFederationClient, type FederationClient } from "../src/federation/client.js";
 import { userUriOfCredential } from "../src/hub/credentials.js";

@@ -13,7 +13,7 @@
  */
 
 import type { Decoder } from "@mimi/mls-profile";
-import { bytesEqual, CodecError, fromHex, toHex } from "@mimi/wire";
+import { bytesEqual, type Codec, CodecError, decodeWith, fromHex, toHex } from "@mimi/wire";
 import type {
   Capabilities,
   Credential,
@@ -38,7 +38,6 @@ import { decodeMlsMessage, encodeMlsMessage } from "ts-mls/message.js";
 import { decodeRatchetTree, encodeRatchetTree } from "ts-mls/ratchetTree.js";
 import { decodeRequiredCapabilities, encodeRequiredCapabilities } from "ts-mls/requiredCapabilities.js";
 import { decodeWelcome, encodeWelcome } from "ts-mls/welcome.js";
-import { type Codec, decodeWith } from "./schema.js";
 
 /** An RFC 9420 structure inside a body: its exact encoding and the ts-mls value it decodes to. */
 export interface Mls<T> {

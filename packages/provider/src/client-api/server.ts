@@ -20,7 +20,6 @@ import {
   clientApiRoute,
   createRoomRequestCodec,
   type DirectoryName,
-  decodeWith,
   type EndpointName,
   endpoints,
   extensionRoutes,
@@ -28,7 +27,7 @@ import {
   keyPackageUploadCodec,
   submitMessageRequestCodec,
 } from "@mimi/protocol";
-import { ValidationError } from "@mimi/wire";
+import { decodeWith, ValidationError } from "@mimi/wire";
 import { type FederationClient, PeerRejected, PeerUnavailable } from "../federation/client.js";
 import type { Endpoint } from "../server/endpoint.js";
 import { errorAnswer, errorBodyOf, HttpRejection } from "../server/http-error.js";

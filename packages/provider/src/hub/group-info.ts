@@ -8,13 +8,12 @@ import type { GroupInfoCode, GroupInfoResponse, PendingProposal } from "@mimi/pr
 import {
   decodeFanoutMessage,
   decodeMls,
-  encodeWith,
   groupInfoRatchetTreeTBECodec,
   mlsOf,
   signGroupInfoResponse,
   verifyGroupInfoRequest,
 } from "@mimi/protocol";
-import { utf8, ValidationError } from "@mimi/wire";
+import { encodeWith, utf8, ValidationError } from "@mimi/wire";
 import { encryptWithLabel } from "ts-mls/crypto/hpke.js";
 import { toBigInt, toBytes } from "../storage/database.js";
 import { clientUriOfCredential, userUriOfCredential } from "./credentials.js";
