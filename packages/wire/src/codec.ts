@@ -376,10 +376,18 @@ export function enumeration<N extends string, const O extends EnumOptions = Enum
  * A TLS enum whose values are its code points (numbers); JSON uses the names where known and
  * accepts names, aliases or numbers.
  */
-export function enumCodes(
+export function enumCodes<
+  const M extends Readonly<Record<string, number>>,
+  const O extends EnumOptions = EnumOptions,
+>(name: string, names: M, options?: O): Codec<EnumCode<M, O>> {
+  const opts: EnumOptions = options ?? {};
+  return retypeCodes(codesCodec(name, names, opts));
+}
+
+function codesCodec(
   name: string,
   names: Readonly<Record<string, number>>,
-  options: EnumOptions = {},
+  options: EnumOptions,
 ): Codec<number> {
   const p = enumParts(names, options);
   return {
@@ -393,6 +401,18 @@ export function enumCodes(
     toJson: (v) => p.byValue.get(v) ?? v,
     fromJson: (j, path) => codeFromJson(name, names, p, options, j, path),
   };
+}
+
+/** The values of a code-valued enum: its code points when closed, any number when open. */
+export type EnumCode<M extends Readonly<Record<string, number>>, O extends EnumOptions> = O extends {
+  readonly closed: true;
+}
+  ? M[keyof M]
+  : number;
+
+/** The codec reads only the code points the enum names when it is closed (checked above). */
+function retypeCodes<T extends number>(codec: Codec<number>): Codec<T> {
+  return codec as Codec<T>;
 }
 
 /** The numeric code point of an enum value (a name or an unknown number). */

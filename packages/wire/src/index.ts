@@ -26,6 +26,7 @@ export {
   bool,
   type Codec,
   decodeWith,
+  type EnumCode,
   type EnumOptions,
   type EnumValue,
   encodeWith,
