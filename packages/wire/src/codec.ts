@@ -143,6 +143,11 @@ function describeJson(j: unknown): string {
   return typeof j === "object" ? "an object" : `${typeof j} ${JSON.stringify(j)}`;
 }
 
+/** Writers check the runtime type too: values can come from untyped JavaScript. */
+function expectType(ok: boolean, what: string, v: unknown): void {
+  if (!ok) throw new CodecError(`expected ${what}, got ${describeJson(v)}`);
+}
+
 function uintCodec(bits: 8 | 16 | 32): Codec<number> {
   const max = bits === 8 ? 0xff : bits === 16 ? 0xffff : 0xffffffff;
   return {
@@ -176,6 +181,7 @@ export const uint64: Codec<bigint> = {
   shape: { kind: "uint", bits: 64 },
   read: (r) => r.uint64(),
   write: (w, v) => {
+    expectType(typeof v === "bigint", "a bigint", v);
     w.uint64(v);
   },
   toJson: (v) => v.toString(),
@@ -203,6 +209,7 @@ export function bool(rule?: string): Codec<boolean> {
       return v === 1;
     },
     write: (w, v) => {
+      expectType(typeof v === "boolean", "a boolean", v);
       w.uint8(v ? 1 : 0);
     },
     toJson: (v) => v,
@@ -229,6 +236,7 @@ export const opaque: Codec<Uint8Array> = {
   shape: { kind: "opaque" },
   read: (r) => r.opaque(),
   write: (w, v) => {
+    expectType(v instanceof Uint8Array, "bytes", v);
     w.opaque(v);
   },
   toJson: (v) => toHex(v),
@@ -242,6 +250,7 @@ export function fixed(length: number): Codec<Uint8Array> {
     shape: { kind: "fixed", length },
     read: (r) => r.fixed(length),
     write: (w, v) => {
+      expectType(v instanceof Uint8Array, "bytes", v);
       w.bytes(v, length);
     },
     toJson: (v) => toHex(v),
@@ -259,6 +268,7 @@ export const utf8String: Codec<string> = {
   shape: { kind: "utf8" },
   read: (r) => fromUtf8(r.opaque(), r.currentPath),
   write: (w, v) => {
+    expectType(typeof v === "string", "a string", v);
     w.opaque(utf8(v));
   },
   toJson: (v) => v,
@@ -427,6 +437,7 @@ export function vector<T>(item: Codec<T>): Codec<readonly T[]> {
     shape: { kind: "vector", item },
     read: (r, s) => r.vector((sub) => item.read(sub, s)),
     write: (w, v) => {
+      expectType(Array.isArray(v), "an array", v);
       w.lengthPrefixed((x) => {
         v.forEach((e, i) => {
           withPath(i, () => item.write(x, e));

@@ -208,6 +208,29 @@ describe("codec combinators", () => {
     expect(caught(() => opaque.fromJson("0g", "/h")).what).toMatch(/^expected hex/);
   });
 
+  it("checks the runtime type of values it writes", () => {
+    const s = struct("S", [
+      ["b", opaque],
+      ["t", utf8String],
+      ["n", uint64],
+      ["f", bool()],
+      ["v", vector(uint8)],
+    ]);
+    const good = { b: new Uint8Array(), t: "", n: 0n, f: false, v: [] };
+    expect(toHex(encodeWith(s, good))).toBe("000000000000000000000000");
+    for (const [key, bad] of [
+      ["b", "00"],
+      ["t", 1],
+      ["n", 1],
+      ["f", 1],
+      ["v", "x"],
+    ] as const) {
+      const e = caught(() => encodeWith(s, { ...good, [key]: bad } as never));
+      expect(e.path).toBe(`/${key}`);
+      expect(e.what).toMatch(/^expected /);
+    }
+  });
+
   it("runs a refinement on read, write and JSON", () => {
     const even = refine(uint8, (v, path) => {
       if (v % 2 !== 0) throw new ValidationError("odd", { path });
