@@ -1,7 +1,6 @@
-import type { AppDataDictionary } from "@mimi/mls-profile";
+import { type AppDataDictionary, appDataDictionaryCodec } from "@mimi/mls-profile";
 import { type Codec, enumeration, struct, utf8String, vector } from "@mimi/wire";
 import { type AbusiveMessage, abusiveMessageCodec } from "./abusive-message.js";
-import { appDataDictionaryCodec } from "./app-data-dictionary.js";
 import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";
 
 /**

@@ -1,6 +1,5 @@
-import type { AppDataDictionary, KeyPackage } from "@mimi/mls-profile";
+import { type AppDataDictionary, appDataDictionaryCodec, type KeyPackage } from "@mimi/mls-profile";
 import { type Codec, enumeration, optional, select, vector } from "@mimi/wire";
-import { appDataDictionaryCodec } from "./app-data-dictionary.js";
 import { keyPackage, type Mls } from "./codec/mls.js";
 import { type IdentifierUri, identifierUriCodec, type RoomId } from "./identifier-uri.js";
 

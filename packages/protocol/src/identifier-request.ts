@@ -1,6 +1,5 @@
-import type { AppDataDictionary } from "@mimi/mls-profile";
+import { type AppDataDictionary, appDataDictionaryCodec } from "@mimi/mls-profile";
 import { type Codec, struct, vector } from "@mimi/wire";
-import { appDataDictionaryCodec } from "./app-data-dictionary.js";
 import { type QueryElement, queryElementCodec } from "./query-element.js";
 
 /**

@@ -1,6 +1,5 @@
-import type { AppDataDictionary } from "@mimi/mls-profile";
+import { type AppDataDictionary, appDataDictionaryCodec } from "@mimi/mls-profile";
 import { type Codec, enumeration, struct, vector } from "@mimi/wire";
-import { appDataDictionaryCodec } from "./app-data-dictionary.js";
 import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";
 import { type UserProfile, userProfileCodec } from "./user-profile.js";
 

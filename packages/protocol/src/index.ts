@@ -11,7 +11,6 @@
  */
 export { type AbuseReport, type AbuseType, abuseReportCodec, abuseTypes } from "./abuse-report.js";
 export { type AbusiveMessage, abusiveMessageCodec } from "./abusive-message.js";
-export { appDataDictionaryCodec, componentDataCodec } from "./app-data-dictionary.js";
 export { type CreateRoomRequest, createRoomRequestCodec } from "./client-api/create-room-request.js";
 export { type KeyPackageUpload, keyPackageUploadCodec } from "./client-api/key-package-upload.js";
 export {

@@ -1,10 +1,10 @@
 /**
  * Every protocol-06 body by name: the codecs the command line and the server look bodies up by.
  */
+import { appDataDictionaryCodec } from "@mimi/mls-profile";
 import { type Codec, CodecError, decodeWith, encodeWith, type Json } from "@mimi/wire";
 import { type AbuseReport, abuseReportCodec } from "./abuse-report.js";
 import { abusiveMessageCodec } from "./abusive-message.js";
-import { appDataDictionaryCodec } from "./app-data-dictionary.js";
 import { type ConsentEntry, consentEntryCodec } from "./consent-entry.js";
 import { consentScopeCodec } from "./consent-scope.js";
 import {
