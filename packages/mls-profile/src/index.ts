@@ -217,6 +217,7 @@ export {
   checkSafeAAD,
   componentBaseLabel,
   componentDataCodec,
+  componentIdCodec,
   componentOperationLabel,
   decodeAppDataDictionary,
   decodeAppDataUpdate,
@@ -259,7 +260,6 @@ export {
   missingComponents,
   type Parameter,
   parseMediaType,
-  readComponentId,
   readMediaType,
   removeComponentData,
   resolveFramedMediaType,
@@ -270,7 +270,6 @@ export {
   type WireFormats,
   wireFormats,
   withAppDataDictionary,
-  writeComponentId,
   writeMediaType,
 } from "./extensions/index.js";
 export {

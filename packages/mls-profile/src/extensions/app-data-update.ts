@@ -1,8 +1,8 @@
 /**
  * The AppDataUpdate proposal (draft-ietf-mls-extensions-10 §4.7).
  */
-import { type Codec, decodeWith, encodeWith, enumeration, opaque, select, uint16 } from "@mimi/wire";
-import type { ComponentID } from "./component-id.js";
+import { type Codec, decodeWith, encodeWith, enumeration, opaque, select } from "@mimi/wire";
+import { type ComponentID, componentIdCodec } from "./component-id.js";
 
 /**
  * draft-ietf-mls-extensions-10 §4.7
@@ -40,7 +40,7 @@ export type AppDataUpdate =
 /** The `AppDataUpdate` codec. */
 export const appDataUpdateCodec: Codec<AppDataUpdate> = select("AppDataUpdate", {
   head: [
-    ["component_id", uint16],
+    ["component_id", componentIdCodec],
     // [MLS-EXT-02] draft-ietf-mls-extensions-10 §4.7: op is update(1) or remove(2); invalid(0)
     // and undefined values have no body and cannot be processed.
     [

@@ -1,8 +1,8 @@
 /**
  * `ComponentData` (draft-ietf-mls-extensions-10 §4.6).
  */
-import { type Codec, decodeWith, encodeWith, opaque, struct, uint16 } from "@mimi/wire";
-import type { ComponentID } from "./component-id.js";
+import { type Codec, decodeWith, encodeWith, opaque, struct } from "@mimi/wire";
+import { type ComponentID, componentIdCodec } from "./component-id.js";
 
 /**
  * draft-ietf-mls-extensions-10 §4.6
@@ -21,7 +21,7 @@ export interface ComponentData {
 
 /** The `ComponentData` codec. */
 export const componentDataCodec: Codec<ComponentData> = struct("ComponentData", [
-  ["component_id", uint16],
+  ["component_id", componentIdCodec],
   ["data", opaque],
 ]);
 

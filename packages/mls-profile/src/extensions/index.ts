@@ -54,10 +54,9 @@ export {
 } from "./component-data.js";
 export {
   type ComponentID,
+  componentIdCodec,
   isGreaseComponentId,
   isPrivateUseComponentId,
-  readComponentId,
-  writeComponentId,
 } from "./component-id.js";
 export {
   type ComponentOperationLabel,
