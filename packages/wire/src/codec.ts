@@ -51,7 +51,9 @@ export type Shape =
       readonly omitWhenAbsent?: boolean;
     }
   | { readonly kind: "select"; readonly select: SelectShape }
+  /** An RFC 9420 structure (`what`, e.g. `KeyPackage`) read and written by an MLS library. */
   | { readonly kind: "mls"; readonly what: string }
+  /** Anything else, read and written by hand; generic tools cannot walk it. */
   | { readonly kind: "custom" };
 
 /** A codec for one TLS presentation language type: strict reading, writing, and a JSON mapping. */
