@@ -7,8 +7,8 @@
  * ```
  */
 import type { KeyPackage } from "@mimi/mls-profile";
-import { decodeWith, encodeWith, keyPackageUploadCodec, mlsOf } from "@mimi/protocol";
-import { CodecError } from "@mimi/wire";
+import { keyPackageUploadCodec, mlsOf } from "@mimi/protocol";
+import { CodecError, decodeWith, encodeWith } from "@mimi/wire";
 
 /** Encode KeyPackages as the upload body. */
 export function encodeKeyPackageUpload(keyPackages: readonly KeyPackage[]): Uint8Array {

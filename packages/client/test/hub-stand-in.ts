@@ -15,7 +15,6 @@ import {
   encodeKeyMaterialResponse,
   encodeSubmitMessageResponse,
   encodeUpdateRoomResponse,
-  encodeWith,
   type FanoutMessage,
   type GroupInfoOption,
   groupInfoRatchetTreeTBECodec,
@@ -24,7 +23,7 @@ import {
   type RatchetTreeOption,
   signGroupInfoResponse,
 } from "@mimi/protocol";
-import { encodeTls, utf8 } from "@mimi/wire";
+import { encodeTls, encodeWith, utf8 } from "@mimi/wire";
 import { type ClientCore, decodeKeyPackageUpload, type InboxItem } from "../src/index.js";
 
 /** A response body and the inbox items to deliver after it. */

@@ -4,8 +4,8 @@
  * TLS, §4.1; `@mimi/provider`'s `httpsQueryClient` makes one).
  */
 
-import { decodeWith, encodeWith, identifierRequestCodec, identifierResponseCodec } from "@mimi/protocol";
-import { ProtocolError } from "@mimi/wire";
+import { identifierRequestCodec, identifierResponseCodec } from "@mimi/protocol";
+import { decodeWith, encodeWith, ProtocolError } from "@mimi/wire";
 import type { QueryProvider } from "./discover.js";
 import { fromWireIdentifierResponse } from "./identifier-query-wire.js";
 

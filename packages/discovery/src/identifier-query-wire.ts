@@ -5,12 +5,11 @@
  * form and this package's. No I/O: the provider's endpoint wraps it.
  */
 import {
-  decodeWith,
-  encodeWith,
   identifierRequestCodec,
   identifierResponseCodec,
   type IdentifierResponse as WireIdentifierResponse,
 } from "@mimi/protocol";
+import { decodeWith, encodeWith } from "@mimi/wire";
 import type { Directory } from "./directory.js";
 import {
   answerIdentifierQuery,

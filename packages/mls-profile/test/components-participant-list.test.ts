@@ -1,5 +1,5 @@
 import { fc, test } from "@fast-check/vitest";
-import { encodeTls, isMimiError, utf8, ValidationError } from "@mimi/wire";
+import { encodeWith, isMimiError, utf8, ValidationError, vector } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
 import {
   applyAppDataUpdates,
@@ -15,7 +15,7 @@ import {
   mimiComponentHandlers,
   type ParticipantListData,
   type ParticipantListUpdate,
-  writeUserRolePair,
+  userRolePairCodec,
 } from "../src/index.js";
 
 const u = (s: string): Uint8Array => utf8(`mimi://example.com/u/${s}`);
@@ -79,7 +79,7 @@ describe("participant_list codecs (draft-ietf-mimi-protocol-06 §7.5)", () => {
     expect(() => encodeParticipantListData(dup)).toThrow(
       expect.objectContaining({ rule: "MLS-PLIST-01", path: "/participants/2/user" }),
     );
-    const raw = encodeTls((w) => w.vector(dup.participants, writeUserRolePair));
+    const raw = encodeWith(vector(userRolePairCodec), dup.participants);
     expect(() => decodeParticipantListData(raw)).toThrow(ValidationError);
     expect(findParticipant(list(["alice", 4], ["bob", 2]), u("bob"))).toBe(1);
   });

@@ -1,7 +1,6 @@
-import type { AppDataDictionary } from "@mimi/mls-profile";
+import { type AppDataDictionary, appDataDictionaryCodec } from "@mimi/mls-profile";
+import { type Codec, enumeration, struct, utf8String, vector } from "@mimi/wire";
 import { type AbusiveMessage, abusiveMessageCodec } from "./abusive-message.js";
-import { appDataDictionaryCodec } from "./app-data-dictionary.js";
-import { type Codec, enumeration, type Field, struct, utf8String, vector } from "./codec/schema.js";
 import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";
 
 /**
@@ -44,11 +43,11 @@ export interface AbuseReport {
 }
 
 /** The `AbuseReport` codec. */
-export const abuseReportCodec: Codec<AbuseReport> = struct<AbuseReport>("AbuseReport", [
+export const abuseReportCodec: Codec<AbuseReport> = struct("AbuseReport", [
   ["reportingUser", identifierUriCodec],
   ["allegedAbuserUri", identifierUriCodec],
   ["reasonCode", enumeration("AbuseType", abuseTypes)],
   ["note", utf8String],
   ["messages", vector(abusiveMessageCodec)],
   ["abuse_extensions", appDataDictionaryCodec],
-] as Field[]);
+]);

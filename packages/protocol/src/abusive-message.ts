@@ -1,4 +1,4 @@
-import { type Codec, type Field, opaque, struct, uint64 } from "./codec/schema.js";
+import { type Codec, opaque, struct, uint64 } from "@mimi/wire";
 import { type Frank, frankCodec } from "./frank.js";
 
 /**
@@ -21,8 +21,8 @@ export interface AbusiveMessage {
 }
 
 /** The `AbusiveMessage` codec. */
-export const abusiveMessageCodec: Codec<AbusiveMessage> = struct<AbusiveMessage>("AbusiveMessage", [
+export const abusiveMessageCodec: Codec<AbusiveMessage> = struct("AbusiveMessage", [
   ["message_content", opaque],
   ["frank", frankCodec],
   ["accepted_timestamp", uint64],
-] as Field[]);
+]);

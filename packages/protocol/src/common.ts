@@ -1,12 +1,13 @@
 /**
  * RFC 9420 scalar types that protocol-06 bodies use directly.
  */
-import { type Codec, named, opaque, uint } from "./codec/schema.js";
 
 /** RFC 9420 §5.1 `uint16 CipherSuite` (kept as its code point, so unknown suites decode). */
 export type CipherSuite = number;
+
+import { type Codec, named, opaque, uint16 } from "@mimi/wire";
 /** The `CipherSuite` codec (JSON: a number). */
-export const cipherSuiteCodec: Codec<CipherSuite> = named("CipherSuite", uint(16));
+export const cipherSuiteCodec: Codec<CipherSuite> = named("CipherSuite", uint16);
 
 /** RFC 9420 §5.1.2 `opaque SignaturePublicKey<V>` (a struct with one field in the RFC). */
 export const signaturePublicKeyCodec: Codec<Uint8Array> = named("SignaturePublicKey", opaque);

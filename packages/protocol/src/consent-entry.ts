@@ -1,7 +1,6 @@
-import type { AppDataDictionary, KeyPackage } from "@mimi/mls-profile";
-import { appDataDictionaryCodec } from "./app-data-dictionary.js";
+import { type AppDataDictionary, appDataDictionaryCodec, type KeyPackage } from "@mimi/mls-profile";
+import { type Codec, enumeration, optional, select, vector } from "@mimi/wire";
 import { keyPackage, type Mls } from "./codec/mls.js";
-import { type Codec, enumeration, type Field, optional, select, vector } from "./codec/schema.js";
 import { type IdentifierUri, identifierUriCodec, type RoomId } from "./identifier-uri.js";
 
 /**
@@ -50,14 +49,15 @@ export type ConsentEntry = {
 );
 
 /** The `ConsentEntry` codec. */
-export const consentEntryCodec: Codec<ConsentEntry> = select<ConsentEntry>("ConsentEntry", {
+export const consentEntryCodec: Codec<ConsentEntry> = select("ConsentEntry", {
   head: [
     ["consentOperation", enumeration("ConsentOperation", consentOperations)],
     ["requesterUri", identifierUriCodec],
     ["targetUri", identifierUriCodec],
     ["roomId", optional(identifierUriCodec)],
-  ] as Field[],
-  tag: (v) => (v["consentOperation"] === "grant" ? "grant" : "other"),
-  arms: { grant: [["clientKeyPackages", vector(keyPackage)]] as Field[], other: [] },
-  tail: [["consent_extensions", appDataDictionaryCodec]] as Field[],
+  ],
+  on: "consentOperation",
+  arms: { grant: [["clientKeyPackages", vector(keyPackage)]] },
+  otherwise: [],
+  tail: [["consent_extensions", appDataDictionaryCodec]],
 });

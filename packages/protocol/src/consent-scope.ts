@@ -1,4 +1,4 @@
-import { type Codec, type Field, optional, struct } from "./codec/schema.js";
+import { type Codec, optional, struct } from "@mimi/wire";
 import { type IdentifierUri, identifierUriCodec, type RoomId } from "./identifier-uri.js";
 
 /**
@@ -19,8 +19,8 @@ export interface ConsentScope {
 }
 
 /** The `ConsentScope` codec. */
-export const consentScopeCodec: Codec<ConsentScope> = struct<ConsentScope>("ConsentScope", [
+export const consentScopeCodec: Codec<ConsentScope> = struct("ConsentScope", [
   ["requesterUri", identifierUriCodec],
   ["targetUri", identifierUriCodec],
   ["roomId", optional(identifierUriCodec)],
-] as Field[]);
+]);

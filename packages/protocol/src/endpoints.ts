@@ -6,8 +6,9 @@
  * directory document, the client API, the federation client, the client SDK and the command line
  * all read this table; there is no other list of endpoints.
  */
+
+import { type Codec, decodeWith, encodeWith } from "@mimi/wire";
 import { type AbuseReport, abuseReportCodec } from "./abuse-report.js";
-import { type Codec, decodeWith, encodeWith } from "./codec/schema.js";
 import { type ConsentEntry, consentEntryCodec } from "./consent-entry.js";
 import { decodeFanoutMessages, encodeFanoutMessages, type FanoutMessage } from "./fanout-message.js";
 import { type GroupInfoRequest, groupInfoRequestCodec } from "./group-info-request.js";

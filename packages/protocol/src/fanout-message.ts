@@ -1,7 +1,6 @@
 import type { MLSMessage } from "@mimi/mls-profile";
-import { CodecError, TlsReader, TlsWriter } from "@mimi/wire";
+import { type Codec, CodecError, optional, selectBy, TlsReader, TlsWriter, uint64, vector } from "@mimi/wire";
 import { type Mls, mlsMessage } from "./codec/mls.js";
-import { type Codec, type Field, optional, select, uint64, vector } from "./codec/schema.js";
 import { type Frank, frankCodec } from "./frank.js";
 import { mlsMessageKind } from "./handshake-bundle.js";
 import { type RatchetTreeOption, ratchetTreeOptionCodec } from "./ratchet-tree-option.js";
@@ -61,22 +60,22 @@ const armByKind: Readonly<Record<string, string>> = {
 };
 
 /** The `FanoutMessage` codec. */
-export const fanoutMessageCodec: Codec<FanoutMessage> = select<FanoutMessage>("FanoutMessage", {
+export const fanoutMessageCodec: Codec<FanoutMessage> = selectBy("FanoutMessage", {
   head: [
     ["timestamp", uint64],
     ["message", mlsMessage],
-  ] as Field[],
+  ],
   // [PROTO-FAN-01] draft-ietf-mimi-protocol-06 §5.5: a FanoutMessage carries a PrivateMessage
   // (application), a PublicMessage proposal or commit, or a Welcome.
   tag: (v) => {
-    const kind = mlsMessageKind((v["message"] as Mls<MLSMessage>).value);
+    const kind = mlsMessageKind(v.message.value);
     return armByKind[kind] ?? `${kind} message`;
   },
   arms: {
-    application: [["frank", optional(frankCodec)]] as Field[],
-    welcome: [["ratchetTreeOption", ratchetTreeOptionCodec]] as Field[],
-    proposal: [["moreProposals", vector(mlsMessage)]] as Field[],
-    commit: [["externalProposals", vector(mlsMessage)]] as Field[],
+    application: [["frank", optional(frankCodec)]],
+    welcome: [["ratchetTreeOption", ratchetTreeOptionCodec]],
+    proposal: [["moreProposals", vector(mlsMessage)]],
+    commit: [["externalProposals", vector(mlsMessage)]],
   },
   noArm: "a FanoutMessage carries an application PrivateMessage, a proposal or commit, or a Welcome, not a",
   noArmRule: "PROTO-FAN-01",

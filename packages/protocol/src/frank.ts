@@ -1,4 +1,4 @@
-import { type Codec, type Field, fixed, opaque, struct } from "./codec/schema.js";
+import { type Codec, fixed, opaque, struct } from "@mimi/wire";
 import { type CipherSuite, cipherSuiteCodec } from "./common.js";
 
 /**
@@ -19,8 +19,8 @@ export interface Frank {
 }
 
 /** The `Frank` codec. */
-export const frankCodec: Codec<Frank> = struct<Frank>("Frank", [
+export const frankCodec: Codec<Frank> = struct("Frank", [
   ["server_frank", fixed(32)],
   ["franking_signature_ciphersuite", cipherSuiteCodec],
   ["franking_integrity_signature", opaque],
-] as Field[]);
+]);

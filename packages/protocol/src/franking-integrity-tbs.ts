@@ -1,4 +1,4 @@
-import { type Codec, type Field, fixed, struct } from "./codec/schema.js";
+import { type Codec, fixed, struct } from "@mimi/wire";
 import { type CipherSuite, cipherSuiteCodec } from "./common.js";
 import { type ServerFrankingContext, serverFrankingContextCodec } from "./server-franking-context.js";
 
@@ -20,11 +20,8 @@ export interface FrankingIntegrityTBS {
 }
 
 /** The `FrankingIntegrityTBS` codec. */
-export const frankingIntegrityTBSCodec: Codec<FrankingIntegrityTBS> = struct<FrankingIntegrityTBS>(
-  "FrankingIntegrityTBS",
-  [
-    ["server_frank", fixed(32)],
-    ["franking_signature_ciphersuite", cipherSuiteCodec],
-    ["context", serverFrankingContextCodec],
-  ] as Field[],
-);
+export const frankingIntegrityTBSCodec: Codec<FrankingIntegrityTBS> = struct("FrankingIntegrityTBS", [
+  ["server_frank", fixed(32)],
+  ["franking_signature_ciphersuite", cipherSuiteCodec],
+  ["context", serverFrankingContextCodec],
+]);

@@ -1,6 +1,6 @@
 import type { GroupInfo } from "@mimi/mls-profile";
+import { type Codec, enumeration, select } from "@mimi/wire";
 import { groupInfo, type Mls } from "./codec/mls.js";
-import { type Codec, enumeration, type Field, select } from "./codec/schema.js";
 import { type PartialGroupInfo, partialGroupInfoCodec } from "./partial-group-info.js";
 
 /**
@@ -37,12 +37,12 @@ export type GroupInfoOption =
   | { readonly representation: "partial"; readonly partialGroupInfo: PartialGroupInfo };
 
 /** The `GroupInfoOption` codec; `reserved` and unassigned representations are a CodecError. */
-export const groupInfoOptionCodec: Codec<GroupInfoOption> = select<GroupInfoOption>("GroupInfoOption", {
-  head: [["representation", enumeration("GroupInfoRepresentation", groupInfoRepresentations)]] as Field[],
-  tag: (v) => String(v["representation"]),
+export const groupInfoOptionCodec: Codec<GroupInfoOption> = select("GroupInfoOption", {
+  head: [["representation", enumeration("GroupInfoRepresentation", groupInfoRepresentations)]],
+  on: "representation",
   arms: {
-    full: [["groupInfo", groupInfo]] as Field[],
-    partial: [["partialGroupInfo", partialGroupInfoCodec]] as Field[],
+    full: [["groupInfo", groupInfo]],
+    partial: [["partialGroupInfo", partialGroupInfoCodec]],
   },
   noArm: "no GroupInfoOption arm for representation",
 });

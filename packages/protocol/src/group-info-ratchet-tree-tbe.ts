@@ -1,6 +1,6 @@
 import type { GroupInfo } from "@mimi/mls-profile";
+import { type Codec, struct, vector } from "@mimi/wire";
 import { groupInfo, type Mls } from "./codec/mls.js";
-import { type Codec, type Field, struct, vector } from "./codec/schema.js";
 import { type PendingProposal, pendingProposalCodec } from "./pending-proposal.js";
 import { type RatchetTreeOption, ratchetTreeOptionCodec } from "./ratchet-tree-option.js";
 
@@ -25,11 +25,11 @@ export interface GroupInfoRatchetTreeTBE {
 }
 
 /** The `GroupInfoRatchetTreeTBE` codec. */
-export const groupInfoRatchetTreeTBECodec: Codec<GroupInfoRatchetTreeTBE> = struct<GroupInfoRatchetTreeTBE>(
+export const groupInfoRatchetTreeTBECodec: Codec<GroupInfoRatchetTreeTBE> = struct(
   "GroupInfoRatchetTreeTBE",
   [
     ["groupInfo", groupInfo],
     ["ratchetTreeOption", ratchetTreeOptionCodec],
     ["pending_proposals", vector(pendingProposalCodec)],
-  ] as Field[],
+  ],
 );

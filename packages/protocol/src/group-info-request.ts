@@ -1,6 +1,6 @@
 import type { Credential } from "@mimi/mls-profile";
+import { type Codec, fields, opaque, optional, struct } from "@mimi/wire";
 import { credential, type Mls } from "./codec/mls.js";
-import { type Codec, type Field, opaque, optional, struct } from "./codec/schema.js";
 import { type CipherSuite, cipherSuiteCodec, hpkePublicKeyCodec, signaturePublicKeyCodec } from "./common.js";
 import { type Protocol, protocolCodec } from "./protocol.js";
 
@@ -46,23 +46,20 @@ export interface GroupInfoRequest extends GroupInfoRequestTBS {
   readonly signature: Uint8Array;
 }
 
-const tbsFields: readonly Field[] = [
+const tbsFields = fields([
   ["protocol", protocolCodec],
   ["cipher_suite", cipherSuiteCodec],
   ["requestingSignatureKey", signaturePublicKeyCodec],
   ["requestingCredential", credential],
   ["groupInfoPublicKey", hpkePublicKeyCodec],
   ["joiningCode", optional(opaque)],
-] as Field[];
+]);
 
 /** The `GroupInfoRequestTBS` codec. */
-export const groupInfoRequestTBSCodec: Codec<GroupInfoRequestTBS> = struct<GroupInfoRequestTBS>(
-  "GroupInfoRequestTBS",
-  tbsFields,
-);
+export const groupInfoRequestTBSCodec: Codec<GroupInfoRequestTBS> = struct("GroupInfoRequestTBS", tbsFields);
 
 /** The `GroupInfoRequest` codec. */
-export const groupInfoRequestCodec: Codec<GroupInfoRequest> = struct<GroupInfoRequest>("GroupInfoRequest", [
+export const groupInfoRequestCodec: Codec<GroupInfoRequest> = struct("GroupInfoRequest", [
   ...tbsFields,
   ["signature", opaque],
-] as Field[]);
+]);

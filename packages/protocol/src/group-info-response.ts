@@ -1,6 +1,6 @@
 import type { ExternalSender, HPKECiphertext } from "@mimi/mls-profile";
+import { type Codec, enumeration, fields, opaque, select, struct } from "@mimi/wire";
 import { externalSender, hpkeCiphertext, type Mls } from "./codec/mls.js";
-import { type Codec, enumeration, type Field, opaque, select, struct } from "./codec/schema.js";
 import { type CipherSuite, cipherSuiteCodec } from "./common.js";
 import { type Protocol, protocolCodec } from "./protocol.js";
 
@@ -80,29 +80,27 @@ export type GroupInfoResponse =
       readonly status: Exclude<GroupInfoCode, "success">;
     };
 
-const head: readonly Field[] = [
+const head = fields([
   ["version", protocolCodec],
   ["room_id", opaque],
   ["status", enumeration("GroupInfoCode", groupInfoCodes)],
-] as Field[];
-const mls10: readonly Field[] = [
+]);
+const mls10 = fields([
   ["cipher_suite", cipherSuiteCodec],
   ["hub_sender", externalSender],
   ["encrypted_groupinfo_and_tree", hpkeCiphertext],
-] as Field[];
+]);
 
 /** The `GroupInfoResponseTBS` codec. */
-export const groupInfoResponseTBSCodec: Codec<GroupInfoResponseTBS> = struct<GroupInfoResponseTBS>(
-  "GroupInfoResponseTBS",
-  [...head, ...mls10],
-);
+export const groupInfoResponseTBSCodec: Codec<GroupInfoResponseTBS> = struct("GroupInfoResponseTBS", [
+  ...head,
+  ...mls10,
+]);
 
 /** The `GroupInfoResponse` codec. */
-export const groupInfoResponseCodec: Codec<GroupInfoResponse> = select<GroupInfoResponse>(
-  "GroupInfoResponse",
-  {
-    head,
-    tag: (v) => (v["status"] === "success" ? "success" : "other"),
-    arms: { success: [...mls10, ["signature", opaque]] as Field[], other: [] },
-  },
-);
+export const groupInfoResponseCodec: Codec<GroupInfoResponse> = select("GroupInfoResponse", {
+  head,
+  on: "status",
+  arms: { success: [...mls10, ["signature", opaque]] },
+  otherwise: [],
+});

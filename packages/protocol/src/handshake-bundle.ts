@@ -1,6 +1,6 @@
 import type { MLSMessage, Welcome } from "@mimi/mls-profile";
+import { type Codec, optional, selectBy, vector } from "@mimi/wire";
 import { type Mls, mlsMessage, welcome } from "./codec/mls.js";
-import { type Codec, type Field, optional, select, vector } from "./codec/schema.js";
 import { type GroupInfoOption, groupInfoOptionCodec } from "./group-info-option.js";
 import { type RatchetTreeOption, ratchetTreeOptionCodec } from "./ratchet-tree-option.js";
 
@@ -78,12 +78,12 @@ export function isCommitBundle(
 }
 
 /** The `HandshakeBundle` codec. */
-export const handshakeBundleCodec: Codec<HandshakeBundle> = select<HandshakeBundle>("HandshakeBundle", {
-  head: [["proposalOrCommit", mlsMessage]] as Field[],
+export const handshakeBundleCodec: Codec<HandshakeBundle> = selectBy("HandshakeBundle", {
+  head: [["proposalOrCommit", mlsMessage]],
   // [PROTO-UPD-01] draft-ietf-mimi-protocol-06 §5.3: proposalOrCommit is a Proposal or Commit in a
   // PublicMessage (or SemiPrivateMessage); nothing else selects an arm.
   tag: (v) => {
-    const kind = mlsMessageKind((v["proposalOrCommit"] as Mls<MLSMessage>).value);
+    const kind = mlsMessageKind(v.proposalOrCommit.value);
     return kind === "commit" || kind === "proposal" ? kind : `${kind} message`;
   },
   arms: {
@@ -91,8 +91,8 @@ export const handshakeBundleCodec: Codec<HandshakeBundle> = select<HandshakeBund
       ["welcome", optional(welcome)],
       ["groupInfoOption", groupInfoOptionCodec],
       ["ratchetTreeOption", ratchetTreeOptionCodec],
-    ] as Field[],
-    proposal: [["moreProposals", vector(mlsMessage)]] as Field[],
+    ],
+    proposal: [["moreProposals", vector(mlsMessage)]],
   },
   noArm: "proposalOrCommit must be a proposal or commit in a PublicMessage, not a",
   noArmRule: "PROTO-UPD-01",

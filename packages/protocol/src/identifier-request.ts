@@ -1,6 +1,5 @@
-import type { AppDataDictionary } from "@mimi/mls-profile";
-import { appDataDictionaryCodec } from "./app-data-dictionary.js";
-import { type Codec, type Field, struct, vector } from "./codec/schema.js";
+import { type AppDataDictionary, appDataDictionaryCodec } from "@mimi/mls-profile";
+import { type Codec, struct, vector } from "@mimi/wire";
 import { type QueryElement, queryElementCodec } from "./query-element.js";
 
 /**
@@ -19,10 +18,7 @@ export interface IdentifierRequest {
 }
 
 /** The `IdentifierRequest` codec. */
-export const identifierRequestCodec: Codec<IdentifierRequest> = struct<IdentifierRequest>(
-  "IdentifierRequest",
-  [
-    ["query_elements", vector(queryElementCodec)],
-    ["id_request_extensions", appDataDictionaryCodec],
-  ] as Field[],
-);
+export const identifierRequestCodec: Codec<IdentifierRequest> = struct("IdentifierRequest", [
+  ["query_elements", vector(queryElementCodec)],
+  ["id_request_extensions", appDataDictionaryCodec],
+]);

@@ -1,6 +1,5 @@
-import type { AppDataDictionary } from "@mimi/mls-profile";
-import { appDataDictionaryCodec } from "./app-data-dictionary.js";
-import { type Codec, enumeration, type Field, struct, vector } from "./codec/schema.js";
+import { type AppDataDictionary, appDataDictionaryCodec } from "@mimi/mls-profile";
+import { type Codec, enumeration, struct, vector } from "@mimi/wire";
 import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";
 import { type UserProfile, userProfileCodec } from "./user-profile.js";
 
@@ -48,12 +47,9 @@ export interface IdentifierResponse {
 }
 
 /** The `IdentifierResponse` codec. */
-export const identifierResponseCodec: Codec<IdentifierResponse> = struct<IdentifierResponse>(
-  "IdentifierResponse",
-  [
-    ["responseCode", enumeration("IdentifierQueryCode", identifierQueryCodes)],
-    ["uri", vector(identifierUriCodec)],
-    ["foundProfiles", vector(userProfileCodec)],
-    ["id_response_extensions", appDataDictionaryCodec],
-  ] as Field[],
-);
+export const identifierResponseCodec: Codec<IdentifierResponse> = struct("IdentifierResponse", [
+  ["responseCode", enumeration("IdentifierQueryCode", identifierQueryCodes)],
+  ["uri", vector(identifierUriCodec)],
+  ["foundProfiles", vector(userProfileCodec)],
+  ["id_response_extensions", appDataDictionaryCodec],
+]);

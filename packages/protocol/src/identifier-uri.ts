@@ -1,5 +1,4 @@
-import { type Codec, decodeWith, encodeWith, struct, utf8String } from "./codec/schema.js";
-
+import { type Codec, decodeWith, encodeWith, struct, utf8String } from "@mimi/wire";
 /**
  * draft-ietf-mimi-protocol-06 §5 `IdentifierUri`:
  *
@@ -18,9 +17,7 @@ export interface IdentifierUri {
 }
 
 /** The `IdentifierUri` codec (JSON: `{ "uri": "..." }`). */
-export const identifierUriCodec: Codec<IdentifierUri> = struct<IdentifierUri>("IdentifierUri", [
-  ["uri", utf8String],
-]);
+export const identifierUriCodec: Codec<IdentifierUri> = struct("IdentifierUri", [["uri", utf8String]]);
 
 /** `RoomId` (§5.7), read as an {@link IdentifierUri} (DI-PROTO-03). */
 export type RoomId = IdentifierUri;

@@ -11,7 +11,6 @@
  */
 export { type AbuseReport, type AbuseType, abuseReportCodec, abuseTypes } from "./abuse-report.js";
 export { type AbusiveMessage, abusiveMessageCodec } from "./abusive-message.js";
-export { appDataDictionaryCodec, componentDataCodec } from "./app-data-dictionary.js";
 export { type CreateRoomRequest, createRoomRequestCodec } from "./client-api/create-room-request.js";
 export { type KeyPackageUpload, keyPackageUploadCodec } from "./client-api/key-package-upload.js";
 export {
@@ -23,27 +22,6 @@ export {
   clientApiRoutes,
 } from "./client-api/routes.js";
 export { decodeMls, type Mls, type MlsKind, type MlsKinds, mlsOf } from "./codec/mls.js";
-export {
-  type Codec,
-  decodeWith,
-  encodeWith,
-  enumeration,
-  enumValue,
-  type Field,
-  fixed,
-  type Json,
-  named,
-  opaque,
-  optional,
-  type SelectSpec,
-  type Shape,
-  select,
-  struct,
-  uint,
-  uint64,
-  utf8String,
-  vector,
-} from "./codec/schema.js";
 export {
   type CipherSuite,
   cipherSuiteCodec,

@@ -1,6 +1,6 @@
 import type { Credential, RequiredCapabilities } from "@mimi/mls-profile";
+import { type Codec, fields, opaque, struct, vector } from "@mimi/wire";
 import { credential, type Mls, requiredCapabilities } from "./codec/mls.js";
-import { type Codec, type Field, opaque, struct, vector } from "./codec/schema.js";
 import { type CipherSuite, cipherSuiteCodec, signaturePublicKeyCodec } from "./common.js";
 import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";
 import { type Protocol, protocolCodec } from "./protocol.js";
@@ -53,7 +53,7 @@ export interface KeyMaterialRequest extends KeyMaterialRequestTBS {
   readonly key_material_request_signature: Uint8Array;
 }
 
-const tbsFields: readonly Field[] = [
+const tbsFields = fields([
   ["protocol", protocolCodec],
   ["requestingUser", identifierUriCodec],
   ["targetUser", identifierUriCodec],
@@ -62,16 +62,16 @@ const tbsFields: readonly Field[] = [
   ["requiredCapabilities", requiredCapabilities],
   ["requesterSignatureKey", signaturePublicKeyCodec],
   ["requesterCredential", credential],
-] as Field[];
+]);
 
 /** The `KeyMaterialRequestTBS` codec. */
-export const keyMaterialRequestTBSCodec: Codec<KeyMaterialRequestTBS> = struct<KeyMaterialRequestTBS>(
+export const keyMaterialRequestTBSCodec: Codec<KeyMaterialRequestTBS> = struct(
   "KeyMaterialRequestTBS",
   tbsFields,
 );
 
 /** The `KeyMaterialRequest` codec. */
-export const keyMaterialRequestCodec: Codec<KeyMaterialRequest> = struct<KeyMaterialRequest>(
-  "KeyMaterialRequest",
-  [...tbsFields, ["key_material_request_signature", opaque]] as Field[],
-);
+export const keyMaterialRequestCodec: Codec<KeyMaterialRequest> = struct("KeyMaterialRequest", [
+  ...tbsFields,
+  ["key_material_request_signature", opaque],
+]);

@@ -1,7 +1,6 @@
 import type { Capabilities, KeyPackage } from "@mimi/mls-profile";
-import { ValidationError } from "@mimi/wire";
+import { type Codec, enumeration, optional, select, struct, ValidationError, vector } from "@mimi/wire";
 import { capabilities, keyPackage, type Mls } from "./codec/mls.js";
-import { type Codec, enumeration, type Field, optional, select, struct, vector } from "./codec/schema.js";
 import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";
 import { type Protocol, protocolCodec } from "./protocol.js";
 
@@ -89,21 +88,18 @@ export type ClientKeyMaterial =
     };
 
 /** The `ClientKeyMaterial` codec. */
-export const clientKeyMaterialCodec: Codec<ClientKeyMaterial> = select<ClientKeyMaterial>(
-  "ClientKeyMaterial",
-  {
-    head: [
-      ["clientStatus", enumeration("KeyMaterialClientCode", keyMaterialClientCodes)],
-      ["clientUri", identifierUriCodec],
-    ] as Field[],
-    tag: (v) => String(v["clientStatus"]),
-    arms: {
-      success: [["keyPackage", keyPackage]] as Field[],
-      nothingCompatible: [["clientCapabilities", optional(capabilities)]] as Field[],
-    },
-    otherwise: [],
+export const clientKeyMaterialCodec: Codec<ClientKeyMaterial> = select("ClientKeyMaterial", {
+  head: [
+    ["clientStatus", enumeration("KeyMaterialClientCode", keyMaterialClientCodes)],
+    ["clientUri", identifierUriCodec],
+  ],
+  on: "clientStatus",
+  arms: {
+    success: [["keyPackage", keyPackage]],
+    nothingCompatible: [["clientCapabilities", optional(capabilities)]],
   },
-);
+  otherwise: [],
+});
 
 /**
  * draft-ietf-mimi-protocol-06 §5.2 `KeyMaterialResponse`:
@@ -125,15 +121,12 @@ export interface KeyMaterialResponse {
 }
 
 /** The `KeyMaterialResponse` codec. */
-export const keyMaterialResponseCodec: Codec<KeyMaterialResponse> = struct<KeyMaterialResponse>(
-  "KeyMaterialResponse",
-  [
-    ["protocol", protocolCodec],
-    ["userStatus", enumeration("KeyMaterialUserCode", keyMaterialUserCodes)],
-    ["userUri", identifierUriCodec],
-    ["clients", vector(clientKeyMaterialCodec)],
-  ] as Field[],
-);
+export const keyMaterialResponseCodec: Codec<KeyMaterialResponse> = struct("KeyMaterialResponse", [
+  ["protocol", protocolCodec],
+  ["userStatus", enumeration("KeyMaterialUserCode", keyMaterialUserCodes)],
+  ["userUri", identifierUriCodec],
+  ["clients", vector(clientKeyMaterialCodec)],
+]);
 
 const codesWithClients: ReadonlySet<KeyMaterialUserCode> = new Set([
   "success",

@@ -1,7 +1,6 @@
 import { type Extension, extensionTypeNumber, type GroupInfo } from "@mimi/mls-profile";
-import { ValidationError } from "@mimi/wire";
+import { type Codec, enumeration, opaque, struct, ValidationError, vector } from "@mimi/wire";
 import { extension, type Mls, mlsOf } from "./codec/mls.js";
-import { type Codec, enumeration, type Field, opaque, struct, vector } from "./codec/schema.js";
 
 /**
  * draft-mahy-mls-ratchet-tree-options §4 `RatchetTreePresence`:
@@ -32,11 +31,11 @@ export interface PartialGroupInfo {
 }
 
 /** The `PartialGroupInfo` codec. */
-export const partialGroupInfoCodec: Codec<PartialGroupInfo> = struct<PartialGroupInfo>("PartialGroupInfo", [
+export const partialGroupInfoCodec: Codec<PartialGroupInfo> = struct("PartialGroupInfo", [
   ["ratchet_tree_presence", enumeration("RatchetTreePresence", ratchetTreePresences)],
   ["group_info_extensions", vector(extension)],
   ["signature", opaque],
-] as Field[]);
+]);
 
 /**
  * The PartialGroupInfo of a committer's GroupInfo (draft-mahy-mls-ratchet-tree-options §4): its

@@ -1,6 +1,6 @@
 import type { MLSMessage } from "@mimi/mls-profile";
+import { type Codec, struct, uint64 } from "@mimi/wire";
 import { type Mls, mlsMessage } from "./codec/mls.js";
-import { type Codec, type Field, struct, uint64 } from "./codec/schema.js";
 
 /**
  * draft-ietf-mimi-protocol-06 §5.6 `PendingProposal`:
@@ -18,7 +18,7 @@ export interface PendingProposal {
 }
 
 /** The `PendingProposal` codec. */
-export const pendingProposalCodec: Codec<PendingProposal> = struct<PendingProposal>("PendingProposal", [
+export const pendingProposalCodec: Codec<PendingProposal> = struct("PendingProposal", [
   ["proposal", mlsMessage],
   ["hub_accepted_time", uint64],
-] as Field[]);
+]);

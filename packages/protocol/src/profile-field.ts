@@ -1,5 +1,4 @@
-import { type Codec, enumeration, type Field, opaque, struct, utf8String } from "./codec/schema.js";
-
+import { type Codec, enumeration, opaque, struct, utf8String } from "@mimi/wire";
 /**
  * draft-ietf-mimi-protocol-06 §5.8 `FieldSource`:
  *
@@ -35,8 +34,8 @@ export interface ProfileField {
 }
 
 /** The `ProfileField` codec. */
-export const profileFieldCodec: Codec<ProfileField> = struct<ProfileField>("ProfileField", [
+export const profileFieldCodec: Codec<ProfileField> = struct("ProfileField", [
   ["fieldSource", enumeration("FieldSource", fieldSources)],
   ["fieldName", utf8String],
   ["fieldValue", opaque],
-] as Field[]);
+]);

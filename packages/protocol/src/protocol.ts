@@ -1,5 +1,4 @@
-import { CodecError } from "@mimi/wire";
-import type { Codec } from "./codec/schema.js";
+import { type Codec, CodecError } from "@mimi/wire";
 
 /**
  * draft-ietf-mimi-protocol-06 §5 `Protocol`:
@@ -25,7 +24,7 @@ export const protocols = { reserved: 0, mls10: 1 } as const;
  */
 export const protocolCodec: Codec<Protocol> = {
   name: "Protocol",
-  shape: { kind: "enum", bits: 8, names: { mls10: 1 }, closed: true },
+  shape: { kind: "enum", bits: 8, names: { mls10: 1 }, closed: true, values: "names" },
   read: (r) => {
     const v = r.uint8();
     if (v !== protocols.mls10) r.fail(`unsupported protocol ${v} (only mls10(1) is defined)`);

@@ -1,5 +1,4 @@
-import { type Codec, enumeration, type Field, select, utf8String } from "./codec/schema.js";
-
+import { type Codec, enumeration, select, utf8String } from "@mimi/wire";
 /**
  * draft-ietf-mimi-protocol-06 §5.8 `SearchIdentifierType`:
  *
@@ -59,13 +58,13 @@ export type QueryElement =
     };
 
 /** The `QueryElement` codec. */
-export const queryElementCodec: Codec<QueryElement> = select<QueryElement>("QueryElement", {
-  head: [["searchType", enumeration("SearchIdentifierType", searchIdentifierTypes)]] as Field[],
-  tag: (v) => String(v["searchType"]),
+export const queryElementCodec: Codec<QueryElement> = select("QueryElement", {
+  head: [["searchType", enumeration("SearchIdentifierType", searchIdentifierTypes)]],
+  on: "searchType",
   arms: {
-    oidcStdClaim: [["claimName", utf8String]] as Field[],
-    vcardField: [["propertyName", utf8String]] as Field[],
+    oidcStdClaim: [["claimName", utf8String]],
+    vcardField: [["propertyName", utf8String]],
   },
   otherwise: [],
-  tail: [["searchValue", utf8String]] as Field[],
+  tail: [["searchValue", utf8String]],
 });

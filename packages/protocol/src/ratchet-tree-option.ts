@@ -1,6 +1,6 @@
 import type { RatchetTree } from "@mimi/mls-profile";
+import { type Codec, enumeration, opaque, select } from "@mimi/wire";
 import { type Mls, ratchetTree } from "./codec/mls.js";
-import { type Codec, enumeration, type Field, opaque, select } from "./codec/schema.js";
 
 /**
  * draft-mahy-mls-ratchet-tree-options §3 `RatchetTreeRepresentation`:
@@ -49,22 +49,17 @@ export type RatchetTreeOption =
   | { readonly representation: "distributionService" };
 
 /** The `RatchetTreeOption` codec. */
-export const ratchetTreeOptionCodec: Codec<RatchetTreeOption> = select<RatchetTreeOption>(
-  "RatchetTreeOption",
-  {
-    head: [
-      ["representation", enumeration("RatchetTreeRepresentation", ratchetTreeRepresentations)],
-    ] as Field[],
-    tag: (v) => String(v["representation"]),
-    arms: {
-      full: [["ratchet_tree", ratchetTree]] as Field[],
-      httpsUri: [
-        ["ratchet_tree_url", opaque],
-        ["tree_signature", opaque],
-      ] as Field[],
-      outOfBand: [["tree_signature", opaque]] as Field[],
-      distributionService: [],
-    },
-    noArm: "no RatchetTreeOption arm for representation",
+export const ratchetTreeOptionCodec: Codec<RatchetTreeOption> = select("RatchetTreeOption", {
+  head: [["representation", enumeration("RatchetTreeRepresentation", ratchetTreeRepresentations)]],
+  on: "representation",
+  arms: {
+    full: [["ratchet_tree", ratchetTree]],
+    httpsUri: [
+      ["ratchet_tree_url", opaque],
+      ["tree_signature", opaque],
+    ],
+    outOfBand: [["tree_signature", opaque]],
+    distributionService: [],
   },
-);
+  noArm: "no RatchetTreeOption arm for representation",
+});

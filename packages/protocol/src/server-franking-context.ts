@@ -1,4 +1,4 @@
-import { type Codec, type Field, struct, uint64 } from "./codec/schema.js";
+import { type Codec, struct, uint64 } from "@mimi/wire";
 import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";
 
 /**
@@ -19,11 +19,8 @@ export interface ServerFrankingContext {
 }
 
 /** The `ServerFrankingContext` codec. */
-export const serverFrankingContextCodec: Codec<ServerFrankingContext> = struct<ServerFrankingContext>(
-  "ServerFrankingContext",
-  [
-    ["sender_uri", identifierUriCodec],
-    ["room_uri", identifierUriCodec],
-    ["accepted_timestamp", uint64],
-  ] as Field[],
-);
+export const serverFrankingContextCodec: Codec<ServerFrankingContext> = struct("ServerFrankingContext", [
+  ["sender_uri", identifierUriCodec],
+  ["room_uri", identifierUriCodec],
+  ["accepted_timestamp", uint64],
+]);

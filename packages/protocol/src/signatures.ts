@@ -10,8 +10,7 @@
  */
 
 import { type Signature, signWithLabel, verifyWithLabel } from "@mimi/mls-profile";
-import { ValidationError } from "@mimi/wire";
-import { encodeWith } from "./codec/schema.js";
+import { encodeWith, ValidationError } from "@mimi/wire";
 import { type FrankingIntegrityTBS, frankingIntegrityTBSCodec } from "./franking-integrity-tbs.js";
 import {
   type GroupInfoRequest,

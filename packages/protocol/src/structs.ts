@@ -1,11 +1,10 @@
 /**
  * Every protocol-06 body by name: the codecs the command line and the server look bodies up by.
  */
-import { CodecError } from "@mimi/wire";
+import { appDataDictionaryCodec } from "@mimi/mls-profile";
+import { type Codec, CodecError, decodeWith, encodeWith, type Json } from "@mimi/wire";
 import { type AbuseReport, abuseReportCodec } from "./abuse-report.js";
 import { abusiveMessageCodec } from "./abusive-message.js";
-import { appDataDictionaryCodec } from "./app-data-dictionary.js";
-import { type Codec, decodeWith, encodeWith, type Json } from "./codec/schema.js";
 import { type ConsentEntry, consentEntryCodec } from "./consent-entry.js";
 import { consentScopeCodec } from "./consent-scope.js";
 import {
@@ -90,7 +89,7 @@ export const structCodecs: Readonly<Record<string, Codec<unknown>>> = Object.fro
     serverFrankingContextCodec,
     frankingIntegrityTBSCodec,
     appDataDictionaryCodec,
-  ].map((c) => [c.name, c as Codec<unknown>]),
+  ].map((c): [string, Codec<unknown>] => [c.name, c]),
 );
 
 /** The pseudo-structure name of a `/notify` body: one or more concatenated FanoutMessages. */
@@ -104,7 +103,7 @@ function codecFor(name: string): Codec<unknown> | undefined {
 }
 
 /**
- * Decode a structure by name to JSON (see the JSON mapping in `codec/schema.ts`).
+ * Decode a structure by name to JSON (see the JSON mapping of `@mimi/wire`'s codecs).
  * `FanoutMessages` decodes a whole `/notify` body to an array.
  *
  * @throws CodecError for malformed bytes.

@@ -1,7 +1,6 @@
 import type { MLSMessage } from "@mimi/mls-profile";
-import { ValidationError } from "@mimi/wire";
+import { type Codec, struct, ValidationError } from "@mimi/wire";
 import { type Mls, mlsMessage } from "./codec/mls.js";
-import { type Codec, type Field, struct } from "./codec/schema.js";
 import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";
 import { type Protocol, protocolCodec } from "./protocol.js";
 
@@ -28,14 +27,11 @@ export interface SubmitMessageRequest {
 }
 
 /** The `SubmitMessageRequest` codec. */
-export const submitMessageRequestCodec: Codec<SubmitMessageRequest> = struct<SubmitMessageRequest>(
-  "SubmitMessageRequest",
-  [
-    ["protocol", protocolCodec],
-    ["appMessage", mlsMessage],
-    ["sendingUri", identifierUriCodec],
-  ] as Field[],
-);
+export const submitMessageRequestCodec: Codec<SubmitMessageRequest> = struct("SubmitMessageRequest", [
+  ["protocol", protocolCodec],
+  ["appMessage", mlsMessage],
+  ["sendingUri", identifierUriCodec],
+]);
 
 /**
  * Check the structural rules of §5.4 on a decoded request.

@@ -1,4 +1,4 @@
-import { type Codec, enumeration, type Field, optional, select, uint64 } from "./codec/schema.js";
+import { type Codec, enumeration, optional, select, uint64 } from "@mimi/wire";
 import { type Frank, frankCodec } from "./frank.js";
 import { type Protocol, protocolCodec } from "./protocol.js";
 
@@ -56,21 +56,18 @@ export type SubmitMessageResponse =
     };
 
 /** The `SubmitMessageResponse` codec. */
-export const submitMessageResponseCodec: Codec<SubmitMessageResponse> = select<SubmitMessageResponse>(
-  "SubmitMessageResponse",
-  {
-    head: [
-      ["protocol", protocolCodec],
-      ["statusCode", enumeration("SubmitResponseCode", submitResponseCodes)],
-    ] as Field[],
-    tag: (v) => String(v["statusCode"]),
-    arms: {
-      accepted: [
-        ["accepted_timestamp", uint64],
-        ["frank", optional(frankCodec)],
-      ] as Field[],
-      epochTooOld: [["currentEpoch", uint64]] as Field[],
-    },
-    otherwise: [],
+export const submitMessageResponseCodec: Codec<SubmitMessageResponse> = select("SubmitMessageResponse", {
+  head: [
+    ["protocol", protocolCodec],
+    ["statusCode", enumeration("SubmitResponseCode", submitResponseCodes)],
+  ],
+  on: "statusCode",
+  arms: {
+    accepted: [
+      ["accepted_timestamp", uint64],
+      ["frank", optional(frankCodec)],
+    ],
+    epochTooOld: [["currentEpoch", uint64]],
   },
-);
+  otherwise: [],
+});

@@ -1,4 +1,4 @@
-import { type Codec, type Field, struct } from "./codec/schema.js";
+import { type Codec, struct } from "@mimi/wire";
 import { type HandshakeBundle, handshakeBundleCodec } from "./handshake-bundle.js";
 
 /**
@@ -20,6 +20,6 @@ export interface UpdateRequest {
 }
 
 /** The `UpdateRequest` codec. */
-export const updateRequestCodec: Codec<UpdateRequest> = struct<UpdateRequest>("UpdateRequest", [
+export const updateRequestCodec: Codec<UpdateRequest> = struct("UpdateRequest", [
   ["bundle", handshakeBundleCodec],
-] as Field[]);
+]);

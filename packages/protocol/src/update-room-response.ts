@@ -1,4 +1,4 @@
-import { type Codec, enumeration, type Field, select, uint64, utf8String, vector } from "./codec/schema.js";
+import { type Codec, enumeration, select, uint64, utf8String, vector } from "@mimi/wire";
 import { proposalRefCodec } from "./common.js";
 
 /**
@@ -57,19 +57,16 @@ export type UpdateRoomResponse =
     };
 
 /** The `UpdateRoomResponse` codec. */
-export const updateRoomResponseCodec: Codec<UpdateRoomResponse> = select<UpdateRoomResponse>(
-  "UpdateRoomResponse",
-  {
-    head: [
-      ["responseCode", enumeration("UpdateResponseCode", updateResponseCodes)],
-      ["errorDescription", utf8String],
-    ] as Field[],
-    tag: (v) => String(v["responseCode"]),
-    arms: {
-      success: [["accepted_timestamp", uint64]] as Field[],
-      wrongEpoch: [["currentEpoch", uint64]] as Field[],
-      invalidProposal: [["invalidProposals", vector(proposalRefCodec)]] as Field[],
-    },
-    otherwise: [],
+export const updateRoomResponseCodec: Codec<UpdateRoomResponse> = select("UpdateRoomResponse", {
+  head: [
+    ["responseCode", enumeration("UpdateResponseCode", updateResponseCodes)],
+    ["errorDescription", utf8String],
+  ],
+  on: "responseCode",
+  arms: {
+    success: [["accepted_timestamp", uint64]],
+    wrongEpoch: [["currentEpoch", uint64]],
+    invalidProposal: [["invalidProposals", vector(proposalRefCodec)]],
   },
-);
+  otherwise: [],
+});

@@ -1,4 +1,4 @@
-import { type Codec, type Field, struct, vector } from "./codec/schema.js";
+import { type Codec, struct, vector } from "@mimi/wire";
 import { type IdentifierUri, identifierUriCodec } from "./identifier-uri.js";
 import { type ProfileField, profileFieldCodec } from "./profile-field.js";
 
@@ -18,7 +18,7 @@ export interface UserProfile {
 }
 
 /** The `UserProfile` codec. */
-export const userProfileCodec: Codec<UserProfile> = struct<UserProfile>("UserProfile", [
+export const userProfileCodec: Codec<UserProfile> = struct("UserProfile", [
   ["stableUri", identifierUriCodec],
   ["fields", vector(profileFieldCodec)],
-] as Field[]);
+]);

@@ -1,7 +1,14 @@
 import { fc } from "@fast-check/vitest";
-import { CodecError, TlsReader, toHex, ValidationError } from "@mimi/wire";
+import {
+  type Codec,
+  CodecError,
+  decodeWith,
+  encodeWith,
+  TlsReader,
+  toHex,
+  ValidationError,
+} from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type Codec, decodeWith, encodeWith } from "../src/codec/schema.js";
 import { decodeFanoutMessages, encodeFanoutMessages, fanoutMessageCodec } from "../src/fanout-message.js";
 import { structCodecs } from "../src/structs.js";
 import { arbitraryFor } from "./support/arbitraries.js";

@@ -1,12 +1,11 @@
 import { fc } from "@fast-check/vitest";
-import { CodecError, toHex } from "@mimi/wire";
+import { CodecError, encodeWith, toHex } from "@mimi/wire";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import {
   type BodyCodec,
   clientApiPath,
   clientApiRoute,
   directoryNames,
-  encodeWith,
   endpointPath,
   endpoints,
   isDirectoryName,

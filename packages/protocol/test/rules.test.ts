@@ -1,6 +1,5 @@
-import { CodecError, ValidationError } from "@mimi/wire";
+import { CodecError, encodeWith, ValidationError } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
-import { encodeWith } from "../src/codec/schema.js";
 import { handshakeBundleCodec } from "../src/handshake-bundle.js";
 import { checkKeyMaterialResponse } from "../src/key-material-response.js";
 import {

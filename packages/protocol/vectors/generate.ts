@@ -10,8 +10,7 @@
  */
 import { fc } from "@fast-check/vitest";
 import { withSeededRandom } from "@mimi/testkit/seeded";
-import { toHex } from "@mimi/wire";
-import { type Codec, encodeWith } from "../src/codec/schema.js";
+import { type Codec, encodeWith, toHex } from "@mimi/wire";
 import { structCodecs } from "../src/structs.js";
 import { arbitraryFor } from "../test/support/arbitraries.js";
 import { mlsFixtures } from "../test/support/fixtures.js";

@@ -13,14 +13,10 @@
  */
 import { loadavg } from "node:os";
 import { decodeMlsMessage } from "@mimi/mls-profile";
-import {
-  decodeSubmitMessageRequest,
-  encodeFanoutMessages,
-  encodeWith,
-  submitMessageRequestCodec,
-} from "@mimi/protocol";
+import { decodeSubmitMessageRequest, encodeFanoutMessages, submitMessageRequestCodec } from "@mimi/protocol";
 import { mlsFixtures } from "@mimi/protocol/testing";
 import { type BenchArea, type Metric, median, opsPerSecond, round3, throughputMetric } from "@mimi/testkit";
+import { encodeWith } from "@mimi/wire";
 import { implementedEndpoints } from "../src/server/index.js";
 import { startProviderServer } from "../src/server/server.js";
 import { openDatabase } from "../src/storage/database.js";

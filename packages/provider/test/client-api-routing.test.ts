@@ -17,14 +17,13 @@ import {
   createRoomRequestCodec,
   encodeFanoutMessages,
   encodeKeyMaterialRequest,
-  encodeWith,
   keyPackageUploadCodec,
   mlsOf,
   signKeyMaterialRequest,
   submitMessageRequestCodec,
 } from "@mimi/protocol";
 import { type MlsFixtures, mlsFixtures } from "@mimi/protocol/testing";
-import { utf8 } from "@mimi/wire";
+import { encodeWith, utf8 } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createInboxSignal, wakingInboxes, welcomeRefs } from "../src/client-api/inbox.js";
 import { type ClientApiServer, startClientApi } from "../src/client-api/server.js";

@@ -21,11 +21,10 @@ import {
   decodeSubmitMessageResponse,
   decodeUpdateRoomResponse,
   encodeSubmitMessageRequest,
-  encodeWith,
   keyPackageUploadCodec,
   mlsOf,
 } from "@mimi/protocol";
-import { fromHex, toHex, utf8 } from "@mimi/wire";
+import { encodeWith, fromHex, toHex, utf8 } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createHub } from "../src/hub/hub.js";
 import { openDatabase } from "../src/storage/database.js";

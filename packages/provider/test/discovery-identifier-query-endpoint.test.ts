@@ -1,7 +1,7 @@
 import { type QueryElement, RateLimiter } from "@mimi/discovery";
 import { alice, populated } from "@mimi/discovery/testing";
-import { decodeWith, encodeWith, identifierRequestCodec, identifierResponseCodec } from "@mimi/protocol";
-import { CodecError, toHex } from "@mimi/wire";
+import { identifierRequestCodec, identifierResponseCodec } from "@mimi/protocol";
+import { CodecError, decodeWith, encodeWith, toHex } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Database,

@@ -5,8 +5,8 @@
 
 import { type QueryElement, RateLimiter } from "@mimi/discovery";
 import { alice, populated } from "@mimi/discovery/testing";
-import { decodeWith, encodeWith, identifierRequestCodec, identifierResponseCodec } from "@mimi/protocol";
-import { toHex } from "@mimi/wire";
+import { identifierRequestCodec, identifierResponseCodec } from "@mimi/protocol";
+import { decodeWith, encodeWith, toHex } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   type Database,

@@ -2,12 +2,11 @@ import {
   decodeFanoutMessages,
   decodeFanoutMessagesWithBytes,
   encodeFanoutMessages,
-  encodeWith,
   type FanoutMessage,
   fanoutMessageCodec,
 } from "@mimi/protocol";
 import { type MlsFixtures, mlsFixtures } from "@mimi/protocol/testing";
-import { CodecError } from "@mimi/wire";
+import { CodecError, encodeWith } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 
 let fx: MlsFixtures;

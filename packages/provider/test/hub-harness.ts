@@ -25,7 +25,6 @@ import type { HandshakeBundle, PartialGroupInfo } from "@mimi/protocol";
 import {
   decodeGroupInfoResponse,
   decodeMls,
-  decodeWith,
   encodeGroupInfoRequest,
   encodeUpdateRequest,
   type GroupInfoRatchetTreeTBE,
@@ -34,7 +33,7 @@ import {
   signGroupInfoRequest,
   verifyGroupInfoResponse,
 } from "@mimi/protocol";
-import { utf8 } from "@mimi/wire";
+import { decodeWith, utf8 } from "@mimi/wire";
 import { createFederationClient, type FederationClient } from "../src/federation/client.js";
 import { userUriOfCredential } from "../src/hub/credentials.js";
 import { hubEndpoints } from "../src/hub/endpoints.js";

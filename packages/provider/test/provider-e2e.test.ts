@@ -16,11 +16,10 @@ import {
   decodeSubmitMessageResponse,
   decodeUpdateRoomResponse,
   encodeSubmitMessageRequest,
-  encodeWith,
   keyPackageUploadCodec,
   mlsOf,
 } from "@mimi/protocol";
-import { fromHex, utf8 } from "@mimi/wire";
+import { encodeWith, fromHex, utf8 } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningProvider, startProvider } from "../src/provider/provider.js";
 import { clientProfile, commitRequest, keyPackageMessage, keyPackageOf, roomInputs } from "./hub-harness.js";

@@ -3,8 +3,8 @@
  */
 
 import type { MediaType } from "@mimi/mls-profile";
-import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
-import { type DomainName, domainNameSchema } from "./common.js";
+import { type Codec, decodeWith, encodeWith, enumCodes, struct, uint64, vector } from "@mimi/wire";
+import { type DomainName, domainNameSchema, optionalField } from "./common.js";
 import { mediaTypeSchema } from "./media-type.js";
 
 /**
@@ -90,40 +90,43 @@ export interface AssetPolicy {
   readonly permitted_media_types?: readonly MediaType[];
 }
 
-const downloadPrivacyTypeSchema = t.enum8(downloadPrivacyTypes, false);
+const downloadPrivacyTypeSchema = enumCodes("DownloadPrivacyType", downloadPrivacyTypes);
 
 /** TLS shape of {@link ProviderAssetUploadDomains}. */
-export const providerAssetUploadDomainsSchema: Schema = t.struct("ProviderAssetUploadDomains", [
-  { name: "provider", type: domainNameSchema },
-  { name: "asset_upload_destinations", type: t.vector(domainNameSchema) },
-]);
+export const providerAssetUploadDomainsSchema: Codec<ProviderAssetUploadDomains> = struct(
+  "ProviderAssetUploadDomains",
+  [
+    ["provider", domainNameSchema],
+    ["asset_upload_destinations", vector(domainNameSchema)],
+  ],
+);
 
 /** TLS shape of {@link DownloadPrivacy}. */
-export const downloadPrivacySchema: Schema = t.struct("DownloadPrivacy", [
-  { name: "allowed_download_types", type: t.vector(downloadPrivacyTypeSchema) },
-  { name: "forbidden_download_types", type: t.vector(downloadPrivacyTypeSchema) },
-  { name: "default_download_type", type: downloadPrivacyTypeSchema },
+export const downloadPrivacySchema: Codec<DownloadPrivacy> = struct("DownloadPrivacy", [
+  ["allowed_download_types", vector(downloadPrivacyTypeSchema)],
+  ["forbidden_download_types", vector(downloadPrivacyTypeSchema)],
+  ["default_download_type", downloadPrivacyTypeSchema],
 ]);
 
 /** TLS shape of {@link AssetPolicy}. */
-export const assetPolicySchema: Schema = t.struct("AssetPolicy", [
-  { name: "asset_upload_location", type: t.enum8(assetUploadLocations, false) },
-  { name: "upload_domains", type: t.vector(providerAssetUploadDomainsSchema) },
-  { name: "download_privacy", type: downloadPrivacySchema },
-  { name: "max_image", type: t.uint64 },
-  { name: "max_audio", type: t.uint64 },
-  { name: "max_video", type: t.uint64 },
-  { name: "max_attachment", type: t.uint64 },
-  { name: "forbidden_media_types", type: t.vector(mediaTypeSchema) },
-  { name: "permitted_media_types", type: t.optional(t.vector(mediaTypeSchema)) },
+export const assetPolicySchema: Codec<AssetPolicy> = struct("AssetPolicy", [
+  ["asset_upload_location", enumCodes("AssetUploadLocation", assetUploadLocations)],
+  ["upload_domains", vector(providerAssetUploadDomainsSchema)],
+  ["download_privacy", downloadPrivacySchema],
+  ["max_image", uint64],
+  ["max_audio", uint64],
+  ["max_video", uint64],
+  ["max_attachment", uint64],
+  ["forbidden_media_types", vector(mediaTypeSchema)],
+  ["permitted_media_types", optionalField(vector(mediaTypeSchema))],
 ]);
 
 /** Encode an {@link AssetPolicy}. @throws CodecError when a field is out of range. */
 export function encodeAssetPolicy(value: AssetPolicy): Uint8Array {
-  return encodeWithSchema(assetPolicySchema, value);
+  return encodeWith(assetPolicySchema, value);
 }
 
 /** Decode an {@link AssetPolicy}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeAssetPolicy(bytes: Uint8Array): AssetPolicy {
-  return decodeWithSchema(assetPolicySchema, bytes) as AssetPolicy;
+  return decodeWith(assetPolicySchema, bytes);
 }

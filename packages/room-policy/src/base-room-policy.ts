@@ -3,8 +3,8 @@
  */
 
 import type { Uri } from "@mimi/mls-profile";
-import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
-import { type ComponentId, uriSchema } from "./common.js";
+import { type Codec, decodeWith, encodeWith, struct, uint16, uint32, vector } from "@mimi/wire";
+import { type ComponentId, optionalField, policyBool, uriSchema } from "./common.js";
 
 /**
  * ```tls
@@ -43,25 +43,25 @@ export interface BaseRoomPolicy {
 }
 
 /** TLS shape of {@link BaseRoomPolicy}. */
-export const baseRoomPolicySchema: Schema = t.struct("BaseRoomPolicy", [
-  { name: "fixed_membership", type: t.bool },
-  { name: "parent_dependant", type: t.bool },
-  { name: "parent_room", type: t.vector(uriSchema) },
-  { name: "multi_device", type: t.bool },
-  { name: "max_clients", type: t.optional(t.uint32) },
-  { name: "max_users", type: t.optional(t.uint32) },
-  { name: "pseudonyms_allowed", type: t.bool },
-  { name: "persistent_room", type: t.bool },
-  { name: "discoverable", type: t.bool },
-  { name: "policy_component_ids", type: t.vector(t.uint16) },
+export const baseRoomPolicySchema: Codec<BaseRoomPolicy> = struct("BaseRoomPolicy", [
+  ["fixed_membership", policyBool],
+  ["parent_dependant", policyBool],
+  ["parent_room", vector(uriSchema)],
+  ["multi_device", policyBool],
+  ["max_clients", optionalField(uint32)],
+  ["max_users", optionalField(uint32)],
+  ["pseudonyms_allowed", policyBool],
+  ["persistent_room", policyBool],
+  ["discoverable", policyBool],
+  ["policy_component_ids", vector(uint16)],
 ]);
 
 /** Encode a {@link BaseRoomPolicy}. @throws CodecError when a field is out of range. */
 export function encodeBaseRoomPolicy(value: BaseRoomPolicy): Uint8Array {
-  return encodeWithSchema(baseRoomPolicySchema, value);
+  return encodeWith(baseRoomPolicySchema, value);
 }
 
 /** Decode a {@link BaseRoomPolicy}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeBaseRoomPolicy(bytes: Uint8Array): BaseRoomPolicy {
-  return decodeWithSchema(baseRoomPolicySchema, bytes) as BaseRoomPolicy;
+  return decodeWith(baseRoomPolicySchema, bytes);
 }

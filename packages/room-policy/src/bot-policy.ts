@@ -3,8 +3,8 @@
  */
 
 import type { Uri } from "@mimi/mls-profile";
-import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
-import { uriSchema } from "./common.js";
+import { type Codec, decodeWith, encodeWith, struct, uint32, utf8String, vector } from "@mimi/wire";
+import { policyBool, uriSchema } from "./common.js";
 
 /**
  * ```tls
@@ -43,27 +43,25 @@ export interface BotPolicy {
 }
 
 /** TLS shape of {@link Bot}. */
-export const botSchema: Schema = t.struct("Bot", [
-  { name: "name", type: t.text },
-  { name: "description", type: t.text },
-  { name: "homepage", type: uriSchema },
-  { name: "local_client_bot", type: t.bool },
-  { name: "bot_role_index", type: t.uint32 },
-  { name: "can_target_message_in_group", type: t.bool },
-  { name: "per_user_content", type: t.bool },
+export const botSchema: Codec<Bot> = struct("Bot", [
+  ["name", utf8String],
+  ["description", utf8String],
+  ["homepage", uriSchema],
+  ["local_client_bot", policyBool],
+  ["bot_role_index", uint32],
+  ["can_target_message_in_group", policyBool],
+  ["per_user_content", policyBool],
 ]);
 
 /** TLS shape of {@link BotPolicy}. */
-export const botPolicySchema: Schema = t.struct("BotPolicy", [
-  { name: "allowed_bots", type: t.vector(botSchema) },
-]);
+export const botPolicySchema: Codec<BotPolicy> = struct("BotPolicy", [["allowed_bots", vector(botSchema)]]);
 
 /** Encode a {@link BotPolicy}. @throws CodecError when a field is out of range. */
 export function encodeBotPolicy(value: BotPolicy): Uint8Array {
-  return encodeWithSchema(botPolicySchema, value);
+  return encodeWith(botPolicySchema, value);
 }
 
 /** Decode a {@link BotPolicy}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeBotPolicy(bytes: Uint8Array): BotPolicy {
-  return decodeWithSchema(botPolicySchema, bytes) as BotPolicy;
+  return decodeWith(botPolicySchema, bytes);
 }

@@ -9,7 +9,7 @@
  * Values 0x0000–0xEFFF are Specification Required, 0xF000–0xFFFF private use. The values are the
  * draft's; the authorization engine takes them from a configurable table whose default is this one.
  */
-import { type Schema, t } from "./codec/schema.js";
+import { type Codec, enumCodes } from "@mimi/wire";
 
 /** Every capability of the registry, by name, with the draft's code point. */
 export const roleCapabilities = {
@@ -129,7 +129,10 @@ export const reservedCapabilities: readonly CapabilityName[] = [
 export const capabilityAliases: Readonly<Record<string, number>> = { canUnban: roleCapabilities.canUnBan };
 
 /** TLS shape of `CapabilityType`: an open uint16 (unknown code points are kept). */
-export const capabilityTypeSchema: Schema = t.enum16(roleCapabilities, false, capabilityAliases);
+export const capabilityTypeSchema: Codec<number> = enumCodes("CapabilityType", roleCapabilities, {
+  bits: 16,
+  aliases: capabilityAliases,
+});
 
 /** True when `name` is a registry name. */
 export function isCapabilityName(name: string): name is CapabilityName {

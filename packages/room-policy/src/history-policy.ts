@@ -1,8 +1,8 @@
 /**
  * Chat history policy (draft-ietf-mimi-room-policy-03 §6.6).
  */
-import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
-import { type Optionality, optionality, optionalitySchema } from "./common.js";
+import { type Codec, decodeWith, encodeWith, fields, select, uint32, vector } from "@mimi/wire";
+import { closedEnum, type Optionality, optionality, optionalitySchema, policyBool } from "./common.js";
 
 /**
  * ```tls
@@ -32,27 +32,27 @@ export interface HistoryPolicy {
   readonly max_time_period?: number;
 }
 
-const fields = [
-  { name: "roles_that_can_share", type: t.vector(t.uint32) },
-  { name: "automatically_share", type: t.bool },
-  { name: "max_time_period", type: t.uint32 },
-];
+const armFields = fields([
+  ["roles_that_can_share", vector(uint32)],
+  ["automatically_share", policyBool],
+  ["max_time_period", uint32],
+]);
 
 /** TLS shape of {@link HistoryPolicy}. */
-export const historyPolicySchema: Schema = t.struct("HistoryPolicy", [
-  { name: "history_sharing", type: optionalitySchema },
-  {
-    select: "history_sharing",
-    cases: { [optionality.required]: fields, [optionality.optional]: fields, [optionality.forbidden]: [] },
-  },
-]);
+export const historyPolicySchema: Codec<HistoryPolicy> = select("HistoryPolicy", {
+  head: [["history_sharing", optionalitySchema]],
+  on: "history_sharing",
+  arms: { [optionality.required]: armFields, [optionality.optional]: armFields, [optionality.forbidden]: [] },
+  noArm: "no case for history_sharing",
+  noArmRule: closedEnum.rule,
+});
 
 /** Encode a {@link HistoryPolicy}. @throws CodecError when a field is out of range. */
 export function encodeHistoryPolicy(value: HistoryPolicy): Uint8Array {
-  return encodeWithSchema(historyPolicySchema, value);
+  return encodeWith(historyPolicySchema, value);
 }
 
 /** Decode a {@link HistoryPolicy}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeHistoryPolicy(bytes: Uint8Array): HistoryPolicy {
-  return decodeWithSchema(historyPolicySchema, bytes) as HistoryPolicy;
+  return decodeWith(historyPolicySchema, bytes);
 }

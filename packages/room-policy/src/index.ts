@@ -40,15 +40,6 @@ export {
   roleCapabilities,
 } from "./capability-type.js";
 export {
-  decodeWithSchema,
-  encodeWithSchema,
-  type FieldSchema,
-  fromJsonValue,
-  type Schema,
-  type StructSchema,
-  toJsonValue,
-} from "./codec/schema.js";
-export {
   type ComponentId,
   type DomainName,
   domainNameSchema,

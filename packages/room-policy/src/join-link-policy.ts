@@ -3,8 +3,8 @@
  */
 
 import type { Uri } from "@mimi/mls-profile";
-import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
-import { uriSchema } from "./common.js";
+import { type Codec, decodeWith, encodeWith, struct, uint32 } from "@mimi/wire";
+import { policyBool, uriSchema } from "./common.js";
 
 /**
  * ```tls
@@ -24,19 +24,19 @@ export interface JoinLinkPolicy {
 }
 
 /** TLS shape of {@link JoinLinkPolicy}. */
-export const joinLinkPolicySchema: Schema = t.struct("JoinLinkPolicy", [
-  { name: "on_request", type: t.bool },
-  { name: "join_link", type: uriSchema },
-  { name: "multiuser", type: t.bool },
-  { name: "expiration", type: t.uint32 },
+export const joinLinkPolicySchema: Codec<JoinLinkPolicy> = struct("JoinLinkPolicy", [
+  ["on_request", policyBool],
+  ["join_link", uriSchema],
+  ["multiuser", policyBool],
+  ["expiration", uint32],
 ]);
 
 /** Encode a {@link JoinLinkPolicy}. @throws CodecError when a field is out of range. */
 export function encodeJoinLinkPolicy(value: JoinLinkPolicy): Uint8Array {
-  return encodeWithSchema(joinLinkPolicySchema, value);
+  return encodeWith(joinLinkPolicySchema, value);
 }
 
 /** Decode a {@link JoinLinkPolicy}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeJoinLinkPolicy(bytes: Uint8Array): JoinLinkPolicy {
-  return decodeWithSchema(joinLinkPolicySchema, bytes) as JoinLinkPolicy;
+  return decodeWith(joinLinkPolicySchema, bytes);
 }

@@ -1,7 +1,7 @@
 /**
  * Join links (draft-ietf-mimi-room-policy-03 §6.2): the `join_links` component.
  */
-import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
+import { type Codec, decodeWith, encodeWith, struct, uint32, utf8String, vector } from "@mimi/wire";
 
 /**
  * ```tls
@@ -18,7 +18,7 @@ export interface JoinLink {
 }
 
 /** TLS shape of {@link JoinLink}. */
-export const joinLinkSchema: Schema = t.struct("JoinLink", [{ name: "join_link", type: t.text }]);
+export const joinLinkSchema: Codec<JoinLink> = struct("JoinLink", [["join_link", utf8String]]);
 
 /**
  * The `join_links` component's data: `JoinLink JoinLinksData<V>;` (a bare vector, represented as
@@ -29,8 +29,8 @@ export interface JoinLinksData {
 }
 
 /** TLS shape of {@link JoinLinksData}: on the wire exactly `JoinLink JoinLinksData<V>`. */
-export const joinLinksDataSchema: Schema = t.struct("JoinLinksData", [
-  { name: "links", type: t.vector(joinLinkSchema) },
+export const joinLinksDataSchema: Codec<JoinLinksData> = struct("JoinLinksData", [
+  ["links", vector(joinLinkSchema)],
 ]);
 
 /**
@@ -49,27 +49,27 @@ export interface JoinLinksUpdate {
 }
 
 /** TLS shape of {@link JoinLinksUpdate}. */
-export const joinLinksUpdateSchema: Schema = t.struct("JoinLinksUpdate", [
-  { name: "removedIndices", type: t.vector(t.uint32) },
-  { name: "added_links", type: t.vector(joinLinkSchema) },
+export const joinLinksUpdateSchema: Codec<JoinLinksUpdate> = struct("JoinLinksUpdate", [
+  ["removedIndices", vector(uint32)],
+  ["added_links", vector(joinLinkSchema)],
 ]);
 
 /** Encode a {@link JoinLinksData}. @throws CodecError when a field is out of range. */
 export function encodeJoinLinksData(value: JoinLinksData): Uint8Array {
-  return encodeWithSchema(joinLinksDataSchema, value);
+  return encodeWith(joinLinksDataSchema, value);
 }
 
 /** Decode a {@link JoinLinksData}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeJoinLinksData(bytes: Uint8Array): JoinLinksData {
-  return decodeWithSchema(joinLinksDataSchema, bytes) as JoinLinksData;
+  return decodeWith(joinLinksDataSchema, bytes);
 }
 
 /** Encode a {@link JoinLinksUpdate}. @throws CodecError when a field is out of range. */
 export function encodeJoinLinksUpdate(value: JoinLinksUpdate): Uint8Array {
-  return encodeWithSchema(joinLinksUpdateSchema, value);
+  return encodeWith(joinLinksUpdateSchema, value);
 }
 
 /** Decode a {@link JoinLinksUpdate}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeJoinLinksUpdate(bytes: Uint8Array): JoinLinksUpdate {
-  return decodeWithSchema(joinLinksUpdateSchema, bytes) as JoinLinksUpdate;
+  return decodeWith(joinLinksUpdateSchema, bytes);
 }

@@ -3,8 +3,8 @@
  */
 
 import type { Uri } from "@mimi/mls-profile";
-import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
-import { type Optionality, optionality, optionalitySchema, uriSchema } from "./common.js";
+import { type Codec, decodeWith, encodeWith, fields, select, vector } from "@mimi/wire";
+import { closedEnum, type Optionality, optionality, optionalitySchema, uriSchema } from "./common.js";
 
 /**
  * ```tls
@@ -35,26 +35,28 @@ export interface LinkPreviewPolicy {
   readonly link_preview_proxy?: readonly Uri[];
 }
 
-const proxy = [{ name: "link_preview_proxy", type: t.vector(uriSchema) }];
+const proxy = fields([["link_preview_proxy", vector(uriSchema)]]);
 
 /** TLS shape of {@link LinkPreviewPolicy}. */
-export const linkPreviewPolicySchema: Schema = t.struct("LinkPreviewPolicy", [
-  { name: "autodetect_hyperlinks_in_text", type: optionalitySchema },
-  { name: "send_link_previews", type: optionalitySchema },
-  { name: "automatic_link_previews", type: optionalitySchema },
-  { name: "link_preview_proxy_use", type: optionalitySchema },
-  {
-    select: "link_preview_proxy_use",
-    cases: { [optionality.required]: proxy, [optionality.optional]: proxy, [optionality.forbidden]: [] },
-  },
-]);
+export const linkPreviewPolicySchema: Codec<LinkPreviewPolicy> = select("LinkPreviewPolicy", {
+  head: [
+    ["autodetect_hyperlinks_in_text", optionalitySchema],
+    ["send_link_previews", optionalitySchema],
+    ["automatic_link_previews", optionalitySchema],
+    ["link_preview_proxy_use", optionalitySchema],
+  ],
+  on: "link_preview_proxy_use",
+  arms: { [optionality.required]: proxy, [optionality.optional]: proxy, [optionality.forbidden]: [] },
+  noArm: "no case for link_preview_proxy_use",
+  noArmRule: closedEnum.rule,
+});
 
 /** Encode a {@link LinkPreviewPolicy}. @throws CodecError when a field is out of range. */
 export function encodeLinkPreviewPolicy(value: LinkPreviewPolicy): Uint8Array {
-  return encodeWithSchema(linkPreviewPolicySchema, value);
+  return encodeWith(linkPreviewPolicySchema, value);
 }
 
 /** Decode a {@link LinkPreviewPolicy}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeLinkPreviewPolicy(bytes: Uint8Array): LinkPreviewPolicy {
-  return decodeWithSchema(linkPreviewPolicySchema, bytes) as LinkPreviewPolicy;
+  return decodeWith(linkPreviewPolicySchema, bytes);
 }

@@ -3,8 +3,8 @@
  */
 
 import type { Uri } from "@mimi/mls-profile";
-import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
-import { type Optionality, optionality, optionalitySchema, uriSchema } from "./common.js";
+import { type Codec, decodeWith, encodeWith, fields, select, vector } from "@mimi/wire";
+import { closedEnum, type Optionality, optionality, optionalitySchema, uriSchema } from "./common.js";
 
 /**
  * ```tls
@@ -34,27 +34,27 @@ export interface LoggingPolicy {
   readonly human_readable_policy?: Uri;
 }
 
-const fields = [
-  { name: "logging_clients", type: t.vector(uriSchema) },
-  { name: "machine_readable_policy", type: uriSchema },
-  { name: "human_readable_policy", type: uriSchema },
-];
+const armFields = fields([
+  ["logging_clients", vector(uriSchema)],
+  ["machine_readable_policy", uriSchema],
+  ["human_readable_policy", uriSchema],
+]);
 
 /** TLS shape of {@link LoggingPolicy}. */
-export const loggingPolicySchema: Schema = t.struct("LoggingPolicy", [
-  { name: "logging", type: optionalitySchema },
-  {
-    select: "logging",
-    cases: { [optionality.required]: fields, [optionality.optional]: fields, [optionality.forbidden]: [] },
-  },
-]);
+export const loggingPolicySchema: Codec<LoggingPolicy> = select("LoggingPolicy", {
+  head: [["logging", optionalitySchema]],
+  on: "logging",
+  arms: { [optionality.required]: armFields, [optionality.optional]: armFields, [optionality.forbidden]: [] },
+  noArm: "no case for logging",
+  noArmRule: closedEnum.rule,
+});
 
 /** Encode a {@link LoggingPolicy}. @throws CodecError when a field is out of range. */
 export function encodeLoggingPolicy(value: LoggingPolicy): Uint8Array {
-  return encodeWithSchema(loggingPolicySchema, value);
+  return encodeWith(loggingPolicySchema, value);
 }
 
 /** Decode a {@link LoggingPolicy}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeLoggingPolicy(bytes: Uint8Array): LoggingPolicy {
-  return decodeWithSchema(loggingPolicySchema, bytes) as LoggingPolicy;
+  return decodeWith(loggingPolicySchema, bytes);
 }

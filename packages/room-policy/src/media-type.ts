@@ -2,19 +2,20 @@
  * `MediaType` of draft-ietf-mls-extensions, as used by the room-policy asset and operational
  * policies.
  */
-import { type Schema, t } from "./codec/schema.js";
+import type { MediaType, Parameter } from "@mimi/mls-profile";
+import { type Codec, struct, utf8String, vector } from "@mimi/wire";
 
 // The structures `Parameter` and `MediaType` are draft-ietf-mls-extensions-10 §6.2's, defined by
 // the MLS profile (`@mimi/mls-profile`); these are their shapes for room-policy's codec.
 
 /** TLS shape of `Parameter`: `struct { opaque parameter_name<V>; opaque parameter_value<V>; }`. */
-export const parameterSchema: Schema = t.struct("Parameter", [
-  { name: "parameter_name", type: t.text },
-  { name: "parameter_value", type: t.text },
+export const parameterSchema: Codec<Parameter> = struct("Parameter", [
+  ["parameter_name", utf8String],
+  ["parameter_value", utf8String],
 ]);
 
 /** TLS shape of `MediaType`: `struct { opaque type<V>; Parameter parameters<V>; }`. */
-export const mediaTypeSchema: Schema = t.struct("MediaType", [
-  { name: "type", type: t.text },
-  { name: "parameters", type: t.vector(parameterSchema) },
+export const mediaTypeSchema: Codec<MediaType> = struct("MediaType", [
+  ["type", utf8String],
+  ["parameters", vector(parameterSchema)],
 ]);

@@ -1,8 +1,8 @@
 /**
  * Message expiration policy (draft-ietf-mimi-room-policy-03 §6.8).
  */
-import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
-import { type Optionality, optionality, optionalitySchema } from "./common.js";
+import { type Codec, decodeWith, encodeWith, fields, select, uint32 } from "@mimi/wire";
+import { closedEnum, type Optionality, optionalField, optionality, optionalitySchema } from "./common.js";
 
 /**
  * ```tls
@@ -32,27 +32,27 @@ export interface MessageExpiration {
   readonly default_expiration_duration?: number;
 }
 
-const fields = [
-  { name: "min_expiration_duration", type: t.uint32 },
-  { name: "max_expiration_duration", type: t.uint32 },
-  { name: "default_expiration_duration", type: t.optional(t.uint32) },
-];
+const armFields = fields([
+  ["min_expiration_duration", uint32],
+  ["max_expiration_duration", uint32],
+  ["default_expiration_duration", optionalField(uint32)],
+]);
 
 /** TLS shape of {@link MessageExpiration}. */
-export const messageExpirationSchema: Schema = t.struct("MessageExpiration", [
-  { name: "expiring_messages", type: optionalitySchema },
-  {
-    select: "expiring_messages",
-    cases: { [optionality.required]: fields, [optionality.optional]: fields, [optionality.forbidden]: [] },
-  },
-]);
+export const messageExpirationSchema: Codec<MessageExpiration> = select("MessageExpiration", {
+  head: [["expiring_messages", optionalitySchema]],
+  on: "expiring_messages",
+  arms: { [optionality.required]: armFields, [optionality.optional]: armFields, [optionality.forbidden]: [] },
+  noArm: "no case for expiring_messages",
+  noArmRule: closedEnum.rule,
+});
 
 /** Encode a {@link MessageExpiration}. @throws CodecError when a field is out of range. */
 export function encodeMessageExpiration(value: MessageExpiration): Uint8Array {
-  return encodeWithSchema(messageExpirationSchema, value);
+  return encodeWith(messageExpirationSchema, value);
 }
 
 /** Decode a {@link MessageExpiration}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeMessageExpiration(bytes: Uint8Array): MessageExpiration {
-  return decodeWithSchema(messageExpirationSchema, bytes) as MessageExpiration;
+  return decodeWith(messageExpirationSchema, bytes);
 }

@@ -4,8 +4,20 @@
  */
 
 import type { MediaType } from "@mimi/mls-profile";
-import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
-import type { ComponentId } from "./common.js";
+import {
+  type Codec,
+  decodeWith,
+  encodeWith,
+  enumCodes,
+  select,
+  struct,
+  uint8,
+  uint16,
+  uint32,
+  uint64,
+  vector,
+} from "@mimi/wire";
+import { type ComponentId, closedEnum, policyBool } from "./common.js";
 import { mediaTypeSchema } from "./media-type.js";
 
 /**
@@ -43,17 +55,17 @@ export interface ExtendedCapabilities {
 }
 
 /** TLS shape of {@link ExtendedCapabilities}. */
-export const extendedCapabilitiesSchema: Schema = t.struct("ExtendedCapabilities", [
-  { name: "versions", type: t.vector(t.uint16) },
-  { name: "cipher_suites", type: t.vector(t.uint16) },
-  { name: "extensions", type: t.vector(t.uint16) },
-  { name: "proposals", type: t.vector(t.uint16) },
-  { name: "credentials", type: t.vector(t.uint16) },
-  { name: "wire_formats", type: t.vector(t.uint16) },
-  { name: "component_ids", type: t.vector(t.uint16) },
-  { name: "safe_aad_types", type: t.vector(t.uint16) },
-  { name: "media_types", type: t.vector(mediaTypeSchema) },
-  { name: "content_types", type: t.vector(t.uint8) },
+export const extendedCapabilitiesSchema: Codec<ExtendedCapabilities> = struct("ExtendedCapabilities", [
+  ["versions", vector(uint16)],
+  ["cipher_suites", vector(uint16)],
+  ["extensions", vector(uint16)],
+  ["proposals", vector(uint16)],
+  ["credentials", vector(uint16)],
+  ["wire_formats", vector(uint16)],
+  ["component_ids", vector(uint16)],
+  ["safe_aad_types", vector(uint16)],
+  ["media_types", vector(mediaTypeSchema)],
+  ["content_types", vector(uint8)],
 ]);
 
 /**
@@ -96,20 +108,25 @@ export interface PendingProposalPolicy {
 }
 
 /** TLS shape of {@link PendingProposalPolicy}. */
-export const pendingProposalPolicySchema: Schema = t.struct("PendingProposalPolicy", [
-  { name: "pending_proposal_strategy", type: t.enum8(pendingProposalStrategies, true) },
-  {
-    select: "pending_proposal_strategy",
-    cases: {
-      [pendingProposalStrategies.unspecified]: [],
-      [pendingProposalStrategies.immediate_commit]: [],
-      [pendingProposalStrategies.random_delay]: [
-        { name: "minimum_delay_ms", type: t.uint64 },
-        { name: "maximum_delay_ms", type: t.uint64 },
-      ],
-    },
+export const pendingProposalPolicySchema: Codec<PendingProposalPolicy> = select("PendingProposalPolicy", {
+  head: [
+    [
+      "pending_proposal_strategy",
+      enumCodes("PendingProposalStrategy", pendingProposalStrategies, closedEnum),
+    ],
+  ],
+  on: "pending_proposal_strategy",
+  arms: {
+    [pendingProposalStrategies.unspecified]: [],
+    [pendingProposalStrategies.immediate_commit]: [],
+    [pendingProposalStrategies.random_delay]: [
+      ["minimum_delay_ms", uint64],
+      ["maximum_delay_ms", uint64],
+    ],
   },
-]);
+  noArm: "no case for pending_proposal_strategy",
+  noArmRule: closedEnum.rule,
+});
 
 /**
  * ```tls
@@ -127,10 +144,10 @@ export interface MinDefaultMaxTime {
 }
 
 /** TLS shape of {@link MinDefaultMaxTime}. */
-export const minDefaultMaxTimeSchema: Schema = t.struct("MinDefaultMaxTime", [
-  { name: "minimum_time", type: t.uint64 },
-  { name: "default_time", type: t.uint64 },
-  { name: "maximum_time", type: t.uint64 },
+export const minDefaultMaxTimeSchema: Codec<MinDefaultMaxTime> = struct("MinDefaultMaxTime", [
+  ["minimum_time", uint64],
+  ["default_time", uint64],
+  ["maximum_time", uint64],
 ]);
 
 /**
@@ -149,10 +166,10 @@ export interface AppMessagePolicy {
 }
 
 /** TLS shape of {@link AppMessagePolicy}. */
-export const appMessagePolicySchema: Schema = t.struct("AppMessagePolicy", [
-  { name: "epoch_tolerance", type: t.uint8 },
-  { name: "pad_to_size", type: t.uint16 },
-  { name: "max_generations_skipahead", type: t.uint32 },
+export const appMessagePolicySchema: Codec<AppMessagePolicy> = struct("AppMessagePolicy", [
+  ["epoch_tolerance", uint8],
+  ["pad_to_size", uint16],
+  ["max_generations_skipahead", uint32],
 ]);
 
 /**
@@ -200,41 +217,41 @@ export interface OperationalParameters {
 }
 
 /** TLS shape of {@link OperationalParameters}. */
-export const operationalParametersSchema: Schema = t.struct("OperationalParameters", [
-  { name: "mandatory_capabilities", type: extendedCapabilitiesSchema },
-  { name: "default_capabilities", type: extendedCapabilitiesSchema },
-  { name: "forbidden_capabilities", type: extendedCapabilitiesSchema },
-  { name: "handshake_formats", type: t.vector(t.uint16) },
-  { name: "external_proposal_allowed", type: t.bool },
-  { name: "external_commit_allowed", type: t.bool },
-  { name: "pending_proposal_policy", type: pendingProposalPolicySchema },
-  { name: "LeafNode_update_time", type: minDefaultMaxTimeSchema },
-  { name: "app_message_policy", type: appMessagePolicySchema },
-  { name: "max_kp_lifetime", type: t.uint64 },
-  { name: "max_credential_lifetime", type: t.uint64 },
-  { name: "resumption_psk_lifetime", type: t.uint64 },
-  { name: "sender_nonce_keypair_lifetime", type: minDefaultMaxTimeSchema },
-  { name: "max_keypairs", type: t.uint32 },
-  { name: "buffer_incoming_message_time", type: minDefaultMaxTimeSchema },
-  { name: "max_buffered_messages", type: t.uint32 },
+export const operationalParametersSchema: Codec<OperationalParameters> = struct("OperationalParameters", [
+  ["mandatory_capabilities", extendedCapabilitiesSchema],
+  ["default_capabilities", extendedCapabilitiesSchema],
+  ["forbidden_capabilities", extendedCapabilitiesSchema],
+  ["handshake_formats", vector(uint16)],
+  ["external_proposal_allowed", policyBool],
+  ["external_commit_allowed", policyBool],
+  ["pending_proposal_policy", pendingProposalPolicySchema],
+  ["LeafNode_update_time", minDefaultMaxTimeSchema],
+  ["app_message_policy", appMessagePolicySchema],
+  ["max_kp_lifetime", uint64],
+  ["max_credential_lifetime", uint64],
+  ["resumption_psk_lifetime", uint64],
+  ["sender_nonce_keypair_lifetime", minDefaultMaxTimeSchema],
+  ["max_keypairs", uint32],
+  ["buffer_incoming_message_time", minDefaultMaxTimeSchema],
+  ["max_buffered_messages", uint32],
 ]);
 
 /** Encode an {@link OperationalParameters}. @throws CodecError when a field is out of range. */
 export function encodeOperationalParameters(value: OperationalParameters): Uint8Array {
-  return encodeWithSchema(operationalParametersSchema, value);
+  return encodeWith(operationalParametersSchema, value);
 }
 
 /** Decode an {@link OperationalParameters}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeOperationalParameters(bytes: Uint8Array): OperationalParameters {
-  return decodeWithSchema(operationalParametersSchema, bytes) as OperationalParameters;
+  return decodeWith(operationalParametersSchema, bytes);
 }
 
 /** Encode a {@link PendingProposalPolicy}. @throws CodecError when a field is out of range. */
 export function encodePendingProposalPolicy(value: PendingProposalPolicy): Uint8Array {
-  return encodeWithSchema(pendingProposalPolicySchema, value);
+  return encodeWith(pendingProposalPolicySchema, value);
 }
 
 /** Decode a {@link PendingProposalPolicy}. @throws CodecError on malformed bytes, naming the field. */
 export function decodePendingProposalPolicy(bytes: Uint8Array): PendingProposalPolicy {
-  return decodeWithSchema(pendingProposalPolicySchema, bytes) as PendingProposalPolicy;
+  return decodeWith(pendingProposalPolicySchema, bytes);
 }

@@ -1,7 +1,7 @@
 /**
  * Preauthorized users (draft-ietf-mimi-room-policy-03 §4): the `preauth_list` component.
  */
-import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
+import { type Codec, decodeWith, encodeWith, opaque, struct, uint16, vector } from "@mimi/wire";
 import { type Role, roleSchema } from "./role.js";
 
 /**
@@ -23,9 +23,9 @@ export interface ClaimId {
 }
 
 /** TLS shape of {@link ClaimId} (`CredentialType` is RFC 9420's uint16). */
-export const claimIdSchema: Schema = t.struct("ClaimId", [
-  { name: "credential_type", type: t.uint16 },
-  { name: "id", type: t.opaque },
+export const claimIdSchema: Codec<ClaimId> = struct("ClaimId", [
+  ["credential_type", uint16],
+  ["id", opaque],
 ]);
 
 /**
@@ -44,9 +44,9 @@ export interface Claim {
 }
 
 /** TLS shape of {@link Claim}. */
-export const claimSchema: Schema = t.struct("Claim", [
-  { name: "claim_id", type: claimIdSchema },
-  { name: "claim_value", type: t.opaque },
+export const claimSchema: Codec<Claim> = struct("Claim", [
+  ["claim_id", claimIdSchema],
+  ["claim_value", opaque],
 ]);
 
 /**
@@ -70,9 +70,9 @@ export interface PreAuthRoleEntry {
 }
 
 /** TLS shape of {@link PreAuthRoleEntry}. */
-export const preAuthRoleEntrySchema: Schema = t.struct("PreAuthRoleEntry", [
-  { name: "claimset", type: t.vector(claimSchema) },
-  { name: "target_role", type: roleSchema },
+export const preAuthRoleEntrySchema: Codec<PreAuthRoleEntry> = struct("PreAuthRoleEntry", [
+  ["claimset", vector(claimSchema)],
+  ["target_role", roleSchema],
 ]);
 
 /**
@@ -92,16 +92,16 @@ export interface PreAuthData {
 }
 
 /** TLS shape of {@link PreAuthData}. */
-export const preAuthDataSchema: Schema = t.struct("PreAuthData", [
-  { name: "preauthorized_entries", type: t.vector(preAuthRoleEntrySchema) },
+export const preAuthDataSchema: Codec<PreAuthData> = struct("PreAuthData", [
+  ["preauthorized_entries", vector(preAuthRoleEntrySchema)],
 ]);
 
 /** Encode a {@link PreAuthData}. @throws CodecError when a field is out of range. */
 export function encodePreAuthData(value: PreAuthData): Uint8Array {
-  return encodeWithSchema(preAuthDataSchema, value);
+  return encodeWith(preAuthDataSchema, value);
 }
 
 /** Decode a {@link PreAuthData}. @throws CodecError on malformed bytes, naming the field. */
 export function decodePreAuthData(bytes: Uint8Array): PreAuthData {
-  return decodeWithSchema(preAuthDataSchema, bytes) as PreAuthData;
+  return decodeWith(preAuthDataSchema, bytes);
 }

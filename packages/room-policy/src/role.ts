@@ -1,8 +1,10 @@
 /**
  * Roles (draft-ietf-mimi-room-policy-03 §3): the `roles_list` component.
  */
+
+import { type Codec, decodeWith, encodeWith, struct, uint32, utf8String, vector } from "@mimi/wire";
 import { type CapabilityType, capabilityTypeSchema } from "./capability-type.js";
-import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
+import { optionalField } from "./common.js";
 
 /**
  * The roles a member of one role may move a user between.
@@ -20,10 +22,13 @@ export interface SingleSourceRoleChangeTargets {
 }
 
 /** TLS shape of {@link SingleSourceRoleChangeTargets}. */
-export const singleSourceRoleChangeTargetsSchema: Schema = t.struct("SingleSourceRoleChangeTargets", [
-  { name: "from_role_index", type: t.uint32 },
-  { name: "target_role_indexes", type: t.vector(t.uint32) },
-]);
+export const singleSourceRoleChangeTargetsSchema: Codec<SingleSourceRoleChangeTargets> = struct(
+  "SingleSourceRoleChangeTargets",
+  [
+    ["from_role_index", uint32],
+    ["target_role_indexes", vector(uint32)],
+  ],
+);
 
 /**
  * A role (draft-ietf-mimi-room-policy-03 §3).
@@ -58,16 +63,16 @@ export interface Role {
 }
 
 /** TLS shape of {@link Role}. */
-export const roleSchema: Schema = t.struct("Role", [
-  { name: "role_index", type: t.uint32 },
-  { name: "role_name", type: t.text },
-  { name: "role_description", type: t.text },
-  { name: "role_capabilities", type: t.vector(capabilityTypeSchema) },
-  { name: "minimum_participants_constraint", type: t.uint32 },
-  { name: "maximum_participants_constraint", type: t.optional(t.uint32) },
-  { name: "minimum_active_participants_constraint", type: t.uint32 },
-  { name: "maximum_active_participants_constraint", type: t.optional(t.uint32) },
-  { name: "authorized_role_changes", type: t.vector(singleSourceRoleChangeTargetsSchema) },
+export const roleSchema: Codec<Role> = struct("Role", [
+  ["role_index", uint32],
+  ["role_name", utf8String],
+  ["role_description", utf8String],
+  ["role_capabilities", vector(capabilityTypeSchema)],
+  ["minimum_participants_constraint", uint32],
+  ["maximum_participants_constraint", optionalField(uint32)],
+  ["minimum_active_participants_constraint", uint32],
+  ["maximum_active_participants_constraint", optionalField(uint32)],
+  ["authorized_role_changes", vector(singleSourceRoleChangeTargetsSchema)],
 ]);
 
 /**
@@ -87,24 +92,24 @@ export interface RoleData {
 }
 
 /** TLS shape of {@link RoleData}. */
-export const roleDataSchema: Schema = t.struct("RoleData", [{ name: "roles", type: t.vector(roleSchema) }]);
+export const roleDataSchema: Codec<RoleData> = struct("RoleData", [["roles", vector(roleSchema)]]);
 
 /** Encode a {@link Role}. @throws CodecError when a field is out of range. */
 export function encodeRole(value: Role): Uint8Array {
-  return encodeWithSchema(roleSchema, value);
+  return encodeWith(roleSchema, value);
 }
 
 /** Decode a {@link Role}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeRole(bytes: Uint8Array): Role {
-  return decodeWithSchema(roleSchema, bytes) as Role;
+  return decodeWith(roleSchema, bytes);
 }
 
 /** Encode a {@link RoleData} (`roles_list` or `RoleUpdate`). @throws CodecError when a field is out of range. */
 export function encodeRoleData(value: RoleData): Uint8Array {
-  return encodeWithSchema(roleDataSchema, value);
+  return encodeWith(roleDataSchema, value);
 }
 
 /** Decode a {@link RoleData}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeRoleData(bytes: Uint8Array): RoleData {
-  return decodeWithSchema(roleDataSchema, bytes) as RoleData;
+  return decodeWith(roleDataSchema, bytes);
 }

@@ -1,7 +1,7 @@
 /**
  * Status notification policy (draft-ietf-mimi-room-policy-03 §6.1).
  */
-import { decodeWithSchema, encodeWithSchema, type Schema, t } from "./codec/schema.js";
+import { type Codec, decodeWith, encodeWith, struct } from "@mimi/wire";
 import { type Optionality, optionalitySchema } from "./common.js";
 
 /**
@@ -18,17 +18,20 @@ export interface StatusNotificationPolicy {
 }
 
 /** TLS shape of {@link StatusNotificationPolicy}. */
-export const statusNotificationPolicySchema: Schema = t.struct("StatusNotificationPolicy", [
-  { name: "delivery_notifications", type: optionalitySchema },
-  { name: "read_receipts", type: optionalitySchema },
-]);
+export const statusNotificationPolicySchema: Codec<StatusNotificationPolicy> = struct(
+  "StatusNotificationPolicy",
+  [
+    ["delivery_notifications", optionalitySchema],
+    ["read_receipts", optionalitySchema],
+  ],
+);
 
 /** Encode a {@link StatusNotificationPolicy}. @throws CodecError when a field is out of range. */
 export function encodeStatusNotificationPolicy(value: StatusNotificationPolicy): Uint8Array {
-  return encodeWithSchema(statusNotificationPolicySchema, value);
+  return encodeWith(statusNotificationPolicySchema, value);
 }
 
 /** Decode a {@link StatusNotificationPolicy}. @throws CodecError on malformed bytes, naming the field. */
 export function decodeStatusNotificationPolicy(bytes: Uint8Array): StatusNotificationPolicy {
-  return decodeWithSchema(statusNotificationPolicySchema, bytes) as StatusNotificationPolicy;
+  return decodeWith(statusNotificationPolicySchema, bytes);
 }

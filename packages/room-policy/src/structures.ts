@@ -3,6 +3,8 @@
  * the component it is carried in. The command line (`mimi policy decode|encode STRUCT`), the
  * vector files and the property tests use this table.
  */
+
+import { type Codec, decodeWith, encodeWith } from "@mimi/wire";
 import {
   assetPolicySchema,
   downloadPrivacySchema,
@@ -10,13 +12,6 @@ import {
 } from "./asset-policy.js";
 import { baseRoomPolicySchema } from "./base-room-policy.js";
 import { botPolicySchema, botSchema } from "./bot-policy.js";
-import {
-  decodeWithSchema,
-  encodeWithSchema,
-  fromJsonValue,
-  type Schema,
-  toJsonValue,
-} from "./codec/schema.js";
 import { domainNameSchema, uriSchema } from "./common.js";
 import type { ComponentName } from "./component-ids.js";
 import { historyPolicySchema } from "./history-policy.js";
@@ -39,7 +34,7 @@ import { statusNotificationPolicySchema } from "./status-notification-policy.js"
 
 /** One named structure. */
 export interface StructureEntry {
-  readonly schema: Schema;
+  readonly schema: Codec<unknown>;
   /** The component whose data (and update, unless it is `join_links`) this structure is. */
   readonly component?: ComponentName;
 }
@@ -98,7 +93,7 @@ function entry(name: string): StructureEntry {
  */
 export function decodeStructureToJson(name: string, bytes: Uint8Array): unknown {
   const { schema } = entry(name);
-  return toJsonValue(schema, decodeWithSchema(schema, bytes));
+  return schema.toJson(decodeWith(schema, bytes));
 }
 
 /**
@@ -108,5 +103,5 @@ export function decodeStructureToJson(name: string, bytes: Uint8Array): unknown 
  */
 export function encodeStructureFromJson(name: string, json: unknown): Uint8Array {
   const { schema } = entry(name);
-  return encodeWithSchema(schema, fromJsonValue(schema, json));
+  return encodeWith(schema, schema.fromJson(json, "/"));
 }

@@ -1,5 +1,5 @@
 import { fc, test } from "@fast-check/vitest";
-import { CodecError, encodeTls, fromHex, toHex } from "@mimi/wire";
+import { CodecError, decodeWith, encodeTls, encodeWith, fromHex, toHex } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
 import {
   decodeBaseRoomPolicy,
@@ -9,19 +9,15 @@ import {
   decodePendingProposalPolicy,
   decodeRole,
   decodeStructureToJson,
-  decodeWithSchema,
   encodeJoinLinksData,
   encodeLinkPreviewPolicy,
   encodeRole,
   encodeStructureFromJson,
-  encodeWithSchema,
-  fromJsonValue,
   optionality,
   type Role,
   roleCapabilities,
   structureNames,
   structures,
-  toJsonValue,
 } from "../src/index.js";
 import { arbitraryOf } from "./arbitraries.js";
 
@@ -71,10 +67,10 @@ describe("structure codecs", () => {
     test.prop([arbitraryOf(schema)], { numRuns: 60 })(
       `${name} round-trips through bytes and JSON`,
       (value) => {
-        const bytes = encodeWithSchema(schema, value);
-        expect(decodeWithSchema(schema, bytes)).toEqual(value);
-        const json = JSON.parse(JSON.stringify(toJsonValue(schema, value))) as unknown;
-        expect(fromJsonValue(schema, json)).toEqual(value);
+        const bytes = encodeWith(schema, value);
+        expect(decodeWith(schema, bytes)).toEqual(value);
+        const json = JSON.parse(JSON.stringify(schema.toJson(value))) as unknown;
+        expect(schema.fromJson(json, "/")).toEqual(value);
         expect(toHex(encodeStructureFromJson(name, json))).toBe(toHex(bytes));
         expect(decodeStructureToJson(name, bytes)).toEqual(json);
       },
@@ -84,7 +80,7 @@ describe("structure codecs", () => {
       `${name}: random bytes only ever give a CodecError`,
       (bytes) => {
         try {
-          decodeWithSchema(schema, bytes);
+          decodeWith(schema, bytes);
         } catch (e) {
           expect(e).toBeInstanceOf(CodecError);
         }
@@ -94,13 +90,13 @@ describe("structure codecs", () => {
     test.prop([arbitraryOf(schema), fc.nat(), fc.integer({ min: 1, max: 255 })], { numRuns: 40 })(
       `${name}: a mutated or truncated encoding decodes or gives a CodecError`,
       (value, at, xor) => {
-        const bytes = encodeWithSchema(schema, value);
+        const bytes = encodeWith(schema, value);
         const cut = bytes.slice(0, bytes.length === 0 ? 0 : at % bytes.length);
         const flipped = bytes.slice();
         if (flipped.length > 0) flipped[at % flipped.length]! ^= xor;
         for (const b of [cut, flipped]) {
           try {
-            decodeWithSchema(schema, b);
+            decodeWith(schema, b);
           } catch (e) {
             expect(e).toBeInstanceOf(CodecError);
           }
@@ -189,12 +185,15 @@ describe("printed-syntax defects (decision 0301)", () => {
   });
 
   it("JSON: capabilities by name (canUnban accepted as the draft's variant), bytes as hex, uint64 as strings", () => {
-    const json = toJsonValue(structures["Role"]!.schema, role) as { role_capabilities: unknown[] };
+    const json = structures["Role"]!.schema.toJson(role) as { role_capabilities: unknown[] };
     expect(json.role_capabilities).toEqual(["canSendMessage", "canUnBan"]);
-    const back = fromJsonValue(structures["Role"]!.schema, {
-      ...json,
-      role_capabilities: ["canUnban", 61440],
-    });
+    const back = structures["Role"]!.schema.fromJson(
+      {
+        ...json,
+        role_capabilities: ["canUnban", 61440],
+      },
+      "/",
+    );
     expect((back as Role).role_capabilities).toEqual([roleCapabilities.canUnBan, 0xf000]);
   });
 });

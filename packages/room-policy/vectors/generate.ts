@@ -10,12 +10,11 @@
  * test check that the committed files are exactly what this module produces.
  */
 import type { VectorFile } from "@mimi/spec-vectors";
-import { toHex, utf8 } from "@mimi/wire";
+import { encodeWith, toHex, utf8 } from "@mimi/wire";
 import {
   assertValidRoomState,
   authorize,
   cooperativeRoles,
-  encodeWithSchema,
   moderatedRoles,
   multiOrgRoles,
   optionality,
@@ -25,7 +24,6 @@ import {
   roomStateFromJson,
   strictRoles,
   structures,
-  toJsonValue,
   verdictToJson,
 } from "../src/index.js";
 
@@ -376,8 +374,8 @@ export function buildStructureVectors(): VectorFile {
       tcId: ++tcId,
       comment,
       struct,
-      encoded: toHex(encodeWithSchema(schema, value)),
-      json: toJsonValue(schema, value),
+      encoded: toHex(encodeWith(schema, value)),
+      json: schema.toJson(value),
       result: "valid" as const,
       flags: [],
     };
@@ -414,7 +412,7 @@ export function buildStructureVectors(): VectorFile {
 
 const U = (n: string): string => `mimi://example.com/u/${n}`;
 const D = (n: string, d: string): string => `mimi://example.com/d/${n}/${d}`;
-const roleJson = (roles: RoleData): unknown => toJsonValue(roleDataSchema, roles);
+const roleJson = (roles: RoleData): unknown => roleDataSchema.toJson(roles);
 const claim = (id: string, value: string) => ({
   claim_id: { credential_type: 1, id: text(id) },
   claim_value: text(value),
@@ -698,7 +696,7 @@ const rooms: readonly Room[] = [
         preauthorized_entries: [
           {
             claimset: [claim("title", "manager")],
-            target_role: toJsonValue(structures["Role"]!.schema, strictRoles.roles[3]),
+            target_role: structures["Role"]!.schema.toJson(strictRoles.roles[3]),
           },
         ],
       },

@@ -12,10 +12,10 @@ import {
   createRoomRequestCodec,
   decodeGroupInfoRequest,
   decodeUpdateRequest,
-  decodeWith,
   isCommitBundle,
 } from "@mimi/protocol";
 import { groupInfoOfBundle } from "@mimi/provider";
+import { decodeWith } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 import { Relay, type TestProvider, testProviders } from "../../../packages/client/test/relay.js";
 

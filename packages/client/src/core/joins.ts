@@ -15,7 +15,6 @@ import {
 } from "@mimi/mls-profile";
 import {
   decodeGroupInfoResponse,
-  decodeWith,
   encodeGroupInfoRequest,
   groupInfoRatchetTreeTBECodec,
   mlsOf,
@@ -26,6 +25,7 @@ import {
 import {
   bytesEqual,
   CodecError,
+  decodeWith,
   encodeTls,
   fromUtf8,
   ProtocolError,

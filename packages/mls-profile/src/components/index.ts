@@ -41,9 +41,8 @@ export {
   encodeParticipantListData,
   findParticipant,
   type ParticipantListData,
-  readUserRolePair,
   type UserRolePair,
-  writeUserRolePair,
+  userRolePairCodec,
 } from "./participant-list-data.js";
 export {
   decodeParticipantListUpdate,

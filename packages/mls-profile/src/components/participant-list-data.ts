@@ -3,13 +3,16 @@
  */
 import {
   bytesEqual,
+  type Codec,
   childPath,
-  decodeTls,
-  encodeTls,
-  type TlsReader,
-  type TlsWriter,
+  decodeWith,
+  encodeWith,
+  opaque,
+  struct,
   toHex,
+  uint32,
   ValidationError,
+  vector,
 } from "@mimi/wire";
 
 /**
@@ -42,18 +45,14 @@ export interface ParticipantListData {
   readonly participants: readonly UserRolePair[];
 }
 
-/** Read a `UserRolePair`. @throws CodecError. */
-export function readUserRolePair(r: TlsReader): UserRolePair {
-  const user = r.field("user", () => r.opaque());
-  const role_index = r.field("role_index", () => r.uint32());
-  return { user, role_index };
-}
+/** The `UserRolePair` codec. */
+export const userRolePairCodec: Codec<UserRolePair> = struct("UserRolePair", [
+  ["user", opaque],
+  ["role_index", uint32],
+]);
 
-/** Write a `UserRolePair`. @throws CodecError when `role_index` is not a uint32. */
-export function writeUserRolePair(w: TlsWriter, p: UserRolePair): void {
-  w.opaque(p.user);
-  w.uint32(p.role_index);
-}
+/** The `ParticipantListData` codec, without the MLS-PLIST-01 check (see {@link decodeParticipantListData}). */
+const participantListDataCodec = struct("ParticipantListData", [["participants", vector(userRolePairCodec)]]);
 
 /**
  * Check that every user appears once (and so has exactly one role).
@@ -80,14 +79,12 @@ export function checkParticipantListData(list: ParticipantListData, path = "/par
 /** Encode a `ParticipantListData`. @throws ValidationError (`MLS-PLIST-01`); CodecError. */
 export function encodeParticipantListData(list: ParticipantListData): Uint8Array {
   checkParticipantListData(list);
-  return encodeTls((w) => w.vector(list.participants, writeUserRolePair));
+  return encodeWith(participantListDataCodec, list);
 }
 
 /** Decode a `ParticipantListData`. @throws CodecError; ValidationError (`MLS-PLIST-01`). */
 export function decodeParticipantListData(bytes: Uint8Array): ParticipantListData {
-  const list = decodeTls(bytes, (r) => ({
-    participants: r.field("participants", () => r.vector(readUserRolePair)),
-  }));
+  const list = decodeWith(participantListDataCodec, bytes);
   checkParticipantListData(list);
   return list;
 }

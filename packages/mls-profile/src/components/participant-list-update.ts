@@ -2,8 +2,8 @@
  * `ParticipantListUpdate`, the `update` of an AppDataUpdate for `participant_list`
  * (draft-ietf-mimi-protocol-06 §7.5).
  */
-import { decodeTls, encodeTls } from "@mimi/wire";
-import { readUserRolePair, type UserRolePair, writeUserRolePair } from "./participant-list-data.js";
+import { decodeWith, encodeWith, struct, uint32, vector } from "@mimi/wire";
+import { type UserRolePair, userRolePairCodec } from "./participant-list-data.js";
 
 /**
  * draft-ietf-mimi-protocol-06 §7.5
@@ -37,30 +37,26 @@ export interface ParticipantListUpdate {
   readonly addedParticipants: readonly UserRolePair[];
 }
 
+const participantListUpdateCodec = struct("ParticipantListUpdate", [
+  [
+    "changedRoleParticipants",
+    vector(
+      struct("UserindexRolePair", [
+        ["user_index", uint32],
+        ["role_index", uint32],
+      ]),
+    ),
+  ],
+  ["removedIndices", vector(uint32)],
+  ["addedParticipants", vector(userRolePairCodec)],
+]);
+
 /** Encode a `ParticipantListUpdate`. @throws CodecError when an index is not a uint32. */
 export function encodeParticipantListUpdate(u: ParticipantListUpdate): Uint8Array {
-  return encodeTls((w) => {
-    w.vector(u.changedRoleParticipants, (iw, c) => {
-      iw.uint32(c.user_index);
-      iw.uint32(c.role_index);
-    });
-    w.vector(u.removedIndices, (iw, i) => iw.uint32(i));
-    w.vector(u.addedParticipants, writeUserRolePair);
-  });
+  return encodeWith(participantListUpdateCodec, u);
 }
 
 /** Decode a `ParticipantListUpdate` (syntax only). @throws CodecError on malformed input. */
 export function decodeParticipantListUpdate(bytes: Uint8Array): ParticipantListUpdate {
-  return decodeTls(bytes, (r) => {
-    const changedRoleParticipants = r.field("changedRoleParticipants", () =>
-      r.vector((ir) => {
-        const user_index = ir.field("user_index", () => ir.uint32());
-        const role_index = ir.field("role_index", () => ir.uint32());
-        return { user_index, role_index };
-      }),
-    );
-    const removedIndices = r.field("removedIndices", () => r.vector((ir) => ir.uint32()));
-    const addedParticipants = r.field("addedParticipants", () => r.vector(readUserRolePair));
-    return { changedRoleParticipants, removedIndices, addedParticipants };
-  });
+  return decodeWith(participantListUpdateCodec, bytes);
 }

@@ -3,13 +3,13 @@
  */
 import {
   childPath,
-  decodeTls,
-  encodeTls,
-  fromUtf8,
-  type TlsReader,
-  type TlsWriter,
-  utf8,
+  decodeWith,
+  encodeWith,
+  opaque,
+  struct,
+  utf8String,
   ValidationError,
+  vector,
 } from "@mimi/wire";
 import type { ComponentUpdateHandler } from "../extensions/apply-app-data-updates.js";
 import { parseMediaType } from "../extensions/media-type.js";
@@ -160,49 +160,36 @@ export function checkRoomMetaData(m: RoomMetaData, path = "/"): void {
   checkUtf8String(m.room_mood, childPath(path, "room_mood"));
 }
 
-function readString(r: TlsReader): string {
-  return fromUtf8(r.opaque(), r.currentPath);
-}
+const uriCodec = struct("Uri", [["uri", utf8String]]);
+const utf8StringCodec = struct("UTF8String", [["string", utf8String]]);
 
-function readRoomMetaData(r: TlsReader): RoomMetaData {
-  const room_uri = r.field("room_uri", () => ({ uri: r.field("uri", () => readString(r)) }));
-  const room_name = r.field("room_name", () => ({ string: r.field("string", () => readString(r)) }));
-  const room_descriptions = r.field("room_descriptions", () =>
-    r.vector((dr) => {
-      const media_type = dr.field("media_type", () => readString(dr));
-      const language_tag = dr.field("language_tag", () => readString(dr));
-      const description_content = dr.field("description_content", () => dr.opaque());
-      return { media_type, language_tag, description_content };
-    }),
-  );
-  const room_avatar = r.field("room_avatar", () => ({ uri: r.field("uri", () => readString(r)) }));
-  const room_subject = r.field("room_subject", () => ({ string: r.field("string", () => readString(r)) }));
-  const room_mood = r.field("room_mood", () => ({ string: r.field("string", () => readString(r)) }));
-  return { room_uri, room_name, room_descriptions, room_avatar, room_subject, room_mood };
-}
-
-function writeRoomMetaData(w: TlsWriter, m: RoomMetaData): void {
-  w.opaque(utf8(m.room_uri.uri));
-  w.opaque(utf8(m.room_name.string));
-  w.vector(m.room_descriptions, (dw, d) => {
-    dw.opaque(utf8(d.media_type));
-    dw.opaque(utf8(d.language_tag));
-    dw.opaque(d.description_content);
-  });
-  w.opaque(utf8(m.room_avatar.uri));
-  w.opaque(utf8(m.room_subject.string));
-  w.opaque(utf8(m.room_mood.string));
-}
+const roomMetaDataCodec = struct("RoomMetaData", [
+  ["room_uri", uriCodec],
+  ["room_name", utf8StringCodec],
+  [
+    "room_descriptions",
+    vector(
+      struct("RichDescription", [
+        ["media_type", utf8String],
+        ["language_tag", utf8String],
+        ["description_content", opaque],
+      ]),
+    ),
+  ],
+  ["room_avatar", uriCodec],
+  ["room_subject", utf8StringCodec],
+  ["room_mood", utf8StringCodec],
+]);
 
 /** Encode a `RoomMetaData` (also a `RoomMetaUpdate`). @throws ValidationError as {@link checkRoomMetaData}. */
 export function encodeRoomMetaData(m: RoomMetaData): Uint8Array {
   checkRoomMetaData(m);
-  return encodeTls((w) => writeRoomMetaData(w, m));
+  return encodeWith(roomMetaDataCodec, m);
 }
 
 /** Decode a `RoomMetaData`. @throws CodecError (including invalid UTF-8); ValidationError. */
 export function decodeRoomMetaData(bytes: Uint8Array): RoomMetaData {
-  const m = decodeTls(bytes, readRoomMetaData);
+  const m: RoomMetaData = decodeWith(roomMetaDataCodec, bytes);
   checkRoomMetaData(m);
   return m;
 }

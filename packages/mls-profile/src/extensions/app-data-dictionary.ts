@@ -1,8 +1,17 @@
 /**
  * The `app_data_dictionary` extension (draft-ietf-mls-extensions-10 §4.6).
  */
-import { childPath, decodeTls, encodeTls, type TlsReader, ValidationError } from "@mimi/wire";
-import { type ComponentData, readComponentData, writeComponentData } from "./component-data.js";
+import {
+  type Codec,
+  childPath,
+  decodeWith,
+  encodeWith,
+  refine,
+  struct,
+  ValidationError,
+  vector,
+} from "@mimi/wire";
+import { type ComponentData, componentDataCodec } from "./component-data.js";
 import type { ComponentID } from "./component-id.js";
 
 /**
@@ -39,13 +48,14 @@ export function checkAppDataDictionary(dict: AppDataDictionary, path = "/compone
   }
 }
 
-/** Read an `AppDataDictionary`. @throws CodecError on malformed input, ValidationError (`MLS-EXT-01`). */
-export function readAppDataDictionary(r: TlsReader): AppDataDictionary {
-  const component_data = r.field("component_data", () => r.vector(readComponentData));
-  const dict = { component_data };
-  checkAppDataDictionary(dict, childPath(r.currentPath, "component_data"));
-  return dict;
-}
+/**
+ * The `AppDataDictionary` codec: `component_data` sorted by `component_id` with at most one entry
+ * per ID (MLS-EXT-01, {@link checkAppDataDictionary}), checked when read, written or taken from JSON.
+ */
+export const appDataDictionaryCodec: Codec<AppDataDictionary> = refine(
+  struct("AppDataDictionary", [["component_data", vector(componentDataCodec)]]),
+  (dict, at) => checkAppDataDictionary(dict, childPath(at, "component_data")),
+);
 
 /**
  * Encode an `AppDataDictionary` (the `app_data_dictionary` extension's `extension_data`).
@@ -54,8 +64,7 @@ export function readAppDataDictionary(r: TlsReader): AppDataDictionary {
  * field is out of range.
  */
 export function encodeAppDataDictionary(dict: AppDataDictionary): Uint8Array {
-  checkAppDataDictionary(dict);
-  return encodeTls((w) => w.vector(dict.component_data, writeComponentData));
+  return encodeWith(appDataDictionaryCodec, dict);
 }
 
 /**
@@ -64,7 +73,7 @@ export function encodeAppDataDictionary(dict: AppDataDictionary): Uint8Array {
  * @throws CodecError on malformed input; ValidationError (`MLS-EXT-01`) when unsorted or duplicated.
  */
 export function decodeAppDataDictionary(bytes: Uint8Array): AppDataDictionary {
-  return decodeTls(bytes, readAppDataDictionary);
+  return decodeWith(appDataDictionaryCodec, bytes);
 }
 
 /** The empty dictionary. */

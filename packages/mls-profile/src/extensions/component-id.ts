@@ -5,20 +5,13 @@
  * uint16 ComponentID;
  * ```
  */
-import type { TlsReader, TlsWriter } from "@mimi/wire";
+import { type Codec, named, uint16 } from "@mimi/wire";
 
 /** draft-ietf-mls-extensions-10 §4.1: `uint16 ComponentID;` */
 export type ComponentID = number;
 
-/** Read a `ComponentID` (uint16). */
-export function readComponentId(r: TlsReader): ComponentID {
-  return r.uint16();
-}
-
-/** Write a `ComponentID` (uint16). @throws CodecError when out of range. */
-export function writeComponentId(w: TlsWriter, id: ComponentID): void {
-  w.uint16(id);
-}
+/** The `ComponentID` codec (a uint16). */
+export const componentIdCodec: Codec<ComponentID> = named("ComponentID", uint16);
 
 /**
  * True for the GREASE component IDs of draft-ietf-mls-extensions-10 §5.1

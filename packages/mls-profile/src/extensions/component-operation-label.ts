@@ -2,8 +2,8 @@
  * `ComponentOperationLabel` (draft-ietf-mls-extensions-10 §4.2–§4.3), the label the Safe API
  * passes to RFC 9420's `SignWithLabel`/`EncryptWithLabel`.
  */
-import { decodeTls, encodeTls, utf8 } from "@mimi/wire";
-import { type ComponentID, readComponentId, writeComponentId } from "./component-id.js";
+import { decodeWith, encodeWith, opaque, struct, utf8 } from "@mimi/wire";
+import { type ComponentID, componentIdCodec } from "./component-id.js";
 
 /** The fixed `base_label`: "MLS Component" (draft-ietf-mls-extensions-10 §4.2). */
 export const componentBaseLabel: Uint8Array = utf8("MLS Component");
@@ -25,6 +25,12 @@ export interface ComponentOperationLabel {
   readonly label: Uint8Array;
 }
 
+const componentOperationLabelCodec = struct("ComponentOperationLabel", [
+  ["base_label", opaque],
+  ["component_id", componentIdCodec],
+  ["label", opaque],
+]);
+
 /** The `ComponentOperationLabel` of component `id` for operation `label`. */
 export function componentOperationLabel(
   id: ComponentID,
@@ -39,19 +45,10 @@ export function componentOperationLabel(
 
 /** Encode a `ComponentOperationLabel`. @throws CodecError when a field is out of range. */
 export function encodeComponentOperationLabel(v: ComponentOperationLabel): Uint8Array {
-  return encodeTls((w) => {
-    w.opaque(v.base_label);
-    writeComponentId(w, v.component_id);
-    w.opaque(v.label);
-  });
+  return encodeWith(componentOperationLabelCodec, v);
 }
 
 /** Decode a `ComponentOperationLabel`. @throws CodecError on malformed input or trailing bytes. */
 export function decodeComponentOperationLabel(bytes: Uint8Array): ComponentOperationLabel {
-  return decodeTls(bytes, (r) => {
-    const base_label = r.field("base_label", () => r.opaque());
-    const component_id = r.field("component_id", () => readComponentId(r));
-    const label = r.field("label", () => r.opaque());
-    return { base_label, component_id, label };
-  });
+  return decodeWith(componentOperationLabelCodec, bytes);
 }

@@ -2,8 +2,8 @@
  * `ComponentsList` (draft-ietf-mls-extensions-10 §4.9, §5.3): the data of the `app_components`
  * and `safe_aad` components (supported in a LeafNode, required in the GroupContext).
  */
-import { decodeTls, encodeTls } from "@mimi/wire";
-import { type ComponentID, isGreaseComponentId, readComponentId, writeComponentId } from "./component-id.js";
+import { decodeWith, encodeWith, struct, vector } from "@mimi/wire";
+import { type ComponentID, componentIdCodec, isGreaseComponentId } from "./component-id.js";
 
 /**
  * draft-ietf-mls-extensions-10 §4.9
@@ -20,16 +20,16 @@ export interface ComponentsList {
   readonly component_ids: readonly ComponentID[];
 }
 
+const componentsListCodec = struct("ComponentsList", [["component_ids", vector(componentIdCodec)]]);
+
 /** Encode a `ComponentsList`. @throws CodecError when an ID is not a uint16. */
 export function encodeComponentsList(v: ComponentsList): Uint8Array {
-  return encodeTls((w) => w.vector(v.component_ids, writeComponentId));
+  return encodeWith(componentsListCodec, v);
 }
 
 /** Decode a `ComponentsList`. Unknown and GREASE IDs are kept. @throws CodecError on malformed input. */
 export function decodeComponentsList(bytes: Uint8Array): ComponentsList {
-  return decodeTls(bytes, (r) => ({
-    component_ids: r.field("component_ids", () => r.vector(readComponentId)),
-  }));
+  return decodeWith(componentsListCodec, bytes);
 }
 
 /**

@@ -6,12 +6,12 @@
  */
 export {
   type AppDataDictionary,
+  appDataDictionaryCodec,
   checkAppDataDictionary,
   decodeAppDataDictionary,
   emptyAppDataDictionary,
   encodeAppDataDictionary,
   getComponentData,
-  readAppDataDictionary,
   removeComponentData,
   setComponentData,
 } from "./app-data-dictionary.js";
@@ -28,11 +28,10 @@ export {
 } from "./app-data-proposal-handler.js";
 export {
   type AppDataUpdate,
+  appDataUpdateCodec,
   appDataUpdateOperations,
   decodeAppDataUpdate,
   encodeAppDataUpdate,
-  readAppDataUpdate,
-  writeAppDataUpdate,
 } from "./app-data-update.js";
 export { type AppEphemeral, decodeAppEphemeral, encodeAppEphemeral } from "./app-ephemeral.js";
 export {
@@ -49,17 +48,15 @@ export {
 export { type CodePoints, type ComponentName, defaultCodePoints } from "./code-points.js";
 export {
   type ComponentData,
+  componentDataCodec,
   decodeComponentData,
   encodeComponentData,
-  readComponentData,
-  writeComponentData,
 } from "./component-data.js";
 export {
   type ComponentID,
+  componentIdCodec,
   isGreaseComponentId,
   isPrivateUseComponentId,
-  readComponentId,
-  writeComponentId,
 } from "./component-id.js";
 export {
   type ComponentOperationLabel,

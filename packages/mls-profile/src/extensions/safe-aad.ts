@@ -2,8 +2,8 @@
  * Safe AAD (draft-ietf-mls-extensions-10 §4.9): the `authenticated_data` of a message in a group
  * whose GroupContext lists the `safe_aad` component.
  */
-import { childPath, decodeTls, encodeTls, type TlsReader, type TlsWriter, ValidationError } from "@mimi/wire";
-import { type ComponentID, readComponentId, writeComponentId } from "./component-id.js";
+import { childPath, decodeTls, encodeWith, opaque, struct, ValidationError, vector } from "@mimi/wire";
+import { type ComponentID, componentIdCodec } from "./component-id.js";
 
 /**
  * draft-ietf-mls-extensions-10 §4.9
@@ -59,16 +59,12 @@ export function checkSafeAAD(aad: SafeAAD, path = "/aad_items"): void {
   }
 }
 
-function readSafeAADItem(r: TlsReader): SafeAADItem {
-  const component_id = r.field("component_id", () => readComponentId(r));
-  const aad_item_data = r.field("aad_item_data", () => r.opaque());
-  return { component_id, aad_item_data };
-}
-
-function writeSafeAADItem(w: TlsWriter, v: SafeAADItem): void {
-  writeComponentId(w, v.component_id);
-  w.opaque(v.aad_item_data);
-}
+const safeAADItemsCodec = vector(
+  struct("SafeAADItem", [
+    ["component_id", componentIdCodec],
+    ["aad_item_data", opaque],
+  ]),
+);
 
 /**
  * Encode a `SafeAAD` (the complete `authenticated_data`).
@@ -77,7 +73,7 @@ function writeSafeAADItem(w: TlsWriter, v: SafeAADItem): void {
  */
 export function encodeSafeAAD(aad: SafeAAD): Uint8Array {
   checkSafeAAD(aad);
-  return encodeTls((w) => w.vector(aad.aad_items, writeSafeAADItem));
+  return encodeWith(safeAADItemsCodec, aad.aad_items);
 }
 
 /**
@@ -88,7 +84,7 @@ export function encodeSafeAAD(aad: SafeAAD): Uint8Array {
  */
 export function decodeSafeAAD(bytes: Uint8Array): SafeAAD {
   return decodeTls(bytes, (r) => {
-    const aad_items = r.field("aad_items", () => r.vector(readSafeAADItem));
+    const aad_items = r.field("aad_items", () => safeAADItemsCodec.read(r, bytes));
     // [MLS-AAD-02] draft-ietf-mls-extensions-10 §4.9: when safe_aad is in the GroupContext the
     // entire authenticated_data is a SafeAAD; bytes after it are not allowed.
     if (r.remaining > 0) r.fail(`${r.remaining} byte(s) after the SafeAAD`, "MLS-AAD-02");

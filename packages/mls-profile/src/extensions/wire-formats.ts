@@ -1,7 +1,7 @@
 /**
  * `supported_wire_formats` and `required_wire_formats` (draft-ietf-mls-extensions-10 §5.2).
  */
-import { decodeTls, encodeTls } from "@mimi/wire";
+import { decodeWith, encodeWith, struct, uint16, vector } from "@mimi/wire";
 
 /** RFC 9420 §17.2 wire formats (uint16), and the ones later drafts add by configuration. */
 export const wireFormats = {
@@ -28,14 +28,14 @@ export interface WireFormats {
   readonly wire_formats: readonly number[];
 }
 
+const wireFormatsCodec = struct("WireFormats", [["wire_formats", vector(uint16)]]);
+
 /** Encode `WireFormats`. @throws CodecError when a value is not a uint16. */
 export function encodeWireFormats(v: WireFormats): Uint8Array {
-  return encodeTls((w) => w.vector(v.wire_formats, (iw, f) => iw.uint16(f)));
+  return encodeWith(wireFormatsCodec, v);
 }
 
 /** Decode `WireFormats`. Unknown values are kept. @throws CodecError on malformed input. */
 export function decodeWireFormats(bytes: Uint8Array): WireFormats {
-  return decodeTls(bytes, (r) => ({
-    wire_formats: r.field("wire_formats", () => r.vector((ir) => ir.uint16())),
-  }));
+  return decodeWith(wireFormatsCodec, bytes);
 }

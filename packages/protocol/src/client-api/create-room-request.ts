@@ -1,6 +1,6 @@
 import type { MLSMessage } from "@mimi/mls-profile";
+import { type Codec, opaque, struct } from "@mimi/wire";
 import { type Mls, mlsMessage } from "../codec/mls.js";
-import { type Codec, type Field, opaque, struct } from "../codec/schema.js";
 
 /**
  * The body of the client API's `POST /client/v1/rooms/{roomId}` (our client API, outside
@@ -19,10 +19,7 @@ export interface CreateRoomRequest {
 }
 
 /** The `CreateRoomRequest` codec. */
-export const createRoomRequestCodec: Codec<CreateRoomRequest> = struct<CreateRoomRequest>(
-  "CreateRoomRequest",
-  [
-    ["group_info", mlsMessage],
-    ["ratchet_tree", opaque],
-  ] as Field[],
-);
+export const createRoomRequestCodec: Codec<CreateRoomRequest> = struct("CreateRoomRequest", [
+  ["group_info", mlsMessage],
+  ["ratchet_tree", opaque],
+]);

@@ -1,6 +1,6 @@
 import type { MLSMessage } from "@mimi/mls-profile";
+import { type Codec, struct, vector } from "@mimi/wire";
 import { type Mls, mlsMessage } from "../codec/mls.js";
-import { type Codec, type Field, struct, vector } from "../codec/schema.js";
 
 /**
  * The body of the client API's `POST /client/v1/keyPackages` (our client API, outside protocol-06;
@@ -17,6 +17,6 @@ export interface KeyPackageUpload {
 }
 
 /** The `KeyPackageUpload` codec. */
-export const keyPackageUploadCodec: Codec<KeyPackageUpload> = struct<KeyPackageUpload>("KeyPackageUpload", [
+export const keyPackageUploadCodec: Codec<KeyPackageUpload> = struct("KeyPackageUpload", [
   ["key_packages", vector(mlsMessage)],
-] as Field[]);
+]);

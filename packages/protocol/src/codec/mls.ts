@@ -30,8 +30,7 @@ import {
   readMlsStructure,
   type Welcome,
 } from "@mimi/mls-profile";
-import { CodecError, fromHex, toHex } from "@mimi/wire";
-import { type Codec, decodeWith } from "./schema.js";
+import { type Codec, CodecError, decodeWith, fromHex, toHex } from "@mimi/wire";
 
 /** An RFC 9420 structure inside a body: its exact encoding and the ts-mls value it decodes to. */
 export interface Mls<T> {

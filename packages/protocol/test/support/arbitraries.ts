@@ -3,7 +3,7 @@
  * Embedded MLS structures come from real ts-mls objects ({@link mlsFixtures}).
  */
 import { fc } from "@fast-check/vitest";
-import type { Codec, Field, SelectSpec } from "../../src/codec/schema.js";
+import type { Codec, FieldList, SelectShape } from "@mimi/wire";
 import type { MlsFixtures } from "./fixtures.js";
 
 type Arb = fc.Arbitrary<unknown>;
@@ -38,7 +38,7 @@ function mlsPool(what: string, fx: MlsFixtures): readonly unknown[] {
   }
 }
 
-function fieldsArb(fields: readonly Field[], fx: MlsFixtures): fc.Arbitrary<Obj> {
+function fieldsArb(fields: FieldList, fx: MlsFixtures): fc.Arbitrary<Obj> {
   const rec: Record<string, Arb> = {};
   for (const [name, codec] of fields) rec[name] = arbitraryFor(codec, fx);
   return fc.record(rec).map((o) => {
@@ -48,7 +48,7 @@ function fieldsArb(fields: readonly Field[], fx: MlsFixtures): fc.Arbitrary<Obj>
   });
 }
 
-function selectArb(spec: SelectSpec, fx: MlsFixtures): Arb {
+function selectArb(spec: SelectShape, fx: MlsFixtures): Arb {
   return fieldsArb(spec.head, fx)
     .filter((head) => {
       const key = spec.tag(head);
@@ -58,7 +58,7 @@ function selectArb(spec: SelectSpec, fx: MlsFixtures): Arb {
       const key = spec.tag(head);
       const arm = (key === undefined ? undefined : spec.arms[key]) ?? spec.otherwise ?? [];
       return fc
-        .tuple(fieldsArb(arm, fx), fieldsArb(spec.tail ?? [], fx))
+        .tuple(fieldsArb(arm, fx), fieldsArb(spec.tail, fx))
         .map(([a, t]) => ({ ...head, ...a, ...t }));
     });
 }
@@ -92,8 +92,13 @@ export function arbitraryFor(codec: Codec<unknown>, fx: MlsFixtures): Arb {
       return fc.uint8Array({ minLength: s.length, maxLength: s.length });
     case "utf8":
       return fc.string({ unit: "binary", maxLength: 12 });
+    case "bool":
+      return fc.boolean();
     case "enum": {
-      const names = fc.constantFrom(...Object.keys(s.names));
+      const names =
+        s.values === "names"
+          ? fc.constantFrom<string | number>(...Object.keys(s.names))
+          : fc.constantFrom<string | number>(...Object.values(s.names));
       if (s.closed === true) return names;
       const known = new Set(Object.values(s.names));
       const unknown = fc.integer({ min: 0, max: 2 ** s.bits - 1 }).filter((n) => !known.has(n));

@@ -6,7 +6,8 @@
  */
 
 import type { Welcome } from "@mimi/mls-profile";
-import { decodeWith, fanoutMessageCodec } from "@mimi/protocol";
+import { fanoutMessageCodec } from "@mimi/protocol";
+import { decodeWith } from "@mimi/wire";
 import type { Endpoint } from "../server/endpoint.js";
 import { type SqlExecutor, toBigInt, toBytes } from "../storage/database.js";
 

@@ -9,13 +9,12 @@ import type { GroupInfoCode, GroupInfoResponse, PendingProposal } from "@mimi/pr
 import {
   decodeFanoutMessage,
   decodeMls,
-  encodeWith,
   groupInfoRatchetTreeTBECodec,
   mlsOf,
   signGroupInfoResponse,
   verifyGroupInfoRequest,
 } from "@mimi/protocol";
-import { utf8, ValidationError } from "@mimi/wire";
+import { encodeWith, utf8, ValidationError } from "@mimi/wire";
 import { clientUriOfCredential, userUriOfCredential } from "./credentials.js";
 import type { HubCall } from "./endpoints.js";
 import { type Hub, storedGroupInfo } from "./hub.js";

@@ -22,14 +22,13 @@ import {
   checkSubmitMessageRequest,
   encodeAbuseReport,
   encodeFanoutMessage,
-  encodeWith,
   type ServerFrankingContext,
   serverFrankingContextCodec,
   signFrankingIntegrity,
   verifyFrankingIntegrity,
 } from "@mimi/protocol";
 import { authorize, type RoomState } from "@mimi/room-policy";
-import { bytesEqual, InternalError, ValidationError } from "@mimi/wire";
+import { bytesEqual, encodeWith, InternalError, ValidationError } from "@mimi/wire";
 import { HttpRejection } from "../server/http-error.js";
 import { memberDomains } from "./decide.js";
 import type { HubCall } from "./endpoints.js";

@@ -6,8 +6,8 @@
  */
 
 import type { RoomMetaData } from "@mimi/mls-profile";
+import { type Codec, opaque, struct, utf8String, vector } from "@mimi/wire";
 import type { BaseRoomPolicy } from "../base-room-policy.js";
-import { type Schema, t } from "../codec/schema.js";
 import { uriSchema } from "../common.js";
 import type { ComponentName } from "../component-ids.js";
 import type { OperationalParameters } from "../operational-parameters.js";
@@ -48,25 +48,25 @@ export interface ParticipantListChange {
   readonly addedParticipants: readonly Participant[];
 }
 
-const utf8StringSchema = t.struct("UTF8String", [{ name: "string", type: t.text }]);
+const utf8StringSchema = struct("UTF8String", [["string", utf8String]]);
 
 /** Shape of `RoomMetaData` (the MLS profile's), used for its JSON form and for comparing two values. */
-export const roomMetaDataSchema: Schema = t.struct("RoomMetaData", [
-  { name: "room_uri", type: uriSchema },
-  { name: "room_name", type: utf8StringSchema },
-  {
-    name: "room_descriptions",
-    type: t.vector(
-      t.struct("RichDescription", [
-        { name: "media_type", type: t.text },
-        { name: "language_tag", type: t.text },
-        { name: "description_content", type: t.opaque },
+export const roomMetaDataSchema: Codec<RoomMetaData> = struct("RoomMetaData", [
+  ["room_uri", uriSchema],
+  ["room_name", utf8StringSchema],
+  [
+    "room_descriptions",
+    vector(
+      struct("RichDescription", [
+        ["media_type", utf8String],
+        ["language_tag", utf8String],
+        ["description_content", opaque],
       ]),
     ),
-  },
-  { name: "room_avatar", type: uriSchema },
-  { name: "room_subject", type: utf8StringSchema },
-  { name: "room_mood", type: utf8StringSchema },
+  ],
+  ["room_avatar", uriSchema],
+  ["room_subject", utf8StringSchema],
+  ["room_mood", utf8StringSchema],
 ]);
 
 /** A client in the room's MLS group and the user it belongs to. */

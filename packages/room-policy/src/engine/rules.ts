@@ -6,9 +6,8 @@
  */
 
 import type { RoomMetaData } from "@mimi/mls-profile";
-import { bytesEqual } from "@mimi/wire";
+import { bytesEqual, encodeWith } from "@mimi/wire";
 import { type CapabilityName, isCapabilityName, reservedCapabilities } from "../capability-type.js";
-import { encodeWithSchema } from "../codec/schema.js";
 import { allowsTransition, type Context } from "./context.js";
 import type { Denial } from "./room-state.js";
 import { roomMetaDataSchema } from "./room-state.js";
@@ -108,7 +107,7 @@ function checkCounts(
 }
 
 function metaChanged(a: RoomMetaData, b: RoomMetaData, field: keyof RoomMetaData): boolean {
-  const enc = (m: RoomMetaData): Uint8Array => encodeWithSchema(roomMetaDataSchema, { ...m });
+  const enc = (m: RoomMetaData): Uint8Array => encodeWith(roomMetaDataSchema, { ...m });
   const pick = (m: RoomMetaData): RoomMetaData => ({ ...a, [field]: m[field] });
   return !bytesEqual(enc(pick(a)), enc(pick(b)));
 }

@@ -7,9 +7,18 @@
  * their canonical form with `@mimi/identifiers`.
  */
 import { parseClientUri, parseRoomUri, parseUserUri, userOfClient } from "@mimi/identifiers";
-import { CodecError, MimiError, ValidationError } from "@mimi/wire";
+import {
+  CodecError,
+  enumCodes,
+  MimiError,
+  struct,
+  uint32,
+  utf8String,
+  ValidationError,
+  vector,
+} from "@mimi/wire";
 import { baseRoomPolicySchema } from "../base-room-policy.js";
-import { fromJsonValue, type Schema, t, toJsonValue } from "../codec/schema.js";
+import { closedEnum, optionalField, policyBool } from "../common.js";
 import { type ComponentName, suggestedComponentIds } from "../component-ids.js";
 import { operationalParametersSchema } from "../operational-parameters.js";
 import { claimSchema, preAuthDataSchema } from "../pre-auth-data.js";
@@ -19,73 +28,76 @@ import type { ProposedChange, RoomState, Verdict } from "./room-state.js";
 import { roomMetaDataSchema } from "./room-state.js";
 import { assertNoProblems, checkBaseRoomPolicy, checkRoleData } from "./validate-policy.js";
 
-const userRolePair = t.struct("UserRolePair", [
-  { name: "user", type: t.text },
-  { name: "role_index", type: t.uint32 },
+const userRolePair = struct("UserRolePair", [
+  ["user", utf8String],
+  ["role_index", uint32],
 ]);
-const memberClient = t.struct("MemberClient", [
-  { name: "client", type: t.text },
-  { name: "user", type: t.text },
+const memberClient = struct("MemberClient", [
+  ["client", utf8String],
+  ["user", utf8String],
 ]);
-const participantListUpdate = t.struct("ParticipantListChange", [
-  {
-    name: "changedRoleParticipants",
-    type: t.vector(
-      t.struct("UserindexRolePair", [
-        { name: "user_index", type: t.uint32 },
-        { name: "role_index", type: t.uint32 },
+const participantListUpdate = struct("ParticipantListChange", [
+  [
+    "changedRoleParticipants",
+    vector(
+      struct("UserindexRolePair", [
+        ["user_index", uint32],
+        ["role_index", uint32],
       ]),
     ),
-  },
-  { name: "removedIndices", type: t.vector(t.uint32) },
-  { name: "addedParticipants", type: t.vector(userRolePair) },
+  ],
+  ["removedIndices", vector(uint32)],
+  ["addedParticipants", vector(userRolePair)],
 ]);
 
-const stateSchema: Schema = t.struct("RoomState", [
-  { name: "roles", type: roleDataSchema },
-  { name: "preauth", type: t.optional(preAuthDataSchema) },
-  { name: "base", type: t.optional(baseRoomPolicySchema) },
-  { name: "operational", type: t.optional(operationalParametersSchema) },
-  { name: "participants", type: t.vector(userRolePair) },
-  { name: "clients", type: t.vector(memberClient) },
-  { name: "metadata", type: t.optional(roomMetaDataSchema) },
-  {
-    name: "joinCodes",
-    type: t.optional(
-      t.vector(
-        t.struct("JoinCode", [
-          { name: "code", type: t.text },
-          { name: "role_index", type: t.uint32 },
+const stateSchema = struct("RoomState", [
+  ["roles", roleDataSchema],
+  ["preauth", optionalField(preAuthDataSchema)],
+  ["base", optionalField(baseRoomPolicySchema)],
+  ["operational", optionalField(operationalParametersSchema)],
+  ["participants", vector(userRolePair)],
+  ["clients", vector(memberClient)],
+  ["metadata", optionalField(roomMetaDataSchema)],
+  [
+    "joinCodes",
+    optionalField(
+      vector(
+        struct("JoinCode", [
+          ["code", utf8String],
+          ["role_index", uint32],
         ]),
       ),
     ),
-  },
-  { name: "parentParticipants", type: t.optional(t.vector(t.text)) },
+  ],
+  ["parentParticipants", optionalField(vector(utf8String))],
 ]);
 
-const changeSchema: Schema = t.struct("ProposedChange", [
-  {
-    name: "actor",
-    type: t.struct("Actor", [
-      { name: "user", type: t.text },
-      { name: "client", type: t.optional(t.text) },
-      { name: "claims", type: t.optional(t.vector(claimSchema)) },
+const changeSchema = struct("ProposedChange", [
+  [
+    "actor",
+    struct("Actor", [
+      ["user", utf8String],
+      ["client", optionalField(utf8String)],
+      ["claims", optionalField(vector(claimSchema))],
     ]),
-  },
-  { name: "sentAs", type: t.optional(t.enum8({ commit: 0, proposals: 1 }, true)) },
-  { name: "external", type: t.optional(t.enum8({ commit: 0, proposal: 1 }, true)) },
-  { name: "participantList", type: t.optional(participantListUpdate) },
-  { name: "adds", type: t.optional(t.vector(memberClient)) },
-  { name: "removes", type: t.optional(t.vector(t.text)) },
-  { name: "selfRemove", type: t.optional(t.bool) },
-  { name: "joinCode", type: t.optional(t.text) },
-  { name: "metadata", type: t.optional(roomMetaDataSchema) },
-  { name: "roles", type: t.optional(roleDataSchema) },
-  { name: "preauth", type: t.optional(preAuthDataSchema) },
-  { name: "base", type: t.optional(baseRoomPolicySchema) },
-  { name: "operational", type: t.optional(operationalParametersSchema) },
-  { name: "otherPolicy", type: t.optional(t.vector(t.enum16(suggestedComponentIds, true))) },
-  { name: "action", type: t.optional(t.text) },
+  ],
+  ["sentAs", optionalField(enumCodes("SentAs", { commit: 0, proposals: 1 }, closedEnum))],
+  ["external", optionalField(enumCodes("External", { commit: 0, proposal: 1 }, closedEnum))],
+  ["participantList", optionalField(participantListUpdate)],
+  ["adds", optionalField(vector(memberClient))],
+  ["removes", optionalField(vector(utf8String))],
+  ["selfRemove", optionalField(policyBool)],
+  ["joinCode", optionalField(utf8String)],
+  ["metadata", optionalField(roomMetaDataSchema)],
+  ["roles", optionalField(roleDataSchema)],
+  ["preauth", optionalField(preAuthDataSchema)],
+  ["base", optionalField(baseRoomPolicySchema)],
+  ["operational", optionalField(operationalParametersSchema)],
+  [
+    "otherPolicy",
+    optionalField(vector(enumCodes("ComponentID", suggestedComponentIds, { ...closedEnum, bits: 16 }))),
+  ],
+  ["action", optionalField(utf8String)],
 ]);
 
 type Rec = Record<string, unknown>;
@@ -142,7 +154,7 @@ function expandExample(json: unknown): unknown {
   }
   return {
     ...(json as Rec),
-    roles: toJsonValue(roleDataSchema, roleExamples[roles as keyof typeof roleExamples]),
+    roles: roleDataSchema.toJson(roleExamples[roles as keyof typeof roleExamples]),
   };
 }
 
@@ -153,7 +165,7 @@ function expandExample(json: unknown): unknown {
  * for an identifier that is not a valid `mimi:` URI of the expected kind; both with a JSON pointer.
  */
 export function roomStateFromJson(json: unknown): RoomState {
-  const s = fromJsonValue(stateSchema, expandExample(json)) as Rec;
+  const s = stateSchema.fromJson(expandExample(json), "/") as Rec;
   // [POLICY-URI-01] draft-ietf-mimi-protocol-06 §7.5: participant-list entries name users by their user URI.
   const participants = (s["participants"] as Rec[]).map((p, i) => ({
     user: user(p["user"], `/participants/${i}/user`),
@@ -177,7 +189,7 @@ export function roomStateFromJson(json: unknown): RoomState {
  * `mimi:` URI of the expected kind; both with a JSON pointer.
  */
 export function proposedChangeFromJson(json: unknown): ProposedChange {
-  const c = fromJsonValue(changeSchema, json) as Rec;
+  const c = changeSchema.fromJson(json, "/") as Rec;
   const actor = c["actor"] as Rec;
   const out: Rec = { ...c, actor: { ...actor, user: user(actor["user"], "/actor/user") } };
   if (actor["client"] !== undefined) {

@@ -7,11 +7,11 @@ import { domainOf, mimiUriEquals, parseRoomUri, userOfClient } from "@mimi/ident
 import {
   abuseReportCodec,
   type DirectoryName,
-  decodeWith,
   endpoints,
   keyMaterialRequestCodec,
   submitMessageRequestCodec,
 } from "@mimi/protocol";
+import { decodeWith } from "@mimi/wire";
 import { HttpRejection } from "../../server/http-error.js";
 import { subscribe } from "../inbox.js";
 import type { ClientCall, RouteAnswer } from "../route.js";

@@ -1,5 +1,6 @@
 /** `POST /client/v1/keyPackages`: upload the client's KeyPackages (body: KeyPackageUpload). */
-import { decodeWith, keyPackageUploadCodec } from "@mimi/protocol";
+import { keyPackageUploadCodec } from "@mimi/protocol";
+import { decodeWith } from "@mimi/wire";
 import { storeKeyPackages } from "../../storage/key-packages.js";
 import type { ClientRouteHandler } from "../route.js";
 

@@ -1,6 +1,7 @@
 /** `POST /client/v1/rooms/{roomId}`: create a room this provider hosts (body: CreateRoomRequest). */
 import { domainOf, parseRoomUri } from "@mimi/identifiers";
-import { createRoomRequestCodec, decodeWith } from "@mimi/protocol";
+import { createRoomRequestCodec } from "@mimi/protocol";
+import { decodeWith } from "@mimi/wire";
 import { HttpRejection } from "../../server/http-error.js";
 import { roomState } from "../../storage/room-log.js";
 import { subscribe } from "../inbox.js";

@@ -5,8 +5,8 @@
  * §5.7 allows for privacy).
  */
 import { domainOf, parseRoomUri, parseUserUri } from "@mimi/identifiers";
-import { type ConsentEntry, consentEntryCodec, decodeWith } from "@mimi/protocol";
-import { ValidationError } from "@mimi/wire";
+import { type ConsentEntry, consentEntryCodec } from "@mimi/protocol";
+import { decodeWith, ValidationError } from "@mimi/wire";
 import { type ConsentKey, deleteConsent, putConsent } from "../../storage/consent-store.js";
 import type { Endpoint, RequestContext } from "../endpoint.js";
 import { HttpRejection } from "../http-error.js";
