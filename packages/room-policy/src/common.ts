@@ -2,7 +2,7 @@
  * Types shared by the room-policy structures (draft-ietf-mimi-room-policy-03, Appendix "Complete
  * TLS Presentation Language Syntax").
  */
-import type { Uri } from "@mimi/mls-profile";
+import { type Uri, uriCodec } from "@mimi/mls-profile";
 import { bool, type Codec, enumCodes, optional, struct, utf8String } from "@mimi/wire";
 
 // [POLICY-CODEC-01] draft-ietf-mimi-room-policy-03 §3: `bool` is the enum false(0), true(1); any
@@ -25,7 +25,7 @@ export function optionalField<T>(item: Codec<T>): Codec<T | undefined> {
  * the structure is the MLS profile's): `struct { opaque uri<V>; } Uri;`, the bytes decoded as UTF-8
  * (decision 0302).
  */
-export const uriSchema: Codec<Uri> = struct("Uri", [["uri", utf8String]]);
+export const uriSchema: Codec<Uri> = uriCodec;
 
 /**
  * A DNS domain name.

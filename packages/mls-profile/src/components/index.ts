@@ -56,7 +56,9 @@ export {
   encodeRoomMetaData,
   type RichDescription,
   type RoomMetaData,
+  roomMetaDataCodec,
   roomMetadataHandler,
   type Uri,
   type UTF8String,
+  uriCodec,
 } from "./room-metadata.js";

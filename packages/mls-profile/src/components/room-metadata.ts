@@ -2,6 +2,7 @@
  * The `room_metadata` component (draft-ietf-mimi-protocol-06 §7.6).
  */
 import {
+  type Codec,
   childPath,
   decodeWith,
   encodeWith,
@@ -160,10 +161,16 @@ export function checkRoomMetaData(m: RoomMetaData, path = "/"): void {
   checkUtf8String(m.room_mood, childPath(path, "room_mood"));
 }
 
-const uriCodec = struct("Uri", [["uri", utf8String]]);
+/** The TLS codec of `Uri` (protocol-06 §7.6), the one every MIMI package uses. */
+export const uriCodec: Codec<Uri> = struct("Uri", [["uri", utf8String]]);
 const utf8StringCodec = struct("UTF8String", [["string", utf8String]]);
 
-const roomMetaDataCodec = struct("RoomMetaData", [
+/**
+ * The TLS codec of `RoomMetaData` (protocol-06 §7.6) without its content checks
+ * ({@link checkRoomMetaData}), for JSON forms and comparisons; `encodeRoomMetaData` and
+ * `decodeRoomMetaData` check.
+ */
+export const roomMetaDataCodec: Codec<RoomMetaData> = struct("RoomMetaData", [
   ["room_uri", uriCodec],
   ["room_name", utf8StringCodec],
   [

@@ -5,10 +5,9 @@
  * identifiers as text.
  */
 
-import type { RoomMetaData } from "@mimi/mls-profile";
-import { type Codec, opaque, struct, utf8String, vector } from "@mimi/wire";
+import { type RoomMetaData, roomMetaDataCodec } from "@mimi/mls-profile";
+import type { Codec } from "@mimi/wire";
 import type { BaseRoomPolicy } from "../base-room-policy.js";
-import { uriSchema } from "../common.js";
 import type { ComponentName } from "../component-ids.js";
 import type { OperationalParameters } from "../operational-parameters.js";
 import type { Claim, PreAuthData } from "../pre-auth-data.js";
@@ -48,26 +47,8 @@ export interface ParticipantListChange {
   readonly addedParticipants: readonly Participant[];
 }
 
-const utf8StringSchema = struct("UTF8String", [["string", utf8String]]);
-
-/** Shape of `RoomMetaData` (the MLS profile's), used for its JSON form and for comparing two values. */
-export const roomMetaDataSchema: Codec<RoomMetaData> = struct("RoomMetaData", [
-  ["room_uri", uriSchema],
-  ["room_name", utf8StringSchema],
-  [
-    "room_descriptions",
-    vector(
-      struct("RichDescription", [
-        ["media_type", utf8String],
-        ["language_tag", utf8String],
-        ["description_content", opaque],
-      ]),
-    ),
-  ],
-  ["room_avatar", uriSchema],
-  ["room_subject", utf8StringSchema],
-  ["room_mood", utf8StringSchema],
-]);
+/** `RoomMetaData` is the MLS profile's (protocol-06 §7.6): its codec gives the JSON form and comparisons. */
+export const roomMetaDataSchema: Codec<RoomMetaData> = roomMetaDataCodec;
 
 /** A client in the room's MLS group and the user it belongs to. */
 export interface MemberClient {
