@@ -28,7 +28,9 @@ import type { ProposedChange, RoomState, Verdict } from "./room-state.js";
 import { roomMetaDataSchema } from "./room-state.js";
 import { assertNoProblems, checkBaseRoomPolicy, checkRoleData } from "./validate-policy.js";
 
-const userRolePair = struct("UserRolePair", [
+// The engine's own types in JSON (the CLI's room state), not the draft's structures: a participant
+// is named by its user URI here, where the MLS profile's UserRolePair carries bytes.
+const userRolePair = struct("Participant", [
   ["user", utf8String],
   ["role_index", uint32],
 ]);
@@ -40,7 +42,7 @@ const participantListUpdate = struct("ParticipantListChange", [
   [
     "changedRoleParticipants",
     vector(
-      struct("UserindexRolePair", [
+      struct("ParticipantRoleChange", [
         ["user_index", uint32],
         ["role_index", uint32],
       ]),
