@@ -157,6 +157,8 @@ export function groupChange(
     } else if (p.proposalType === codePoints.proposalTypes.app_data_update) {
       const u = decodeAppDataUpdate((p as { proposalData: Uint8Array }).proposalData);
       if (u.component_id === codePoints.componentIds.participant_list && u.op === "update") {
+        // [PROTO-HUB-04] draft-ietf-mimi-protocol-06 §7.5: a commit that touches a user more than
+        // once across participant-list updates is invalid; one update per change rules that out.
         if (participantList !== undefined)
           throw new ValidationError("more than one participant-list update in one change", {
             path: `/proposals/${i}`,
