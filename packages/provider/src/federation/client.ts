@@ -13,7 +13,7 @@ import { createSecureContext } from "node:tls";
 import { API_PREFIX, type DirectoryName, endpointPath, endpoints } from "@mimi/protocol";
 import { ProtocolError, ValidationError } from "@mimi/wire";
 import { type PeerCa, peerConnectionTrust, peerTrust } from "../server/anchor-binding.js";
-import type { TlsMaterial } from "../server/tls-server.js";
+import { pemList, type TlsMaterial } from "../server/tls-server.js";
 
 /** Where a peer provider's server listens. */
 export interface PeerEndpoint {
@@ -215,12 +215,11 @@ export function createFederationClient(options: FederationClientOptions): Federa
 
   /** Our side of the mutual TLS: replaced by reloadTls. */
   const tlsOf = (tls: TlsMaterial & { readonly ca: PeerCa | readonly PeerCa[] }) => {
-    const list = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...(v as readonly T[])] : [v as T]);
     return {
       key: tls.key,
       cert: tls.cert,
       ...peerConnectionTrust(peerTrust(tls.ca)),
-      ...(tls.crl === undefined ? {} : { crl: list(tls.crl) }),
+      ...(tls.crl === undefined ? {} : { crl: pemList(tls.crl) }),
     };
   };
   let material = tlsOf(options);

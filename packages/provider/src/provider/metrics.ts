@@ -5,6 +5,7 @@
  * scraped: how far each follower is behind the hub's room logs, and the database pool.
  */
 import { collectDefaultMetrics, Gauge, Registry } from "prom-client";
+import type { Exposition } from "../server/metrics.js";
 import type { Database } from "../storage/database.js";
 
 let processRegistry: Registry | undefined;
@@ -21,14 +22,10 @@ function processMetrics(): Registry {
   return processRegistry;
 }
 
-/** A provider's metrics: its own registry, and the exposition with the process metrics. */
-export interface ProviderMetrics {
+/** A provider's metrics: its own registry; the exposition adds the process metrics. */
+export interface ProviderMetrics extends Exposition {
   /** Where the provider's request metrics and gauges are registered. */
   readonly registry: Registry;
-  /** The exposition text: the process metrics and the provider's. */
-  render(): Promise<string>;
-  /** The exposition's media type. */
-  readonly contentType: string;
 }
 
 /** Make the metrics of a provider over `db`. */

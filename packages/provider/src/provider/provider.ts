@@ -20,6 +20,7 @@ import { type BoundAnchor, type PeerCa, peerTrust } from "../server/anchor-bindi
 import type { Endpoint } from "../server/endpoint.js";
 import { implementedEndpoints } from "../server/index.js";
 import { errorFields, jsonLinesToStdout, type LogSink, makeLogger } from "../server/log.js";
+import { answerMetrics } from "../server/metrics.js";
 import type { DEFAULT_CLIENT_RATE_LIMIT, DEFAULT_PEER_RATE_LIMIT, RateLimit } from "../server/rate-limit.js";
 import { type Exchange, type ProviderServer, startProviderServer } from "../server/server.js";
 import { serverContextOptions } from "../server/tls-server.js";
@@ -225,7 +226,6 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
   try {
     await migrate(db);
     const pm = providerMetrics(db);
-    const registry = pm.registry;
     const federation = createFederationClient({
       domain,
       key: options.tls.key,
@@ -296,7 +296,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
         ...(options.rateLimits?.peer === undefined ? {} : { rateLimit: options.rateLimits.peer }),
         ...(options.now === undefined ? {} : { now: options.now }),
         ...(options.observe === undefined ? {} : { observe: options.observe }),
-        metrics: { registry, prefix: "mimi_http_" },
+        metrics: { registry: pm.registry, prefix: "mimi_http_" },
       },
       options.listen?.port ?? 0,
       options.listen?.host ?? "127.0.0.1",
@@ -316,7 +316,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
           federation,
           inboxSignal,
           log: sink,
-          metrics: { registry, prefix: "mimi_client_api_" },
+          metrics: { registry: pm.registry, prefix: "mimi_client_api_" },
           ...(hub === undefined
             ? {}
             : {
@@ -344,17 +344,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     if (options.metrics !== undefined) {
       const ms: Server = createHttpServer((req, res) => {
         if (req.method === "GET" && req.url === "/metrics") {
-          void pm.render().then(
-            (text) => {
-              res.setHeader("Content-Type", pm.contentType);
-              res.end(text);
-            },
-            (e: unknown) => {
-              log({ level: "error", msg: "metrics failed", ...errorFields(e) });
-              res.statusCode = 500;
-              res.end();
-            },
-          );
+          answerMetrics(res, pm, log);
         } else if (req.method === "GET" && req.url === "/healthz") {
           // the process is up and its event loop answers
           res.setHeader("Content-Type", "application/json");
@@ -393,25 +383,26 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       ...(fanout === undefined ? {} : { fanout }),
       reloadTls(tls, clientCas) {
         const api = clientApi;
-        const nextClient = clientCas ?? clientTrust;
         const material = { key: tls.key, cert: tls.cert, ...(tls.crl === undefined ? {} : { crl: tls.crl }) };
-        const clientMaterial =
-          nextClient === undefined
+        const trust = clientCas ?? clientTrust;
+        const forClients =
+          api === undefined || trust === undefined
             ? undefined
             : {
                 key: tls.key,
                 cert: tls.cert,
-                ...(nextClient.crl === undefined ? {} : { crl: nextClient.crl }),
+                clientCa: trust.ca,
+                ...(trust.crl === undefined ? {} : { crl: trust.crl }),
               };
         // everything is checked before anything changes: the TLS stack throws on unusable material
         createSecureContext(serverContextOptions(material, peerTrust(tls.ca).pems));
-        if (api !== undefined && clientMaterial !== undefined && nextClient !== undefined)
-          createSecureContext(serverContextOptions(clientMaterial, nextClient.ca));
+        if (forClients !== undefined)
+          createSecureContext(serverContextOptions(forClients, forClients.clientCa));
         server.reloadTls({ ...material, ca: tls.ca });
         federation.reloadTls({ ...material, ca: tls.ca });
-        if (api !== undefined && clientMaterial !== undefined && nextClient !== undefined) {
-          api.reloadTls({ ...clientMaterial, clientCa: nextClient.ca });
-          clientTrust = nextClient;
+        if (api !== undefined && forClients !== undefined) {
+          api.reloadTls(forClients);
+          clientTrust = trust;
         }
       },
       async stop(graceMs = 5_000) {

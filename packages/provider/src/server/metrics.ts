@@ -4,7 +4,9 @@
  * registers its federation server's and its client API's metrics (under different prefixes) in one
  * registry with the process metrics and its own gauges (`provider/metrics.ts`).
  */
+import type { ServerResponse } from "node:http";
 import { Counter, Gauge, Histogram, Registry } from "prom-client";
+import { errorFields, type LogRecord } from "./log.js";
 
 const BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5];
 
@@ -72,4 +74,34 @@ export class ServerMetrics {
   render(): Promise<string> {
     return this.registry.metrics();
   }
+
+  /** The exposition's media type. */
+  get contentType(): string {
+    return this.registry.contentType;
+  }
+}
+
+/** Metrics that can be scraped: the exposition text and its media type. */
+export interface Exposition {
+  render(): Promise<string>;
+  readonly contentType: string;
+}
+
+/** Answer `GET /metrics` with `exposition` (500, logged, when collecting fails). */
+export function answerMetrics(
+  res: ServerResponse,
+  exposition: Exposition,
+  log: (record: LogRecord) => void,
+): void {
+  exposition.render().then(
+    (text) => {
+      res.setHeader("Content-Type", exposition.contentType);
+      res.end(text);
+    },
+    (e: unknown) => {
+      log({ level: "error", msg: "metrics failed", ...errorFields(e) });
+      res.statusCode = 500;
+      res.end();
+    },
+  );
 }

@@ -31,7 +31,7 @@ import type { Endpoint } from "./endpoint.js";
 import { errorAnswer, HttpRejection } from "./http-error.js";
 import { decodeParam, readBody } from "./http-request.js";
 import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "./log.js";
-import { ServerMetrics, type ServerMetricsOptions } from "./metrics.js";
+import { answerMetrics, ServerMetrics, type ServerMetricsOptions } from "./metrics.js";
 import { authenticatePeer } from "./peer.js";
 import { DEFAULT_PEER_RATE_LIMIT, type RateLimit, RateLimiter } from "./rate-limit.js";
 import {
@@ -329,17 +329,7 @@ export async function startProviderServer(
     async listenMetrics(mport = 0, mhost = "127.0.0.1"): Promise<number> {
       metricsServer = createHttpServer((req, res) => {
         if (req.method === "GET" && req.url === "/metrics") {
-          void metrics.render().then(
-            (text) => {
-              res.setHeader("Content-Type", metrics.registry.contentType);
-              res.end(text);
-            },
-            (e: unknown) => {
-              log({ level: "error", msg: "metrics failed", ...errorFields(e) });
-              res.statusCode = 500;
-              res.end();
-            },
-          );
+          answerMetrics(res, metrics, log);
         } else {
           res.statusCode = 404;
           res.end();

@@ -39,17 +39,21 @@ export interface TlsMaterial {
   readonly crl?: string | Buffer | readonly (string | Buffer)[];
 }
 
+/** One PEM or a list of them, as the mutable list the TLS stack takes. */
+export function pemList<T>(v: T | readonly T[]): T[] {
+  return Array.isArray(v) ? [...(v as readonly T[])] : [v as T];
+}
+
 /** The secure context options of a server asking for client certificates. */
 export function serverContextOptions(
   material: TlsMaterial,
   ca: string | Buffer | readonly (string | Buffer)[],
 ): { key: string | Buffer; cert: string | Buffer; ca: (string | Buffer)[]; crl?: (string | Buffer)[] } {
-  const list = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...(v as readonly T[])] : [v as T]);
   return {
     key: material.key,
     cert: material.cert,
-    ca: list(ca),
-    ...(material.crl === undefined ? {} : { crl: list(material.crl) }),
+    ca: pemList(ca),
+    ...(material.crl === undefined ? {} : { crl: pemList(material.crl) }),
   };
 }
 
