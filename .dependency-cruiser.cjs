@@ -49,10 +49,11 @@ const forbidden = [
   },
   {
     name: "ts-mls-through-mls-profile",
-    comment: "Only @mimi/mls-profile imports ts-mls; the others use its adapter's exports.",
+    comment:
+      "Only @mimi/mls-profile imports ts-mls (the patched build, @mimi/ts-mls); the others use its adapter's exports.",
     severity: "error",
-    from: { path: "^(packages|tools|spec-vectors)/", pathNot: "^packages/mls-profile/" },
-    to: { path: "(^|/)node_modules/ts-mls/" },
+    from: { path: "^(packages|tools|spec-vectors)/", pathNot: "^packages/(mls-profile|ts-mls)/" },
+    to: { path: "(^|/)node_modules/(@mimi/)?ts-mls/|^packages/ts-mls/" },
   },
   {
     name: "no-circular",

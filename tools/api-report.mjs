@@ -40,6 +40,8 @@ function publicPackages() {
     if (!existsSync(manifest)) continue;
     const pkg = JSON.parse(readFileSync(manifest, "utf8"));
     if (name === "testkit") continue;
+    // @mimi/ts-mls is ts-mls's own build (patched): its surface is upstream's, not ours
+    if (!existsSync(join(root, "packages", name, "src", "index.ts"))) continue;
     out.push({ dir: `packages/${name}`, name: pkg.name });
   }
   if (existsSync(join(root, "spec-vectors", "package.json")))

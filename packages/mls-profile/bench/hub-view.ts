@@ -26,7 +26,7 @@ import {
   joinGroup,
   makePskIndex,
   processMessage,
-} from "ts-mls";
+} from "@mimi/ts-mls";
 import { processMessage as processMlsMessage } from "../src/adapter/index.js";
 import { bootstrapHubView, hubCipherSuite, processHubMessage } from "../src/hub-view/index.js";
 import type { MlsBenchContributor } from "./index.js";

@@ -25,8 +25,8 @@ import {
   verify as nodeVerify,
   timingSafeEqual,
 } from "node:crypto";
-import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Hash, HashAlgorithm, Kdf } from "ts-mls";
-import { defaultCryptoProvider } from "ts-mls";
+import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, Hash, HashAlgorithm, Kdf } from "@mimi/ts-mls";
+import { defaultCryptoProvider } from "@mimi/ts-mls";
 import type { Hpke, Signature } from "./adapter/internals.js";
 import { KeyCache } from "./key-cache.js";
 

@@ -5,7 +5,7 @@
  * Declared here with their types so that the public API does not depend on which one loaded.
  */
 
-import type { CryptoProvider, HashAlgorithm } from "ts-mls";
+import type { CryptoProvider, HashAlgorithm } from "@mimi/ts-mls";
 import * as platform from "#platform";
 
 /**

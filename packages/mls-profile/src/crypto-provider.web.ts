@@ -8,9 +8,10 @@
  * member's signing key and its peers' verification keys are imported once. Everything else is the
  * default provider's, which is WebCrypto and noble, so results are byte for byte the same.
  */
+
+import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, HashAlgorithm } from "@mimi/ts-mls";
+import { defaultCryptoProvider } from "@mimi/ts-mls";
 import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
-import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, HashAlgorithm } from "ts-mls";
-import { defaultCryptoProvider } from "ts-mls";
 import type { Signature } from "./adapter/internals.js";
 import { KeyCache } from "./key-cache.js";
 

@@ -3,6 +3,9 @@
  *
  * @packageDocumentation
  */
+// first: fails the import, with a clear error, over a ts-mls without the project's patch
+import "./adapter/ts-mls-patch.js";
+
 export {
   type AuthenticationService,
   asMimiError,

@@ -14,7 +14,7 @@ function files(dir: string): string[] {
 describe("ts-mls internals", () => {
   it("every deep import of ts-mls (its unversioned ./*.js modules) is in src/adapter/internals.ts", () => {
     const offenders = files(src)
-      .filter((f) => /from\s+"ts-mls\/[^"]+"/.test(readFileSync(f, "utf8")))
+      .filter((f) => /from\s+"@mimi\/ts-mls\/[^"]+"/.test(readFileSync(f, "utf8")))
       .map((f) => relative(src, f).replaceAll("\\", "/"));
     expect(offenders).toEqual(["adapter/internals.ts"]);
   });

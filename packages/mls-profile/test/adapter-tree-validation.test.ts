@@ -4,8 +4,9 @@
  * leaf and the parent listing it lists that leaf too; their lists may differ otherwise). ts-mls
  * 1.6.4 wanted the lists equal and rejected valid trees (decision 0570).
  */
+
+import { createCommit, encodeMlsMessage, type RatchetTree } from "@mimi/ts-mls";
 import { ValidationError } from "@mimi/wire";
-import { createCommit, encodeMlsMessage, type RatchetTree } from "ts-mls";
 import { describe, expect, it } from "vitest";
 import { bootstrapHubView, joinFromWelcome } from "../src/index.js";
 import { config, suite } from "./adapter-fixtures.js";

@@ -1,4 +1,4 @@
-import { createCommit, encodeMlsMessage, encodeRequiredCapabilities, type Proposal } from "ts-mls";
+import { createCommit, encodeMlsMessage, encodeRequiredCapabilities, type Proposal } from "@mimi/ts-mls";
 import { describe, expect, it } from "vitest";
 import { encodeAppDataUpdate } from "../src/extensions/app-data-update.js";
 import { defaultCodePoints } from "../src/extensions/code-points.js";

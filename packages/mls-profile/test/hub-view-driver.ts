@@ -3,7 +3,7 @@
  * feeds every message to a hub view, and checks after each epoch that the view agrees with every
  * member (GroupContext bytes, tree, confirmation tag, members). Used by the tests and the bench.
  */
-import { toHex } from "@mimi/wire";
+
 import {
   acceptAll,
   type CiphersuiteImpl,
@@ -34,11 +34,12 @@ import {
   processMessage,
   proposeAddExternal,
   proposeExternal,
-} from "ts-mls";
-import { defaultClientConfig } from "ts-mls/clientConfig.js";
-import { encodeGroupContext } from "ts-mls/groupContext.js";
-import { encodeRatchetTree } from "ts-mls/ratchetTree.js";
-import { bytesToBase64 } from "ts-mls/util/byteArray.js";
+} from "@mimi/ts-mls";
+import { defaultClientConfig } from "@mimi/ts-mls/clientConfig.js";
+import { encodeGroupContext } from "@mimi/ts-mls/groupContext.js";
+import { encodeRatchetTree } from "@mimi/ts-mls/ratchetTree.js";
+import { bytesToBase64 } from "@mimi/ts-mls/util/byteArray.js";
+import { toHex } from "@mimi/wire";
 import { type AppDataUpdate, encodeAppDataUpdate } from "../src/extensions/app-data-update.js";
 import type { ComponentHandlers } from "../src/extensions/apply-app-data-updates.js";
 import { defaultCodePoints } from "../src/extensions/code-points.js";

@@ -1,5 +1,4 @@
 import { fc, test } from "@fast-check/vitest";
-import { CodecError, MimiError, ValidationError } from "@mimi/wire";
 import {
   createApplicationMessage,
   createCommit,
@@ -14,9 +13,10 @@ import {
   type Proposal,
   type PublicMessage,
   proposeExternal,
-} from "ts-mls";
-import { signFramedContentTBS, toTbs } from "ts-mls/framedContent.js";
-import { protectExternalProposalPublic } from "ts-mls/messageProtectionPublic.js";
+} from "@mimi/ts-mls";
+import { signFramedContentTBS, toTbs } from "@mimi/ts-mls/framedContent.js";
+import { protectExternalProposalPublic } from "@mimi/ts-mls/messageProtectionPublic.js";
+import { CodecError, MimiError, ValidationError } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   bootstrapHubView,
@@ -134,7 +134,7 @@ describe("hub view rejects malformed input with typed errors", () => {
   it("MLS-HUB-01 a mutated GroupInfo or ratchet tree is accepted or rejected with a typed error, never anything else", async () => {
     const state = member(base, 0).state;
     const gi = encodeGroupInfoMessage(await groupInfoOf(base.cs, state));
-    const { encodeRatchetTree } = await import("ts-mls/ratchetTree.js");
+    const { encodeRatchetTree } = await import("@mimi/ts-mls/ratchetTree.js");
     const tree = encodeRatchetTree(state.ratchetTree);
     await fc.assert(
       fc.asyncProperty(
@@ -584,7 +584,7 @@ describe("hub view bootstrap and GroupInfo checks", () => {
     const gi = await groupInfoOf(base.cs, state);
     const bare = { ...gi, extensions: gi.extensions.filter((e) => e.extensionType !== "ratchet_tree") };
     await rejection(bootstrapHubView({ groupInfo: bare, cipherSuite: base.hubCs }), "MLS-HUB-15");
-    const { encodeRatchetTree } = await import("ts-mls/ratchetTree.js");
+    const { encodeRatchetTree } = await import("@mimi/ts-mls/ratchetTree.js");
     const view = await bootstrapHubView({
       groupInfo: gi,
       ratchetTree: encodeRatchetTree(state.ratchetTree),

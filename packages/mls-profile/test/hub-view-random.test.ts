@@ -1,7 +1,7 @@
 import { testEnv } from "@mimi/testkit/env";
-import { defaultAuthenticationService, defaultLifetimeConfig } from "ts-mls";
-import { validateRatchetTree } from "ts-mls/clientState.js";
-import { ratchetTreeFromExtension } from "ts-mls/groupInfo.js";
+import { defaultAuthenticationService, defaultLifetimeConfig } from "@mimi/ts-mls";
+import { validateRatchetTree } from "@mimi/ts-mls/clientState.js";
+import { ratchetTreeFromExtension } from "@mimi/ts-mls/groupInfo.js";
 import { describe, expect, it } from "vitest";
 import { bootstrapHubView } from "../src/index.js";
 import {

@@ -5,7 +5,7 @@ import {
   type GroupInfo,
   type Proposal,
   proposeExternal,
-} from "ts-mls";
+} from "@mimi/ts-mls";
 import { describe, expect, it } from "vitest";
 import { defaultCodePoints } from "../src/extensions/code-points.js";
 import {

@@ -1,6 +1,5 @@
 import { fc, test } from "@fast-check/vitest";
 import { testEnv } from "@mimi/testkit/env";
-import { CodecError, encodeTls, MimiError, toHex, ValidationError } from "@mimi/wire";
 import {
   createProposal,
   encodeMlsMessage,
@@ -9,10 +8,11 @@ import {
   getCiphersuiteImpl,
   proposeAddExternal,
   proposeExternal,
-} from "ts-mls";
-import { encodeGroupContext } from "ts-mls/groupContext.js";
-import { encodeProposal } from "ts-mls/proposal.js";
-import { encodeRatchetTree } from "ts-mls/ratchetTree.js";
+} from "@mimi/ts-mls";
+import { encodeGroupContext } from "@mimi/ts-mls/groupContext.js";
+import { encodeProposal } from "@mimi/ts-mls/proposal.js";
+import { encodeRatchetTree } from "@mimi/ts-mls/ratchetTree.js";
+import { CodecError, encodeTls, MimiError, toHex, ValidationError } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 import { encodeAppDataUpdate } from "../src/extensions/app-data-update.js";
 import { defaultCodePoints } from "../src/extensions/code-points.js";

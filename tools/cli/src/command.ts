@@ -7,7 +7,6 @@
  */
 import { readFileSync } from "node:fs";
 import { type ParseArgsConfig, parseArgs } from "node:util";
-import { VectorFileError } from "@mimi/spec-vectors";
 import { fromHex, InternalError, MimiError } from "@mimi/wire";
 
 /** Where a command writes. Tests pass their own to capture output. */
@@ -70,8 +69,15 @@ export function reportError(e: unknown, io: Io, usage?: string): number {
     io.stderr(`error: ${e.describe()}\n`);
     return EXIT.failed;
   }
-  if (e instanceof VectorFileError) {
-    io.stderr(`error: ${e.name}: ${e.what} at ${e.path}\n`);
+  // a typed error of ours outside @mimi/wire's hierarchy (spec-vectors' VectorFileError): the
+  // same house line, recognised by its shape so that the published CLI need not load the vectors
+  if (
+    e instanceof Error &&
+    typeof (e as { what?: unknown }).what === "string" &&
+    typeof (e as { path?: unknown }).path === "string"
+  ) {
+    const { what, path } = e as Error & { what: string; path: string };
+    io.stderr(`error: ${e.name}: ${what} at ${path}\n`);
     return EXIT.failed;
   }
   // A bug of ours: the house line first, then the whole stack for the report.

@@ -86,14 +86,14 @@ describe("the layer check", () => {
 
   it("fails a ts-mls import outside mls-profile, and allows it inside", async () => {
     const r = await check({
-      "node_modules/ts-mls/package.json": JSON.stringify({ name: "ts-mls", main: "index.js" }),
-      "node_modules/ts-mls/index.js": "export const x = 1;\n",
-      "packages/mls-profile/src/index.ts": 'import { x } from "ts-mls";\nexport const m = x;\n',
-      "packages/protocol/src/index.ts": 'import { x } from "ts-mls";\nexport const p = x;\n',
+      "node_modules/@mimi/ts-mls/package.json": JSON.stringify({ name: "@mimi/ts-mls", main: "index.js" }),
+      "node_modules/@mimi/ts-mls/index.js": "export const x = 1;\n",
+      "packages/mls-profile/src/index.ts": 'import { x } from "@mimi/ts-mls";\nexport const m = x;\n',
+      "packages/protocol/src/index.ts": 'import { x } from "@mimi/ts-mls";\nexport const p = x;\n',
     });
     expect(r.code).not.toBe(0);
     expect(r.out).toMatch(
-      /ts-mls-through-mls-profile: packages\/protocol\/src\/index\.ts → node_modules\/ts-mls\//,
+      /ts-mls-through-mls-profile: packages\/protocol\/src\/index\.ts → node_modules\/@mimi\/ts-mls\//,
     );
     expect(r.out).not.toMatch(/packages\/mls-profile\/src\/index\.ts →/);
   });

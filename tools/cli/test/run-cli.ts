@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { Io } from "../src/command.js";
 import { main } from "../src/main.js";
+import { repositoryCommandSet } from "../src/repository-main.js";
 
 /** The repository root. */
 export const repoRoot: string = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
@@ -14,7 +15,7 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Run `mimi <argv>` with `stdin` (bytes, or text sent as UTF-8) as standard input. */
+/** Run `pnpm mimi <argv>` (the repository's command set) with `stdin` (bytes, or text sent as UTF-8) as standard input. */
 export async function runCli(
   argv: readonly string[],
   stdin: Uint8Array | string = new Uint8Array(),
@@ -33,6 +34,6 @@ export async function runCli(
     isTTY: false,
     root: repoRoot,
   };
-  const code = await main(argv, io);
+  const code = await main(argv, io, repositoryCommandSet);
   return { code, stdout, stderr };
 }

@@ -2,13 +2,14 @@
  * Cipher suite selection (RFC 9420 §5.1, §17.1). MIMI uses the RFC 9420 suites 0x0001–0x0007;
  * ts-mls's post-quantum suites use unregistered code points and are not offered here.
  */
-import { ValidationError } from "@mimi/wire";
+
 import {
   type CiphersuiteImpl,
   type CryptoProvider,
   getCiphersuiteFromName,
   getCiphersuiteImpl,
-} from "ts-mls";
+} from "@mimi/ts-mls";
+import { ValidationError } from "@mimi/wire";
 import { cachingCryptoProvider } from "../crypto-provider.js";
 
 /** The RFC 9420 cipher suites (§17.1, "MLS Cipher Suites" registry), by name. */

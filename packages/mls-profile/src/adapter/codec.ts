@@ -7,7 +7,7 @@
  * {@link decodeMlsStructure} do the same for the structures other protocols embed, and also
  * reject an encoding ts-mls would not produce for the value it decodes to.
  */
-import { bytesEqual, CodecError } from "@mimi/wire";
+
 import type {
   Capabilities,
   Credential,
@@ -16,7 +16,7 @@ import type {
   ExternalSender,
   GroupContext,
   HPKECiphertext,
-} from "ts-mls";
+} from "@mimi/ts-mls";
 import {
   type GroupInfo,
   type KeyPackage,
@@ -30,7 +30,8 @@ import {
   encodeMlsMessage as tsEncodeMlsMessage,
   encodeRequiredCapabilities as tsEncodeRequiredCapabilities,
   type Welcome,
-} from "ts-mls";
+} from "@mimi/ts-mls";
+import { bytesEqual, CodecError } from "@mimi/wire";
 import {
   decodeCapabilities as tsDecodeCapabilities,
   decodeCredential as tsDecodeCredential,

@@ -13,13 +13,12 @@
  * ts-mls 1.6.4 encodes one `ExternalSender` per extension; the project's patch of ts-mls (see
  * `patches/`) makes it use the list, and index `sender_index` into it.
  */
-import {
-  type Extension,
-  type ExternalSender,
-  decodeExternalSenders as tsDecodeExternalSenders,
-  encodeExternalSenders as tsEncodeExternalSenders,
-} from "ts-mls";
+import type { Extension, ExternalSender } from "@mimi/ts-mls";
 import { decodeStrict } from "./codec.js";
+import {
+  decodeExternalSendersList as tsDecodeExternalSenders,
+  encodeExternalSendersList as tsEncodeExternalSenders,
+} from "./ts-mls-patch.js";
 
 /** The `external_senders` extension type (RFC 9420 §17.3). */
 export const EXTERNAL_SENDERS_EXTENSION_TYPE = 0x0005;

@@ -3,7 +3,7 @@
  * the project. State is immutable: every operation returns the new state; `consumed` lists
  * secrets the caller should zero once the message is sent.
  */
-import { ProtocolError, ValidationError } from "@mimi/wire";
+
 import {
   type AuthenticationService,
   type ClientConfig,
@@ -36,7 +36,8 @@ import {
   processMessage as tsProcessMessage,
   proposeExternal as tsProposeExternal,
   type Welcome,
-} from "ts-mls";
+} from "@mimi/ts-mls";
+import { ProtocolError, ValidationError } from "@mimi/wire";
 import type { MlsCiphersuite } from "./ciphersuite.js";
 import { decodeMlsMessage, decodeStrict } from "./codec.js";
 import { guarded } from "./errors.js";

@@ -12,9 +12,9 @@
 export {
   decodeAuthenticatedContent,
   makeProposalRef,
-} from "ts-mls/authenticatedContent.js";
-export { decodeCapabilities, encodeCapabilities } from "ts-mls/capabilities.js";
-export { defaultClientConfig } from "ts-mls/clientConfig.js";
+} from "@mimi/ts-mls/authenticatedContent.js";
+export { decodeCapabilities, encodeCapabilities } from "@mimi/ts-mls/capabilities.js";
+export { defaultClientConfig } from "@mimi/ts-mls/clientConfig.js";
 export {
   type ApplyProposalsResult,
   applyProposals,
@@ -22,59 +22,59 @@ export {
   nextEpochContext,
   validateLeafNodeUpdateOrCommit,
   validateRatchetTree,
-} from "ts-mls/clientState.js";
-export type { Decoder } from "ts-mls/codec/tlsDecoder.js";
-export { decodeVarLenData } from "ts-mls/codec/variableLength.js";
-export { type Commit, decodeCommit, encodeCommit } from "ts-mls/commit.js";
-export { applyUpdatePathSecret } from "ts-mls/createCommit.js";
-export { decodeCredential, encodeCredential } from "ts-mls/credential.js";
-export { refhash } from "ts-mls/crypto/hash.js";
-export { decryptWithLabel, encryptWithLabel, type Hpke } from "ts-mls/crypto/hpke.js";
-export { deriveSecret, deriveTreeSecret, expandWithLabel } from "ts-mls/crypto/kdf.js";
-export { type Signature, signWithLabel, verifyWithLabel } from "ts-mls/crypto/signature.js";
-export { decodeExtension, encodeExtension, extensionTypeToNumber } from "ts-mls/extension.js";
+} from "@mimi/ts-mls/clientState.js";
+export type { Decoder } from "@mimi/ts-mls/codec/tlsDecoder.js";
+export { decodeVarLenData } from "@mimi/ts-mls/codec/variableLength.js";
+export { type Commit, decodeCommit, encodeCommit } from "@mimi/ts-mls/commit.js";
+export { applyUpdatePathSecret } from "@mimi/ts-mls/createCommit.js";
+export { decodeCredential, encodeCredential } from "@mimi/ts-mls/credential.js";
+export { refhash } from "@mimi/ts-mls/crypto/hash.js";
+export { decryptWithLabel, encryptWithLabel, type Hpke } from "@mimi/ts-mls/crypto/hpke.js";
+export { deriveSecret, deriveTreeSecret, expandWithLabel } from "@mimi/ts-mls/crypto/kdf.js";
+export { type Signature, signWithLabel, verifyWithLabel } from "@mimi/ts-mls/crypto/signature.js";
+export { decodeExtension, encodeExtension, extensionTypeToNumber } from "@mimi/ts-mls/extension.js";
 export {
   createContentCommitSignature,
   type FramedContentCommit,
   verifyFramedContentSignature,
-} from "ts-mls/framedContent.js";
-export { decodeGroupContext, encodeGroupContext } from "ts-mls/groupContext.js";
+} from "@mimi/ts-mls/framedContent.js";
+export { decodeGroupContext, encodeGroupContext } from "@mimi/ts-mls/groupContext.js";
 export {
   decodeGroupInfo,
   encodeGroupInfo,
   ratchetTreeFromExtension,
   verifyGroupInfoConfirmationTag,
   verifyGroupInfoSignature,
-} from "ts-mls/groupInfo.js";
-export { decodeGroupSecrets, encodeGroupSecrets } from "ts-mls/groupSecrets.js";
-export { decodeHpkeCiphertext, encodeHpkeCiphertext } from "ts-mls/hpkeCiphertext.js";
+} from "@mimi/ts-mls/groupInfo.js";
+export { decodeGroupSecrets, encodeGroupSecrets } from "@mimi/ts-mls/groupSecrets.js";
+export { decodeHpkeCiphertext, encodeHpkeCiphertext } from "@mimi/ts-mls/hpkeCiphertext.js";
 export {
   decodeKeyPackage,
   encodeKeyPackage,
   makeKeyPackageRef,
   verifyKeyPackage,
-} from "ts-mls/keyPackage.js";
-export { defaultKeyRetentionConfig } from "ts-mls/keyRetentionConfig.js";
-export { initializeEpoch, mlsExporter } from "ts-mls/keySchedule.js";
-export { verifyLeafNodeSignature } from "ts-mls/leafNode.js";
-export { decodeMlsMessage } from "ts-mls/message.js";
+} from "@mimi/ts-mls/keyPackage.js";
+export { defaultKeyRetentionConfig } from "@mimi/ts-mls/keyRetentionConfig.js";
+export { initializeEpoch, mlsExporter } from "@mimi/ts-mls/keySchedule.js";
+export { verifyLeafNodeSignature } from "@mimi/ts-mls/leafNode.js";
+export { decodeMlsMessage } from "@mimi/ts-mls/message.js";
 export {
   protectApplicationData,
   protectProposal,
   unprotectPrivateMessage,
-} from "ts-mls/messageProtection.js";
+} from "@mimi/ts-mls/messageProtection.js";
 export {
   protectProposalPublic,
   protectPublicMessage,
   unprotectPublicMessage,
-} from "ts-mls/messageProtectionPublic.js";
-export * as mlsErrors from "ts-mls/mlsError.js";
-export { defaultPaddingConfig } from "ts-mls/paddingConfig.js";
-export { encodeParentHashInput, verifyParentHashes } from "ts-mls/parentHash.js";
-export { getCommitSecret } from "ts-mls/pathSecrets.js";
-export { computePskSecret } from "ts-mls/presharedkey.js";
-export { toPrivateKeyPath } from "ts-mls/privateKeyPath.js";
-export { decryptSenderData } from "ts-mls/privateMessage.js";
+} from "@mimi/ts-mls/messageProtectionPublic.js";
+export * as mlsErrors from "@mimi/ts-mls/mlsError.js";
+export { defaultPaddingConfig } from "@mimi/ts-mls/paddingConfig.js";
+export { encodeParentHashInput, verifyParentHashes } from "@mimi/ts-mls/parentHash.js";
+export { getCommitSecret } from "@mimi/ts-mls/pathSecrets.js";
+export { computePskSecret } from "@mimi/ts-mls/presharedkey.js";
+export { toPrivateKeyPath } from "@mimi/ts-mls/privateKeyPath.js";
+export { decryptSenderData } from "@mimi/ts-mls/privateMessage.js";
 export {
   decodeAdd,
   decodeExternalInit,
@@ -92,8 +92,8 @@ export {
   encodeReinit,
   encodeRemove,
   encodeUpdate,
-} from "ts-mls/proposal.js";
-export { findSignaturePublicKey } from "ts-mls/publicMessage.js";
+} from "@mimi/ts-mls/proposal.js";
+export { findSignaturePublicKey } from "@mimi/ts-mls/publicMessage.js";
 export {
   addLeafNode,
   decodeRatchetTree,
@@ -103,16 +103,16 @@ export {
   removeLeafNode,
   resolution,
   updateLeafNode,
-} from "ts-mls/ratchetTree.js";
-export { createSecretTree, deriveKey, deriveNonce, ratchetUntil } from "ts-mls/secretTree.js";
-export { expandSenderDataKey, expandSenderDataNonce } from "ts-mls/sender.js";
-export { createConfirmedHash, createInterimHash } from "ts-mls/transcriptHash.js";
+} from "@mimi/ts-mls/ratchetTree.js";
+export { createSecretTree, deriveKey, deriveNonce, ratchetUntil } from "@mimi/ts-mls/secretTree.js";
+export { expandSenderDataKey, expandSenderDataNonce } from "@mimi/ts-mls/sender.js";
+export { createConfirmedHash, createInterimHash } from "@mimi/ts-mls/transcriptHash.js";
 export {
   encodeLeafNodeHashInput,
   encodeParentNodeHashInput,
   treeHash,
   treeHashRoot,
-} from "ts-mls/treeHash.js";
+} from "@mimi/ts-mls/treeHash.js";
 export {
   leafToNodeIndex,
   left,
@@ -124,12 +124,12 @@ export {
   sibling,
   toLeafIndex,
   toNodeIndex,
-} from "ts-mls/treemath.js";
+} from "@mimi/ts-mls/treemath.js";
 export {
   applyUpdatePath,
   createUpdatePath,
   decodeUpdatePath,
   type UpdatePath,
-} from "ts-mls/updatePath.js";
-export { bytesToBase64 } from "ts-mls/util/byteArray.js";
-export { decodeWelcome, decryptGroupInfo, decryptGroupSecrets, encodeWelcome } from "ts-mls/welcome.js";
+} from "@mimi/ts-mls/updatePath.js";
+export { bytesToBase64 } from "@mimi/ts-mls/util/byteArray.js";
+export { decodeWelcome, decryptGroupInfo, decryptGroupSecrets, encodeWelcome } from "@mimi/ts-mls/welcome.js";

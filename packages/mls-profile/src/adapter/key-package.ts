@@ -13,7 +13,7 @@ import {
   type KeyPackage,
   type Lifetime,
   type PrivateKeyPackage,
-} from "ts-mls";
+} from "@mimi/ts-mls";
 import type { MlsCiphersuite } from "./ciphersuite.js";
 import { guarded } from "./errors.js";
 

@@ -4,8 +4,9 @@
  * (§10.1). Each takes the suite's implementation (`MlsCiphersuite.impl`, or a hub view's
  * `cipherSuite`), or its signature scheme.
  */
+
+import type { CiphersuiteImpl, HPKECiphertext, KeyPackage, PublicMessage } from "@mimi/ts-mls";
 import { ValidationError } from "@mimi/wire";
-import type { CiphersuiteImpl, HPKECiphertext, KeyPackage, PublicMessage } from "ts-mls";
 import {
   type Signature,
   decryptWithLabel as tsDecryptWithLabel,

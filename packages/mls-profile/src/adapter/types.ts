@@ -35,7 +35,7 @@ export type {
   Sender,
   UpdatePath,
   Welcome,
-} from "ts-mls";
-export { defaultCapabilities, defaultLifetime, emptyPskIndex, makePskIndex } from "ts-mls";
+} from "@mimi/ts-mls";
+export { defaultCapabilities, defaultLifetime, emptyPskIndex, makePskIndex } from "@mimi/ts-mls";
 /** A ts-mls decoder over a byte array and offset, and a cipher suite's signature scheme (both from ts-mls internals). */
 export type { Decoder, Signature } from "./internals.js";

@@ -2,8 +2,9 @@
  * A new user joining a MIMI room by external commit appends itself to the participant list in the
  * same commit (draft-ietf-mimi-protocol-06 §3.6, §7.5; decision 0576).
  */
+
+import type { Credential, LeafNode } from "@mimi/ts-mls";
 import { bytesEqual, ValidationError } from "@mimi/wire";
-import type { Credential, LeafNode } from "ts-mls";
 import { type AppDataDictionary, getComponentData } from "../extensions/app-data-dictionary.js";
 import type { ExternalCommitAppDataPolicy } from "../extensions/app-data-proposal-handler.js";
 import { type CodePoints, defaultCodePoints } from "../extensions/code-points.js";

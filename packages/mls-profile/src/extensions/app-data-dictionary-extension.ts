@@ -3,7 +3,7 @@
  * (draft-ietf-mls-extensions-10 §4.6–§4.7): read it, and replace or append it. Shared by the client
  * facade and the hub's view of a group so both see the dictionary the same way.
  */
-import type { Extension } from "ts-mls";
+import type { Extension } from "@mimi/ts-mls";
 import {
   type AppDataDictionary,
   decodeAppDataDictionary,

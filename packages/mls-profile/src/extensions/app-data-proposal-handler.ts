@@ -4,8 +4,9 @@
  * commit with non-default proposals, so the `app_data_dictionary` evolves identically everywhere
  * (draft-ietf-mls-extensions-10 §4.7; decision 0577).
  */
+
+import type { CustomProposalHandler, LeafNode } from "@mimi/ts-mls";
 import { ValidationError } from "@mimi/wire";
-import type { CustomProposalHandler, LeafNode } from "ts-mls";
 import { type AppDataDictionary, emptyAppDataDictionary } from "./app-data-dictionary.js";
 import { appDataDictionaryOf, withAppDataDictionary } from "./app-data-dictionary-extension.js";
 import { type AppDataUpdate, decodeAppDataUpdate } from "./app-data-update.js";

@@ -1,4 +1,4 @@
-import { type CiphersuiteImpl, getCiphersuiteFromName } from "ts-mls";
+import { type CiphersuiteImpl, getCiphersuiteFromName } from "@mimi/ts-mls";
 import { syncHash } from "../crypto-provider.js";
 
 /**

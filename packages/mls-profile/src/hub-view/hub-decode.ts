@@ -1,4 +1,4 @@
-import type { MLSMessage } from "ts-mls";
+import type { MLSMessage } from "@mimi/ts-mls";
 import { decodeStrict } from "../adapter/codec.js";
 import { decodeMlsMessage } from "../adapter/internals.js";
 

@@ -1,4 +1,4 @@
-import type { GroupInfo } from "ts-mls";
+import type { GroupInfo } from "@mimi/ts-mls";
 import { encodeGroupContext, verifyGroupInfoSignature } from "../adapter/internals.js";
 import { equalBytes } from "./hub-bytes.js";
 import { check, rejectAs } from "./hub-errors.js";

@@ -3,7 +3,7 @@
  * commits" gives the inputs; openmls calls this a PublicGroup). The view is plain immutable data:
  * every function returns a new view and never changes its argument.
  */
-import { ValidationError } from "@mimi/wire";
+
 import {
   type AuthenticationService,
   type CiphersuiteImpl,
@@ -19,7 +19,8 @@ import {
   type LifetimeConfig,
   type Proposal,
   type RatchetTree,
-} from "ts-mls";
+} from "@mimi/ts-mls";
+import { ValidationError } from "@mimi/wire";
 import {
   decodeRatchetTree,
   extensionTypeToNumber,

@@ -5,7 +5,6 @@
  * hub does not have and are not checked (see the package README).
  */
 
-import { CodecError, InternalError, toHex } from "@mimi/wire";
 import type {
   FramedContent,
   FramedContentAuthData,
@@ -14,7 +13,8 @@ import type {
   ProposalCustom,
   PublicMessage,
   RatchetTree,
-} from "ts-mls";
+} from "@mimi/ts-mls";
+import { CodecError, InternalError, toHex } from "@mimi/wire";
 import { decodeRequiredCapabilities } from "../adapter/codec.js";
 import {
   type ApplyProposalsResult,

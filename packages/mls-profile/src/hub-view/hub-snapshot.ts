@@ -23,8 +23,9 @@
  * The cipher suite implementation and the options (Authentication Service, proposal handlers) are
  * code, not data: the caller gives them again when restoring.
  */
+
+import type { CiphersuiteImpl, Proposal } from "@mimi/ts-mls";
 import { decodeTls, encodeTls, type TlsReader, type TlsWriter } from "@mimi/wire";
-import type { CiphersuiteImpl, Proposal } from "ts-mls";
 import {
   decodeGroupContext,
   decodeRatchetTree,

@@ -6,7 +6,7 @@
  * identity across tree versions. A cached subtree hash stays valid while every node of the subtree
  * is the same object. The random-epoch test compares the resulting tree hash with every member's.
  */
-import type { Hash, RatchetTree } from "ts-mls";
+import type { Hash, RatchetTree } from "@mimi/ts-mls";
 import {
   encodeLeafNodeHashInput,
   encodeParentHashInput,

@@ -10,7 +10,7 @@ import type {
   GroupContext,
   LifetimeConfig,
   RatchetTree,
-} from "ts-mls";
+} from "@mimi/ts-mls";
 import { validateRatchetTree } from "../adapter/internals.js";
 import { check, rejectAs } from "./hub-errors.js";
 import { makeTreeHasher, type TreeHashCache } from "./hub-tree-hash.js";

@@ -48,13 +48,49 @@ export async function openDatabase(
 ): Promise<Database> {
   if (url === "memory://" || url.startsWith("pglite:")) {
     const dir = url === "memory://" ? undefined : url.replace(/^pglite:(\/\/)?/, "");
-    return openPglite(dir);
+    const { PGlite } = await importDriver("pglite", url, () => import("@electric-sql/pglite"));
+    return openPglite(PGlite, dir);
   }
-  if (url.startsWith("postgres://") || url.startsWith("postgresql://"))
-    return openPostgres(url, options.poolSize ?? 10, options.onError);
+  if (url.startsWith("postgres://") || url.startsWith("postgresql://")) {
+    const pg = (await importDriver("postgres", url, () => import("pg"))).default;
+    return openPostgres(pg, url, options.poolSize ?? 10, options.onError);
+  }
   throw new ValidationError(`unknown storage URL scheme in ${JSON.stringify(storageForDisplay(url))}`, {
     path: "/storage",
   });
+}
+
+/** The database drivers, optional peer dependencies of the package (decision 0502). */
+const DRIVERS = {
+  pglite: { module: "@electric-sql/pglite", range: "^0.5.16" },
+  postgres: { module: "pg", range: "^8.23.1" },
+} as const;
+
+/**
+ * Import a database driver, or fail naming the package to install: the drivers are optional peer
+ * dependencies, so a provider that only uses PostgreSQL does not carry PGlite's tens of
+ * megabytes, and one that uses PGlite does not carry `pg`.
+ *
+ * @param load - the import (by default the driver's own; the tests pass one that fails)
+ * @throws ValidationError naming the missing package and the storage URL that needs it.
+ */
+export async function importDriver<M>(
+  engine: keyof typeof DRIVERS,
+  url: string,
+  load: () => Promise<M>,
+): Promise<M> {
+  try {
+    return await load();
+  } catch (e) {
+    const code = (e as { code?: unknown }).code;
+    if (code !== "ERR_MODULE_NOT_FOUND" && code !== "MODULE_NOT_FOUND") throw e;
+    const { module, range } = DRIVERS[engine];
+    throw new ValidationError(
+      `storage ${JSON.stringify(storageForDisplay(url))} needs the database driver ${module}, which is ` +
+        `not installed (an optional peer dependency of @mimi/provider): npm install ${module}@${range}`,
+      { path: "/storage", cause: e },
+    );
+  }
 }
 
 /**
@@ -92,8 +128,10 @@ export function storageForDisplay(url: string): string {
   return url.replace(/\/\/[^/]*@/, "//…@");
 }
 
-async function openPglite(dir: string | undefined): Promise<Database> {
-  const { PGlite } = await import("@electric-sql/pglite");
+async function openPglite(
+  PGlite: typeof import("@electric-sql/pglite").PGlite,
+  dir: string | undefined,
+): Promise<Database> {
   let db: InstanceType<typeof PGlite>;
   if (dir === undefined) {
     emptyDataDir ??= (async () => {
@@ -136,8 +174,12 @@ function toPgParam(v: unknown): unknown {
 /** Most statement texts prepared by name on each PostgreSQL connection (decision 0659). */
 const MAX_PREPARED = 200;
 
-async function openPostgres(url: string, max: number, onError?: (e: Error) => void): Promise<Database> {
-  const pg = (await import("pg")).default;
+async function openPostgres(
+  pg: typeof import("pg").default,
+  url: string,
+  max: number,
+  onError?: (e: Error) => void,
+): Promise<Database> {
   const pool = new pg.Pool({ connectionString: url, max });
   // An idle client's error (e.g. the server went away) must not crash the process: it is handed
   // to `onError` (the provider logs it), and the next query reports it to its caller too.

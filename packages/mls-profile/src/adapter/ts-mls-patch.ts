@@ -1,0 +1,45 @@
+/**
+ * The one place that checks which ts-mls was loaded.
+ *
+ * The profile needs ts-mls 1.6.4 as patched by the project (`patches/ts-mls@1.6.4.patch`, written
+ * up in `docs/ts-mls-patch.md`): the RFC 9420 `external_senders` list, the UpdatePath on
+ * GroupContextExtensions commits, the custom proposal handler, SelfRemove, the PSK index for
+ * PrivateMessage commits and the unmerged-leaves tree check. That build is the package
+ * `@mimi/ts-mls` (packages/ts-mls), which this package depends on and imports (decision 0502).
+ *
+ * An unpatched ts-mls (say, an `overrides` entry that swapped in the registry's `ts-mls`) would
+ * silently disagree with other members on the wire. So the functions only the patch adds are read
+ * here from the module namespace (a named import of a missing export would fail at link time with
+ * an obscure message), after checking the patch's marker, and importing the package fails at once
+ * with an error that says what is wrong.
+ */
+import * as tsMls from "@mimi/ts-mls";
+import { InternalError } from "@mimi/wire";
+
+/** The patch revision this package was built and tested with. */
+const REQUIRED_REVISION = 2;
+
+function checkPatched(): void {
+  const marker = (tsMls as Record<string, unknown>)["mimiPatch"] as
+    | { readonly upstream?: unknown; readonly revision?: unknown }
+    | undefined;
+  if (marker?.upstream === "ts-mls@1.6.4" && marker.revision === REQUIRED_REVISION) return;
+  const found =
+    marker === undefined
+      ? "a ts-mls without the MIMI patch (no `mimiPatch` export)"
+      : `ts-mls patch ${JSON.stringify(marker)}`;
+  throw new InternalError(
+    `@mimi/mls-profile needs ts-mls 1.6.4 with the MIMI patch revision ${REQUIRED_REVISION} ` +
+      `(the package @mimi/ts-mls), but it loaded ${found}; ` +
+      `remove any override or resolution that replaces its "@mimi/ts-mls" dependency`,
+    { path: "@mimi/ts-mls" },
+  );
+}
+
+// refuse to load over a ts-mls without the project's patch
+checkPatched();
+
+/** ts-mls's `decodeExternalSenders` (added by the patch). */
+export const decodeExternalSendersList: typeof tsMls.decodeExternalSenders = tsMls.decodeExternalSenders;
+/** ts-mls's `encodeExternalSenders` (added by the patch). */
+export const encodeExternalSendersList: typeof tsMls.encodeExternalSenders = tsMls.encodeExternalSenders;
