@@ -1,11 +1,12 @@
-// pnpm hooks of the workspace (decision 0502).
+// pnpm hooks of the workspace (decision 0006).
 //
 // beforePacking turns a workspace manifest into the one that is published (pnpm pack and pnpm
 // publish call it; the package.json files on disk are not changed):
 // - the `@mimi/source` condition (TypeScript sources, for the workspace's own tools) is removed
 //   from `exports` and `imports`, and so are the entries only it served (`./vectors`, `./bench`,
 //   `./testing`: test and benchmark code that is not published);
-// - devDependencies are dropped (they name private workspace packages).
+// - devDependencies are dropped (they name private workspace packages), and so are scripts (the
+//   build and prepack of the workspace mean nothing in a consumer's node_modules).
 const SOURCE_CONDITION = "@mimi/source";
 
 /** `value` without the source condition; undefined when nothing is left. */
@@ -28,6 +29,7 @@ function beforePacking(pkg) {
     else pkg[field] = kept;
   }
   delete pkg.devDependencies;
+  delete pkg.scripts;
   return pkg;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The published manifests: the fields every public package's package.json must carry, kept in
-// one place so that twelve manifests cannot drift (decision 0502).
+// one place so that twelve manifests cannot drift (decision 0006).
 //
 //   node tools/manifests.mjs           check: exit 1 naming each package and field that differs
 //   node tools/manifests.mjs --write   rewrite the manifests (and each package's LICENSE copy)

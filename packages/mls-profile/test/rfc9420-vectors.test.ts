@@ -1,6 +1,6 @@
 /**
  * The 16 RFC 9420 test-vector files (mlswg/mls-implementations) through the adapter: every case of
- * the fast files, a deterministic sample of the slow ones (decision 0502; `mimi vectors verify`
+ * the fast files, a deterministic sample of the slow ones (decision 0006; `mimi vectors verify`
  * runs them all).
  */
 import { describe, expect, it } from "vitest";

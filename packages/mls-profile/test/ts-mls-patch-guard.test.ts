@@ -1,7 +1,7 @@
 import type { InternalError } from "@mimi/wire";
 import { afterEach, describe, expect, it, vi } from "vitest";
 
-// The profile loads only over the project's patched ts-mls (@mimi/ts-mls, decision 0502). These
+// The profile loads only over the project's patched ts-mls (@mimi/ts-mls, decision 0006). These
 // tests swap the module for one without the patch's marker, or with another revision, and import
 // the guard afresh. (The consumer test does the same with the registry's real ts-mls 1.6.4.)
 describe("the ts-mls patch guard", () => {

@@ -5,7 +5,7 @@
  * up in `docs/ts-mls-patch.md`): the RFC 9420 `external_senders` list, the UpdatePath on
  * GroupContextExtensions commits, the custom proposal handler, SelfRemove, the PSK index for
  * PrivateMessage commits and the unmerged-leaves tree check. That build is the package
- * `@mimi/ts-mls` (packages/ts-mls), which this package depends on and imports (decision 0502).
+ * `@mimi/ts-mls` (packages/ts-mls), which this package depends on and imports (decision 0006).
  *
  * An unpatched ts-mls (say, an `overrides` entry that swapped in the registry's `ts-mls`) would
  * silently disagree with other members on the wire. So the functions only the patch adds are read

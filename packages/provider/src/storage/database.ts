@@ -60,7 +60,7 @@ export async function openDatabase(
   });
 }
 
-/** The database drivers, optional peer dependencies of the package (decision 0502). */
+/** The database drivers, optional peer dependencies of the package (decision 0006). */
 const DRIVERS = {
   pglite: { module: "@electric-sql/pglite", range: "^0.5.16" },
   postgres: { module: "pg", range: "^8.23.1" },
