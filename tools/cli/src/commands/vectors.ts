@@ -22,11 +22,12 @@ import {
 } from "../command.js";
 import { type GeneratedVectorFile, vectorGenerators, vectorSuiteLoaders } from "../registry.js";
 
-const usage = `usage: mimi vectors verify [--json] [--suite NAME] [--dir DIR]
+const usage = `usage: mimi vectors verify [--json] [--suite NAME]... [--dir DIR]
        mimi vectors generate [--out DIR] [--check]
 
-verify: runs every registered vector suite and prints one row per suite with its passed and
-failed counts (or JSON with --json). Exits 1 when any case fails. With --dir, verifies a copy of
+verify: runs every registered vector suite (or those named by --suite, which may be repeated) and
+prints one row per suite with its passed and failed counts (or JSON with --json). Exits 1 when any
+case fails. With --dir, verifies a copy of
 the spec-vectors folder (a downloaded one) instead of the workspace's: its manifest.json (every
 listed file present with its SHA-256, no unlisted vector file), every vector file against the
 schema its $schema names, and then every suite run on the files of DIR. Exits 1, naming the file,
@@ -183,14 +184,16 @@ export const vectorsCommand: Command = {
     if (args[0] === "generate") return generate(args, io);
     const { values, positionals } = parseOptions(args, {
       json: { type: "boolean" },
-      suite: { type: "string" },
+      suite: { type: "string", multiple: true },
       dir: { type: "string" },
     });
     if (positionals[0] !== "verify" || positionals.length !== 1)
       throw new UsageError("expected: vectors verify | vectors generate");
-    const only = values["suite"] as string | undefined;
-    const suites = (await loadSuites()).filter((s) => only === undefined || s.name === only);
-    if (only !== undefined && suites.length === 0) throw new UsageError(`no suite named ${only}`);
+    const only = values["suite"] as string[] | undefined;
+    const all = await loadSuites();
+    const unknown = only?.find((name) => !all.some((s) => s.name === name));
+    if (unknown !== undefined) throw new UsageError(`no suite named ${unknown}`);
+    const suites = all.filter((s) => only === undefined || only.includes(s.name));
     const dirOption = values["dir"] as string | undefined;
     if (dirOption === undefined) return verify(suites, values["json"] === true, io);
     if (dirOption === "") throw new UsageError("--dir needs a folder");
