@@ -39,3 +39,8 @@ export function readVectorsText(rel: string): string | undefined {
 export function listVectorsFiles(): string[] {
   return [...byPath.keys()].sort();
 }
+
+/** Only this bundled copy can be read in a browser: any other folder is refused. */
+export function setReadRoot(dir: string | undefined): void {
+  if (dir !== undefined) throw new Error("reading vector files from another folder needs Node");
+}

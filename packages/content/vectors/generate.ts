@@ -379,6 +379,7 @@ function buildDecodeVectors(): Record<string, unknown> {
     { type: "MimiContentDecode", tests: toTests(invalid, valid.length + 1) },
   ];
   return {
+    $schema: "../../schema/mimi-content-decode.schema.json",
     algorithm: "mimi-content/decode",
     source: "draft-ietf-mimi-content-08 §4, §6, Appendix A.1; RFC 8949 §4.2.1",
     generator: "pnpm mimi vectors generate (packages/content/vectors/generate.ts)",
@@ -422,6 +423,7 @@ const statusCases: Case[] = [
 export function buildStatusVectors(): Record<string, unknown> {
   const tests = toTests(statusCases, 1);
   return {
+    $schema: "../../schema/mimi-message-status-decode.schema.json",
     algorithm: "mimi-message-status/decode",
     source: "draft-mahy-mimi-message-status-01 §4; RFC 8949 §4.2.1",
     generator: "pnpm mimi vectors generate (packages/content/vectors/generate.ts)",

@@ -127,6 +127,7 @@ function buildUriFormVectors(): VectorFile {
     return { type: "MimiUriParse", kind, tests };
   });
   return {
+    $schema: "../../schema/mimi-uri-parse.schema.json",
     algorithm: "mimi-uri/parse",
     source:
       "docs/identifiers.md (our grammar for draft-ietf-mimi-protocol-06 §3 and draft-mahy-mimi-identity-05 §4): systematic forms of every kind",

@@ -173,7 +173,7 @@ export async function generateX509ChainVectors(
   });
   const tests = cases.map((c, i) => ({ tcId: i + 1, ...c }));
   return {
-    $schema: "../schema/vector-file.schema.json",
+    $schema: "../schema/mimi-x509-validate-chain.schema.json",
     algorithm: "mimi-x509/validate-chain",
     source: "draft-mahy-mimi-identity-05 §6.1 (profile: docs/identity.md), RFC 5280 §6",
     generator: "pnpm exec tsx --conditions=@mimi/source packages/identity/vectors/generate.ts (random keys)",
@@ -222,6 +222,7 @@ export async function generateVectors(): Promise<
       path: GENERATED_X509_VECTORS_FILE.slice("generated/".length),
       content: `${JSON.stringify(
         {
+          $schema: "../../schema/mimi-x509-validate-chain.schema.json",
           ...rest,
           generator:
             "pnpm mimi vectors generate (packages/identity/vectors/generate.ts: Ed25519 keys and serial numbers on a seeded random stream, issued at 2026-01-01T00:00:00Z)",

@@ -623,7 +623,7 @@ export function generateComponentsVectors(): Record<string, unknown> {
     },
   ];
   return {
-    $schema: "../../schema/vector-file.schema.json",
+    $schema: "../../schema/mimi-mls-components.schema.json",
     algorithm: "mimi-mls-components",
     source: "draft-ietf-mimi-protocol-06 §5.4.1, §7; draft-ietf-mls-extensions-10 §4.6–§4.9, §6.2",
     generator: "pnpm mimi vectors generate (packages/mls-profile/vectors/components.ts)",

@@ -47,6 +47,7 @@ async function buildBodyVectors(): Promise<Record<string, unknown>> {
   const invalid = invalidCases(fx).map((c) => ({ tcId: tcId++, ...c }));
 
   const file = {
+    $schema: "../../schema/mimi-protocol-decode.schema.json",
     algorithm: "mimi-protocol/decode",
     source: "draft-ietf-mimi-protocol-06 §5 (and draft-mahy-mls-ratchet-tree-options §3–§4)",
     generator:

@@ -390,6 +390,7 @@ export function buildStructureVectors(): VectorFile {
     ...(m.rule === undefined ? {} : { rule: m.rule, reqs: [m.rule] }),
   }));
   return {
+    $schema: "../../schema/room-policy-tls.schema.json",
     algorithm: "room-policy/tls",
     source:
       "draft-ietf-mimi-room-policy-03 Appendix (Complete TLS Presentation Language Syntax), decisions 0301-0302",
@@ -977,6 +978,7 @@ export function buildAuthorizationVectors(): VectorFile {
     };
   });
   return {
+    $schema: "../../schema/room-policy-authorize.schema.json",
     algorithm: "room-policy/authorize",
     source:
       "draft-ietf-mimi-room-policy-03 §3-§5, §8, Appendix A; draft-ietf-mimi-protocol-06 §7.5-§7.6; decisions 0303-0307",

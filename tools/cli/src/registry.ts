@@ -11,6 +11,7 @@ import type { BenchArea } from "@mimi/testkit";
 // biome-ignore format: one entry per line
 export const vectorSuiteLoaders: readonly (() => Promise<readonly VectorSuite[]>)[] = [
   async () => (await import("@mimi/spec-vectors")).vectorSuites,
+  async () => [(await import("@mimi/spec-vectors")).schemaSuite((await import("./schema-validator.js")).ajvValidator)],
   async () => (await import("@mimi/wire/vectors")).vectorSuites,
   async () => (await import("@mimi/identifiers/vectors")).vectorSuites,
   async () => (await import("@mimi/content/vectors")).vectorSuites,

@@ -46,7 +46,7 @@ describe("mimi vectors generate", () => {
     const r = await runCli(["vectors", "generate", "--check"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ checked: (await files()).size, stale: [] });
+    expect(JSON.parse(r.stdout)).toEqual({ checked: (await files()).size, stale: [], manifest: "current" });
   });
 
   it("writes every file into --out, and --check then passes there", async () => {

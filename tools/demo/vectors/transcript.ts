@@ -277,6 +277,7 @@ export function transcriptFile(run: RecordedDemo): Record<string, unknown> {
     }),
   }));
   return {
+    $schema: "../../schema/mimi-protocol-federation-transcript.schema.json",
     algorithm: "mimi-protocol/federation-transcript",
     source:
       "draft-ietf-mimi-protocol-06 §3 call flows and §5 endpoints, run by the demo scenario (mimi demo) with draft-ietf-mimi-content-08 messages",
