@@ -19,6 +19,7 @@ const files: Record<string, string> = import.meta.glob(
     "../*.sha256",
     "!../node_modules/**",
     "!../src/**",
+    "!../dist/**",
     "!../test/**",
   ],
   { eager: true, query: "?raw", import: "default" },
