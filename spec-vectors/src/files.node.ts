@@ -24,7 +24,7 @@ export function readVectorsText(rel: string): string | undefined {
   }
 }
 
-/** Every file under the folder read from (relative, with `/`, sorted), outside `node_modules`, `src` and `test`. */
+/** Every file under the folder read from (relative, with `/`, sorted), outside `node_modules`, `src`, `dist` and `test`. */
 export function listVectorsFiles(): string[] {
   const out: string[] = [];
   const walk = (dir: string): void => {
@@ -32,7 +32,7 @@ export function listVectorsFiles(): string[] {
       const full = join(dir, name);
       const rel = relative(readRoot, full).split(sep).join("/");
       if (statSync(full).isDirectory()) {
-        if (!["node_modules", "src", "test"].includes(rel)) walk(full);
+        if (!["node_modules", "src", "dist", "test"].includes(rel)) walk(full);
       } else {
         out.push(rel);
       }

@@ -36,7 +36,7 @@ export function readVectorsText(rel: string): string | undefined {
   return byPath.get(rel);
 }
 
-/** Every file under the folder (relative, with `/`, sorted), outside `node_modules`, `src` and `test`. */
+/** Every file under the folder (relative, with `/`, sorted), outside `node_modules`, `src`, `dist` and `test`. */
 export function listVectorsFiles(): string[] {
   return [...byPath.keys()].sort();
 }

@@ -194,16 +194,16 @@ export function allCases(file: VectorFile): { readonly group: VectorGroup; reado
 
 /**
  * Whether a path (relative to the spec-vectors folder, with `/`) is one of the vector files we
- * author: a `.json` file outside `upstream/` and `schema/`, other than `manifest.json` and
- * `package.json`.
+ * author: a `.json` file in a folder other than `upstream/`, `schema/` and `dist/` (the files at the
+ * top, `manifest.json`, `package.json` and the build's `tsconfig.build.json`, are not vectors).
  */
 export function isVectorFilePath(rel: string): boolean {
   return (
     rel.endsWith(".json") &&
-    rel !== "package.json" &&
-    rel !== MANIFEST_FILE &&
+    rel.includes("/") &&
     !rel.startsWith("upstream/") &&
-    !rel.startsWith("schema/")
+    !rel.startsWith("schema/") &&
+    !rel.startsWith("dist/")
   );
 }
 
