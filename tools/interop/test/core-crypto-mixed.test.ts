@@ -5,10 +5,15 @@
  * agree on epoch, exporter secret and member list.
  */
 import {
+  commit,
+  createGroup,
   createKeyPackage,
+  defaultCodePoints,
   encodeMlsMessage,
   exportGroupInfo,
   joinExternal,
+  mimiCapabilities,
+  mimiRequiredCapabilities,
   rfc9420Ciphersuites,
 } from "@mimi/mls-profile";
 import { describe, expect, it } from "vitest";
@@ -152,5 +157,39 @@ describe("external joins (RFC 9420 §12.4.3.2)", () => {
     const joiner = await CoreCryptoPeer.create(502, 0x0001);
     await expect(joiner.joinExternal(gi.groupInfo)).rejects.toThrow(/core-crypto join by external commit/);
     expect(encodeMlsMessage(gi).length).toBeGreaterThan(0);
+  });
+});
+
+describe("what core-crypto lacks to join a MIMI room (docs/interop.md)", () => {
+  it("its KeyPackages advertise none of MIMI's extension and proposal types, so a MIMI room refuses them", async () => {
+    const peer = await CoreCryptoPeer.create(600, 0x0001);
+    const kp = await peer.keyPackage();
+    const caps = kp.leafNode.capabilities;
+    const wanted = {
+      extensions: [defaultCodePoints.extensionTypes.app_data_dictionary],
+      proposals: [
+        defaultCodePoints.proposalTypes.app_data_update,
+        defaultCodePoints.proposalTypes.self_remove,
+      ],
+    };
+    expect({
+      missingExtensions: wanted.extensions.filter((t) => !caps.extensions.includes(t)),
+      missingProposals: wanted.proposals.filter((t) => !caps.proposals.includes(t)),
+    }).toEqual({ missingExtensions: [0x0006], missingProposals: [0x0008, 0x000a] });
+    // a room with MIMI's required_capabilities (RFC 9420 §11.1) refuses to add it
+    const g = await MixedGroup.start(0x0001, "ours");
+    const me = await createKeyPackage(g.cs, {
+      credential: basicCredential(await clientIdBytes(601, "ours.example")),
+      capabilities: mimiCapabilities(),
+    });
+    const room = await createGroup(g.cs, {
+      groupId: new TextEncoder().encode("mimi-room"),
+      keyPackage: me,
+      config: g.config,
+      extensions: [mimiRequiredCapabilities()],
+    });
+    await expect(
+      commit(room, g.cs, { proposals: [{ proposalType: "add", add: { keyPackage: kp } }] }),
+    ).rejects.toThrow(/does not support required capabilities/);
   });
 });
