@@ -12,7 +12,8 @@
 // `description` and `keywords`; `files` naming dist, README.md, LICENSE and CHANGELOG.md;
 // `publishConfig.access` public; every `exports` entry a consumer can load having `types` and
 // `default` (and no `import`-only entries); a `prepack` script that builds; third-party
-// dependencies as caret ranges; and a LICENSE file identical to the root's.
+// dependencies as caret ranges; and a LICENSE file identical to the root's. No public manifest may
+// name a test-only package (FORBIDDEN below) among the dependencies a consumer installs.
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -57,6 +58,14 @@ const KEYWORDS = {
   "@mimi/spec-vectors": ["test-vectors", "conformance", "interop", "mls"],
   "@mimi/ts-mls": ["mls", "rfc9420", "messaging-layer-security", "patched", "ts-mls"],
 };
+/**
+ * Packages no public manifest may name in dependencies, peerDependencies or optionalDependencies,
+ * with the reason: test-only peers under another license (decision 0007).
+ */
+const FORBIDDEN = {
+  "@wireapp/core-crypto": "GPL-3.0, a test-only devDependency of the private @mimi/interop (decision 0007)",
+};
+
 /** Packages whose build is not tsc over src/ (their build script is their own). */
 const OWN_BUILD = new Set(["@mimi/ts-mls"]);
 
@@ -167,6 +176,10 @@ for (const { dir, manifest } of publicPackages()) {
     );
   }
   if (!licenseOk && !OWN_BUILD.has(manifest.name)) problems.push(`${dir}/LICENSE: missing or not the root's`);
+  for (const field of ["dependencies", "peerDependencies", "optionalDependencies"])
+    for (const dep of Object.keys(manifest[field] ?? {}))
+      if (Object.hasOwn(FORBIDDEN, dep))
+        problems.push(`${dir}/package.json: ${field} names ${dep}: ${FORBIDDEN[dep]}`);
   for (const [key, value] of Object.entries(manifest.exports ?? {})) {
     if (value === null || typeof value !== "object") continue;
     const published = Object.keys(value).filter((c) => c !== "@mimi/source");

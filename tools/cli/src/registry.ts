@@ -52,6 +52,7 @@ export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   content: async () => (await import("@mimi/content/bench")).bench,
   "room-policy": async () => (await import("@mimi/room-policy/bench")).bench,
   mls: async () => (await import("@mimi/mls-profile/bench")).bench,
+  interop: async () => (await import("@mimi/interop/bench")).bench,
   identity: async () => (await import("@mimi/identity/bench")).bench,
   transport: async () => (await import("@mimi/provider/bench")).bench,
   discovery: async () => (await import("@mimi/provider/bench/discovery")).bench,
