@@ -65,6 +65,8 @@ interface Pair {
 export async function startProxy(options: ProxyOptions): Promise<ChaosProxy> {
   const [host, portText] = splitHostPort(options.target);
   const pairs = new Set<Pair>();
+  /** Connections the proxy answers itself (`unavailable`). */
+  const answered = new Set<Socket>();
   const stats: ProxyStats = { connections: 0, broken: 0, injected503: 0 };
   let failing: HttpsServer | undefined;
   const answerAs = (tls: { readonly key: string; readonly cert: string }): void => {
@@ -97,6 +99,9 @@ export async function startProxy(options: ProxyOptions): Promise<ChaosProxy> {
     answerAs,
     set(mode: ProxyMode): void {
       proxy.mode = mode;
+      // a follower that stops failing answers on the same connections: the 503 ones end
+      for (const c of [...answered]) c.destroy();
+      answered.clear();
       if (mode.kind === "drop" || mode.kind === "blackhole" || mode.kind === "unavailable") {
         for (const p of [...pairs]) end(p, false);
       } else if (mode.kind === "reset-mid-body") {
@@ -131,6 +136,8 @@ export async function startProxy(options: ProxyOptions): Promise<ChaosProxy> {
       return;
     }
     if (mode.kind === "unavailable" && failing !== undefined) {
+      answered.add(client);
+      client.on("close", () => answered.delete(client));
       failing.emit("connection", client);
       return;
     }
