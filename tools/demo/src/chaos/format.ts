@@ -27,6 +27,7 @@ export function formatChaosReport(r: ChaosReport): string {
     String(f.serverErrors),
     String(f.gatewayAnswers),
     String(f.injected503),
+    String(f.unreachable),
     f.catchUpMs === null ? "never" : String(f.catchUpMs),
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
