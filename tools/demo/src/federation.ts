@@ -42,8 +42,11 @@ export interface Federation {
   readonly peer: ProviderPki;
   readonly trust: TrustStore;
   readonly dir: string;
-  /** A new client of `user` on `domain`, connected to its provider's client API. */
-  client(domain: string, user: string, device: string): Promise<MimiClient>;
+  /**
+   * A new client of `user` on `domain`, connected to its provider's client API (at `clientApiUrl`
+   * when given: a proxy in front of it).
+   */
+  client(domain: string, user: string, device: string, clientApiUrl?: string): Promise<MimiClient>;
   /**
    * `granter` grants `requester`'s request for consent (protocol-06 §5.7 `updateConsent`, sent by
    * the granter's provider to the requester's), so that the requester's provider hands the
@@ -54,6 +57,10 @@ export interface Federation {
   lookUp(fromDomain: string, handle: string): Promise<readonly string[]>;
   /** Stop every provider process. */
   stop(): Promise<void>;
+  /** Send `signal` to `domain`'s process and wait until it has exited. */
+  kill(domain: string, signal: NodeJS.Signals): Promise<void>;
+  /** Start `domain`'s process again with the same configuration and storage; resolves once it listens. */
+  restart(domain: string): Promise<void>;
 }
 
 /** Options of {@link startFederation}. */
@@ -65,6 +72,12 @@ export interface FederationOptions {
   readonly storage?: string;
   /** Called with a line for each provider that is up. */
   readonly progress?: (line: string) => void;
+  /**
+   * Where `from` reaches its peer `to`, whose federation server listens at `target`
+   * (`127.0.0.1:port`): the `peers` entry of `from`'s configuration. Default `target` (a chaos run
+   * puts a proxy in between).
+   */
+  readonly route?: (from: string, to: string, target: string) => Promise<string>;
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -147,6 +160,36 @@ async function storageFor(options: FederationOptions, domain: string, dir: strin
   return url.toString();
 }
 
+/** Start `mimi serve` for `domain` with the configuration written in `dir`. */
+function spawnProvider(
+  domain: string,
+  dir: string,
+  pki: ProviderPki,
+  port: { federation: number; clientApi: number },
+): RunningDemoProvider {
+  // the same Node and tsx the CLI runs on
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", "--conditions=@mimi/source", CLI_MAIN, "serve", "--config", join(dir, "config.json")],
+    { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  const output: string[] = [];
+  const keep = (chunk: Buffer): void => {
+    for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "") output.push(line);
+    if (output.length > 200) output.splice(0, output.length - 200);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  return {
+    domain,
+    url: `https://127.0.0.1:${port.federation}`,
+    clientApiUrl: `https://127.0.0.1:${port.clientApi}`,
+    pki,
+    process: child,
+    output,
+  };
+}
+
 /**
  * Start the providers (first domain is the hub of the demo's room; all of them are peers of each
  * other and trust `d.example`).
@@ -210,42 +253,18 @@ export async function startFederation(options: FederationOptions): Promise<Feder
         clientApi: { host: "127.0.0.1", port: port.clientApi, ca: "ca.pem" },
         discovery: "directory.json",
         peers: Object.fromEntries(
-          options.domains
-            .filter((d) => d !== domain)
-            .map((d) => [d, `127.0.0.1:${ports.get(d)!.federation}`]),
+          await Promise.all(
+            options.domains
+              .filter((d) => d !== domain)
+              .map(async (d) => {
+                const target = `127.0.0.1:${ports.get(d)!.federation}`;
+                return [d, options.route === undefined ? target : await options.route(domain, d, target)];
+              }),
+          ),
         ),
       };
       writeFileSync(join(dir, "config.json"), `${JSON.stringify(config, null, 2)}\n`);
-      // the same Node and tsx the CLI runs on
-      const child = spawn(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          "--conditions=@mimi/source",
-          CLI_MAIN,
-          "serve",
-          "--config",
-          join(dir, "config.json"),
-        ],
-        { cwd: REPO_ROOT, stdio: ["ignore", "pipe", "pipe"] },
-      );
-      const output: string[] = [];
-      const keep = (chunk: Buffer): void => {
-        for (const line of chunk.toString("utf8").split("\n")) if (line.trim() !== "") output.push(line);
-        if (output.length > 200) output.splice(0, output.length - 200);
-      };
-      child.stdout?.on("data", keep);
-      child.stderr?.on("data", keep);
-      const p: RunningDemoProvider = {
-        domain,
-        url: `https://127.0.0.1:${port.federation}`,
-        clientApiUrl: `https://127.0.0.1:${port.clientApi}`,
-        pki,
-        process: child,
-        output,
-      };
-      providers.push(p);
+      providers.push(spawnProvider(domain, dir, pki, port));
     }
     await Promise.all(
       providers.map(async (p) => {
@@ -264,7 +283,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     peer,
     trust,
     dir: options.dir,
-    async client(domain: string, user: string, device: string): Promise<MimiClient> {
+    async client(domain: string, user: string, device: string, clientApiUrl?: string): Promise<MimiClient> {
       const p = providers.find((x) => x.domain === domain);
       if (p === undefined) throw new InternalError(`no provider ${domain}`, { path: "/domain" });
       const identity = await provisionClient(p.pki.ca, {
@@ -273,7 +292,12 @@ export async function startFederation(options: FederationOptions): Promise<Feder
         cs: options.cs,
       });
       const core: ClientCore = new Core({ identity, trust, cs: options.cs });
-      return new MimiClient({ core, url: p.clientApiUrl, domain, ca: p.pki.ca.certificatePem });
+      return new MimiClient({
+        core,
+        url: clientApiUrl ?? p.clientApiUrl,
+        domain,
+        ca: p.pki.ca.certificatePem,
+      });
     },
     async grantConsent(granter: string, requester: string): Promise<void> {
       const from = providers.find((x) => x.domain === parseMimiUri(granter).domain);
@@ -289,6 +313,23 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       return result.mappings.flatMap((m) => m.uris);
     },
     stop,
+    async kill(domain: string, signal: NodeJS.Signals): Promise<void> {
+      const p = providers.find((x) => x.domain === domain);
+      if (p === undefined) throw new InternalError(`no provider ${domain}`, { path: "/domain" });
+      if (p.process.exitCode !== null || p.process.signalCode !== null) return;
+      await new Promise<void>((done) => {
+        p.process.once("exit", () => done());
+        p.process.kill(signal);
+      });
+    },
+    async restart(domain: string): Promise<void> {
+      const i = providers.findIndex((x) => x.domain === domain);
+      if (i < 0) throw new InternalError(`no provider ${domain}`, { path: "/domain" });
+      const port = ports.get(domain)!;
+      const p = spawnProvider(domain, join(options.dir, domain), pkis.get(domain)!, port);
+      providers[i] = p;
+      await waitForPorts(p, [port.federation, port.clientApi], 180_000);
+    },
   };
 }
 

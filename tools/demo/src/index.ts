@@ -79,3 +79,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   if (options.dir === undefined) rmSync(dir, { recursive: true, force: true });
   return { report };
 }
+export * from "./chaos/checks.js";
+export * from "./chaos/format.js";
+export * from "./chaos/proxy.js";
+export * from "./chaos/run.js";
