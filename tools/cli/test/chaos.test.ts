@@ -32,7 +32,7 @@ interface Report {
 // answering 503. Every goal is a count: nothing acknowledged lost, nothing twice, no order
 // violation, no 5xx; every client caught up.
 describe("mimi chaos --quick", () => {
-  it("survives the quick profile's faults with every goal at 0", { timeout: 360_000 }, async () => {
+  it("survives the quick profile's faults with every goal at 0", { timeout: 600_000 }, async () => {
     const r = await runCli(["chaos", "--quick", "--json"]);
     const report = JSON.parse(r.stdout) as Report;
     const failures = report.faults.filter((f) => !("ok" in f) || (f as { ok: boolean }).ok !== true);
