@@ -73,6 +73,7 @@ export function reportError(e: unknown, io: Io, usage?: string): number {
   // same house line, recognised by its shape so that the published CLI need not load the vectors
   if (
     e instanceof Error &&
+    !(e instanceof MimiError) &&
     typeof (e as { what?: unknown }).what === "string" &&
     typeof (e as { path?: unknown }).path === "string"
   ) {
