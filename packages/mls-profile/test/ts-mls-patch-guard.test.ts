@@ -23,7 +23,7 @@ describe("the ts-mls patch guard", () => {
     );
     // (a fresh module graph has its own @mimi/wire, so the class is compared by name)
     expect((e as Error).name).toBe("InternalError");
-    expect((e as InternalError).message).toMatch(/needs ts-mls 1\.6\.4 with the MIMI patch revision 2/);
+    expect((e as InternalError).message).toMatch(/needs ts-mls 1\.6\.4 with the MIMI patch revision 3/);
     expect((e as InternalError).message).toMatch(/a ts-mls without the MIMI patch/);
   });
 
@@ -31,9 +31,9 @@ describe("the ts-mls patch guard", () => {
     vi.resetModules();
     vi.doMock("@mimi/ts-mls", async (importOriginal) => ({
       ...(await importOriginal<Record<string, unknown>>()),
-      mimiPatch: { upstream: "ts-mls@1.6.4", revision: 1 },
+      mimiPatch: { upstream: "ts-mls@1.6.4", revision: 2 },
     }));
-    await expect(import("../src/adapter/ts-mls-patch.js")).rejects.toThrow(/revision":1/);
+    await expect(import("../src/adapter/ts-mls-patch.js")).rejects.toThrow(/revision":2/);
   });
 
   it("loads over the patched build", async () => {

@@ -125,38 +125,48 @@ describe("external joins (RFC 9420 §12.4.3.2)", () => {
     await expectAgreement(g, "core-crypto joined externally", 3n, exporters);
   });
 
-  // Known divergence (docs/interop.md, "external_pub"): ts-mls 1.6.4 writes and reads the
+  // Was a divergence (docs/interop.md, "external_pub"): ts-mls 1.6.4 wrote and read the
   // external_pub extension as the bare HPKE public key; RFC 9420 §12.4.3.2 (and openmls) wrap it in
-  // `struct { HPKEPublicKey external_pub; }`, a length-prefixed opaque<V>. When ts-mls is fixed these
-  // assertions fail: turn them into agreement checks.
-  it("known divergence: we cannot join from core-crypto's GroupInfo (ts-mls's external_pub encoding)", async () => {
+  // `struct { HPKEPublicKey external_pub; }`, a length-prefixed opaque<V>. The project's patch
+  // (revision 3, docs/ts-mls-patch.md item 8) follows the RFC; these tests pin both directions.
+  it("we join core-crypto's group by external commit from its GroupInfo (RFC 9420 §12.4.3.2 external_pub), and all agree", async () => {
     const g = await MixedGroup.start(0x0001, "core-crypto");
+    const exporters: ExporterLog = new Set();
     const cc = g.members[0];
     if (cc?.kind !== "core-crypto") throw new Error("expected a core-crypto creator");
+    await g.add(cc, "ours");
+    await expectAgreement(g, "ours added", 1n, exporters);
     const update = await cc.peer.update(g.groupId);
+    await g.deliver(update.commit, cc);
+    await expectAgreement(g, "core-crypto updated", 2n, exporters);
     const ext = update.groupInfo.extensions.find((e) => e.extensionType === "external_pub");
     // openmls: varint length 32, then the X25519 key
     expect([ext?.extensionData.length, ext?.extensionData[0]]).toEqual([33, 32]);
-    const bundle = await createKeyPackage(g.cs, {
-      credential: basicCredential(await clientIdBytes(501, "ours.example")),
-    });
-    await expect(joinExternal(g.cs, update.groupInfo, bundle, { config: g.config })).rejects.toThrow(
-      /Invalid public key for the ciphersuite/,
-    );
+    const id = await clientIdBytes(501, "ours.example");
+    const bundle = await createKeyPackage(g.cs, { credential: basicCredential(id) });
+    const joined = await joinExternal(g.cs, update.groupInfo, bundle, { config: g.config });
+    const member: Member = { kind: "ours", id, bundle, state: joined.state };
+    await g.deliver(encodeMlsMessage(joined.commit), member);
+    g.members.push(member);
+    await expectAgreement(g, "ours joined externally", 3n, exporters);
   });
 
-  it("known divergence: core-crypto cannot join from our GroupInfo (ts-mls's external_pub encoding)", async () => {
+  it("core-crypto joins our group by external commit from our GroupInfo, and all agree", async () => {
     const g = await MixedGroup.start(0x0001, "ours");
+    const exporters: ExporterLog = new Set();
     const ours = g.members[0];
     if (ours?.kind !== "ours") throw new Error("expected our creator");
     const gi = await exportGroupInfo(ours.state, g.cs, { ratchetTree: true });
     if (gi.wireformat !== "mls_group_info") throw new Error("expected a GroupInfo");
     const ext = gi.groupInfo.extensions.find((e) => e.extensionType === "external_pub");
-    // ts-mls: the bare 32-byte key, no length prefix
-    expect(ext?.extensionData.length).toBe(32);
+    // the patched ts-mls: varint length 32, then the X25519 key, as the RFC says
+    expect([ext?.extensionData.length, ext?.extensionData[0]]).toEqual([33, 32]);
     const joiner = await CoreCryptoPeer.create(502, 0x0001);
-    await expect(joiner.joinExternal(gi.groupInfo)).rejects.toThrow(/core-crypto join by external commit/);
-    expect(encodeMlsMessage(gi).length).toBeGreaterThan(0);
+    const joined = await joiner.joinExternal(gi.groupInfo);
+    const member: Member = { kind: "core-crypto", id: joiner.clientId, peer: joiner };
+    await g.deliver(joined.commit, member);
+    g.members.push(member);
+    await expectAgreement(g, "core-crypto joined externally", 1n, exporters);
   });
 });
 
