@@ -43,6 +43,8 @@ export {
   createFederationClient,
   type FederationClient,
   type FederationClientOptions,
+  type PeerDirectory,
+  PeerDirectoryError,
   type PeerEndpoint,
   type PeerRawRequest,
   type PeerReason,
