@@ -164,6 +164,25 @@ describe("the federation client follows the peer's §5.1 directory", () => {
       }
     });
 
+  it("keeps the peer's other endpoints reachable when one entry is malformed", async () => {
+    // like another implementation's notify without {roomId}: that entry refused, the rest used
+    stub.directory = JSON.stringify({
+      notify: `https://h.example:${stub.port}/mimi/pl/notify`,
+      submitMessage: "/mimi/pl/submitMessage/{roomId}",
+    });
+    stub.routes.set(`POST /mimi/pl/submitMessage/${roomSeg}`, () => ({ status: 200, body: "ok" }));
+    const client = clientOf();
+    try {
+      const s = await client.send("h.example", { endpoint: "submitMessage", param: room, body: enc("m") });
+      expect(dec(s.body)).toBe("ok");
+      const e = await client.send("h.example", { endpoint: "notify", param: room }).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(PeerDirectoryError);
+      expect((e as PeerDirectoryError).entry).toBe("/notify");
+    } finally {
+      client.close();
+    }
+  });
+
   it("refuses a request for an endpoint the directory does not list, naming the peer and the endpoint", async () => {
     stub.directory = JSON.stringify({ notify: "/n/{roomId}" });
     const client = clientOf();

@@ -253,7 +253,9 @@ export function createFederationClient(options: FederationClientOptions): Federa
   const same = (a: PeerDirectory | undefined, b: PeerDirectory): boolean =>
     a !== undefined &&
     a.templates.size === b.templates.size &&
-    [...a.templates].every(([k, v]) => b.templates.get(k) === v);
+    a.invalid.size === b.invalid.size &&
+    [...a.templates].every(([k, v]) => b.templates.get(k) === v) &&
+    [...a.invalid.keys()].every((k) => b.invalid.has(k));
   const directoryOf = (peerDomain: string, refresh = false): Promise<PeerDirectory> => {
     const peer = peerDomain.toLowerCase();
     if (!DOMAIN.test(peer))
@@ -330,8 +332,9 @@ export function createFederationClient(options: FederationClientOptions): Federa
     } catch (e) {
       // an endpoint the cached directory lacks may have been added since
       dir = await directoryOf(peer, true);
-      if (dir.templates.has(req.endpoint)) target = directoryUrl(dir, req.endpoint, req.param);
-      else throw e;
+      if (dir.templates.has(req.endpoint) && !dir.invalid.has(req.endpoint))
+        target = directoryUrl(dir, req.endpoint, req.param);
+      else throw dir.invalid.get(req.endpoint) ?? e;
     }
     try {
       return await call(target);

@@ -39,6 +39,8 @@ export interface PeerDirectory {
   readonly peer: string;
   /** Endpoint name → absolute `https:` URL template (relative ones already resolved). */
   readonly templates: ReadonlyMap<DirectoryName, string>;
+  /** Entries that are present but unusable, with why: a request for one fails with that error. */
+  readonly invalid: ReadonlyMap<DirectoryName, PeerDirectoryError>;
 }
 
 /** A template's value used to check that the expanded template is a URL (any one-segment value). */
@@ -50,9 +52,10 @@ const PROBE = "x";
  * `origin` is where it was fetched (`https://<peer>[:port]`): relative templates resolve against
  * it. Keys other than the §5.1 endpoint names are ignored, whatever their values; an endpoint
  * missing from the document is not an error here (it is when a request needs it, see
- * {@link directoryUrl}).
+ * {@link directoryUrl}), and neither is a malformed entry: it is kept in `invalid`, so that the
+ * peer's other endpoints stay reachable and a request for that one fails naming the entry.
  *
- * @throws PeerDirectoryError naming the peer and the entry for a malformed document or entry.
+ * @throws PeerDirectoryError naming the peer for a document that is not a JSON object.
  */
 export function parsePeerDirectory(peer: string, origin: string, bytes: Uint8Array): PeerDirectory {
   let doc: unknown;
@@ -64,15 +67,21 @@ export function parsePeerDirectory(peer: string, origin: string, bytes: Uint8Arr
   if (doc === null || typeof doc !== "object" || Array.isArray(doc))
     throw new PeerDirectoryError(peer, "not a JSON object");
   const templates = new Map<DirectoryName, string>();
+  const invalid = new Map<DirectoryName, PeerDirectoryError>();
   // [PROTO-DIR-03] draft-ietf-mimi-protocol-06 §5.1: the directory is an open JSON object (ACME
   // style, RFC 8555 §7.1.1): keys that are not endpoint names are ignored, whatever their values.
   for (const [key, value] of Object.entries(doc as Record<string, unknown>)) {
     if (!isDirectoryName(key)) continue;
-    if (typeof value !== "string")
-      throw new PeerDirectoryError(peer, `${key} is not a URL template string`, `/${key}`);
-    templates.set(key, checkTemplate(peer, origin, key, value));
+    try {
+      if (typeof value !== "string")
+        throw new PeerDirectoryError(peer, `${key} is not a URL template string`, `/${key}`);
+      templates.set(key, checkTemplate(peer, origin, key, value));
+    } catch (e) {
+      if (!(e instanceof PeerDirectoryError)) throw e;
+      invalid.set(key, e);
+    }
   }
-  return { peer, templates };
+  return { peer, templates, invalid };
 }
 
 /** Validate one entry; the absolute template. */
@@ -127,10 +136,12 @@ export interface DirectoryTarget {
 /**
  * The request URL of `name` with `param` in `dir`.
  *
- * @throws PeerDirectoryError when the peer's directory does not list `name`.
+ * @throws PeerDirectoryError when the peer's directory does not list `name`, or lists it malformed.
  */
 export function directoryUrl(dir: PeerDirectory, name: DirectoryName, param: string): DirectoryTarget {
   const template = dir.templates.get(name);
+  const bad = dir.invalid.get(name);
+  if (bad !== undefined) throw bad;
   if (template === undefined) {
     const listed = directoryNames.filter((n) => dir.templates.has(n));
     throw new PeerDirectoryError(
