@@ -7,7 +7,7 @@
  * all read this table; there is no other list of endpoints.
  */
 
-import { type Codec, decodeWith, encodeWith } from "@mimi/wire";
+import { type Codec, decodeWith, encodeWith, ValidationError } from "@mimi/wire";
 import { type AbuseReport, abuseReportCodec } from "./abuse-report.js";
 import { type ConsentEntry, consentEntryCodec } from "./consent-entry.js";
 import { decodeFanoutMessages, encodeFanoutMessages, type FanoutMessage } from "./fanout-message.js";
@@ -248,6 +248,80 @@ export type ResponseOf<N extends DirectoryName> =
  */
 export function endpointPath(base: string, name: DirectoryName, param: string): string {
   return `${base.replace(/\/$/, "")}/${name}/${encodeURIComponent(param)}`;
+}
+
+/**
+ * The template variables a §5.1 directory entry of `name` may use: the §5 section heading's
+ * (`pathVariable`) and, for the consent endpoints, the §5.1 example's other name for it
+ * (`{targetUser}` for `requestConsent`, `{requesterUser}` for `updateConsent`; DI-PROTO-01,
+ * decision 0676). Either is expanded with the same value, a domain.
+ */
+export function directoryVariables(name: DirectoryName): readonly string[] {
+  const v = endpoints[name].pathVariable;
+  if (name === "requestConsent") return [v, "targetUser"];
+  if (name === "updateConsent") return [v, "requesterUser"];
+  return [v];
+}
+
+/**
+ * The one template variable of a directory URL template of `name` (RFC 6570 level 1: exactly one
+ * `{variable}` expression, one of {@link directoryVariables}, nothing else in braces).
+ *
+ * @throws ValidationError naming `path` when the template has no such variable, another
+ * expression, or more than one.
+ */
+export function templateVariable(template: string, name: DirectoryName, path = "/"): string {
+  const expressions = template.match(/\{[^{}]*\}/g) ?? [];
+  const stray = template.replace(/\{[^{}]*\}/g, "");
+  const wanted = directoryVariables(name);
+  if (expressions.length !== 1 || /[{}]/.test(stray))
+    throw new ValidationError(
+      `the template of ${name} must contain the variable {${wanted[0]}} once and no other expression`,
+      { path },
+    );
+  const variable = expressions[0]!.slice(1, -1);
+  if (!wanted.includes(variable))
+    throw new ValidationError(`the template of ${name} has {${variable}}, not {${wanted.join("} or {")}}`, {
+      path,
+    });
+  return variable;
+}
+
+/**
+ * Expand a directory URL template of `name` with the path parameter `value` (RFC 6570 simple
+ * string expansion: every character outside the unreserved set percent-encoded as UTF-8, so the
+ * value is one path segment or one query value whatever it contains).
+ *
+ * @throws ValidationError when the template is not one of `name` (see {@link templateVariable}).
+ */
+export function expandTemplate(template: string, name: DirectoryName, value: string): string {
+  const variable = templateVariable(template, name);
+  const encoded = encodeURIComponent(value).replace(
+    /[!'()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
+  return template.replace(`{${variable}}`, encoded);
+}
+
+/**
+ * A provider's own path layout for the §5.1 endpoints it serves (decision 0677): a `prefix`
+ * (default {@link API_PREFIX}; `""` puts the endpoints at `/<name>/{param}`), and templates of
+ * single endpoints that replace `<prefix>/<name>/{param}` (a path beginning with `/`, the
+ * variable one whole path segment).
+ */
+export interface PathLayout {
+  readonly prefix?: string;
+  readonly templates?: Readonly<Partial<Record<DirectoryName, string>>>;
+}
+
+/** The path template (`/…/{variable}`) of `name` in `layout` (default: `/v1/<name>/{param}`). */
+export function layoutTemplate(layout: PathLayout | undefined, name: DirectoryName): string {
+  return layout?.templates?.[name] ?? endpointTemplate(layout?.prefix ?? API_PREFIX, name);
+}
+
+/** The request path of `name` with parameter `param` in `layout` (see {@link expandTemplate}). */
+export function layoutPath(layout: PathLayout | undefined, name: DirectoryName, param: string): string {
+  return expandTemplate(layoutTemplate(layout, name), name, param);
 }
 
 /** A route of ours outside the directory: a fixed path, or every path below a prefix. */

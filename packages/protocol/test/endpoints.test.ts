@@ -6,15 +6,20 @@ import {
   clientApiPath,
   clientApiRoute,
   directoryNames,
+  directoryVariables,
   endpointPath,
   endpoints,
+  expandTemplate,
   isDirectoryName,
   type KeyMaterialRequest,
   type KeyMaterialResponse,
+  layoutPath,
+  layoutTemplate,
   methodOf,
   type RequestOf,
   type ResponseOf,
   structCodecs,
+  templateVariable,
   type UpdateRequest,
 } from "../src/index.js";
 import { arbitraryFor } from "./support/arbitraries.js";
@@ -91,6 +96,23 @@ describe("the §5 endpoint table", () => {
     expectTypeOf<ResponseOf<"reportAbuse">>().toEqualTypeOf<undefined>();
     expect(endpoints.notify.response).toBeUndefined();
     expect(endpoints.proxyDownload.request).toBeUndefined();
+  });
+
+  it("expands §5.1 URL templates (RFC 6570 level 1) and builds paths in a layout", () => {
+    expect(
+      expandTemplate("https://h.example/mimi/pl/rooms/{roomId}/notify", "notify", "mimi://a.example/r/x y!"),
+    ).toBe("https://h.example/mimi/pl/rooms/mimi%3A%2F%2Fa.example%2Fr%2Fx%20y%21/notify");
+    expect(templateVariable("/c/{targetUser}", "requestConsent")).toBe("targetUser");
+    expect(directoryVariables("updateConsent")).toEqual(["requesterDomain", "requesterUser"]);
+    for (const bad of ["/n/notify", "/n/{room}", "/n/{roomId}/{roomId}", "/n/{roomId}}", "/{?roomId}"])
+      expect(() => templateVariable(bad, "notify"), bad).toThrow(/roomId/);
+    expect(layoutTemplate(undefined, "keyMaterial")).toBe("/v1/keyMaterial/{targetUser}");
+    expect(layoutTemplate({ prefix: "/mimi/pl" }, "keyMaterial")).toBe("/mimi/pl/keyMaterial/{targetUser}");
+    expect(layoutPath({ prefix: "/x", templates: { notify: "/n/{roomId}" } }, "notify", "r")).toBe("/n/r");
+    // the default layout's paths are what endpointPath builds
+    expect(layoutPath(undefined, "update", "mimi://a.example/r/x y")).toBe(
+      endpointPath("/v1", "update", "mimi://a.example/r/x y"),
+    );
   });
 
   it("builds percent-encoded paths for the directory and the client API", () => {

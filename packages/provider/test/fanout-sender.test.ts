@@ -108,7 +108,10 @@ function testSender(
   };
 }
 
-/** A follower stand-in for `domain` (mutual TLS) answering each request body with `answer`. */
+/**
+ * A follower stand-in for `domain` (mutual TLS) serving a directory and answering each other
+ * request body with `answer`.
+ */
 async function standInFollower(
   domain: string,
   answer: (body: Buffer) => { status: number; headers?: Record<string, string> },
@@ -125,6 +128,12 @@ async function standInFollower(
       const chunks: Buffer[] = [];
       req.on("data", (c: Buffer) => chunks.push(c));
       req.on("end", () => {
+        // its §5.1 directory, which the hub's federation client reads first (decision 0676)
+        if (req.url === "/.well-known/mimi-protocol-directory") {
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end(JSON.stringify({ notify: "/v1/notify/{roomId}" }));
+          return;
+        }
         const a = answer(Buffer.concat(chunks));
         res.writeHead(a.status, a.headers ?? {}).end();
       });

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   createFederationClient,
   type FederationClient,
+  PeerDirectoryError,
   PeerRejected,
   PeerUnavailable,
   parsePeerAddress,
@@ -119,12 +120,12 @@ describe("federation client", () => {
     });
     expect(r.rule).toBe("PROTO-TEST-01");
     expect(r.peerDomain).toBe("b.example");
-    // an unrouted endpoint is the peer's 404
+    // an unrouted endpoint is not in the peer's directory: refused before any request
     const nf = await client
       .send("b.example", { endpoint: "update", param: "mimi://b.example/r/x" })
       .catch((x: unknown) => x);
-    expect(nf).toBeInstanceOf(PeerRejected);
-    expect((nf as PeerRejected).status).toBe(404);
+    expect(nf).toBeInstanceOf(PeerDirectoryError);
+    expect((nf as PeerDirectoryError).what).toMatch(/lists no update endpoint/);
   });
 
   it("reports a 5xx, a timeout and an unreachable peer as PeerUnavailable", async () => {

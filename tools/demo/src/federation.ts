@@ -21,6 +21,7 @@ import {
 import type { MlsCiphersuite } from "@mimi/mls-profile";
 import { InternalError } from "@mimi/wire";
 import { demoDirectorySeedJson, lookUpHandle } from "./directory.js";
+import { DEMO_PATH_LAYOUTS } from "./layouts.js";
 
 /** One running provider. */
 export interface RunningDemoProvider {
@@ -252,6 +253,8 @@ export async function startFederation(options: FederationOptions): Promise<Feder
         storage,
         clientApi: { host: "127.0.0.1", port: port.clientApi, ca: "ca.pem" },
         discovery: "directory.json",
+        // each provider its own path layout, advertised in its §5.1 directory (decision 0677)
+        ...(DEMO_PATH_LAYOUTS[domain] === undefined ? {} : { paths: DEMO_PATH_LAYOUTS[domain] }),
         peers: Object.fromEntries(
           await Promise.all(
             options.domains
@@ -270,7 +273,11 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       providers.map(async (p) => {
         const port = ports.get(p.domain)!;
         await waitForPorts(p, [port.federation, port.clientApi], 180_000);
-        options.progress?.(`${p.domain} listening: federation ${p.url}, client API ${p.clientApiUrl}`);
+        const layout = DEMO_PATH_LAYOUTS[p.domain];
+        const paths = layout?.templates?.notify ?? `${layout?.prefix ?? "/v1"}/…`;
+        options.progress?.(
+          `${p.domain} listening: federation ${p.url} (endpoints at ${paths}), client API ${p.clientApiUrl}`,
+        );
       }),
     );
   } catch (e) {

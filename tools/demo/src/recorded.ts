@@ -27,6 +27,7 @@ import {
   trustAnchor,
 } from "@mimi/identity";
 import { loadCiphersuite, type MlsCiphersuite } from "@mimi/mls-profile";
+import { DIRECTORY_PATH } from "@mimi/protocol";
 import {
   type Exchange,
   persistedDirectoryEndpoint,
@@ -36,6 +37,7 @@ import {
 import { InternalError } from "@mimi/wire";
 import { demoDirectorySeed, lookUpHandle } from "./directory.js";
 import { type ConsentParty, sendConsentGrant } from "./federation.js";
+import { DEMO_PATH_LAYOUTS } from "./layouts.js";
 import type { ScenarioClient, ScenarioFederation } from "./scenario.js";
 
 /** The start of a recorded run's clock: 2026-01-01T00:00:00Z. */
@@ -147,6 +149,7 @@ export async function startRecordedFederation(clock: LogicalClock): Promise<Reco
           ca: [...pkis].filter(([d]) => d !== domain).map(([, p]) => p.ca.certificatePem),
         },
         storage: "memory://",
+        ...(DEMO_PATH_LAYOUTS[domain] === undefined ? {} : { paths: DEMO_PATH_LAYOUTS[domain] }),
         clientApi: { host: "127.0.0.1", port: 0, ca: pki.ca.certificatePem },
         peers: (d) => {
           const port = ports.get(d);
@@ -163,7 +166,10 @@ export async function startRecordedFederation(clock: LogicalClock): Promise<Reco
         ],
         now: () => Date.now(),
         observe: (exchange) => {
-          if (exchange.peer !== undefined) exchanges.push({ from: exchange.peer, to: domain, exchange });
+          // the §5.1 directory fetches are left out: their answers carry the run's port numbers,
+          // and when a federation client fetches one depends only on its cache (decision 0808)
+          if (exchange.peer !== undefined && exchange.path !== DIRECTORY_PATH)
+            exchanges.push({ from: exchange.peer, to: domain, exchange });
         },
       });
       ports.set(domain, running.port);

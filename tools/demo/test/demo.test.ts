@@ -6,6 +6,7 @@ import { decodeIdentifierResponse, encodeConsentEntry, encodeIdentifierRequest }
 import { describe, expect, it } from "vitest";
 import { DEMO_HANDLES } from "../src/directory.js";
 import { runDemo } from "../src/index.js";
+import { demoPath } from "../src/layouts.js";
 import { peerRequest } from "../src/recorded.js";
 
 interface ProvidersJson {
@@ -63,13 +64,34 @@ describe("mimi demo (three provider processes, real HTTPS on loopback)", () => {
         clientKeyPackages: [],
         consent_extensions: { component_data: [] },
       });
-      expect((await asPeer(j, "b.example", "POST", "/v1/updateConsent/b.example", grant)).status).toBe(201);
+      const bDirectory = JSON.parse(
+        (await asPeer(j, "b.example", "GET", "/.well-known/mimi-protocol-directory")).body,
+      ) as Record<string, string>;
+      // three layouts: each provider advertises the paths it serves (decision 0677)
+      expect(Object.values(JSON.parse(directory.body) as Record<string, string>)).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^https:\/\/a\.example:\d+\/v1\/notify\/\{roomId\}$/)]),
+      );
+      expect(bDirectory["notify"]).toMatch(/^https:\/\/b\.example:\d+\/mimi\/pl\/notify\/\{roomId\}$/);
+      const cDirectory = JSON.parse(
+        (await asPeer(j, "c.example", "GET", "/.well-known/mimi-protocol-directory")).body,
+      ) as Record<string, string>;
+      expect(cDirectory["notify"]).toMatch(
+        /^https:\/\/c\.example:\d+\/api\/mimi\/v6\/rooms\/\{roomId\}\/notify$/,
+      );
+      // b.example's old-style path is not served
+      expect(
+        (await asPeer(j, "b.example", "POST", "/v1/updateConsent/b.example", new Uint8Array())).status,
+      ).toBe(404);
+      expect(
+        (await asPeer(j, "b.example", "POST", demoPath("b.example", "updateConsent", "b.example"), grant))
+          .status,
+      ).toBe(201);
       // b.example serves its users' directory: Bob lets anyone find him by his phone number (§5.8)
       const found = await asPeer(
         j,
         "b.example",
         "POST",
-        "/v1/identifierQuery/b.example",
+        demoPath("b.example", "identifierQuery", "b.example"),
         encodeIdentifierRequest({
           query_elements: [{ searchType: "handle", searchValue: parseDirectoryHandle(DEMO_HANDLES.bob).uri }],
           id_request_extensions: { component_data: [] },
@@ -84,7 +106,7 @@ describe("mimi demo (three provider processes, real HTTPS on loopback)", () => {
         j,
         "b.example",
         "POST",
-        "/v1/notify/mimi%3A%2F%2Fa.example%2Fr%2Fclubhouse",
+        demoPath("b.example", "notify", "mimi://a.example/r/clubhouse"),
         grant,
       );
       expect(notify.status).toBeGreaterThanOrEqual(400);

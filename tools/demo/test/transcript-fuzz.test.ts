@@ -3,7 +3,7 @@ import { fromHex } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
 import type { RecordedFederation } from "../src/recorded.js";
 import { outsidePeer, peerRequest, peerTarget } from "../src/recorded.js";
-import { recordDemo, TRANSCRIPT_FILE } from "../vectors/transcript.js";
+import { endpointOf, recordDemo, TRANSCRIPT_FILE } from "../vectors/transcript.js";
 
 // Issue 16 §3: every endpoint fuzzed with mutations of the valid recorded bodies of the federation
 // transcript. The recorded demo federation runs the scenario; then, as the provider that sent each
@@ -66,12 +66,12 @@ describe("the recorded federation's endpoints, fuzzed with mutations of their re
     // one recorded request of each (endpoint, sender, receiver): the bodies of repeated ones are alike
     const seen = new Set<string>();
     const picked = exchanges.filter((t) => {
-      const key = `${String(t["path"]).split("/").slice(0, 3).join("/")} ${t["from"]} ${t["to"]}`;
+      const key = `${endpointOf(String(t["to"]), String(t["path"]))} ${t["from"]} ${t["to"]}`;
       if (seen.has(key)) return false;
       seen.add(key);
       return true;
     });
-    const endpoints = new Set(picked.map((t) => String(t["path"]).split("/")[2]));
+    const endpoints = new Set(picked.map((t) => endpointOf(String(t["to"]), String(t["path"]))));
     let sent = 0;
     let refused = 0;
     const fiveHundreds: string[] = [];

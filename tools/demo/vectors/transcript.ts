@@ -11,6 +11,7 @@ import type { VectorCase } from "@mimi/spec-vectors";
 import { withFixedClock, withSeededRandom } from "@mimi/testkit/seeded";
 import { toHex } from "@mimi/wire";
 import { DEMO_HANDLES } from "../src/directory.js";
+import { demoEndpointOf, demoPath } from "../src/layouts.js";
 import {
   LogicalClock,
   outsidePeer,
@@ -82,9 +83,8 @@ async function peerCases(fed: RecordedFederation): Promise<PeerCase[]> {
     trust: fed.trust,
     cs: fed.cs,
   });
-  const room = encodeURIComponent(ROOM);
   const lastNotify = fed.exchanges.findLast(
-    (x) => x.from === "a.example" && x.to === "b.example" && endpointOf(x.exchange.path) === "notify",
+    (x) => x.from === "a.example" && x.to === "b.example" && endpointOf(x.to, x.exchange.path) === "notify",
   );
   if (lastNotify?.exchange.requestBody === undefined) throw new Error("the run sent no /notify to b.example");
   return [
@@ -92,7 +92,7 @@ async function peerCases(fed: RecordedFederation): Promise<PeerCase[]> {
       comment: "Dave (d.example) grants Bob's request for consent: accepted (201)",
       to: "b.example",
       method: "POST",
-      path: "/v1/updateConsent/b.example",
+      path: demoPath("b.example", "updateConsent", "b.example"),
       body: encodeConsentEntry({
         consentOperation: "grant",
         requesterUri: { uri: "mimi://b.example/u/bob" },
@@ -105,28 +105,28 @@ async function peerCases(fed: RecordedFederation): Promise<PeerCase[]> {
       comment: "Dave asks for Alice's key material without her consent: noConsent",
       to: "a.example",
       method: "POST",
-      path: `/v1/keyMaterial/${encodeURIComponent("mimi://a.example/u/alice")}`,
+      path: demoPath("a.example", "keyMaterial", "mimi://a.example/u/alice"),
       body: await dave.keyMaterialRequest("mimi://a.example/u/alice", ""),
     },
     {
       comment: "Dave asks the hub for the room's GroupInfo: he is not a participant",
       to: "a.example",
       method: "POST",
-      path: `/v1/groupInfo/${room}`,
+      path: demoPath("a.example", "groupInfo", ROOM),
       body: await dave.groupInfoRequest(ROOM),
     },
     {
       comment: "d.example replays the hub's last /notify body to b.example: only the room's hub may notify",
       to: "b.example",
       method: "POST",
-      path: `/v1/notify/${room}`,
+      path: demoPath("b.example", "notify", ROOM),
       body: lastNotify.exchange.requestBody!,
     },
     {
       comment: `Dave looks up ${DEMO_HANDLES.bob} at b.example: Bob lets anyone find him by it`,
       to: "b.example",
       method: "POST",
-      path: "/v1/identifierQuery/b.example",
+      path: demoPath("b.example", "identifierQuery", "b.example"),
       body: query(DEMO_HANDLES.bob),
     },
     {
@@ -134,21 +134,21 @@ async function peerCases(fed: RecordedFederation): Promise<PeerCase[]> {
         "Dave looks up mailto:bob@b.example, which Bob lets nobody find: the same answer as an unknown handle",
       to: "b.example",
       method: "POST",
-      path: "/v1/identifierQuery/b.example",
+      path: demoPath("b.example", "identifierQuery", "b.example"),
       body: query("mailto:bob@b.example"),
     },
     {
       comment: "Dave looks up a handle nobody has: notFound",
       to: "b.example",
       method: "POST",
-      path: "/v1/identifierQuery/b.example",
+      path: demoPath("b.example", "identifierQuery", "b.example"),
       body: query("mailto:nobody@b.example"),
     },
     {
       comment: "a request for a room the hub does not host: refused",
       to: "a.example",
       method: "POST",
-      path: `/v1/groupInfo/${encodeURIComponent("mimi://a.example/r/nowhere")}`,
+      path: demoPath("a.example", "groupInfo", "mimi://a.example/r/nowhere"),
       body: await dave.groupInfoRequest("mimi://a.example/r/nowhere"),
     },
   ];
@@ -227,19 +227,20 @@ function ordered(list: readonly RecordedExchange[]): RecordedExchange[] {
 }
 
 /**
- * The endpoint name of a request path: `/v1/<name>/<param>`, `ohttpGateway` for the hub's OHTTP
- * gateway (`/.well-known/ohttp-gateway`, decision 0672), `blobs` for an asset a provider serves
- * its peers (`/blobs/<id>`, decision 0670); undefined otherwise.
+ * The endpoint name of a request path at provider `to`: a §5.1 endpoint in `to`'s path layout
+ * (`/v1/…`, `/mimi/pl/…` or `/api/mimi/v6/…`, see `DEMO_PATH_LAYOUTS`), `ohttpGateway` for the
+ * hub's OHTTP gateway (`/.well-known/ohttp-gateway`, decision 0672), `blobs` for an asset a
+ * provider serves its peers (`/blobs/<id>`, decision 0670); undefined otherwise.
  */
-function endpointOf(path: string): string | undefined {
+export function endpointOf(to: string, path: string): string | undefined {
   if (path === "/.well-known/ohttp-gateway") return "ohttpGateway";
   if (/^\/blobs\/[^/]+$/.test(path)) return "blobs";
-  return /^\/v1\/([A-Za-z]+)\//.exec(path)?.[1];
+  return demoEndpointOf(to, path);
 }
 
 function caseOf(tcId: number, x: RecordedExchange, why: string | undefined): VectorCase {
   const e = x.exchange;
-  const endpoint = endpointOf(e.path) ?? "";
+  const endpoint = endpointOf(x.to, e.path) ?? "";
   const bodies = endpointBodies[endpoint] ?? {};
   const json = e.contentType?.startsWith("application/json") === true;
   return {
@@ -308,7 +309,7 @@ export async function generateVectors(): Promise<readonly { path: string; conten
 
 /** Check one case: its bodies decode as the structures it names and encode back to the same bytes. */
 export function checkTranscriptCase(t: VectorCase): void {
-  const endpoint = endpointOf(String(t["path"]));
+  const endpoint = endpointOf(String(t["to"]), String(t["path"]));
   if (endpoint === undefined || !Object.hasOwn(endpointBodies, endpoint))
     throw new Error(`no protocol-06 endpoint at ${String(t["path"])}`);
   const status = Number(t["status"]);

@@ -4,16 +4,34 @@
  * the target in `Host` and itself in `From: mimi@<domain>`, keeps one keep-alive connection pool
  * per peer, resolves peers from configuration, and bounds every request with a timeout.
  *
+ * Every request to a §5.1 endpoint is built from the peer's own directory (decision 0676): the
+ * client fetches `/.well-known/mimi-protocol-directory` over the same mutual TLS, validates it,
+ * caches it, and fetches it again (with full-jitter back-off) when a request meets a 404 or cannot
+ * connect, retrying the request once when the endpoint's URL changed.
+ *
  * A peer's refusal (4xx) is surfaced as {@link PeerRejected} carrying the peer's JSON reason, so a
  * caller (the client API) can relay it; a peer that cannot be reached, times out or fails (5xx) is
- * {@link PeerUnavailable}.
+ * {@link PeerUnavailable}; a peer whose directory is unusable is {@link PeerDirectoryError} (a
+ * kind of PeerUnavailable) naming the peer and the entry.
  */
 import { Agent, request } from "node:https";
 import { createSecureContext } from "node:tls";
-import { API_PREFIX, type DirectoryName, endpointPath, endpoints } from "@mimi/protocol";
-import { ProtocolError, ValidationError } from "@mimi/wire";
+import { DIRECTORY_PATH, type DirectoryName, endpoints } from "@mimi/protocol";
+import { ValidationError } from "@mimi/wire";
 import { type PeerCa, peerConnectionTrust, peerTrust } from "../server/anchor-binding.js";
+import { type BackoffOptions, backoffDelayMs } from "../server/backoff.js";
 import { pemList, type TlsMaterial } from "../server/tls-server.js";
+import {
+  type DirectoryTarget,
+  directoryUrl,
+  type PeerDirectory,
+  PeerDirectoryError,
+  parsePeerDirectory,
+} from "./directory.js";
+import { PeerRejected, PeerUnavailable, parseReason } from "./errors.js";
+
+export { type PeerDirectory, PeerDirectoryError } from "./directory.js";
+export { type PeerReason, PeerRejected, PeerUnavailable } from "./errors.js";
 
 /** Where a peer provider's server listens. */
 export interface PeerEndpoint {
@@ -43,6 +61,15 @@ export interface FederationClientOptions {
   readonly maxSocketsPerPeer?: number;
   /** Largest response body accepted, in bytes (default 16 MiB). */
   readonly maxResponseBytes?: number;
+  /** How long a peer's directory is used before it is fetched again (default 1 h). */
+  readonly directoryMaxAgeMs?: number;
+  /**
+   * The back-off between fetches of one peer's directory after a request met a 404 or could not
+   * connect, or after a failed fetch (full jitter; default base 250 ms, cap 30 s).
+   */
+  readonly directoryBackoff?: BackoffOptions;
+  /** Clock for the directory cache (ms; default `Date.now`). */
+  readonly now?: () => number;
 }
 
 /** A peer's answer with a 2xx status. */
@@ -50,73 +77,6 @@ export interface PeerResponse {
   readonly status: number;
   readonly body: Uint8Array;
   readonly contentType: string | undefined;
-}
-
-/** The JSON reason a MIMI server sends with a refusal (decision 0610). */
-export interface PeerReason {
-  readonly error?: string;
-  readonly what?: string;
-  readonly path?: string;
-  readonly rule?: string;
-}
-
-/** A peer refused a request with a 4xx; `reason` is its JSON error body when it sent one. */
-export class PeerRejected extends ProtocolError {
-  override name: string = "PeerRejected";
-  /** The peer domain. */
-  readonly peerDomain: string;
-  /** The HTTP status (400–499). */
-  readonly status: number;
-  /** The peer's reason. */
-  readonly reason: PeerReason;
-  /** The raw response body. */
-  readonly body: Uint8Array;
-  /** The peer's `Retry-After` in milliseconds, if any. */
-  readonly retryAfterMs: number | undefined;
-
-  constructor(peerDomain: string, status: number, body: Uint8Array, retryAfterMs?: number) {
-    const reason = parseReason(body);
-    super(`${peerDomain} refused with ${status}: ${reason.what ?? "no reason given"}`, {
-      path: reason.path ?? "/",
-      ...(reason.rule === undefined ? {} : { rule: reason.rule }),
-      code: String(status),
-    });
-    this.peerDomain = peerDomain;
-    this.status = status;
-    this.reason = reason;
-    this.body = body;
-    this.retryAfterMs = retryAfterMs;
-  }
-}
-
-/** A peer could not be reached, timed out, or answered with a server error (5xx). */
-export class PeerUnavailable extends ProtocolError {
-  override name: string = "PeerUnavailable";
-  /** The peer domain. */
-  readonly peerDomain: string;
-  /** The HTTP status when the peer answered (5xx or an unexpected status), otherwise undefined. */
-  readonly status: number | undefined;
-  /** The peer's `Retry-After` in milliseconds, if it answered with one (e.g. a 503). */
-  readonly retryAfterMs: number | undefined;
-
-  constructor(peerDomain: string, what: string, status?: number, retryAfterMs?: number) {
-    super(`${peerDomain}: ${what}`, { path: "/", ...(status === undefined ? {} : { code: String(status) }) });
-    this.peerDomain = peerDomain;
-    this.status = status;
-    this.retryAfterMs = retryAfterMs;
-  }
-}
-
-function parseReason(body: Uint8Array): PeerReason {
-  try {
-    const v: unknown = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(body));
-    if (v === null || typeof v !== "object" || Array.isArray(v)) return {};
-    const o = v as Record<string, unknown>;
-    const s = (k: string) => (typeof o[k] === "string" ? { [k]: (o[k] as string).slice(0, 1000) } : {});
-    return { ...s("error"), ...s("what"), ...s("path"), ...s("rule") };
-  } catch {
-    return {};
-  }
 }
 
 function retryAfterMs(v: string | string[] | undefined): number | undefined {
@@ -139,7 +99,10 @@ export function parsePeerAddress(text: string, path = "/"): PeerEndpoint {
   return { host: host.startsWith("[") ? host.slice(1, -1) : host, port };
 }
 
-/** One request to a peer; the method and path follow from `@mimi/protocol`'s endpoint table. */
+/**
+ * One request to a peer; the method follows from `@mimi/protocol`'s endpoint table, the URL from
+ * the peer's §5.1 directory.
+ */
 export interface PeerRequest {
   /** The endpoint's directory name. */
   readonly endpoint: DirectoryName;
@@ -182,6 +145,15 @@ export interface FederationClient {
    * with the same mutual TLS, headers, timeout and errors as {@link FederationClient.send}.
    */
   request(peerDomain: string, req: PeerRawRequest): Promise<PeerResponse>;
+  /**
+   * The peer's §5.1 directory as {@link FederationClient.send} uses it: cached, fetched when
+   * absent or older than the maximum age, or now with `refresh` (unless the back-off forbids it:
+   * then the cached one).
+   *
+   * @throws PeerDirectoryError for a malformed directory or none (404); PeerUnavailable when the
+   * peer cannot be reached.
+   */
+  directory(peerDomain: string, options?: { readonly refresh?: boolean }): Promise<PeerDirectory>;
   /**
    * Present another key and certificate, trust other peer CAs and CRLs: connections made from now
    * on use them; idle pooled connections are closed, requests in flight finish on theirs.
@@ -243,12 +215,143 @@ export function createFederationClient(options: FederationClientOptions): Federa
     return a;
   };
 
-  const send = (peerDomain: string, req: PeerRequest): Promise<PeerResponse> =>
-    raw(peerDomain, {
-      method: endpoints[req.endpoint].method,
-      path: endpointPath(API_PREFIX, req.endpoint, req.param),
-      ...(req.body === undefined ? {} : { body: req.body }),
-    });
+  /** Per peer: the cached directory, a fetch in flight, and the refresh back-off. */
+  interface DirectoryState {
+    current: PeerDirectory | undefined;
+    fetchedAt: number;
+    loading: Promise<PeerDirectory> | undefined;
+    /** Consecutive fetches that failed or changed nothing. */
+    failures: number;
+    /** No fetch before this time (ms). */
+    notBefore: number;
+    lastError: unknown;
+  }
+  const directories = new Map<string, DirectoryState>();
+  const clock = options.now ?? Date.now;
+  const maxAge = options.directoryMaxAgeMs ?? 3_600_000;
+  const backoff = options.directoryBackoff ?? { baseMs: 250, capMs: 30_000 };
+  /** Where a directory URL on the peer's host is reached: the configured address, else its port. */
+  const addressOf = (peer: string, port: number): PeerEndpoint => {
+    const found = typeof peers === "function" ? peers(peer) : table.get(peer);
+    return found ?? { host: peer, port };
+  };
+  const fetchDirectory = async (peer: string): Promise<PeerDirectory> => {
+    const at = resolve(peer);
+    const origin = `https://${peer}${at.port === 443 ? "" : `:${at.port}`}`;
+    let res: PeerResponse;
+    try {
+      // [PROTO-DIR-05] draft-ietf-mimi-protocol-06 §5.1: a peer's endpoint URLs come from its
+      // directory at /.well-known/mimi-protocol-directory, fetched over the same mutual TLS.
+      res = await raw(peer, { method: "GET", path: DIRECTORY_PATH, maxResponseBytes: 64 << 10 });
+    } catch (e) {
+      if (e instanceof PeerRejected)
+        throw new PeerDirectoryError(peer, `${DIRECTORY_PATH} answered ${e.status}`, "/", e.status);
+      throw e;
+    }
+    return parsePeerDirectory(peer, origin, res.body);
+  };
+  const same = (a: PeerDirectory | undefined, b: PeerDirectory): boolean =>
+    a !== undefined &&
+    a.templates.size === b.templates.size &&
+    a.invalid.size === b.invalid.size &&
+    [...a.templates].every(([k, v]) => b.templates.get(k) === v) &&
+    [...a.invalid.keys()].every((k) => b.invalid.has(k));
+  const directoryOf = (peerDomain: string, refresh = false): Promise<PeerDirectory> => {
+    const peer = peerDomain.toLowerCase();
+    if (!DOMAIN.test(peer))
+      return Promise.reject(new ValidationError(`not a provider domain: ${peerDomain}`, { path: "/domain" }));
+    let st = directories.get(peer);
+    if (st === undefined) {
+      st = {
+        current: undefined,
+        fetchedAt: 0,
+        loading: undefined,
+        failures: 0,
+        notBefore: 0,
+        lastError: undefined,
+      };
+      directories.set(peer, st);
+    }
+    const state = st;
+    if (state.loading !== undefined) return state.loading;
+    const t = clock();
+    const fresh = state.current !== undefined && t - state.fetchedAt < maxAge;
+    if (fresh && !refresh) return Promise.resolve(state.current!);
+    if (t < state.notBefore) {
+      // backing off: the cached directory, or the last fetch's error
+      if (state.current !== undefined) return Promise.resolve(state.current);
+      return Promise.reject(state.lastError);
+    }
+    const loading = fetchDirectory(peer).then(
+      (dir) => {
+        const changed = !same(state.current, dir);
+        const first = state.current === undefined;
+        state.current = dir;
+        state.fetchedAt = clock();
+        state.lastError = undefined;
+        // a refresh that changed nothing backs off further; the first fetch or a change does not
+        state.failures = first || changed ? 0 : state.failures + 1;
+        state.notBefore = state.failures === 0 ? 0 : clock() + backoffDelayMs(state.failures, backoff);
+        return dir;
+      },
+      (e: unknown) => {
+        state.failures += 1;
+        state.notBefore = clock() + backoffDelayMs(state.failures, backoff);
+        state.lastError = e;
+        // a peer whose directory cannot be fetched now keeps being called at the cached URLs
+        if (state.current !== undefined && !(e instanceof PeerDirectoryError)) return state.current;
+        throw e;
+      },
+    );
+    state.loading = loading;
+    const clear = (): void => {
+      state.loading = undefined;
+    };
+    loading.then(clear, clear);
+    return loading;
+  };
+
+  /** A request met the peer's 404 or no connection: the directory may have changed. */
+  const staleSign = (e: unknown): boolean =>
+    (e instanceof PeerRejected && e.status === 404) ||
+    (e instanceof PeerUnavailable && !(e instanceof PeerDirectoryError) && e.status === undefined);
+
+  const send = async (peerDomain: string, req: PeerRequest): Promise<PeerResponse> => {
+    const peer = peerDomain.toLowerCase();
+    const call = (target: DirectoryTarget): Promise<PeerResponse> =>
+      raw(peer, {
+        method: endpoints[req.endpoint].method,
+        path: target.path,
+        address: addressOf(peer, target.port),
+        ...(req.body === undefined ? {} : { body: req.body }),
+      });
+    let dir = await directoryOf(peer);
+    let target: DirectoryTarget;
+    try {
+      target = directoryUrl(dir, req.endpoint, req.param);
+    } catch (e) {
+      // an endpoint the cached directory lacks may have been added since
+      dir = await directoryOf(peer, true);
+      if (dir.templates.has(req.endpoint) && !dir.invalid.has(req.endpoint))
+        target = directoryUrl(dir, req.endpoint, req.param);
+      else throw dir.invalid.get(req.endpoint) ?? e;
+    }
+    try {
+      return await call(target);
+    } catch (e) {
+      if (!staleSign(e)) throw e;
+      // [PROTO-DIR-06] draft-ietf-mimi-protocol-06 §5.1 (decision 0676): a 404 or a failed
+      // connection makes the client fetch the peer's directory again (with back-off), and the
+      // request is sent once more only when the directory now names another URL for it (so a
+      // request is never repeated at the URL that refused it).
+      const again = await directoryOf(peer, true).catch(() => undefined);
+      const next = again?.templates.has(req.endpoint)
+        ? directoryUrl(again, req.endpoint, req.param)
+        : undefined;
+      if (next === undefined || next.href === target.href) throw e;
+      return await call(next);
+    }
+  };
 
   const raw = async (peerDomain: string, req: PeerRawRequest): Promise<PeerResponse> => {
     const peer = peerDomain.toLowerCase();
@@ -327,6 +430,7 @@ export function createFederationClient(options: FederationClientOptions): Federa
     resolve,
     send,
     request: raw,
+    directory: (peerDomain, o) => directoryOf(peerDomain, o?.refresh ?? false),
     reloadTls(tls) {
       const next = tlsOf(tls);
       // unusable material throws here, before anything is replaced
@@ -345,6 +449,7 @@ export function createFederationClient(options: FederationClientOptions): Federa
       for (const a of retired) a.destroy();
       agents.clear();
       retired.clear();
+      directories.clear();
     },
   };
 }

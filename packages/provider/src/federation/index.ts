@@ -6,6 +6,8 @@ export {
   createFederationClient,
   type FederationClient,
   type FederationClientOptions,
+  type PeerDirectory,
+  PeerDirectoryError,
   type PeerEndpoint,
   type PeerRawRequest,
   type PeerReason,

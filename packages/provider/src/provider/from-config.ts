@@ -54,6 +54,7 @@ export function providerOptionsOf(
           },
         }),
     ...(config.peers === undefined ? {} : { peers: config.peers }),
+    ...(config.paths === undefined ? {} : { paths: config.paths }),
     ...(config.assetHosts === undefined ? {} : { assetHosts: config.assetHosts }),
     log: atLeast(config.logLevel, log ?? jsonLinesToStdout),
     ...more,

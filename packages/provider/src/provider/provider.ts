@@ -7,6 +7,7 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createSecureContext } from "node:tls";
+import type { PathLayout } from "@mimi/protocol";
 import { createInboxSignal, type InboxSignal, wakingInboxes } from "../client-api/inbox.js";
 import { type ClientApiServer, startClientApi } from "../client-api/server.js";
 import { type AssetHost, createAssetSource } from "../federation/assets.js";
@@ -82,6 +83,11 @@ export interface ProviderOptions {
   readonly endpointsFor?: (db: Database, domain: string) => Promise<readonly Endpoint[]>;
   /** A Prometheus listener (plain HTTP, keep it on loopback); none when absent. */
   readonly metrics?: ListenAddress;
+  /**
+   * Where the federation server serves the §5.1 endpoints, which its directory advertises
+   * (decision 0677): a `prefix` (default `/v1`) and per-endpoint path templates.
+   */
+  readonly paths?: PathLayout;
   /** Largest federation request body (default 1 MiB). */
   readonly maxBodyBytes?: number;
   /** Largest client API request body (default 16 MiB). */
@@ -293,6 +299,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
         endpoints,
         log: sink,
         ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+        ...(options.paths === undefined ? {} : { paths: options.paths }),
         ...(options.rateLimits?.peer === undefined ? {} : { rateLimit: options.rateLimits.peer }),
         ...(options.now === undefined ? {} : { now: options.now }),
         ...(options.observe === undefined ? {} : { observe: options.observe }),

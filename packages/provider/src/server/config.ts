@@ -12,6 +12,7 @@
  *   "clientApi": { "host": "127.0.0.1", "port": 9443, "ca": "b.example-clients-ca.pem" },
  *   "peers": { "a.example": "127.0.0.1:8442", "c.example": "c.example:443" },
  *   "assetHosts": { "a.example": { "peer": "a.example" }, "cdn.c.example": { "peer": "c.example", "address": "10.0.0.7:443" } },
+ *   "paths": { "prefix": "/mimi/pl", "templates": { "notify": "/hooks/notify/{roomId}" } },
  *   "logLevel": "info"
  * }
  * ```
@@ -24,14 +25,18 @@
  * `maxBodyBytes`, `clientApi` (the client API listener and the CA issuing our clients'
  * certificates), `peers` (how to reach other providers; others are `<domain>:443`) and
  * `assetHosts` (the asset hosts of peer providers that the hub's `/proxyDownload` and OHTTP gateway
- * fetch from, and where to reach them; decision 0670) are optional (decision 0645). `logLevel`
+ * fetch from, and where to reach them; decision 0670) are optional (decision 0645). `paths` is
+ * where the federation server serves the §5.1 endpoints and what its directory advertises: a
+ * `prefix` (default `/v1`, `""` for none) and per-endpoint path templates (decision 0677). `logLevel`
  * (`debug`, `info`, `warn` or `error`; default `info`) is the least severe log record written:
  * `debug` adds a line per answered request.
  */
 import { isAbsolute, resolve } from "node:path";
+import type { DirectoryName, PathLayout } from "@mimi/protocol";
 import { ValidationError } from "@mimi/wire";
 import { type AssetHost, checkAssetHosts } from "../federation/assets.js";
 import { parsePeerAddress } from "../federation/client.js";
+import { checkPathLayout } from "./layout.js";
 import { type LogRecord, logLevels } from "./log.js";
 import type { RateLimit } from "./rate-limit.js";
 
@@ -70,6 +75,8 @@ export interface ProviderConfig {
   readonly assetHosts?: Readonly<Record<string, AssetHost>>;
   /** Request rate limits per peer provider and per client (decision 0675); defaults when absent. */
   readonly rateLimits?: { readonly peer?: RateLimit | false; readonly client?: RateLimit | false };
+  /** Where the §5.1 endpoints are served and advertised (decision 0677); `/v1/<name>/{param}` when absent. */
+  readonly paths?: PathLayout;
   /** The `discovery` value, uninterpreted (`@mimi/discovery`'s directory seed file, read by `mimi serve`). */
   readonly discovery?: unknown;
 }
@@ -150,6 +157,7 @@ export function parseProviderConfig(
     "discovery",
     "logLevel",
     "rateLimits",
+    "paths",
   ]);
   for (const k of Object.keys(o)) if (!known.has(k)) fail(`unknown field ${k}`, `/${k}`);
   const domain = str(o, "domain", "").toLowerCase();
@@ -238,6 +246,27 @@ export function parseProviderConfig(
       rateLimits[k] = { perSecond, burst: num("burst", 1) };
     }
   }
+  let paths: PathLayout | undefined;
+  if (o["paths"] !== undefined) {
+    const p = obj(o["paths"], "/paths");
+    for (const k of Object.keys(p))
+      if (k !== "prefix" && k !== "templates") fail(`unknown field ${k}`, `/paths/${k}`);
+    if (p["prefix"] !== undefined && typeof p["prefix"] !== "string")
+      fail("prefix must be a string", "/paths/prefix");
+    const templates: Partial<Record<DirectoryName, string>> = {};
+    if (p["templates"] !== undefined)
+      for (const [k, v] of Object.entries(obj(p["templates"], "/paths/templates"))) {
+        if (typeof v !== "string") fail("expected a path template", `/paths/templates/${k}`);
+        templates[k as DirectoryName] = v;
+      }
+    paths = checkPathLayout(
+      {
+        ...(p["prefix"] === undefined ? {} : { prefix: p["prefix"] as string }),
+        ...(p["templates"] === undefined ? {} : { templates }),
+      },
+      "/paths",
+    );
+  }
   const max = o["maxBodyBytes"];
   if (max !== undefined && (typeof max !== "number" || !Number.isInteger(max) || max < 1))
     fail("maxBodyBytes must be a positive integer", "/maxBodyBytes");
@@ -260,6 +289,7 @@ export function parseProviderConfig(
     ...(peers === undefined ? {} : { peers }),
     ...(assetHosts === undefined ? {} : { assetHosts }),
     ...(rateLimits === undefined ? {} : { rateLimits }),
+    ...(paths === undefined ? {} : { paths }),
     ...(o["discovery"] === undefined ? {} : { discovery: o["discovery"] }),
   };
 }

@@ -7,6 +7,7 @@ import { requestConsentEndpoint, updateConsentEndpoint } from "./endpoints/conse
 import { notifyEndpoint } from "./endpoints/notify.js";
 
 export type { BoundAnchor, PeerCa, PeerTrust } from "./anchor-binding.js";
+export type { BackoffOptions } from "./backoff.js";
 export { type ProviderConfig, parseProviderConfig } from "./config.js";
 export type { Endpoint, EndpointResult, RequestContext } from "./endpoint.js";
 export { assetEndpoint } from "./endpoints/asset.js";
@@ -18,6 +19,7 @@ export {
   makeFanoutSender,
 } from "./fanout-sender.js";
 export { HttpRejection } from "./http-error.js";
+export { checkPathLayout } from "./layout.js";
 export {
   atLeast,
   errorFields,

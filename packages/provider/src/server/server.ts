@@ -16,20 +16,21 @@ import {
 } from "node:http";
 import type { AddressInfo } from "node:net";
 import {
-  API_PREFIX,
   DIRECTORY_PATH,
   type DirectoryName,
   type ExtensionName,
-  endpointTemplate,
   extensionRoutes,
   isDirectoryName,
+  layoutTemplate,
   methodOf,
+  type PathLayout,
 } from "@mimi/protocol";
 import type { Database } from "../storage/database.js";
 import { type PeerCa, peerTrust } from "./anchor-binding.js";
 import type { Endpoint } from "./endpoint.js";
 import { errorAnswer, HttpRejection } from "./http-error.js";
 import { decodeParam, readBody } from "./http-request.js";
+import { layoutRoutes } from "./layout.js";
 import { errorFields, jsonLinesToStdout, type LogRecord, type LogSink, makeLogger } from "./log.js";
 import { answerMetrics, ServerMetrics, type ServerMetricsOptions } from "./metrics.js";
 import { authenticatePeer } from "./peer.js";
@@ -59,6 +60,13 @@ export interface ProviderServerOptions {
   readonly endpoints: readonly Endpoint[];
   /** Largest accepted request body in bytes (default 1 MiB). */
   readonly maxBodyBytes?: number;
+  /**
+   * Where the §5.1 endpoints are served, which the directory advertises (decision 0677; default
+   * `/v1/<name>/{param}`).
+   *
+   * @throws ValidationError (from the start) for a layout `checkPathLayout` refuses.
+   */
+  readonly paths?: PathLayout;
   /** The port peers should use, when it differs from the listening one (e.g. behind NAT). */
   readonly publicPort?: number;
   /** Where log records go (default: JSON lines on stdout). */
@@ -140,6 +148,7 @@ export async function startProviderServer(
     else extensions.push(e);
   let metricsServer: Server | undefined;
   let closing = false;
+  const routes = layoutRoutes(options.paths, [...byName.keys()]);
 
   let trust = peerTrust(options.ca);
   const limiter =
@@ -154,10 +163,12 @@ export async function startProviderServer(
 
   const directory = (): Record<string, string> => {
     const p = options.publicPort ?? (server.address() as AddressInfo | null)?.port ?? 443;
-    const base = `https://${domain}${p === 443 ? "" : `:${p}`}${API_PREFIX}`;
+    const origin = `https://${domain}${p === 443 ? "" : `:${p}`}`;
     const out: Record<string, string> = {};
+    // [PROTO-DIR-07] draft-ietf-mimi-protocol-06 §5.1: the directory lists, for each endpoint we
+    // route, the absolute https URL template at which we serve it (decision 0677).
     for (const e of options.endpoints)
-      if (isDirectoryName(e.name)) out[e.name] = endpointTemplate(base, e.name);
+      if (isDirectoryName(e.name)) out[e.name] = `${origin}${layoutTemplate(options.paths, e.name)}`;
     return out;
   };
 
@@ -190,13 +201,13 @@ export async function startProviderServer(
         route: endpoint.name,
       };
     }
-    const m = /^\/v1\/([A-Za-z]+)\/([^/]+)$/.exec(path);
-    const endpoint = m === null ? undefined : byName.get(m[1] as DirectoryName);
-    if (m === null || endpoint === undefined)
+    const m = routes.match(path);
+    const endpoint = m === undefined ? undefined : byName.get(m.name);
+    if (m === undefined || endpoint === undefined)
       throw new HttpRejection(404, `no endpoint at ${path.slice(0, 200)}`);
     if (method !== methodOf(endpoint.name))
       throw new HttpRejection(405, `${method} not allowed on ${endpoint.name} (${methodOf(endpoint.name)})`);
-    return { endpoint, param: m[2]!, route: endpoint.name };
+    return { endpoint, param: m.param, route: endpoint.name };
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
