@@ -231,6 +231,22 @@ describe("ts-mls patch: UpdatePath rule (RFC 9420 §12.4, §17.4)", () => {
   });
 });
 
+describe("ts-mls patch: external_pub (RFC 9420 §12.4.3.2)", () => {
+  it("[MLS-XPUB-01] a GroupInfo's external_pub is the length-prefixed HPKEPublicKey, and an external join reads it", async () => {
+    const cs = await suite;
+    const [alice] = await groupOf(cs, 1);
+    const gi = await exportGroupInfo(alice!, cs, { ratchetTree: true });
+    if (gi.wireformat !== "mls_group_info") throw new Error("expected a GroupInfo");
+    const ext = gi.groupInfo.extensions.find((e) => e.extensionType === "external_pub");
+    // suite 0x0001: X25519, a 32-byte key after its one-byte varint length
+    expect([ext?.extensionData.length, ext?.extensionData[0]]).toEqual([33, 32]);
+    const joined = await joinExternal(cs, gi.groupInfo, await keyPackage(cs, "carol"), { config: config() });
+    expect(joined.state.groupContext.epoch).toBe(alice!.groupContext.epoch + 1n);
+    const a = await processMessage(alice!, cs, joined.commit);
+    expect(a.state.groupContext.epoch).toBe(joined.state.groupContext.epoch);
+  });
+});
+
 describe("ts-mls patch: SelfRemove (draft-ietf-mls-extensions-10 §6.3)", () => {
   const SELF_REMOVE = 0x000a;
   const caps = capabilities([], [SELF_REMOVE]);

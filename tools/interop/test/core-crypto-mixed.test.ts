@@ -129,7 +129,7 @@ describe("external joins (RFC 9420 §12.4.3.2)", () => {
   // external_pub extension as the bare HPKE public key; RFC 9420 §12.4.3.2 (and openmls) wrap it in
   // `struct { HPKEPublicKey external_pub; }`, a length-prefixed opaque<V>. The project's patch
   // (revision 3, docs/ts-mls-patch.md item 8) follows the RFC; these tests pin both directions.
-  it("we join core-crypto's group by external commit from its GroupInfo (RFC 9420 §12.4.3.2 external_pub), and all agree", async () => {
+  it("[MLS-XPUB-01] we join core-crypto's group by external commit from its GroupInfo (RFC 9420 §12.4.3.2 external_pub), and all agree", async () => {
     const g = await MixedGroup.start(0x0001, "core-crypto");
     const exporters: ExporterLog = new Set();
     const cc = g.members[0];
@@ -151,7 +151,7 @@ describe("external joins (RFC 9420 §12.4.3.2)", () => {
     await expectAgreement(g, "ours joined externally", 3n, exporters);
   });
 
-  it("core-crypto joins our group by external commit from our GroupInfo, and all agree", async () => {
+  it("[MLS-XPUB-01] core-crypto joins our group by external commit from our GroupInfo, and all agree", async () => {
     const g = await MixedGroup.start(0x0001, "ours");
     const exporters: ExporterLog = new Set();
     const ours = g.members[0];

@@ -488,6 +488,9 @@ export async function exportGroupInfo(
   options: GroupInfoOptions = {},
 ): Promise<MLSMessage> {
   const exts = [...(options.extensions ?? [])];
+  // [MLS-XPUB-01] RFC 9420 §12.4.3.2: the external_pub extension data is
+  // `struct { HPKEPublicKey external_pub; }`, a length-prefixed key (written and read by the
+  // patched ts-mls, revision 3; 1.6.4 used the bare key, docs/ts-mls-patch.md item 8)
   const gi = await guarded("export GroupInfo", () =>
     options.ratchetTree === true
       ? createGroupInfoWithExternalPubAndRatchetTree(state, exts, cs.impl)

@@ -3,7 +3,7 @@
  * `peers` entry, or a client's client API URL, points at it) and forwards bytes to the target,
  * or breaks the link the way its current mode says. TLS passes through untouched, except in
  * `unavailable` mode, where the proxy ends TLS itself with the target's certificate and answers
- * every request 503 (a provider that fails). Decision 0676.
+ * every request 503 (a provider that fails). Decision 0678.
  */
 import { createServer as createHttpsServer, type Server as HttpsServer } from "node:https";
 import { connect, createServer, type Server, type Socket } from "node:net";

@@ -1,7 +1,7 @@
 /**
  * `mimi chaos`: a three-provider federation (hub a.example, followers b.example and c.example)
  * under steady load, several rooms with members on every provider, while faults are injected one
- * at a time; then every client's view is checked against what was acknowledged (decision 0676).
+ * at a time; then every client's view is checked against what was acknowledged (decision 0678).
  */
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
