@@ -17,6 +17,13 @@ const packages = [
   "provider",
 ];
 
+import { readFileSync } from "node:fs";
+
+/** The project's repository (root package.json, decision 0006): source links point there. */
+const repository = JSON.parse(readFileSync(new URL("package.json", import.meta.url), "utf8"))
+  .repository.url.replace(/^git\+/, "")
+  .replace(/\.git$/, "");
+
 /** @type {Partial<import("typedoc").TypeDocOptions>} */
 const config = {
   name: "MIMI reference implementation",
@@ -32,6 +39,9 @@ const config = {
   tsconfig: "tsconfig.api.json",
   plugin: ["./tools/typedoc-package-names.mjs"],
   out: "docs-html",
+  // Source links from the repository URL, not from the clone's git remote (a fresh clone's
+  // remote is wherever it was cloned from, which TypeDoc cannot turn into links).
+  sourceLinkTemplate: `${repository}/blob/{gitRevision}/{path}#L{line}`,
   // The root README describes the repository (its links point at folders, which TypeDoc cannot
   // copy); the reference starts with the list of packages, each with its package documentation.
   readme: "none",
