@@ -4,6 +4,8 @@
 #   tools/postgres.sh start DIR  install PostgreSQL from Debian packages if missing (needs root),
 #                               initdb into DIR, start on 127.0.0.1 at a free port, print the URL
 #   tools/postgres.sh stop DIR   stop that server
+#   tools/postgres.sh restart DIR  an immediate shutdown (what a crash does to its clients), then a
+#                               start on the same port (the chaos run's PostgreSQL fault)
 #
 # The server runs as the `postgres` user when started by root (PostgreSQL refuses to run as root).
 set -euo pipefail
@@ -13,7 +15,7 @@ export PATH="$PATH:/usr/sbin:/sbin"
 cmd="${1:-}"
 dir="${2:-}"
 if [ -z "$cmd" ] || [ -z "$dir" ]; then
-  echo "usage: $0 start|stop DIR" >&2
+  echo "usage: $0 start|stop|restart DIR" >&2
   exit 2
 fi
 
@@ -41,6 +43,14 @@ if [ "$cmd" = "stop" ]; then
   exit 0
 fi
 
+if [ "$cmd" = "restart" ]; then
+  port="$(cat "$dir/port")"
+  as_server_user "$bin/pg_ctl" -D "$dir/data" -m immediate -w stop >&2
+  as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
+    -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=on -c max_connections=100" start >&2
+  exit 0
+fi
+
 if [ -z "$bin" ]; then
   if [ "$(id -u)" != "0" ]; then
     echo "PostgreSQL is not installed and installing it needs root" >&2
@@ -61,6 +71,7 @@ for attempt in 1 2 3; do
   port="$(node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
   if as_server_user "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
     -o "-c listen_addresses=127.0.0.1 -p $port -k $dir -c fsync=on -c max_connections=100" start >&2; then
+    echo "$port" >"$dir/port"
     echo "postgres://mimi@127.0.0.1:$port/postgres"
     exit 0
   fi

@@ -263,10 +263,10 @@ export async function startClientApi(
         const answer = errorAnswer(e);
         status = answer.status;
         body = answer.body;
+        if (answer.retryAfterSeconds !== undefined && !res.headersSent)
+          res.setHeader("Retry-After", String(answer.retryAfterSeconds));
         if (answer.rejected !== undefined) {
           metrics.rejected(answer.metricLabel ?? answer.rejected.name);
-          if (answer.retryAfterSeconds !== undefined && !res.headersSent)
-            res.setHeader("Retry-After", String(answer.retryAfterSeconds));
           log({ level: "info", msg: "client API rejected", status, reason: answer.rejected.describe() });
         } else {
           log({ level: "error", msg: "client API handler failed", ...errorFields(e) } satisfies LogRecord);

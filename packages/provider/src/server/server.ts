@@ -251,10 +251,10 @@ export async function startProviderServer(
       status = answer.status;
       contentType = "application/json";
       body = answer.body;
+      if (answer.retryAfterSeconds !== undefined)
+        res.setHeader("Retry-After", String(answer.retryAfterSeconds));
       if (answer.rejected !== undefined) {
         metrics.rejected(answer.metricLabel ?? answer.rejected.name);
-        if (answer.retryAfterSeconds !== undefined)
-          res.setHeader("Retry-After", String(answer.retryAfterSeconds));
         log({
           level: "info",
           msg: "rejected",

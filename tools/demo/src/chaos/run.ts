@@ -3,13 +3,15 @@
  * under steady load, several rooms with members on every provider, while faults are injected one
  * at a time; then every client's view is checked against what was acknowledged (decision 0678).
  */
+import { execFile, execFileSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { promisify } from "node:util";
 import type { ClientEvent, MimiClient } from "@mimi/client";
 import { buildOriginal } from "@mimi/content";
 import { loadCiphersuite } from "@mimi/mls-profile";
-import { type Federation, startFederation } from "../federation.js";
+import { type Federation, REPO_ROOT, startFederation } from "../federation.js";
 import {
   catchUpMs,
   type Delivery,
@@ -30,6 +32,11 @@ const DOMAINS = [HUB, FOLLOWER, "c.example"] as const;
 export interface ChaosOptions {
   /** `postgres://…`: every provider on its own database of that server (default PGlite in a temp folder). */
   readonly storage?: string;
+  /**
+   * Start a throw-away PostgreSQL server (`tools/postgres.sh`, in the run's folder) for the
+   * providers, and restart it under load (an immediate shutdown) as one of the faults.
+   */
+  readonly postgres?: boolean;
   /** The short profile (a few faults, short durations) the test suite runs. */
   readonly quick?: boolean;
   /** Progress lines. */
@@ -123,14 +130,23 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
   const clientProxies: ChaosProxy[] = [];
   const clients: { name: string; domain: string; client: MimiClient }[] = [];
   let federation: Federation | undefined;
+  // its own folder: the run's folder is private to this user, and the server runs as `postgres`
+  // when started by root (tools/postgres.sh gives it the folder)
+  const pgDir = join(tmpdir(), `mimi-chaos-pg-${process.pid}-${Date.now()}`);
+  let storage = options.storage;
   try {
+    if (options.postgres === true) {
+      if (storage !== undefined) throw new Error("postgres and storage are exclusive");
+      progress("starting a throw-away PostgreSQL server (tools/postgres.sh)");
+      storage = postgresScript("start", pgDir);
+    }
     const cs = await loadCiphersuite();
     progress(`starting ${DOMAINS.join(", ")} (hub ${HUB}); the ${HUB}–${FOLLOWER} link through a proxy`);
     federation = await startFederation({
       domains: DOMAINS,
       dir,
       cs,
-      ...(options.storage === undefined ? {} : { storage: options.storage }),
+      ...(storage === undefined ? {} : { storage }),
       async route(from, to, target) {
         if (!((from === HUB && to === FOLLOWER) || (from === FOLLOWER && to === HUB))) return target;
         const p = await startProxy({ target });
@@ -293,7 +309,11 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
               heal: async () => slow?.set({ kind: "pass" }),
             },
           ]),
-      ...(options.storage === undefined ? [] : [postgresFault(options.storage, quick)]),
+      ...(options.postgres === true
+        ? [postgresRestartFault(pgDir)]
+        : storage === undefined
+          ? []
+          : [postgresFault(storage, quick)]),
     ];
 
     // steady load: every client sends to its rooms in turn, one message at a time
@@ -451,7 +471,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     const serverErrorsAll = results.reduce((n, r) => n + r.serverErrors, 0);
     return {
       profile: quick ? "quick" : "full",
-      storage: options.storage === undefined ? "pglite" : "postgres",
+      storage: storage === undefined ? "pglite" : "postgres",
       rooms: rooms.length,
       clients: clients.length,
       rate: Math.round(rate),
@@ -477,8 +497,40 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
     for (const c of clients) c.client.stop();
     await federation?.stop();
     for (const p of [...proxies.values(), ...clientProxies]) await p.close();
+    if (options.postgres === true) {
+      postgresScript("stop", pgDir);
+      rmSync(pgDir, { recursive: true, force: true });
+    }
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+const execFileAsync = promisify(execFile);
+
+/** Run `tools/postgres.sh CMD DIR` and return what it printed (the URL, for `start`). */
+function postgresScript(cmd: "start" | "stop" | "restart", dir: string): string {
+  return execFileSync("bash", [join(REPO_ROOT, "tools", "postgres.sh"), cmd, dir], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "pipe"],
+  }).trim();
+}
+
+/**
+ * PostgreSQL restarted under load: an immediate shutdown of the run's own server (every
+ * connection cut, uncommitted work lost, as in a crash), then a start on the same port. The
+ * providers' pools see their connections fail and reconnect; nothing acknowledged may be lost.
+ */
+function postgresRestartFault(pgDir: string): Fault {
+  return {
+    name: "PostgreSQL restarted (immediate shutdown) under load",
+    holdMs: 3_000,
+    cutsOff: [],
+    async inject() {
+      // asynchronously: the load goes on while the server is down
+      await execFileAsync("bash", [join(REPO_ROOT, "tools", "postgres.sh"), "restart", pgDir]);
+    },
+    async heal() {},
+  };
 }
 
 /**
