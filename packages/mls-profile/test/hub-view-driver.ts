@@ -60,16 +60,7 @@ import {
 export const CUSTOM_EXTENSION = 0xff0a;
 
 /** Deterministic PRNG (mulberry32) choosing the operations; key material comes from ts-mls. */
-export function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { prng } from "@mimi/testkit/seeded";
 
 /** One ts-mls client in the group. */
 export interface Member {

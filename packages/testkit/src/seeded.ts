@@ -198,3 +198,18 @@ export async function withFixedClock<T>(clock: number | (() => number), fn: () =
     globalThis.Date = RealDate;
   }, fn);
 }
+
+/**
+ * A deterministic PRNG (mulberry32) in [0, 1) from a 32-bit seed, for tests that choose random
+ * operations by seed (the hub view's and the interop's random runs) and print the seed on failure.
+ */
+export function prng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}

@@ -8,20 +8,9 @@
  *
  * Another seed: MIMI_INTEROP_SEED=<n> npx vitest run --project node tools/interop/test/core-crypto-random.test.ts
  */
+import { prng } from "@mimi/testkit/seeded";
 import { describe, expect, it } from "vitest";
 import { type Implementation, type Member, MixedGroup, nameOf } from "./mixed-group.js";
-
-/** Deterministic PRNG (mulberry32) choosing the operations; key material is random. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Epochs per run (two runs: 300 epochs in all, about 15 s on a quiet machine). */
 const EPOCHS = 150;
