@@ -1,4 +1,5 @@
 import { CodecError, type MimiError, ProtocolError, ValidationError } from "@mimi/wire";
+import { isStorageUnavailable } from "../storage/database.js";
 
 /**
  * A request the server refuses, with the HTTP status to answer (4xx; 502 or 504 when a server this
@@ -51,34 +52,9 @@ export function errorBodyOf(e: MimiError, extra: Readonly<Record<string, string>
 }
 
 /**
- * SQLSTATE classes and socket errors that mean the database went away (a restart, a crash, a
- * broken connection), not that the request was wrong: 57P01–57P03 (operator intervention), 08xxx
- * (connection exception), and the driver's own errors for a lost or refused connection.
- */
-const STORAGE_DOWN_CODES = new Set([
-  "57P01",
-  "57P02",
-  "57P03",
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ETIMEDOUT",
-]);
-
-/** Whether `e` says the storage is unreachable for now (see {@link STORAGE_DOWN_CODES}). */
-export function isStorageUnavailable(e: unknown): boolean {
-  if (!(e instanceof Error)) return false;
-  const code = (e as { code?: unknown }).code;
-  if (typeof code === "string" && (STORAGE_DOWN_CODES.has(code) || /^08\d{3}$/.test(code))) return true;
-  return /Connection terminated|terminating connection|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/.test(
-    e.message,
-  );
-}
-
-/**
  * The one error-to-answer mapping of the provider's HTTP servers: an {@link HttpRejection} answers
  * its status, a `CodecError` or `ValidationError` 400 with its reason, an unreachable database 503
- * with `Retry-After: 1` (the request was fine; nothing of it was kept unless it was acknowledged;
+ * with `Retry-After: 1` ({@link isStorageUnavailable}; the request was fine; nothing of it was kept unless it was acknowledged;
  * send it again), anything else 500 without details (it is logged instead), so a bad request
  * never gets a 5xx.
  */

@@ -210,24 +210,145 @@ async function openPostgres(
   };
   return {
     engine: "postgres",
-    query: (text, params) => run(pool, text, params),
-    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    async transaction(fn) {
-      const client = await pool.connect();
-      try {
-        await client.query("BEGIN");
-        const out = await fn({ query: (text, params) => run(client, text, params) });
-        await client.query("COMMIT");
-        return out;
-      } catch (e) {
-        await client.query("ROLLBACK").catch(() => {});
-        throw e;
-      } finally {
-        client.release();
-      }
+    // A statement is sent again only when it never left: the pool could not connect (the server
+    // is down or starting) or handed out a client already known to be broken. One that failed
+    // after it was sent may have been applied, so its failure is the caller's (decision 0678).
+    query<R>(text: string, params?: readonly unknown[]): Promise<R[]> {
+      return retryWhileUnavailable<R[]>(
+        async () => {
+          const client = await pool.connect().catch((e: unknown) => {
+            throw new NotSent(e);
+          });
+          let broken: Error | undefined;
+          // a checked-out client's connection error is emitted on the client: kept, not thrown
+          // at the process (an unhandled 'error' event would end it)
+          const onError = (e: Error): void => {
+            broken = e;
+          };
+          client.on("error", onError);
+          try {
+            return await run<R>(client, text, params);
+          } catch (e) {
+            if (isStorageUnavailable(e)) broken = e as Error;
+            if (/not queryable/.test((e as Error).message ?? "")) throw new NotSent(e);
+            throw e;
+          } finally {
+            client.off("error", onError);
+            // a broken connection is closed, not handed out again
+            client.release(broken);
+          }
+        },
+        (e) => e instanceof NotSent,
+      ).catch(unwrapNotSent);
     },
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    // A transaction whose connection failed before its COMMIT was sent has applied nothing, so it
+    // runs again (its body touches only the database); one that failed during COMMIT may have
+    // been committed, and its failure is the caller's.
+    transaction: (fn) =>
+      retryWhileUnavailable(
+        async () => {
+          const client = await pool.connect().catch((e: unknown) => {
+            throw new NotSent(e);
+          });
+          let committing = false;
+          let broken: Error | undefined;
+          const onError = (e: Error): void => {
+            broken = e;
+          };
+          client.on("error", onError);
+          try {
+            await client.query("BEGIN");
+            const out = await fn({ query: (text, params) => run(client, text, params) });
+            committing = true;
+            await client.query("COMMIT");
+            return out;
+          } catch (e) {
+            if (isStorageUnavailable(e)) broken = e as Error;
+            else await client.query("ROLLBACK").catch(() => {});
+            throw committing ? e : new NotSent(e);
+          } finally {
+            client.off("error", onError);
+            client.release(broken);
+          }
+        },
+        (e) => e instanceof NotSent,
+      ).catch(unwrapNotSent),
     close: () => pool.end(),
   };
+}
+
+/** How long a statement or transaction waits, retrying, for a database that went away (ms): well
+ * inside the 10 s a peer waits for an answer, so the peer gets one (the result, or a 503). */
+const RECONNECT_WINDOW_MS = 5_000;
+
+/**
+ * Run `attempt` again while it fails with the storage unavailable and `safe(e)` says nothing of it
+ * can have been applied, with full-jitter back-off (50 ms doubling to 1 s) for at most
+ * `windowMs`: a restart of the database (seconds) then costs the caller latency, not an error.
+ * Anything else, or a failure past the window, is thrown as it is.
+ *
+ * @param sleep - waits (the tests pass their own)
+ */
+export async function retryWhileUnavailable<T>(
+  attempt: () => Promise<T>,
+  safe: (e: unknown) => boolean,
+  options: {
+    readonly windowMs?: number;
+    readonly sleep?: (ms: number) => Promise<void>;
+    readonly now?: () => number;
+  } = {},
+): Promise<T> {
+  const now = options.now ?? Date.now;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const deadline = now() + (options.windowMs ?? RECONNECT_WINDOW_MS);
+  for (let failures = 1; ; failures++) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (!isStorageUnavailable(e) || !safe(e) || now() >= deadline) throw e;
+      const ceiling = Math.min(1_000, 50 * 2 ** Math.min(failures - 1, 10));
+      await sleep(Math.min(Math.floor(Math.random() * ceiling), Math.max(0, deadline - now())));
+    }
+  }
+}
+
+/** A failure marked as raised before anything was applied by the server (see `openPostgres`). */
+class NotSent extends Error {
+  constructor(readonly inner: unknown) {
+    super(inner instanceof Error ? inner.message : String(inner));
+  }
+}
+
+/**
+ * SQLSTATE classes and socket errors that mean the database went away (a restart, a crash, a
+ * broken connection), not that the request was wrong: 57P01–57P03 (operator intervention), 08xxx
+ * (connection exception), and the driver's own errors for a lost or refused connection.
+ */
+const STORAGE_DOWN_CODES = new Set([
+  "57P01",
+  "57P02",
+  "57P03",
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ETIMEDOUT",
+]);
+
+/** Whether `e` says the storage is unreachable for now (see {@link STORAGE_DOWN_CODES}). */
+export function isStorageUnavailable(e: unknown): boolean {
+  if (e instanceof NotSent) return isStorageUnavailable(e.inner);
+  if (!(e instanceof Error)) return false;
+  const code = (e as { code?: unknown }).code;
+  if (typeof code === "string" && (STORAGE_DOWN_CODES.has(code) || /^08\d{3}$/.test(code))) return true;
+  return /Connection terminated|terminating connection|Client has encountered a connection error|the database system is (starting up|shutting down|in recovery mode)/.test(
+    e.message,
+  );
+}
+
+/** The error inside a {@link NotSent}, for the caller. */
+function unwrapNotSent(e: unknown): never {
+  throw e instanceof NotSent ? e.inner : e;
 }
 
 /** Byte strings packed into one `bytea` parameter, with each one's 1-based offset and length. */
