@@ -7,6 +7,7 @@
  * `fsync=off` and its file system layer never syncs. Use PostgreSQL where durability matters.
  */
 import { InternalError, ValidationError } from "@mimi/wire";
+import { backoffDelayMs } from "../server/backoff.js";
 
 /** Something that runs parameterized SQL (`$1`, `$2`, …). */
 export interface SqlExecutor {
@@ -213,74 +214,76 @@ async function openPostgres(
     // A statement is sent again only when it never left: the pool could not connect (the server
     // is down or starting) or handed out a client already known to be broken. One that failed
     // after it was sent may have been applied, so its failure is the caller's (decision 0678).
-    query<R>(text: string, params?: readonly unknown[]): Promise<R[]> {
-      return retryWhileUnavailable<R[]>(
-        async () => {
-          const client = await pool.connect().catch((e: unknown) => {
-            throw new NotSent(e);
-          });
-          let broken: Error | undefined;
-          // a checked-out client's connection error is emitted on the client: kept, not thrown
-          // at the process (an unhandled 'error' event would end it)
-          const onError = (e: Error): void => {
-            broken = e;
-          };
-          client.on("error", onError);
-          try {
-            return await run<R>(client, text, params);
-          } catch (e) {
-            if (isStorageUnavailable(e)) broken = e as Error;
-            if (/not queryable/.test((e as Error).message ?? "")) throw new NotSent(e);
-            throw e;
-          } finally {
-            client.off("error", onError);
-            // a broken connection is closed, not handed out again
-            client.release(broken);
-          }
-        },
-        (e) => e instanceof NotSent,
-      ).catch(unwrapNotSent);
-    },
+    query: <R>(text: string, params?: readonly unknown[]): Promise<R[]> =>
+      withClient(pool, async (client) => {
+        try {
+          return await run<R>(client, text, params);
+        } catch (e) {
+          throw /not queryable/.test((e as Error).message ?? "") ? new NotSent(e) : e;
+        }
+      }),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     // A transaction whose connection failed before its COMMIT was sent has applied nothing, so it
     // runs again (its body touches only the database); one that failed during COMMIT may have
     // been committed, and its failure is the caller's.
     transaction: (fn) =>
-      retryWhileUnavailable(
-        async () => {
-          const client = await pool.connect().catch((e: unknown) => {
-            throw new NotSent(e);
-          });
-          let committing = false;
-          let broken: Error | undefined;
-          const onError = (e: Error): void => {
-            broken = e;
-          };
-          client.on("error", onError);
-          try {
-            await client.query("BEGIN");
-            const out = await fn({ query: (text, params) => run(client, text, params) });
-            committing = true;
-            await client.query("COMMIT");
-            return out;
-          } catch (e) {
-            if (isStorageUnavailable(e)) broken = e as Error;
-            else await client.query("ROLLBACK").catch(() => {});
-            throw committing ? e : new NotSent(e);
-          } finally {
-            client.off("error", onError);
-            client.release(broken);
-          }
-        },
-        (e) => e instanceof NotSent,
-      ).catch(unwrapNotSent),
+      withClient(pool, async (client) => {
+        let committing = false;
+        try {
+          await client.query("BEGIN");
+          const out = await fn({ query: (text, params) => run(client, text, params) });
+          committing = true;
+          await client.query("COMMIT");
+          return out;
+        } catch (e) {
+          if (!isStorageUnavailable(e)) await client.query("ROLLBACK").catch(() => {});
+          throw committing ? e : new NotSent(e);
+        }
+      }),
     close: () => pool.end(),
   };
+}
+
+/**
+ * Run `use` on a client of `pool`, again while it fails with a {@link NotSent} storage outage
+ * ({@link retryWhileUnavailable}). A failure to connect is NotSent; a checked-out client's
+ * connection error (emitted on the client: an unhandled 'error' event would end the process) is
+ * kept, and a broken client is closed, not handed out again.
+ */
+function withClient<T>(
+  pool: import("pg").Pool,
+  use: (client: import("pg").PoolClient) => Promise<T>,
+): Promise<T> {
+  return retryWhileUnavailable(
+    async () => {
+      const client = await pool.connect().catch((e: unknown) => {
+        throw new NotSent(e);
+      });
+      let broken: Error | undefined;
+      const onError = (e: Error): void => {
+        broken = e;
+      };
+      client.on("error", onError);
+      try {
+        return await use(client);
+      } catch (e) {
+        if (isStorageUnavailable(e)) broken = (e instanceof NotSent ? e.inner : e) as Error;
+        throw e;
+      } finally {
+        client.off("error", onError);
+        client.release(broken);
+      }
+    },
+    (e) => e instanceof NotSent,
+  ).catch(unwrapNotSent);
 }
 
 /** How long a statement or transaction waits, retrying, for a database that went away (ms): well
  * inside the 10 s a peer waits for an answer, so the peer gets one (the result, or a 503). */
 const RECONNECT_WINDOW_MS = 5_000;
+
+/** Its back-off between attempts: full jitter, 50 ms doubling to 1 s. */
+const RECONNECT_BACKOFF = { baseMs: 50, capMs: 1_000 } as const;
 
 /**
  * Run `attempt` again while it fails with the storage unavailable and `safe(e)` says nothing of it
@@ -307,8 +310,7 @@ export async function retryWhileUnavailable<T>(
       return await attempt();
     } catch (e) {
       if (!isStorageUnavailable(e) || !safe(e) || now() >= deadline) throw e;
-      const ceiling = Math.min(1_000, 50 * 2 ** Math.min(failures - 1, 10));
-      await sleep(Math.min(Math.floor(Math.random() * ceiling), Math.max(0, deadline - now())));
+      await sleep(Math.min(backoffDelayMs(failures, RECONNECT_BACKOFF), Math.max(0, deadline - now())));
     }
   }
 }
