@@ -14,9 +14,10 @@
 // `default` (and no `import`-only entries); a `prepack` script that builds; third-party
 // dependencies as caret ranges; and a LICENSE file identical to the root's. No public manifest may
 // name a test-only package (FORBIDDEN below) among the dependencies a consumer installs.
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
+import { publicPackages } from "./public-packages.mjs";
 
 const usage = "usage: node tools/manifests.mjs [--write] [--root DIR]\n";
 let write = false;
@@ -68,17 +69,6 @@ const FORBIDDEN = {
 
 /** Packages whose build is not tsc over src/ (their build script is their own). */
 const OWN_BUILD = new Set(["@mimi/ts-mls"]);
-
-function publicPackages() {
-  const dirs = [];
-  for (const parent of ["packages", "tools"])
-    for (const name of readdirSync(join(root, parent)).sort()) dirs.push(`${parent}/${name}`);
-  dirs.push("spec-vectors");
-  return dirs
-    .filter((d) => existsSync(join(root, d, "package.json")))
-    .map((d) => ({ dir: d, manifest: JSON.parse(readFileSync(join(root, d, "package.json"), "utf8")) }))
-    .filter((p) => p.manifest.private !== true);
-}
 
 /** The manifest `m` of the package in `dir` with every shared field as it must be. */
 function expected(dir, m) {
@@ -154,7 +144,7 @@ function expected(dir, m) {
 }
 
 const problems = [];
-for (const { dir, manifest } of publicPackages()) {
+for (const { dir, manifest } of publicPackages(root)) {
   const want = `${JSON.stringify(expected(dir, manifest), null, 2)}\n`;
   const file = join(root, dir, "package.json");
   const have = readFileSync(file, "utf8");
