@@ -16,6 +16,7 @@ export {
 export { roomDomain } from "./core/hub.js";
 export type { OutgoingMessage } from "./core/messages.js";
 export type { UpdateBody } from "./core/rooms.js";
+export type { ClientRestoreOptions } from "./core/snapshot.js";
 export type { ClientCoreOptions } from "./core/state.js";
 export type { ClientEvent, IncomingMessage, ParticipantChange } from "./events.js";
 export { type InboxItem, parseInboxLine } from "./inbox-item.js";

@@ -1,0 +1,241 @@
+import { fc, test } from "@fast-check/vitest";
+import {
+  buildDelete,
+  buildEdit,
+  buildExpiring,
+  buildOriginal,
+  buildReaction,
+  buildReply,
+  GFM_MIMI,
+  singlePart,
+} from "@mimi/content";
+import { loadCiphersuite, type MlsCiphersuite } from "@mimi/mls-profile";
+import { CodecError, fromHex, toHex, ValidationError } from "@mimi/wire";
+import { beforeAll, describe, expect, it } from "vitest";
+import { snapshotFromJson, snapshotToJson } from "../src/core/snapshot.js";
+import { ClientCore, type ClientRestoreOptions, provisionClient, renderConversation } from "../src/index.js";
+import { Relay, type TestProvider, testProviders } from "./relay.js";
+
+const ROOM = "mimi://a.example/r/clubhouse";
+/** One clock for every client, so that conversation views (expiry) compare equal. */
+const NOW = Date.now() + 60_000;
+let cs: MlsCiphersuite;
+let providers: Map<string, TestProvider>;
+let restoreOptions: ClientRestoreOptions;
+
+async function client(domain: string, user: string, device = "laptop"): Promise<ClientCore> {
+  const identity = await provisionClient(providers.get(domain)!.pki.ca, {
+    userUri: `mimi://${domain}/u/${user}`,
+    clientUri: `mimi://${domain}/d/${user}/${device}`,
+    cs,
+  });
+  return new ClientCore({ identity, ...restoreOptions });
+}
+
+/** Everything a client shows of the room, for deep comparison. */
+function views(c: ClientCore): unknown {
+  return {
+    epoch: c.epoch(ROOM),
+    member: c.isMember(ROOM),
+    members: c.members(ROOM),
+    participants: c.participants(ROOM),
+    pendingProposals: c.hasPendingProposals(ROOM),
+    conversation: c.conversation(ROOM),
+    unusedKeyPackages: c.unusedKeyPackages,
+    inboxPosition: c.inboxPosition,
+    rooms: c.roomUris(),
+  };
+}
+
+/** Snapshot `c`, restore it, check the copy is the same client, and put it in `c`'s place in the relay. */
+async function reload(relay: Relay, c: ClientCore): Promise<ClientCore> {
+  const bytes = await c.snapshot();
+  const restored = await ClientCore.restore(bytes, restoreOptions);
+  expect(restored.clientUri).toBe(c.clientUri);
+  expect(toHex(await restored.snapshot())).toBe(toHex(bytes));
+  if (c.roomUris().includes(ROOM)) {
+    expect(views(restored)).toEqual(views(c));
+    for (const m of c.conversation(ROOM).messages)
+      expect(restored.message(ROOM, m.messageId)).toEqual(c.message(ROOM, m.messageId));
+  }
+  const i = relay.clients.indexOf(c);
+  relay.clients[i] = restored;
+  relay.events.set(restored, []);
+  return restored;
+}
+
+beforeAll(async () => {
+  cs = await loadCiphersuite();
+  let trust: Awaited<ReturnType<typeof testProviders>>["trust"];
+  ({ providers, trust } = await testProviders(cs, ["a.example", "b.example", "c.example"]));
+  restoreOptions = { trust, cs, now: () => NOW };
+});
+
+describe("ClientCore snapshot and restore", () => {
+  it("CLIENT-STATE-01, CLIENT-STATE-02, CLIENT-STATE-03: a client restored mid-conversation continues: Welcome, messages, edits, reactions, deletes, proposals and its own pending commit", async () => {
+    const hub = providers.get("a.example")!;
+    const alice = await client("a.example", "alice");
+    let bob = await client("b.example", "bob");
+    let cathy = await client("c.example", "cathy");
+    const relay = new Relay(cs, ROOM, hub, [alice, bob, cathy]);
+    await relay.upload(bob, 2);
+    await relay.upload(cathy, 2);
+    await alice.createRoom(ROOM, hub.hub);
+    await relay.update(
+      alice,
+      (await alice.addUser(ROOM, relay.keyMaterial(await alice.keyMaterialRequest(bob.userUri, ROOM)))).body,
+    );
+
+    // Cathy reloads before she is added: her unused KeyPackages' private keys survive
+    cathy = await reload(relay, cathy);
+    expect(cathy.unusedKeyPackages).toBe(2);
+    await relay.update(
+      bob,
+      (await bob.addUser(ROOM, relay.keyMaterial(await bob.keyMaterialRequest(cathy.userUri, ROOM)))).body,
+    );
+    expect(cathy.isMember(ROOM)).toBe(true);
+    expect(cathy.unusedKeyPackages).toBe(1);
+
+    const m1 = await alice.sendMessage(
+      ROOM,
+      buildOriginal({ senderUri: alice.userUri, roomUri: ROOM, text: "Hi **all**" }),
+    );
+    await relay.send(alice, m1);
+    const m2 = await bob.sendMessage(
+      ROOM,
+      buildReply({ senderUri: bob.userUri, roomUri: ROOM, inReplyTo: fromHex(m1.messageId), text: "Hello" }),
+    );
+    await relay.send(bob, m2);
+    await relay.send(
+      cathy,
+      await cathy.sendMessage(
+        ROOM,
+        buildReaction({
+          senderUri: cathy.userUri,
+          roomUri: ROOM,
+          inReplyTo: fromHex(m1.messageId),
+          reaction: "👍",
+        }),
+      ),
+    );
+    await relay.send(
+      alice,
+      await alice.sendMessage(
+        ROOM,
+        buildEdit(
+          { content: m1.content, messageId: fromHex(m1.messageId) },
+          singlePart(GFM_MIMI, "Hi **everyone**"),
+        ),
+      ),
+    );
+    const m3 = await cathy.sendMessage(
+      ROOM,
+      buildOriginal({ senderUri: cathy.userUri, roomUri: ROOM, text: "oops" }),
+    );
+    await relay.send(cathy, m3);
+    await relay.send(
+      cathy,
+      await cathy.sendMessage(ROOM, buildDelete({ content: m3.content, messageId: fromHex(m3.messageId) })),
+    );
+    await relay.send(
+      bob,
+      await bob.sendMessage(
+        ROOM,
+        buildExpiring({
+          senderUri: bob.userUri,
+          roomUri: ROOM,
+          text: "gone soon",
+          expires: { relative: false, time: Math.floor(NOW / 1000) + 3600 },
+        }),
+      ),
+    );
+    // Cathy leaves: her Remove proposal waits in Bob's group state
+    await relay.update(cathy, (await cathy.leave(ROOM)).body);
+    expect(bob.hasPendingProposals(ROOM)).toBe(true);
+
+    // Bob reloads mid-conversation, with a proposal pending
+    bob = await reload(relay, bob);
+    expect(bob.hasPendingProposals(ROOM)).toBe(true);
+    // … commits it, and reloads again before the hub answered: his own pending commit survives
+    const commit = await bob.commitPending(ROOM);
+    bob = await reload(relay, bob);
+    await relay.update(bob, commit.body);
+    expect(bob.epoch(ROOM)).toBe(3n);
+    expect(cathy.isMember(ROOM)).toBe(false);
+    for (const c of [alice, bob])
+      expect(c.participants(ROOM).map((p) => p.user)).toEqual([alice.userUri, bob.userUri]);
+
+    // the restored Bob decrypts later messages and sends: an edit of his reply, a reaction
+    await relay.send(
+      alice,
+      await alice.sendMessage(
+        ROOM,
+        buildOriginal({ senderUri: alice.userUri, roomUri: ROOM, text: "welcome back" }),
+      ),
+    );
+    await relay.send(
+      bob,
+      await bob.sendMessage(
+        ROOM,
+        buildEdit(
+          { content: m2.content, messageId: fromHex(m2.messageId) },
+          singlePart(GFM_MIMI, "Hello again"),
+        ),
+      ),
+    );
+    await relay.send(
+      bob,
+      await bob.sendMessage(
+        ROOM,
+        buildReaction({
+          senderUri: bob.userUri,
+          roomUri: ROOM,
+          inReplyTo: fromHex(m1.messageId),
+          reaction: "🎉",
+        }),
+      ),
+    );
+    expect(relay.events.get(bob)!.filter((e) => e.kind === "rejected")).toEqual([]);
+    expect(relay.events.get(alice)!.filter((e) => e.kind === "rejected")).toEqual([]);
+    expect(bob.conversation(ROOM)).toEqual(alice.conversation(ROOM));
+    expect(renderConversation(bob.conversation(ROOM))).toEqual([
+      "a.example/u/alice: Hi **everyone** (edited) [👍 1, 🎉 1]",
+      "b.example/u/bob: Hello again (reply) (edited)",
+      "c.example/u/cathy: (deleted)",
+      "b.example/u/bob: gone soon (expiring)",
+      "a.example/u/alice: welcome back",
+    ]);
+    // and one more reload after all that still gives the same client
+    await reload(relay, bob);
+  });
+
+  it("CLIENT-STATE-02: a GroupInfo request survives a reload: the restored client joins by external commit", async () => {
+    const hub = providers.get("a.example")!;
+    const alice = await client("a.example", "alice");
+    const bob = await client("b.example", "bob");
+    let bob2 = await client("a.example", "alice", "phone");
+    const relay = new Relay(cs, ROOM, hub, [alice, bob, bob2]);
+    await relay.upload(bob, 1);
+    await alice.createRoom(ROOM, hub.hub);
+    const km = relay.keyMaterial(await alice.keyMaterialRequest(bob.userUri, ROOM));
+    await relay.update(alice, (await alice.addUser(ROOM, km)).body);
+    const request = await bob2.groupInfoRequest(ROOM);
+    bob2 = await reload(relay, bob2);
+    const answer = await relay.hub.groupInfo(request);
+    const join = await bob2.joinExternal(ROOM, answer);
+    // reloaded again while the external commit waits for the hub
+    bob2 = await reload(relay, bob2);
+    await relay.update(bob2, join.body);
+    expect(bob2.isMember(ROOM)).toBe(true);
+    expect(alice.members(ROOM)).toContain(bob2.clientUri);
+    await relay.send(
+      bob2,
+      await bob2.sendMessage(
+        ROOM,
+        buildOriginal({ senderUri: alice.userUri, roomUri: ROOM, text: "from the phone" }),
+      ),
+    );
+    for (const c of [alice, bob, bob2])
+      expect(renderConversation(c.conversation(ROOM))).toEqual(["a.example/u/alice: from the phone"]);
+  });
+});
