@@ -23,3 +23,4 @@ export { type InboxItem, parseInboxLine } from "./inbox-item.js";
 export { decodeKeyPackageUpload, encodeKeyPackageUpload } from "./key-package-upload.js";
 export { MimiClient, type MimiClientOptions, type Timing } from "./mimi-client.js";
 export { renderConversation } from "./render.js";
+export { type ClientStateStore, memoryStateStore, openIndexedDbStore } from "./state-store.js";

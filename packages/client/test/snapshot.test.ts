@@ -9,8 +9,17 @@ import {
   GFM_MIMI,
   singlePart,
 } from "@mimi/content";
-import { loadCiphersuite, type MlsCiphersuite } from "@mimi/mls-profile";
+import {
+  decodeGroupState,
+  encodeGroupState,
+  loadCiphersuite,
+  type MlsCiphersuite,
+  type MlsGroupState,
+  makeClientConfig,
+  unsafeAcceptAllCredentials,
+} from "@mimi/mls-profile";
 import { CodecError, fromHex, toHex, ValidationError } from "@mimi/wire";
+import { sha256 } from "@noble/hashes/sha2.js";
 import { beforeAll, describe, expect, it } from "vitest";
 import { snapshotFromJson, snapshotToJson } from "../src/core/snapshot.js";
 import { ClientCore, type ClientRestoreOptions, provisionClient, renderConversation } from "../src/index.js";
@@ -238,4 +247,221 @@ describe("ClientCore snapshot and restore", () => {
     for (const c of [alice, bob, bob2])
       expect(renderConversation(c.conversation(ROOM))).toEqual(["a.example/u/alice: from the phone"]);
   });
+});
+
+describe("ClientCore.restore is strict and total", () => {
+  let good: Uint8Array;
+  let other: Uint8Array;
+  beforeAll(async () => {
+    const hub = providers.get("a.example")!;
+    const alice = await client("a.example", "alice");
+    const bob = await client("b.example", "bob");
+    const relay = new Relay(cs, ROOM, hub, [alice, bob]);
+    await relay.upload(bob, 1);
+    await relay.upload(alice, 1);
+    await alice.createRoom(ROOM, hub.hub);
+    await relay.update(
+      alice,
+      (await alice.addUser(ROOM, relay.keyMaterial(await alice.keyMaterialRequest(bob.userUri, ROOM)))).body,
+    );
+    await relay.send(
+      bob,
+      await bob.sendMessage(ROOM, buildOriginal({ senderUri: bob.userUri, roomUri: ROOM, text: "hi" })),
+    );
+    await alice.groupInfoRequest("mimi://a.example/r/other");
+    good = await alice.snapshot();
+    other = await bob.snapshot();
+  });
+
+  /** Restoring gives a client or a typed error, nothing else. */
+  async function restoreOrTypedError(bytes: Uint8Array): Promise<unknown> {
+    try {
+      return await ClientCore.restore(bytes, restoreOptions);
+    } catch (e) {
+      if (e instanceof CodecError || e instanceof ValidationError) return e;
+      throw e;
+    }
+  }
+
+  /** The snapshot with its state edited as JSON (checksum recomputed). */
+  function edited(bytes: Uint8Array, edit: (state: Record<string, any>) => void): Uint8Array {
+    const json = structuredClone(snapshotToJson(bytes)) as Record<string, any>;
+    edit(json);
+    return snapshotFromJson(json);
+  }
+
+  it("CLIENT-STATE-01: every truncation and every changed byte is refused (checksum), an unknown version too", async () => {
+    for (let n = 0; n < good.length; n += Math.max(1, Math.floor(good.length / 97))) {
+      const e = await restoreOrTypedError(good.subarray(0, n));
+      expect(e, `cut at ${n}`).toMatchObject({ rule: "CLIENT-STATE-01" });
+    }
+    for (let i = 0; i < good.length; i += Math.max(1, Math.floor(good.length / 61))) {
+      const bytes = good.slice();
+      bytes[i] = bytes[i]! ^ 0x40;
+      expect(await restoreOrTypedError(bytes), `byte ${i}`).toMatchObject({ rule: "CLIENT-STATE-01" });
+    }
+    const v2 = good.slice();
+    v2[1] = 2;
+    await expect(ClientCore.restore(v2, restoreOptions)).rejects.toMatchObject({
+      name: "CodecError",
+      rule: "CLIENT-STATE-01",
+      path: "/version",
+    });
+    await expect(ClientCore.restore(new Uint8Array([...good, 0]), restoreOptions)).rejects.toMatchObject({
+      rule: "CLIENT-STATE-01",
+    });
+  });
+
+  it("CLIENT-STATE-02: an inconsistent snapshot is refused with what and where", async () => {
+    const cs3 = await loadCiphersuite(3);
+    await expect(ClientCore.restore(good, { ...restoreOptions, cs: cs3 })).rejects.toMatchObject({
+      name: "ValidationError",
+      rule: "CLIENT-STATE-02",
+      path: "/state/cipher_suite",
+    });
+    const bobs = snapshotToJson(other) as Record<string, any>;
+    const cases: [string, string, (s: Record<string, any>) => void][] = [
+      [
+        "another client's identity",
+        "/state/rooms/0/group_state/private_path/leaf_index",
+        (s) => {
+          s.identity = bobs.identity;
+          s.key_packages = [];
+        },
+      ],
+      [
+        "another client's signing key",
+        "/state/identity/signature_private_key",
+        (s) => {
+          s.identity.signature_private_key = bobs.identity.signature_private_key;
+        },
+      ],
+      [
+        "a credential of another client",
+        "/state/identity/credential",
+        (s) => {
+          s.identity.credential = bobs.identity.credential;
+        },
+      ],
+      [
+        "a wrong KeyPackageRef",
+        "/state/key_packages/0/ref",
+        (s) => {
+          s.key_packages[0].ref = "00".repeat(32);
+        },
+      ],
+      [
+        "a room twice",
+        "/state/rooms/1/room_uri",
+        (s) => {
+          s.rooms.push(s.rooms[0]);
+        },
+      ],
+      [
+        "a room under another URI",
+        "/state/rooms/0/group_state/group_id",
+        (s) => {
+          s.rooms[0].room_uri = "mimi://a.example/r/elsewhere";
+        },
+      ],
+      [
+        "a hub that is not an external sender",
+        "/state/rooms/0/hub",
+        (s) => {
+          s.rooms[0].hub = bobs.rooms[0].hub.replace(/..$/, "00");
+        },
+      ],
+      [
+        "a group state of another member",
+        "/state/rooms/0/group_state/private_path/leaf_index",
+        (s) => {
+          s.rooms[0].group_state = bobs.rooms[0].group_state;
+        },
+      ],
+      [
+        "an unconfirmed message never sent",
+        "/state/rooms/0/unconfirmed/0",
+        (s) => {
+          s.rooms[0].unconfirmed = [{ hash: "11".repeat(32), content: s.rooms[0].messages[0].content }];
+        },
+      ],
+      [
+        "a message that does not decode",
+        "/state/rooms/0/messages/0/content",
+        (s) => {
+          s.rooms[0].messages[0].content = "00";
+        },
+      ],
+      [
+        "a message from a non-URI",
+        "/state/rooms/0/messages/0/sender_uri",
+        (s) => {
+          s.rooms[0].messages[0].sender_uri = "bob";
+        },
+      ],
+    ];
+    for (const [what, path, edit] of cases) {
+      const e = await restoreOrTypedError(edited(good, edit));
+      expect(e, what).toBeInstanceOf(Error);
+      const nested = /messages/.test(path);
+      expect(e, what).toMatchObject({
+        path: expect.stringMatching(new RegExp(`^${path}`)),
+        // a message's own decoder names its own rule (content, identifiers)
+        rule: nested ? expect.stringMatching(/^(CONTENT|ID)-/) : "CLIENT-STATE-02",
+      });
+    }
+  });
+
+  it("CLIENT-STATE-03: a group state that decodes but is inconsistent is refused", async () => {
+    const config = makeClientConfig({ authService: unsafeAcceptAllCredentials });
+    const restate = (s: Record<string, any>, change: (g: MlsGroupState) => MlsGroupState): void => {
+      const g = decodeGroupState(fromHex(s.rooms[0].group_state as string), config);
+      s.rooms[0].group_state = toHex(encodeGroupState(change(g)));
+    };
+    const cases: [string, (g: MlsGroupState) => MlsGroupState][] = [
+      ["/state/rooms/0/group_state/secret_tree", (g) => ({ ...g, secretTree: g.secretTree.slice(1) })],
+      [
+        "/state/rooms/0/group_state/ratchet_tree",
+        (g) => ({
+          ...g,
+          groupContext: { ...g.groupContext, treeHash: new Uint8Array(g.groupContext.treeHash.length) },
+        }),
+      ],
+      ["/state/rooms/0/group_state/confirmation_tag", (g) => ({ ...g, confirmationTag: new Uint8Array(5) })],
+    ];
+    for (const [path, change] of cases)
+      await expect(
+        ClientCore.restore(
+          edited(good, (s) => restate(s, change)),
+          restoreOptions,
+        ),
+        path,
+      ).rejects.toMatchObject({ name: "ValidationError", rule: "CLIENT-STATE-03", path });
+  });
+
+  test.prop(
+    [
+      fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 3 }),
+      fc.nat(),
+    ],
+    { numRuns: 40 },
+  )(
+    "CLIENT-STATE-01: mutated snapshot bodies (checksum recomputed) give a client or a typed error, never a crash",
+    async (edits, cut) => {
+      const body = good.slice(2, good.length - 32 - (cut % 4));
+      for (const [i, v] of edits) body[i % body.length] = v;
+      const bytes = new Uint8Array(2 + body.length + 32);
+      bytes.set(good.subarray(0, 2));
+      bytes.set(body, 2);
+      bytes.set(sha256(bytes.subarray(0, 2 + body.length)), 2 + body.length);
+      await restoreOrTypedError(bytes);
+    },
+  );
+
+  test.prop([fc.uint8Array({ maxLength: 400 })], { numRuns: 40 })(
+    "CLIENT-STATE-01: random bytes give typed errors",
+    async (bytes) => {
+      expect(await restoreOrTypedError(bytes)).not.toBeInstanceOf(ClientCore);
+    },
+  );
 });

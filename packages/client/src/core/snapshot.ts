@@ -327,15 +327,17 @@ export async function decodeSnapshot(bytes: Uint8Array, options: ClientRestoreOp
 /** The state structure of a snapshot, its envelope checked (CLIENT-STATE-01). */
 function openSnapshot(bytes: Uint8Array): StateSnapshot {
   // [CLIENT-STATE-01] RFC 9420 §2.1: a client snapshot is read strictly: a known version, a SHA-256 checksum over every byte before it, the exact structure and nothing after it; anything else is a typed error, never a partly restored client (decision 0812)
-  const r = new TlsReader(bytes);
-  const version = r.field("version", () => r.uint16());
+  if (bytes.length < 2 + CHECKSUM_LENGTH)
+    throw new CodecError(`a client snapshot of ${bytes.length} bytes is truncated`, {
+      path: "/",
+      rule: ENVELOPE_RULE,
+    });
+  const version = new TlsReader(bytes).uint16();
   if (version !== CLIENT_SNAPSHOT_VERSION)
     throw new CodecError(`unknown client snapshot version ${version}`, {
       path: "/version",
       rule: ENVELOPE_RULE,
     });
-  if (bytes.length < 2 + CHECKSUM_LENGTH)
-    throw new CodecError("truncated client snapshot", { path: "/checksum", rule: ENVELOPE_RULE });
   const bodyEnd = bytes.length - CHECKSUM_LENGTH;
   if (!bytesEqual(sha256(bytes.subarray(0, bodyEnd)), bytes.subarray(bodyEnd)))
     throw new ValidationError("the client snapshot's checksum does not match: it is truncated or corrupt", {
