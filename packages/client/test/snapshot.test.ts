@@ -249,6 +249,20 @@ describe("ClientCore snapshot and restore", () => {
   });
 });
 
+/** The JSON form of a snapshot's state (`snapshotToJson`), as far as these tests edit it. */
+interface StateJson {
+  identity: { signature_private_key: string; credential: string };
+  key_packages: { ref: string }[];
+  rooms: [RoomJson, ...RoomJson[]];
+}
+interface RoomJson {
+  room_uri: string;
+  hub: string;
+  group_state: string;
+  unconfirmed: { hash: string; content: string }[];
+  messages: [{ content: string; sender_uri: string }, ...{ content: string; sender_uri: string }[]];
+}
+
 describe("ClientCore.restore is strict and total", () => {
   let good: Uint8Array;
   let other: Uint8Array;
@@ -284,8 +298,8 @@ describe("ClientCore.restore is strict and total", () => {
   }
 
   /** The snapshot with its state edited as JSON (checksum recomputed). */
-  function edited(bytes: Uint8Array, edit: (state: Record<string, any>) => void): Uint8Array {
-    const json = structuredClone(snapshotToJson(bytes)) as Record<string, any>;
+  function edited(bytes: Uint8Array, edit: (state: StateJson) => void): Uint8Array {
+    const json = structuredClone(snapshotToJson(bytes)) as unknown as StateJson;
     edit(json);
     return snapshotFromJson(json);
   }
@@ -319,8 +333,8 @@ describe("ClientCore.restore is strict and total", () => {
       rule: "CLIENT-STATE-02",
       path: "/state/cipher_suite",
     });
-    const bobs = snapshotToJson(other) as Record<string, any>;
-    const cases: [string, string, (s: Record<string, any>) => void][] = [
+    const bobs = snapshotToJson(other) as unknown as StateJson;
+    const cases: [string, string, (s: StateJson) => void][] = [
       [
         "another client's identity",
         "/state/rooms/0/group_state/private_path/leaf_index",
@@ -347,7 +361,7 @@ describe("ClientCore.restore is strict and total", () => {
         "a wrong KeyPackageRef",
         "/state/key_packages/0/ref",
         (s) => {
-          s.key_packages[0].ref = "00".repeat(32);
+          s.key_packages[0]!.ref = "00".repeat(32);
         },
       ],
       [
@@ -414,7 +428,7 @@ describe("ClientCore.restore is strict and total", () => {
 
   it("CLIENT-STATE-03: a group state that decodes but is inconsistent is refused", async () => {
     const config = makeClientConfig({ authService: unsafeAcceptAllCredentials });
-    const restate = (s: Record<string, any>, change: (g: MlsGroupState) => MlsGroupState): void => {
+    const restate = (s: StateJson, change: (g: MlsGroupState) => MlsGroupState): void => {
       const g = decodeGroupState(fromHex(s.rooms[0].group_state as string), config);
       s.rooms[0].group_state = toHex(encodeGroupState(change(g)));
     };
