@@ -171,6 +171,9 @@ describe("ClientCore snapshot and restore", () => {
     await relay.update(bob, commit.body);
     expect(bob.epoch(ROOM)).toBe(3n);
     expect(cathy.isMember(ROOM)).toBe(false);
+    // a client removed from a room reloads too: the room stays, inactive, with its conversation
+    cathy = await reload(relay, cathy);
+    expect(cathy.isMember(ROOM)).toBe(false);
     for (const c of [alice, bob])
       expect(c.participants(ROOM).map((p) => p.user)).toEqual([alice.userUri, bob.userUri]);
 
@@ -337,7 +340,7 @@ describe("ClientCore.restore is strict and total", () => {
     const cases: [string, string, (s: StateJson) => void][] = [
       [
         "another client's identity",
-        "/state/rooms/0/group_state/private_path/leaf_index",
+        "/state/rooms/0/group_state/signature_private_key",
         (s) => {
           s.identity = bobs.identity;
           s.key_packages = [];
@@ -390,7 +393,7 @@ describe("ClientCore.restore is strict and total", () => {
       ],
       [
         "a group state of another member",
-        "/state/rooms/0/group_state/private_path/leaf_index",
+        "/state/rooms/0/group_state/signature_private_key",
         (s) => {
           s.rooms[0].group_state = bobs.rooms[0].group_state;
         },
@@ -446,6 +449,16 @@ describe("ClientCore.restore is strict and total", () => {
       ],
       ["/state/rooms/0/group_state/confirmation_tag", (g) => ({ ...g, confirmationTag: new Uint8Array(5) })],
     ];
+    // consistent as a group state, but its own leaf is another member's: the client's check
+    await expect(
+      ClientCore.restore(
+        edited(good, (s) => restate(s, (g) => ({ ...g, privatePath: { ...g.privatePath, leafIndex: 1 } }))),
+        restoreOptions,
+      ),
+    ).rejects.toMatchObject({
+      rule: "CLIENT-STATE-02",
+      path: "/state/rooms/0/group_state/private_path/leaf_index",
+    });
     for (const [path, change] of cases)
       await expect(
         ClientCore.restore(

@@ -464,6 +464,13 @@ async function groupState(
     "the group is not the room's",
     `${path}/group_id`,
   );
+  check(
+    bytesEqual(state.signaturePrivateKey, core.identity.signatureKeyPair.signKey),
+    "the group's signature key is not this client's",
+    `${path}/signature_private_key`,
+  );
+  // a client removed from the group has no leaf in it any more
+  if (state.groupActiveState.kind === "removedFromGroup") return state;
   const own = state.ratchetTree[state.privatePath.leafIndex * 2];
   check(
     own?.nodeType === "leaf" &&
@@ -489,6 +496,11 @@ async function restoreRoom(core: CoreState, raw: RoomSnapshot, path: string): Pr
     `${path}/hub`,
   );
   const profile: MimiProfile = { ...core.base, hub };
+  check(
+    !raw.active || state.groupActiveState.kind !== "removedFromGroup",
+    "an active room whose group removed this client",
+    `${path}/active`,
+  );
   const room = addRoom(core, roomUri, profile, state);
   room.active = raw.active;
   if (raw.pending !== undefined) {

@@ -37,8 +37,9 @@ function fullWidth(width: number): boolean {
  * `tree_hash` (RFC 9420 §7.8); the secret tree has one node per tree node; the own leaf index is a
  * member leaf and its private keys sit on nodes of the tree; every key-schedule secret and the
  * confirmation tag have the suite's hash length; pending proposals come from member leaves; the
- * retained past epochs are earlier than the current one and their trees are consistent. A state
- * is not authenticated: this catches corruption and mix-ups, not a forgery (decision 0812).
+ * retained past epochs are earlier than the current one and their trees are consistent. The state
+ * of a member removed from the group (ts-mls keeps its last epoch's GroupContext and secrets with
+ * the next epoch's tree, without its leaf) is checked without its trees. A state is not authenticated: this catches corruption and mix-ups, not a forgery (decision 0812).
  *
  * @throws ValidationError (CLIENT-STATE-03) naming the first inconsistency under `path`.
  */
@@ -50,6 +51,41 @@ export async function checkGroupState(state: MlsGroupState, cs: MlsCiphersuite, 
     `the group uses ${gc.cipherSuite}, the client ${cs.name}`,
     at(path, "group_context/cipher_suite"),
   );
+  const hashLength = cs.impl.kdf.size;
+  // a member that was removed keeps its last epoch's secrets with the next epoch's tree, without
+  // its own leaf (ts-mls): only what does not depend on that tree is checked
+  if (state.groupActiveState.kind !== "removedFromGroup") await checkMemberTrees(state, cs, path);
+  for (const [name, secret] of Object.entries(state.keySchedule)) {
+    check(
+      secret.length === hashLength,
+      `a ${name} of ${secret.length} bytes, the suite's hash has ${hashLength}`,
+      at(path, `key_schedule/${name}`),
+    );
+  }
+  check(
+    state.confirmationTag.length === hashLength,
+    `a confirmation tag of ${state.confirmationTag.length} bytes, the suite's MAC has ${hashLength}`,
+    at(path, "confirmation_tag"),
+  );
+  for (const [epoch, past] of state.historicalReceiverData) {
+    const where = at(path, `historical_receiver_data/${epoch}`);
+    check(epoch < gc.epoch, `data of epoch ${epoch}, not before the current epoch ${gc.epoch}`, where);
+    check(
+      fullWidth(past.ratchetTree.length) && past.secretTree.length === past.ratchetTree.length,
+      `a past epoch's trees of ${past.ratchetTree.length} and ${past.secretTree.length} nodes`,
+      where,
+    );
+    check(
+      past.groupContext.epoch === epoch && past.groupContext.cipherSuite === cs.name,
+      `a past epoch's GroupContext of epoch ${past.groupContext.epoch}`,
+      where,
+    );
+  }
+}
+
+/** The checks of a current member's trees (see {@link checkGroupState}). */
+async function checkMemberTrees(state: MlsGroupState, cs: MlsCiphersuite, path: string): Promise<void> {
+  const gc = state.groupContext;
   const tree = state.ratchetTree;
   check(fullWidth(tree.length), `a ratchet tree of ${tree.length} nodes`, at(path, "ratchet_tree"));
   for (let i = 0; i < tree.length; i++) {
@@ -101,38 +137,12 @@ export async function checkGroupState(state: MlsGroupState, cs: MlsCiphersuite, 
       at(path, `private_path/${key}`),
     );
   }
-  for (const [name, secret] of Object.entries(state.keySchedule)) {
-    check(
-      secret.length === hashLength,
-      `a ${name} of ${secret.length} bytes, the suite's hash has ${hashLength}`,
-      at(path, `key_schedule/${name}`),
-    );
-  }
-  check(
-    state.confirmationTag.length === hashLength,
-    `a confirmation tag of ${state.confirmationTag.length} bytes, the suite's MAC has ${hashLength}`,
-    at(path, "confirmation_tag"),
-  );
   for (const [ref, p] of Object.entries(state.unappliedProposals)) {
     const leaf = p.senderLeafIndex;
     check(
       leaf === undefined || (leaf * 2 < tree.length && tree[leaf * 2]?.nodeType === "leaf"),
       `a pending proposal from leaf ${leaf}, which is not a member`,
       at(path, `unapplied_proposals/${ref}`),
-    );
-  }
-  for (const [epoch, past] of state.historicalReceiverData) {
-    const where = at(path, `historical_receiver_data/${epoch}`);
-    check(epoch < gc.epoch, `data of epoch ${epoch}, not before the current epoch ${gc.epoch}`, where);
-    check(
-      fullWidth(past.ratchetTree.length) && past.secretTree.length === past.ratchetTree.length,
-      `a past epoch's trees of ${past.ratchetTree.length} and ${past.secretTree.length} nodes`,
-      where,
-    );
-    check(
-      past.groupContext.epoch === epoch && past.groupContext.cipherSuite === cs.name,
-      `a past epoch's GroupContext of epoch ${past.groupContext.epoch}`,
-      where,
     );
   }
 }
