@@ -17,7 +17,7 @@ import {
   type KeyConfig,
 } from "@mimi/ohttp";
 import { clientApiPath } from "@mimi/protocol";
-import { ProtocolError, ValidationError } from "@mimi/wire";
+import { InternalError, MimiError, ProtocolError, ValidationError } from "@mimi/wire";
 import { createHttpClient, later } from "#platform";
 import type { ClientCore } from "./client-core.js";
 import type { OutgoingMessage } from "./core/messages.js";
@@ -41,6 +41,20 @@ export interface MimiClientOptions {
   readonly hub?: ExternalSender;
   /** Milliseconds between inbox reconnection attempts (default 200). */
   readonly reconnectMs?: number;
+  /**
+   * Resume the inbox after this position (default: the core's {@link ClientCore.inboxPosition},
+   * so a client restored from a snapshot resumes where the snapshot was taken).
+   */
+  readonly after?: bigint;
+  /**
+   * Called, and awaited, whenever the core's state changed: after the core made a request body
+   * and before that request is sent (write-ahead: a reloaded client never lacks the state of a
+   * request the hub may have accepted), after the hub's answer was applied, and after each inbox
+   * item was processed, before the next one. The app persists here (e.g.
+   * `store.save(await core.snapshot())`, decision 0812). A failure stops a request before it is
+   * sent (the caller gets the error); during the inbox it is reported as a `rejected` event.
+   */
+  readonly onStateChange?: () => void | Promise<void>;
 }
 
 /** A round trip's timing, for the caller's statistics. */
@@ -71,7 +85,7 @@ export class MimiClient {
   private readonly listeners: ((e: ClientEvent) => void)[] = [];
   private readonly seen: ClientEvent[] = [];
   private readonly waiters: { pred: (e: ClientEvent) => boolean; resolve: (e: ClientEvent) => void }[] = [];
-  private after = 0n;
+  private after: bigint;
   private stopped = false;
   private inbox: { close: () => void } | undefined;
   /** Every request's latency (ms), in order. */
@@ -80,6 +94,7 @@ export class MimiClient {
   constructor(options: MimiClientOptions) {
     this.core = options.core;
     this.options = options;
+    this.after = options.after ?? options.core.inboxPosition;
     this.http = createHttpClient({
       certificatePem: options.core.identity.tls.certificatePem,
       privateKeyPem: options.core.identity.tls.privateKeyPem,
@@ -117,9 +132,21 @@ export class MimiClient {
     throw new ProtocolError(`client API ${path} answered ${a.status} ${reason}`, { path });
   }
 
+  /** Let the app persist the core's changed state ({@link MimiClientOptions.onStateChange}). */
+  private async changed(): Promise<void> {
+    await this.options.onStateChange?.();
+  }
+
+  /** The position of the last inbox item handled; the inbox resumes after it. */
+  get inboxPosition(): bigint {
+    return this.after;
+  }
+
   /** Upload `count` fresh KeyPackages. */
   async uploadKeyPackages(count: number): Promise<void> {
-    await this.post(clientApiPath("keyPackages"), await this.core.generateKeyPackages(count));
+    const body = await this.core.generateKeyPackages(count);
+    await this.changed();
+    await this.post(clientApiPath("keyPackages"), body);
   }
 
   /**
@@ -130,7 +157,9 @@ export class MimiClient {
    */
   async createRoom(roomUri: string, hub?: ExternalSender): Promise<void> {
     const sender = hub ?? this.options.hub ?? (await this.hubSender());
-    await this.post(clientApiPath("rooms", roomUri), await this.core.createRoom(roomUri, sender));
+    const body = await this.core.createRoom(roomUri, sender);
+    await this.changed();
+    await this.post(clientApiPath("rooms", roomUri), body);
   }
 
   /**
@@ -149,8 +178,13 @@ export class MimiClient {
   }
 
   private async update(roomUri: string, body: Uint8Array): Promise<ClientEvent | undefined> {
+    await this.changed();
     const answer = await this.post(clientApiPath("update", roomUri), body);
-    return this.deliverOwn(await this.core.handleUpdateResponse(roomUri, answer));
+    try {
+      return this.deliverOwn(await this.core.handleUpdateResponse(roomUri, answer));
+    } finally {
+      await this.changed();
+    }
   }
 
   private deliverOwn(e: ClientEvent | undefined): ClientEvent | undefined {
@@ -185,8 +219,13 @@ export class MimiClient {
   /** Send MIMI content; resolves with its message ID once the hub accepted it. */
   async send(roomUri: string, content: MimiContent): Promise<OutgoingMessage> {
     const out = await this.core.sendMessage(roomUri, content);
+    await this.changed();
     const answer = await this.post(clientApiPath("submitMessage", roomUri), out.body);
-    await this.core.handleSubmitResponse(roomUri, out.handle, answer);
+    try {
+      await this.core.handleSubmitResponse(roomUri, out.handle, answer);
+    } finally {
+      await this.changed();
+    }
     return out;
   }
 
@@ -280,6 +319,7 @@ export class MimiClient {
   /** Join a room by external commit (protocol-06 §3.6). */
   async joinExternal(roomUri: string): Promise<ClientEvent | undefined> {
     const request = await this.core.groupInfoRequest(roomUri);
+    await this.changed();
     const answer = await this.post(clientApiPath("groupInfo", roomUri), request);
     return this.update(roomUri, (await this.core.joinExternal(roomUri, answer)).body);
   }
@@ -371,9 +411,24 @@ export class MimiClient {
       this.emit({ kind: "rejected", roomUri: "", error: e as ProtocolError });
       return;
     }
-    if (item.n <= this.after) return; // already processed before a reconnection
+    if (item.n <= this.after) return; // already processed before a reconnection (or a reload)
     this.after = item.n;
     for (const e of await this.core.receive(item)) this.emit(e);
+    try {
+      await this.changed();
+    } catch (e) {
+      this.emit({
+        kind: "rejected",
+        roomUri: item.roomId,
+        error:
+          e instanceof MimiError
+            ? e
+            : new InternalError(`persisting the client state failed: ${String(e)}`, {
+                path: "/inbox",
+                cause: e,
+              }),
+      });
+    }
   }
 
   /** Close the inbox stream and the connection pool. */
