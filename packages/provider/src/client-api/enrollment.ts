@@ -59,7 +59,9 @@ export async function addEnrollmentCodes(
   codes: readonly EnrollmentCode[],
   now: number,
 ): Promise<void> {
-  codes.forEach((c, i) => checkCode(c, domain, `/enrollmentCodes/${i}`));
+  codes.forEach((c, i) => {
+    checkCode(c, domain, `/enrollmentCodes/${i}`);
+  });
   for (const c of codes)
     await db.query(
       `INSERT INTO client_enrollment_codes (code_hash, user_uri, created_at, expires_at)

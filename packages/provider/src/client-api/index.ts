@@ -12,10 +12,13 @@ export {
   wakingInboxes,
   welcomeRefs,
 } from "./inbox.js";
+export type { EnrollmentCode } from "./enrollment.js";
 export type { JoinCodeIssuer, RoomCreator } from "./route.js";
 export {
   authenticateClient,
+  type ClientApiEnrollmentOptions,
   type ClientApiOptions,
   type ClientApiServer,
+  type ClientApiWebOptions,
   startClientApi,
 } from "./server.js";

@@ -309,11 +309,14 @@ export async function startClientApi(
             issuer: enrollment.issuer,
             trustAnchors: [
               ...pemListOf(options.clientCa).map((pem) => ({ pem: text(pem), domain })),
-              ...(enrollment.peerAnchors ?? []).map((a) =>
-                typeof a === "string"
-                  ? { pem: a, domain: null }
-                  : { pem: a.pem, domain: a.domain.toLowerCase() },
-              ),
+              ...(enrollment.peerAnchors ?? [])
+                .map((a) =>
+                  typeof a === "string"
+                    ? { pem: a, domain: null }
+                    : { pem: a.pem, domain: a.domain.toLowerCase() },
+                )
+                // our own CA among the peers' is answered once, bound to our domain
+                .filter((a) => !pemListOf(options.clientCa).some((c) => text(c).trim() === a.pem.trim())),
             ],
           },
     async dispatch(
