@@ -1,6 +1,8 @@
 /**
  * The client API of a provider (outside protocol-06's scope): see `docs/client-api.md`.
  */
+
+export type { EnrollmentCode } from "./enrollment.js";
 export {
   createInboxSignal,
   type InboxItem,
@@ -12,7 +14,6 @@ export {
   wakingInboxes,
   welcomeRefs,
 } from "./inbox.js";
-export type { EnrollmentCode } from "./enrollment.js";
 export type { JoinCodeIssuer, RoomCreator } from "./route.js";
 export {
   authenticateClient,

@@ -22,7 +22,7 @@ import {
 import { createServer as createHttpsServer } from "node:https";
 import type { TLSSocket } from "node:tls";
 import { domainOf, isClientUri } from "@mimi/identifiers";
-import type { CertifiedKeyPem } from "@mimi/identity";
+import { type CertifiedKeyPem, trustAnchor } from "@mimi/identity";
 import type { ExternalSender } from "@mimi/mls-profile";
 import {
   CLIENT_API_PREFIX,
@@ -276,7 +276,6 @@ export async function startClientApi(
   });
   const enrollment = options.enrollment;
   if (enrollment?.codes !== undefined) await addEnrollmentCodes(db, domain, enrollment.codes, now());
-  const text = (v: string | Buffer): string => (typeof v === "string" ? v : v.toString("utf8"));
 
   // the handler refuses a client without a valid certificate with a reason (not the handshake)
   const server = createMutualTlsServer({
@@ -307,17 +306,7 @@ export async function startClientApi(
         ? undefined
         : {
             issuer: enrollment.issuer,
-            trustAnchors: [
-              ...pemListOf(options.clientCa).map((pem) => ({ pem: text(pem), domain })),
-              ...(enrollment.peerAnchors ?? [])
-                .map((a) =>
-                  typeof a === "string"
-                    ? { pem: a, domain: null }
-                    : { pem: a.pem, domain: a.domain.toLowerCase() },
-                )
-                // our own CA among the peers' is answered once, bound to our domain
-                .filter((a) => !pemListOf(options.clientCa).some((c) => text(c).trim() === a.pem.trim())),
-            ],
+            trustAnchors: answeredAnchors(domain, options.clientCa, enrollment.peerAnchors ?? []),
           },
     async dispatch(
       name: DirectoryName,
@@ -558,6 +547,41 @@ export async function startClientApi(
       ]);
     },
   };
+}
+
+/**
+ * The trust anchors enrollment answers: our client CAs, then the peers' CAs, each PEM once. A CA
+ * naming its provider domain itself (a `mimi://<domain>` subjectAltName) is answered unbound; a
+ * client CA naming none is bound to our domain; a peer CA bound to a domain by configuration stays
+ * bound to it.
+ */
+function answeredAnchors(
+  domain: string,
+  clientCa: ClientApiOptions["clientCa"],
+  peers: NonNullable<ClientApiEnrollmentOptions["peerAnchors"]>,
+): { readonly pem: string; readonly domain: string | null }[] {
+  const out: { pem: string; domain: string | null }[] = [];
+  const add = (pem: string, bound: string | null, keep = false) => {
+    if (out.some((a) => a.pem.trim() === pem.trim())) return;
+    if (keep) {
+      out.push({ pem, domain: bound });
+      return;
+    }
+    let named = false;
+    try {
+      trustAnchor(pem);
+      named = true;
+    } catch {
+      named = false;
+    }
+    out.push({ pem, domain: named ? null : bound });
+  };
+  for (const c of pemListOf(clientCa)) add(typeof c === "string" ? c : c.toString("utf8"), domain);
+  for (const p of peers) {
+    if (typeof p === "string") add(p, null);
+    else add(p.pem, p.domain.toLowerCase(), true);
+  }
+  return out;
 }
 
 /** The request's Host header when it is a plain host[:port], else `fallback`. */
