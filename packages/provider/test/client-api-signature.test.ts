@@ -10,8 +10,10 @@ import { join } from "node:path";
 import {
   createProviderPki,
   createTrustStore,
+  decodeCertificate,
   decodePem,
   issueClientCertificate,
+  issueCrl,
   type ProviderPki,
   spkiFromMlsSignatureKey,
   spkiMatchesSignatureKey,
@@ -302,6 +304,23 @@ describe("signed requests (RFC 9421 with the client credential's key)", () => {
     ]) {
       const r = await raw("GET", path, h);
       expect(r.status).toBe(401);
+    }
+  });
+
+  it("[PROTO-CAPI-14] refuses a revoked certificate once our CA's CRL lists it", async () => {
+    const revoked = await signer(pkiA, "eve", "laptop");
+    expect((await signed(revoked, "GET", "/client/v1/hubSender")).status).toBe(200);
+    const serial = decodeCertificate(revoked.cert).facts.serialNumber;
+    const crl = await issueCrl(pkiA.ca, { revoked: [serial] });
+    const tls = { key: pkiA.server.privateKeyPem, cert: pkiA.server.certificatePem };
+    api.reloadTls({ ...tls, clientCa: [pkiA.ca.certificatePem, pkiB.ca.certificatePem], crl });
+    try {
+      const r = await signed(revoked, "GET", "/client/v1/hubSender");
+      expect(r.status).toBe(401);
+      expect(reason(r).rule).toBe("PROTO-CAPI-14");
+      expect((await signed(alice, "GET", "/client/v1/hubSender")).status).toBe(200);
+    } finally {
+      api.reloadTls({ ...tls, clientCa: [pkiA.ca.certificatePem, pkiB.ca.certificatePem] });
     }
   });
 
