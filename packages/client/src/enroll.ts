@@ -26,6 +26,7 @@ export interface EnrollOptions {
   readonly code: string;
   /** The device name: the last segment of the client URI. */
   readonly device: string;
+  /** The cipher suite whose signature scheme the new key is of. */
   readonly cs: MlsCiphersuite;
   /** CA certificate(s) (PEM) of an HTTPS client API's server certificate (Node only). */
   readonly ca?: string;

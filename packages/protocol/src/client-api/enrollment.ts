@@ -8,6 +8,7 @@ import { fromBase64, fromUtf8, ValidationError } from "@mimi/wire";
 
 /** The request: the code, the device name, the MLS signature public key and the proof of possession. */
 export interface EnrollRequest {
+  /** The one-time enrollment code. */
   readonly code: string;
   /** The device segment of the client URI (`mimi://<domain>/d/<user>/<device>`). */
   readonly device: string;
@@ -19,7 +20,9 @@ export interface EnrollRequest {
 
 /** The answer (201). */
 export interface EnrollResponse {
+  /** The enrolled client's user URI. */
   readonly userUri: string;
+  /** The enrolled client's URI. */
   readonly clientUri: string;
   /** The client certificate (DER) binding `publicKey` to `clientUri` and `userUri`. */
   readonly certificate: Uint8Array;
@@ -74,7 +77,7 @@ function base64Field(o: Record<string, unknown>, k: string): Uint8Array {
  */
 export function parseEnrollRequest(body: Uint8Array): EnrollRequest {
   const o = jsonObject(body, "enrollment request");
-  // [PROTO-CAPI-23] our client API (decision 0811): an enrollment request is a JSON object with
+  // [PROTO-CAPI-23] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0811): an enrollment request is a JSON object with
   // exactly code, device, publicKey and proof; anything else is refused with 400.
   for (const k of Object.keys(o))
     if (!["code", "device", "publicKey", "proof"].includes(k))

@@ -108,9 +108,11 @@ export interface SignatureParams {
   readonly created: number;
   /** Expiry time, seconds since the UNIX epoch. */
   readonly expires: number;
+  /** A value used once per client while the signature lives. */
   readonly nonce: string;
   /** The signing client's URI. */
   readonly keyid: string;
+  /** The signature algorithm (RFC 9421 §6.2). */
   readonly alg: HttpSignatureAlgorithm;
 }
 
@@ -126,6 +128,7 @@ export function serializeSignatureParams(p: SignatureParams): string {
 
 /** What a covered component's value is taken from. */
 export interface SignedRequestParts {
+  /** The HTTP method. */
   readonly method: string;
   /** The target URI as the client sent it (absolute). */
   readonly url: string;
@@ -165,7 +168,9 @@ export function signatureBase(parts: SignedRequestParts, p: SignatureParams): Ui
 
 /** What {@link signClientRequest} needs. */
 export interface ClientRequestToSign {
+  /** The HTTP method. */
   readonly method: string;
+  /** The absolute URL requested (the `@target-uri`). */
   readonly url: string | URL;
   /** The request body (a Content-Digest is sent and covered when present). */
   readonly body?: Uint8Array;
@@ -173,6 +178,7 @@ export interface ClientRequestToSign {
   readonly certificate: Uint8Array;
   /** The client URI the certificate names (the `keyid`). */
   readonly keyid: string;
+  /** The algorithm of the certificate's key. */
   readonly alg: HttpSignatureAlgorithm;
   /** Signs the signature base with the certificate's key (Ed25519 64 bytes, ECDSA r‖s). */
   readonly sign: (base: Uint8Array) => Promise<Uint8Array>;
@@ -400,7 +406,9 @@ export type HeaderLookup = (name: string) => string | undefined;
 
 /** A parsed client signature, its digest checked against the body. */
 export interface ParsedClientSignature {
+  /** The signature parameters of the `mimi` signature. */
   readonly params: SignatureParams;
+  /** The signature's bytes. */
   readonly signature: Uint8Array;
   /** The client certificate (DER) sent with it. */
   readonly certificate: Uint8Array;
@@ -427,7 +435,7 @@ export async function parseClientSignature(
 ): Promise<ParsedClientSignature> {
   const need = (name: string): string => {
     const v = header(name);
-    // [PROTO-CAPI-14] our client API (decision 0810): a request without a client certificate is
+    // [PROTO-CAPI-14] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0810): a request without a client certificate is
     // authenticated by an RFC 9421 signature made with the client credential's key, sent with it.
     if (v === undefined)
       throw new ValidationError(`the ${name} header is required`, {
@@ -457,7 +465,7 @@ export async function parseClientSignature(
   const hasBody = request.body.length > 0;
   const expected = hasBody ? ["@method", "@target-uri", "content-digest"] : ["@method", "@target-uri"];
   const digestHeader = header("content-digest");
-  // [PROTO-CAPI-15] our client API (decision 0810): the signature covers the method, the target
+  // [PROTO-CAPI-15] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0810): the signature covers the method, the target
   // URI and, for a request with a body, its Content-Digest (RFC 9530), which matches the body.
   const covers = (c: string) => components.includes(c);
   if (

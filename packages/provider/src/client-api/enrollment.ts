@@ -12,9 +12,11 @@ import type { Database, SqlExecutor } from "../storage/database.js";
 
 /** One enrollment code: who it enrolls and until when (ms since the UNIX epoch). */
 export interface EnrollmentCode {
+  /** The code's text (8–256 printable ASCII characters). */
   readonly code: string;
   /** The user URI `mimi://<our domain>/u/<name>` the enrolled client belongs to. */
   readonly user: string;
+  /** Until when it may be used (ms since the UNIX epoch). */
   readonly expiresAt: number;
 }
 

@@ -49,7 +49,13 @@ import {
 import type { Database } from "../storage/database.js";
 import { addEnrollmentCodes, type EnrollmentCode, newEnrollmentCode } from "./enrollment.js";
 import { createInboxSignal, type InboxSignal } from "./inbox.js";
-import type { ClientApiContext, JoinCodeIssuer, RoomCreator, RouteAnswer } from "./route.js";
+import type {
+  ClientApiContext,
+  EnrollmentIssuer,
+  JoinCodeIssuer,
+  RoomCreator,
+  RouteAnswer,
+} from "./route.js";
 import { routeHandler } from "./routes/index.js";
 import { createSignatureAuthenticator } from "./signature-auth.js";
 import { serveStatic } from "./static-app.js";
@@ -73,6 +79,7 @@ export interface ClientApiWebOptions {
   readonly app?: string;
   /** PEM key and certificate: serve HTTPS (on any host) instead of loopback HTTP. */
   readonly key?: string | Buffer;
+  /** PEM certificate (chain) of the HTTPS browser listener. */
   readonly cert?: string | Buffer;
 }
 
@@ -259,7 +266,7 @@ export async function startClientApi(
   let closing = false;
   const web = options.web;
   const webTls = web?.key !== undefined && web.cert !== undefined;
-  // [PROTO-CAPI-18] our client API (decision 0811): the browser listener speaks plain HTTP only on
+  // [PROTO-CAPI-18] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0811): the browser listener speaks plain HTTP only on
   // a loopback host (a secure context for browsers); elsewhere it needs a key and certificate.
   if (web !== undefined && !webTls && !LOOPBACK.has(web.host ?? "127.0.0.1"))
     throw new ValidationError(
@@ -366,7 +373,7 @@ export async function startClientApi(
       if (wait > 0) throw new HttpRejection(429, "too many enrollment requests", { retryAfterSeconds: wait });
       body = await readBody(req, max);
     } else if (listener === "web" || hasClientSignature(header)) {
-      // [PROTO-CAPI-14] our client API (decision 0810): a request signed with the client
+      // [PROTO-CAPI-14] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0810): a request signed with the client
       // credential's key authenticates its client as a client certificate does, on either listener.
       body = await readBody(req, max);
       client = await signatures.authenticate(req, url.href, body);
@@ -471,7 +478,7 @@ export async function startClientApi(
         );
         const origin = req.headers.origin;
         if (origin !== undefined) {
-          // [PROTO-CAPI-19] our client API (decision 0811): only pages of the provider's own web
+          // [PROTO-CAPI-19] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0811): only pages of the provider's own web
           // origins may call the browser listener: another Origin gets no CORS headers and 403.
           if (!origins.has(origin))
             throw new HttpRejection(403, `origin ${origin.slice(0, 200)} may not call this API`, {
@@ -559,7 +566,7 @@ function answeredAnchors(
   domain: string,
   clientCa: ClientApiOptions["clientCa"],
   peers: NonNullable<ClientApiEnrollmentOptions["peerAnchors"]>,
-): { readonly pem: string; readonly domain: string | null }[] {
+): EnrollmentIssuer["trustAnchors"] {
   const out: { pem: string; domain: string | null }[] = [];
   const add = (pem: string, bound: string | null, keep = false) => {
     if (out.some((a) => a.pem.trim() === pem.trim())) return;

@@ -133,7 +133,7 @@ export function createSignatureAuthenticator(options: SignatureAuthOptions): Sig
       const { params } = parsed;
       const nowMs = options.now();
       const nowS = Math.floor(nowMs / 1000);
-      // [PROTO-CAPI-16] our client API (decision 0810): a signature is accepted only within its
+      // [PROTO-CAPI-16] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0810): a signature is accepted only within its
       // window: `created` not in the future beyond a small skew, `expires` not past, and
       // `expires - created` positive and at most 300 s.
       if (params.created > nowS + skewS)
@@ -141,7 +141,7 @@ export function createSignatureAuthenticator(options: SignatureAuthOptions): Sig
       if (params.expires < nowS) refuse(`the signature expired at ${params.expires}`, "PROTO-CAPI-16");
       if (params.expires <= params.created || params.expires - params.created > maxLifetimeS)
         refuse(`expires - created must be 1..${maxLifetimeS} s`, "PROTO-CAPI-16");
-      // [PROTO-CAPI-14] our client API (decision 0810): the certificate sent with the signature
+      // [PROTO-CAPI-14] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0810): the certificate sent with the signature
       // chains to our client CA (and is not revoked) and names one client of our domain.
       let clientUri: string;
       let spki: Uint8Array;
@@ -161,14 +161,14 @@ export function createSignatureAuthenticator(options: SignatureAuthOptions): Sig
           `keyid ${JSON.stringify(params.keyid)} is not the certificate's client ${clientUri}`,
           "PROTO-CAPI-14",
         );
-      // [PROTO-CAPI-15] our client API (decision 0810): the signature over the covered components
+      // [PROTO-CAPI-15] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0810): the signature over the covered components
       // verifies under the certificate's key, with the algorithm of that key.
       const alg = signatureAlgorithmOfSpki(spki);
       if (alg === undefined || alg !== params.alg)
         refuse(`alg ${params.alg} is not the algorithm of the certificate's key`, "PROTO-CAPI-15");
       if (!(await verifyWithSpki(spki, params.alg, parsed.base, parsed.signature)))
         refuse("the signature does not verify under the client certificate's key", "PROTO-CAPI-15");
-      // [PROTO-CAPI-17] our client API (decision 0810): a nonce is accepted once per client within
+      // [PROTO-CAPI-17] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0810): a nonce is accepted once per client within
       // the signature's lifetime (a replayed request is refused).
       if (!nonces.take(clientUri, params.nonce, (params.expires + skewS) * 1000, nowMs))
         refuse("the nonce was used before (a replayed request)", "PROTO-CAPI-17");

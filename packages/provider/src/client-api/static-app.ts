@@ -52,7 +52,7 @@ export async function serveStatic(
   } catch {
     throw new HttpRejection(400, "the path is not percent-encoded UTF-8", { path: "/path" });
   }
-  // [PROTO-CAPI-20] our client API (decision 0811): the browser listener serves files of its app
+  // [PROTO-CAPI-20] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0811): the browser listener serves files of its app
   // directory only: no segment may climb out of it (`..`, an encoded slash or backslash, NUL), and
   // the file found (links resolved) must lie inside it.
   if (segments.some((s) => s === "." || s === ".." || /[/\\\0]/.test(s))) throw notFound(pathname);

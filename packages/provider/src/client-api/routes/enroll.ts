@@ -22,7 +22,7 @@ const DEVICE = /^[A-Za-z0-9._~-]{1,64}$/;
 export const enroll: ClientRouteHandler = async ({ body, ctx }) => {
   const enrollment = ctx.enrollment;
   if (enrollment === undefined) throw new HttpRejection(404, `${ctx.domain} does not enroll clients`);
-  // [PROTO-CAPI-23] our client API (decision 0811): a malformed enrollment request is refused
+  // [PROTO-CAPI-23] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0811): a malformed enrollment request is refused
   // with 400 (the JSON fields, the key, the device name).
   const request = parseEnrollRequest(body);
   if (!DEVICE.test(request.device) || request.device === "." || request.device === "..")
@@ -43,14 +43,14 @@ export const enroll: ClientRouteHandler = async ({ body, ctx }) => {
       path: "/publicKey",
       rule: "PROTO-CAPI-23",
     });
-  // [PROTO-CAPI-22] our client API (decision 0811): the enrolling client proves it holds the
+  // [PROTO-CAPI-22] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0811): the enrolling client proves it holds the
   // private key: `proof` is its signature over the label and the code; otherwise 401.
   if (!(await verifyWithSpki(spki, alg, enrollmentProofInput(request.code), request.proof)))
     throw new HttpRejection(401, "the proof does not verify under publicKey", {
       path: "/proof",
       rule: "PROTO-CAPI-22",
     });
-  // [PROTO-CAPI-21] our client API (decision 0811): an enrollment code is used once, before it
+  // [PROTO-CAPI-21] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0811): an enrollment code is used once, before it
   // expires; an unknown, used or expired code is refused with 403.
   const now = ctx.now();
   const found = await lookUpEnrollmentCode(ctx.db, request.code, now);
