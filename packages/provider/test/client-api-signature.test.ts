@@ -420,6 +420,7 @@ describe("the browser listener", () => {
         origin,
         "access-control-request-method": "POST",
         "access-control-request-headers": "content-type, signature, signature-input, content-digest",
+        "access-control-request-private-network": "true",
       });
     for (const origin of [WEB_ORIGIN, `http://localhost:${api.webPort}`, `http://127.0.0.1:${api.webPort}`]) {
       const ok = await preflight(origin);
@@ -427,6 +428,7 @@ describe("the browser listener", () => {
       expect(ok.headers["access-control-allow-origin"]).toBe(origin);
       expect(ok.headers["vary"]).toBe("Origin");
       expect(ok.headers["access-control-allow-methods"]).toMatch(/POST/);
+      expect(ok.headers["access-control-allow-private-network"]).toBe("true");
       const allowed = String(ok.headers["access-control-allow-headers"]).split(/,\s*/);
       expect(allowed).toEqual(
         expect.arrayContaining([

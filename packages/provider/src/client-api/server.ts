@@ -502,6 +502,9 @@ export async function startClientApi(
           res.setHeader("Access-Control-Allow-Methods", "GET, POST, HEAD");
           res.setHeader("Access-Control-Allow-Headers", SIGNED_REQUEST_HEADERS.join(", "));
           res.setHeader("Access-Control-Max-Age", "600");
+          // Private Network Access: a page of a public origin may call this loopback listener
+          if (req.headers["access-control-request-private-network"] === "true")
+            res.setHeader("Access-Control-Allow-Private-Network", "true");
           res.end();
           return;
         }
