@@ -5,8 +5,10 @@
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { request as httpRequest, type IncomingHttpHeaders } from "node:http";
 import { Agent, request as httpsRequest } from "node:https";
+import { connect as netConnect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { connect as tlsConnect } from "node:tls";
 import {
   createProviderPki,
   createTrustStore,
@@ -322,6 +324,33 @@ describe("signed requests (RFC 9421 with the client credential's key)", () => {
     } finally {
       api.reloadTls({ ...tls, clientCa: [pkiA.ca.certificatePem, pkiB.ca.certificatePem] });
     }
+  });
+
+  it("answers a request target that makes no URL, and an oversized nonce, with a 4xx on both listeners", async () => {
+    for (const port of [api.webPort!, api.port]) {
+      const answer = await new Promise<string>((resolve, reject) => {
+        const socket =
+          port === api.port
+            ? tlsConnect({ host: "127.0.0.1", port, servername: "a.example", ca: pkiA.ca.certificatePem })
+            : netConnect({ host: "127.0.0.1", port });
+        let text = "";
+        socket.on("data", (c: Buffer) => {
+          text += c.toString();
+        });
+        socket.on("end", () => resolve(text));
+        socket.on("error", reject);
+        socket.write(
+          "GET http://[oops/client/v1/hubSender HTTP/1.1\r\nHost: a.example\r\nConnection: close\r\n\r\n",
+        );
+      });
+      expect(answer).toMatch(/^HTTP\/1\.1 4\d\d /);
+    }
+    const path = "/client/v1/hubSender";
+    const h = await sign(alice, "GET", path);
+    const long = h["signature-input"]!.replace(/nonce="[^"]*"/, `nonce="${"n".repeat(129)}"`);
+    const r = await raw("GET", path, { ...h, "signature-input": long });
+    expect(r.status).toBe(401);
+    expect(reason(r).rule).toBe("PROTO-CAPI-14");
   });
 
   it("[PROTO-CAPI-02] refuses a certificate of a client of another domain with 403", async () => {

@@ -494,21 +494,22 @@ export async function parseClientSignature(
       return bad(`${k} must be a non-negative integer`);
     return v;
   };
-  const str = (k: string): string => {
+  const str = (k: string, max: number): string => {
     const v = input.params.get(k);
-    if (typeof v !== "string" || v === "") return bad(`${k} must be a non-empty string`);
+    if (typeof v !== "string" || v === "" || v.length > max)
+      return bad(`${k} must be a string of 1 to ${max} characters`);
     return v;
   };
   for (const k of input.params.keys())
     if (!["created", "expires", "nonce", "keyid", "alg"].includes(k)) bad(`unknown signature parameter ${k}`);
-  const alg = str("alg");
+  const alg = str("alg", 32);
   if (!(ALGS as readonly string[]).includes(alg)) bad(`alg ${JSON.stringify(alg)} is not supported`);
   const params: SignatureParams = {
     components,
     created: int("created"),
     expires: int("expires"),
-    nonce: str("nonce"),
-    keyid: str("keyid"),
+    nonce: str("nonce", 128),
+    keyid: str("keyid", 2048),
     alg: alg as HttpSignatureAlgorithm,
   };
   const base = signatureBase(

@@ -446,8 +446,9 @@ export async function startClientApi(
   server.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const started = process.hrtime.bigint();
     metrics.started();
-    const url = new URL(req.url ?? "/", `https://${hostOf(req, `${domain}:${boundPort}`)}`);
-    handle(req, res, started, url, "tls").catch((e: unknown) => answerError(e, req, res, started));
+    Promise.resolve()
+      .then(() => handle(req, res, started, requestUrl(req, "https", `${domain}:${boundPort}`), "tls"))
+      .catch((e: unknown) => answerError(e, req, res, started));
   });
   server.on("tlsClientError", (err: Error) => {
     metrics.rejected("tls");
@@ -472,10 +473,8 @@ export async function startClientApi(
       const started = process.hrtime.bigint();
       metrics.started();
       void (async () => {
-        const url = new URL(
-          req.url ?? "/",
-          `${scheme}://${hostOf(req, `${web.host ?? "127.0.0.1"}:${webPort}`)}`,
-        );
+        const h = web.host ?? "127.0.0.1";
+        const url = requestUrl(req, scheme, `${h.includes(":") ? `[${h}]` : h}:${webPort}`);
         const origin = req.headers.origin;
         if (origin !== undefined) {
           // [PROTO-CAPI-19] draft-ietf-mimi-protocol-06 §1 (out of scope; our client API, decision 0811): only pages of the provider's own web
@@ -594,10 +593,24 @@ function answeredAnchors(
   return out;
 }
 
-/** The request's Host header when it is a plain host[:port], else `fallback`. */
-function hostOf(req: IncomingMessage, fallback: string): string {
+/**
+ * The absolute URL of a request: the listener's scheme, the `Host` header (when it is a plain
+ * host[:port], else `fallback`) and the request target.
+ *
+ * @throws HttpRejection 400 for a request target that makes no URL.
+ */
+function requestUrl(req: IncomingMessage, scheme: "http" | "https", fallback: string): URL {
   const h = req.headers.host;
-  return h !== undefined && /^[A-Za-z0-9.\-[\]:]{1,300}$/.test(h) ? h : fallback;
+  const host = h !== undefined && /^[A-Za-z0-9.\-[\]:]{1,300}$/.test(h) ? h : fallback;
+  try {
+    return new URL(req.url ?? "/", `${scheme}://${host}`);
+  } catch {
+    try {
+      return new URL(req.url ?? "/", `${scheme}://${fallback}`);
+    } catch {
+      throw new HttpRejection(400, "the request target is not a URL path", { path: "/target" });
+    }
+  }
 }
 
 const pemListOf = <T>(v: T | readonly T[]): T[] => (Array.isArray(v) ? [...(v as readonly T[])] : [v as T]);
