@@ -1,7 +1,7 @@
 /**
  * The client's HTTP over `fetch` (the variant of `#platform` for browsers and other non-Node
- * runtimes). TLS, the client certificate included, is the runtime's: the `HttpTls` settings are
- * not used here.
+ * runtimes). TLS is the runtime's: the `HttpTls` settings are not used here; a page authenticates
+ * by signing its requests (decision 0810), whose headers are passed in.
  */
 import type { HttpAnswer, HttpClient, HttpHeaders, HttpStream, HttpStreamHandlers, HttpTls } from "./http.js";
 

@@ -40,8 +40,9 @@ export interface MimiClientOptions {
   readonly ca?: string;
   /**
    * How the client authenticates (decision 0810): `tls`, its TLS client certificate (the
-   * identity's `tls`; the default), or `signature`, RFC 9421 signatures with its MLS credential's
-   * key on every request (what a browser can do; no TLS material needed).
+   * identity's `tls`), or `signature`, RFC 9421 signatures with its MLS credential's key on every
+   * request (what a browser can do; no TLS material needed). Default: `tls` when the identity has
+   * TLS material, else `signature` (an enrolled client).
    */
   readonly auth?: "tls" | "signature";
   /**
@@ -78,6 +79,8 @@ export class MimiClient {
   readonly core: ClientCore;
   private readonly options: MimiClientOptions;
   private readonly http: HttpClient;
+  /** How this client authenticates (the option, or `signature` for an identity without TLS material). */
+  private readonly auth: "tls" | "signature";
   private readonly listeners: ((e: ClientEvent) => void)[] = [];
   private readonly seen: ClientEvent[] = [];
   private readonly waiters: { pred: (e: ClientEvent) => boolean; resolve: (e: ClientEvent) => void }[] = [];
@@ -91,12 +94,13 @@ export class MimiClient {
     this.core = options.core;
     this.options = options;
     const tls = options.core.identity.tls;
-    if ((options.auth ?? "tls") === "tls" && tls === undefined)
+    this.auth = options.auth ?? (tls === undefined ? "signature" : "tls");
+    if (this.auth === "tls" && tls === undefined)
       throw new ValidationError("auth tls needs the identity's TLS certificate; use auth signature", {
         path: "/auth",
       });
     this.http = createHttpClient({
-      ...(options.auth === "signature" || tls === undefined
+      ...(this.auth === "signature" || tls === undefined
         ? {}
         : { certificatePem: tls.certificatePem, privateKeyPem: tls.privateKeyPem }),
       ...(options.ca === undefined ? {} : { ca: options.ca }),
@@ -106,7 +110,7 @@ export class MimiClient {
 
   /** The signature headers of a request, in signature mode (none otherwise). */
   private headers(method: "GET" | "POST", url: URL, body?: Uint8Array): Promise<HttpHeaders> {
-    if (this.options.auth !== "signature") return Promise.resolve({});
+    if (this.auth !== "signature") return Promise.resolve({});
     return signRequest(this.core.identity, this.core.cs, method, url, body);
   }
 

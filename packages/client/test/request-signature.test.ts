@@ -2,7 +2,7 @@
  * Request signatures made by the SDK (decision 0810), checked with the provider's parser and
  * verifier (`@mimi/protocol`): in Node and in Chromium (this file runs in both projects).
  */
-import { createProviderPki, decodeCertificate } from "@mimi/identity";
+import { createProviderPki, createTrustStore, decodeCertificate, trustAnchor } from "@mimi/identity";
 import { loadCiphersuite, type MlsCiphersuiteName } from "@mimi/mls-profile";
 import {
   CLIENT_CERTIFICATE_HEADER,
@@ -12,7 +12,13 @@ import {
 } from "@mimi/protocol";
 import { ValidationError } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
-import { httpSignatureAlgorithmOf, provisionClient, signRequest } from "../src/index.js";
+import {
+  ClientCore,
+  httpSignatureAlgorithmOf,
+  MimiClient,
+  provisionClient,
+  signRequest,
+} from "../src/index.js";
 
 const suites: readonly [MlsCiphersuiteName, string][] = [
   ["MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519", "ed25519"],
@@ -81,6 +87,26 @@ describe("signing client API requests with the MLS credential's key", () => {
       expect(await verifyWithSpki(spki, pg.params.alg, pg.base, pg.signature)).toBe(true);
     });
   }
+
+  it("MimiClient: an identity without TLS material signs (auth tls is refused for it)", async () => {
+    const cs = await loadCiphersuite();
+    const pki = await createProviderPki("a.example");
+    const { tls: _, ...identity } = await provisionClient(pki.ca, {
+      userUri: "mimi://a.example/u/alice",
+      clientUri: "mimi://a.example/d/alice/browser",
+      cs,
+    });
+    const core = new ClientCore({
+      identity,
+      trust: createTrustStore([trustAnchor(pki.ca.certificatePem)]),
+      cs,
+    });
+    expect(() => new MimiClient({ core, url: "http://localhost:8080", auth: "tls" })).toThrow(
+      ValidationError,
+    );
+    const page = new MimiClient({ core, url: "http://localhost:8080" });
+    page.stop();
+  });
 
   it("refuses a suite whose signature scheme has no HTTP signature algorithm", async () => {
     const cs = await loadCiphersuite("MLS_256_DHKEMX448_AES256GCM_SHA512_Ed448");
