@@ -365,7 +365,8 @@ export async function startClientApi(
       return Array.isArray(v) ? v.join(", ") : v;
     };
     let client: string;
-    let body: Uint8Array;
+    // read before authentication only for signatures (the digest covers it)
+    let body: Uint8Array | undefined;
     if (r.authenticated === false) {
       // enrollment: no client yet; its rate limit is per remote address
       client = "";
@@ -379,7 +380,6 @@ export async function startClientApi(
       client = await signatures.authenticate(req, url.href, body);
     } else {
       client = authenticateClient(req.socket as TLSSocket, domain);
-      body = new Uint8Array(0);
     }
     if (client !== "") {
       const wait = limiter?.take(client) ?? 0;
@@ -387,7 +387,7 @@ export async function startClientApi(
         throw new HttpRejection(429, `too many requests from ${client}`, { retryAfterSeconds: wait });
     }
     const param = rawParam === undefined ? "" : decodeParam(rawParam);
-    if (listener === "tls" && client !== "" && !hasClientSignature(header)) body = await readBody(req, max);
+    body ??= await readBody(req, max);
     // a stream counts as answered when it starts
     if (name === "inbox") metrics.finished(name, method, 200, 0);
     const a = await handler({ name, client, param, body, query: url.searchParams, req, res, ctx });
