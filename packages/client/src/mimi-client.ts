@@ -22,18 +22,29 @@ import { createHttpClient, later } from "#platform";
 import type { ClientCore } from "./client-core.js";
 import type { OutgoingMessage } from "./core/messages.js";
 import type { ClientEvent } from "./events.js";
-import type { HttpAnswer, HttpClient } from "./http.js";
+import type { HttpAnswer, HttpClient, HttpHeaders } from "./http.js";
 import { parseInboxLine } from "./inbox-item.js";
+import { signRequest } from "./request-signature.js";
 
 /** Options of {@link MimiClient}. */
 export interface MimiClientOptions {
   readonly core: ClientCore;
   /** The provider's client API base URL, e.g. `https://127.0.0.1:8444`. */
   readonly url: string;
-  /** The provider's domain (TLS server name of the client API). */
-  readonly domain: string;
-  /** CA certificate(s) (PEM) that issued the client API's server certificate. */
-  readonly ca: string;
+  /** The provider's domain (TLS server name of the client API; default the URL's host). */
+  readonly domain?: string;
+  /**
+   * CA certificate(s) (PEM) that issued the client API's server certificate (Node over HTTPS;
+   * default the runtime's CAs).
+   */
+  readonly ca?: string;
+  /**
+   * How the client authenticates (decision 0810): `tls`, its TLS client certificate (the
+   * identity's `tls`), or `signature`, RFC 9421 signatures with its MLS credential's key on every
+   * request (what a browser can do; no TLS material needed). Default: `tls` when the identity has
+   * TLS material, else `signature` (an enrolled client).
+   */
+  readonly auth?: "tls" | "signature";
   /**
    * The ExternalSender of the provider's hub, for rooms this client creates (protocol-06 §7.4).
    * Default: asked from the provider (`GET /client/v1/hubSender`, decision 0807).
@@ -82,6 +93,8 @@ export class MimiClient {
   readonly core: ClientCore;
   private readonly options: MimiClientOptions;
   private readonly http: HttpClient;
+  /** How this client authenticates (the option, or `signature` for an identity without TLS material). */
+  private readonly auth: "tls" | "signature";
   private readonly listeners: ((e: ClientEvent) => void)[] = [];
   private readonly seen: ClientEvent[] = [];
   private readonly waiters: { pred: (e: ClientEvent) => boolean; resolve: (e: ClientEvent) => void }[] = [];
@@ -95,18 +108,31 @@ export class MimiClient {
     this.core = options.core;
     this.options = options;
     this.after = options.after ?? options.core.inboxPosition;
+    const tls = options.core.identity.tls;
+    this.auth = options.auth ?? (tls === undefined ? "signature" : "tls");
+    if (this.auth === "tls" && tls === undefined)
+      throw new ValidationError("auth tls needs the identity's TLS certificate; use auth signature", {
+        path: "/auth",
+      });
     this.http = createHttpClient({
-      certificatePem: options.core.identity.tls.certificatePem,
-      privateKeyPem: options.core.identity.tls.privateKeyPem,
-      ca: options.ca,
-      servername: options.domain,
+      ...(this.auth === "signature" || tls === undefined
+        ? {}
+        : { certificatePem: tls.certificatePem, privateKeyPem: tls.privateKeyPem }),
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+      ...(options.domain === undefined ? {} : { servername: options.domain }),
     });
+  }
+
+  /** The signature headers of a request, in signature mode (none otherwise). */
+  private headers(method: "GET" | "POST", url: URL, body?: Uint8Array): Promise<HttpHeaders> {
+    if (this.auth !== "signature") return Promise.resolve({});
+    return signRequest(this.core.identity, this.core.cs, method, url, body);
   }
 
   private async call(method: "GET" | "POST", path: string, body?: Uint8Array): Promise<HttpAnswer> {
     const url = new URL(path, this.options.url);
     const started = performance.now();
-    const answer = await this.http.request(method, url, body);
+    const answer = await this.http.request(method, url, body, await this.headers(method, url, body));
     this.timings.push({ what: `${method} ${url.pathname}`, ms: performance.now() - started });
     return answer;
   }
@@ -385,20 +411,40 @@ export class MimiClient {
         this.inbox = undefined;
         if (!this.stopped) later(connect, this.options.reconnectMs ?? 200);
       };
-      const stream = this.http.stream(url, {
-        onText: (chunk) => {
-          buffered += chunk;
-          let nl = buffered.indexOf("\n");
-          while (nl >= 0) {
-            const line = buffered.slice(0, nl).trim();
-            buffered = buffered.slice(nl + 1);
-            if (line !== "") chain = chain.then(() => this.handleLine(line));
-            nl = buffered.indexOf("\n");
-          }
+      let closed = false;
+      let stream: { close: () => void } | undefined;
+      this.inbox = {
+        close: () => {
+          closed = true;
+          stream?.close();
         },
-        onEnd: () => void chain.then(retry),
-      });
-      this.inbox = { close: () => stream.close() };
+      };
+      this.headers("GET", url).then(
+        (headers) => {
+          if (closed || this.stopped) return;
+          stream = this.http.stream(
+            url,
+            {
+              onText: (chunk) => {
+                buffered += chunk;
+                let nl = buffered.indexOf("\n");
+                while (nl >= 0) {
+                  const line = buffered.slice(0, nl).trim();
+                  buffered = buffered.slice(nl + 1);
+                  if (line !== "") chain = chain.then(() => this.handleLine(line));
+                  nl = buffered.indexOf("\n");
+                }
+              },
+              onEnd: () => void chain.then(retry),
+            },
+            headers,
+          );
+        },
+        (e: unknown) => {
+          this.emit({ kind: "rejected", roomUri: "", error: e as ProtocolError });
+          retry();
+        },
+      );
     };
     connect();
   }

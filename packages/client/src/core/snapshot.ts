@@ -22,8 +22,10 @@
  *   opaque user_uri<V>; opaque client_uri<V>;                  // UTF-8
  *   opaque signature_public_key<V>; opaque signature_private_key<V>;
  *   opaque credential<V>;                                     // Credential (RFC 9420 §5.3)
- *   opaque tls_certificate_pem<V>; opaque tls_private_key_pem<V>;
- * } IdentitySnapshot;
+ *   optional<TlsSnapshot> tls;                                // absent for a client that signs
+ * } IdentitySnapshot;                                         // its requests (decision 0810)
+ *
+ * struct { opaque certificate_pem<V>; opaque private_key_pem<V>; } TlsSnapshot;
  *
  * struct {
  *   opaque ref<V>;                        // KeyPackageRef (RFC 9420 §5.2)
@@ -120,8 +122,15 @@ const identityCodec = struct("IdentitySnapshot", [
   ["signature_public_key", opaque],
   ["signature_private_key", opaque],
   ["credential", opaque],
-  ["tls_certificate_pem", utf8String],
-  ["tls_private_key_pem", utf8String],
+  [
+    "tls",
+    optional(
+      struct("TlsSnapshot", [
+        ["certificate_pem", utf8String],
+        ["private_key_pem", utf8String],
+      ]),
+    ),
+  ],
 ]);
 
 const keyPackageCodec = struct("KeyPackageSnapshot", [
@@ -197,8 +206,9 @@ export async function encodeSnapshot(core: CoreState): Promise<Uint8Array> {
       signature_public_key: id.signatureKeyPair.publicKey,
       signature_private_key: id.signatureKeyPair.signKey,
       credential: encodeMlsStructure("Credential", id.credential),
-      tls_certificate_pem: id.tls.certificatePem,
-      tls_private_key_pem: id.tls.privateKeyPem,
+      ...(id.tls === undefined
+        ? {}
+        : { tls: { certificate_pem: id.tls.certificatePem, private_key_pem: id.tls.privateKeyPem } }),
     },
     key_packages: [...core.keyPackages].map(([ref, kp]) => ({
       ref: fromHex(ref),
@@ -436,17 +446,21 @@ async function restoreIdentity(
     invalid("the signature key pair cannot sign", `${path}/signature_private_key`, e);
   }
   check(pairs, "the signature private key is not the public key's", `${path}/signature_private_key`);
-  for (const [name, pem] of [
-    ["tls_certificate_pem", raw.tls_certificate_pem],
-    ["tls_private_key_pem", raw.tls_private_key_pem],
-  ] as const)
-    check(/^-----BEGIN [A-Z ]+-----\r?\n/.test(pem), "not a PEM text", `${path}/${name}`);
+  const tls = raw.tls ?? undefined;
+  if (tls !== undefined)
+    for (const [name, pem] of [
+      ["certificate_pem", tls.certificate_pem],
+      ["private_key_pem", tls.private_key_pem],
+    ] as const)
+      check(/^-----BEGIN [A-Z ]+-----\r?\n/.test(pem), "not a PEM text", `${path}/tls/${name}`);
   return {
     userUri: raw.user_uri,
     clientUri: raw.client_uri,
     signatureKeyPair: { publicKey: raw.signature_public_key, signKey: raw.signature_private_key },
     credential,
-    tls: { certificatePem: raw.tls_certificate_pem, privateKeyPem: raw.tls_private_key_pem },
+    ...(tls === undefined
+      ? {}
+      : { tls: { certificatePem: tls.certificate_pem, privateKeyPem: tls.private_key_pem } }),
   };
 }
 
