@@ -1,0 +1,306 @@
+/**
+ * `mimi conformance` against our own provider, in-process: every check passes; and against
+ * deliberately faulty variants of it (faults injected by wrapping an endpoint handler or through
+ * a provider option, never by a switch in production code), each of which fails exactly the
+ * check that names its fault while every other check keeps its verdict.
+ */
+import { parseDirectorySeed } from "@mimi/discovery";
+import { createProviderPki, type ProviderPki } from "@mimi/identity";
+import { createKeyPackage, encodeMlsMessage, loadCiphersuite, mimiCapabilities } from "@mimi/mls-profile";
+import {
+  endpoints,
+  type IdentifierResponse,
+  type KeyMaterialRequest,
+  signatureLabels,
+  verifyKeyMaterialRequest,
+} from "@mimi/protocol";
+import {
+  type Endpoint,
+  type EndpointResult,
+  hubEndpoints,
+  implementedEndpoints,
+  persistedDirectoryEndpoint,
+  type ProviderOptions,
+  type RequestContext,
+  type RunningProvider,
+  startProvider,
+  storeKeyPackages,
+} from "@mimi/provider";
+import { utf8 } from "@mimi/wire";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  type CheckResult,
+  type ConformanceReport,
+  checks,
+  conformant,
+  junitReport,
+  type RunnerConfig,
+  runConformance,
+  testUsersFromSeed,
+  textReport,
+} from "../src/index.js";
+
+const TARGET = "t.example";
+const RUNNER = "r.example";
+const runnerUser = `mimi://${RUNNER}/u/conformance`;
+const tess = `mimi://${TARGET}/u/tess`;
+const seed = parseDirectorySeed({
+  users: [
+    {
+      user: tess,
+      handles: [
+        { handle: "tel:+1-201-555-0142", discoverability: "anyone" },
+        { handle: "mailto:tess@t.example", discoverability: "nobody" },
+      ],
+      reveal: [tess],
+    },
+  ],
+});
+
+let targetPki: ProviderPki;
+let runnerPki: ProviderPki;
+let baseline: ConformanceReport;
+const running: RunningProvider[] = [];
+
+/** How a faulty variant differs from our provider: options given to `startProvider`. */
+type Variant = (self: () => RunningProvider) => Partial<ProviderOptions>;
+
+/** An endpoint of the hub of `self` (made from the running hub, so it is the real handler). */
+function hubEndpoint(self: () => RunningProvider, name: string): Endpoint {
+  const hub = self().hub;
+  if (hub === undefined) throw new Error("no hub");
+  const e = hubEndpoints(hub).find((x) => x.name === name);
+  if (e === undefined) throw new Error(`no hub endpoint ${name}`);
+  return e;
+}
+
+/** Replace endpoint `name` by `handle`, which may call the original. */
+function wrap(
+  name: Endpoint["name"],
+  original: () => Endpoint,
+  handle: (ctx: RequestContext, next: () => Promise<EndpointResult>) => Promise<EndpointResult>,
+): Endpoint {
+  return { name, handle: (ctx) => handle(ctx, () => original().handle(ctx)) };
+}
+
+async function startTarget(variant: Variant = () => ({})): Promise<RunnerConfig> {
+  let self: RunningProvider | undefined;
+  const get = (): RunningProvider => {
+    if (self === undefined) throw new Error("not started");
+    return self;
+  };
+  const more = variant(get);
+  const p = await startProvider({
+    domain: TARGET,
+    tls: {
+      key: targetPki.server.privateKeyPem,
+      cert: targetPki.server.certificatePem,
+      ca: runnerPki.ca.certificatePem,
+    },
+    // the one cooperation the key material checks need: Tess consents to the runner's user
+    hub: { consent: async (q) => q.requester === runnerUser && q.target === tess },
+    endpointsFor: async (db, domain) => [(await persistedDirectoryEndpoint(db, domain, seed)).endpoint],
+    rateLimits: { peer: false },
+    log: () => {},
+    ...more,
+  });
+  self = p;
+  running.push(p);
+  // Tess's client has KeyPackages
+  const cs = await loadCiphersuite();
+  const client = `mimi://${TARGET}/d/tess/1`;
+  const kps = [];
+  for (let i = 0; i < 4; i++) {
+    const kp = await createKeyPackage(cs, {
+      credential: { credentialType: "basic", identity: utf8(client) },
+      capabilities: mimiCapabilities(),
+    });
+    kps.push(encodeMlsMessage({ version: "mls10", wireformat: "mls_key_package", keyPackage: kp.publicPackage }));
+  }
+  await storeKeyPackages(p.db, client, kps);
+  return {
+    target: { domain: TARGET, host: "127.0.0.1", port: p.port, ca: targetPki.ca.certificatePem },
+    runner: { domain: RUNNER, tls: { key: runnerPki.server.privateKeyPem, cert: runnerPki.server.certificatePem } },
+    consentingUser: tess,
+    ...testUsersFromSeed(seed),
+  };
+}
+
+/** The checks whose verdict differs from the baseline's. */
+function changed(report: ConformanceReport): CheckResult[] {
+  const before = new Map(baseline.results.map((r) => [r.id, r.verdict]));
+  return report.results.filter((r) => before.get(r.id) !== r.verdict);
+}
+
+/** Run the suite against a variant; expect exactly `id` to change, and to fail. */
+async function expectCaughtBy(id: string, variant: Variant): Promise<void> {
+  const report = await runConformance(await startTarget(variant), checks);
+  const diff = changed(report);
+  expect(diff.map((r) => `${r.id} ${r.verdict}: ${r.reason}`)).toHaveLength(1);
+  expect(diff[0]).toMatchObject({ id, verdict: "fail" });
+  expect(conformant(report)).toBe(false);
+}
+
+beforeAll(async () => {
+  targetPki = await createProviderPki(TARGET, { algorithm: "Ed25519" });
+  runnerPki = await createProviderPki(RUNNER, { algorithm: "Ed25519" });
+  baseline = await runConformance(await startTarget(), checks);
+});
+
+afterAll(async () => {
+  for (const p of running) await p.stop(1000);
+});
+
+describe("mimi conformance against our provider", () => {
+  it("runs at least 60 checks with unique IDs, each with a section and a level", () => {
+    expect(checks.length).toBeGreaterThanOrEqual(60);
+    expect(new Set(checks.map((c) => c.id)).size).toBe(checks.length);
+    for (const c of checks) {
+      expect(c.id).toMatch(/^CONF-[A-Z]+-[0-9]{2}$/);
+      expect(c.section).toMatch(/^§[0-9.]+$/);
+    }
+  });
+
+  it("PROTO-FED-01 PROTO-TLS-01 PROTO-TLS-02 PROTO-HOST-01 PROTO-FROM-01: every check passes against our provider", () => {
+    const notPassed = baseline.results.filter((r) => r.verdict !== "pass");
+    expect(notPassed.map((r) => `${r.id} ${r.verdict}: ${r.reason}`)).toEqual([]);
+    expect(conformant(baseline)).toBe(true);
+    expect(baseline.summary).toMatchObject({ total: checks.length, pass: checks.length, mustFailed: 0 });
+  });
+
+  it("reports as text, JSON and JUnit XML", () => {
+    const text = textReport(baseline);
+    expect(text).toContain("PASS CONF-DIR-01 MUST §5.1 [PROTO-DIR-07]");
+    expect(text).toContain(`${checks.length} passed, 0 failed`);
+    const xml = junitReport(baseline);
+    expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites /);
+    expect(xml.match(/<testcase /g)).toHaveLength(checks.length);
+    expect(xml).not.toContain("<failure");
+    const json = JSON.parse(JSON.stringify(baseline)) as ConformanceReport;
+    expect(json.format).toBe("mimi-conformance/1");
+    expect(json.results[0]).toMatchObject({ id: "CONF-DIR-01", verdict: "pass", reason: null });
+  });
+});
+
+describe("each faulty variant fails exactly its check", () => {
+  it("PROTO-NOTIFY-01: a follower that accepts notify for a room of another hub", async () => {
+    await expectCaughtBy("CONF-NOT-03", () => ({
+      extraEndpoints: [
+        wrap(
+          "notify",
+          () => implementedEndpoints.find((e) => e.name === "notify")!,
+          async (ctx, next) => (ctx.param.startsWith(`mimi://${ctx.peerDomain}/`) ? next() : { status: 201 }),
+        ),
+      ],
+    }));
+  });
+
+  it("DISC-R8-02: an identifier query that answers a hidden handle differently from an unknown one", async () => {
+    await expectCaughtBy("CONF-IDQ-02", () => ({
+      endpointsFor: async (db, domain) => {
+        const real = (await persistedDirectoryEndpoint(db, domain, seed)).endpoint;
+        return [
+          wrap(
+            "identifierQuery",
+            () => real,
+            async (ctx, next) => {
+              const q = endpoints.identifierQuery.request.decode(ctx.body);
+              if (!q.query_elements.some((e) => e.searchValue === "mailto:tess@t.example")) return next();
+              const forbidden: IdentifierResponse = {
+                responseCode: "forbidden",
+                uri: [],
+                foundProfiles: [],
+                id_response_extensions: { component_data: [] },
+              };
+              return { status: 200, body: endpoints.identifierQuery.response.encode(forbidden) };
+            },
+          ),
+        ];
+      },
+    }));
+  });
+
+  it("PROTO-KM-01: a keyMaterial endpoint that skips the request's signature check", async () => {
+    await expectCaughtBy("CONF-KM-05", (self) => ({
+      extraEndpoints: [
+        wrap(
+          "keyMaterial",
+          () => hubEndpoint(self, "keyMaterial"),
+          async (ctx, next) => {
+            const r: KeyMaterialRequest = endpoints.keyMaterial.request.decode(ctx.body);
+            const cs = await loadCiphersuite(r.acceptableCiphersuites[0]);
+            try {
+              await verifyKeyMaterialRequest(r, cs.impl.signature);
+            } catch {
+              // the fault: an unverified request goes on as if it were signed
+              return {
+                status: 200,
+                body: endpoints.keyMaterial.response.encode({
+                  protocol: "mls10",
+                  userStatus: "noConsent",
+                  userUri: { uri: r.targetUser.uri },
+                  clients: [],
+                }),
+              };
+            }
+            return next();
+          },
+        ),
+      ],
+    }));
+    expect(signatureLabels.keyMaterialRequest).toBe("KeyMaterialRequestTBS");
+  });
+
+  it("PROTO-KM-07: a hub that hands out key material without the user's consent", async () => {
+    await expectCaughtBy("CONF-KM-03", () => ({ hub: { consent: async () => true } }));
+  });
+
+  it("PROTO-CONSENT-05: an updateConsent that takes a grant for a user of another provider", async () => {
+    await expectCaughtBy("CONF-CONS-08", () => ({
+      extraEndpoints: [
+        wrap(
+          "updateConsent",
+          () => implementedEndpoints.find((e) => e.name === "updateConsent")!,
+          async (ctx, next) => {
+            const entry = endpoints.updateConsent.request.decode(ctx.body);
+            return entry.targetUri.uri.startsWith(`mimi://${ctx.peerDomain}/`) ? next() : { status: 201 };
+          },
+        ),
+      ],
+    }));
+  });
+
+  it("PROTO-DL-01: a hub whose proxyDownload is an open proxy", async () => {
+    await expectCaughtBy("CONF-DL-01", (self) => ({
+      extraEndpoints: [
+        wrap(
+          "proxyDownload",
+          () => hubEndpoint(self, "proxyDownload"),
+          async (ctx, next) =>
+            /^https:\/\/[^/]*\.invalid\//.test(ctx.param)
+              ? { status: 200, body: utf8("fetched for anyone") }
+              : next(),
+        ),
+      ],
+    }));
+  });
+
+  it("PROTO-HTTP-01: a hub that answers 500 to a truncated abuse report", async () => {
+    await expectCaughtBy("CONF-ROB-18", (self) => ({
+      extraEndpoints: [
+        wrap(
+          "reportAbuse",
+          () => hubEndpoint(self, "reportAbuse"),
+          async (ctx, next) => {
+            try {
+              endpoints.reportAbuse.request.decode(ctx.body);
+            } catch (e) {
+              if ((e as Error).message.includes("truncated")) return { status: 500 };
+            }
+            return next();
+          },
+        ),
+      ],
+    }));
+  });
+});
