@@ -32,7 +32,12 @@ beforeAll(async () => {
   // what `mimi demo --keep-running --dir DIR` writes (providersJson)
   const providers = {
     providers: [{ domain: "a.example", url: `https://127.0.0.1:${provider.port}`, ca: a.ca.certificatePem }],
-    peer: { domain: "d.example", cert: d.server.certificatePem, key: d.server.privateKeyPem, ca: d.ca.certificatePem },
+    peer: {
+      domain: "d.example",
+      cert: d.server.certificatePem,
+      key: d.server.privateKeyPem,
+      ca: d.ca.certificatePem,
+    },
   };
   writeFileSync(join(dir, "providers.json"), JSON.stringify(providers));
   writeFileSync(join(dir, "d.pem"), d.server.certificatePem);
@@ -126,11 +131,35 @@ describe("mimi conformance", () => {
   it("usage errors exit 2; a malformed target exits 1 naming --target", async () => {
     expect((await runCli(["conformance"])).code).toBe(2);
     expect((await runCli(["conformance", "--target", "a.example"])).code).toBe(2);
-    expect((await runCli(["conformance", "--target", "a.example", "--only", "CONF-NOPE-01", "--providers", join(dir, "providers.json")])).code).toBe(2);
-    const bad = await runCli(["conformance", "--target", "not a domain!", "--providers", join(dir, "providers.json")]);
+    expect(
+      (
+        await runCli([
+          "conformance",
+          "--target",
+          "a.example",
+          "--only",
+          "CONF-NOPE-01",
+          "--providers",
+          join(dir, "providers.json"),
+        ])
+      ).code,
+    ).toBe(2);
+    const bad = await runCli([
+      "conformance",
+      "--target",
+      "not a domain!",
+      "--providers",
+      join(dir, "providers.json"),
+    ]);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/^error: ValidationError: not a target .* at --target/);
-    const missing = await runCli(["conformance", "--target", "z.example", "--providers", join(dir, "providers.json")]);
+    const missing = await runCli([
+      "conformance",
+      "--target",
+      "z.example",
+      "--providers",
+      join(dir, "providers.json"),
+    ]);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toMatch(/^error: ValidationError: no provider z\.example at \/providers/);
   });

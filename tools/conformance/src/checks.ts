@@ -134,12 +134,10 @@ function refusedOrNot(o: Outcome, what: string, isSuccess: (body: Uint8Array) =>
     try {
       success = isSuccess(o.body);
     } catch (e) {
-      return fail(`${what}: 200 with a body that does not decode: ${(e as Error).message}`);
+      fail(`${what}: 200 with a body that does not decode: ${(e as Error).message}`);
     }
     if (success) fail(`${what}: accepted`);
-    return;
-  }
-  expectRefused(o, what);
+  } else expectRefused(o, what);
 }
 
 /** A 4xx, or the connection refused/closed (a TLS-level refusal). */
@@ -167,10 +165,17 @@ const two = (n: number): string => String(n).padStart(2, "0");
 // ----- §5.1 directory -----
 
 const directoryChecks: Check[] = [
-  check("CONF-DIR-01", "PROTO-DIR-07", "§5.1", "MUST", "the directory is served as a JSON object", async (ctx) => {
-    const d = await ctx.directory();
-    if (!d.ok) fail(`GET /.well-known/mimi-protocol-directory: ${d.why}`);
-  }),
+  check(
+    "CONF-DIR-01",
+    "PROTO-DIR-07",
+    "§5.1",
+    "MUST",
+    "the directory is served as a JSON object",
+    async (ctx) => {
+      const d = await ctx.directory();
+      if (!d.ok) fail(`GET /.well-known/mimi-protocol-directory: ${d.why}`);
+    },
+  ),
   ...directoryNames.map((name, i) =>
     check(
       `CONF-DIR-${two(i + 2)}`,
@@ -182,7 +187,8 @@ const directoryChecks: Check[] = [
         const d = await ctx.directory();
         if (!d.ok) skip(`no directory (${d.why})`);
         const template = d.doc[name];
-        if (typeof template !== "string") fail(`${name} is ${template === undefined ? "missing" : "not a string"}`);
+        if (typeof template !== "string")
+          fail(`${name} is ${template === undefined ? "missing" : "not a string"}`);
         try {
           templateVariable(template, name);
         } catch (e) {
@@ -247,8 +253,13 @@ const transportChecks: Check[] = [
     "a request with the runner's certificate, Host and From is answered (identifierQuery 200)",
     async (ctx) => expectStatus(await fedProbe(ctx, {}), 200, "identifierQuery"),
   ),
-  check("CONF-FED-03", "PROTO-TLS-01", "§4.1", "MUST", "a request without a client certificate is refused", async (ctx) =>
-    refusedOrClosed(await fedProbe(ctx, { tls: null }), "no client certificate"),
+  check(
+    "CONF-FED-03",
+    "PROTO-TLS-01",
+    "§4.1",
+    "MUST",
+    "a request without a client certificate is refused",
+    async (ctx) => refusedOrClosed(await fedProbe(ctx, { tls: null }), "no client certificate"),
   ),
   check(
     "CONF-FED-04",
@@ -267,7 +278,8 @@ const transportChecks: Check[] = [
     "§4.1",
     "MUST",
     "a From whose local part is not mimi is refused",
-    async (ctx) => expectRefused(await fedProbe(ctx, { from: `postmaster@${ctx.runnerDomain}` }), "From postmaster@"),
+    async (ctx) =>
+      expectRefused(await fedProbe(ctx, { from: `postmaster@${ctx.runnerDomain}` }), "From postmaster@"),
   ),
   check(
     "CONF-FED-07",
@@ -276,10 +288,19 @@ const transportChecks: Check[] = [
     "MUST",
     "a From naming another domain than the client certificate is refused",
     async (ctx) =>
-      expectRefused(await fedProbe(ctx, { from: "mimi@conformance-other.example" }), "From of another domain"),
+      expectRefused(
+        await fedProbe(ctx, { from: "mimi@conformance-other.example" }),
+        "From of another domain",
+      ),
   ),
-  check("CONF-FED-08", "PROTO-HOST-01", "§4.1", "MUST", "a Host naming another provider is refused", async (ctx) =>
-    expectRefused(await fedProbe(ctx, { host: "conformance-other.example" }), "Host of another provider"),
+  check(
+    "CONF-FED-08",
+    "PROTO-HOST-01",
+    "§4.1",
+    "MUST",
+    "a Host naming another provider is refused",
+    async (ctx) =>
+      expectRefused(await fedProbe(ctx, { host: "conformance-other.example" }), "Host of another provider"),
   ),
   check("CONF-FED-09", "PROTO-HOST-01", "§4.1", "MUST", "a request without Host is refused", async (ctx) =>
     expectRefused(await fedProbe(ctx, { host: null }), "no Host"),
@@ -341,26 +362,19 @@ const identifierChecks: Check[] = [
         fail(`answered ${r.responseCode} with ${r.uri.map((u) => u.uri).join(", ") || "no URI"}`);
     },
   ),
-  check(
-    "CONF-IDQ-04",
-    "DISC-QUERY-02",
-    "§5.8",
-    "MUST",
-    "an empty query matches nobody",
-    async (ctx) => {
-      const body = endpoints.identifierQuery.request.encode({
-        query_elements: [],
-        id_request_extensions: { component_data: [] },
-      });
-      const o = await ctx.send("identifierQuery", ctx.target, body);
-      if (o.kind === "answer" && o.status === 200) {
-        const r = endpoints.identifierQuery.response.decode(o.body);
-        if (r.uri.length > 0 || r.foundProfiles.length > 0) fail(`an empty query found ${r.uri.length} URIs`);
-        return;
-      }
-      expectRefused(o, "empty query");
-    },
-  ),
+  check("CONF-IDQ-04", "DISC-QUERY-02", "§5.8", "MUST", "an empty query matches nobody", async (ctx) => {
+    const body = endpoints.identifierQuery.request.encode({
+      query_elements: [],
+      id_request_extensions: { component_data: [] },
+    });
+    const o = await ctx.send("identifierQuery", ctx.target, body);
+    if (o.kind === "answer" && o.status === 200) {
+      const r = endpoints.identifierQuery.response.decode(o.body);
+      if (r.uri.length > 0 || r.foundProfiles.length > 0) fail(`an empty query found ${r.uri.length} URIs`);
+      return;
+    }
+    expectRefused(o, "empty query");
+  }),
   check(
     "CONF-IDQ-05",
     undefined,
@@ -383,9 +397,17 @@ function keyMaterialBody(r: Awaited<ReturnType<CheckContext["keyMaterialRequest"
 
 const failureCodes = new Set(["noConsent", "noConsentForThisRoom", "userUnknown", "userDeleted"]);
 
-async function askKeyMaterial(ctx: CheckContext, target: string, requester?: string): Promise<KeyMaterialResponse> {
+async function askKeyMaterial(
+  ctx: CheckContext,
+  target: string,
+  requester?: string,
+): Promise<KeyMaterialResponse> {
   const req = await ctx.keyMaterialRequest(target, requester === undefined ? {} : { requester });
-  return expectAnswer(await ctx.send("keyMaterial", target, keyMaterialBody(req)), "keyMaterial", `keyMaterial for ${target}`);
+  return expectAnswer(
+    await ctx.send("keyMaterial", target, keyMaterialBody(req)),
+    "keyMaterial",
+    `keyMaterial for ${target}`,
+  );
 }
 
 const keyMaterialChecks: Check[] = [
@@ -400,11 +422,11 @@ const keyMaterialChecks: Check[] = [
       if (user === undefined) skip("no consenting user configured (--user)");
       const first = (async () => {
         const r = await askKeyMaterial(ctx, user);
-        if (r.userStatus !== "success" && r.userStatus !== "partialSuccess")
-          fail(`answered ${r.userStatus}`);
+        if (r.userStatus !== "success" && r.userStatus !== "partialSuccess") fail(`answered ${r.userStatus}`);
         const kps = new Set<string>();
         for (const c of r.clients) {
-          if (!c.clientUri.uri.startsWith(`mimi://${ctx.target}/`)) fail(`client ${c.clientUri.uri} is not of the target`);
+          if (!c.clientUri.uri.startsWith(`mimi://${ctx.target}/`))
+            fail(`client ${c.clientUri.uri} is not of the target`);
           if (c.clientStatus === "success") kps.add(toHex(c.keyPackage.bytes));
         }
         if (kps.size === 0) fail("no KeyPackage in a success answer");
@@ -424,7 +446,9 @@ const keyMaterialChecks: Check[] = [
       const user = ctx.config.consentingUser;
       if (user === undefined) skip("no consenting user configured (--user)");
       const earlier = ctx.memo.get("keyPackages") as Promise<Set<string>> | undefined;
-      const first = await (earlier ?? skip("CONF-KM-01 did not run")).catch(() => skip("CONF-KM-01 did not pass"));
+      const first = await (earlier ?? skip("CONF-KM-01 did not run")).catch(() =>
+        skip("CONF-KM-01 did not pass"),
+      );
       const r = await askKeyMaterial(ctx, user);
       for (const c of r.clients)
         if (c.clientStatus === "success" && first.has(toHex(c.keyPackage.bytes)))
@@ -469,7 +493,11 @@ const keyMaterialChecks: Check[] = [
       const req = await ctx.keyMaterialRequest(user);
       const sig = Uint8Array.from(req.key_material_request_signature);
       sig[0] = (sig[0] ?? 0) ^ 0x01;
-      const o = await ctx.send("keyMaterial", user, keyMaterialBody({ ...req, key_material_request_signature: sig }));
+      const o = await ctx.send(
+        "keyMaterial",
+        user,
+        keyMaterialBody({ ...req, key_material_request_signature: sig }),
+      );
       expectRefused(o, "keyMaterial with a bad signature");
     },
   ),
@@ -481,8 +509,13 @@ const keyMaterialChecks: Check[] = [
     "a request for a requesting user of another provider than the sender is refused",
     async (ctx) => {
       const user = someUser(ctx);
-      const req = await ctx.keyMaterialRequest(user, { requester: "mimi://conformance-other.example/u/mallory" });
-      expectRefused(await ctx.send("keyMaterial", user, keyMaterialBody(req)), "requestingUser of another domain");
+      const req = await ctx.keyMaterialRequest(user, {
+        requester: "mimi://conformance-other.example/u/mallory",
+      });
+      expectRefused(
+        await ctx.send("keyMaterial", user, keyMaterialBody(req)),
+        "requestingUser of another domain",
+      );
     },
   ),
   check(
@@ -505,7 +538,9 @@ const keyMaterialChecks: Check[] = [
     "a request signed by a client of another user than the requesting user is refused",
     async (ctx) => {
       const user = someUser(ctx);
-      const req = await ctx.keyMaterialRequest(user, { signedBy: `mimi://${ctx.runnerDomain}/u/conformance-other` });
+      const req = await ctx.keyMaterialRequest(user, {
+        signedBy: `mimi://${ctx.runnerDomain}/u/conformance-other`,
+      });
       expectRefused(await ctx.send("keyMaterial", user, keyMaterialBody(req)), "credential of another user");
     },
   ),
@@ -610,7 +645,10 @@ const roomChecks: Check[] = [
     "SHOULD",
     "a commit for a room of another hub is refused",
     async (ctx) =>
-      expectRefused(await ctx.send("update", foreignRoom(ctx), ctx.sample("UpdateRequest")), "update for a room of another hub"),
+      expectRefused(
+        await ctx.send("update", foreignRoom(ctx), ctx.sample("UpdateRequest")),
+        "update for a room of another hub",
+      ),
   ),
   check(
     "CONF-SUB-01",
@@ -661,7 +699,11 @@ const roomChecks: Check[] = [
       const sig = Uint8Array.from(s.signature);
       sig[0] = (sig[0] ?? 0) ^ 0x01;
       refusedOrNot(
-        await ctx.send("groupInfo", unknownRoom(ctx), endpoints.groupInfo.request.encode({ ...s, signature: sig })),
+        await ctx.send(
+          "groupInfo",
+          unknownRoom(ctx),
+          endpoints.groupInfo.request.encode({ ...s, signature: sig }),
+        ),
         "groupInfo with a bad signature",
         (b) => endpoints.groupInfo.response.decode(b).status === "success",
       );
@@ -676,7 +718,11 @@ const roomChecks: Check[] = [
     async (ctx) => {
       const s = groupInfoSample(ctx);
       refusedOrNot(
-        await ctx.send("groupInfo", unknownRoom(ctx), endpoints.groupInfo.request.encode({ ...s, cipher_suite: 0xf0f0 })),
+        await ctx.send(
+          "groupInfo",
+          unknownRoom(ctx),
+          endpoints.groupInfo.request.encode({ ...s, cipher_suite: 0xf0f0 }),
+        ),
         "groupInfo in an unknown cipher suite",
         (b) => endpoints.groupInfo.response.decode(b).status === "success",
       );
@@ -690,7 +736,11 @@ const roomChecks: Check[] = [
     "an abuse report for a room the target does not have is refused",
     async (ctx) =>
       expectRefused(
-        await ctx.send("reportAbuse", unknownRoom(ctx), endpoints.reportAbuse.request.encode(abuseReport(ctx))),
+        await ctx.send(
+          "reportAbuse",
+          unknownRoom(ctx),
+          endpoints.reportAbuse.request.encode(abuseReport(ctx)),
+        ),
         "reportAbuse for an unknown room",
       ),
   ),
@@ -718,7 +768,10 @@ const downloadChecks: Check[] = [
     "MUST",
     "a download URL that is not https is refused",
     async (ctx) =>
-      expectRefused(await ctx.send("proxyDownload", `http://${ctx.target}/blobs/conformance`), "proxyDownload of http"),
+      expectRefused(
+        await ctx.send("proxyDownload", `http://${ctx.target}/blobs/conformance`),
+        "proxyDownload of http",
+      ),
   ),
   check(
     "CONF-DL-03",
@@ -740,16 +793,30 @@ const consentChecks: Check[] = [
     "MUST",
     "a consent request from the runner's user is received (201, or 404 for an unknown user)",
     async (ctx) => {
-      const o = await ctx.send("requestConsent", ctx.target, consent(consentEntry("request", ctx.runnerUser, someUser(ctx))));
+      const o = await ctx.send(
+        "requestConsent",
+        ctx.target,
+        consent(consentEntry("request", ctx.runnerUser, someUser(ctx))),
+      );
       if (o.kind === "answer" && o.status === 404) return;
       expectStatus(o, 201, "requestConsent request");
     },
   ),
-  check("CONF-CONS-02", "PROTO-CONSENT-01", "§5.7", "MUST", "requestConsent carrying grant is refused", async (ctx) =>
-    expectRefused(
-      await ctx.send("requestConsent", ctx.target, consent(consentEntry("grant", ctx.runnerUser, someUser(ctx)))),
-      "requestConsent grant",
-    ),
+  check(
+    "CONF-CONS-02",
+    "PROTO-CONSENT-01",
+    "§5.7",
+    "MUST",
+    "requestConsent carrying grant is refused",
+    async (ctx) =>
+      expectRefused(
+        await ctx.send(
+          "requestConsent",
+          ctx.target,
+          consent(consentEntry("grant", ctx.runnerUser, someUser(ctx))),
+        ),
+        "requestConsent grant",
+      ),
   ),
   check(
     "CONF-CONS-03",
@@ -806,16 +873,30 @@ const consentChecks: Check[] = [
     "MUST",
     "a revocation from the runner's user is received (201, or 404 for an unknown user)",
     async (ctx) => {
-      const o = await ctx.send("updateConsent", ctx.target, consent(consentEntry("revoke", someUser(ctx), ctx.runnerUser)));
+      const o = await ctx.send(
+        "updateConsent",
+        ctx.target,
+        consent(consentEntry("revoke", someUser(ctx), ctx.runnerUser)),
+      );
       if (o.kind === "answer" && o.status === 404) return;
       expectStatus(o, 201, "updateConsent revoke");
     },
   ),
-  check("CONF-CONS-07", "PROTO-CONSENT-04", "§5.7", "MUST", "updateConsent carrying request is refused", async (ctx) =>
-    expectRefused(
-      await ctx.send("updateConsent", ctx.target, consent(consentEntry("request", someUser(ctx), ctx.runnerUser))),
-      "updateConsent request",
-    ),
+  check(
+    "CONF-CONS-07",
+    "PROTO-CONSENT-04",
+    "§5.7",
+    "MUST",
+    "updateConsent carrying request is refused",
+    async (ctx) =>
+      expectRefused(
+        await ctx.send(
+          "updateConsent",
+          ctx.target,
+          consent(consentEntry("request", someUser(ctx), ctx.runnerUser)),
+        ),
+        "updateConsent request",
+      ),
   ),
   check(
     "CONF-CONS-08",
@@ -889,7 +970,8 @@ const robustnessChecks: Check[] = [
       endpoints[name].section,
       "MUST",
       `${name}: a random body is refused with 4xx, never 5xx`,
-      async (ctx) => robust(await ctx.send(name, probeParam(ctx, name), noise(1000 + i, 4096)), `random ${name} body`),
+      async (ctx) =>
+        robust(await ctx.send(name, probeParam(ctx, name), noise(1000 + i, 4096)), `random ${name} body`),
     ),
   ),
   ...postEndpoints.map((name, i) =>
@@ -915,7 +997,12 @@ const robustnessChecks: Check[] = [
       endpoints[name].section,
       "MUST",
       `${name}: an oversized body (2 MiB) is refused with 4xx or a closed connection, never 5xx`,
-      async (ctx) => robust(await ctx.send(name, probeParam(ctx, name), new Uint8Array(OVERSIZED)), `2 MiB ${name} body`, true),
+      async (ctx) =>
+        robust(
+          await ctx.send(name, probeParam(ctx, name), new Uint8Array(OVERSIZED)),
+          `2 MiB ${name} body`,
+          true,
+        ),
     ),
   ),
   check(
@@ -924,7 +1011,11 @@ const robustnessChecks: Check[] = [
     "§5.1",
     "MUST",
     "a path that is no endpoint is refused with 4xx, never 5xx",
-    async (ctx) => robust(await ctx.raw({ method: "POST", path: "/conformance/no-such-endpoint", body: enc.encode("x") }), "unknown path"),
+    async (ctx) =>
+      robust(
+        await ctx.raw({ method: "POST", path: "/conformance/no-such-endpoint", body: enc.encode("x") }),
+        "unknown path",
+      ),
   ),
   check(
     `CONF-ROB-${two(3 * postEndpoints.length + 2)}`,
@@ -934,7 +1025,11 @@ const robustnessChecks: Check[] = [
     "a method the directory does not give (POST on the directory) is refused with 4xx",
     async (ctx) =>
       robust(
-        await ctx.raw({ method: "POST", path: "/.well-known/mimi-protocol-directory", body: enc.encode("{}") }),
+        await ctx.raw({
+          method: "POST",
+          path: "/.well-known/mimi-protocol-directory",
+          body: enc.encode("{}"),
+        }),
         "POST on the directory",
       ),
   ),

@@ -20,9 +20,12 @@ export function parseTarget(text: string): { readonly domain: string; readonly p
   const domain = m?.[1]?.toLowerCase() ?? "";
   const port = m?.[2] === undefined ? 443 : Number(m[2]);
   if (m === null || !DOMAIN.test(domain) || port < 1 || port > 65535)
-    throw new ValidationError(`not a target (DOMAIN, DOMAIN:PORT or https://DOMAIN[:PORT]): ${text.slice(0, 200)}`, {
-      path: "--target",
-    });
+    throw new ValidationError(
+      `not a target (DOMAIN, DOMAIN:PORT or https://DOMAIN[:PORT]): ${text.slice(0, 200)}`,
+      {
+        path: "--target",
+      },
+    );
   return { domain, port };
 }
 
@@ -34,7 +37,8 @@ export function parseTarget(text: string): { readonly domain: string; readonly p
 export function parseAddress(text: string, path: string): { readonly host: string; readonly port: number } {
   const m = /^(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+):([0-9]{1,5})$/.exec(text.trim());
   const port = m === null ? Number.NaN : Number(m[2]);
-  if (m === null || !(port >= 1 && port <= 65535)) throw new ValidationError(`expected HOST:PORT, got ${text.slice(0, 200)}`, { path });
+  if (m === null || !(port >= 1 && port <= 65535))
+    throw new ValidationError(`expected HOST:PORT, got ${text.slice(0, 200)}`, { path });
   const host = m[1]!;
   return { host: host.startsWith("[") ? host.slice(1, -1) : host, port };
 }
@@ -58,15 +62,18 @@ export function pemOf(value: unknown, dir: string, path: string): string {
  * @throws ValidationError naming the entry at fault.
  */
 export function configFromProviders(json: unknown, dir: string, targetDomain: string): RunnerConfig {
-  if (json === null || typeof json !== "object") throw new ValidationError("expected a JSON object", { path: "/" });
+  if (json === null || typeof json !== "object")
+    throw new ValidationError("expected a JSON object", { path: "/" });
   const file = json as { providers?: unknown; peer?: unknown };
   if (!Array.isArray(file.providers)) throw new ValidationError("expected an array", { path: "/providers" });
   const i = file.providers.findIndex(
-    (p: unknown) => typeof p === "object" && p !== null && (p as Record<string, unknown>)["domain"] === targetDomain,
+    (p: unknown) =>
+      typeof p === "object" && p !== null && (p as Record<string, unknown>)["domain"] === targetDomain,
   );
   if (i < 0) throw new ValidationError(`no provider ${targetDomain}`, { path: "/providers" });
   const p = file.providers[i] as Record<string, unknown>;
-  if (typeof p["url"] !== "string") throw new ValidationError("expected the federation URL", { path: `/providers/${i}/url` });
+  if (typeof p["url"] !== "string")
+    throw new ValidationError("expected the federation URL", { path: `/providers/${i}/url` });
   let url: URL;
   try {
     url = new URL(p["url"]);
@@ -102,10 +109,13 @@ export interface SeedLike {
  * The test users a target's directory seed gives: a known user, a handle hidden from strangers
  * (discoverability `nobody` or `contacts`) and one shown to anyone.
  */
-export function testUsersFromSeed(seed: SeedLike): Pick<RunnerConfig, "knownUser" | "hiddenHandle" | "visibleHandle"> {
+export function testUsersFromSeed(
+  seed: SeedLike,
+): Pick<RunnerConfig, "knownUser" | "hiddenHandle" | "visibleHandle"> {
   const handles = seed.users.flatMap((u) => u.handles.map((h) => ({ user: u.user, ...h })));
   const hidden =
-    handles.find((h) => h.discoverability === "nobody") ?? handles.find((h) => h.discoverability === "contacts");
+    handles.find((h) => h.discoverability === "nobody") ??
+    handles.find((h) => h.discoverability === "contacts");
   const visible = handles.find((h) => h.discoverability === "anyone");
   const known = seed.users[0]?.user;
   return {

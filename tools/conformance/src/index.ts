@@ -2,7 +2,7 @@
  * `@mimi/conformance`: a black-box draft-ietf-mimi-protocol-06 suite for any provider, run over
  * HTTPS with mutual TLS as a peer provider (`pnpm mimi conformance`; docs/conformance.md).
  */
-export { type Check, type Level } from "./check.js";
+export type { Check, Level } from "./check.js";
 export { checks } from "./checks.js";
 export {
   configFromProviders,

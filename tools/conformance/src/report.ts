@@ -72,7 +72,10 @@ export async function runConformance(
         reason = e.message;
       } else {
         verdict = "fail";
-        reason = e instanceof CheckFailed ? e.message : `the check could not run: ${(e as Error).name}: ${(e as Error).message}`;
+        reason =
+          e instanceof CheckFailed
+            ? e.message
+            : `the check could not run: ${(e as Error).name}: ${(e as Error).message}`;
       }
     }
     const r: CheckResult = {
@@ -129,14 +132,16 @@ export function textReport(report: ConformanceReport): string {
 }
 
 function xml(text: string): string {
-  return text
-    .replace(/&/g, "&amp;")
-    .replace(/</g, "&lt;")
-    .replace(/>/g, "&gt;")
-    .replace(/"/g, "&quot;")
-    // characters XML 1.0 cannot carry
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
-    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "?");
+  return (
+    text
+      .replace(/&/g, "&amp;")
+      .replace(/</g, "&lt;")
+      .replace(/>/g, "&gt;")
+      .replace(/"/g, "&quot;")
+      // characters XML 1.0 cannot carry
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: removing them is the point
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, "?")
+  );
 }
 
 /**
@@ -162,7 +167,8 @@ export function junitReport(report: ConformanceReport): string {
       const name = `${r.id} ${r.level}${r.requirement === null ? "" : ` ${r.requirement}`}: ${r.title}`;
       const open = `    <testcase classname="${xml(section)}" name="${xml(name)}" time="${(r.ms / 1000).toFixed(3)}"`;
       if (r.verdict === "pass") out.push(`${open}/>`);
-      else if (r.verdict === "skip") out.push(`${open}>`, `      <skipped message="${xml(r.reason ?? "")}"/>`, "    </testcase>");
+      else if (r.verdict === "skip")
+        out.push(`${open}>`, `      <skipped message="${xml(r.reason ?? "")}"/>`, "    </testcase>");
       else
         out.push(
           `${open}>`,

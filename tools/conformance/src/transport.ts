@@ -41,7 +41,7 @@ export interface RawRequest {
 }
 
 /** The target answered. */
-export interface Answered {
+interface Answered {
   readonly kind: "answer";
   readonly status: number;
   readonly body: Uint8Array;
@@ -49,7 +49,7 @@ export interface Answered {
 }
 
 /** The connection failed or was closed before an answer (a refused handshake, a reset, a timeout). */
-export interface NoAnswer {
+interface NoAnswer {
   readonly kind: "none";
   readonly error: string;
 }

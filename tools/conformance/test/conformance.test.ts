@@ -19,8 +19,8 @@ import {
   type EndpointResult,
   hubEndpoints,
   implementedEndpoints,
-  persistedDirectoryEndpoint,
   type ProviderOptions,
+  persistedDirectoryEndpoint,
   type RequestContext,
   type RunningProvider,
   startProvider,
@@ -115,12 +115,17 @@ async function startTarget(variant: Variant = () => ({})): Promise<RunnerConfig>
       credential: { credentialType: "basic", identity: utf8(client) },
       capabilities: mimiCapabilities(),
     });
-    kps.push(encodeMlsMessage({ version: "mls10", wireformat: "mls_key_package", keyPackage: kp.publicPackage }));
+    kps.push(
+      encodeMlsMessage({ version: "mls10", wireformat: "mls_key_package", keyPackage: kp.publicPackage }),
+    );
   }
   await storeKeyPackages(p.db, client, kps);
   return {
     target: { domain: TARGET, host: "127.0.0.1", port: p.port, ca: targetPki.ca.certificatePem },
-    runner: { domain: RUNNER, tls: { key: runnerPki.server.privateKeyPem, cert: runnerPki.server.certificatePem } },
+    runner: {
+      domain: RUNNER,
+      tls: { key: runnerPki.server.privateKeyPem, cert: runnerPki.server.certificatePem },
+    },
     consentingUser: tess,
     ...testUsersFromSeed(seed),
   };

@@ -65,7 +65,8 @@ export const conformanceCommand: Command = {
       junit: { type: "string" },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected ${positionals[0]}`);
-    const str = (k: string): string | undefined => (typeof values[k] === "string" ? (values[k] as string) : undefined);
+    const str = (k: string): string | undefined =>
+      typeof values[k] === "string" ? (values[k] as string) : undefined;
     const targetText = str("target");
     if (targetText === undefined) throw new UsageError("missing --target");
     const c = await import("@mimi/conformance");
@@ -80,7 +81,9 @@ export const conformanceCommand: Command = {
       try {
         json = JSON.parse(readFileSync(path, "utf8"));
       } catch (e) {
-        throw new ValidationError(`cannot read the providers file: ${(e as Error).message}`, { path: providers });
+        throw new ValidationError(`cannot read the providers file: ${(e as Error).message}`, {
+          path: providers,
+        });
       }
       config = c.configFromProviders(json, dirname(path), target.domain);
       // the users `mimi demo` seeds at the target
@@ -94,15 +97,24 @@ export const conformanceCommand: Command = {
       if (domain === undefined || cert === undefined || key === undefined || ca === undefined)
         throw new UsageError("the runner needs --providers, or --domain, --cert, --key and --ca");
       config = {
-        target: { domain: target.domain, host: target.domain, port: target.port, ca: readPem(resolve(io.root, ca), "--ca") },
+        target: {
+          domain: target.domain,
+          host: target.domain,
+          port: target.port,
+          ca: readPem(resolve(io.root, ca), "--ca"),
+        },
         runner: {
           domain: domain.toLowerCase(),
-          tls: { key: readPem(resolve(io.root, key), "--key"), cert: readPem(resolve(io.root, cert), "--cert") },
+          tls: {
+            key: readPem(resolve(io.root, key), "--key"),
+            cert: readPem(resolve(io.root, cert), "--cert"),
+          },
         },
       };
     }
     const connect = str("connect");
-    if (connect !== undefined) config = { ...config, target: { ...config.target, ...c.parseAddress(connect, "--connect") } };
+    if (connect !== undefined)
+      config = { ...config, target: { ...config.target, ...c.parseAddress(connect, "--connect") } };
     const user = str("user");
     const known = str("known-user") ?? user;
     const hidden = str("hidden-handle");
@@ -114,7 +126,8 @@ export const conformanceCommand: Command = {
       if (at <= 0) throw new UsageError("--visible-handle is HANDLE=URI (a mimi: user URI)");
       visibleHandle = { handle: visible.slice(0, at), uri: visible.slice(at + 1) };
     }
-    if (suite !== undefined && !/^[0-9]{1,5}$/.test(suite)) throw new UsageError("--cipher-suite is a number");
+    if (suite !== undefined && !/^[0-9]{1,5}$/.test(suite))
+      throw new UsageError("--cipher-suite is a number");
     config = {
       ...config,
       ...(user === undefined ? {} : { consentingUser: user }),
