@@ -4,6 +4,9 @@
  * a provider option, never by a switch in production code), each of which fails exactly the
  * check that names its fault while every other check keeps its verdict.
  */
+import { readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { parseDirectorySeed } from "@mimi/discovery";
 import { createProviderPki, type ProviderPki } from "@mimi/identity";
 import { createKeyPackage, encodeMlsMessage, loadCiphersuite, mimiCapabilities } from "@mimi/mls-profile";
@@ -171,6 +174,16 @@ describe("mimi conformance against our provider", () => {
     expect(notPassed.map((r) => `${r.id} ${r.verdict}: ${r.reason}`)).toEqual([]);
     expect(conformant(baseline)).toBe(true);
     expect(baseline.summary).toMatchObject({ total: checks.length, pass: checks.length, mustFailed: 0 });
+  });
+
+  it("docs/conformance.md lists every check with its section, level, requirement and title", () => {
+    const doc = readFileSync(
+      join(dirname(fileURLToPath(import.meta.url)), "../../../docs/conformance.md"),
+      "utf8",
+    );
+    for (const c of checks)
+      expect(doc).toContain(`| ${c.id} | ${c.section} | ${c.level} | ${c.requirement ?? ""} | ${c.title} |`);
+    expect(doc.match(/^\| CONF-/gm)).toHaveLength(checks.length);
   });
 
   it("reports as text, JSON and JUnit XML", () => {
