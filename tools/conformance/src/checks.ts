@@ -18,6 +18,7 @@ import {
 import { toHex } from "@mimi/wire";
 import { type Check, expectAnswer, expectRefused, expectStatus, type Level } from "./check.js";
 import { type CheckContext, fail, skip } from "./context.js";
+import { roomChecks as memberChecks } from "./room-checks.js";
 import { describeOutcome, type Outcome } from "./transport.js";
 
 /** Deterministic pseudo-random bytes (mulberry32), starting with 0xff (no valid first field). */
@@ -1054,6 +1055,7 @@ export const checks: readonly Check[] = [
   ...keyMaterialChecks,
   ...notifyChecks,
   ...roomChecks,
+  ...memberChecks,
   ...downloadChecks,
   ...consentChecks,
   ...robustnessChecks,

@@ -35,6 +35,12 @@ export interface RunnerConfig {
   readonly hiddenHandle?: string;
   /** A handle the target shows to anyone, and the user URI it maps to. */
   readonly visibleHandle?: { readonly handle: string; readonly uri: string };
+  /** A room of the target the runner may join with {@link RunnerConfig.joiningCode}. */
+  readonly room?: string;
+  /** A joining code of {@link RunnerConfig.room} for the runner's client. */
+  readonly joiningCode?: Uint8Array;
+  /** The role the joining code admits to (default 2). */
+  readonly joiningRole?: number;
   /** The MLS cipher suite the target's hub uses (default 1). */
   readonly cipherSuite?: number;
 }

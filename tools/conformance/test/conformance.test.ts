@@ -9,15 +9,26 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDirectorySeed } from "@mimi/discovery";
 import { createProviderPki, type ProviderPki } from "@mimi/identity";
-import { createKeyPackage, encodeMlsMessage, loadCiphersuite, mimiCapabilities } from "@mimi/mls-profile";
+import {
+  createKeyPackage,
+  createRoom,
+  encodeMlsMessage,
+  exportGroupInfo,
+  loadCiphersuite,
+  mimiCapabilities,
+  mimiProfile,
+  unsafeAcceptAllCredentials,
+} from "@mimi/mls-profile";
 import {
   endpoints,
   type IdentifierResponse,
   type KeyMaterialRequest,
+  mlsOf,
   signatureLabels,
   verifyKeyMaterialRequest,
 } from "@mimi/protocol";
 import {
+  createJoinCode,
   type Endpoint,
   type EndpointResult,
   hubEndpoints,
@@ -28,7 +39,9 @@ import {
   type RunningProvider,
   startProvider,
   storeKeyPackages,
+  userUriOfCredential,
 } from "@mimi/provider";
+import { cooperativeRoles, type RoleData, roleCapabilities } from "@mimi/room-policy";
 import { utf8 } from "@mimi/wire";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -59,6 +72,23 @@ const seed = parseDirectorySeed({
     },
   ],
 });
+
+const room = `mimi://${TARGET}/r/conformance`;
+
+/** Cooperative roles where role 0 may join with a code (as an ordinary user) and ordinary users issue codes. */
+const codeRoles: RoleData = {
+  roles: cooperativeRoles.roles.map((r) =>
+    r.role_index === 0
+      ? {
+          ...r,
+          role_capabilities: [roleCapabilities.canUseJoinCode],
+          authorized_role_changes: [{ from_role_index: 0, target_role_indexes: [2] }],
+        }
+      : r.role_index === 2
+        ? { ...r, role_capabilities: [...r.role_capabilities, roleCapabilities.canCreateJoinCode] }
+        : r,
+  ),
+};
 
 let targetPki: ProviderPki;
 let runnerPki: ProviderPki;
@@ -101,7 +131,7 @@ async function startTarget(variant: Variant = () => ({})): Promise<RunnerConfig>
       ca: runnerPki.ca.certificatePem,
     },
     // the one cooperation the key material checks need: Tess consents to the runner's user
-    hub: { consent: async (q) => q.requester === runnerUser && q.target === tess },
+    hub: { consent: async (q) => q.requester === runnerUser && q.target === tess, defaultRoles: codeRoles },
     endpointsFor: async (db, domain) => [(await persistedDirectoryEndpoint(db, domain, seed)).endpoint],
     rateLimits: { peer: false },
     log: () => {},
@@ -123,7 +153,34 @@ async function startTarget(variant: Variant = () => ({})): Promise<RunnerConfig>
     );
   }
   await storeKeyPackages(p.db, client, kps);
+  // and a room with a joining code for the runner's client
+  const hub = p.hub!;
+  const profile = mimiProfile({
+    cs,
+    authService: unsafeAcceptAllCredentials,
+    hub: await hub.externalSender(),
+    userOf: (c) => utf8(userUriOfCredential(c) ?? "?"),
+  });
+  const creator = await createKeyPackage(cs, {
+    credential: { credentialType: "basic", identity: utf8(client) },
+    capabilities: mimiCapabilities(),
+  });
+  const state = await createRoom(profile, { roomUri: room, keyPackage: creator, creatorRole: 2 });
+  await hub.createRoom(
+    room,
+    encodeMlsMessage(await exportGroupInfo(state, cs)),
+    mlsOf("RatchetTree", state.ratchetTree).bytes,
+    client,
+  );
+  const joiningCode = await createJoinCode(hub, {
+    roomId: room,
+    creatorClient: client,
+    role_index: 2,
+    expiresAt: Date.now() + 3_600_000,
+  });
   return {
+    room,
+    joiningCode,
     target: { domain: TARGET, host: "127.0.0.1", port: p.port, ca: targetPki.ca.certificatePem },
     runner: {
       domain: RUNNER,
@@ -298,6 +355,32 @@ describe("each faulty variant fails exactly its check", () => {
             /^https:\/\/[^/]*\.invalid\//.test(ctx.param)
               ? { status: 200, body: utf8("fetched for anyone") }
               : next(),
+        ),
+      ],
+    }));
+  });
+
+  it("PROTO-HUB-01: a hub that accepts a second commit for an epoch already committed", async () => {
+    await expectCaughtBy("CONF-UPD-05", (self) => ({
+      extraEndpoints: [
+        wrap(
+          "update",
+          () => hubEndpoint(self, "update"),
+          async (_ctx, next) => {
+            const answer = await next();
+            if (answer.body === undefined) return answer;
+            const r = endpoints.update.response.decode(answer.body);
+            if (r.responseCode !== "wrongEpoch") return answer;
+            // the fault: the stale commit is answered as accepted
+            return {
+              status: 200,
+              body: endpoints.update.response.encode({
+                responseCode: "success",
+                errorDescription: "",
+                accepted_timestamp: BigInt(Date.now()),
+              }),
+            };
+          },
         ),
       ],
     }));

@@ -1,11 +1,12 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { ValidationError } from "@mimi/wire";
+import { fromHex, ValidationError } from "@mimi/wire";
 import { type Command, EXIT, type Io, parseOptions, UsageError } from "../command.js";
 
 const usage = `usage: mimi conformance --target TARGET (--providers FILE | --domain D --cert FILE --key FILE --ca FILE)
                         [--connect HOST:PORT] [--user URI] [--known-user URI] [--hidden-handle HANDLE]
-                        [--visible-handle HANDLE=URI] [--cipher-suite N] [--only ID,...] [--json] [--junit FILE]
+                        [--visible-handle HANDLE=URI] [--room URI --joining-code HEX [--joining-role N]]
+                        [--cipher-suite N] [--only ID,...] [--json] [--junit FILE]
 
 Tests the provider TARGET (DOMAIN, DOMAIN:PORT or https://DOMAIN[:PORT]) against
 draft-ietf-mimi-protocol-06 as a black box: over HTTPS with mutual TLS, acting as a peer provider
@@ -29,6 +30,10 @@ What the target prepared (checks that need one are skipped without it):
   --known-user URI     a user of the target (default --user)
   --hidden-handle H    a handle the target holds for a user who hides it from strangers
   --visible-handle H=URI  a handle shown to anyone, and the user it maps to
+  --room URI --joining-code HEX
+                       a room of the target and a joining code the runner's client may use once:
+                       the runner joins by external commit, commits and sends messages
+  --joining-role N     the role the code admits to (default 2)
   --cipher-suite N     the MLS cipher suite of the target's hub (default 1)
 
 Output: a line per check (or --json: the report as JSON), --junit FILE: JUnit XML.
@@ -60,6 +65,9 @@ export const conformanceCommand: Command = {
       "hidden-handle": { type: "string" },
       "visible-handle": { type: "string" },
       "cipher-suite": { type: "string" },
+      room: { type: "string" },
+      "joining-code": { type: "string" },
+      "joining-role": { type: "string" },
       only: { type: "string" },
       json: { type: "boolean" },
       junit: { type: "string" },
@@ -128,6 +136,14 @@ export const conformanceCommand: Command = {
     }
     if (suite !== undefined && !/^[0-9]{1,5}$/.test(suite))
       throw new UsageError("--cipher-suite is a number");
+    const room = str("room");
+    const code = str("joining-code");
+    const role = str("joining-role");
+    if ((room === undefined) !== (code === undefined))
+      throw new UsageError("--room and --joining-code go together");
+    if (code !== undefined && !/^(?:[0-9a-fA-F]{2})+$/.test(code))
+      throw new UsageError("--joining-code is hex");
+    if (role !== undefined && !/^[0-9]{1,5}$/.test(role)) throw new UsageError("--joining-role is a number");
     config = {
       ...config,
       ...(user === undefined ? {} : { consentingUser: user }),
@@ -135,6 +151,8 @@ export const conformanceCommand: Command = {
       ...(hidden === undefined ? {} : { hiddenHandle: hidden }),
       ...(visibleHandle === undefined ? {} : { visibleHandle }),
       ...(suite === undefined ? {} : { cipherSuite: Number(suite) }),
+      ...(room === undefined || code === undefined ? {} : { room, joiningCode: fromHex(code) }),
+      ...(role === undefined ? {} : { joiningRole: Number(role) }),
     };
     const only = str("only")
       ?.split(",")
