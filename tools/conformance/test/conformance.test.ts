@@ -5,6 +5,9 @@
  * check that names its fault while every other check keeps its verdict.
  */
 import { readFileSync } from "node:fs";
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { createServer as createHttpsServer, request as httpsRequest, type Server } from "node:https";
+import type { AddressInfo } from "node:net";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseDirectorySeed } from "@mimi/discovery";
@@ -94,6 +97,7 @@ let targetPki: ProviderPki;
 let runnerPki: ProviderPki;
 let baseline: ConformanceReport;
 const running: RunningProvider[] = [];
+const proxies: Server[] = [];
 
 /** How a faulty variant differs from our provider: options given to `startProvider`. */
 type Variant = (self: () => RunningProvider) => Partial<ProviderOptions>;
@@ -130,12 +134,17 @@ async function startTarget(variant: Variant = () => ({})): Promise<RunnerConfig>
       cert: targetPki.server.certificatePem,
       ca: runnerPki.ca.certificatePem,
     },
-    // the one cooperation the key material checks need: Tess consents to the runner's user
-    hub: { consent: async (q) => q.requester === runnerUser && q.target === tess, defaultRoles: codeRoles },
     endpointsFor: async (db, domain) => [(await persistedDirectoryEndpoint(db, domain, seed)).endpoint],
     rateLimits: { peer: false },
     log: () => {},
     ...more,
+    hub: {
+      // the one cooperation the key material checks need: Tess consents to the runner's user
+      consent: async (q) => q.requester === runnerUser && q.target === tess,
+      // the room's roles let a joining code admit a user (role 0 → 2)
+      defaultRoles: codeRoles,
+      ...(more.hub === false ? {} : more.hub),
+    },
   });
   self = p;
   running.push(p);
@@ -191,6 +200,78 @@ async function startTarget(variant: Variant = () => ({})): Promise<RunnerConfig>
   };
 }
 
+/**
+ * A target seen through a TLS-terminating proxy with the target's certificate (it asks for the
+ * runner's client certificate as the target does) that forwards every request to the provider
+ * with the runner's certificate, headers and body unchanged, except the §5.1 directory, whose
+ * document `rewrite` changes. Returns the configuration that points the runner at the proxy.
+ */
+async function behindProxy(
+  config: RunnerConfig,
+  rewrite: (doc: Record<string, string>) => Record<string, string>,
+): Promise<RunnerConfig> {
+  const upstream = (req: IncomingMessage, body: Buffer, res: ServerResponse): void => {
+    const headers: Record<string, string> = {};
+    for (const k of ["host", "from", "content-type", "content-length"]) {
+      const v = req.headers[k];
+      if (typeof v === "string") headers[k] = v;
+    }
+    const up = httpsRequest(
+      {
+        host: "127.0.0.1",
+        port: config.target.port,
+        method: req.method,
+        path: req.url,
+        servername: TARGET,
+        ca: targetPki.ca.certificatePem,
+        key: runnerPki.server.privateKeyPem,
+        cert: runnerPki.server.certificatePem,
+        agent: false,
+        headers,
+        ...(headers["host"] === undefined ? { setHost: false } : {}),
+      },
+      (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on("data", (c: Buffer) => chunks.push(c));
+        answer.on("end", () => {
+          let out = Buffer.concat(chunks);
+          if (req.url === "/.well-known/mimi-protocol-directory" && answer.statusCode === 200)
+            out = Buffer.from(
+              JSON.stringify(rewrite(JSON.parse(out.toString("utf8")) as Record<string, string>)),
+            );
+          res.writeHead(answer.statusCode ?? 502, {
+            "content-type": answer.headers["content-type"] ?? "application/octet-stream",
+            "content-length": String(out.length),
+          });
+          res.end(out);
+        });
+      },
+    );
+    // the provider closed the connection without answering (an oversized body): so does the proxy
+    up.on("error", () => res.destroy());
+    up.end(body);
+  };
+  const server = createHttpsServer(
+    {
+      key: targetPki.server.privateKeyPem,
+      cert: targetPki.server.certificatePem,
+      ca: runnerPki.ca.certificatePem,
+      requestCert: true,
+      rejectUnauthorized: true,
+      minVersion: "TLSv1.3",
+    },
+    (req, res) => {
+      const chunks: Buffer[] = [];
+      req.on("data", (c: Buffer) => chunks.push(c));
+      req.on("end", () => upstream(req, Buffer.concat(chunks), res));
+    },
+  );
+  await new Promise<void>((done) => server.listen(0, "127.0.0.1", done));
+  proxies.push(server);
+  const port = (server.address() as AddressInfo).port;
+  return { ...config, target: { ...config.target, port } };
+}
+
 /** The checks whose verdict differs from the baseline's. */
 function changed(report: ConformanceReport): CheckResult[] {
   const before = new Map(baseline.results.map((r) => [r.id, r.verdict]));
@@ -198,8 +279,13 @@ function changed(report: ConformanceReport): CheckResult[] {
 }
 
 /** Run the suite against a variant; expect exactly `id` to change, and to fail. */
-async function expectCaughtBy(id: string, variant: Variant): Promise<void> {
-  const report = await runConformance(await startTarget(variant), checks);
+async function expectCaughtBy(
+  id: string,
+  variant: Variant,
+  through?: (config: RunnerConfig) => Promise<RunnerConfig>,
+): Promise<void> {
+  const config = await startTarget(variant);
+  const report = await runConformance(through === undefined ? config : await through(config), checks);
   const diff = changed(report);
   expect(diff.map((r) => `${r.id} ${r.verdict}: ${r.reason}`)).toHaveLength(1);
   expect(diff[0]).toMatchObject({ id, verdict: "fail" });
@@ -213,6 +299,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  for (const s of proxies) s.close();
   for (const p of running) await p.stop(1000);
 });
 
@@ -384,6 +471,19 @@ describe("each faulty variant fails exactly its check", () => {
         ),
       ],
     }));
+  });
+
+  it("PROTO-DIR-07: a directory whose reportAbuse URL is a path the provider does not serve", async () => {
+    // the same provider behind a proxy changes no verdict: only the broken entry does
+    await expectCaughtBy(
+      "CONF-DIR-20",
+      () => ({}),
+      (config) =>
+        behindProxy(config, (doc) => ({
+          ...doc,
+          reportAbuse: (doc["reportAbuse"] ?? "").replace("/reportAbuse/", "/report-abuse/"),
+        })),
+    );
   });
 
   it("PROTO-HTTP-01: a hub that answers 500 to a truncated abuse report", async () => {
