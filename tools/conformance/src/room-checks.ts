@@ -4,13 +4,18 @@
  * external commit (§5.3), commits, and sends messages (§5.4) as a follower would. Run in order:
  * each leaves its state in `ctx.memo` for the next.
  */
+
+import { buildOriginal, encodeMimiContent } from "@mimi/content";
 import {
+  appDataDictionaryOf,
   commitPending,
   createKeyPackage,
+  decodeFrankingAgentData,
   decodeMlsMessage,
   decryptWithLabel,
   encodeMlsMessage,
   exportGroupInfo,
+  getComponentData,
   joinRoomExternal,
   type KeyPackageBundle,
   loadCiphersuite,
@@ -23,18 +28,21 @@ import {
   unsafeAcceptAllCredentials,
 } from "@mimi/mls-profile";
 import {
+  type AbuseReport,
   decodeMls,
   endpoints,
+  type Frank,
   type GroupInfoRatchetTreeTBE,
   groupInfoRatchetTreeTBECodec,
   type HandshakeBundle,
   mlsOf,
   signGroupInfoRequest,
+  verifyFrankingIntegrity,
   verifyGroupInfoResponse,
 } from "@mimi/protocol";
 import { groupInfoEncryptionLabel, userUriOfCredential } from "@mimi/provider";
-import { decodeWith, utf8 } from "@mimi/wire";
-import { type Check, expectAnswer, expectRefused } from "./check.js";
+import { bytesEqual, decodeWith, utf8 } from "@mimi/wire";
+import { type Check, expectAnswer, expectRefused, expectStatus } from "./check.js";
 import { type CheckContext, fail, skip } from "./context.js";
 import type { Outcome } from "./transport.js";
 
@@ -150,9 +158,35 @@ function submitBody(message: MLSMessage, sender: string): Uint8Array {
   });
 }
 
-async function message(profile: MimiProfile, state: MlsGroupState, text: string) {
-  const salt = crypto.getRandomValues(new Uint8Array(16));
-  return sendContent(profile, state, utf8(text), salt);
+/** A MIMI content message of the runner's user in the room, encrypted (with its franking tag). */
+async function message(
+  ctx: CheckContext,
+  room: string,
+  profile: MimiProfile,
+  state: MlsGroupState,
+  text: string,
+) {
+  const content = buildOriginal({ senderUri: ctx.runnerUser, roomUri: room, text });
+  const bytes = encodeMimiContent(content);
+  return { ...(await sendContent(profile, state, bytes, content.salt)), content: bytes };
+}
+
+/** The message CONF-SUB-03 got accepted, with its frank. */
+interface Franked {
+  readonly content: Uint8Array;
+  readonly frank: Frank;
+  readonly accepted_timestamp: bigint;
+}
+
+function report(ctx: CheckContext, m: Franked): Uint8Array {
+  return endpoints.reportAbuse.request.encode({
+    reportingUser: { uri: ctx.runnerUser },
+    allegedAbuserUri: { uri: ctx.runnerUser },
+    reasonCode: 0,
+    note: "conformance: a report of the runner's own message",
+    messages: [{ message_content: m.content, frank: m.frank, accepted_timestamp: m.accepted_timestamp }],
+    abuse_extensions: { component_data: [] },
+  } as AbuseReport);
 }
 
 export const roomChecks: readonly Check[] = [
@@ -309,15 +343,22 @@ export const roomChecks: readonly Check[] = [
       const s = await roomState(ctx);
       const current = need(s.current, "CONF-UPD-04");
       const profile = need(s.profile, "CONF-GI-05");
-      const m = await message(profile, current, "conformance message");
+      const m = await message(ctx, s.room, profile, current, "conformance message");
       const r = expectAnswer(
         await ctx.send("submitMessage", s.room, submitBody(m.message, ctx.runnerUser)),
         "submitMessage",
         "a member's message",
       );
       if (r.statusCode !== "accepted") fail(`answered ${r.statusCode}`);
-      if (!("accepted_timestamp" in r) || r.accepted_timestamp <= 0n) fail("no accepted_timestamp");
+      if (!("accepted_timestamp" in r) || r.accepted_timestamp <= 0n) return fail("no accepted_timestamp");
       s.current = m.state;
+      ctx.memo.set("accepted", { frank: r.frank, accepted_timestamp: r.accepted_timestamp });
+      if (r.frank !== undefined)
+        ctx.memo.set("franked", {
+          content: m.content,
+          frank: r.frank,
+          accepted_timestamp: r.accepted_timestamp,
+        });
     },
   },
   {
@@ -331,7 +372,7 @@ export const roomChecks: readonly Check[] = [
       const joined = need(s.joined, "CONF-UPD-03");
       const current = need(s.current, "CONF-UPD-04");
       const profile = need(s.profile, "CONF-GI-05");
-      const m = await message(profile, joined, "conformance stale message");
+      const m = await message(ctx, s.room, profile, joined, "conformance stale message");
       const o = await ctx.send("submitMessage", s.room, submitBody(m.message, ctx.runnerUser));
       const r = expectAnswer(o, "submitMessage", "a stale message");
       if (r.statusCode !== "epochTooOld") fail(`answered ${r.statusCode}`);
@@ -349,7 +390,7 @@ export const roomChecks: readonly Check[] = [
       const s = await roomState(ctx);
       const current = need(s.current, "CONF-UPD-04");
       const profile = need(s.profile, "CONF-GI-05");
-      const m = await message(profile, current, "conformance message of a stranger");
+      const m = await message(ctx, s.room, profile, current, "conformance message of a stranger");
       const o = await ctx.send(
         "submitMessage",
         s.room,
@@ -361,6 +402,83 @@ export const roomChecks: readonly Check[] = [
         return;
       }
       expectRefused(o, "a message of a non-participant");
+    },
+  },
+  {
+    id: "CONF-ABUSE-02",
+    requirement: "PROTO-ABUSE-01",
+    section: "§5.9",
+    level: "MUST",
+    title: "an abuse report of a franked message with the hub's frank is accepted",
+    async run(ctx) {
+      const s = await roomState(ctx);
+      const m = need(ctx.memo.get("franked") as Franked | undefined, "a franked message (CONF-SUB-03)");
+      expectStatus(await ctx.send("reportAbuse", s.room, report(ctx, m)), 201, "an abuse report");
+    },
+  },
+  {
+    id: "CONF-ABUSE-03",
+    requirement: "PROTO-ABUSE-01",
+    section: "§5.9",
+    level: "MUST",
+    title: "an abuse report whose server_frank the hub did not issue is refused",
+    async run(ctx) {
+      const s = await roomState(ctx);
+      const m = need(ctx.memo.get("franked") as Franked | undefined, "a franked message (CONF-SUB-03)");
+      const forged = Uint8Array.from(m.frank.server_frank);
+      forged[0] = (forged[0] ?? 0) ^ 0x01;
+      expectRefused(
+        await ctx.send(
+          "reportAbuse",
+          s.room,
+          report(ctx, { ...m, frank: { ...m.frank, server_frank: forged } }),
+        ),
+        "an abuse report with a forged frank",
+      );
+    },
+  },
+  {
+    id: "CONF-SUB-06",
+    requirement: "PROTO-FRANK-01",
+    section: "§5.4.1",
+    level: "MUST",
+    title: "when the hub is the room's franking agent, an accepted message carries a frank it signed",
+    async run(ctx) {
+      const s = await roomState(ctx);
+      const profile = need(s.profile, "CONF-GI-05");
+      const current = need(s.current, "CONF-SUB-03");
+      const accepted = need(
+        ctx.memo.get("accepted") as { frank?: Frank; accepted_timestamp: bigint } | undefined,
+        "CONF-SUB-03",
+      );
+      const dict = appDataDictionaryOf(current.groupContext.extensions, profile.codePoints);
+      const data =
+        dict === undefined
+          ? undefined
+          : getComponentData(dict, profile.codePoints.componentIds.franking_agent);
+      const hubKey = profile.hub.signaturePublicKey;
+      if (data === undefined || !bytesEqual(decodeFrankingAgentData(data).franking_signature_key, hubKey))
+        skip("the hub is not the room's franking agent");
+      const frank = accepted.frank;
+      if (frank === undefined) return fail("accepted without a frank");
+      try {
+        await verifyFrankingIntegrity(
+          {
+            server_frank: frank.server_frank,
+            franking_signature_ciphersuite: frank.franking_signature_ciphersuite,
+            context: {
+              sender_uri: { uri: ctx.runnerUser },
+              room_uri: { uri: s.room },
+              accepted_timestamp: accepted.accepted_timestamp,
+            },
+          },
+          frank.franking_integrity_signature,
+          hubKey,
+          profile.cs.impl.signature,
+        );
+      } catch (e) {
+        fail(`the franking signature does not verify: ${(e as Error).message}`);
+      }
     },
   },
 ];

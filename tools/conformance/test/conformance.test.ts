@@ -13,8 +13,11 @@ import { fileURLToPath } from "node:url";
 import { parseDirectorySeed } from "@mimi/discovery";
 import { createProviderPki, type ProviderPki } from "@mimi/identity";
 import {
+  commit,
   createKeyPackage,
   createRoom,
+  encodeAppDataUpdate,
+  encodeFrankingAgentData,
   encodeMlsMessage,
   exportGroupInfo,
   loadCiphersuite,
@@ -23,7 +26,9 @@ import {
   unsafeAcceptAllCredentials,
 } from "@mimi/mls-profile";
 import {
+  decodeMls,
   endpoints,
+  type HandshakeBundle,
   type IdentifierResponse,
   type KeyMaterialRequest,
   mlsOf,
@@ -181,6 +186,47 @@ async function startTarget(variant: Variant = () => ({})): Promise<RunnerConfig>
     mlsOf("RatchetTree", state.ratchetTree).bytes,
     client,
   );
+  // Tess makes the hub the room's franking agent (protocol-06 §5.4.1), committed through the
+  // hub's own update handler as her provider's client API would
+  const keys = await hub.keys();
+  const agent = await commit(state, cs, {
+    proposals: [
+      {
+        proposalType: profile.codePoints.proposalTypes.app_data_update,
+        proposalData: encodeAppDataUpdate({
+          component_id: profile.codePoints.componentIds.franking_agent,
+          op: "update",
+          update: encodeFrankingAgentData({
+            franking_signature_key: keys.signaturePublicKey,
+            credential: keys.credential,
+          }),
+        }),
+      } as never,
+    ],
+    publicMessage: true,
+  });
+  const gi = await exportGroupInfo(agent.state, cs);
+  if (gi.wireformat !== "mls_group_info") throw new Error("no GroupInfo");
+  const bundle: HandshakeBundle = {
+    proposalOrCommit: mlsOf("MLSMessage", agent.commit),
+    groupInfoOption: { representation: "full", groupInfo: mlsOf("GroupInfo", gi.groupInfo) },
+    ratchetTreeOption: {
+      representation: "full",
+      ratchet_tree: decodeMls("RatchetTree", mlsOf("RatchetTree", agent.state.ratchetTree).bytes),
+    },
+  };
+  const update = hubEndpoints(hub).find((e) => e.name === "update")!;
+  const answer = await update.handle({
+    domain: TARGET,
+    peerDomain: TARGET,
+    param: room,
+    body: endpoints.update.request.encode({ bundle }),
+    db: p.db,
+    now: Date.now(),
+    log: () => {},
+  });
+  if (endpoints.update.response.decode(answer.body!).responseCode !== "success")
+    throw new Error("the franking agent was not accepted");
   const joiningCode = await createJoinCode(hub, {
     roomId: room,
     creatorClient: client,
@@ -473,17 +519,37 @@ describe("each faulty variant fails exactly its check", () => {
     }));
   });
 
-  it("PROTO-DIR-07: a directory whose reportAbuse URL is a path the provider does not serve", async () => {
+  it("PROTO-DIR-07: a directory whose proxyDownload URL is a path the provider does not serve", async () => {
     // the same provider behind a proxy changes no verdict: only the broken entry does
     await expectCaughtBy(
-      "CONF-DIR-20",
+      "CONF-DIR-21",
       () => ({}),
       (config) =>
         behindProxy(config, (doc) => ({
           ...doc,
-          reportAbuse: (doc["reportAbuse"] ?? "").replace("/reportAbuse/", "/report-abuse/"),
+          proxyDownload: (doc["proxyDownload"] ?? "").replace("/proxyDownload/", "/proxy-download/"),
         })),
     );
+  });
+
+  it("PROTO-ABUSE-01: a hub that takes abuse reports without checking their franks", async () => {
+    await expectCaughtBy("CONF-ABUSE-03", (self) => ({
+      extraEndpoints: [
+        wrap(
+          "reportAbuse",
+          () => hubEndpoint(self, "reportAbuse"),
+          async (_ctx, next) => {
+            try {
+              return await next();
+            } catch (e) {
+              // the fault: a report the frank check refuses is taken all the same
+              if ((e as { rule?: unknown }).rule === "PROTO-ABUSE-01") return { status: 201 };
+              throw e;
+            }
+          },
+        ),
+      ],
+    }));
   });
 
   it("PROTO-HTTP-01: a hub that answers 500 to a truncated abuse report", async () => {
