@@ -81,6 +81,7 @@ describe("mimi conformance", () => {
       "CONF-IDQ-03",
       "CONF-KM-01",
       "CONF-KM-02",
+      "CONF-KM-10",
       "CONF-GI-04",
       "CONF-GI-05",
       "CONF-UPD-03",

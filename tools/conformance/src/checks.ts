@@ -457,6 +457,27 @@ const keyMaterialChecks: Check[] = [
     },
   ),
   check(
+    "CONF-KM-10",
+    "PROTO-KM-03",
+    "§5.2",
+    "MUST",
+    "KeyPackages that lack a required capability are not handed out (noCompatibleMaterial)",
+    async (ctx) => {
+      const user = ctx.config.consentingUser;
+      if (user === undefined) skip("no consenting user configured (--user)");
+      // an extension type from the private-use range no KeyPackage supports
+      const req = await ctx.keyMaterialRequest(user, { requiredExtensions: [0xff7a] });
+      const r = expectAnswer(
+        await ctx.send("keyMaterial", user, keyMaterialBody(req)),
+        "keyMaterial",
+        "keyMaterial",
+      );
+      if (r.userStatus !== "noCompatibleMaterial") fail(`answered ${r.userStatus}`);
+      const given = r.clients.filter((c) => c.clientStatus === "success");
+      if (given.length > 0) fail(`${given.length} KeyPackages handed out`);
+    },
+  ),
+  check(
     "CONF-KM-03",
     "PROTO-KM-07",
     "§5.2",

@@ -216,7 +216,7 @@ export class CheckContext {
   /** A signed KeyMaterialRequest of `requester` (default the runner's user) for `target`. */
   async keyMaterialRequest(
     target: string,
-    options: { requester?: string; signedBy?: string; pathUser?: string } = {},
+    options: { requester?: string; signedBy?: string; requiredExtensions?: readonly number[] } = {},
   ): Promise<KeyMaterialRequest> {
     const requester = options.requester ?? this.runnerUser;
     const signer = await this.signer(options.signedBy ?? requester);
@@ -229,7 +229,7 @@ export class CheckContext {
         roomId: { uri: `mimi://${this.runnerDomain}/r/conformance` },
         acceptableCiphersuites: [this.cipherSuite],
         requiredCapabilities: mlsOf("RequiredCapabilities", {
-          extensionTypes: [],
+          extensionTypes: [...(options.requiredExtensions ?? [])],
           proposalTypes: [],
           credentialTypes: [],
         }),
