@@ -28,4 +28,4 @@ export const commands: readonly CommandEntry[] = [
 ];
 
 /** The commands only `pnpm mimi` in the source repository has (`repository-commands.ts`). */
-export const repositoryOnly: readonly string[] = ["vectors", "reqs", "bench", "demo"];
+export const repositoryOnly: readonly string[] = ["vectors", "reqs", "bench", "demo", "conformance"];

@@ -12,5 +12,6 @@ export const repositoryCommands: readonly CommandEntry[] = [
   { name: "reqs", summary: "list requirement IDs with their sources and test counts", load: async () => (await import("./commands/reqs.js")).reqsCommand },
   { name: "bench", summary: "run an area's benchmarks and print measured metrics", load: async () => (await import("./commands/bench.js")).benchCommand },
   { name: "demo", summary: "run a three-provider MIMI federation with real clients (protocol-06 §3)", load: async () => (await import("./commands/demo.js")).demoCommand },
+  { name: "conformance", summary: "test a MIMI provider against protocol-06 as a black box, acting as a peer provider", load: async () => (await import("./commands/conformance.js")).conformanceCommand },
   { name: "chaos", summary: "inject faults into a three-provider federation under load and check every client's view", load: async () => (await import("./commands/chaos.js")).chaosCommand },
 ];

@@ -12,6 +12,7 @@ import { type Federation, providersJson, startFederation } from "./federation.js
 import { formatReport } from "./report.js";
 import { runScenario, type ScenarioReport } from "./scenario.js";
 
+export { DEMO_HANDLES, demoDirectorySeed } from "./directory.js";
 export * from "./federation.js";
 export * from "./report.js";
 export * from "./scenario.js";
