@@ -137,7 +137,7 @@ function Message(props: {
       m.inReplyTo === null
         ? null
         : html`<p class="reply-to">↪ in reply to ${
-            replied === undefined ? "a message not shown" : html`${short(replied.senderUri)}: “${snippet(replied)}”`
+            replied === undefined ? "a message not shown" : html`${short(replied.senderUri)}: “${renderMarkdown(snippet(replied))}”`
           }</p>`
     }
     ${body}
@@ -238,7 +238,7 @@ function Room(props: { readonly s: Session; readonly room: string; readonly vers
   };
   const download = async (part: ExternalPart): Promise<void> => {
     const bytes = await s.client.downloadAttachment(part, { hub: roomDomain(room) });
-    const url = URL.createObjectURL(new Blob([bytes], { type: part.contentType }));
+    const url = URL.createObjectURL(new Blob([new Uint8Array(bytes)], { type: part.contentType }));
     const a = document.createElement("a");
     a.href = url;
     a.download = part.filename;
@@ -362,7 +362,7 @@ function Room(props: { readonly s: Session; readonly room: string; readonly vers
                   ? html`<label for="expiry">Expires</label>
                       <select id="expiry" value=${expiry} onChange=${(e: Event) => setExpiry((e.target as HTMLSelectElement).value)}>
                         <option value="0">never</option>
-                        <option value="30">in 30 seconds</option>
+                        <option value="10">in 10 seconds</option>
                         <option value="3600">in an hour</option>
                       </select>`
                   : null

@@ -38,9 +38,9 @@ export interface PlayOptions {
   readonly viewport?: { readonly width: number; readonly height: number };
 }
 
-/** A message of the page's conversation, by a piece of its text. */
+/** A message of the page's conversation, by a piece of its body's text (not a reply's quote of it). */
 export function messageOf(page: Page, text: string): Locator {
-  return page.locator("li.message", { hasText: text });
+  return page.locator("li.message").filter({ has: page.locator(".body", { hasText: text }) });
 }
 
 async function signedIn(page: Page, url: string): Promise<void> {

@@ -1,0 +1,110 @@
+/**
+ * The web app in three real Chromium pages against the demo's three real providers: the demo's
+ * conversation is played by clicking and typing (`playConversation`), then each page is read back.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  ATTACHMENT,
+  type BrowserRun,
+  chromiumExecutable,
+  messageOf,
+  playConversation,
+  startWebDemo,
+  type WebDemo,
+} from "../src/index.js";
+
+let demo: WebDemo;
+let run: BrowserRun;
+
+beforeAll(async () => {
+  demo = await startWebDemo();
+  run = await playConversation(demo, { executablePath: chromiumExecutable() });
+}, 900_000);
+
+afterAll(async () => {
+  await run?.close();
+  await demo?.stop();
+}, 120_000);
+
+/** What a page shows of each message: sender, flags, reply line, body, reactions. */
+async function shown(name: keyof BrowserRun["pages"]): Promise<string[]> {
+  return run.pages[name].locator("li.message").evaluateAll((items) =>
+    items.map((li) => {
+      const text = (sel: string) => li.querySelector(sel)?.textContent?.replace(/\s+/g, " ").trim() ?? "";
+      const flags = [...li.querySelectorAll(".flag")].map((f) => f.textContent?.trim()).join(",");
+      const reactions = [...li.querySelectorAll(".reactions li")].map((r) => r.textContent?.trim()).join(" ");
+      return [text(".sender"), flags, text(".reply-to"), text(".body"), reactions].filter((x) => x !== "").join(" | ");
+    }),
+  );
+}
+
+const CONVERSATION = [
+  "a.example/u/alice | edited | Welcome to the MIMI clubhouse! | 👍 1 🎉 1",
+  "b.example/u/bob | ↪ in reply to a.example/u/alice: “Welcome to the MIMI clubhouse!” | Thanks Alice!",
+  "c.example/u/cathy | This message was deleted.",
+  "b.example/u/bob | expiring | this message expires in an hour",
+  `a.example/u/alice | 📎 ${ATTACHMENT.name} (${ATTACHMENT.mimeType})Download ${ATTACHMENT.name}`,
+];
+
+describe("the web app in three Chromium pages", () => {
+  it("every page shows the same conversation: markdown, the edit, the reply with what it replies to, reactions, the deletion, the expiring message, the attachment", async () => {
+    for (const name of ["alice", "bob", "cathy"] as const) expect(await shown(name), name).toEqual(CONVERSATION);
+    // the markdown became elements, not text with asterisks
+    const strong = messageOf(run.pages.bob, "Welcome to the").locator(".body strong");
+    expect(await strong.textContent()).toBe("MIMI clubhouse");
+    expect(await messageOf(run.pages.alice, "Thanks").locator(".body em").textContent()).toBe("Alice");
+  });
+
+  it("every page lists the participants with their roles", async () => {
+    for (const page of Object.values(run.pages)) {
+      const items = await page.getByRole("list", { name: "participants" }).locator("li").allInnerTexts();
+      expect(items.map((t) => t.replace(/\s+/g, " ").trim())).toEqual([
+        "a.example/u/alice super_admin",
+        "b.example/u/bob ordinary_user",
+        "c.example/u/cathy ordinary_user",
+      ]);
+    }
+  });
+
+  it("Cathy's download button fetched, decrypted and saved the bytes Alice attached", () => {
+    expect(new TextDecoder().decode(run.downloaded)).toBe(ATTACHMENT.text);
+  });
+
+  it("a message's HTML is shown as text, never injected", async () => {
+    const { alice, bob } = run.pages;
+    const hostile = `<img src="x" onerror="document.title='pwned'"> **still bold**`;
+    await alice.getByLabel("Message", { exact: true }).fill(hostile);
+    await alice.getByRole("button", { name: "Send", exact: true }).click();
+    const atBob = messageOf(bob, "still bold");
+    await atBob.waitFor({ timeout: 60_000 });
+    expect(await atBob.locator(".body").textContent()).toBe(`<img src="x" onerror="document.title='pwned'"> still bold`);
+    expect(await atBob.locator(".body img").count()).toBe(0);
+    expect(await bob.title()).toBe("MIMI");
+  });
+
+  it("an expiring message disappears from every page when it expires", async () => {
+    const { bob } = run.pages;
+    await bob.getByLabel("Expires").selectOption("10");
+    await bob.getByLabel("Message", { exact: true }).fill("gone in ten seconds");
+    await bob.getByRole("button", { name: "Send", exact: true }).click();
+    for (const page of Object.values(run.pages)) await messageOf(page, "gone in ten seconds").waitFor({ timeout: 60_000 });
+    for (const page of Object.values(run.pages))
+      await messageOf(page, "gone in ten seconds").waitFor({ state: "detached", timeout: 90_000 });
+  });
+
+  it("the browser listener refuses a spent or unknown code (403) and a client API request without enrollment (401), with a reason", async () => {
+    const origin = demo.listeners.get("a.example")!.origin.replace(/\/\/a\.localhost:/, "//127.0.0.1:");
+    const enroll = await fetch(`${origin}/client/v1/enroll`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ code: "0".repeat(32), device: "web1", publicKey: "00".repeat(32) }),
+    });
+    expect(enroll.status).toBe(403);
+    expect(((await enroll.json()) as { what: string }).what).toMatch(/enrollment code/);
+    const bad = await fetch(`${origin}/client/v1/enroll`, { method: "POST", body: "{" });
+    expect(bad.status).toBe(400);
+    const inbox = await fetch(`${origin}/client/v1/inbox?after=0`);
+    expect(inbox.status).toBe(401);
+    expect(((await inbox.json()) as { what: string }).what).toMatch(/not enrolled/);
+  });
+});
