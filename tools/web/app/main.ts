@@ -112,7 +112,9 @@ function Message(props: {
   const { m } = props;
   const p = m.content.nestedPart;
   const replied =
-    m.inReplyToMessage === null ? undefined : props.view.messages.find((x) => x.messageId === m.inReplyToMessage);
+    m.inReplyToMessage === null
+      ? undefined
+      : props.view.messages.find((x) => x.messageId === m.inReplyToMessage);
   const body = m.deleted
     ? html`<p class="body deleted">This message was deleted.</p>`
     : p.cardinality === 1
@@ -137,7 +139,9 @@ function Message(props: {
       m.inReplyTo === null
         ? null
         : html`<p class="reply-to">↪ in reply to ${
-            replied === undefined ? "a message not shown" : html`${short(replied.senderUri)}: “${renderMarkdown(snippet(replied))}”`
+            replied === undefined
+              ? "a message not shown"
+              : html`${short(replied.senderUri)}: “${renderMarkdown(snippet(replied))}”`
           }</p>`
     }
     ${body}
@@ -146,7 +150,8 @@ function Message(props: {
         ? null
         : html`<ul class="reactions" aria-label="reactions">
             ${m.reactions.map(
-              (r) => html`<li title=${r.senders.map(short).join(", ")}>${r.reaction} ${r.senders.length}</li>`,
+              (r) =>
+                html`<li title=${r.senders.map(short).join(", ")}>${r.reaction} ${r.senders.length}</li>`,
             )}
           </ul>`
     }
@@ -260,7 +265,8 @@ function Room(props: { readonly s: Session; readonly room: string; readonly vers
       <summary>Participants (${participants.length})</summary>
       <ul aria-label="participants">
         ${participants.map(
-          (p) => html`<li><span class="user">${short(p.user)}</span> <span class="role">${roleName(p.role)}</span></li>`,
+          (p) =>
+            html`<li><span class="user">${short(p.user)}</span> <span class="role">${roleName(p.role)}</span></li>`,
         )}
       </ul>
       ${

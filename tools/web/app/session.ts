@@ -55,7 +55,11 @@ function deviceName(): string {
  * @throws ValidationError when the provider refuses the code (with its reason) or answers
  * something that is not an enrollment.
  */
-async function enroll(origin: string, code: string, cs: MlsCiphersuite): Promise<ProvisionedClient & { trust: readonly string[] }> {
+async function enroll(
+  origin: string,
+  code: string,
+  cs: MlsCiphersuite,
+): Promise<ProvisionedClient & { trust: readonly string[] }> {
   const signatureKeyPair = await generateSignatureKeyPair(cs);
   const res = await fetch(new URL("/client/v1/enroll", origin), {
     method: "POST",

@@ -16,7 +16,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { request as httpsRequest } from "node:https";
 import { extname, join } from "node:path";
 import { parseMimiUri } from "@mimi/identifiers";
-import { type CertifiedKeyPem, encodePem, issueClientCertificate, spkiFromMlsSignatureKey } from "@mimi/identity";
+import { type CertifiedKeyPem, issueClientCertificate, spkiFromMlsSignatureKey } from "@mimi/identity";
 import { fromHex } from "@mimi/wire";
 
 /** Options of {@link startBrowserListener}. */
@@ -112,15 +112,18 @@ export async function startBrowserListener(options: BrowserListenerOptions): Pro
       if (e instanceof Refused) throw e;
       throw new Refused(400, "the enrollment request is not JSON");
     }
-    if (typeof body !== "object" || body === null) throw new Refused(400, "the enrollment request is not an object");
+    if (typeof body !== "object" || body === null)
+      throw new Refused(400, "the enrollment request is not an object");
     const { code, device, publicKey } = body;
     if (typeof code !== "string" || typeof device !== "string" || typeof publicKey !== "string")
       throw new Refused(400, "the enrollment request needs code, device and publicKey strings");
     if (!/^[a-z0-9]{1,32}$/i.test(device)) throw new Refused(400, "device must be 1–32 letters or digits");
-    if (!/^[0-9a-f]{64}$/i.test(publicKey)) throw new Refused(400, "publicKey must be 32 bytes of hex (Ed25519)");
+    if (!/^[0-9a-f]{64}$/i.test(publicKey))
+      throw new Refused(400, "publicKey must be 32 bytes of hex (Ed25519)");
     const entry = codes.get(code);
     // a code is spent by its first use, and only for the user it was issued to
-    if (entry === undefined || entry.expiresAt < Date.now()) throw new Refused(403, "unknown or expired enrollment code");
+    if (entry === undefined || entry.expiresAt < Date.now())
+      throw new Refused(403, "unknown or expired enrollment code");
     codes.delete(code); // one time only
     const user = parseMimiUri(entry.user);
     const name = user.segments[0] ?? "";
@@ -157,7 +160,10 @@ export async function startBrowserListener(options: BrowserListenerOptions): Pro
       cert: tls.certificatePem,
       key: tls.privateKeyPem,
       ca: options.issuer.certificatePem,
-      headers: body === undefined ? {} : { "content-type": "application/octet-stream", "content-length": body.length },
+      headers:
+        body === undefined
+          ? {}
+          : { "content-type": "application/octet-stream", "content-length": body.length },
     });
     res.on("close", () => up.destroy());
     up.on("response", (r) => {
@@ -179,7 +185,10 @@ export async function startBrowserListener(options: BrowserListenerOptions): Pro
     const name = path === "/" ? "index.html" : path.slice(1);
     if (!FILES.has(name)) throw new Refused(404, `no file ${path}`);
     const bytes = readFileSync(join(options.app, name));
-    res.writeHead(200, { "content-type": TYPES[extname(name)] ?? "application/octet-stream", "cache-control": "no-cache" });
+    res.writeHead(200, {
+      "content-type": TYPES[extname(name)] ?? "application/octet-stream",
+      "cache-control": "no-cache",
+    });
     res.end(bytes);
   };
 
@@ -192,7 +201,8 @@ export async function startBrowserListener(options: BrowserListenerOptions): Pro
         throw new Refused(403, `requests from ${from} are not accepted`);
       if (req.method === "POST" && path === "/client/v1/enroll") return enroll(req, res);
       if (path.startsWith("/client/v1/")) {
-        if (req.method !== "GET" && req.method !== "POST") throw new Refused(405, `${req.method} not allowed`);
+        if (req.method !== "GET" && req.method !== "POST")
+          throw new Refused(405, `${req.method} not allowed`);
         return forward(req, res);
       }
       if (req.method !== "GET") throw new Refused(405, `${req.method} not allowed`);
@@ -201,7 +211,10 @@ export async function startBrowserListener(options: BrowserListenerOptions): Pro
       if (res.headersSent) return void res.destroy();
       if (e instanceof Refused) return answer(res, e.status, { error: "Refused", what: e.message });
       const what = e instanceof Error ? e.message : String(e);
-      answer(res, /^(Validation|Codec)Error$/.test((e as Error).name) ? 400 : 500, { error: (e as Error).name, what });
+      answer(res, /^(Validation|Codec)Error$/.test((e as Error).name) ? 400 : 500, {
+        error: (e as Error).name,
+        what,
+      });
     });
   });
   await new Promise<void>((done, fail) => {

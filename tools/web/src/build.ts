@@ -12,7 +12,7 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 /** The app's sources. */
 const APP = resolve(HERE, "../app");
 /** Where `pnpm --filter @mimi/web build` writes the app. */
-export const DEFAULT_DIST: string = resolve(HERE, "../dist");
+const DEFAULT_DIST: string = resolve(HERE, "../dist");
 
 /** Bundle the app into `outDir` (default `tools/web/dist`); returns the directory. */
 export async function buildWebApp(outDir: string = DEFAULT_DIST): Promise<string> {

@@ -74,9 +74,7 @@ async function everyoneSees(pages: readonly Page[], text: string, also?: string)
   await Promise.all(
     pages.map(async (p) => {
       const m = messageOf(p, text);
-      await (also === undefined ? m : m.getByText(also, { exact: false }))
-        .first()
-        .waitFor({ timeout: WAIT });
+      await (also === undefined ? m : m.getByText(also, { exact: false })).first().waitFor({ timeout: WAIT });
     }),
   );
 }
@@ -100,7 +98,11 @@ export async function playConversation(demo: WebDemo, options: PlayOptions): Pro
       return page;
     };
     const user = (name: WebDemoUser["name"]) => demo.users.find((u) => u.name === name)!;
-    const [alice, bob, cathy] = await Promise.all([open(user("alice")), open(user("bob")), open(user("cathy"))]);
+    const [alice, bob, cathy] = await Promise.all([
+      open(user("alice")),
+      open(user("bob")),
+      open(user("cathy")),
+    ]);
     const all = [alice, bob, cathy];
     line("✓ Alice, Bob and Cathy signed in with their enrollment links");
 
@@ -146,7 +148,9 @@ export async function playConversation(demo: WebDemo, options: PlayOptions): Pro
     await everyoneSees(all, ATTACHMENT.name);
     const [download] = await Promise.all([
       cathy.waitForEvent("download", { timeout: WAIT }),
-      messageOf(cathy, ATTACHMENT.name).getByRole("button", { name: `Download ${ATTACHMENT.name}` }).click(),
+      messageOf(cathy, ATTACHMENT.name)
+        .getByRole("button", { name: `Download ${ATTACHMENT.name}` })
+        .click(),
     ]);
     const path = await download.path();
     const downloaded = new Uint8Array(readFileSync(path));

@@ -33,7 +33,9 @@ async function shown(name: keyof BrowserRun["pages"]): Promise<string[]> {
       const text = (sel: string) => li.querySelector(sel)?.textContent?.replace(/\s+/g, " ").trim() ?? "";
       const flags = [...li.querySelectorAll(".flag")].map((f) => f.textContent?.trim()).join(",");
       const reactions = [...li.querySelectorAll(".reactions li")].map((r) => r.textContent?.trim()).join(" ");
-      return [text(".sender"), flags, text(".reply-to"), text(".body"), reactions].filter((x) => x !== "").join(" | ");
+      return [text(".sender"), flags, text(".reply-to"), text(".body"), reactions]
+        .filter((x) => x !== "")
+        .join(" | ");
     }),
   );
 }
@@ -48,7 +50,8 @@ const CONVERSATION = [
 
 describe("the web app in three Chromium pages", () => {
   it("every page shows the same conversation: markdown, the edit, the reply with what it replies to, reactions, the deletion, the expiring message, the attachment", async () => {
-    for (const name of ["alice", "bob", "cathy"] as const) expect(await shown(name), name).toEqual(CONVERSATION);
+    for (const name of ["alice", "bob", "cathy"] as const)
+      expect(await shown(name), name).toEqual(CONVERSATION);
     // the markdown became elements, not text with asterisks
     const strong = messageOf(run.pages.bob, "Welcome to the").locator(".body strong");
     expect(await strong.textContent()).toBe("MIMI clubhouse");
@@ -77,7 +80,9 @@ describe("the web app in three Chromium pages", () => {
     await alice.getByRole("button", { name: "Send", exact: true }).click();
     const atBob = messageOf(bob, "still bold");
     await atBob.waitFor({ timeout: 60_000 });
-    expect(await atBob.locator(".body").textContent()).toBe(`<img src="x" onerror="document.title='pwned'"> still bold`);
+    expect(await atBob.locator(".body").textContent()).toBe(
+      `<img src="x" onerror="document.title='pwned'"> still bold`,
+    );
     expect(await atBob.locator(".body img").count()).toBe(0);
     expect(await bob.title()).toBe("MIMI");
   });
@@ -87,7 +92,8 @@ describe("the web app in three Chromium pages", () => {
     await bob.getByLabel("Expires").selectOption("10");
     await bob.getByLabel("Message", { exact: true }).fill("gone in ten seconds");
     await bob.getByRole("button", { name: "Send", exact: true }).click();
-    for (const page of Object.values(run.pages)) await messageOf(page, "gone in ten seconds").waitFor({ timeout: 60_000 });
+    for (const page of Object.values(run.pages))
+      await messageOf(page, "gone in ten seconds").waitFor({ timeout: 60_000 });
     for (const page of Object.values(run.pages))
       await messageOf(page, "gone in ten seconds").waitFor({ state: "detached", timeout: 90_000 });
   });

@@ -50,7 +50,9 @@ export const demoCommand: Command = {
       }
       return webDemo(io, {
         ...(storage === undefined ? {} : { storage }),
-        ...(screenshot === undefined ? {} : { screenshot: screenshot.startsWith("/") ? screenshot : `${io.root}/${screenshot}` }),
+        ...(screenshot === undefined
+          ? {}
+          : { screenshot: screenshot.startsWith("/") ? screenshot : `${io.root}/${screenshot}` }),
       });
     }
     if (screenshot !== undefined) throw new UsageError("--screenshot needs --web");
@@ -94,10 +96,16 @@ export const demoCommand: Command = {
 };
 
 /** `--web`: the federation with the web app; links until Ctrl-C, or the screenshot run. */
-async function webDemo(io: Io, o: { readonly storage?: string; readonly screenshot?: string }): Promise<number> {
+async function webDemo(
+  io: Io,
+  o: { readonly storage?: string; readonly screenshot?: string },
+): Promise<number> {
   const { startWebDemo, playConversation, screenshots, chromiumExecutable } = await import("@mimi/web");
   const line = (s: string): void => io.stdout(`${s}\n`);
-  const demo = await startWebDemo({ progress: line, ...(o.storage === undefined ? {} : { storage: o.storage }) });
+  const demo = await startWebDemo({
+    progress: line,
+    ...(o.storage === undefined ? {} : { storage: o.storage }),
+  });
   try {
     if (o.screenshot !== undefined) {
       const run = await playConversation(demo, { executablePath: chromiumExecutable(), progress: line });
@@ -112,7 +120,9 @@ async function webDemo(io: Io, o: { readonly storage?: string; readonly screensh
     line("Open each link in its own browser window or profile (each signs a new client in once):");
     for (const u of demo.users) line(`  ${u.name.padEnd(6)} ${u.userUri.padEnd(26)} ${u.url}`);
     line("");
-    line("Alice can create a room on a.example and add mimi://b.example/u/bob; Bob can add mimi://c.example/u/cathy.");
+    line(
+      "Alice can create a room on a.example and add mimi://b.example/u/bob; Bob can add mimi://c.example/u/cathy.",
+    );
     line("Ctrl-C stops the providers.");
     await new Promise<void>((done) => {
       const stop = () => {
