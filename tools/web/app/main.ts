@@ -261,6 +261,16 @@ function Room(props: { readonly s: Session; readonly room: string; readonly vers
   return html`<section class="room" aria-labelledby="room-title">
     <h2 id="room-title">${short(room)}</h2>
     ${member ? null : html`<p class="notice">You are no longer a member of this room.</p>`}
+    ${
+      member && core.hasPendingProposals(room)
+        ? html`<p class="pending">
+            Membership changes are waiting for a member to commit them.
+            <button type="button" disabled=${busy} onClick=${() => act("commit", async () => void (await s.client.commitPending(room)))}>
+              Apply pending changes
+            </button>
+          </p>`
+        : null
+    }
     <details class="participants" open>
       <summary>Participants (${participants.length})</summary>
       <ul aria-label="participants">
@@ -290,7 +300,10 @@ function Room(props: { readonly s: Session; readonly room: string; readonly vers
                 onInput=${(e: Event) => setAddUri((e.target as HTMLInputElement).value)}
               />
               <button type="submit" disabled=${busy || addUri.trim() === ""}>Add</button>
-            </form>`
+            </form>
+            <button type="button" class="leave" disabled=${busy} onClick=${() => act("leave", () => s.client.leave(room))}>
+              Leave room
+            </button>`
           : null
       }
     </details>
@@ -393,6 +406,7 @@ function Rooms(props: {
 }): VNode {
   const { s } = props;
   const [name, setName] = useState("");
+  const [join, setJoin] = useState("");
   const [error, setError] = useState("");
   const rooms = s.client.core.roomUris();
   return html`<nav class="rooms" aria-label="rooms">
@@ -425,6 +439,24 @@ function Rooms(props: {
       <label for="room-name">New room on ${s.domain}</label>
       <input id="room-name" placeholder="clubhouse" value=${name} onInput=${(e: Event) => setName((e.target as HTMLInputElement).value)} />
       <button type="submit" disabled=${!/^[a-z0-9][a-z0-9._-]*$/i.test(name.trim())}>Create room</button>
+    </form>
+    <form
+      onSubmit=${(e: Event) => {
+        e.preventDefault();
+        const room = join.trim();
+        setError("");
+        s.client.joinExternal(room).then(
+          () => {
+            setJoin("");
+            props.onSelect(room);
+          },
+          (err: unknown) => setError(errorText(err)),
+        );
+      }}
+    >
+      <label for="join-room">Join a room you take part in (this device)</label>
+      <input id="join-room" placeholder="mimi://a.example/r/clubhouse" value=${join} onInput=${(e: Event) => setJoin((e.target as HTMLInputElement).value)} />
+      <button type="submit" disabled=${!join.trim().startsWith("mimi://")}>Join</button>
     </form>
     ${error === "" ? null : html`<p role="alert" class="error">${error}</p>`}
   </nav>`;

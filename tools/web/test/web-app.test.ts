@@ -56,7 +56,7 @@ describe("the web app in three Chromium pages", () => {
     const strong = messageOf(run.pages.bob, "Welcome to the").locator(".body strong");
     expect(await strong.textContent()).toBe("MIMI clubhouse");
     expect(await messageOf(run.pages.alice, "Thanks").locator(".body em").textContent()).toBe("Alice");
-  });
+  }, 300_000);
 
   it("every page lists the participants with their roles", async () => {
     for (const page of Object.values(run.pages)) {
@@ -67,11 +67,11 @@ describe("the web app in three Chromium pages", () => {
         "c.example/u/cathy ordinary_user",
       ]);
     }
-  });
+  }, 300_000);
 
   it("Cathy's download button fetched, decrypted and saved the bytes Alice attached", () => {
     expect(new TextDecoder().decode(run.downloaded)).toBe(ATTACHMENT.text);
-  });
+  }, 300_000);
 
   it("a message's HTML is shown as text, never injected", async () => {
     const { alice, bob } = run.pages;
@@ -85,7 +85,7 @@ describe("the web app in three Chromium pages", () => {
     );
     expect(await atBob.locator(".body img").count()).toBe(0);
     expect(await bob.title()).toBe("MIMI");
-  });
+  }, 300_000);
 
   it("an expiring message disappears from every page when it expires", async () => {
     const { bob } = run.pages;
@@ -96,7 +96,42 @@ describe("the web app in three Chromium pages", () => {
       await messageOf(page, "gone in ten seconds").waitFor({ timeout: 60_000 });
     for (const page of Object.values(run.pages))
       await messageOf(page, "gone in ten seconds").waitFor({ state: "detached", timeout: 90_000 });
-  });
+  }, 300_000);
+
+  it("Cathy leaves; Alice applies the pending change; Alice and Bob list two participants, Cathy's page says she is no longer a member", async () => {
+    const { alice, bob, cathy } = run.pages;
+    await cathy.getByRole("button", { name: "Leave room" }).click();
+    await alice.getByRole("button", { name: "Apply pending changes" }).click({ timeout: 60_000 });
+    await cathy.getByText("You are no longer a member of this room.").waitFor({ timeout: 60_000 });
+    for (const page of [alice, bob]) {
+      const list = page.getByRole("list", { name: "participants" }).locator("li");
+      await list.filter({ hasText: "c.example/u/cathy" }).waitFor({ state: "detached", timeout: 60_000 });
+      expect(await list.count()).toBe(2);
+    }
+  }, 300_000);
+
+  it("Bob's second device (a new page with a new enrollment link) joins by external commit and writes; his first page and Alice's show it", async () => {
+    const context = await run.browser.newContext({ viewport: { width: 390, height: 844 } });
+    try {
+      const phone = await context.newPage();
+      await phone.goto(demo.link("bob"));
+      await phone.getByText("Signed in as").waitFor({ timeout: 60_000 });
+      await phone
+        .getByLabel("Join a room you take part in (this device)")
+        .fill("mimi://a.example/r/clubhouse");
+      await phone.getByRole("button", { name: "Join", exact: true }).click();
+      await phone.getByRole("heading", { name: "a.example/r/clubhouse" }).waitFor({ timeout: 60_000 });
+      await phone.getByLabel("Message", { exact: true }).fill("Hello from my phone 📱");
+      await phone.getByRole("button", { name: "Send", exact: true }).click();
+      for (const page of [run.pages.alice, run.pages.bob, phone]) {
+        const m = messageOf(page, "Hello from my phone");
+        await m.waitFor({ timeout: 60_000 });
+        expect(await m.locator(".sender").textContent()).toBe("b.example/u/bob");
+      }
+    } finally {
+      await context.close();
+    }
+  }, 300_000);
 
   it("the browser listener refuses a spent or unknown code (403) and a client API request without enrollment (401), with a reason", async () => {
     const origin = demo.listeners.get("a.example")!.origin.replace(/\/\/a\.localhost:/, "//127.0.0.1:");
@@ -112,5 +147,5 @@ describe("the web app in three Chromium pages", () => {
     const inbox = await fetch(`${origin}/client/v1/inbox?after=0`);
     expect(inbox.status).toBe(401);
     expect(((await inbox.json()) as { what: string }).what).toMatch(/not enrolled/);
-  });
+  }, 300_000);
 });
