@@ -466,9 +466,15 @@ function App(): VNode {
   const [session, setSession] = useState<Session | undefined>(undefined);
   const [room, setRoom] = useState<string | undefined>(undefined);
   const [version, setVersion] = useState(0);
+  const [problem, setProblem] = useState("");
   useEffect(() => {
     if (session === undefined) return;
-    session.client.onEvent(() => setVersion((v) => v + 1));
+    session.client.onEvent((e) => {
+      // an inbox item that failed a check was dropped: say so rather than hide it
+      if (e.kind === "rejected")
+        setProblem(`${e.roomUri === "" ? "inbox" : short(e.roomUri)}: ${e.error.message}`);
+      setVersion((v) => v + 1);
+    });
     // expiring messages leave the conversation model when their time has come
     const timer = setInterval(() => setVersion((v) => v + 1), 1000);
     return () => clearInterval(timer);
@@ -478,6 +484,7 @@ function App(): VNode {
     <header>
       <h1>MIMI</h1>
       <p class="whoami">Signed in as <strong>${short(session.userUri)}</strong></p>
+      ${problem === "" ? null : html`<p role="status" class="error">Dropped an item that failed a check — ${problem}</p>`}
     </header>
     <${Rooms} s=${session} selected=${room} onSelect=${setRoom} />
     <main>
