@@ -50,8 +50,11 @@ const CONVERSATION = [
 
 describe("the web app in three Chromium pages", () => {
   it("every page shows the same conversation: markdown, the edit, the reply with what it replies to, reactions, the deletion, the expiring message, the attachment", async () => {
-    for (const name of ["alice", "bob", "cathy"] as const)
+    for (const name of ["alice", "bob", "cathy"] as const) {
       expect(await shown(name), name).toEqual(CONVERSATION);
+      // no inbox item failed a check on the way
+      expect(await run.pages[name].getByText("Dropped an item").count(), name).toBe(0);
+    }
     // the markdown became elements, not text with asterisks
     const strong = messageOf(run.pages.bob, "Welcome to the").locator(".body strong");
     expect(await strong.textContent()).toBe("MIMI clubhouse");
