@@ -5,9 +5,10 @@ import { defineConfig } from "vitest/config";
 // One test run for the whole workspace, in two projects:
 // - "node": every test, in Node. Packages are resolved from source through the "@mimi/source"
 //   export condition, so tests never need a build step.
-// - "chromium": the core packages' tests again, in a real headless Chromium (Debian's package,
-//   found or installed by tools/chromium.sh), resolved as a browser resolves them: `#platform`
-//   gives each package's web variant. The files left out need Node by design (see below).
+// - "chromium": the core packages' tests again, and the live interop with core-crypto, in a real
+//   headless Chromium (Debian's package, found or installed by tools/chromium.sh), resolved as a
+//   browser resolves them: `#platform` gives each package's web variant. The files left out need
+//   Node by design (see below).
 
 /** The core packages: no `node:` imports, no Node globals (also checked by tsconfig.browser.json). */
 const corePackages = [
@@ -94,7 +95,11 @@ export default defineConfig({
         test: {
           ...shared,
           name: "chromium",
-          include: corePackages.map((p) => `packages/${p}/test/**/*.test.ts`),
+          include: [
+            ...corePackages.map((p) => `packages/${p}/test/**/*.test.ts`),
+            // the live interop with core-crypto, whose browser build runs natively here
+            "tools/interop/test/**/*.test.ts",
+          ],
           exclude: Object.keys(nodeOnlyTests),
           browser: {
             enabled: true,

@@ -39,6 +39,7 @@ import {
   removeUser,
   type UpdateBody,
 } from "./core/rooms.js";
+import { type ClientRestoreOptions, decodeSnapshot, encodeSnapshot } from "./core/snapshot.js";
 import { type ClientCoreOptions, type CoreState, createCoreState, roomOf } from "./core/state.js";
 import type { ClientEvent, IncomingMessage } from "./events.js";
 import type { InboxItem } from "./inbox-item.js";
@@ -50,13 +51,52 @@ import type { InboxItem } from "./inbox-item.js";
 export class ClientCore {
   readonly identity: ProvisionedClient;
   readonly cs: MlsCiphersuite;
-  private readonly core: CoreState;
+  /** Replaced only by {@link ClientCore.restore}, before the client is handed out. */
+  private core: CoreState;
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: ClientCoreOptions) {
     this.identity = options.identity;
     this.cs = options.cs;
     this.core = createCoreState(options);
+  }
+
+  // ---- persistence (core/snapshot.ts, decision 0812) ----------------------------------------
+
+  /**
+   * The client's whole state as bytes, taken between two operations: identity with its private
+   * keys, every room's MLS group state (secret tree, ratchet tree, pending proposals and
+   * commit), unused KeyPackages with their private keys, pending GroupInfo requests, the
+   * conversations and the inbox position. Deterministic: the same state gives the same bytes.
+   *
+   * A snapshot holds every secret of the client: keep only the latest (overwrite the previous
+   * one), and store it where only this client can read it (decision 0812).
+   */
+  snapshot(): Promise<Uint8Array> {
+    return this.serial(() => encodeSnapshot(this.core));
+  }
+
+  /**
+   * A client restored from {@link ClientCore.snapshot}'s bytes, with the configuration that is
+   * not stored (trust anchors, cipher suite, clock, room-policy defaults). It continues where the
+   * snapshot was taken.
+   *
+   * @throws CodecError when the bytes are not a client snapshot (truncated, unknown version).
+   * @throws ValidationError when it is corrupt (checksum) or inconsistent (CLIENT-STATE-01/02/03).
+   */
+  static async restore(bytes: Uint8Array, options: ClientRestoreOptions): Promise<ClientCore> {
+    const state = await decodeSnapshot(bytes, options);
+    const client = new ClientCore({ ...options, identity: state.identity });
+    client.core = state;
+    return client;
+  }
+
+  /**
+   * The position (`n`) of the last inbox item this client received, 0 before any; it is part of
+   * the snapshot, and a `MimiClient` over a restored client resumes its inbox after it.
+   */
+  get inboxPosition(): bigint {
+    return this.core.inboxPosition;
   }
 
   /** This client's user URI. */

@@ -28,8 +28,11 @@ export interface ProvisionedClient {
   readonly signatureKeyPair: SignatureKeyPair;
   /** RFC 9420 §5.3 `x509` credential: the client certificate for the signature key. */
   readonly credential: Credential;
-  /** A TLS client certificate and key (PEM) naming the same client, for the client API. */
-  readonly tls: { readonly certificatePem: string; readonly privateKeyPem: string };
+  /**
+   * A TLS client certificate and key (PEM) naming the same client, for the client API; absent for
+   * a client that signs its requests instead (an enrolled one, decision 0810).
+   */
+  readonly tls?: { readonly certificatePem: string; readonly privateKeyPem: string };
 }
 
 /** Options of {@link provisionClient}. */

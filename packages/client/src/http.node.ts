@@ -1,31 +1,44 @@
-/** The client's HTTP over `node:https` with its TLS certificate (the `node` variant of `#platform`). */
-import { Agent, request } from "node:https";
-import type { HttpAnswer, HttpClient, HttpStream, HttpStreamHandlers, HttpTls } from "./http.js";
+/**
+ * The client's HTTP over `node:https` with its TLS certificate (the `node` variant of `#platform`),
+ * or over `node:http` for an `http:` URL (a provider's loopback browser listener, decision 0811).
+ */
+import { Agent as HttpAgent, request as httpRequest } from "node:http";
+import { Agent, request as httpsRequest } from "node:https";
+import type { HttpAnswer, HttpClient, HttpHeaders, HttpStream, HttpStreamHandlers, HttpTls } from "./http.js";
 
-/** An HTTPS connection pool presenting the client's certificate (TLS 1.3 only). */
+/** An HTTPS connection pool presenting the client's certificate, if any (TLS 1.3 only). */
 export function createHttpClient(tls: HttpTls): HttpClient {
   const agent = new Agent({
     keepAlive: true,
-    cert: tls.certificatePem,
-    key: tls.privateKeyPem,
-    ca: tls.ca,
+    ...(tls.certificatePem === undefined ? {} : { cert: tls.certificatePem }),
+    ...(tls.privateKeyPem === undefined ? {} : { key: tls.privateKeyPem }),
+    ...(tls.ca === undefined ? {} : { ca: tls.ca }),
     minVersion: "TLSv1.3",
-    servername: tls.servername,
+    ...(tls.servername === undefined ? {} : { servername: tls.servername }),
   });
-  return {
-    request(method, url, body): Promise<HttpAnswer> {
-      return new Promise<HttpAnswer>((resolve, reject) => {
-        const req = request(
+  const plain = new HttpAgent({ keepAlive: true });
+  const open = (
+    url: URL,
+    method: string,
+    headers: Record<string, string | number>,
+    onResponse: Parameters<typeof httpRequest>[2],
+  ) =>
+    url.protocol === "http:"
+      ? httpRequest(url, { method, agent: plain, headers }, onResponse)
+      : httpsRequest(
           url,
-          {
-            method,
-            agent,
-            servername: tls.servername,
-            headers:
-              body === undefined
-                ? {}
-                : { "content-type": "application/octet-stream", "content-length": body.length },
-          },
+          { method, agent, headers, ...(tls.servername === undefined ? {} : { servername: tls.servername }) },
+          onResponse,
+        );
+  return {
+    request(method, url, body, headers: HttpHeaders = {}): Promise<HttpAnswer> {
+      return new Promise<HttpAnswer>((resolve, reject) => {
+        const req = open(
+          url,
+          method,
+          body === undefined
+            ? { ...headers }
+            : { "content-type": "application/octet-stream", ...headers, "content-length": body.length },
           (res) => {
             const chunks: Uint8Array[] = [];
             res.on("data", (c: Uint8Array) => chunks.push(c));
@@ -45,14 +58,14 @@ export function createHttpClient(tls: HttpTls): HttpClient {
         req.end(body);
       });
     },
-    stream(url: URL, handlers: HttpStreamHandlers): HttpStream {
+    stream(url: URL, handlers: HttpStreamHandlers, headers: HttpHeaders = {}): HttpStream {
       let ended = false;
       const end = (): void => {
         if (ended) return;
         ended = true;
         handlers.onEnd();
       };
-      const req = request(url, { method: "GET", agent, servername: tls.servername }, (res) => {
+      const req = open(url, "GET", { ...headers }, (res) => {
         if (res.statusCode !== 200) {
           res.resume();
           end();
@@ -69,6 +82,7 @@ export function createHttpClient(tls: HttpTls): HttpClient {
     },
     destroy() {
       agent.destroy();
+      plain.destroy();
     },
   };
 }

@@ -1,7 +1,7 @@
 /**
  * The HTTP a {@link MimiClient} needs from its runtime: a request with a whole answer, and a
  * streamed GET whose text arrives in chunks. `#platform` gives `http.node.ts` in Node (`node:https`
- * with the client's TLS certificate) and `http.web.ts` elsewhere (`fetch`; in a browser the TLS
+ * with the client's TLS certificate, or `node:http` for a loopback browser listener) and `http.web.ts` elsewhere (`fetch`; in a browser the TLS
  * session, client certificate included, is the browser's).
  */
 
@@ -11,16 +11,23 @@ export interface HttpAnswer {
   readonly body: Uint8Array;
 }
 
-/** TLS settings of the Node variant; the web variant leaves TLS to its runtime. */
+/**
+ * TLS settings of the Node variant; the web variant leaves TLS to its runtime. Without a client
+ * certificate (signature authentication, decision 0810) none is presented; without `ca` the
+ * runtime's CAs are trusted.
+ */
 export interface HttpTls {
   /** Client certificate and key (PEM). */
-  readonly certificatePem: string;
-  readonly privateKeyPem: string;
+  readonly certificatePem?: string;
+  readonly privateKeyPem?: string;
   /** CA certificate(s) (PEM) that issued the server's certificate. */
-  readonly ca: string;
-  /** TLS server name (the provider's domain). */
-  readonly servername: string;
+  readonly ca?: string;
+  /** TLS server name (default: the URL's host). */
+  readonly servername?: string;
 }
+
+/** Request headers (lower-case names), e.g. a request's signature. */
+export type HttpHeaders = Readonly<Record<string, string>>;
 
 /** A streamed response being read; `close` ends it. */
 export interface HttpStream {
@@ -37,8 +44,8 @@ export interface HttpStreamHandlers {
 
 /** The client's HTTP connection pool to its provider. */
 export interface HttpClient {
-  request(method: "GET" | "POST", url: URL, body?: Uint8Array): Promise<HttpAnswer>;
-  stream(url: URL, handlers: HttpStreamHandlers): HttpStream;
+  request(method: "GET" | "POST", url: URL, body?: Uint8Array, headers?: HttpHeaders): Promise<HttpAnswer>;
+  stream(url: URL, handlers: HttpStreamHandlers, headers?: HttpHeaders): HttpStream;
   /** Close idle connections; later requests fail or reconnect as the runtime does. */
   destroy(): void;
 }

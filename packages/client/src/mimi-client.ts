@@ -17,23 +17,34 @@ import {
   type KeyConfig,
 } from "@mimi/ohttp";
 import { clientApiPath } from "@mimi/protocol";
-import { ProtocolError, ValidationError } from "@mimi/wire";
+import { InternalError, MimiError, ProtocolError, ValidationError } from "@mimi/wire";
 import { createHttpClient, later } from "#platform";
 import type { ClientCore } from "./client-core.js";
 import type { OutgoingMessage } from "./core/messages.js";
 import type { ClientEvent } from "./events.js";
-import type { HttpAnswer, HttpClient } from "./http.js";
+import type { HttpAnswer, HttpClient, HttpHeaders } from "./http.js";
 import { parseInboxLine } from "./inbox-item.js";
+import { signRequest } from "./request-signature.js";
 
 /** Options of {@link MimiClient}. */
 export interface MimiClientOptions {
   readonly core: ClientCore;
   /** The provider's client API base URL, e.g. `https://127.0.0.1:8444`. */
   readonly url: string;
-  /** The provider's domain (TLS server name of the client API). */
-  readonly domain: string;
-  /** CA certificate(s) (PEM) that issued the client API's server certificate. */
-  readonly ca: string;
+  /** The provider's domain (TLS server name of the client API; default the URL's host). */
+  readonly domain?: string;
+  /**
+   * CA certificate(s) (PEM) that issued the client API's server certificate (Node over HTTPS;
+   * default the runtime's CAs).
+   */
+  readonly ca?: string;
+  /**
+   * How the client authenticates (decision 0810): `tls`, its TLS client certificate (the
+   * identity's `tls`), or `signature`, RFC 9421 signatures with its MLS credential's key on every
+   * request (what a browser can do; no TLS material needed). Default: `tls` when the identity has
+   * TLS material, else `signature` (an enrolled client).
+   */
+  readonly auth?: "tls" | "signature";
   /**
    * The ExternalSender of the provider's hub, for rooms this client creates (protocol-06 §7.4).
    * Default: asked from the provider (`GET /client/v1/hubSender`, decision 0807).
@@ -41,6 +52,20 @@ export interface MimiClientOptions {
   readonly hub?: ExternalSender;
   /** Milliseconds between inbox reconnection attempts (default 200). */
   readonly reconnectMs?: number;
+  /**
+   * Resume the inbox after this position (default: the core's {@link ClientCore.inboxPosition},
+   * so a client restored from a snapshot resumes where the snapshot was taken).
+   */
+  readonly after?: bigint;
+  /**
+   * Called, and awaited, whenever the core's state changed: after the core made a request body
+   * and before that request is sent (write-ahead: a reloaded client never lacks the state of a
+   * request the hub may have accepted), after the hub's answer was applied, and after each inbox
+   * item was processed, before the next one. The app persists here (e.g.
+   * `store.save(await core.snapshot())`, decision 0812). A failure stops a request before it is
+   * sent (the caller gets the error); during the inbox it is reported as a `rejected` event.
+   */
+  readonly onStateChange?: () => void | Promise<void>;
 }
 
 /** A round trip's timing, for the caller's statistics. */
@@ -68,10 +93,12 @@ export class MimiClient {
   readonly core: ClientCore;
   private readonly options: MimiClientOptions;
   private readonly http: HttpClient;
+  /** How this client authenticates (the option, or `signature` for an identity without TLS material). */
+  private readonly auth: "tls" | "signature";
   private readonly listeners: ((e: ClientEvent) => void)[] = [];
   private readonly seen: ClientEvent[] = [];
   private readonly waiters: { pred: (e: ClientEvent) => boolean; resolve: (e: ClientEvent) => void }[] = [];
-  private after = 0n;
+  private after: bigint;
   private stopped = false;
   private inbox: { close: () => void } | undefined;
   /** Every request's latency (ms), in order. */
@@ -80,18 +107,32 @@ export class MimiClient {
   constructor(options: MimiClientOptions) {
     this.core = options.core;
     this.options = options;
+    this.after = options.after ?? options.core.inboxPosition;
+    const tls = options.core.identity.tls;
+    this.auth = options.auth ?? (tls === undefined ? "signature" : "tls");
+    if (this.auth === "tls" && tls === undefined)
+      throw new ValidationError("auth tls needs the identity's TLS certificate; use auth signature", {
+        path: "/auth",
+      });
     this.http = createHttpClient({
-      certificatePem: options.core.identity.tls.certificatePem,
-      privateKeyPem: options.core.identity.tls.privateKeyPem,
-      ca: options.ca,
-      servername: options.domain,
+      ...(this.auth === "signature" || tls === undefined
+        ? {}
+        : { certificatePem: tls.certificatePem, privateKeyPem: tls.privateKeyPem }),
+      ...(options.ca === undefined ? {} : { ca: options.ca }),
+      ...(options.domain === undefined ? {} : { servername: options.domain }),
     });
+  }
+
+  /** The signature headers of a request, in signature mode (none otherwise). */
+  private headers(method: "GET" | "POST", url: URL, body?: Uint8Array): Promise<HttpHeaders> {
+    if (this.auth !== "signature") return Promise.resolve({});
+    return signRequest(this.core.identity, this.core.cs, method, url, body);
   }
 
   private async call(method: "GET" | "POST", path: string, body?: Uint8Array): Promise<HttpAnswer> {
     const url = new URL(path, this.options.url);
     const started = performance.now();
-    const answer = await this.http.request(method, url, body);
+    const answer = await this.http.request(method, url, body, await this.headers(method, url, body));
     this.timings.push({ what: `${method} ${url.pathname}`, ms: performance.now() - started });
     return answer;
   }
@@ -117,9 +158,21 @@ export class MimiClient {
     throw new ProtocolError(`client API ${path} answered ${a.status} ${reason}`, { path });
   }
 
+  /** Let the app persist the core's changed state ({@link MimiClientOptions.onStateChange}). */
+  private async changed(): Promise<void> {
+    await this.options.onStateChange?.();
+  }
+
+  /** The position of the last inbox item handled; the inbox resumes after it. */
+  get inboxPosition(): bigint {
+    return this.after;
+  }
+
   /** Upload `count` fresh KeyPackages. */
   async uploadKeyPackages(count: number): Promise<void> {
-    await this.post(clientApiPath("keyPackages"), await this.core.generateKeyPackages(count));
+    const body = await this.core.generateKeyPackages(count);
+    await this.changed();
+    await this.post(clientApiPath("keyPackages"), body);
   }
 
   /**
@@ -130,7 +183,9 @@ export class MimiClient {
    */
   async createRoom(roomUri: string, hub?: ExternalSender): Promise<void> {
     const sender = hub ?? this.options.hub ?? (await this.hubSender());
-    await this.post(clientApiPath("rooms", roomUri), await this.core.createRoom(roomUri, sender));
+    const body = await this.core.createRoom(roomUri, sender);
+    await this.changed();
+    await this.post(clientApiPath("rooms", roomUri), body);
   }
 
   /**
@@ -149,8 +204,13 @@ export class MimiClient {
   }
 
   private async update(roomUri: string, body: Uint8Array): Promise<ClientEvent | undefined> {
+    await this.changed();
     const answer = await this.post(clientApiPath("update", roomUri), body);
-    return this.deliverOwn(await this.core.handleUpdateResponse(roomUri, answer));
+    try {
+      return this.deliverOwn(await this.core.handleUpdateResponse(roomUri, answer));
+    } finally {
+      await this.changed();
+    }
   }
 
   private deliverOwn(e: ClientEvent | undefined): ClientEvent | undefined {
@@ -185,8 +245,13 @@ export class MimiClient {
   /** Send MIMI content; resolves with its message ID once the hub accepted it. */
   async send(roomUri: string, content: MimiContent): Promise<OutgoingMessage> {
     const out = await this.core.sendMessage(roomUri, content);
+    await this.changed();
     const answer = await this.post(clientApiPath("submitMessage", roomUri), out.body);
-    await this.core.handleSubmitResponse(roomUri, out.handle, answer);
+    try {
+      await this.core.handleSubmitResponse(roomUri, out.handle, answer);
+    } finally {
+      await this.changed();
+    }
     return out;
   }
 
@@ -280,6 +345,7 @@ export class MimiClient {
   /** Join a room by external commit (protocol-06 §3.6). */
   async joinExternal(roomUri: string): Promise<ClientEvent | undefined> {
     const request = await this.core.groupInfoRequest(roomUri);
+    await this.changed();
     const answer = await this.post(clientApiPath("groupInfo", roomUri), request);
     return this.update(roomUri, (await this.core.joinExternal(roomUri, answer)).body);
   }
@@ -345,20 +411,40 @@ export class MimiClient {
         this.inbox = undefined;
         if (!this.stopped) later(connect, this.options.reconnectMs ?? 200);
       };
-      const stream = this.http.stream(url, {
-        onText: (chunk) => {
-          buffered += chunk;
-          let nl = buffered.indexOf("\n");
-          while (nl >= 0) {
-            const line = buffered.slice(0, nl).trim();
-            buffered = buffered.slice(nl + 1);
-            if (line !== "") chain = chain.then(() => this.handleLine(line));
-            nl = buffered.indexOf("\n");
-          }
+      let closed = false;
+      let stream: { close: () => void } | undefined;
+      this.inbox = {
+        close: () => {
+          closed = true;
+          stream?.close();
         },
-        onEnd: () => void chain.then(retry),
-      });
-      this.inbox = { close: () => stream.close() };
+      };
+      this.headers("GET", url).then(
+        (headers) => {
+          if (closed || this.stopped) return;
+          stream = this.http.stream(
+            url,
+            {
+              onText: (chunk) => {
+                buffered += chunk;
+                let nl = buffered.indexOf("\n");
+                while (nl >= 0) {
+                  const line = buffered.slice(0, nl).trim();
+                  buffered = buffered.slice(nl + 1);
+                  if (line !== "") chain = chain.then(() => this.handleLine(line));
+                  nl = buffered.indexOf("\n");
+                }
+              },
+              onEnd: () => void chain.then(retry),
+            },
+            headers,
+          );
+        },
+        (e: unknown) => {
+          this.emit({ kind: "rejected", roomUri: "", error: e as ProtocolError });
+          retry();
+        },
+      );
     };
     connect();
   }
@@ -371,9 +457,24 @@ export class MimiClient {
       this.emit({ kind: "rejected", roomUri: "", error: e as ProtocolError });
       return;
     }
-    if (item.n <= this.after) return; // already processed before a reconnection
+    if (item.n <= this.after) return; // already processed before a reconnection (or a reload)
     this.after = item.n;
     for (const e of await this.core.receive(item)) this.emit(e);
+    try {
+      await this.changed();
+    } catch (e) {
+      this.emit({
+        kind: "rejected",
+        roomUri: item.roomId,
+        error:
+          e instanceof MimiError
+            ? e
+            : new InternalError(`persisting the client state failed: ${String(e)}`, {
+                path: "/inbox",
+                cause: e,
+              }),
+      });
+    }
   }
 
   /** Close the inbox stream and the connection pool. */

@@ -24,6 +24,7 @@ export {
   type CustomProposalOutcome,
   cachedKeyCount,
   cachingCryptoProvider,
+  checkGroupState,
   ciphersuiteNameFromId,
   commit,
   createGroup,

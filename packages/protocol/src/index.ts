@@ -12,6 +12,36 @@
 export { type AbuseReport, type AbuseType, abuseReportCodec, abuseTypes } from "./abuse-report.js";
 export { type AbusiveMessage, abusiveMessageCodec } from "./abusive-message.js";
 export { type CreateRoomRequest, createRoomRequestCodec } from "./client-api/create-room-request.js";
+export {
+  type EnrollRequest,
+  type EnrollResponse,
+  parseEnrollRequest,
+  parseEnrollResponse,
+} from "./client-api/enrollment.js";
+export {
+  CLIENT_CERTIFICATE_HEADER,
+  type ClientRequestToSign,
+  contentDigest,
+  DEFAULT_SIGNATURE_LIFETIME_S,
+  ENROLLMENT_PROOF_LABEL,
+  enrollmentProofInput,
+  type HeaderLookup,
+  type HttpSignatureAlgorithm,
+  hasClientSignature,
+  MAX_SIGNATURE_LIFETIME_S,
+  type ParsedClientSignature,
+  parseByteSequenceHeader,
+  parseClientSignature,
+  SIGNATURE_LABEL,
+  SIGNED_REQUEST_HEADERS,
+  type SignatureParams,
+  type SignedRequestParts,
+  serializeSignatureParams,
+  signatureAlgorithmOfSpki,
+  signatureBase,
+  signClientRequest,
+  verifyWithSpki,
+} from "./client-api/http-signature.js";
 export { type KeyPackageUpload, keyPackageUploadCodec } from "./client-api/key-package-upload.js";
 export {
   CLIENT_API_PREFIX,

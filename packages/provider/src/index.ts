@@ -6,9 +6,12 @@
  */
 export {
   authenticateClient,
+  type ClientApiEnrollmentOptions,
   type ClientApiOptions,
   type ClientApiServer,
+  type ClientApiWebOptions,
   createInboxSignal,
+  type EnrollmentCode,
   type InboxItem,
   type InboxSignal,
   inboxLine,

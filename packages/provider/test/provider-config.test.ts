@@ -1,5 +1,9 @@
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { ValidationError } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
+import { readEnrollmentCodeFile } from "../src/client-api/enrollment.js";
 import { mergeEndpoints } from "../src/provider/provider.js";
 import { parseProviderConfig } from "../src/server/config.js";
 import type { Endpoint } from "../src/server/endpoint.js";
@@ -47,6 +51,76 @@ describe("provider configuration: clientApi and peers", () => {
       port: 1,
       ca: ["/e/c.pem"],
     });
+  });
+
+  it("parses the browser listener, the enrollment issuer and the code file (decision 0811)", () => {
+    const c = parseProviderConfig(
+      {
+        ...base,
+        clientApi: {
+          port: 9443,
+          ca: "clients-ca.pem",
+          web: { port: 8080, origin: "https://chat.b.example", app: "web" },
+          issuer: { key: "clients-ca.key", cert: "clients-ca.pem" },
+          enrollmentCodes: "codes.json",
+        },
+      },
+      "/etc/mimi",
+    );
+    expect(c.clientApi).toEqual({
+      host: "127.0.0.1",
+      port: 9443,
+      ca: ["/etc/mimi/clients-ca.pem"],
+      web: { host: "127.0.0.1", port: 8080, origin: ["https://chat.b.example"], app: "/etc/mimi/web" },
+      issuer: { key: "/etc/mimi/clients-ca.key", cert: "/etc/mimi/clients-ca.pem" },
+      enrollmentCodes: "/etc/mimi/codes.json",
+    });
+    const web = (w: unknown) => pathOf({ ...base, clientApi: { port: 1, ca: "c", web: w } });
+    expect(web({ port: 1, extra: 1 })).toBe("/clientApi/web/extra");
+    expect(web({ port: 1, key: "k" })).toBe("/clientApi/web");
+    expect(web({ port: 1, origin: [] })).toBe("/clientApi/web/origin");
+    expect(pathOf({ ...base, clientApi: { port: 1, ca: "c", enrollmentCodes: "x.json" } })).toBe(
+      "/clientApi/enrollmentCodes",
+    );
+    expect(pathOf({ ...base, clientApi: { port: 1, ca: "c", issuer: { key: "k" } } })).toBe(
+      "/clientApi/issuer/cert",
+    );
+  });
+
+  it("reads an enrollment code file and names what is wrong in one", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mimi-codes-"));
+    try {
+      const file = join(dir, "codes.json");
+      writeFileSync(
+        file,
+        JSON.stringify([
+          { code: "abcdefgh", user: "mimi://b.example/u/bob", expiresAt: "2030-01-02T03:04:05Z" },
+        ]),
+      );
+      expect(readEnrollmentCodeFile(file)).toEqual([
+        { code: "abcdefgh", user: "mimi://b.example/u/bob", expiresAt: Date.UTC(2030, 0, 2, 3, 4, 5) },
+      ]);
+      const bad = (v: unknown): string => {
+        writeFileSync(file, typeof v === "string" ? v : JSON.stringify(v));
+        try {
+          readEnrollmentCodeFile(file);
+        } catch (e) {
+          expect(e).toBeInstanceOf(ValidationError);
+          return (e as ValidationError).path;
+        }
+        return "accepted";
+      };
+      expect(bad("{")).toBe("/clientApi/enrollmentCodes");
+      expect(bad({})).toBe("/clientApi/enrollmentCodes");
+      expect(bad([{ code: "abcdefgh", user: "u", expiresAt: "tomorrow" }])).toBe(
+        "/clientApi/enrollmentCodes/0/expiresAt",
+      );
+      expect(bad([{ code: "abcdefgh", user: "u", expiresAt: "2030-01-01T00:00:00Z", x: 1 }])).toBe(
+        "/clientApi/enrollmentCodes/0",
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it("names the offending field", () => {

@@ -8,6 +8,7 @@ import {
   type SentMessage,
   serverErrors,
 } from "../src/chaos/checks.js";
+import { providerErrorsOf } from "../src/chaos/run.js";
 
 const room = "mimi://a.example/r/chaos-1";
 const sent = (sender: string, seq: number, acked = true): SentMessage => ({
@@ -99,5 +100,33 @@ describe("mimi chaos goal checkers", () => {
     expect(r.count).toBe(2);
     expect(r.excused).toBe(1);
     expect(r.examples).toEqual(["bob@b: 504 hub did not answer", "alice@a: 500 bug"]);
+  });
+});
+
+describe("the providers' errors in a chaos report", () => {
+  it("keeps the error-level JSON lines, with the first frames of their stacks, and nothing else", () => {
+    const lines = [
+      JSON.stringify({ ts: "2026-01-01T00:00:00.000Z", level: "info", msg: "listening" }),
+      "not JSON at all",
+      JSON.stringify({
+        ts: "2026-01-01T00:00:01.000Z",
+        level: "error",
+        msg: "handler failed",
+        error: "error: the database system is starting up",
+        stack:
+          "error: the database system is starting up\n    at connect (pool.js:1:1)\n    at run (database.ts:2:2)",
+      }),
+      JSON.stringify({ ts: "2026-01-01T00:00:02.000Z", level: "error", msg: "metrics failed", error: "x" }),
+    ];
+    expect(providerErrorsOf("a.example", lines)).toEqual([
+      {
+        domain: "a.example",
+        ts: "2026-01-01T00:00:01.000Z",
+        msg: "handler failed",
+        error: "error: the database system is starting up",
+        at: "connect (pool.js:1:1) < run (database.ts:2:2)",
+      },
+      { domain: "a.example", ts: "2026-01-01T00:00:02.000Z", msg: "metrics failed", error: "x" },
+    ]);
   });
 });

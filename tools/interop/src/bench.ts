@@ -1,7 +1,8 @@
 /**
  * Our MLS adapter against core-crypto (openmls in WebAssembly) in the same run:
- * `pnpm mimi bench interop [--quick] --json`. `@mimi/mls-profile` must not depend on core-crypto
- * (decision 0007), so this peer benchmark lives here, beside the mls area's own.
+ * the `vsCoreCrypto.*` metrics of `pnpm mimi bench mls [--quick] --json`. `@mimi/mls-profile` must not
+ * depend on core-crypto (decision 0007), so this peer benchmark lives here, and the CLI joins it to
+ * the mls area's own.
  *
  * For each group size N (10, 100; `--quick`: 10) two groups of N on suite 0x0001: one whose
  * committer and receiver are ours, one whose committer and receiver are core-crypto clients (the
@@ -177,7 +178,7 @@ async function measure(cs: MlsCiphersuite, n: number, rounds: number, messages: 
   return out;
 }
 
-/** The `interop` benchmark area: ours against core-crypto, run by `mimi bench interop`. */
+/** Ours against core-crypto, run as part of `mimi bench mls` (prefixed `vsCoreCrypto.`). */
 export const bench: BenchArea = {
   area: "interop",
   async run({ quick, progress }) {

@@ -8,6 +8,7 @@
  *
  * Another seed: MIMI_INTEROP_SEED=<n> npx vitest run --project node tools/interop/test/core-crypto-random.test.ts
  */
+import { testEnv } from "@mimi/testkit/env";
 import { prng } from "@mimi/testkit/seeded";
 import { describe, expect, it } from "vitest";
 import { type Implementation, type Member, MixedGroup, nameOf } from "./mixed-group.js";
@@ -15,7 +16,7 @@ import { type Implementation, type Member, MixedGroup, nameOf } from "./mixed-gr
 /** Epochs per run (two runs: 300 epochs in all, about 15 s on a quiet machine). */
 const EPOCHS = 150;
 const MAX_MEMBERS = 6;
-const envSeed = process.env.MIMI_INTEROP_SEED;
+const envSeed = testEnv("MIMI_INTEROP_SEED");
 const runs: readonly { seed: number; creator: Implementation }[] =
   envSeed === undefined
     ? [

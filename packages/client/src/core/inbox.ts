@@ -37,6 +37,7 @@ function reject(roomUri: string, e: unknown): ClientEvent {
  * it is in) and return what it was. Items that fail a check are reported as `rejected`.
  */
 export async function receive(core: CoreState, item: InboxItem): Promise<ClientEvent[]> {
+  if (item.n > core.inboxPosition) core.inboxPosition = item.n;
   let fanout: FanoutMessage;
   try {
     fanout = decodeFanoutMessage(item.message);

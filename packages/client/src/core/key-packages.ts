@@ -19,7 +19,7 @@ import type { CoreState } from "./state.js";
 const KEY_PACKAGE_REF_LABEL = "MLS 1.0 KeyPackage Reference";
 
 /** The KeyPackageRef (RFC 9420 §5.2) of a KeyPackage, in hex. */
-async function keyPackageRef(core: CoreState, kp: KeyPackage): Promise<string> {
+export async function keyPackageRef(core: CoreState, kp: KeyPackage): Promise<string> {
   const value = encodeKeyPackage(kp);
   const input = encodeTls((w) => w.opaque(utf8(KEY_PACKAGE_REF_LABEL)).opaque(value));
   return toHex(await core.cs.impl.hash.digest(input));

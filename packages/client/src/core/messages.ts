@@ -114,6 +114,7 @@ export function record(
     franked,
   };
   room.messages.set(message.messageId, message);
+  room.log.push(message);
   return message;
 }
 

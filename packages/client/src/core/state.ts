@@ -62,9 +62,14 @@ export interface Room {
   readonly unconfirmed: Map<string, { readonly bytes: Uint8Array }>;
   readonly received: ReceivedMessage[];
   readonly messages: Map<string, IncomingMessage>;
+  /** Every message recorded, in order (`received` with the sender's client and franking). */
+  readonly log: IncomingMessage[];
 }
 
-type HpkePrivateKey = Awaited<ReturnType<MlsCiphersuite["impl"]["hpke"]["generateKeyPair"]>>["privateKey"];
+/** An HPKE private key of the cipher suite. */
+export type HpkePrivateKey = Awaited<
+  ReturnType<MlsCiphersuite["impl"]["hpke"]["generateKeyPair"]>
+>["privateKey"];
 
 /** Everything one client holds. */
 export interface CoreState {
@@ -81,6 +86,8 @@ export interface CoreState {
   readonly keyPackages: Map<string, KeyPackageBundle>;
   /** The HPKE keys of GroupInfo requests not answered yet, by room. */
   readonly groupInfoKeys: Map<string, HpkePrivateKey>;
+  /** The highest inbox item position (`n`) received, 0 before any. */
+  inboxPosition: bigint;
 }
 
 /** The state of a client with no rooms yet. */
@@ -105,6 +112,7 @@ export function createCoreState(options: ClientCoreOptions): CoreState {
     rooms: new Map(),
     keyPackages: new Map(),
     groupInfoKeys: new Map(),
+    inboxPosition: 0n,
   };
 }
 
@@ -139,6 +147,7 @@ export function addRoom(core: CoreState, roomUri: string, profile: MimiProfile, 
     unconfirmed: new Map(),
     received: [],
     messages: new Map(),
+    log: [],
   };
   core.rooms.set(roomUri, room);
   return room;

@@ -533,12 +533,13 @@ export function encodeGroupState(state: MlsGroupState): Uint8Array {
 
 /**
  * Restore a member's state stored by {@link encodeGroupState}, with its configuration (which is
- * not stored).
+ * not stored). Decoding is strict; check the result with `checkGroupState` before using it.
  *
+ * @param path - where the state sits in the caller's structure, for errors.
  * @throws CodecError on malformed input or trailing bytes.
  */
-export function decodeGroupState(bytes: Uint8Array, config: ClientConfig): MlsGroupState {
-  return { ...decodeStrict(tsDecodeGroupState, bytes, "group state"), clientConfig: config };
+export function decodeGroupState(bytes: Uint8Array, config: ClientConfig, path = "/"): MlsGroupState {
+  return { ...decodeStrict(tsDecodeGroupState, bytes, "group state", path), clientConfig: config };
 }
 
 /**

@@ -76,6 +76,7 @@ export {
   unsafeAcceptAllCredentials,
   welcomeMessage,
 } from "./group.js";
+export { checkGroupState } from "./group-state.js";
 export {
   createKeyPackage,
   generateSignatureKeyPair,

@@ -15,6 +15,8 @@ export interface ClientApiRoute {
   readonly method: "GET" | "POST";
   /** True when the path has a parameter after the name (`/client/v1/<name>/{param}`). */
   readonly param: boolean;
+  /** False for the one route a client reaches before it has credentials (enrollment); default true. */
+  readonly authenticated?: boolean;
 }
 
 /** The client API's own routes. */
@@ -37,6 +39,8 @@ export const clientApiRoutes: {
   readonly ohttpKeys: ClientApiRoute;
   /** Relay an Encapsulated Request to a hub's OHTTP gateway; the parameter is the hub's domain. */
   readonly ohttpRelay: ClientApiRoute;
+  /** Get a client certificate with a one-time enrollment code (no authentication; decision 0811). */
+  readonly enroll: ClientApiRoute;
 } = {
   keyPackages: { method: "POST", param: false },
   rooms: { method: "POST", param: true },
@@ -47,6 +51,7 @@ export const clientApiRoutes: {
   joinCodes: { method: "POST", param: true },
   ohttpKeys: { method: "GET", param: true },
   ohttpRelay: { method: "POST", param: true },
+  enroll: { method: "POST", param: false, authenticated: false },
 };
 
 /** A name of the client API's own routes. */

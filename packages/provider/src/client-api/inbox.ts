@@ -9,7 +9,7 @@ import type { Welcome } from "@mimi/mls-profile";
 import { fanoutMessageCodec } from "@mimi/protocol";
 import { decodeWith } from "@mimi/wire";
 import type { Endpoint } from "../server/endpoint.js";
-import { type SqlExecutor, toBigInt, toBytes } from "../storage/database.js";
+import { IDEMPOTENT, type SqlExecutor, toBigInt, toBytes } from "../storage/database.js";
 
 /** One item of a client's inbox. */
 export interface InboxItem {
@@ -34,7 +34,7 @@ export async function subscribe(
   now: number,
 ): Promise<void> {
   await db.query(
-    `INSERT INTO client_subscriptions (client_uri, room_id, created_at) VALUES ($1, $2, $3)
+    `${IDEMPOTENT} INSERT INTO client_subscriptions (client_uri, room_id, created_at) VALUES ($1, $2, $3)
      ON CONFLICT (client_uri, room_id) DO NOTHING`,
     [clientUri, roomId, now],
   );

@@ -1,6 +1,8 @@
 /**
  * The client API of a provider (outside protocol-06's scope): see `docs/client-api.md`.
  */
+
+export type { EnrollmentCode } from "./enrollment.js";
 export {
   createInboxSignal,
   type InboxItem,
@@ -15,7 +17,9 @@ export {
 export type { JoinCodeIssuer, RoomCreator } from "./route.js";
 export {
   authenticateClient,
+  type ClientApiEnrollmentOptions,
   type ClientApiOptions,
   type ClientApiServer,
+  type ClientApiWebOptions,
   startClientApi,
 } from "./server.js";

@@ -5,6 +5,7 @@
  * into the JSON error answer.
  */
 import type { IncomingMessage, ServerResponse } from "node:http";
+import type { CertifiedKeyPem } from "@mimi/identity";
 import type { ExternalSender } from "@mimi/mls-profile";
 import type { DirectoryName } from "@mimi/protocol";
 import type { FederationClient } from "../federation/client.js";
@@ -31,6 +32,14 @@ export interface JoinCodeIssuer {
     readonly maxUses?: number;
   }): Promise<Uint8Array>;
   revoke(roomId: string, code: Uint8Array, client: string): Promise<boolean>;
+}
+
+/** What enrollment (decision 0811) issues with and answers. */
+export interface EnrollmentIssuer {
+  /** The CA key and certificate (PEM) issuing enrolled clients' certificates (one of our client CAs). */
+  readonly issuer: CertifiedKeyPem;
+  /** The CAs answered as trust anchors, each with the domain it is bound to (null: it names its own). */
+  readonly trustAnchors: readonly { readonly pem: string; readonly domain: string | null }[];
 }
 
 /** A route's answer: status, and a body with its media type (default application/octet-stream). */
@@ -67,6 +76,8 @@ export interface ClientApiContext {
   readonly createRoom: RoomCreator | undefined;
   readonly hubSender: (() => Promise<ExternalSender>) | undefined;
   readonly joinCodes: JoinCodeIssuer | undefined;
+  /** Enrollment's issuer and trust anchors; without it `POST /client/v1/enroll` answers 404. */
+  readonly enrollment: EnrollmentIssuer | undefined;
   /**
    * Call our own handler of a directory endpoint (when `owner` is our domain) or forward the
    * request to the owner's provider, and answer what it answered.
@@ -78,7 +89,7 @@ export interface ClientApiContext {
 export interface ClientCall {
   /** The route's name (a client API route or a directory endpoint's name). */
   readonly name: string;
-  /** The authenticated client's URI. */
+  /** The authenticated client's URI ("" on the one route without authentication, enrollment). */
   readonly client: string;
   /** The path parameter, percent-decoded ("" when the route has none). */
   readonly param: string;

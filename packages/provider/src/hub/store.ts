@@ -6,7 +6,7 @@
  */
 
 import type { Database, SqlExecutor } from "../storage/database.js";
-import { toBigInt, toBytes } from "../storage/database.js";
+import { IDEMPOTENT, toBigInt, toBytes } from "../storage/database.js";
 import type { RoomEvent, RoomEventRow } from "../storage/room-log.js";
 import { roomEventOfRow } from "../storage/room-log.js";
 
@@ -158,7 +158,7 @@ export async function storeViewSnapshot(
   },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO hub_view_snapshots (room_id, seq, epoch, created_at, snapshot) VALUES ($1, $2, $3, $4, $5)
+    `${IDEMPOTENT} INSERT INTO hub_view_snapshots (room_id, seq, epoch, created_at, snapshot) VALUES ($1, $2, $3, $4, $5)
      ON CONFLICT (room_id) DO UPDATE SET seq = EXCLUDED.seq, epoch = EXCLUDED.epoch,
        created_at = EXCLUDED.created_at, snapshot = EXCLUDED.snapshot
      WHERE hub_view_snapshots.seq < EXCLUDED.seq`,

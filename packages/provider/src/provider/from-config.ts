@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
 import { ValidationError } from "@mimi/wire";
+import { readEnrollmentCodeFile } from "../client-api/enrollment.js";
+import type { ClientApiWebOptions } from "../client-api/server.js";
 import type { ProviderConfig } from "../server/config.js";
 import { atLeast, jsonLinesToStdout, type LogSink } from "../server/log.js";
 import { type ProviderOptions, type RunningProvider, startProvider } from "./provider.js";
@@ -10,6 +12,20 @@ function readPem(file: string, path: string): string {
   } catch (e) {
     throw new ValidationError(`cannot read ${file}: ${(e as Error).message}`, { path });
   }
+}
+
+function webOptionsOf(
+  web: NonNullable<NonNullable<ProviderConfig["clientApi"]>["web"]>,
+): ClientApiWebOptions {
+  return {
+    host: web.host,
+    port: web.port,
+    ...(web.origin === undefined ? {} : { origin: web.origin }),
+    ...(web.app === undefined ? {} : { app: web.app }),
+    ...(web.key === undefined || web.cert === undefined
+      ? {}
+      : { key: readPem(web.key, "/clientApi/web/key"), cert: readPem(web.cert, "/clientApi/web/cert") }),
+  };
 }
 
 /**
@@ -51,6 +67,20 @@ export function providerOptionsOf(
             ...(config.clientApi.crl === undefined
               ? {}
               : { crl: config.clientApi.crl.map((f, i) => readPem(f, `/clientApi/crl/${i}`)) }),
+            ...(config.clientApi.web === undefined ? {} : { web: webOptionsOf(config.clientApi.web) }),
+            ...(config.clientApi.issuer === undefined
+              ? {}
+              : {
+                  enrollment: {
+                    issuer: {
+                      privateKeyPem: readPem(config.clientApi.issuer.key, "/clientApi/issuer/key"),
+                      certificatePem: readPem(config.clientApi.issuer.cert, "/clientApi/issuer/cert"),
+                    },
+                    ...(config.clientApi.enrollmentCodes === undefined
+                      ? {}
+                      : { codes: readEnrollmentCodeFile(config.clientApi.enrollmentCodes) }),
+                  },
+                }),
           },
         }),
     ...(config.peers === undefined ? {} : { peers: config.peers }),

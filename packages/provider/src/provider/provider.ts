@@ -9,7 +9,12 @@ import type { AddressInfo } from "node:net";
 import { createSecureContext } from "node:tls";
 import type { PathLayout } from "@mimi/protocol";
 import { createInboxSignal, type InboxSignal, wakingInboxes } from "../client-api/inbox.js";
-import { type ClientApiServer, startClientApi } from "../client-api/server.js";
+import {
+  type ClientApiEnrollmentOptions,
+  type ClientApiServer,
+  type ClientApiWebOptions,
+  startClientApi,
+} from "../client-api/server.js";
 import { type AssetHost, createAssetSource } from "../federation/assets.js";
 import { createFederationClient, type FederationClient, type PeerEndpoint } from "../federation/client.js";
 import { hubEndpoints } from "../hub/endpoints.js";
@@ -62,6 +67,13 @@ export interface ProviderOptions {
     readonly ca: string | Buffer | readonly (string | Buffer)[];
     /** CRLs (PEM) of the client CAs. */
     readonly crl?: string | Buffer | readonly (string | Buffer)[];
+    /** The browser listener (signature authentication, CORS, a static app; decision 0811). */
+    readonly web?: ClientApiWebOptions;
+    /**
+     * Enrollment with one-time codes (decision 0811): the CA issuing enrolled clients'
+     * certificates and the codes to store; the trust anchors answered are `ca` and `tls.ca`.
+     */
+    readonly enrollment?: Omit<ClientApiEnrollmentOptions, "peerAnchors">;
   };
   /** How to reach peer providers: `domain → "host:port"` or a function; others are `<domain>:443`. */
   readonly peers?: Readonly<Record<string, string>> | ((domain: string) => PeerEndpoint | undefined);
@@ -132,6 +144,8 @@ export interface RunningProvider {
   /** The client API listener, when configured. */
   readonly clientApi?: ClientApiServer;
   readonly clientApiPort?: number;
+  /** The client API's browser listener port, when configured. */
+  readonly clientApiWebPort?: number;
   /** The Prometheus listener's port, when configured. */
   readonly metricsPort?: number;
   /** The storage. */
@@ -340,6 +354,22 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
             : { maxBodyBytes: options.clientApiMaxBodyBytes }),
           ...(options.rateLimits?.client === undefined ? {} : { rateLimit: options.rateLimits.client }),
           ...(options.now === undefined ? {} : { now: options.now }),
+          ...(options.clientApi.web === undefined ? {} : { web: options.clientApi.web }),
+          ...(options.clientApi.enrollment === undefined
+            ? {}
+            : {
+                enrollment: {
+                  ...options.clientApi.enrollment,
+                  peerAnchors: (Array.isArray(options.tls.ca) ? options.tls.ca : [options.tls.ca]).map(
+                    (c: PeerCa) =>
+                      typeof c === "string"
+                        ? c
+                        : Buffer.isBuffer(c)
+                          ? c.toString("utf8")
+                          : { pem: c.pem, domain: c.domain },
+                  ),
+                },
+              }),
         },
         options.clientApi.port,
         options.clientApi.host ?? "127.0.0.1",
@@ -382,6 +412,7 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       server,
       port: server.port,
       ...(clientApi === undefined ? {} : { clientApi, clientApiPort: clientApi.port }),
+      ...(clientApi?.webPort === undefined ? {} : { clientApiWebPort: clientApi.webPort }),
       ...(metricsPort === undefined ? {} : { metricsPort }),
       db,
       federation,

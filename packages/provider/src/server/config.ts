@@ -9,7 +9,10 @@
  *   "storage": "pglite:./data",
  *   "metrics": { "host": "127.0.0.1", "port": 9464 },
  *   "maxBodyBytes": 1048576,
- *   "clientApi": { "host": "127.0.0.1", "port": 9443, "ca": "b.example-clients-ca.pem" },
+ *   "clientApi": { "host": "127.0.0.1", "port": 9443, "ca": "b.example-clients-ca.pem",
+ *                  "web": { "host": "127.0.0.1", "port": 8080, "origin": "http://localhost:5173", "app": "web" },
+ *                  "issuer": { "key": "clients-ca.key", "cert": "b.example-clients-ca.pem" },
+ *                  "enrollmentCodes": "codes.json" },
  *   "peers": { "a.example": "127.0.0.1:8442", "c.example": "c.example:443" },
  *   "assetHosts": { "a.example": { "peer": "a.example" }, "cdn.c.example": { "peer": "c.example", "address": "10.0.0.7:443" } },
  *   "paths": { "prefix": "/mimi/pl", "templates": { "notify": "/hooks/notify/{roomId}" } },
@@ -23,7 +26,8 @@
  * file: `storage` (a PostgreSQL URL with its password) and `tls.key` (the PEM itself) may be
  * `{ "env": "VARIABLE" }`, read from the environment when the file is parsed. `metrics`,
  * `maxBodyBytes`, `clientApi` (the client API listener and the CA issuing our clients'
- * certificates), `peers` (how to reach other providers; others are `<domain>:443`) and
+ * certificates; its browser listener `web`, the enrollment `issuer` and `enrollmentCodes`,
+ * decision 0811), `peers` (how to reach other providers; others are `<domain>:443`) and
  * `assetHosts` (the asset hosts of peer providers that the hub's `/proxyDownload` and OHTTP gateway
  * fetch from, and where to reach them; decision 0670) are optional (decision 0645). `paths` is
  * where the federation server serves the §5.1 endpoints and what its directory advertises: a
@@ -68,6 +72,19 @@ export interface ProviderConfig {
     readonly ca: readonly string[];
     /** CRL files (PEM) of the client CAs. */
     readonly crl?: readonly string[];
+    /** The browser listener (decision 0811): `app` a directory, `key`/`cert` files for HTTPS. */
+    readonly web?: {
+      readonly host: string;
+      readonly port: number;
+      readonly origin?: readonly string[];
+      readonly app?: string;
+      readonly key?: string;
+      readonly cert?: string;
+    };
+    /** The CA key and certificate files issuing enrolled clients' certificates (decision 0811). */
+    readonly issuer?: { readonly key: string; readonly cert: string };
+    /** The enrollment code file (JSON `[{ "code", "user", "expiresAt" }]`). */
+    readonly enrollmentCodes?: string;
   };
   /** How to reach peer providers: domain → "host:port". */
   readonly peers?: Readonly<Record<string, string>>;
@@ -181,12 +198,46 @@ export function parseProviderConfig(
   if (o["clientApi"] !== undefined) {
     const c = obj(o["clientApi"], "/clientApi");
     for (const k of Object.keys(c))
-      if (!["host", "port", "ca", "crl"].includes(k)) fail(`unknown field ${k}`, `/clientApi/${k}`);
+      if (!["host", "port", "ca", "crl", "web", "issuer", "enrollmentCodes"].includes(k))
+        fail(`unknown field ${k}`, `/clientApi/${k}`);
     const crl = crlFiles(c["crl"], "/clientApi/crl");
+    let web: NonNullable<ProviderConfig["clientApi"]>["web"];
+    if (c["web"] !== undefined) {
+      const w = obj(c["web"], "/clientApi/web");
+      for (const k of Object.keys(w))
+        if (!["host", "port", "origin", "app", "key", "cert"].includes(k))
+          fail(`unknown field ${k}`, `/clientApi/web/${k}`);
+      const origin =
+        w["origin"] === undefined ? undefined : caFiles(w["origin"], "/clientApi/web/origin", "origin");
+      if ((w["key"] === undefined) !== (w["cert"] === undefined))
+        fail("key and cert go together", "/clientApi/web");
+      web = {
+        ...hostPort(w, "/clientApi/web"),
+        ...(origin === undefined ? {} : { origin }),
+        ...(w["app"] === undefined ? {} : { app: at(str(w, "app", "/clientApi/web")) }),
+        ...(w["key"] === undefined
+          ? {}
+          : { key: at(str(w, "key", "/clientApi/web")), cert: at(str(w, "cert", "/clientApi/web")) }),
+      };
+    }
+    let issuer: NonNullable<ProviderConfig["clientApi"]>["issuer"];
+    if (c["issuer"] !== undefined) {
+      const i = obj(c["issuer"], "/clientApi/issuer");
+      for (const k of Object.keys(i))
+        if (k !== "key" && k !== "cert") fail(`unknown field ${k}`, `/clientApi/issuer/${k}`);
+      issuer = { key: at(str(i, "key", "/clientApi/issuer")), cert: at(str(i, "cert", "/clientApi/issuer")) };
+    }
+    if (c["enrollmentCodes"] !== undefined && issuer === undefined)
+      fail("enrollment codes need an issuer", "/clientApi/enrollmentCodes");
     clientApi = {
       ...hostPort(c, "/clientApi"),
       ca: caFiles(c["ca"], "/clientApi/ca").map(at),
       ...(crl === undefined ? {} : { crl }),
+      ...(web === undefined ? {} : { web }),
+      ...(issuer === undefined ? {} : { issuer }),
+      ...(c["enrollmentCodes"] === undefined
+        ? {}
+        : { enrollmentCodes: at(str(c, "enrollmentCodes", "/clientApi")) }),
     };
   }
   let peers: Record<string, string> | undefined;

@@ -211,35 +211,44 @@ async function openPostgres(
   };
   return {
     engine: "postgres",
-    // A statement is sent again only when it never left: the pool could not connect (the server
-    // is down or starting) or handed out a client already known to be broken. One that failed
-    // after it was sent may have been applied, so its failure is the caller's (decision 0678).
+    // A statement is sent again when it never left (the pool could not connect, or handed out a
+    // client already known to be broken), and a read or an IDEMPOTENT one also when it was lost
+    // in flight. A write lost
+    // in flight may have been applied, so its failure is the caller's (decision 0678); the
+    // non-idempotent writes run as transactions, whose outcome is resolved (below).
     query: <R>(text: string, params?: readonly unknown[]): Promise<R[]> =>
       withClient(pool, async (client) => {
         try {
           return await run<R>(client, text, params);
         } catch (e) {
-          throw /not queryable/.test((e as Error).message ?? "") ? new NotSent(e) : e;
+          throw /not queryable/.test((e as Error).message ?? "") || safeToResend(text) ? new NotSent(e) : e;
         }
       }),
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     // A transaction whose connection failed before its COMMIT was sent has applied nothing, so it
-    // runs again (its body touches only the database); one that failed during COMMIT may have
-    // been committed, and its failure is the caller's.
-    transaction: (fn) =>
-      withClient(pool, async (client) => {
-        let committing = false;
-        try {
-          await client.query("BEGIN");
-          const out = await fn({ query: (text, params) => run(client, text, params) });
-          committing = true;
-          await client.query("COMMIT");
-          return out;
-        } catch (e) {
-          if (!isStorageUnavailable(e)) await client.query("ROLLBACK").catch(() => {});
-          throw committing ? e : new NotSent(e);
-        }
-      }),
+    // runs again (its body touches only the database). One whose connection failed during COMMIT
+    // is in doubt: its transaction ID, taken with BEGIN in the same round trip, is looked up once
+    // the database answers again (`pg_xact_status`): committed, its result is the caller's;
+    // aborted, it runs again; anything else is the caller's failure (decision 0678).
+    transaction: <T>(fn: (tx: SqlExecutor) => Promise<T>): Promise<T> =>
+      resolvingInDoubt(pool, () =>
+        withClient(pool, async (client) => {
+          let xid: string | undefined;
+          let committing = false;
+          let out: T | undefined;
+          try {
+            xid = xidOf(await client.query("BEGIN; SELECT pg_current_xact_id()::text AS xid"));
+            out = await fn({ query: (text, params) => run(client, text, params) });
+            committing = true;
+            await client.query("COMMIT");
+            return out;
+          } catch (e) {
+            if (!isStorageUnavailable(e)) await client.query("ROLLBACK").catch(() => {});
+            if (!committing) throw new NotSent(e);
+            throw isStorageUnavailable(e) && xid !== undefined ? new CommitInDoubt(e, xid, out) : e;
+          }
+        }),
+      ),
     close: () => pool.end(),
   };
 }
@@ -278,9 +287,13 @@ function withClient<T>(
   ).catch(unwrapNotSent);
 }
 
-/** How long a statement or transaction waits, retrying, for a database that went away (ms): well
- * inside the 10 s a peer waits for an answer, so the peer gets one (the result, or a 503). */
-const RECONNECT_WINDOW_MS = 5_000;
+/**
+ * How long a statement or transaction waits, retrying, for a database that went away (ms): long
+ * enough for a restart with crash recovery (2–4 s on the two-core development machine, more under
+ * load: 5 s let requests through as 503s there), and inside the 10 s a peer waits for an answer, so
+ * the peer gets one (the result, or a 503).
+ */
+const RECONNECT_WINDOW_MS = 8_000;
 
 /** Its back-off between attempts: full jitter, 50 ms doubling to 1 s. */
 const RECONNECT_BACKOFF = { baseMs: 50, capMs: 1_000 } as const;
@@ -315,6 +328,88 @@ export async function retryWhileUnavailable<T>(
   }
 }
 
+/**
+ * The comment that starts a statement which may be sent twice with the effect of once (an upsert
+ * that writes the same row, an insert that recognises what it already wrote): the engine sends
+ * it again when its connection is lost in flight, as it does a read (decision 0678).
+ */
+export const IDEMPOTENT = "/* idempotent */";
+
+/** Whether a statement may be sent again after it was lost in flight: a read, or {@link IDEMPOTENT}. */
+function safeToResend(text: string): boolean {
+  return /^\s*SELECT\b/i.test(text) || text.startsWith(IDEMPOTENT);
+}
+
+/** The transaction ID answered by `BEGIN; SELECT pg_current_xact_id()::text AS xid`. */
+function xidOf(results: unknown): string {
+  const rows = Array.isArray(results)
+    ? (results[1] as { rows?: { xid?: unknown }[] } | undefined)?.rows
+    : undefined;
+  const xid = rows?.[0]?.xid;
+  if (typeof xid !== "string" || !/^[0-9]+$/.test(xid))
+    throw new InternalError("BEGIN did not answer a transaction ID", { path: "/transaction/xid" });
+  return xid;
+}
+
+/** A transaction whose connection failed while its COMMIT was on the way: applied or not, unknown. */
+class CommitInDoubt extends Error {
+  constructor(
+    readonly inner: unknown,
+    readonly xid: string,
+    readonly out: unknown,
+  ) {
+    super(inner instanceof Error ? inner.message : String(inner));
+  }
+}
+
+/**
+ * Run `attempt` (a transaction); when its COMMIT is in doubt, ask the database, once it answers
+ * again, what became of the transaction: committed, the result stands; aborted (nothing of it was
+ * applied), it runs again; still unknown when the window ends, the original failure is thrown.
+ */
+async function resolvingInDoubt<T>(pool: import("pg").Pool, attempt: () => Promise<T>): Promise<T> {
+  const deadline = Date.now() + RECONNECT_WINDOW_MS;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (e) {
+      if (!(e instanceof CommitInDoubt)) throw e;
+      const status = await transactionStatus(pool, e.xid, deadline).catch(() => undefined);
+      if (status === "committed") return e.out as T;
+      if (status !== "aborted" || Date.now() >= deadline) throw e.inner;
+    }
+  }
+}
+
+/**
+ * `pg_xact_status` of `xid` ("committed", "aborted"), asked again while the database is away or
+ * the transaction is still in progress, until `deadline`; undefined when the server no longer
+ * knows it or the window ends.
+ */
+async function transactionStatus(
+  pool: import("pg").Pool,
+  xid: string,
+  deadline: number,
+): Promise<string | undefined> {
+  for (let polls = 1; ; polls++) {
+    const status = await retryWhileUnavailable(
+      () =>
+        withClient(pool, async (client) => {
+          const r = await client.query<{ status: string | null }>(
+            "SELECT pg_xact_status($1::xid8) AS status",
+            [xid],
+          );
+          return r.rows[0]?.status ?? undefined;
+        }),
+      () => true,
+      { windowMs: Math.max(0, deadline - Date.now()) },
+    );
+    if (status !== "in progress" || Date.now() >= deadline)
+      return status === "in progress" ? undefined : status;
+    await new Promise((r) => setTimeout(r, Math.min(backoffDelayMs(polls, RECONNECT_BACKOFF), 200)));
+  }
+}
+
 /** A failure marked as raised before anything was applied by the server (see `openPostgres`). */
 class NotSent extends Error {
   constructor(readonly inner: unknown) {
@@ -339,7 +434,7 @@ const STORAGE_DOWN_CODES = new Set([
 
 /** Whether `e` says the storage is unreachable for now (see {@link STORAGE_DOWN_CODES}). */
 export function isStorageUnavailable(e: unknown): boolean {
-  if (e instanceof NotSent) return isStorageUnavailable(e.inner);
+  if (e instanceof NotSent || e instanceof CommitInDoubt) return isStorageUnavailable(e.inner);
   if (!(e instanceof Error)) return false;
   const code = (e as { code?: unknown }).code;
   if (typeof code === "string" && (STORAGE_DOWN_CODES.has(code) || /^08\d{3}$/.test(code))) return true;

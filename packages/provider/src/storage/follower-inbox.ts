@@ -3,7 +3,7 @@
  * provider's own clients are served.
  */
 import type { SqlExecutor } from "./database.js";
-import { packBytes, toBigInt, toBytes } from "./database.js";
+import { IDEMPOTENT, packBytes, toBigInt, toBytes } from "./database.js";
 
 /** A queued message. */
 export interface InboxMessage {
@@ -55,8 +55,9 @@ export async function queueNotifyBody(
   now: number,
 ): Promise<boolean> {
   const packed = packBytes(messages.map((m) => m.encoded));
+  // sent again if lost in flight: a body already queued is recognised by its hash (0678)
   const rows = await ex.query<{ fresh: unknown }>(
-    `WITH l AS (${locked(7)}
+    `${IDEMPOTENT} WITH l AS (${locked(7)}
      ), n AS (
        INSERT INTO notify_received (peer_domain, body_hash, received_at)
        SELECT $2::text, $6::bytea, $3::bigint FROM l

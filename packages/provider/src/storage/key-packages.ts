@@ -22,7 +22,7 @@ import {
 import { decodeMls, type Mls, mlsOf } from "@mimi/protocol";
 import { CodecError, ValidationError } from "@mimi/wire";
 import { clientUriOfCredential } from "../hub/credentials.js";
-import { type Database, type SqlExecutor, toBytes } from "./database.js";
+import { type Database, IDEMPOTENT, type SqlExecutor, toBytes } from "./database.js";
 
 /** A KeyPackage checked for storage: its ref, client, suite and last-resort flag. */
 export interface CheckedKeyPackage {
@@ -110,7 +110,7 @@ export async function storeKeyPackages(
     checked.push(await checkUploadedKeyPackage(clientUri, bytes, `/key_packages/${i}`));
   if (checked.length === 0) return;
   await db.query(
-    `INSERT INTO key_packages (ref, client_uri, user_uri, cipher_suite, last_resort, not_after, uploaded_at, key_package)
+    `${IDEMPOTENT} INSERT INTO key_packages (ref, client_uri, user_uri, cipher_suite, last_resort, not_after, uploaded_at, key_package)
      SELECT u.r, $1, $2, u.s, u.l, u.n, $3, u.k
        FROM unnest($4::bytea[], $5::integer[], $6::boolean[], $7::numeric[], $8::bytea[]) AS u(r, s, l, n, k)
      ON CONFLICT (ref) DO NOTHING`,

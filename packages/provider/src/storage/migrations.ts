@@ -205,6 +205,20 @@ export const migrations: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 11,
+    name: "client API: one-time enrollment codes (decision 0811)",
+    sql: [
+      `CREATE TABLE client_enrollment_codes (
+         code_hash  bytea  PRIMARY KEY,
+         user_uri   text   NOT NULL,
+         created_at bigint NOT NULL,
+         expires_at bigint NOT NULL,
+         used_at    bigint,
+         used_by    text
+       )`,
+    ],
+  },
 ];
 
 /** The advisory lock key that serializes migrations ("mimi" in ASCII). */

@@ -139,15 +139,18 @@ export async function appendToEpoch(
 ): Promise<OrderedWrite> {
   if (events.length === 0) throw new ValidationError("nothing to append", { path: "/events" });
   const n = events.length;
-  const rows = await db.query<{ seq: unknown }>(
-    `WITH r AS (
+  // a transaction, so that a connection lost during its COMMIT is resolved, not guessed (0678)
+  const rows = await db.transaction((tx) =>
+    tx.query<{ seq: unknown }>(
+      `WITH r AS (
        UPDATE rooms SET last_seq = last_seq + $3 WHERE room_id = $1 AND epoch = $2 RETURNING last_seq
      )
      INSERT INTO room_events (room_id, seq, epoch, kind, accepted_at, body)
      SELECT $1, r.last_seq - $3 + u.i, $2, u.k, $4, u.b
        FROM r, unnest($5::text[], $6::bytea[]) WITH ORDINALITY AS u(k, b, i)
      RETURNING seq`,
-    [roomId, epoch.toString(), n, now, events.map((e) => e.kind), events.map((e) => e.body)],
+      [roomId, epoch.toString(), n, now, events.map((e) => e.kind), events.map((e) => e.body)],
+    ),
   );
   return orderedOutcome(db, roomId, epoch, n, rows);
 }
@@ -167,7 +170,7 @@ export interface NewApplicationEvent {
  * written unless the room is still in `epoch`. The hub's group commit (decision 0655).
  */
 export async function appendApplicationBatch(
-  db: SqlExecutor,
+  db: Database,
   roomId: string,
   epoch: bigint,
   events: readonly NewApplicationEvent[],
@@ -176,8 +179,10 @@ export async function appendApplicationBatch(
   if (events.length === 0) throw new ValidationError("nothing to append", { path: "/events" });
   const n = events.length;
   const bodies = packBytes(events.map((e) => e.body));
-  const rows = await db.query<{ seq: unknown }>(
-    `WITH r AS (
+  // a transaction, so that a connection lost during its COMMIT is resolved, not guessed (0678)
+  const rows = await db.transaction((tx) =>
+    tx.query<{ seq: unknown }>(
+      `WITH r AS (
        UPDATE rooms SET last_seq = last_seq + $3 WHERE room_id = $1 AND epoch = $2 RETURNING last_seq
      ), e AS (
        INSERT INTO room_events (room_id, seq, epoch, kind, accepted_at, body)
@@ -192,16 +197,17 @@ export async function appendApplicationBatch(
        ON CONFLICT DO NOTHING
      )
      SELECT seq FROM e`,
-    [
-      roomId,
-      epoch.toString(),
-      n,
-      events.map((e) => e.acceptedAt.toString()),
-      bodies.bytes,
-      [...new Set(domains)],
-      bodies.offsets,
-      bodies.lengths,
-    ],
+      [
+        roomId,
+        epoch.toString(),
+        n,
+        events.map((e) => e.acceptedAt.toString()),
+        bodies.bytes,
+        [...new Set(domains)],
+        bodies.offsets,
+        bodies.lengths,
+      ],
+    ),
   );
   return orderedOutcome(db, roomId, epoch, n, rows);
 }

@@ -28,7 +28,15 @@ CAs and CRLs for new connections, without a restart (other changes need one). FI
     "clientApi": { "host": "127.0.0.1",            optional: the client API for our own clients
                    "port": 9443,
                    "ca": "b.example-clients-ca.pem",    CA issuing our clients' certificates
-                   "crl": "b.example-clients.crl" },    optional: its CRL (PEM)
+                   "crl": "b.example-clients.crl",      optional: its CRL (PEM)
+                   "web": { "host": "127.0.0.1",  optional: a listener for browsers (signed
+                            "port": 8080,          requests, CORS; plain HTTP on loopback only,
+                            "origin": "https://chat.b.example",   HTTPS with "key"/"cert"),
+                            "app": "web" },        with a static app at / (decision 0811)
+                   "issuer": { "key": "clients-ca.key",   optional: the CA enrolling clients
+                               "cert": "b.example-clients-ca.pem" },   (POST /client/v1/enroll)
+                   "enrollmentCodes": "codes.json" },   optional: one-time codes
+                                                   [{ "code", "user", "expiresAt" }]
     "peers": { "a.example": "127.0.0.1:8442" },    optional: where other providers listen
                                                    (a domain not listed is <domain>:443)
     "assetHosts": { "a.example":                   optional: peers' asset hosts the hub's
@@ -46,7 +54,7 @@ Secrets can stay out of FILE: "storage" (e.g. a PostgreSQL URL with its password
 (the PEM itself) may be { "env": "VARIABLE" }, read from the environment at start.
 
 Once listening, prints one line {"event":"listening","domain":…,"port":…,"clientApiPort":…,
-"storage":…} (ports 0 in the file mean any free port; storage says where data lives, a PostgreSQL
+"clientApiWebPort":…,"storage":…} (ports 0 in the file mean any free port; storage says where data lives, a PostgreSQL
 password left out). Logs are JSON lines on stdout (from logLevel up;
 debug adds one line per request). PGlite does not fsync:
 use PostgreSQL for durable storage.`;
@@ -90,6 +98,7 @@ export const serveCommand: Command = {
       domain: running.domain,
       port: running.port,
       ...(running.clientApiPort === undefined ? {} : { clientApiPort: running.clientApiPort }),
+      ...(running.clientApiWebPort === undefined ? {} : { clientApiWebPort: running.clientApiWebPort }),
       ...(running.metricsPort === undefined ? {} : { metricsPort: running.metricsPort }),
       storage: storageForDisplay(config.storage),
     });

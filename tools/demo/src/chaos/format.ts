@@ -5,6 +5,7 @@ import type { ChaosReport } from "./run.js";
 export function formatChaosReport(r: ChaosReport): string {
   const head = [
     "fault",
+    "inject ms",
     "held ms",
     "sent",
     "acked",
@@ -18,6 +19,7 @@ export function formatChaosReport(r: ChaosReport): string {
   ];
   const rows = r.faults.map((f) => [
     `${f.ok ? "✓" : "✗"} ${f.fault}`,
+    String(f.injectMs),
     String(f.heldMs),
     String(f.sent),
     String(f.acknowledged),
@@ -43,6 +45,15 @@ export function formatChaosReport(r: ChaosReport): string {
     "",
     `  in all: ${t.sent} sent, ${t.acknowledged} acknowledged, ${t.deliveries} deliveries; lost ${t.lost}, duplicates ${t.duplicates}, order violations ${t.orderViolations}, 5xx ${t.serverErrors}`,
     `  result: ${r.ok ? "OK, every goal holds" : "FAILED"}`,
+    ...(r.providerErrors.length === 0
+      ? []
+      : [
+          "",
+          "  errors the providers logged:",
+          ...r.providerErrors.map(
+            (e) => `  ${e.domain}: ${e.msg}: ${e.error}${e.at === undefined ? "" : ` (at ${e.at})`}`,
+          ),
+        ]),
   ].join("\n")}\n`;
 }
 

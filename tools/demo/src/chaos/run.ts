@@ -46,7 +46,12 @@ export interface ChaosOptions {
 /** The figures of one fault. */
 export interface FaultResult {
   readonly fault: string;
-  /** How long the fault lasted (ms). */
+  /**
+   * How long injecting the fault took (ms): most are instant; the hub's kill and the PostgreSQL
+   * restart (stop, then start with crash recovery) take a while, and that is an outage too.
+   */
+  readonly injectMs: number;
+  /** How long the fault was held after it was injected (ms). */
   readonly heldMs: number;
   /** Messages sent while it was on or being recovered from, and how many the hub acknowledged. */
   readonly sent: number;
@@ -89,6 +94,57 @@ export interface ChaosReport {
   };
   readonly ms: number;
   readonly ok: boolean;
+  /**
+   * The providers' error-level log lines of the run (at most {@link MAX_PROVIDER_ERRORS}, the first
+   * ones), so that a goal missed says where: each with its provider, message, error and the first
+   * frames of its stack.
+   */
+  readonly providerErrors: readonly ProviderError[];
+}
+
+/** An error a provider logged during a chaos run. */
+export interface ProviderError {
+  readonly domain: string;
+  /** When it was logged (ISO 8601). */
+  readonly ts: string;
+  readonly msg: string;
+  readonly error: string;
+  readonly at?: string;
+}
+
+/** How many provider errors a report keeps. */
+const MAX_PROVIDER_ERRORS = 20;
+
+/** The error-level JSON log lines of `output`, as {@link ProviderError}s. */
+export function providerErrorsOf(domain: string, output: readonly string[]): ProviderError[] {
+  const out: ProviderError[] = [];
+  for (const line of output) {
+    let rec: unknown;
+    try {
+      rec = JSON.parse(line);
+    } catch {
+      continue;
+    }
+    if (typeof rec !== "object" || rec === null || (rec as { level?: unknown }).level !== "error") continue;
+    const r = rec as { ts?: unknown; msg?: unknown; error?: unknown; stack?: unknown };
+    const frames =
+      typeof r.stack === "string"
+        ? r.stack
+            .split("\n")
+            .filter((l) => l.trim().startsWith("at "))
+            .slice(0, 4)
+            .map((l) => l.trim().slice(3))
+            .join(" < ")
+        : "";
+    out.push({
+      domain,
+      ts: String(r.ts ?? ""),
+      msg: String(r.msg ?? ""),
+      error: String(r.error ?? ""),
+      ...(frames === "" ? {} : { at: frames }),
+    });
+  }
+  return out;
 }
 
 /** One fault of a profile. */
@@ -450,6 +506,7 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
         lost.count === 0 && dup.count === 0 && order.count === 0 && errors.count === 0 && catchUp !== null;
       return {
         fault: p.name,
+        injectMs: Math.round(p.injectedAt - p.start),
         heldMs: Math.round(p.healedAt - p.injectedAt),
         sent: mine.length,
         acknowledged: mine.filter((m) => m.ackedAt !== undefined).length,
@@ -486,6 +543,9 @@ export async function runChaos(options: ChaosOptions = {}): Promise<ChaosReport>
         serverErrors: serverErrorsAll,
       },
       ms: Math.round(now()),
+      providerErrors: federation.providers
+        .flatMap((p) => providerErrorsOf(p.domain, p.output))
+        .slice(0, MAX_PROVIDER_ERRORS),
       ok:
         results.every((r) => r.ok) &&
         lostAll.count === 0 &&

@@ -7,6 +7,7 @@ import { type ClientApiRouteName, clientApiRoutes, isDirectoryName } from "@mimi
 import type { ClientRouteHandler } from "../route.js";
 import { blobs } from "./blobs.js";
 import { download } from "./download.js";
+import { enroll } from "./enroll.js";
 import { forwarded } from "./forwarded.js";
 import { hubSender } from "./hub-sender.js";
 import { inbox } from "./inbox.js";
@@ -25,6 +26,7 @@ const own: { readonly [N in ClientApiRouteName]: ClientRouteHandler } = {
   joinCodes,
   ohttpKeys,
   ohttpRelay,
+  enroll,
 };
 
 /** The handler of a route `clientApiRoute` knows. */
