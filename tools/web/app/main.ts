@@ -25,7 +25,7 @@ import { html, render } from "htm/preact";
 import type { VNode } from "preact";
 import { useEffect, useRef, useState } from "preact/hooks";
 import { renderMarkdown } from "./markdown.js";
-import { codeFromLocation, type Session, signIn } from "./session.js";
+import { codeFromLocation, resume, type Session, signIn } from "./session.js";
 
 const REACTIONS = ["👍", "🎉", "❤️"] as const;
 
@@ -80,7 +80,19 @@ function SignIn(props: { readonly onSession: (s: Session) => void }): VNode {
     }
   };
   useEffect(() => {
-    if (initial !== undefined) void go(initial);
+    // a client saved by this page before (a reload) comes back; else the link's code signs in
+    setBusy(true);
+    resume(location.origin).then(
+      (saved) => {
+        if (saved !== undefined) props.onSession(saved);
+        else if (initial !== undefined) void go(initial);
+        else setBusy(false);
+      },
+      (e: unknown) => {
+        setError(`the saved client could not be restored: ${errorText(e)}`);
+        setBusy(false);
+      },
+    );
   }, []);
   return html`<main class="signin">
     <h1>MIMI</h1>

@@ -1,6 +1,6 @@
 /**
- * `@mimi/web`: the MIMI web app (built by {@link buildWebApp}), the demo's browser listeners and
- * `mimi demo --web` ({@link startWebDemo}), and the conversation played through Chromium
+ * `@mimi/web`: the MIMI web app (built by {@link buildWebApp}), `mimi demo --web` with the
+ * providers' browser listeners ({@link startWebDemo}), and the conversation played through Chromium
  * ({@link playConversation}).
  *
  * @packageDocumentation

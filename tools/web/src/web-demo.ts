@@ -1,15 +1,16 @@
 /**
- * `mimi demo --web`: the demo's three providers, each with a browser listener serving the web app,
+ * `mimi demo --web`: the demo's three providers, each with its browser listener serving the web app,
  * an enrollment link per demo user (Alice on a.example, Bob on b.example, Cathy on c.example), and
  * the consents the demo's adds need.
  */
 import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Federation, REPO_ROOT, startFederation } from "@mimi/demo";
 import { loadCiphersuite } from "@mimi/mls-profile";
-import { type BrowserListener, startBrowserListener } from "./browser-listener.js";
+import { InternalError } from "@mimi/wire";
 import { buildWebApp } from "./build.js";
 
 /** A demo user and the link that signs a page in as that user. */
@@ -23,9 +24,13 @@ export interface WebDemoUser {
 /** A running web demo. */
 export interface WebDemo {
   readonly federation: Federation;
-  readonly listeners: ReadonlyMap<string, BrowserListener>;
   readonly users: readonly WebDemoUser[];
-  /** A fresh enrollment link for another client of `name`. */
+  /**
+   * Another enrollment link for `name` (a new client of the user: a second device, or a page
+   * after its storage was cleared).
+   *
+   * @throws InternalError when the user's spare codes are used up.
+   */
   link(name: WebDemoUser["name"]): string;
   stop(): Promise<void>;
 }
@@ -35,6 +40,8 @@ const USERS = [
   { name: "bob", domain: "b.example" },
   { name: "cathy", domain: "c.example" },
 ] as const;
+/** Enrollment codes per user in the providers' code files: the printed link and spares. */
+const CODES_PER_USER = 8;
 
 /** Options of {@link startWebDemo}. */
 export interface WebDemoOptions {
@@ -45,8 +52,8 @@ export interface WebDemoOptions {
 }
 
 /**
- * Build the app, start the federation and a browser listener per provider, grant the consents,
- * and issue one enrollment link per demo user.
+ * Build the app, start the federation with a browser listener per provider serving it (decision
+ * 0811), grant the consents, and make one enrollment link per demo user.
  *
  * @throws InternalError when a provider does not start; whatever the build throws.
  */
@@ -56,28 +63,25 @@ export async function startWebDemo(options: WebDemoOptions = {}): Promise<WebDem
   const app = await buildWebApp(join(dir, "app"));
   line("✓ web app built (esbuild)");
   const cs = await loadCiphersuite();
+  const expiresAt = new Date(Date.now() + 24 * 3600_000).toISOString();
+  const codes = new Map<string, string[]>(
+    USERS.map((u) => [u.name, Array.from({ length: CODES_PER_USER }, () => randomBytes(16).toString("hex"))]),
+  );
   const federation = await startFederation({
     domains: USERS.map((u) => u.domain),
     dir,
     cs,
     ...(options.storage === undefined ? {} : { storage: options.storage }),
     progress: line,
+    web: {
+      app,
+      codes: (domain) =>
+        USERS.filter((u) => u.domain === domain).flatMap((u) =>
+          codes.get(u.name)!.map((code) => ({ code, user: `mimi://${u.domain}/u/${u.name}`, expiresAt })),
+        ),
+    },
   });
-  const listeners = new Map<string, BrowserListener>();
   try {
-    const anchors = federation.providers.map((p) => p.pki.ca.certificatePem);
-    for (const p of federation.providers) {
-      listeners.set(
-        p.domain,
-        await startBrowserListener({
-          domain: p.domain,
-          clientApiUrl: p.clientApiUrl,
-          issuer: p.pki.ca,
-          trustAnchors: anchors,
-          app,
-        }),
-      );
-    }
     // every demo user consents to be added by the others (protocol-06 §5.7, decision 0806)
     for (const granter of USERS)
       for (const requester of USERS)
@@ -88,22 +92,22 @@ export async function startWebDemo(options: WebDemoOptions = {}): Promise<WebDem
           );
     line("✓ browser listeners up; consents granted");
   } catch (e) {
-    await Promise.all([...listeners.values()].map((l) => l.close()));
     await federation.stop();
     throw e;
   }
   const link = (name: WebDemoUser["name"]): string => {
     const u = USERS.find((x) => x.name === name)!;
-    const l = listeners.get(u.domain)!;
-    return `${l.origin}/#code=${l.issueCode(`mimi://${u.domain}/u/${u.name}`)}`;
+    const origin = federation.providers.find((p) => p.domain === u.domain)?.webOrigin;
+    const code = codes.get(name)!.shift();
+    if (origin === undefined || code === undefined)
+      throw new InternalError(`no enrollment link left for ${name}`, { path: `/users/${name}` });
+    return `${origin}/#code=${code}`;
   };
   return {
     federation,
-    listeners,
     users: USERS.map((u) => ({ name: u.name, userUri: `mimi://${u.domain}/u/${u.name}`, url: link(u.name) })),
     link,
     async stop() {
-      await Promise.all([...listeners.values()].map((l) => l.close()));
       await federation.stop();
       rmSync(dir, { recursive: true, force: true });
     },

@@ -61,6 +61,26 @@ describe("the web app in three Chromium pages", () => {
     expect(await messageOf(run.pages.alice, "Thanks").locator(".body em").textContent()).toBe("Alice");
   }, 300_000);
 
+  it("a reload keeps the client: Bob's page comes back with the conversation, receives what Alice sends, and sends", async () => {
+    const { alice, bob } = run.pages;
+    await bob.reload();
+    await bob.getByText("Signed in as").waitFor({ timeout: 60_000 });
+    const room = bob
+      .getByRole("navigation", { name: "rooms" })
+      .getByRole("button", { name: "a.example/r/clubhouse" });
+    await room.click();
+    await bob.getByRole("heading", { name: "a.example/r/clubhouse" }).waitFor({ timeout: 60_000 });
+    expect(await shown("bob")).toEqual(CONVERSATION);
+    await alice.getByLabel("Message", { exact: true }).fill("Welcome back, Bob");
+    await alice.getByRole("button", { name: "Send", exact: true }).click();
+    await messageOf(bob, "Welcome back, Bob").waitFor({ timeout: 60_000 });
+    await bob.getByLabel("Message", { exact: true }).fill("Still here after a reload");
+    await bob.getByRole("button", { name: "Send", exact: true }).click();
+    for (const page of [alice, run.pages.cathy])
+      await messageOf(page, "Still here after a reload").waitFor({ timeout: 60_000 });
+    expect(await bob.getByText("Dropped an item").count()).toBe(0);
+  }, 300_000);
+
   it("every page lists the participants with their roles", async () => {
     for (const page of Object.values(run.pages)) {
       const items = await page.getByRole("list", { name: "participants" }).locator("li").allInnerTexts();
@@ -134,21 +154,5 @@ describe("the web app in three Chromium pages", () => {
     } finally {
       await context.close();
     }
-  }, 300_000);
-
-  it("the browser listener refuses a spent or unknown code (403) and a client API request without enrollment (401), with a reason", async () => {
-    const origin = demo.listeners.get("a.example")!.origin.replace(/\/\/a\.localhost:/, "//127.0.0.1:");
-    const enroll = await fetch(`${origin}/client/v1/enroll`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ code: "0".repeat(32), device: "web1", publicKey: "00".repeat(32) }),
-    });
-    expect(enroll.status).toBe(403);
-    expect(((await enroll.json()) as { what: string }).what).toMatch(/enrollment code/);
-    const bad = await fetch(`${origin}/client/v1/enroll`, { method: "POST", body: "{" });
-    expect(bad.status).toBe(400);
-    const inbox = await fetch(`${origin}/client/v1/inbox?after=0`);
-    expect(inbox.status).toBe(401);
-    expect(((await inbox.json()) as { what: string }).what).toMatch(/not enrolled/);
   }, 300_000);
 });
