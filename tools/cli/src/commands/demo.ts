@@ -117,7 +117,9 @@ async function webDemo(
       return EXIT.ok;
     }
     line("");
-    line("Open each link in its own browser window or profile (each signs a new client in once):");
+    line(
+      "Open each link in a browser tab: it signs a new client in once, and the page keeps it across reloads:",
+    );
     for (const u of demo.users) line(`  ${u.name.padEnd(6)} ${u.userUri.padEnd(26)} ${u.url}`);
     line("");
     line(
