@@ -8,6 +8,10 @@ describe("mimi demo: usage", () => {
     [["--keep-running"], "--dir"],
     [["--storage", "mysql://x"], "--storage"],
     [["extra"], "unexpected argument"],
+    [["--screenshot", "shots"], "--screenshot needs --web"],
+    [["--web", "--members", "5"], "--members does not go with --web"],
+    [["--web", "--json"], "--json does not go with --web"],
+    [["--web", "--storage", "mysql://x"], "--storage"],
   ])("%j is a usage error (exit 2)", async (args, message) => {
     const r = await runCli(["demo", ...args]);
     expect(r.code).toBe(2);

@@ -34,6 +34,20 @@ export interface RunningDemoProvider {
   readonly process: ChildProcess;
   /** Lines the process printed (JSON logs), for diagnostics. */
   readonly output: string[];
+  /**
+   * The browser listener's origin (`http://<first label>.localhost:<port>`) when the federation
+   * was started with `web`.
+   */
+  readonly webOrigin?: string;
+}
+
+/** An enrollment code of a provider's code file (decision 0811). */
+export interface DemoEnrollmentCode {
+  readonly code: string;
+  /** The user URI the code enrolls a client of. */
+  readonly user: string;
+  /** ISO 8601. */
+  readonly expiresAt: string;
 }
 
 /** A running federation. */
@@ -79,6 +93,16 @@ export interface FederationOptions {
    * puts a proxy in between).
    */
   readonly route?: (from: string, to: string, target: string) => Promise<string>;
+  /**
+   * Give every provider a browser listener (`clientApi.web`, plain HTTP on 127.0.0.1) serving the
+   * web app in `app` at `/`, with the provider's CA as enrollment issuer and `codes(domain)` as
+   * its enrollment code file (decision 0811). Its origin is `http://<first label>.localhost:<port>`
+   * (Chromium resolves `*.localhost` to loopback: one origin per provider).
+   */
+  readonly web?: {
+    readonly app: string;
+    readonly codes: (domain: string) => readonly DemoEnrollmentCode[];
+  };
 }
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -166,7 +190,7 @@ function spawnProvider(
   domain: string,
   dir: string,
   pki: ProviderPki,
-  port: { federation: number; clientApi: number },
+  port: { federation: number; clientApi: number; web?: number },
 ): RunningDemoProvider {
   // the same Node and tsx the CLI runs on
   const child = spawn(
@@ -188,7 +212,12 @@ function spawnProvider(
     pki,
     process: child,
     output,
+    ...(port.web === undefined ? {} : { webOrigin: webOrigin(domain, port.web) }),
   };
+}
+
+function webOrigin(domain: string, port: number): string {
+  return `http://${domain.split(".")[0]}.localhost:${port}`;
 }
 
 /**
@@ -202,9 +231,13 @@ export async function startFederation(options: FederationOptions): Promise<Feder
   for (const d of [...options.domains, "d.example"])
     pkis.set(d, await createProviderPki(d, { algorithm: "Ed25519" }));
   const peer = pkis.get("d.example")!;
-  const ports = new Map<string, { federation: number; clientApi: number }>();
+  const ports = new Map<string, { federation: number; clientApi: number; web?: number }>();
   for (const d of options.domains)
-    ports.set(d, { federation: await freePort(), clientApi: await freePort() });
+    ports.set(d, {
+      federation: await freePort(),
+      clientApi: await freePort(),
+      ...(options.web === undefined ? {} : { web: await freePort() }),
+    });
   const providers: RunningDemoProvider[] = [];
   const stop = async (): Promise<void> => {
     await Promise.all(
@@ -246,12 +279,30 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       }
       const port = ports.get(domain)!;
       const storage = storages.get(domain)!;
+      let web: Record<string, unknown> = {};
+      if (options.web !== undefined && port.web !== undefined) {
+        writeFileSync(join(dir, "ca.key"), pki.ca.privateKeyPem);
+        writeFileSync(
+          join(dir, "enrollment-codes.json"),
+          `${JSON.stringify(options.web.codes(domain), null, 2)}\n`,
+        );
+        web = {
+          web: {
+            host: "127.0.0.1",
+            port: port.web,
+            origin: [webOrigin(domain, port.web)],
+            app: options.web.app,
+          },
+          issuer: { key: "ca.key", cert: "ca.pem" },
+          enrollmentCodes: "enrollment-codes.json",
+        };
+      }
       const config = {
         domain,
         listen: { host: "127.0.0.1", port: port.federation },
         tls: { key: "server.key", cert: "server.pem", ca: peerCas },
         storage,
-        clientApi: { host: "127.0.0.1", port: port.clientApi, ca: "ca.pem" },
+        clientApi: { host: "127.0.0.1", port: port.clientApi, ca: "ca.pem", ...web },
         discovery: "directory.json",
         // each provider its own path layout, advertised in its §5.1 directory (decision 0677)
         ...(DEMO_PATH_LAYOUTS[domain] === undefined ? {} : { paths: DEMO_PATH_LAYOUTS[domain] }),
@@ -272,7 +323,11 @@ export async function startFederation(options: FederationOptions): Promise<Feder
     await Promise.all(
       providers.map(async (p) => {
         const port = ports.get(p.domain)!;
-        await waitForPorts(p, [port.federation, port.clientApi], 180_000);
+        await waitForPorts(
+          p,
+          [port.federation, port.clientApi, ...(port.web === undefined ? [] : [port.web])],
+          180_000,
+        );
         const layout = DEMO_PATH_LAYOUTS[p.domain];
         const paths = layout?.templates?.notify ?? `${layout?.prefix ?? "/v1"}/…`;
         options.progress?.(

@@ -1,6 +1,7 @@
 import { type Command, EXIT, type Io, parseOptions, UsageError } from "../command.js";
 
 const usage = `usage: mimi demo [--quick] [--members N] [--storage postgres://...] [--keep-running --dir DIR] [--json]
+       mimi demo --web [--screenshot DIR] [--storage postgres://...]
 
 Starts three MIMI providers on loopback, each its own process with its own development PKI,
 mutual TLS and storage (PGlite in a temporary directory, or a database per provider on the
@@ -16,7 +17,12 @@ every client shows exactly the expected conversation.
   --members N      a room of N users (at least 3) spread over the three providers
   --keep-running   leave the providers up and write DIR/providers.json (needs --dir)
   --json           print the report as JSON instead of the text summary
-  --quick          shorter timeouts (used by the test suite)`;
+  --quick          shorter timeouts (used by the test suite)
+  --web            the web app instead of the scripted clients: each provider's browser listener
+                   serves it; prints one sign-in link per demo user (Alice, Bob, Cathy) and runs
+                   until Ctrl-C (docs/web.md)
+  --screenshot DIR with --web: play the demo conversation in three Chromium pages, write
+                   DIR/alice.png, DIR/bob.png and DIR/cathy.png, and exit`;
 
 export const demoCommand: Command = {
   name: "demo",
@@ -30,8 +36,26 @@ export const demoCommand: Command = {
       "keep-running": { type: "boolean" },
       dir: { type: "string" },
       json: { type: "boolean" },
+      web: { type: "boolean" },
+      screenshot: { type: "string" },
     });
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
+    const screenshot = values["screenshot"] as string | undefined;
+    if (values["web"] === true) {
+      for (const o of ["members", "keep-running", "dir", "json", "quick"])
+        if (values[o] !== undefined) throw new UsageError(`--${o} does not go with --web`);
+      const storage = values["storage"] as string | undefined;
+      if (storage !== undefined && !/^postgres(ql)?:\/\//.test(storage)) {
+        throw new UsageError("--storage must be a postgres:// URL (the default is PGlite)");
+      }
+      return webDemo(io, {
+        ...(storage === undefined ? {} : { storage }),
+        ...(screenshot === undefined
+          ? {}
+          : { screenshot: screenshot.startsWith("/") ? screenshot : `${io.root}/${screenshot}` }),
+      });
+    }
+    if (screenshot !== undefined) throw new UsageError("--screenshot needs --web");
     const members = values["members"] === undefined ? undefined : Number(values["members"]);
     if (members !== undefined && (!Number.isInteger(members) || members < 3 || members > 1000)) {
       throw new UsageError("--members must be an integer from 3 to 1000");
@@ -70,3 +94,49 @@ export const demoCommand: Command = {
     return report.ok ? EXIT.ok : EXIT.failed;
   },
 };
+
+/** `--web`: the federation with the web app; links until Ctrl-C, or the screenshot run. */
+async function webDemo(
+  io: Io,
+  o: { readonly storage?: string; readonly screenshot?: string },
+): Promise<number> {
+  const { startWebDemo, playConversation, screenshots, chromiumExecutable } = await import("@mimi/web");
+  const line = (s: string): void => io.stdout(`${s}\n`);
+  const demo = await startWebDemo({
+    progress: line,
+    ...(o.storage === undefined ? {} : { storage: o.storage }),
+  });
+  try {
+    if (o.screenshot !== undefined) {
+      const run = await playConversation(demo, { executablePath: chromiumExecutable(), progress: line });
+      try {
+        for (const f of await screenshots(run, o.screenshot)) line(`wrote ${f}`);
+      } finally {
+        await run.close();
+      }
+      return EXIT.ok;
+    }
+    line("");
+    line(
+      "Open each link in a browser tab: it signs a new client in once, and the page keeps it across reloads:",
+    );
+    for (const u of demo.users) line(`  ${u.name.padEnd(6)} ${u.userUri.padEnd(26)} ${u.url}`);
+    line("");
+    line(
+      "Alice can create a room on a.example and add mimi://b.example/u/bob; Bob can add mimi://c.example/u/cathy.",
+    );
+    line("Ctrl-C stops the providers.");
+    await new Promise<void>((done) => {
+      const stop = () => {
+        process.off("SIGINT", stop);
+        process.off("SIGTERM", stop);
+        done();
+      };
+      process.on("SIGINT", stop);
+      process.on("SIGTERM", stop);
+    });
+    return EXIT.ok;
+  } finally {
+    await demo.stop();
+  }
+}
