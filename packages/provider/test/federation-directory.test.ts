@@ -139,7 +139,12 @@ describe("the federation client follows the peer's §5.1 directory", () => {
     ["not JSON", "{ notify: ", /not JSON/, "/"],
     ["not an object", "[]", /not a JSON object/, "/"],
     ["a non-https URL", '{"notify":"http://h.example/n/{roomId}"}', /not an https URL/, "/notify"],
-    ["its variable twice", '{"notify":"https://h.example/n/{roomId}/{roomId}"}', /\{roomId\} once/, "/notify"],
+    [
+      "its variable twice",
+      '{"notify":"https://h.example/n/{roomId}/{roomId}"}',
+      /\{roomId\} once/,
+      "/notify",
+    ],
     ["a stray brace and no variable", '{"notify":"https://h.example/notify}"}', /\{roomId\}/, "/notify"],
     ["another variable", '{"notify":"https://h.example/n/{room}"}', /\{room\}/, "/notify"],
     ["another host", '{"notify":"https://evil.example/n/{roomId}"}', /another host/, "/notify"],
@@ -199,7 +204,11 @@ describe("the federation client follows the peer's §5.1 directory", () => {
     try {
       const n = await client.send("h.example", { endpoint: "notify", param: room, body: enc("fanout") });
       expect([n.status, dec(n.body)]).toEqual([201, "notified fanout"]);
-      const q = await client.send("h.example", { endpoint: "identifierQuery", param: "h.example", body: enc("q") });
+      const q = await client.send("h.example", {
+        endpoint: "identifierQuery",
+        param: "h.example",
+        body: enc("q"),
+      });
       expect([q.status, dec(q.body)]).toEqual([200, "queried q"]);
       // the same body, the same mutual TLS, Host and From; only the URL is the peer's
       expect(stub.seen).toEqual([
