@@ -139,7 +139,13 @@ describe("the federation client follows the peer's §5.1 directory", () => {
     ["not JSON", "{ notify: ", /not JSON/, "/"],
     ["not an object", "[]", /not a JSON object/, "/"],
     ["a non-https URL", '{"notify":"http://h.example/n/{roomId}"}', /not an https URL/, "/notify"],
-    ["a template without its variable", '{"notify":"https://h.example/notify"}', /\{roomId\}/, "/notify"],
+    [
+      "its variable twice",
+      '{"notify":"https://h.example/n/{roomId}/{roomId}"}',
+      /\{roomId\} once/,
+      "/notify",
+    ],
+    ["a stray brace and no variable", '{"notify":"https://h.example/notify}"}', /\{roomId\}/, "/notify"],
     ["another variable", '{"notify":"https://h.example/n/{room}"}', /\{room\}/, "/notify"],
     ["another host", '{"notify":"https://evil.example/n/{roomId}"}', /another host/, "/notify"],
     ["a non-string entry", '{"notify":42}', /not a URL template string/, "/notify"],
@@ -165,9 +171,9 @@ describe("the federation client follows the peer's §5.1 directory", () => {
     });
 
   it("keeps the peer's other endpoints reachable when one entry is malformed", async () => {
-    // like another implementation's notify without {roomId}: that entry refused, the rest used
+    // keyMaterial without {targetUser}: that entry refused, the rest used
     stub.directory = JSON.stringify({
-      notify: `https://h.example:${stub.port}/mimi/pl/notify`,
+      keyMaterial: `https://h.example:${stub.port}/mimi/pl/keyMaterial`,
       submitMessage: "/mimi/pl/submitMessage/{roomId}",
     });
     stub.routes.set(`POST /mimi/pl/submitMessage/${roomSeg}`, () => ({ status: 200, body: "ok" }));
@@ -175,11 +181,75 @@ describe("the federation client follows the peer's §5.1 directory", () => {
     try {
       const s = await client.send("h.example", { endpoint: "submitMessage", param: room, body: enc("m") });
       expect(dec(s.body)).toBe("ok");
-      const e = await client.send("h.example", { endpoint: "notify", param: room }).catch((x: unknown) => x);
+      const e = await client
+        .send("h.example", { endpoint: "keyMaterial", param: "mimi://h.example/u/bob" })
+        .catch((x: unknown) => x);
       expect(e).toBeInstanceOf(PeerDirectoryError);
-      expect((e as PeerDirectoryError).entry).toBe("/notify");
+      expect((e as PeerDirectoryError).entry).toBe("/keyMaterial");
     } finally {
       client.close();
+    }
+  });
+
+  it("[PROTO-DIR-08] sends notify and identifierQuery to an entry without a path variable, the parameter dropped", async () => {
+    // the other implementation's layout: both entries without {roomId} / {domain}
+    stub.directory = JSON.stringify({
+      notify: `https://h.example:${stub.port}/mimi/pl/notify`,
+      identifierQuery: "/mimi/pl/identifierQuery",
+    });
+    stub.routes.set("POST /mimi/pl/notify", (b) => ({ status: 201, body: `notified ${b}` }));
+    stub.routes.set("POST /mimi/pl/identifierQuery", (b) => ({ status: 200, body: `queried ${b}` }));
+    stub.seen.length = 0;
+    const client = clientOf();
+    try {
+      const n = await client.send("h.example", { endpoint: "notify", param: room, body: enc("fanout") });
+      expect([n.status, dec(n.body)]).toEqual([201, "notified fanout"]);
+      const q = await client.send("h.example", {
+        endpoint: "identifierQuery",
+        param: "h.example",
+        body: enc("q"),
+      });
+      expect([q.status, dec(q.body)]).toEqual([200, "queried q"]);
+      // the same body, the same mutual TLS, Host and From; only the URL is the peer's
+      expect(stub.seen).toEqual([
+        "GET /.well-known/mimi-protocol-directory from=mimi@a.example host=h.example",
+        "POST /mimi/pl/notify from=mimi@a.example host=h.example",
+        "POST /mimi/pl/identifierQuery from=mimi@a.example host=h.example",
+      ]);
+    } finally {
+      client.close();
+    }
+  });
+
+  it("[PROTO-DIR-08][PROTO-DIR-02] keeps the variable required for every other endpoint, and the host and scheme checks for notify", async () => {
+    const strict = directoryNames.filter((n) => n !== "notify" && n !== "identifierQuery");
+    expect(strict).toHaveLength(8);
+    const doc: Record<string, string> = {};
+    for (const n of strict) doc[n] = `/mimi/pl/${n}`;
+    stub.directory = JSON.stringify(doc);
+    const client = clientOf();
+    try {
+      const dir = await client.directory("h.example");
+      expect([...dir.templates.keys()]).toEqual([]);
+      expect([...dir.invalid.keys()]).toEqual(strict);
+      for (const [n, e] of dir.invalid) expect(e.what, n).toMatch(/must contain the variable/);
+    } finally {
+      client.close();
+    }
+    for (const [bad, message] of [
+      ["https://evil.example/notify", /another host/],
+      ["http://h.example/notify", /not an https URL/],
+      ["https://h.example/notify#x", /fragment/],
+    ] as const) {
+      stub.directory = JSON.stringify({ notify: bad });
+      const c = clientOf();
+      try {
+        const e = await c.send("h.example", { endpoint: "notify", param: room }).catch((x: unknown) => x);
+        expect(e, bad).toBeInstanceOf(PeerDirectoryError);
+        expect((e as PeerDirectoryError).what, bad).toMatch(message);
+      } finally {
+        c.close();
+      }
     }
   });
 

@@ -84,20 +84,41 @@ export function parsePeerDirectory(peer: string, origin: string, bytes: Uint8Arr
   return { peer, templates, invalid };
 }
 
+/**
+ * The endpoints whose path parameter repeats what the request already says (decision 0680): the
+ * room of `/notify/{roomId}` is the room of the FanoutMessages in the body, and the `{domain}` of
+ * `/identifierQuery/{domain}` is the peer the request is sent to (the `Host`, the TLS server name).
+ */
+const PARAMETER_REDUNDANT: ReadonlySet<DirectoryName> = new Set<DirectoryName>(["notify", "identifierQuery"]);
+
+/**
+ * True for an entry of `name` that is a plain URL without any template expression, accepted only
+ * for the endpoints of {@link PARAMETER_REDUNDANT}.
+ */
+function isPlainUrlEntry(name: DirectoryName, value: string): boolean {
+  // [PROTO-DIR-08] draft-ietf-mimi-protocol-06 §5.1, §5.5, §5.8 (decision 0680): a peer's notify or
+  // identifierQuery entry may omit the path variable (another implementation lists both without
+  // one); the request is then sent to that URL as it is, the parameter dropped. Every other
+  // endpoint keeps its variable (PROTO-DIR-02): its parameter is nowhere else in the request.
+  return PARAMETER_REDUNDANT.has(name) && !/[{}]/.test(value);
+}
+
 /** Validate one entry; the absolute template. */
 function checkTemplate(peer: string, origin: string, name: DirectoryName, value: string): string {
   const entry = `/${name}`;
+  const plain = isPlainUrlEntry(name, value);
   // [PROTO-DIR-02] draft-ietf-mimi-protocol-06 §5.1: each entry is a URL template of the endpoint
   // with its path parameter (the §5 heading's variable, e.g. {roomId}).
-  try {
-    templateVariable(value, name, entry);
-  } catch (e) {
-    throw new PeerDirectoryError(peer, (e as MimiError).what, entry);
-  }
+  if (!plain)
+    try {
+      templateVariable(value, name, entry);
+    } catch (e) {
+      throw new PeerDirectoryError(peer, (e as MimiError).what, entry);
+    }
   let url: URL;
   try {
     // the variable is expanded (percent-encoded) before parsing, so braces never reach the parser
-    url = new URL(expandTemplate(value, name, PROBE), origin);
+    url = new URL(plain ? value : expandTemplate(value, name, PROBE), origin);
   } catch {
     throw new PeerDirectoryError(peer, `${name} is not a URL template: ${value.slice(0, 200)}`, entry);
   }
@@ -150,7 +171,7 @@ export function directoryUrl(dir: PeerDirectory, name: DirectoryName, param: str
       `/${name}`,
     );
   }
-  const url = new URL(expandTemplate(template, name, param));
+  const url = new URL(isPlainUrlEntry(name, template) ? template : expandTemplate(template, name, param));
   return {
     path: `${url.pathname}${url.search}`,
     port: url.port === "" ? 443 : Number(url.port),
