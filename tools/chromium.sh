@@ -32,5 +32,6 @@ if [ "$(id -u)" != "0" ]; then
 fi
 echo "installing Chromium from Debian packages ..." >&2
 apt-get update >&2
-DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium >&2
+# the colour emoji font, so that reactions show in the web demo's screenshots
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends chromium fonts-noto-color-emoji >&2
 find_chromium
