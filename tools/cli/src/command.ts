@@ -121,3 +121,16 @@ export function progress(io: Io, line: string): void {
 export function progressDone(io: Io): void {
   if (io.isTTY) io.stderr("\r\x1b[2K");
 }
+
+/** Resolves at the first SIGINT or SIGTERM (Ctrl-C, or a service manager stopping us). */
+export function untilInterrupted(): Promise<void> {
+  return new Promise<void>((done) => {
+    const stop = () => {
+      process.off("SIGINT", stop);
+      process.off("SIGTERM", stop);
+      done();
+    };
+    process.on("SIGINT", stop);
+    process.on("SIGTERM", stop);
+  });
+}

@@ -1,4 +1,4 @@
-import { type Command, EXIT, type Io, parseOptions, UsageError } from "../command.js";
+import { type Command, EXIT, type Io, parseOptions, UsageError, untilInterrupted } from "../command.js";
 
 const usage = `usage: mimi demo [--quick] [--members N] [--storage postgres://...] [--keep-running --dir DIR] [--json]
        mimi demo --web [--screenshot DIR] [--storage postgres://...]
@@ -80,15 +80,7 @@ export const demoCommand: Command = {
     });
     if (json) io.stdout(`${JSON.stringify(report, null, 2)}\n`);
     if (federation !== undefined) {
-      await new Promise<void>((done) => {
-        const stop = () => {
-          process.off("SIGINT", stop);
-          process.off("SIGTERM", stop);
-          done();
-        };
-        process.on("SIGINT", stop);
-        process.on("SIGTERM", stop);
-      });
+      await untilInterrupted();
       await federation.stop();
     }
     return report.ok ? EXIT.ok : EXIT.failed;
@@ -126,15 +118,7 @@ async function webDemo(
       "Alice can create a room on a.example and add mimi://b.example/u/bob; Bob can add mimi://c.example/u/cathy.",
     );
     line("Ctrl-C stops the providers.");
-    await new Promise<void>((done) => {
-      const stop = () => {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-        done();
-      };
-      process.on("SIGINT", stop);
-      process.on("SIGTERM", stop);
-    });
+    await untilInterrupted();
     return EXIT.ok;
   } finally {
     await demo.stop();

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { ValidationError } from "@mimi/wire";
-import { type Command, EXIT, type Io, parseOptions, UsageError } from "../command.js";
+import { type Command, EXIT, type Io, parseOptions, UsageError, untilInterrupted } from "../command.js";
 
 const usage = `usage: mimi serve --config FILE
 
@@ -121,15 +121,7 @@ export const serveCommand: Command = {
       }
     };
     process.on("SIGHUP", reload);
-    await new Promise<void>((done) => {
-      const stop = () => {
-        process.off("SIGINT", stop);
-        process.off("SIGTERM", stop);
-        done();
-      };
-      process.on("SIGINT", stop);
-      process.on("SIGTERM", stop);
-    });
+    await untilInterrupted();
     process.off("SIGHUP", reload);
     await running.stop();
     return EXIT.ok;
