@@ -8,6 +8,7 @@
 import { buildOriginal, encodeMimiContent } from "@mimi/content";
 import {
   appDataDictionaryOf,
+  commit,
   commitPending,
   createKeyPackage,
   decodeFrankingAgentData,
@@ -15,6 +16,7 @@ import {
   decryptWithLabel,
   encodeMlsMessage,
   exportGroupInfo,
+  findParticipant,
   getComponentData,
   joinRoomExternal,
   type KeyPackageBundle,
@@ -22,8 +24,11 @@ import {
   type MimiProfile,
   type MLSMessage,
   type MlsGroupState,
+  makePskIndex,
   mimiCapabilities,
   mimiProfile,
+  participantListOf,
+  participantListProposal,
   sendContent,
   unsafeAcceptAllCredentials,
 } from "@mimi/mls-profile";
@@ -148,6 +153,15 @@ function flipSignature(message: MLSMessage): MLSMessage {
   };
   if (!visit(copy)) throw new Error("no signature in the commit");
   return copy;
+}
+
+/** Where `needle` first occurs in `haystack`, or -1. */
+function indexOf(haystack: Uint8Array, needle: Uint8Array): number {
+  outer: for (let i = 0; i + needle.length <= haystack.length; i++) {
+    for (let j = 0; j < needle.length; j++) if (haystack[i + j] !== needle[j]) continue outer;
+    return i;
+  }
+  return -1;
 }
 
 function submitBody(message: MLSMessage, sender: string): Uint8Array {
@@ -331,6 +345,72 @@ export const roomChecks: readonly Check[] = [
         return;
       }
       expectRefused(o, "a commit with a bad signature");
+    },
+  },
+  {
+    id: "CONF-UPD-07",
+    requirement: "PROTO-HUB-02",
+    section: "§5.3",
+    level: "MUST",
+    title: "a commit whose MLSMessage no longer decodes (a corrupted version field) is refused",
+    async run(ctx) {
+      const s = await roomState(ctx);
+      const current = need(s.current, "CONF-UPD-04");
+      const profile = need(s.profile, "CONF-GI-05");
+      const c = await commitPending(profile, current);
+      const body = await commitBody(profile, c.commit, c.state);
+      // the UpdateRequest stays framed as it was; only the Commit's MLSMessage inside is corrupted:
+      // its version (mls10, 0x0001) becomes 0xffff, which no MLS decoder takes
+      const commitBytes = encodeMlsMessage(c.commit);
+      const at = indexOf(body, commitBytes);
+      if (at < 0) throw new Error("the commit is not in its UpdateRequest");
+      const corrupted = Uint8Array.from(body);
+      corrupted[at] = 0xff;
+      corrupted[at + 1] = 0xff;
+      const o = await ctx.send("update", s.room, corrupted);
+      if (o.kind === "answer" && o.status === 200) {
+        const r = endpoints.update.response.decode(o.body);
+        if (r.responseCode === "success") fail("a commit that does not decode was accepted");
+        return;
+      }
+      expectRefused(o, "a commit that does not decode");
+    },
+  },
+  {
+    id: "CONF-UPD-08",
+    requirement: "PROTO-HUB-03",
+    section: "§5.3",
+    level: "MUST",
+    title:
+      "a commit room policy forbids (the joined member makes itself super_admin, role 4) is refused (notAllowed)",
+    async run(ctx) {
+      const s = await roomState(ctx);
+      const current = need(s.current, "CONF-UPD-04");
+      const profile = need(s.profile, "CONF-GI-05");
+      const me = profile.userOf(s.kp.publicPackage.leafNode.credential);
+      const index = findParticipant(participantListOf(profile, current), me);
+      if (index < 0) return fail("the runner's user is not in the participant list after joining");
+      // built below the client facade, which would refuse it: a participant-list change of the
+      // member's own role to 4, which an ordinary user (the joining code's role) may not make
+      // (draft-ietf-mimi-room-policy-03 §8, the room's authorized_role_changes)
+      const c = await commit(current, profile.cs, {
+        proposals: [
+          participantListProposal(profile, {
+            changedRoleParticipants: [{ user_index: index, role_index: 4 }],
+            removedIndices: [],
+            addedParticipants: [],
+          }),
+        ],
+        publicMessage: true,
+        pskIndex: makePskIndex(current, {}),
+      });
+      const o = await ctx.send("update", s.room, await commitBody(profile, c.commit, c.state));
+      if (o.kind === "answer" && o.status === 200) {
+        const r = endpoints.update.response.decode(o.body);
+        if (r.responseCode === "success") fail("a commit room policy forbids was accepted");
+        return;
+      }
+      expectRefused(o, "a commit room policy forbids");
     },
   },
   {

@@ -98,6 +98,9 @@ const codeRoles: RoleData = {
   ),
 };
 
+/** How our hub words a refusal by room policy (PROTO-HUB-03). */
+const POLICY_REFUSAL = /\[POLICY-[A-Z]+-[0-9]+\]/;
+
 let targetPki: ProviderPki;
 let runnerPki: ProviderPki;
 let baseline: ConformanceReport;
@@ -505,6 +508,60 @@ describe("each faulty variant fails exactly its check", () => {
             const r = endpoints.update.response.decode(answer.body);
             if (r.responseCode !== "wrongEpoch") return answer;
             // the fault: the stale commit is answered as accepted
+            return {
+              status: 200,
+              body: endpoints.update.response.encode({
+                responseCode: "success",
+                errorDescription: "",
+                accepted_timestamp: BigInt(Date.now()),
+              }),
+            };
+          },
+        ),
+      ],
+    }));
+  });
+
+  it("PROTO-HUB-02: a hub that takes a commit whose MLSMessage does not decode", async () => {
+    await expectCaughtBy("CONF-UPD-07", (self) => ({
+      extraEndpoints: [
+        wrap(
+          "update",
+          () => hubEndpoint(self, "update"),
+          async (ctx, next) => {
+            if (ctx.param !== room) return next();
+            try {
+              endpoints.update.request.decode(ctx.body);
+            } catch {
+              // the fault: an undecodable commit of the room is answered as accepted
+              return {
+                status: 200,
+                body: endpoints.update.response.encode({
+                  responseCode: "success",
+                  errorDescription: "",
+                  accepted_timestamp: BigInt(Date.now()),
+                }),
+              };
+            }
+            return next();
+          },
+        ),
+      ],
+    }));
+  });
+
+  it("PROTO-HUB-03: a hub that skips the room policy check of a commit", async () => {
+    await expectCaughtBy("CONF-UPD-08", (self) => ({
+      extraEndpoints: [
+        wrap(
+          "update",
+          () => hubEndpoint(self, "update"),
+          async (_ctx, next) => {
+            const answer = await next();
+            if (answer.body === undefined) return answer;
+            const r = endpoints.update.response.decode(answer.body);
+            if (r.responseCode !== "notAllowed" || !POLICY_REFUSAL.test(r.errorDescription)) return answer;
+            // the fault: a commit room policy refuses is answered as accepted
             return {
               status: 200,
               body: endpoints.update.response.encode({
