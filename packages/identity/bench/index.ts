@@ -87,11 +87,14 @@ async function newLeafMetrics(
   ca: Parameters<typeof issueClientCertificate>[0],
   algorithm: "Ed25519" | "P-256",
   trust: ReturnType<typeof createTrustStore>,
-  o: { quick: boolean; minTimeMs: number; runs: number; progress?: (line: string) => void },
+  o: { quick: boolean; minTimeMs: number; runs: number; progress?: ((line: string) => void) | undefined },
 ): Promise<ReturnType<typeof throughputMetric>[]> {
   const subtle = webcrypto.subtle;
   const params = verifyParams[algorithm];
-  const keys = (await subtle.generateKey(params.generate, false, ["sign", "verify"])) as webcrypto.CryptoKeyPair;
+  const keys = (await subtle.generateKey(params.generate, false, [
+    "sign",
+    "verify",
+  ])) as webcrypto.CryptoKeyPair;
   const message = new Uint8Array(400);
   const signature = await subtle.sign(params.sign, keys.privateKey, message);
   const perRound = o.quick ? 50 : 200;

@@ -82,7 +82,9 @@ async function measure(n: number, runs: number, progress?: (line: string) => voi
     config: building,
   });
   const built = await commit(group, cs, {
-    proposals: kps.slice(1).map((k) => ({ proposalType: "add" as const, add: { keyPackage: k.publicPackage } })),
+    proposals: kps
+      .slice(1)
+      .map((k) => ({ proposalType: "add" as const, add: { keyPackage: k.publicPackage } })),
   });
   const added = await commit(built.state, cs, {
     proposals: [{ proposalType: "add", add: { keyPackage: newcomer.publicPackage } }],

@@ -1,6 +1,6 @@
+import { growthMetrics } from "@mimi/mls-profile/bench";
 import type { BenchArea } from "@mimi/testkit";
 import { describe, expect, it } from "vitest";
-import { growthMetrics } from "@mimi/mls-profile/bench";
 import { UsageError } from "../src/command.js";
 import { parseSizes } from "../src/commands/bench.js";
 import { joinedBench } from "../src/registry.js";
