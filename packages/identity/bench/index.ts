@@ -2,9 +2,17 @@
  * Benchmarks of the identity package: decoding a certificate and validating a client chain
  * (Ed25519 and P-256), each against one WebCrypto signature verification measured in the same run
  * (the floor: validation verifies one signature per certificate).
+ *
+ * - `validateClientChain.<alg>.opsPerSec`: the same chain again and again (after the first call, the
+ *   validated-path cache answers).
+ * - `validateNewLeaf.<alg>.opsPerSec`: a leaf never seen before under an already validated CA (every
+ *   call a distinct certificate: decoded, its signature verified, its profile checked), against
+ *   `webcryptoVerify.<alg>.opsPerSec`, one raw signature verification with the same algorithm in the
+ *   same run (alternating rounds). Issue 20's goal: a ratio of at least 0.5.
  */
 import { webcrypto } from "node:crypto";
-import { type BenchArea, opsPerSecond, throughputMetric } from "@mimi/testkit";
+import { performance } from "node:perf_hooks";
+import { type BenchArea, median, opsPerSecond, throughputMetric } from "@mimi/testkit";
 import { decodeCertificate } from "../src/certificate.js";
 import { createProviderPki, issueClientCertificate } from "../src/dev-pki.js";
 import { decodePem } from "../src/pem.js";
@@ -56,7 +64,64 @@ export const bench: BenchArea = {
           baseline,
         ),
       );
+      metrics.push(...(await newLeafMetrics(pki.ca, algorithm, trust, { quick, minTimeMs, runs, progress })));
     }
     return { area: "identity", metrics };
   },
 };
+
+const verifyParams = {
+  Ed25519: { generate: { name: "Ed25519" }, sign: { name: "Ed25519" } },
+  "P-256": {
+    generate: { name: "ECDSA", namedCurve: "P-256" },
+    sign: { name: "ECDSA", hash: "SHA-256" },
+  },
+} as const;
+
+/**
+ * `validateNewLeaf.<alg>.opsPerSec` against `webcryptoVerify.<alg>.opsPerSec`: `runs` alternating
+ * rounds, each validating a batch of leaves issued beforehand and never validated before, then
+ * measuring the raw verification rate; the medians of both.
+ */
+async function newLeafMetrics(
+  ca: Parameters<typeof issueClientCertificate>[0],
+  algorithm: "Ed25519" | "P-256",
+  trust: ReturnType<typeof createTrustStore>,
+  o: { quick: boolean; minTimeMs: number; runs: number; progress?: ((line: string) => void) | undefined },
+): Promise<ReturnType<typeof throughputMetric>[]> {
+  const subtle = webcrypto.subtle;
+  const params = verifyParams[algorithm];
+  const keys = (await subtle.generateKey(params.generate, false, [
+    "sign",
+    "verify",
+  ])) as webcrypto.CryptoKeyPair;
+  const message = new Uint8Array(400);
+  const signature = await subtle.sign(params.sign, keys.privateKey, message);
+  const perRound = o.quick ? 50 : 200;
+  o.progress?.(`issue ${perRound * o.runs} ${algorithm} leaves`);
+  const leaves: Uint8Array[] = [];
+  for (let i = 0; i < perRound * o.runs; i++) {
+    const issued = await issueClientCertificate(ca, {
+      userUri: `mimi://a.example/u/user${i}`,
+      clientUri: `mimi://a.example/d/user${i}/phone`,
+    });
+    leaves.push(decodePem(issued.certificatePem, "CERTIFICATE"));
+  }
+  o.progress?.(`validate new ${algorithm} leaves`);
+  const fresh: number[] = [];
+  const raw: number[] = [];
+  for (let r = 0; r < o.runs; r++) {
+    const batch = leaves.slice(r * perRound, (r + 1) * perRound);
+    const start = performance.now();
+    for (const leaf of batch) await validateClientChain([leaf], { trust });
+    fresh.push((batch.length * 1000) / (performance.now() - start));
+    raw.push(
+      await opsPerSecond(() => subtle.verify(params.sign, keys.publicKey, signature, message), {
+        minTimeMs: o.minTimeMs / 2,
+        runs: 1,
+      }),
+    );
+  }
+  const base = throughputMetric(`webcryptoVerify.${algorithm}.opsPerSec`, median(raw));
+  return [base, throughputMetric(`validateNewLeaf.${algorithm}.opsPerSec`, median(fresh), base)];
+}

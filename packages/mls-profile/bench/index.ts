@@ -1,7 +1,8 @@
 /**
  * Benchmark of the MLS profile's adapter (`pnpm mimi bench mls [--quick] --json`).
  *
- * For each group size N (10, 100, 1000; `--quick`: 10, 100) one group is built, then every
+ * For each group size N (10, 100, 1000; `--quick`: 10, 100; `--sizes` chooses them, e.g.
+ * `--sizes 1000,10000`) one group is built (one commit adding every member), then every
  * operation is measured twice on the same states in the same run: through the adapter (the
  * project's caching crypto provider) and through ts-mls with its default provider (the baseline).
  * ts-mls states are immutable and independent of the provider, so both measure exactly the same
@@ -16,6 +17,9 @@
  *   the baseline is the state of the same group as the baseline's own commit left it).
  * - `nN.hubProcessCommit.ms`: the hub's view processing the same Commit; contributed by the hub
  *   view's benchmark through {@link MlsBenchContributor} (see `contributors` below).
+ * - `nN.<op>.growthFromNM` for consecutive measured sizes M < N (e.g. `n10000.processCommit.growthFromN1000`):
+ *   the figure at N divided by the figure at M, for commitAdd, processCommit, join and
+ *   hubProcessCommit. O(log n) tree work gives about 1 for a tenfold size (issue 20's goal: ≤ 2).
  */
 import {
   type BenchArea,
@@ -196,20 +200,48 @@ async function measure(f: MlsBenchFixture, quick: boolean): Promise<Metric[]> {
   return out;
 }
 
+/** The operations whose growth between consecutive sizes is reported. */
+const GROWTH_OPS = ["commitAdd", "processCommit", "join", "hubProcessCommit"] as const;
+
+/**
+ * `nN.<op>.growthFromNM`: for each pair of consecutive sizes M < N and each operation of
+ * {@link GROWTH_OPS} measured at both, the figure at N over the figure at M.
+ */
+export function growthMetrics(sizes: readonly number[], metrics: readonly Metric[]): Metric[] {
+  const value = (name: string): number | undefined => metrics.find((m) => m.name === name)?.value;
+  const out: Metric[] = [];
+  for (let i = 1; i < sizes.length; i++) {
+    const [m, n] = [sizes[i - 1]!, sizes[i]!];
+    for (const op of GROWTH_OPS) {
+      const small = value(`n${m}.${op}.ms`);
+      const large = value(`n${n}.${op}.ms`);
+      if (small === undefined || large === undefined || small <= 0) continue;
+      out.push({
+        name: `n${n}.${op}.growthFromN${m}`,
+        value: Math.round((large / small) * 1000) / 1000,
+        unit: "×",
+      });
+    }
+  }
+  return out;
+}
+
 /** The `mls` benchmark area, run by `mimi bench mls`. */
 export const bench: BenchArea = {
   area: "mls",
-  async run({ quick, progress }) {
+  async run({ quick, sizes: chosen, progress }) {
     const cs = await loadCiphersuite();
     const baseline = await loadCiphersuite(cs.name, { provider: "ts-mls-default" });
     const metrics: Metric[] = [];
-    for (const n of quick ? [10, 100] : [10, 100, 1000]) {
+    const sizes = chosen ?? (quick ? [10, 100] : [10, 100, 1000]);
+    for (const n of sizes) {
       progress?.(`building a group of ${n}`);
       const runs = quick ? 3 : n >= 1000 ? 3 : 5;
       const fixture = await buildFixture(n, cs, baseline, runs);
       progress?.(`measuring n=${n}`);
       metrics.push(...(await measure(fixture, quick)));
     }
+    metrics.push(...growthMetrics(sizes, metrics));
     return { area: "mls", metrics };
   },
 };

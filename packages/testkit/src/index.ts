@@ -27,6 +27,11 @@ export interface BenchReport {
 export interface BenchOptions {
   /** Fewer and shorter runs, smaller sizes. */
   readonly quick: boolean;
+  /**
+   * Group or data sizes to measure, where an area measures several (`mimi bench mls --sizes
+   * 100,1000,10000`); absent: the area's default sizes (smaller with `quick`).
+   */
+  readonly sizes?: readonly number[];
   /** Progress lines (a TTY only); never written to stdout. */
   readonly progress?: (line: string) => void;
 }

@@ -56,6 +56,8 @@ export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   mls: async () =>
     joinedBench("mls", [
       { area: (await import("@mimi/mls-profile/bench")).bench },
+      // joining with every member's X.509 credential validated (identity sits above mls-profile)
+      { area: (await import("@mimi/identity/bench/join")).bench },
       { area: (await import("@mimi/interop/bench")).bench, prefix: "vsCoreCrypto." },
     ]),
   identity: async () => (await import("@mimi/identity/bench")).bench,

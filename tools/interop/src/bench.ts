@@ -181,10 +181,11 @@ async function measure(cs: MlsCiphersuite, n: number, rounds: number, messages: 
 /** Ours against core-crypto, run as part of `mimi bench mls` (prefixed `vsCoreCrypto.`). */
 export const bench: BenchArea = {
   area: "interop",
-  async run({ quick, progress }) {
+  async run({ quick, sizes, progress }) {
     const cs = await loadCiphersuite(0x0001);
     const metrics: Metric[] = [];
-    for (const n of quick ? [10] : [10, 100]) {
+    // with --sizes, the given sizes up to 100 (core-crypto is compared on small groups only)
+    for (const n of sizes?.filter((s) => s <= 100) ?? (quick ? [10] : [10, 100])) {
       progress?.(`core-crypto and ours, groups of ${n}`);
       metrics.push(...(await measure(cs, n, quick ? 3 : 5, quick ? 50 : 200)));
     }
