@@ -88,6 +88,8 @@ describe("mimi conformance", () => {
       "CONF-UPD-04",
       "CONF-UPD-05",
       "CONF-UPD-06",
+      "CONF-UPD-07",
+      "CONF-UPD-08",
       "CONF-SUB-03",
       "CONF-SUB-04",
       "CONF-SUB-05",
