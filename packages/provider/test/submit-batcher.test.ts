@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeSubmitBatcher } from "../src/hub/submit-batcher.js";
 import { HttpRejection } from "../src/server/http-error.js";
-import { type Database, openDatabase } from "../src/storage/database.js";
+import { type Database, openDatabase, type SqlExecutor } from "../src/storage/database.js";
 import { migrate } from "../src/storage/migrations.js";
 import { acceptCommit, createRoom, eventsAfter, roomState } from "../src/storage/room-log.js";
 
@@ -17,17 +17,34 @@ afterAll(async () => {
   await db.close();
 });
 
+/**
+ * The database with `before` called ahead of every statement, inside transactions too (the
+ * batch's write is a transaction, decision 0678); `before` may throw to fail the statement.
+ */
+function intercepting(inner: Database, before: (text: string) => void): Database {
+  const run = (ex: SqlExecutor): SqlExecutor["query"] =>
+    ((text: string, params?: readonly unknown[]) => {
+      try {
+        before(text);
+      } catch (e) {
+        return Promise.reject(e);
+      }
+      return ex.query(text, params);
+    }) as SqlExecutor["query"];
+  return {
+    ...inner,
+    query: run(inner),
+    transaction: (fn) => inner.transaction((tx) => fn({ query: run(tx) })),
+  } as Database;
+}
+
 /** The database, counting the statements that write room events. */
 function counting(inner: Database): { db: Database; writes: () => number } {
   let writes = 0;
-  const wrapped: Database = {
-    ...inner,
-    query: (text, params) => {
-      if (text.includes("INSERT INTO room_events")) writes++;
-      return inner.query(text, params);
-    },
-  } as Database;
-  return { db: wrapped, writes: () => writes };
+  const db = intercepting(inner, (text) => {
+    if (text.includes("INSERT INTO room_events")) writes++;
+  });
+  return { db, writes: () => writes };
 }
 
 describe("the hub's group commit of application messages", () => {
@@ -77,16 +94,12 @@ describe("the hub's group commit of application messages", () => {
     const room = "mimi://a.example/r/batch3";
     await createRoom(db, room, 1);
     let fail = true;
-    const flaky: Database = {
-      ...db,
-      query: (text, params) => {
-        if (fail && text.includes("INSERT INTO room_events")) {
-          fail = false;
-          return Promise.reject(new Error("disk full"));
-        }
-        return db.query(text, params);
-      },
-    } as Database;
+    const flaky = intercepting(db, (text) => {
+      if (fail && text.includes("INSERT INTO room_events")) {
+        fail = false;
+        throw new Error("disk full");
+      }
+    });
     const b = makeSubmitBatcher({ db: flaky, written: () => {}, lingerMs: 5 });
     const first = await Promise.allSettled(
       [0, 1, 2].map((i) => b.submit(room, 0n, { body: enc(`x${i}`), acceptedAt: i }, [])),
