@@ -51,6 +51,18 @@ import { type Check, expectAnswer, expectRefused, expectStatus } from "./check.j
 import { type CheckContext, fail, skip } from "./context.js";
 import type { Outcome } from "./transport.js";
 
+/**
+ * An `/update` the target must refuse: a 4xx, or a 200 whose UpdateRoomResponse is not a success
+ * (§5.3 answers a refused commit either way).
+ */
+function expectUpdateRefused(o: Outcome, what: string): void {
+  if (o.kind === "answer" && o.status === 200) {
+    if (endpoints.update.response.decode(o.body).responseCode === "success") fail(`${what} was accepted`);
+    return;
+  }
+  expectRefused(o, what);
+}
+
 /** The runner's client in the room, as the checks advance. */
 interface RoomState {
   readonly room: string;
@@ -319,12 +331,7 @@ export const roomChecks: readonly Check[] = [
       const s = await roomState(ctx);
       const body = need(ctx.memo.get("secondCommit") as Uint8Array | undefined, "CONF-UPD-04");
       const o = await ctx.send("update", s.room, body);
-      if (o.kind === "answer" && o.status === 200) {
-        const r = endpoints.update.response.decode(o.body);
-        if (r.responseCode === "success") fail("a second commit of the same epoch was accepted");
-        return;
-      }
-      expectRefused(o, "a second commit of the same epoch");
+      expectUpdateRefused(o, "a second commit of the same epoch");
     },
   },
   {
@@ -339,12 +346,7 @@ export const roomChecks: readonly Check[] = [
       const profile = need(s.profile, "CONF-GI-05");
       const c = await commitPending(profile, current);
       const o = await ctx.send("update", s.room, await commitBody(profile, flipSignature(c.commit), c.state));
-      if (o.kind === "answer" && o.status === 200) {
-        const r = endpoints.update.response.decode(o.body);
-        if (r.responseCode === "success") fail("a commit with a bad signature was accepted");
-        return;
-      }
-      expectRefused(o, "a commit with a bad signature");
+      expectUpdateRefused(o, "a commit with a bad signature");
     },
   },
   {
@@ -368,12 +370,7 @@ export const roomChecks: readonly Check[] = [
       corrupted[at] = 0xff;
       corrupted[at + 1] = 0xff;
       const o = await ctx.send("update", s.room, corrupted);
-      if (o.kind === "answer" && o.status === 200) {
-        const r = endpoints.update.response.decode(o.body);
-        if (r.responseCode === "success") fail("a commit that does not decode was accepted");
-        return;
-      }
-      expectRefused(o, "a commit that does not decode");
+      expectUpdateRefused(o, "a commit that does not decode");
     },
   },
   {
@@ -405,12 +402,7 @@ export const roomChecks: readonly Check[] = [
         pskIndex: makePskIndex(current, {}),
       });
       const o = await ctx.send("update", s.room, await commitBody(profile, c.commit, c.state));
-      if (o.kind === "answer" && o.status === 200) {
-        const r = endpoints.update.response.decode(o.body);
-        if (r.responseCode === "success") fail("a commit room policy forbids was accepted");
-        return;
-      }
-      expectRefused(o, "a commit room policy forbids");
+      expectUpdateRefused(o, "a commit room policy forbids");
     },
   },
   {
