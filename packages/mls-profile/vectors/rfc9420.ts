@@ -576,11 +576,16 @@ export async function checkSecretTree(v: SecretTreeVector): Promise<void> {
     sd.nonce,
     "sender_data nonce",
   );
-  const tree = await ts.createSecretTree(v.leaves.length, h(v.encryption_secret), cs.impl.kdf);
+  // the secret tree is derived lazily (the project's ts-mls patch): each leaf's ratchets down its direct path
+  let tree = await ts.createSecretTree(v.leaves.length, h(v.encryption_secret), cs.impl.kdf);
   const retention = { ...ts.defaultKeyRetentionConfig, maximumForwardRatchetSteps: 1 << 20 };
   for (const [leaf, generations] of v.leaves.entries()) {
-    const node = tree[ts.leafToNodeIndex(ts.toLeafIndex(leaf))];
-    if (node === undefined) throw new Error(`leaf ${leaf}: no secret`);
+    const [derived, node] = await ts.secretTreeLeaf(
+      tree,
+      ts.leafToNodeIndex(ts.toLeafIndex(leaf)),
+      cs.impl.kdf,
+    );
+    tree = derived;
     for (const g of generations) {
       for (const [kind, secret, key, nonce] of [
         ["handshake", node.handshake, g.handshake_key, g.handshake_nonce],

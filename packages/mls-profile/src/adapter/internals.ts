@@ -52,11 +52,12 @@ export {
   decodeKeyPackage,
   encodeKeyPackage,
   makeKeyPackageRef,
+  signKeyPackage,
   verifyKeyPackage,
 } from "@mimi/ts-mls/keyPackage.js";
 export { defaultKeyRetentionConfig } from "@mimi/ts-mls/keyRetentionConfig.js";
 export { initializeEpoch, mlsExporter } from "@mimi/ts-mls/keySchedule.js";
-export { verifyLeafNodeSignature } from "@mimi/ts-mls/leafNode.js";
+export { signLeafNodeKeyPackage, verifyLeafNodeSignature } from "@mimi/ts-mls/leafNode.js";
 export { decodeMlsMessage } from "@mimi/ts-mls/message.js";
 export {
   protectApplicationData,
@@ -104,7 +105,13 @@ export {
   resolution,
   updateLeafNode,
 } from "@mimi/ts-mls/ratchetTree.js";
-export { createSecretTree, deriveKey, deriveNonce, ratchetUntil } from "@mimi/ts-mls/secretTree.js";
+export {
+  createSecretTree,
+  deriveKey,
+  deriveNonce,
+  ratchetUntil,
+  secretTreeLeaf,
+} from "@mimi/ts-mls/secretTree.js";
 export { expandSenderDataKey, expandSenderDataNonce } from "@mimi/ts-mls/sender.js";
 export { createConfirmedHash, createInterimHash } from "@mimi/ts-mls/transcriptHash.js";
 export {

@@ -1,0 +1,194 @@
+/**
+ * What the project's ts-mls patch changed for big rooms (docs/ts-mls-patch.md items 9 to 11): the
+ * secret tree derived lazily (RFC 9420 §9), tree hashes kept per tree and recomputed along changed
+ * paths only (§7.8, §7.9), and the key uniqueness of a new LeafNode checked through a key index
+ * (§7.3). The speed is measured by `pnpm mimi bench mls`; these tests pin the results.
+ */
+import { ValidationError } from "@mimi/wire";
+import { describe, expect, it } from "vitest";
+import * as ts from "../src/adapter/internals.js";
+import {
+  commit,
+  decodeGroupState,
+  encodeGroupState,
+  encodeMlsMessage,
+  encryptApplicationMessage,
+  type KeyPackageBundle,
+  type MlsCiphersuite,
+  type MlsGroupState,
+  processMessage,
+} from "../src/index.js";
+import { config, groupOf, keyPackage, suite, utf8 } from "./adapter-fixtures.js";
+
+const present = (tree: readonly unknown[]): number[] => tree.flatMap((e, i) => (e === undefined ? [] : [i]));
+
+/** The state a member reaches by processing `message`. */
+async function receive(
+  state: MlsGroupState,
+  cs: MlsCiphersuite,
+  message: Uint8Array,
+): Promise<MlsGroupState> {
+  const r = await processMessage(state, cs, message);
+  return r.state;
+}
+
+describe("lazy secret tree (RFC 9420 §9)", () => {
+  it("an epoch starts with its encryption secret at the root only; a sender's first message derives its direct path and deletes each tree secret it expanded (§9.2)", async () => {
+    const cs = await suite;
+    // 5 members: 8 leaves, 15 nodes, root 7
+    const [alice, bob] = (await groupOf(cs, 5)) as [MlsGroupState, MlsGroupState];
+    expect(present(bob.secretTree)).toEqual([7]);
+    const sent = await encryptApplicationMessage(alice, cs, utf8("hello"));
+    // alice (leaf 0, node 0) expanded 7 -> 3, 11; 3 -> 1, 5; 1 -> 0, 2: the siblings keep tree secrets
+    expect(present(sent.state.secretTree)).toEqual([0, 2, 5, 11]);
+    const bobAfter = await receive(bob, cs, encodeMlsMessage(sent.message));
+    expect(present(bobAfter.secretTree)).toEqual([0, 2, 5, 11]);
+    // bob's own first message starts from node 2's tree secret
+    const reply = await encryptApplicationMessage(bobAfter, cs, utf8("hi"));
+    expect(present(reply.state.secretTree)).toEqual([0, 2, 5, 11]);
+    expect((reply.state.secretTree[2] as { treeSecret?: Uint8Array }).treeSecret).toBeUndefined();
+    const aliceAfter = await receive(sent.state, cs, encodeMlsMessage(reply.message));
+    expect(present(aliceAfter.secretTree)).toEqual([0, 2, 5, 11]);
+  });
+
+  it("a partly derived secret tree survives the state encoding, and messages keep flowing both ways after decoding", async () => {
+    const cs = await suite;
+    const [alice, bob, carol] = (await groupOf(cs, 3)) as [MlsGroupState, MlsGroupState, MlsGroupState];
+    const first = await encryptApplicationMessage(alice, cs, utf8("one"));
+    const bobState = await receive(bob, cs, encodeMlsMessage(first.message));
+    const restored = decodeGroupState(encodeGroupState(bobState), config());
+    expect(present(restored.secretTree)).toEqual(present(bobState.secretTree));
+    const second = await encryptApplicationMessage(first.state, cs, utf8("two"));
+    await receive(restored, cs, encodeMlsMessage(second.message));
+    const fromBob = await encryptApplicationMessage(restored, cs, utf8("three"));
+    await receive(carol, cs, encodeMlsMessage(fromBob.message));
+  });
+
+  it("refuses a sender leaf outside the secret tree with a typed error", async () => {
+    const cs = await suite;
+    const [alice] = (await groupOf(cs, 2)) as [MlsGroupState];
+    const tree = await ts.createSecretTree(2, new Uint8Array(32).fill(1), cs.impl.kdf);
+    await expect(ts.secretTreeLeaf(tree, 7, cs.impl.kdf)).rejects.toThrow(/Bad node index/);
+    expect(alice.secretTree.length).toBe(alice.ratchetTree.length);
+  });
+});
+
+/** The tree hash of `tree` computed from nothing: a fresh array (no cache, no ancestor). */
+async function hashFromScratch(tree: MlsGroupState["ratchetTree"], cs: MlsCiphersuite): Promise<Uint8Array> {
+  const decoded = ts.decodeRatchetTree(ts.encodeRatchetTree(tree), 0);
+  if (decoded === undefined) throw new Error("tree did not decode");
+  return ts.treeHashRoot(decoded[0], cs.impl.hash);
+}
+
+describe("tree hashes kept per tree (RFC 9420 §7.8)", () => {
+  it("equal a from-scratch computation and the GroupContext after adds, removes, updates and commits with a path", async () => {
+    const cs = await suite;
+    const states = await groupOf(cs, 6);
+    let alice = states[0]!;
+    let bob = states[1]!;
+    const extra: KeyPackageBundle[] = [];
+    for (let i = 0; i < 4; i++) extra.push(await keyPackage(cs, `extra-${i}`));
+    const steps: Array<(s: MlsGroupState) => Promise<{ state: MlsGroupState; commit: Uint8Array }>> = [
+      async (s) => {
+        const r = await commit(s, cs, {
+          proposals: extra
+            .slice(0, 3)
+            .map((k) => ({ proposalType: "add" as const, add: { keyPackage: k.publicPackage } })),
+        });
+        return { state: r.state, commit: encodeMlsMessage(r.commit) };
+      },
+      async (s) => {
+        const r = await commit(s, cs, { proposals: [{ proposalType: "remove", remove: { removed: 3 } }] });
+        return { state: r.state, commit: encodeMlsMessage(r.commit) };
+      },
+      async (s) => {
+        const r = await commit(s, cs, {});
+        return { state: r.state, commit: encodeMlsMessage(r.commit) };
+      },
+      async (s) => {
+        const r = await commit(s, cs, {
+          proposals: [
+            { proposalType: "remove", remove: { removed: 5 } },
+            { proposalType: "add", add: { keyPackage: extra[3]!.publicPackage } },
+          ],
+        });
+        return { state: r.state, commit: encodeMlsMessage(r.commit) };
+      },
+    ];
+    for (const step of steps) {
+      const r = await step(alice);
+      alice = r.state;
+      bob = await receive(bob, cs, r.commit);
+      const fresh = await hashFromScratch(alice.ratchetTree, cs);
+      expect(await ts.treeHashRoot(alice.ratchetTree, cs.impl.hash)).toEqual(fresh);
+      expect(await ts.treeHashRoot(bob.ratchetTree, cs.impl.hash)).toEqual(fresh);
+      expect(alice.groupContext.treeHash).toEqual(fresh);
+      expect(bob.groupContext.treeHash).toEqual(fresh);
+    }
+  });
+
+  it("follow an array changed in place after its hashes were cached", async () => {
+    const cs = await suite;
+    const [alice] = (await groupOf(cs, 5)) as [MlsGroupState];
+    const tree = alice.ratchetTree.slice();
+    const before = await ts.treeHashRoot(tree, cs.impl.hash);
+    // swap two leaves in place: every hash on both paths changes
+    [tree[2], tree[6]] = [tree[6], tree[2]];
+    const after = await ts.treeHashRoot(tree, cs.impl.hash);
+    expect(after).not.toEqual(before);
+    expect(after).toEqual(await hashFromScratch(tree, cs));
+    // and back
+    [tree[2], tree[6]] = [tree[6], tree[2]];
+    expect(await ts.treeHashRoot(tree, cs.impl.hash)).toEqual(before);
+  });
+});
+
+describe("key uniqueness of a new LeafNode (RFC 9420 §7.3)", () => {
+  /** `kp` re-signed with its leaf's encryption key replaced by `hpkePublicKey`. */
+  async function withEncryptionKey(
+    cs: MlsCiphersuite,
+    kp: KeyPackageBundle,
+    hpkePublicKey: Uint8Array,
+  ): Promise<KeyPackageBundle["publicPackage"]> {
+    const sk = kp.privatePackage.signaturePrivateKey;
+    const { signature: _ls, ...leafTbs } = kp.publicPackage.leafNode;
+    const leafNode = await ts.signLeafNodeKeyPackage({ ...leafTbs, hpkePublicKey }, sk, cs.impl.signature);
+    const { signature: _s, ...tbs } = kp.publicPackage;
+    return ts.signKeyPackage({ ...tbs, leafNode }, sk, cs.impl.signature);
+  }
+
+  it("MLS-LEAF-01: an Add whose KeyPackage carries a member's encryption key is refused (the same KeyPackage with its own key is accepted)", async () => {
+    const cs = await suite;
+    const [alice, bob] = (await groupOf(cs, 3)) as [MlsGroupState, MlsGroupState];
+    const bobLeaf = bob.ratchetTree[2];
+    if (bobLeaf?.nodeType !== "leaf") throw new Error("bob's leaf");
+    const dave = await keyPackage(cs, "dave");
+    const forged = await withEncryptionKey(cs, dave, bobLeaf.leaf.hpkePublicKey);
+    await expect(
+      commit(alice, cs, { proposals: [{ proposalType: "add", add: { keyPackage: forged } }] }),
+    ).rejects.toThrow(ValidationError);
+    await expect(
+      commit(alice, cs, { proposals: [{ proposalType: "add", add: { keyPackage: forged } }] }),
+    ).rejects.toThrow(/hpke keys not unique/);
+    const ok = await commit(alice, cs, {
+      proposals: [{ proposalType: "add", add: { keyPackage: dave.publicPackage } }],
+    });
+    expect(ok.state.groupContext.epoch).toBe(alice.groupContext.epoch + 1n);
+  });
+
+  it("MLS-LEAF-01: two Adds of one commit may not share an encryption key", async () => {
+    const cs = await suite;
+    const [alice] = (await groupOf(cs, 2)) as [MlsGroupState];
+    const dave = await keyPackage(cs, "dave");
+    const erin = await keyPackage(cs, "erin");
+    const erinWithDavesKey = await withEncryptionKey(cs, erin, dave.publicPackage.leafNode.hpkePublicKey);
+    await expect(
+      commit(alice, cs, {
+        proposals: [
+          { proposalType: "add", add: { keyPackage: dave.publicPackage } },
+          { proposalType: "add", add: { keyPackage: erinWithDavesKey } },
+        ],
+      }),
+    ).rejects.toThrow(/hpke keys not unique/);
+  });
+});
