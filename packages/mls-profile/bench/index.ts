@@ -2,14 +2,18 @@
  * Benchmark of the MLS profile's adapter (`pnpm mimi bench mls [--quick] --json`).
  *
  * For each group size N (10, 100, 1000; `--quick`: 10, 100; `--sizes` chooses them, e.g.
- * `--sizes 1000,10000`) one group is built (one commit adding every member), then every
- * operation is measured twice on the same states in the same run: through the adapter (the
- * project's caching crypto provider) and through ts-mls with its default provider (the baseline).
+ * `--sizes 1000,10000`) one group is built (one commit adding N − 1 members, then the tree as a
+ * long-lived room has it, every member having committed once: `populated-tree.ts`; a receiver joins
+ * last, as member N + 1), then every operation is measured twice on the same states in the same run:
+ * through the adapter (the project's caching crypto provider) and through ts-mls with its default
+ * provider (the baseline).
  * ts-mls states are immutable and independent of the provider, so both measure exactly the same
  * operation from exactly the same state.
  *
- * - `nN.commitAdd.ms`: a member commits an Add of one new member (PublicMessage, with UpdatePath).
+ * - `nN.commitAdd.ms`: a member commits an Add of one new member (PublicMessage; an Add-only
+ *   commit carries no UpdatePath).
  * - `nN.processCommit.ms`: another member processes that Commit.
+ * - `nN.commitRemove.ms`, `nN.processRemove.ms`: the same for a Remove, with its UpdatePath.
  * - `nN.join.ms`: the new member joins from the Welcome (tree passed out of band).
  * - `nN.appEncrypt.opsPerSec`, `nN.appDecrypt.opsPerSec`: a 1 KiB application message, including
  *   MLSMessage encoding/decoding (goal: at least 5× the baseline).
@@ -49,6 +53,7 @@ import {
   unsafeAcceptAllCredentials,
 } from "../src/index.js";
 import { hubViewContributor } from "./hub-view.js";
+import { populateTree } from "./populated-tree.js";
 
 /** A group of N members ready for measuring, shared with contributed metrics. */
 export interface MlsBenchFixture {
@@ -56,7 +61,7 @@ export interface MlsBenchFixture {
   /** The suite with the project's provider, and the same suite with ts-mls's default provider. */
   readonly cs: MlsCiphersuite;
   readonly baseline: MlsCiphersuite;
-  /** Leaf 0 (the committer) and leaf 1 (a receiver), at the same epoch. */
+  /** Leaf 0 (the committer) and leaf N (a receiver, which joined last), at the same epoch. */
   readonly committer: MlsGroupState;
   readonly receiver: MlsGroupState;
   /** The committer's Add of one new member, as a PublicMessage commit, made through the adapter. */
@@ -84,13 +89,17 @@ async function buildFixture(
   baseline: MlsCiphersuite,
   runs: number,
 ): Promise<MlsBenchFixture> {
+  // n − 1 members added by the creator in one commit, then the tree as a long-lived room has it
+  // (every member has committed once: populated-tree.ts); the receiver joins after that, so it holds
+  // real keys, and is the (n+1)-th member.
   const kps: KeyPackageBundle[] = [];
-  for (let i = 0; i < n + 1; i++) {
+  for (let i = 0; i < n + 2; i++) {
     kps.push(
       await createKeyPackage(cs, { credential: { credentialType: "basic", identity: utf8(`user-${i}`) } }),
     );
   }
   const newcomer = kps.pop() as KeyPackageBundle;
+  const receiverKp = kps.pop() as KeyPackageBundle;
   let committer = await createGroup(cs, {
     groupId: utf8("mimi://bench.example/r/room"),
     keyPackage: kps[0]!,
@@ -101,9 +110,20 @@ async function buildFixture(
       .slice(1)
       .map((k) => ({ proposalType: "add" as const, add: { keyPackage: k.publicPackage } })),
   });
-  committer = created.state;
+  committer = await populateTree(
+    created.state,
+    cs,
+    kps.map((k) => k.privatePackage.signaturePrivateKey),
+  );
+  const withReceiver = await commit(committer, cs, {
+    proposals: [{ proposalType: "add", add: { keyPackage: receiverKp.publicPackage } }],
+  });
+  committer = withReceiver.state;
   const receiver = (
-    await joinFromWelcome(cs, created.welcome!, kps[1]!, { config, ratchetTree: committer.ratchetTree })
+    await joinFromWelcome(cs, withReceiver.welcome!, receiverKp, {
+      config,
+      ratchetTree: committer.ratchetTree,
+    })
   ).state;
   const addCommit = await commit(committer, cs, {
     publicMessage: true,
@@ -146,6 +166,16 @@ async function measure(f: MlsBenchFixture, quick: boolean): Promise<Metric[]> {
   await pair("commitAdd", (cs) => commit(f.committer, cs, { publicMessage: true, proposals: [addProposal] }));
   const commitBytes = encodeMlsMessage(f.addCommit.commit);
   await pair("processCommit", (cs) => processMessage(f.receiver, cs, commitBytes));
+  // A Remove (of the last simulated member), which needs an UpdatePath: the path's encryption and,
+  // for the receiver, its decryption and the parent-hash checks.
+  const removeProposal = { proposalType: "remove" as const, remove: { removed: f.n - 1 } };
+  await pair("commitRemove", (cs) =>
+    commit(f.committer, cs, { publicMessage: true, proposals: [removeProposal] }),
+  );
+  const removeBytes = encodeMlsMessage(
+    (await commit(f.committer, f.cs, { publicMessage: true, proposals: [removeProposal] })).commit,
+  );
+  await pair("processRemove", (cs) => processMessage(f.receiver, cs, removeBytes));
   const welcomeBytes = encodeMlsMessage(f.addCommit.welcome!);
   const tree = f.addCommit.state.ratchetTree;
   await pair("join", (cs) => joinFromWelcome(cs, welcomeBytes, f.newcomer, { config, ratchetTree: tree }));
@@ -201,7 +231,14 @@ async function measure(f: MlsBenchFixture, quick: boolean): Promise<Metric[]> {
 }
 
 /** The operations whose growth between consecutive sizes is reported. */
-const GROWTH_OPS = ["commitAdd", "processCommit", "join", "hubProcessCommit"] as const;
+const GROWTH_OPS = [
+  "commitAdd",
+  "processCommit",
+  "commitRemove",
+  "processRemove",
+  "join",
+  "hubProcessCommit",
+] as const;
 
 /**
  * `nN.<op>.growthFromNM`: for each pair of consecutive sizes M < N and each operation of

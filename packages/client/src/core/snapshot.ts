@@ -4,7 +4,7 @@
  *
  * ```
  * struct {
- *   uint16 version = 1;
+ *   uint16 version = 2;
  *   ClientStateSnapshot state;
  *   opaque checksum[32];                  // SHA-256 of every byte before it
  * } ClientSnapshot;
@@ -110,8 +110,12 @@ import {
   type HpkePrivateKey,
 } from "./state.js";
 
-/** Version of the snapshot format written by `ClientCore.snapshot`. */
-const CLIENT_SNAPSHOT_VERSION = 1;
+/**
+ * Version of the snapshot format written by `ClientCore.snapshot`. 2: the group states hold the
+ * lazily derived secret tree of the ts-mls patch revision 4 (tagged entries; version 1 held every
+ * node), so a version 1 snapshot is refused as unknown rather than misread.
+ */
+const CLIENT_SNAPSHOT_VERSION = 2;
 
 const CHECKSUM_LENGTH = 32;
 const hash32 = fixed(32);

@@ -57,7 +57,11 @@ export {
 } from "@mimi/ts-mls/keyPackage.js";
 export { defaultKeyRetentionConfig } from "@mimi/ts-mls/keyRetentionConfig.js";
 export { initializeEpoch, mlsExporter } from "@mimi/ts-mls/keySchedule.js";
-export { signLeafNodeKeyPackage, verifyLeafNodeSignature } from "@mimi/ts-mls/leafNode.js";
+export {
+  signLeafNodeCommit,
+  signLeafNodeKeyPackage,
+  verifyLeafNodeSignature,
+} from "@mimi/ts-mls/leafNode.js";
 export { decodeMlsMessage } from "@mimi/ts-mls/message.js";
 export {
   protectApplicationData,
@@ -118,6 +122,7 @@ export {
   encodeLeafNodeHashInput,
   encodeParentNodeHashInput,
   treeHash,
+  treeHashes,
   treeHashRoot,
 } from "@mimi/ts-mls/treeHash.js";
 export {
