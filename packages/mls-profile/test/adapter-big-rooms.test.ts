@@ -192,3 +192,18 @@ describe("key uniqueness of a new LeafNode (RFC 9420 §7.3)", () => {
     ).rejects.toThrow(/hpke keys not unique/);
   });
 });
+
+describe("lists of a big group's size", () => {
+  it("a ratchet tree of 32,767 nodes encodes and decodes (the list encoder no longer recurses once per element)", async () => {
+    const cs = await suite;
+    const [alice] = (await groupOf(cs, 2)) as [MlsGroupState];
+    const leaf = alice.ratchetTree[0];
+    const tree: MlsGroupState["ratchetTree"] = new Array(32767).fill(undefined);
+    tree[0] = leaf;
+    tree[32766] = leaf;
+    const bytes = ts.encodeRatchetTree(tree);
+    const decoded = ts.decodeRatchetTree(bytes, 0);
+    expect(decoded?.[0].length).toBe(32767);
+    expect(decoded?.[0][32766]).toEqual(leaf);
+  });
+});
