@@ -154,6 +154,10 @@ export async function commit(
   cs: MlsCiphersuite,
   options: CommitOptions = {},
 ): Promise<CommitResult> {
+  // [MLS-LEAF-01] RFC 9420 §7.3: the encryption and signature keys of every LeafNode a Commit brings
+  // (an Add's KeyPackage, an Update, the UpdatePath's leaf) are unique among the members and the other
+  // LeafNodes of the Commit (the patched ts-mls, through its tree key index; unpatched, 1.6.4 never
+  // compared a new LeafNode's keys with the tree's). Checked on creation and on receipt.
   // [MLS-PATH-01] RFC 9420 §12.4, §17.4: a Commit covering no proposals, or an Update, Remove,
   // ExternalInit or GroupContextExtensions proposal, carries an UpdatePath (the patched ts-mls
   // enforces it when creating and when processing a Commit).
