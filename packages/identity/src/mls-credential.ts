@@ -23,10 +23,7 @@ import {
 } from "@mimi/mls-profile";
 import { bytesEqual, CodecError, concatBytes, fromHex, type MimiError, toHex } from "@mimi/wire";
 import { p256, p384 } from "@noble/curves/nist.js";
-import type * as asn1js from "asn1js";
-import * as pkijs from "pkijs";
-import { parseBer } from "./ber.js";
-import { decodeCertificate, publicKeyOids } from "./certificate.js";
+import { decodeCertificate, publicKeyOids, readSubjectPublicKeyInfo } from "./certificate.js";
 import { CertificateValidationError } from "./errors.js";
 import {
   type ClientIdentity,
@@ -119,21 +116,19 @@ export function spkiFromMlsSignatureKey(publicKey: Uint8Array): Uint8Array {
  * (points compared uncompressed).
  */
 export function spkiMatchesSignatureKey(spki: Uint8Array, signaturePublicKey: Uint8Array): boolean {
-  let info: pkijs.PublicKeyInfo;
+  let info: ReturnType<typeof readSubjectPublicKeyInfo>;
   try {
-    info = new pkijs.PublicKeyInfo({ schema: parseBer(spki, "SubjectPublicKeyInfo") });
+    info = readSubjectPublicKeyInfo(spki, "/spki");
   } catch {
     return false;
   }
-  const raw = info.subjectPublicKey.valueBlock.valueHexView;
-  const alg = info.algorithm.algorithmId;
+  const raw = info.key;
+  const alg = info.algorithm.oid;
   if (alg === publicKeyOids.Ed25519) return bytesEqual(raw, signaturePublicKey);
-  if (alg !== publicKeyOids.ecPublicKey) return false;
-  const curveOid = (
-    info.algorithm.algorithmParams as asn1js.ObjectIdentifier | undefined
-  )?.valueBlock?.toString();
+  if (alg !== publicKeyOids.ecPublicKey || info.algorithm.params === undefined) return false;
+  const params = toHex(info.algorithm.params);
   const curve =
-    curveOid === publicKeyOids.secp256r1 ? p256 : curveOid === publicKeyOids.secp384r1 ? p384 : undefined;
+    params === CURVE_PARAMS.secp256r1 ? p256 : params === CURVE_PARAMS.secp384r1 ? p384 : undefined;
   if (curve === undefined) return false;
   try {
     return bytesEqual(
@@ -144,6 +139,12 @@ export function spkiMatchesSignatureKey(spki: Uint8Array, signaturePublicKey: Ui
     return false;
   }
 }
+
+/** The DER (hex) of the named-curve OIDs as ecPublicKey parameters (RFC 5480 §2.1.1.1). */
+const CURVE_PARAMS = {
+  secp256r1: "06082a8648ce3d030107",
+  secp384r1: "06052b81040022",
+} as const;
 
 /**
  * Authenticate an MLS credential presented with `signaturePublicKey` (a LeafNode's or an external

@@ -1,0 +1,297 @@
+/**
+ * A strict, total DER reader (ITU-T X.690 §8 and §10) for the structures this package reads on its
+ * hot path: certificates (RFC 5280 §4.1) and SubjectPublicKeyInfo. It builds no object model: each
+ * read returns offsets into the caller's bytes, so a decoder takes only what it needs.
+ *
+ * Strict where DER is: low tag numbers only, definite lengths in the fewest octets, INTEGERs in
+ * the fewest octets, BOOLEAN as 00 or FF, BIT STRING unused bits zero, OBJECT IDENTIFIER
+ * sub-identifiers in the fewest octets. Every refusal is a `CodecError` naming the field and the
+ * path of the value (`<path>/<field>`).
+ */
+import { CodecError } from "@mimi/wire";
+
+/** ASN.1 tags (identifier octets) this package reads. */
+export const derTags = {
+  boolean: 0x01,
+  integer: 0x02,
+  bitString: 0x03,
+  octetString: 0x04,
+  null: 0x05,
+  oid: 0x06,
+  utf8String: 0x0c,
+  printableString: 0x13,
+  ia5String: 0x16,
+  utcTime: 0x17,
+  generalizedTime: 0x18,
+  sequence: 0x30,
+  set: 0x31,
+} as const;
+
+/** One value: its identifier octet and where its contents are in `bytes`. */
+export interface Tlv {
+  readonly tag: number;
+  /** Offset of the identifier octet. */
+  readonly start: number;
+  /** Offset of the first content octet. */
+  readonly contentStart: number;
+  /** Offset after the last content octet. */
+  readonly end: number;
+}
+
+/** A cursor over the values inside `bytes[start, end)`, read in order. */
+export class DerReader {
+  private pos: number;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    start: number,
+    private readonly end: number,
+    /** The path of the enclosing value, for errors. */
+    readonly path: string,
+  ) {
+    this.pos = start;
+  }
+
+  /** A reader over the contents of `tlv`, at `path`. */
+  static inside(bytes: Uint8Array, tlv: Tlv, path: string): DerReader {
+    return new DerReader(bytes, tlv.contentStart, tlv.end, path);
+  }
+
+  /** Whether every value has been read. */
+  atEnd(): boolean {
+    return this.pos >= this.end;
+  }
+
+  /** The identifier octet of the next value, or undefined at the end. */
+  peekTag(): number | undefined {
+    return this.pos < this.end ? this.bytes[this.pos] : undefined;
+  }
+
+  fail(what: string, field?: string): never {
+    throw new CodecError(what, {
+      path: field === undefined || field === "" ? this.path : `${this.path}/${field}`,
+    });
+  }
+
+  /** The next value, whatever its tag. */
+  any(field: string): Tlv {
+    const b = this.bytes;
+    const start = this.pos;
+    if (start >= this.end) this.fail("missing value", field);
+    const tag = b[start]!;
+    // X.690 §8.1.2.4: tag numbers above 30 take more octets; nothing read here uses them.
+    if ((tag & 0x1f) === 0x1f) this.fail(`high tag number form (identifier ${hex2(tag)})`, field);
+    let p = start + 1;
+    if (p >= this.end) this.fail("missing length", field);
+    const first = b[p++]!;
+    let length: number;
+    if (first < 0x80) {
+      length = first;
+    } else {
+      // X.690 §10.1: DER uses the definite form with the fewest length octets.
+      const count = first & 0x7f;
+      if (count === 0) this.fail("indefinite length (not DER)", field);
+      if (count > 4) this.fail(`${count} length octets`, field);
+      if (p + count > this.end) this.fail("truncated length", field);
+      if (b[p] === 0) this.fail("length not in the fewest octets (not DER)", field);
+      length = 0;
+      for (let i = 0; i < count; i++) length = length * 256 + b[p++]!;
+      if (length < 0x80) this.fail("long form for a short length (not DER)", field);
+    }
+    const end = p + length;
+    if (end > this.end) this.fail(`length ${length} runs past the end of the enclosing value`, field);
+    this.pos = end;
+    return { tag, start, contentStart: p, end };
+  }
+
+  /** The next value, which must have identifier `tag`. */
+  expect(tag: number, field: string): Tlv {
+    const t = this.any(field);
+    if (t.tag !== tag) this.fail(`expected identifier ${hex2(tag)}, found ${hex2(t.tag)}`, field);
+    return t;
+  }
+
+  /** The next value if it has identifier `tag`, else undefined (nothing read). */
+  optional(tag: number, field: string): Tlv | undefined {
+    return this.peekTag() === tag ? this.expect(tag, field) : undefined;
+  }
+
+  /** Refuse anything left over. */
+  finish(what: string): void {
+    if (this.pos < this.end) this.fail(`${this.end - this.pos} unexpected bytes at the end of the ${what}`);
+  }
+
+  /** A reader over the contents of the next value, which must have identifier `tag`. */
+  enter(tag: number, field: string): DerReader {
+    return DerReader.inside(this.bytes, this.expect(tag, field), `${this.path}/${field}`);
+  }
+
+  contents(t: Tlv): Uint8Array {
+    return this.bytes.subarray(t.contentStart, t.end);
+  }
+
+  encoded(t: Tlv): Uint8Array {
+    return this.bytes.subarray(t.start, t.end);
+  }
+
+  /** BOOLEAN (X.690 §11.1: FF for TRUE in DER). */
+  boolean(field: string, tlv?: Tlv): boolean {
+    const t = tlv ?? this.expect(derTags.boolean, field);
+    if (t.end - t.contentStart !== 1) this.fail("BOOLEAN of other than one octet", field);
+    const v = this.bytes[t.contentStart]!;
+    if (v !== 0 && v !== 0xff) this.fail(`BOOLEAN octet ${hex2(v)} (not DER)`, field);
+    return v === 0xff;
+  }
+
+  /** INTEGER content octets, checked to be in the fewest octets (X.690 §8.3.2). */
+  integerBytes(field: string, tlv?: Tlv): Uint8Array {
+    const t = tlv ?? this.expect(derTags.integer, field);
+    const c = this.contents(t);
+    if (c.length === 0) this.fail("empty INTEGER", field);
+    if (c.length > 1 && ((c[0] === 0 && c[1]! < 0x80) || (c[0] === 0xff && c[1]! >= 0x80))) {
+      this.fail("INTEGER not in the fewest octets", field);
+    }
+    return c;
+  }
+
+  /** A non-negative INTEGER that fits a safe JavaScript integer. */
+  smallNonNegative(field: string, tlv?: Tlv): number {
+    const c = this.integerBytes(field, tlv);
+    if (c[0]! >= 0x80) this.fail("negative INTEGER", field);
+    if (c.length > 7) this.fail("INTEGER too large", field);
+    let v = 0;
+    for (const b of c) v = v * 256 + b;
+    return v;
+  }
+
+  /** BIT STRING: the unused-bit count and the octets (X.690 §11.2.1: unused bits zero). */
+  bitString(field: string, tlv?: Tlv): { readonly unused: number; readonly bits: Uint8Array } {
+    const t = tlv ?? this.expect(derTags.bitString, field);
+    const c = this.contents(t);
+    if (c.length === 0) this.fail("BIT STRING without its unused-bits octet", field);
+    const unused = c[0]!;
+    if (unused > 7) this.fail(`BIT STRING with ${unused} unused bits`, field);
+    if (c.length === 1 && unused !== 0) this.fail("empty BIT STRING with unused bits", field);
+    if (unused > 0 && (c[c.length - 1]! & ((1 << unused) - 1)) !== 0) {
+      this.fail("BIT STRING unused bits are not zero (not DER)", field);
+    }
+    return { unused, bits: c.subarray(1) };
+  }
+
+  /** OBJECT IDENTIFIER in dotted form (X.690 §8.19). */
+  oid(field: string, tlv?: Tlv): string {
+    const t = tlv ?? this.expect(derTags.oid, field);
+    const c = this.contents(t);
+    if (c.length === 0) this.fail("empty OBJECT IDENTIFIER", field);
+    if ((c[c.length - 1]! & 0x80) !== 0) this.fail("truncated OBJECT IDENTIFIER", field);
+    const arcs: number[] = [];
+    let v = 0;
+    let fresh = true;
+    for (const b of c) {
+      // X.690 §8.19.2: each sub-identifier in the fewest octets (no leading 0x80).
+      if (fresh && b === 0x80) this.fail("OBJECT IDENTIFIER sub-identifier not in the fewest octets", field);
+      if (v > 0x1fffffffffff) this.fail("OBJECT IDENTIFIER sub-identifier too large", field);
+      v = v * 128 + (b & 0x7f);
+      fresh = (b & 0x80) === 0;
+      if (fresh) {
+        if (arcs.length === 0) {
+          const x = v < 40 ? 0 : v < 80 ? 1 : 2;
+          arcs.push(x, v - 40 * x);
+        } else {
+          arcs.push(v);
+        }
+        v = 0;
+      }
+    }
+    return arcs.join(".");
+  }
+
+  /** IA5String (ASCII) contents as a string. */
+  ia5(field: string, tlv: Tlv): string {
+    const c = this.contents(tlv);
+    let s = "";
+    for (const b of c) {
+      if (b >= 0x80) this.fail(`IA5String octet ${hex2(b)} is not ASCII`, field);
+      s += String.fromCharCode(b);
+    }
+    return s;
+  }
+
+  /** UTCTime or GeneralizedTime in RFC 5280 §4.1.2.5's forms (`YYMMDDHHMMSSZ`, `YYYYMMDDHHMMSSZ`). */
+  time(field: string): Date {
+    const t = this.any(field);
+    const c = this.contents(t);
+    let year: number;
+    let rest: number;
+    if (t.tag === derTags.utcTime) {
+      // RFC 5280 §4.1.2.5.1: YYMMDDHHMMSSZ, YY ≥ 50 is 19YY, otherwise 20YY.
+      if (c.length !== 13) this.fail("UTCTime is not YYMMDDHHMMSSZ", field);
+      const yy = digits(c, 0, 2);
+      year = yy < 0 ? -1 : yy >= 50 ? 1900 + yy : 2000 + yy;
+      rest = 2;
+    } else if (t.tag === derTags.generalizedTime) {
+      // RFC 5280 §4.1.2.5.2: YYYYMMDDHHMMSSZ, no fractional seconds.
+      if (c.length !== 15) this.fail("GeneralizedTime is not YYYYMMDDHHMMSSZ", field);
+      year = digits(c, 0, 4);
+      rest = 4;
+    } else {
+      this.fail(`expected UTCTime or GeneralizedTime, found identifier ${hex2(t.tag)}`, field);
+    }
+    const month = digits(c, rest, 2);
+    const day = digits(c, rest + 2, 2);
+    const hour = digits(c, rest + 4, 2);
+    const minute = digits(c, rest + 6, 2);
+    const second = digits(c, rest + 8, 2);
+    if (
+      year < 0 ||
+      month < 1 ||
+      month > 12 ||
+      day < 1 ||
+      day > daysIn(year, month) ||
+      hour < 0 ||
+      hour > 23 ||
+      minute < 0 ||
+      minute > 59 ||
+      second < 0 ||
+      second > 59 ||
+      c[rest + 10] !== 0x5a
+    ) {
+      this.fail("not a valid Zulu time", field);
+    }
+    return new Date(Date.UTC(year, month - 1, day, hour, minute, second));
+  }
+}
+
+function hex2(b: number): string {
+  return `0x${b.toString(16).padStart(2, "0")}`;
+}
+
+/** The decimal number in `count` ASCII digits at `at`, or -1. */
+function digits(c: Uint8Array, at: number, count: number): number {
+  let v = 0;
+  for (let i = at; i < at + count; i++) {
+    const d = c[i]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+    v = v * 10 + d;
+  }
+  return v;
+}
+
+function daysIn(year: number, month: number): number {
+  if (month === 2) return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0 ? 29 : 28;
+  return [4, 6, 9, 11].includes(month) ? 30 : 31;
+}
+
+/**
+ * One whole DER value filling `bytes`, with identifier `tag`.
+ *
+ * @throws CodecError naming `path` otherwise (trailing bytes included).
+ */
+export function derTop(bytes: Uint8Array, tag: number, what: string, path: string): DerReader {
+  const top = new DerReader(bytes, 0, bytes.length, path);
+  if (bytes.length === 0) top.fail(`empty ${what}`);
+  const t = top.any("");
+  if (t.tag !== tag) top.fail(`a ${what} starts with identifier ${hex2(tag)}, found ${hex2(t.tag)}`);
+  if (t.end !== bytes.length) top.fail(`${bytes.length - t.end} trailing bytes after the ${what}`);
+  return DerReader.inside(bytes, t, path);
+}
