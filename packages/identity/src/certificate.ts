@@ -9,10 +9,11 @@
  *      signatureValue       BIT STRING  }
  * ```
  */
-import { CodecError, toHex } from "@mimi/wire";
+import { bytesEqual, CodecError, toHex } from "@mimi/wire";
 import * as pkijs from "pkijs";
 import { parseBer } from "./ber.js";
-import { DerReader, derTags, derTop, type Tlv } from "./der.js";
+import { byteKey } from "./byte-key.js";
+import { type DerReader, derTags, derTop, type Tlv } from "./der.js";
 
 /** Extension OIDs (RFC 5280 §4.2.1). */
 export const extensionOids = {
@@ -170,7 +171,7 @@ const policyExtensionOids = new Set<string>([
 
 function algorithmIdentifier(r: DerReader, field: string): AlgorithmIdentifier {
   const t = r.expect(derTags.sequence, field);
-  const a = DerReader.inside(r.bytes, t, `${r.path}/${field}`);
+  const a = r.into(t, field);
   const oid = a.oid("algorithm");
   const params = a.atEnd() ? undefined : a.encoded(a.any("parameters"));
   a.finish("AlgorithmIdentifier");
@@ -180,7 +181,7 @@ function algorithmIdentifier(r: DerReader, field: string): AlgorithmIdentifier {
 /** A Name (RFC 5280 §4.1.2.4): SEQUENCE OF SET SIZE (1..MAX) OF SEQUENCE { type, value }. */
 function name(r: DerReader, field: string): Uint8Array {
   const t = r.expect(derTags.sequence, field);
-  const rdns = DerReader.inside(r.bytes, t, `${r.path}/${field}`);
+  const rdns = r.into(t, field);
   for (let i = 0; !rdns.atEnd(); i++) {
     const rdn = rdns.enter(derTags.set, String(i));
     if (rdn.atEnd()) rdn.fail("empty RelativeDistinguishedName");
@@ -232,9 +233,11 @@ function generalNames(r: DerReader): GeneralName[] {
   return out;
 }
 
+const keyUsageList = Object.entries(keyUsageBits) as [KeyUsageName, number][];
+
 function keyUsageNames(bits: Uint8Array): KeyUsageName[] {
   const out: KeyUsageName[] = [];
-  for (const [n, bit] of Object.entries(keyUsageBits) as [KeyUsageName, number][]) {
+  for (const [n, bit] of keyUsageList) {
     const byte = bits[bit >> 3] ?? 0;
     if ((byte & (0x80 >> (bit & 7))) !== 0) out.push(n);
   }
@@ -318,12 +321,12 @@ function extensionValue(oid: string, v: DerReader, x: Extensions): void {
       };
       const permitted = nc.optional(0xa0, "permittedSubtrees");
       if (permitted !== undefined) {
-        const r = DerReader.inside(nc.bytes, permitted, `${nc.path}/permittedSubtrees`);
+        const r = nc.into(permitted, "permittedSubtrees");
         if (generalSubtrees(r, s.permittedUri, s.permittedDns)) x.otherNameConstraints = true;
       }
       const excluded = nc.optional(0xa1, "excludedSubtrees");
       if (excluded !== undefined) {
-        const r = DerReader.inside(nc.bytes, excluded, `${nc.path}/excludedSubtrees`);
+        const r = nc.into(excluded, "excludedSubtrees");
         if (generalSubtrees(r, s.excludedUri, s.excludedDns)) x.otherNameConstraints = true;
       }
       // RFC 5280 §4.2.1.10: at least one of permittedSubtrees and excludedSubtrees MUST be present.
@@ -358,7 +361,7 @@ function extensions(r: DerReader, x: Extensions): void {
     }
     const value = e.expect(derTags.octetString, "extnValue");
     e.finish("Extension");
-    const v = DerReader.inside(e.bytes, value, `${e.path}/extnValue`);
+    const v = e.into(value, "extnValue");
     extensionValue(oid, v, x);
   }
 }
@@ -374,11 +377,11 @@ function readCertificate(
   const signatureValue = cert.bitString("signatureValue");
   cert.finish("certificate");
 
-  const tbs = DerReader.inside(der, tbsTlv, `${path}/tbsCertificate`);
+  const tbs = cert.into(tbsTlv, "tbsCertificate");
   const version = tbs.optional(0xa0, "version");
   let v = 0;
   if (version !== undefined) {
-    const vr = DerReader.inside(der, version, `${tbs.path}/version`);
+    const vr = tbs.into(version, "version");
     v = vr.smallNonNegative("");
     vr.finish("version");
   }
@@ -392,7 +395,7 @@ function readCertificate(
   validity.finish("Validity");
   const subject = name(tbs, "subject");
   const spkiTlv = tbs.expect(derTags.sequence, "subjectPublicKeyInfo");
-  const spki = DerReader.inside(der, spkiTlv, `${tbs.path}/subjectPublicKeyInfo`);
+  const spki = tbs.into(spkiTlv, "subjectPublicKeyInfo");
   const publicKeyAlgorithm = algorithmIdentifier(spki, "algorithm");
   const publicKey = spki.bitString("subjectPublicKey");
   spki.finish("SubjectPublicKeyInfo");
@@ -415,16 +418,16 @@ function readCertificate(
   };
   const ext = tbs.optional(0xa3, "extensions");
   if (ext !== undefined) {
-    const outer = DerReader.inside(der, ext, `${tbs.path}/extensions`);
+    const outer = tbs.into(ext, "extensions");
     const list = outer.expect(derTags.sequence, "");
     outer.finish("extensions");
-    extensions(DerReader.inside(der, list, `${tbs.path}/extensions`), x);
+    extensions(tbs.into(list, "extensions"), x);
   }
   tbs.finish("tbsCertificate");
 
   // [IDENTITY-PATH-09] RFC 5280 §4.1.1.2: signatureAlgorithm MUST contain the same algorithm
   // identifier as the signature field in the sequence tbsCertificate.
-  if (toHex(innerAlgorithm.encoded) !== toHex(signatureAlgorithm.encoded)) {
+  if (!bytesEqual(innerAlgorithm.encoded, signatureAlgorithm.encoded)) {
     throw new CodecError("tbsCertificate.signature differs from signatureAlgorithm", {
       path,
       rule: "IDENTITY-PATH-09",
@@ -506,15 +509,16 @@ export function decodeWithParts(
   der: Uint8Array,
   path = "/",
 ): { readonly decoded: DecodedCertificate; readonly parts: CertificateParts } {
-  const key = toHex(der);
+  const key = byteKey(der);
   const known = decoded.get(key);
-  if (known !== undefined) {
+  if (known !== undefined && bytesEqual(known.decoded.facts.der, der)) {
     // most recently used last
     decoded.delete(key);
     decoded.set(key, known);
     return known;
   }
   const out = decodeFresh(der, path);
+  decoded.delete(key);
   if (decoded.size >= DECODED_CACHE_SIZE) decoded.delete(decoded.keys().next().value!);
   decoded.set(key, out);
   return out;
@@ -526,7 +530,8 @@ export function partsOf(c: DecodedCertificate): CertificateParts {
 }
 
 /**
- * Certificates decoded lately, by their DER bytes (hex), least recently used first. Decoding is a
+ * Certificates decoded lately, by their DER bytes ({@link byteKey}, the bytes compared on a hit),
+ * least recently used first. Decoding is a
  * pure function of the bytes, and the same certificates come again and again (a room's members
  * seen by every commit and join, a CA under every chain); only successes are kept. The decoded
  * objects are shared: callers only read them.

@@ -9,9 +9,10 @@
  *      signatureValue       BIT STRING  }
  * ```
  */
-import { bytesEqual, CodecError, toHex } from "@mimi/wire";
+import { bytesEqual, CodecError } from "@mimi/wire";
 import * as pkijs from "pkijs";
 import { parseBer } from "./ber.js";
+import { byteKey } from "./byte-key.js";
 import { type DecodedCertificate, partsOf, serialNumberHex } from "./certificate.js";
 import { mimiCryptoEngine } from "./crypto-engine.js";
 
@@ -33,21 +34,22 @@ export interface DecodedCrl {
  * @throws CodecError naming `path` when the bytes are not a CRL.
  */
 export function decodeCrl(der: Uint8Array, path = "/"): DecodedCrl {
-  const key = toHex(der);
+  const key = byteKey(der);
   const known = decoded.get(key);
-  if (known !== undefined) {
+  if (known !== undefined && bytesEqual(known.der, der)) {
     decoded.delete(key);
     decoded.set(key, known);
     return known;
   }
   const out = decodeFresh(der, path);
+  decoded.delete(key);
   if (decoded.size >= DECODED_CACHE_SIZE) decoded.delete(decoded.keys().next().value!);
   decoded.set(key, out);
   return out;
 }
 
 /**
- * CRLs decoded lately, by their DER (hex), least recently used first: the same CRLs are given with
+ * CRLs decoded lately, by their DER ({@link byteKey}, the bytes compared on a hit), least recently used first: the same CRLs are given with
  * every chain validated (only successes are kept; the objects are shared, callers only read them).
  */
 const decoded = new Map<string, DecodedCrl>();

@@ -42,19 +42,29 @@ export interface Tlv {
 export class DerReader {
   private pos: number;
 
+  /**
+   * A reader over `bytes[start, end)`, at `base` (a path) or, inside another reader, at its path
+   * and `field` (built only when an error names it).
+   */
   constructor(
     readonly bytes: Uint8Array,
     start: number,
     private readonly end: number,
-    /** The path of the enclosing value, for errors. */
-    readonly path: string,
+    private readonly base: string | DerReader,
+    private readonly field = "",
   ) {
     this.pos = start;
   }
 
-  /** A reader over the contents of `tlv`, at `path`. */
-  static inside(bytes: Uint8Array, tlv: Tlv, path: string): DerReader {
-    return new DerReader(bytes, tlv.contentStart, tlv.end, path);
+  /** The path of the value read, for errors. */
+  get path(): string {
+    const base = typeof this.base === "string" ? this.base : this.base.path;
+    return this.field === "" ? base : `${base}/${this.field}`;
+  }
+
+  /** A reader over the contents of `tlv`, a value read from this reader as `field`. */
+  into(tlv: Tlv, field: string): DerReader {
+    return new DerReader(this.bytes, tlv.contentStart, tlv.end, this, field);
   }
 
   /** Whether every value has been read. */
@@ -123,7 +133,7 @@ export class DerReader {
 
   /** A reader over the contents of the next value, which must have identifier `tag`. */
   enter(tag: number, field: string): DerReader {
-    return DerReader.inside(this.bytes, this.expect(tag, field), `${this.path}/${field}`);
+    return this.into(this.expect(tag, field), field);
   }
 
   contents(t: Tlv): Uint8Array {
@@ -145,22 +155,31 @@ export class DerReader {
 
   /** INTEGER content octets, checked to be in the fewest octets (X.690 §8.3.2). */
   integerBytes(field: string, tlv?: Tlv): Uint8Array {
+    const t = this.integer(field, tlv);
+    return this.bytes.subarray(t.contentStart, t.end);
+  }
+
+  /** An INTEGER's value, checked to be in the fewest octets. */
+  private integer(field: string, tlv?: Tlv): Tlv {
     const t = tlv ?? this.expect(derTags.integer, field);
-    const c = this.contents(t);
-    if (c.length === 0) this.fail("empty INTEGER", field);
-    if (c.length > 1 && ((c[0] === 0 && c[1]! < 0x80) || (c[0] === 0xff && c[1]! >= 0x80))) {
+    const b = this.bytes;
+    const at = t.contentStart;
+    const length = t.end - at;
+    if (length === 0) this.fail("empty INTEGER", field);
+    if (length > 1 && ((b[at] === 0 && b[at + 1]! < 0x80) || (b[at] === 0xff && b[at + 1]! >= 0x80))) {
       this.fail("INTEGER not in the fewest octets", field);
     }
-    return c;
+    return t;
   }
 
   /** A non-negative INTEGER that fits a safe JavaScript integer. */
   smallNonNegative(field: string, tlv?: Tlv): number {
-    const c = this.integerBytes(field, tlv);
-    if (c[0]! >= 0x80) this.fail("negative INTEGER", field);
-    if (c.length > 7) this.fail("INTEGER too large", field);
+    const t = this.integer(field, tlv);
+    const b = this.bytes;
+    if (b[t.contentStart]! >= 0x80) this.fail("negative INTEGER", field);
+    if (t.end - t.contentStart > 7) this.fail("INTEGER too large", field);
     let v = 0;
-    for (const b of c) v = v * 256 + b;
+    for (let i = t.contentStart; i < t.end; i++) v = v * 256 + b[i]!;
     return v;
   }
 
@@ -181,40 +200,39 @@ export class DerReader {
   /** OBJECT IDENTIFIER in dotted form (X.690 §8.19). */
   oid(field: string, tlv?: Tlv): string {
     const t = tlv ?? this.expect(derTags.oid, field);
-    const c = this.contents(t);
-    if (c.length === 0) this.fail("empty OBJECT IDENTIFIER", field);
-    if ((c[c.length - 1]! & 0x80) !== 0) this.fail("truncated OBJECT IDENTIFIER", field);
-    const arcs: number[] = [];
+    const bytes = this.bytes;
+    if (t.end === t.contentStart) this.fail("empty OBJECT IDENTIFIER", field);
+    if ((bytes[t.end - 1]! & 0x80) !== 0) this.fail("truncated OBJECT IDENTIFIER", field);
+    let out = "";
     let v = 0;
     let fresh = true;
-    for (const b of c) {
+    for (let i = t.contentStart; i < t.end; i++) {
+      const b = bytes[i]!;
       // X.690 §8.19.2: each sub-identifier in the fewest octets (no leading 0x80).
       if (fresh && b === 0x80) this.fail("OBJECT IDENTIFIER sub-identifier not in the fewest octets", field);
       if (v > 0x1fffffffffff) this.fail("OBJECT IDENTIFIER sub-identifier too large", field);
       v = v * 128 + (b & 0x7f);
       fresh = (b & 0x80) === 0;
       if (fresh) {
-        if (arcs.length === 0) {
+        if (out === "") {
           const x = v < 40 ? 0 : v < 80 ? 1 : 2;
-          arcs.push(x, v - 40 * x);
+          out = `${x}.${v - 40 * x}`;
         } else {
-          arcs.push(v);
+          out += `.${v}`;
         }
         v = 0;
       }
     }
-    return arcs.join(".");
+    return out;
   }
 
   /** IA5String (ASCII) contents as a string. */
   ia5(field: string, tlv: Tlv): string {
-    const c = this.contents(tlv);
-    let s = "";
-    for (const b of c) {
-      if (b >= 0x80) this.fail(`IA5String octet ${hex2(b)} is not ASCII`, field);
-      s += String.fromCharCode(b);
+    const bytes = this.bytes;
+    for (let i = tlv.contentStart; i < tlv.end; i++) {
+      if (bytes[i]! >= 0x80) this.fail(`IA5String octet ${hex2(bytes[i]!)} is not ASCII`, field);
     }
-    return s;
+    return ascii.decode(bytes.subarray(tlv.contentStart, tlv.end));
   }
 
   /** UTCTime or GeneralizedTime in RFC 5280 §4.1.2.5's forms (`YYMMDDHHMMSSZ`, `YYYYMMDDHHMMSSZ`). */
@@ -262,6 +280,8 @@ export class DerReader {
   }
 }
 
+const ascii = new TextDecoder("latin1");
+
 function hex2(b: number): string {
   return `0x${b.toString(16).padStart(2, "0")}`;
 }
@@ -293,5 +313,5 @@ export function derTop(bytes: Uint8Array, tag: number, what: string, path: strin
   const t = top.any("");
   if (t.tag !== tag) top.fail(`a ${what} starts with identifier ${hex2(tag)}, found ${hex2(t.tag)}`);
   if (t.end !== bytes.length) top.fail(`${bytes.length - t.end} trailing bytes after the ${what}`);
-  return DerReader.inside(bytes, t, path);
+  return top.into(t, "");
 }

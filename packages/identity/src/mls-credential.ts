@@ -23,6 +23,7 @@ import {
 } from "@mimi/mls-profile";
 import { bytesEqual, CodecError, concatBytes, fromHex, type MimiError, toHex } from "@mimi/wire";
 import { p256, p384 } from "@noble/curves/nist.js";
+import { byteKey } from "./byte-key.js";
 import { decodeCertificate, publicKeyOids, readSubjectPublicKeyInfo } from "./certificate.js";
 import { CertificateValidationError } from "./errors.js";
 import {
@@ -280,10 +281,13 @@ export function claimedIdentity(credential: Credential): CredentialIdentity {
     });
   }
   const der = credential.certificates[0]!;
-  const known = claimedByObject.get(der) ?? claimedByBytes.get(toHex(der));
-  if (known !== undefined) {
-    claimedByObject.set(der, known);
-    return known;
+  const byObject = claimedByObject.get(der);
+  if (byObject !== undefined) return byObject;
+  const key = byteKey(der);
+  const byBytes = claimedByBytes.get(key);
+  if (byBytes !== undefined && bytesEqual(byBytes.der, der)) {
+    claimedByObject.set(der, byBytes.identity);
+    return byBytes.identity;
   }
   const path = "/credential/certificates/0";
   const leaf = decodeCertificate(der, path).facts;
@@ -294,8 +298,9 @@ export function claimedIdentity(credential: Credential): CredentialIdentity {
     subject: Object.freeze(subject),
   });
   claimedByObject.set(der, identity);
+  claimedByBytes.delete(key);
   if (claimedByBytes.size >= CLAIMED_CACHE_SIZE) claimedByBytes.delete(claimedByBytes.keys().next().value!);
-  claimedByBytes.set(toHex(der), identity);
+  claimedByBytes.set(key, { der: der.slice(), identity });
   return identity;
 }
 
@@ -304,10 +309,10 @@ export function claimedIdentity(credential: Credential): CredentialIdentity {
  * is derived once per leaf credential, not again for every message that maps members to users
  * (which decoded every member's certificate per message: n² work across a room). The result is a
  * pure function of the certificate's bytes. Keyed by the bytes object (the same credential object
- * seen again) and, bounded, by the bytes themselves (the same certificate decoded again).
+ * seen again) and, bounded, by the bytes themselves ({@link byteKey}, the bytes compared on a hit).
  */
 const claimedByObject = new WeakMap<Uint8Array, CredentialIdentity>();
-const claimedByBytes = new Map<string, CredentialIdentity>();
+const claimedByBytes = new Map<string, { readonly der: Uint8Array; readonly identity: CredentialIdentity }>();
 const CLAIMED_CACHE_SIZE = 65_536;
 
 /** Whether two identities are the same client or provider (same credential type and identifiers). */

@@ -1,25 +1,23 @@
 /**
- * Certificate signature verification straight through WebCrypto, with each issuer's key imported
- * once: Ed25519 (RFC 8410 §6) and ECDSA with SHA-2 on P-256 and P-384 (RFC 5758 §3.2, RFC 5480).
- * The fast path of path validation uses it; anything else it answers `undefined` for, and the
- * caller falls back to pkijs's engine.
+ * Certificate signature verification on the fast path of path validation, with each issuer's key
+ * made once: Ed25519 (RFC 8410 §6) and ECDSA with SHA-2 on P-256 and P-384 (RFC 5758 §3.2,
+ * RFC 5480). `#platform` verifies: `node:crypto` in Node (`verify.node.ts`), WebCrypto elsewhere
+ * (`verify.web.ts`). For any other algorithm or key this module answers `undefined`, and the caller
+ * falls back to pkijs's engine.
  */
+import * as platform from "#platform";
 import { type CertificateParts, publicKeyOids, signatureAlgorithmOids } from "./certificate.js";
-import { DerReader, derTags } from "./der.js";
 
-type CryptoKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
-
-const ecdsaHash: Readonly<Record<string, string>> = {
+const ecdsaHash: Readonly<Record<string, "SHA-256" | "SHA-384" | "SHA-512">> = {
   [signatureAlgorithmOids["ecdsa-with-SHA256"]]: "SHA-256",
   [signatureAlgorithmOids["ecdsa-with-SHA384"]]: "SHA-384",
   [signatureAlgorithmOids["ecdsa-with-SHA512"]]: "SHA-512",
 };
 
-/** The named curve of an ecPublicKey, with its scalar size, from the DER of its parameters. */
-const curves: Readonly<Record<string, { readonly name: string; readonly size: number }>> = {
-  // OBJECT IDENTIFIER secp256r1, secp384r1 (RFC 5480 §2.1.1.1)
-  "06082a8648ce3d030107": { name: "P-256", size: 32 },
-  "06052b81040022": { name: "P-384", size: 48 },
+/** The named curve of an ecPublicKey, by the DER (hex) of its parameters (RFC 5480 §2.1.1.1). */
+const curves: Readonly<Record<string, "P-256" | "P-384">> = {
+  "06082a8648ce3d030107": "P-256", // secp256r1
+  "06052b81040022": "P-384", // secp384r1
 };
 
 function hexOf(bytes: Uint8Array): string {
@@ -28,104 +26,67 @@ function hexOf(bytes: Uint8Array): string {
   return s;
 }
 
-function curveOf(issuer: CertificateParts): { readonly name: string; readonly size: number } | undefined {
+function curveOf(issuer: CertificateParts): "P-256" | "P-384" | undefined {
   const a = issuer.publicKeyAlgorithm;
   if (a.oid !== publicKeyOids.ecPublicKey || a.params === undefined) return undefined;
   return curves[hexOf(a.params)];
 }
 
-async function importKey(issuer: CertificateParts, spki: Uint8Array): Promise<CryptoKey | undefined> {
-  const subtle = globalThis.crypto.subtle;
-  try {
-    if (issuer.publicKeyAlgorithm.oid === publicKeyOids.Ed25519) {
-      // RFC 8410 §3: the parameters MUST be absent; the key is 32 octets.
-      if (issuer.publicKeyAlgorithm.params !== undefined) return undefined;
-      if (issuer.publicKeyUnusedBits !== 0 || issuer.publicKey.length !== 32) return undefined;
-      return await subtle.importKey("raw", issuer.publicKey.slice(), { name: "Ed25519" }, false, ["verify"]);
-    }
-    const curve = curveOf(issuer);
-    if (curve === undefined) return undefined;
-    return await subtle.importKey("spki", spki.slice(), { name: "ECDSA", namedCurve: curve.name }, false, [
-      "verify",
-    ]);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
- * Issuers' keys, imported once each: kept as long as the issuer's decoded certificate is (the
- * decoding cache holds it), so a CA's key is imported once, not per certificate it signed.
+ * Issuers' keys, made once each: kept as long as the issuer's decoded certificate is (the decoding
+ * cache holds it), so a CA's key is imported once, not per certificate it signed.
  */
-const keys = new WeakMap<CertificateParts, Promise<CryptoKey | undefined>>();
+const keys = new WeakMap<CertificateParts, Promise<platform.VerifyKey | undefined>>();
 
-function keyOf(issuer: CertificateParts, spki: Uint8Array): Promise<CryptoKey | undefined> {
+function keyOf(
+  issuer: CertificateParts,
+  spki: Uint8Array,
+  algorithm: platform.VerifyAlgorithm,
+): Promise<platform.VerifyKey | undefined> {
   let key = keys.get(issuer);
   if (key === undefined) {
-    key = importKey(issuer, spki);
+    key = platform.importVerifyKey(spki, algorithm);
     keys.set(issuer, key);
   }
   return key;
 }
 
-/**
- * An ECDSA-Sig-Value (RFC 5480 §2.2.3: SEQUENCE { r INTEGER, s INTEGER }) as WebCrypto's fixed
- * size r ‖ s, or undefined when it is not one with 0 < r, s < 2^(8·size).
- */
-function ecdsaRaw(der: Uint8Array, size: number): Uint8Array | undefined {
-  try {
-    const top = new DerReader(der, 0, der.length, "/signatureValue");
-    const t = top.expect(derTags.sequence, "");
-    top.finish("signature");
-    const seq = DerReader.inside(der, t, "/signatureValue");
-    const out = new Uint8Array(2 * size);
-    for (const [i, field] of ["r", "s"].entries()) {
-      let v = seq.integerBytes(field);
-      if (v[0]! >= 0x80) return undefined;
-      if (v[0] === 0 && v.length > 1) v = v.subarray(1);
-      if (v.length > size) return undefined;
-      out.set(v, (i + 1) * size - v.length);
-    }
-    seq.finish("ECDSA-Sig-Value");
-    return out;
-  } catch {
-    return undefined;
+/** The algorithm that verifies `subject`'s signature with `issuer`'s key, when the fast path has it. */
+function algorithmOf(
+  subject: CertificateParts,
+  issuer: CertificateParts,
+): platform.VerifyAlgorithm | undefined {
+  const alg = subject.signatureAlgorithm;
+  if (alg.oid === signatureAlgorithmOids.Ed25519) {
+    // RFC 8410 §3: the parameters MUST be absent, in the signature algorithm and in the key.
+    const key = issuer.publicKeyAlgorithm;
+    if (key.oid !== publicKeyOids.Ed25519 || key.params !== undefined || alg.params !== undefined)
+      return undefined;
+    return { name: "Ed25519" };
   }
+  const hash = ecdsaHash[alg.oid];
+  const curve = curveOf(issuer);
+  // RFC 5758 §3.2: the parameters MUST be omitted.
+  if (hash === undefined || curve === undefined || alg.params !== undefined) return undefined;
+  return { name: "ECDSA", curve, hash };
 }
 
 /**
- * Whether `subject`'s signature verifies with `issuer`'s public key: true or false, or undefined
- * when this module does not handle the algorithm or key (the caller then asks pkijs).
+ * Whether `subject`'s signature verifies with `issuer`'s public key (`issuerSpki`, its DER): true
+ * or false, or undefined when this module does not handle the algorithm or key (the caller then
+ * asks pkijs).
  */
 export async function verifyCertificateSignature(
   subject: CertificateParts,
   issuer: CertificateParts,
   issuerSpki: Uint8Array,
 ): Promise<boolean | undefined> {
-  const alg = subject.signatureAlgorithm;
-  if (alg.oid === signatureAlgorithmOids.Ed25519) {
-    if (issuer.publicKeyAlgorithm.oid !== publicKeyOids.Ed25519) return undefined;
-    const key = await keyOf(issuer, issuerSpki);
-    if (key === undefined) return undefined;
-    // RFC 8410 §3, §6: the parameters MUST be absent; the signature is 64 octets.
-    if (alg.params !== undefined || subject.signatureUnusedBits !== 0 || subject.signature.length !== 64)
-      return false;
-    return globalThis.crypto.subtle.verify(
-      { name: "Ed25519" },
-      key,
-      subject.signature.slice(),
-      subject.tbs.slice(),
-    );
-  }
-  const hash = ecdsaHash[alg.oid];
-  if (hash === undefined) return undefined;
-  const curve = curveOf(issuer);
-  if (curve === undefined) return undefined;
-  const key = await keyOf(issuer, issuerSpki);
+  const algorithm = algorithmOf(subject, issuer);
+  if (algorithm === undefined) return undefined;
+  const key = await keyOf(issuer, issuerSpki, algorithm);
   if (key === undefined) return undefined;
-  // RFC 5758 §3.2: the parameters MUST be omitted.
-  if (alg.params !== undefined || subject.signatureUnusedBits !== 0) return false;
-  const raw = ecdsaRaw(subject.signature, curve.size);
-  if (raw === undefined) return false;
-  return globalThis.crypto.subtle.verify({ name: "ECDSA", hash }, key, raw, subject.tbs.slice());
+  if (subject.signatureUnusedBits !== 0) return false;
+  // RFC 8410 §3: an Ed25519 signature is 64 octets.
+  if (algorithm.name === "Ed25519" && subject.signature.length !== 64) return false;
+  return platform.verifyWith(key, algorithm, subject.signature, subject.tbs);
 }
