@@ -178,6 +178,39 @@ function algorithmIdentifier(r: DerReader, field: string): AlgorithmIdentifier {
   return { oid, params, encoded: r.encoded(t) };
 }
 
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** PrintableString's characters (X.680 §41.4): letters, digits, space and '()+,-./:=? */
+const printable = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+
+/** An attribute value's string, when it is one of the string types, well formed for its type. */
+function attributeValue(r: DerReader, t: Tlv): void {
+  const c = r.contents(t);
+  switch (t.tag) {
+    case derTags.utf8String:
+      try {
+        utf8.decode(c);
+      } catch {
+        r.fail("UTF8String is not UTF-8", "value");
+      }
+      return;
+    case derTags.printableString:
+      if (!printable.test(String.fromCharCode(...c))) r.fail("PrintableString has other characters", "value");
+      return;
+    case derTags.ia5String:
+      r.ia5("value", t);
+      return;
+    case 0x1e: // BMPString: UCS-2
+      if (c.length % 2 !== 0) r.fail("BMPString of an odd length", "value");
+      return;
+    case 0x1c: // UniversalString: UCS-4
+      if (c.length % 4 !== 0) r.fail("UniversalString of a length not a multiple of 4", "value");
+      return;
+    default:
+      return;
+  }
+}
+
 /** A Name (RFC 5280 §4.1.2.4): SEQUENCE OF SET SIZE (1..MAX) OF SEQUENCE { type, value }. */
 function name(r: DerReader, field: string): Uint8Array {
   const t = r.expect(derTags.sequence, field);
@@ -188,7 +221,7 @@ function name(r: DerReader, field: string): Uint8Array {
     for (let k = 0; !rdn.atEnd(); k++) {
       const atv = rdn.enter(derTags.sequence, String(k));
       atv.oid("type");
-      atv.any("value");
+      attributeValue(atv, atv.any("value"));
       atv.finish("AttributeTypeAndValue");
     }
   }
@@ -284,8 +317,7 @@ function extensionValue(oid: string, v: DerReader, x: Extensions): void {
       const bc = v.enter(derTags.sequence, "basicConstraints");
       const ca = bc.optional(derTags.boolean, "cA");
       if (ca !== undefined) {
-        // X.690 §11.5: a DEFAULT value is not encoded in DER.
-        if (!bc.boolean("cA", ca)) bc.fail("cA FALSE encoded (DEFAULT, not DER)", "cA");
+        if (!bc.boolean("cA", ca)) bc.defaultEncoded("cA FALSE", "cA");
         x.isCa = true;
       }
       const len = bc.optional(derTags.integer, "pathLenConstraint");
@@ -355,8 +387,7 @@ function extensions(r: DerReader, x: Extensions): void {
     seen.add(oid);
     const critical = e.optional(derTags.boolean, "critical");
     if (critical !== undefined) {
-      // X.690 §11.5: critical DEFAULT FALSE is not encoded when false.
-      if (!e.boolean("critical", critical)) e.fail("critical FALSE encoded (DEFAULT, not DER)", "critical");
+      if (!e.boolean("critical", critical)) e.defaultEncoded("critical FALSE", "critical");
       x.criticalExtensions.push(oid);
     }
     const value = e.expect(derTags.octetString, "extnValue");

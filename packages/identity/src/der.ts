@@ -83,6 +83,16 @@ export class DerReader {
     });
   }
 
+  /** Refuse an encoding that BER allows and DER does not. */
+  private notDer(what: string, field: string): never {
+    // [IDENTITY-DER-01] RFC 5280 §4.1.1.3: the signature is computed over the DER encoding of
+    // tbsCertificate (X.690 §10): a value in another BER encoding is refused, not normalised.
+    throw new CodecError(`${what} (not DER)`, {
+      path: field === "" ? this.path : `${this.path}/${field}`,
+      rule: "IDENTITY-DER-01",
+    });
+  }
+
   /** The next value, whatever its tag. */
   any(field: string): Tlv {
     const b = this.bytes;
@@ -100,13 +110,13 @@ export class DerReader {
     } else {
       // X.690 §10.1: DER uses the definite form with the fewest length octets.
       const count = first & 0x7f;
-      if (count === 0) this.fail("indefinite length (not DER)", field);
+      if (count === 0) this.notDer("indefinite length", field);
       if (count > 4) this.fail(`${count} length octets`, field);
       if (p + count > this.end) this.fail("truncated length", field);
-      if (b[p] === 0) this.fail("length not in the fewest octets (not DER)", field);
+      if (b[p] === 0) this.notDer("length not in the fewest octets", field);
       length = 0;
       for (let i = 0; i < count; i++) length = length * 256 + b[p++]!;
-      if (length < 0x80) this.fail("long form for a short length (not DER)", field);
+      if (length < 0x80) this.notDer("long form for a short length", field);
     }
     const end = p + length;
     if (end > this.end) this.fail(`length ${length} runs past the end of the enclosing value`, field);
@@ -124,6 +134,11 @@ export class DerReader {
   /** The next value if it has identifier `tag`, else undefined (nothing read). */
   optional(tag: number, field: string): Tlv | undefined {
     return this.peekTag() === tag ? this.expect(tag, field) : undefined;
+  }
+
+  /** Refuse a DEFAULT value encoded (X.690 §11.5: DER omits it). */
+  defaultEncoded(what: string, field: string): never {
+    return this.notDer(`${what} encoded (DEFAULT)`, field);
   }
 
   /** Refuse anything left over. */
@@ -149,7 +164,7 @@ export class DerReader {
     const t = tlv ?? this.expect(derTags.boolean, field);
     if (t.end - t.contentStart !== 1) this.fail("BOOLEAN of other than one octet", field);
     const v = this.bytes[t.contentStart]!;
-    if (v !== 0 && v !== 0xff) this.fail(`BOOLEAN octet ${hex2(v)} (not DER)`, field);
+    if (v !== 0 && v !== 0xff) this.notDer(`BOOLEAN octet ${hex2(v)}`, field);
     return v === 0xff;
   }
 
@@ -167,7 +182,7 @@ export class DerReader {
     const length = t.end - at;
     if (length === 0) this.fail("empty INTEGER", field);
     if (length > 1 && ((b[at] === 0 && b[at + 1]! < 0x80) || (b[at] === 0xff && b[at + 1]! >= 0x80))) {
-      this.fail("INTEGER not in the fewest octets", field);
+      this.notDer("INTEGER not in the fewest octets", field);
     }
     return t;
   }
@@ -192,7 +207,7 @@ export class DerReader {
     if (unused > 7) this.fail(`BIT STRING with ${unused} unused bits`, field);
     if (c.length === 1 && unused !== 0) this.fail("empty BIT STRING with unused bits", field);
     if (unused > 0 && (c[c.length - 1]! & ((1 << unused) - 1)) !== 0) {
-      this.fail("BIT STRING unused bits are not zero (not DER)", field);
+      this.notDer("BIT STRING unused bits are not zero", field);
     }
     return { unused, bits: c.subarray(1) };
   }
@@ -209,7 +224,8 @@ export class DerReader {
     for (let i = t.contentStart; i < t.end; i++) {
       const b = bytes[i]!;
       // X.690 §8.19.2: each sub-identifier in the fewest octets (no leading 0x80).
-      if (fresh && b === 0x80) this.fail("OBJECT IDENTIFIER sub-identifier not in the fewest octets", field);
+      if (fresh && b === 0x80)
+        this.notDer("OBJECT IDENTIFIER sub-identifier not in the fewest octets", field);
       if (v > 0x1fffffffffff) this.fail("OBJECT IDENTIFIER sub-identifier too large", field);
       v = v * 128 + (b & 0x7f);
       fresh = (b & 0x80) === 0;
