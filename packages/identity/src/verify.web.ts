@@ -34,7 +34,7 @@ export async function importVerifyKey(
  * An ECDSA-Sig-Value (RFC 5480 §2.2.3: SEQUENCE { r INTEGER, s INTEGER }) as WebCrypto's fixed
  * size r ‖ s, or undefined when it is not one with 0 ≤ r, s < 2^(8·size).
  */
-function ecdsaRaw(der: Uint8Array, size: number): Uint8Array | undefined {
+function ecdsaRaw(der: Uint8Array, size: number): Uint8Array<ArrayBuffer> | undefined {
   try {
     const top = new DerReader(der, 0, der.length, "/signatureValue");
     const seq = top.enter(derTags.sequence, "");

@@ -2,6 +2,20 @@ import { describe, expect, it } from "vitest";
 import * as platform from "#platform";
 import * as web from "../src/verify.web.js";
 
+type WebCryptoKey = Awaited<ReturnType<typeof globalThis.crypto.subtle.importKey>>;
+type KeyPair = { readonly publicKey: WebCryptoKey; readonly privateKey: WebCryptoKey };
+
+/** What both variants export. */
+interface Variant<K> {
+  importVerifyKey(spki: Uint8Array, algorithm: web.VerifyAlgorithm): Promise<K | undefined>;
+  verifyWith(
+    key: K,
+    algorithm: web.VerifyAlgorithm,
+    signature: Uint8Array,
+    data: Uint8Array,
+  ): Promise<boolean>;
+}
+
 /** An ECDSA-Sig-Value (RFC 5480 §2.2.3) from WebCrypto's r ‖ s. */
 function ecdsaDer(raw: Uint8Array): Uint8Array {
   const integer = (v: Uint8Array): number[] => {
@@ -41,31 +55,30 @@ describe("certificate signature verification, both #platform variants", () => {
   for (const c of cases) {
     it(`IDENTITY-PATH-01 ${c.name}: a signature verifies, a changed one or changed data does not`, async () => {
       const subtle = globalThis.crypto.subtle;
-      const keys = (await subtle.generateKey(c.generate, true, ["sign", "verify"])) as CryptoKeyPair;
+      const keys = (await subtle.generateKey(c.generate, true, ["sign", "verify"])) as KeyPair;
       const spki = new Uint8Array(await subtle.exportKey("spki", keys.publicKey));
       const data = new TextEncoder().encode(`the tbsCertificate of ${c.name}`);
       const raw = new Uint8Array(await subtle.sign(c.sign, keys.privateKey, data));
       const signature = c.algorithm.name === "Ed25519" ? raw : ecdsaDer(raw);
       const badSignature = signature.slice();
-      badSignature[badSignature.length - 1] ^= 0x01;
+      badSignature[badSignature.length - 1] = badSignature[badSignature.length - 1]! ^ 0x01;
       const badData = data.slice();
-      badData[0] ^= 0x01;
-      for (const variant of [web, platform]) {
+      badData[0] = badData[0]! ^ 0x01;
+      const check = async <K>(variant: Variant<K>): Promise<void> => {
         const key = await variant.importVerifyKey(spki, c.algorithm);
         expect(key).toBeDefined();
         expect(await variant.verifyWith(key!, c.algorithm, signature, data)).toBe(true);
         expect(await variant.verifyWith(key!, c.algorithm, badSignature, data)).toBe(false);
         expect(await variant.verifyWith(key!, c.algorithm, signature, badData)).toBe(false);
         expect(await variant.verifyWith(key!, c.algorithm, new Uint8Array([0x30, 0x00]), data)).toBe(false);
-      }
+      };
+      await check(web);
+      await check(platform);
     });
   }
 
   it("a SubjectPublicKeyInfo that is not a key gives no key", async () => {
-    for (const variant of [web, platform]) {
-      expect(
-        await variant.importVerifyKey(new Uint8Array([0x30, 0x00]), { name: "Ed25519" }),
-      ).toBeUndefined();
-    }
+    expect(await web.importVerifyKey(new Uint8Array([0x30, 0x00]), { name: "Ed25519" })).toBeUndefined();
+    expect(await platform.importVerifyKey(new Uint8Array([0x30, 0x00]), { name: "Ed25519" })).toBeUndefined();
   });
 });
