@@ -540,25 +540,36 @@ export function decodeWithParts(
   der: Uint8Array,
   path = "/",
 ): { readonly decoded: DecodedCertificate; readonly parts: CertificateParts } {
+  // the same bytes object again (a chain passed from call to call): compared, not hashed
+  const same = byObject.get(der);
+  if (same !== undefined && bytesEqual(same.decoded.facts.der, der)) return same;
   const key = byteKey(der);
   const known = decoded.get(key);
   if (known !== undefined && bytesEqual(known.decoded.facts.der, der)) {
     // most recently used last
     decoded.delete(key);
     decoded.set(key, known);
+    byObject.set(der, known);
     return known;
   }
   const out = decodeFresh(der, path);
   decoded.delete(key);
   if (decoded.size >= DECODED_CACHE_SIZE) decoded.delete(decoded.keys().next().value!);
   decoded.set(key, out);
+  byObject.set(der, out);
+  partsByDecoded.set(out.decoded, out.parts);
   return out;
 }
 
-/** The parts of a decoded certificate (from the cache, or decoded again from its DER). */
+/** The parts of a decoded certificate (kept with it, or decoded again from its DER). */
 export function partsOf(c: DecodedCertificate): CertificateParts {
-  return decodeWithParts(c.facts.der).parts;
+  return partsByDecoded.get(c) ?? decodeWithParts(c.facts.der).parts;
 }
+
+/** The last decoding of a bytes object (checked against the bytes, which a caller may change). */
+const byObject = new WeakMap<Uint8Array, { decoded: DecodedCertificate; parts: CertificateParts }>();
+/** The parts of each certificate this module decoded. */
+const partsByDecoded = new WeakMap<DecodedCertificate, CertificateParts>();
 
 /**
  * Certificates decoded lately, by their DER bytes ({@link byteKey}, the bytes compared on a hit),
