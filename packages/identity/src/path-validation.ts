@@ -393,10 +393,11 @@ async function signedBy(
   subject: CertificateParts,
   issuer: DecodedCertificate,
   issuerParts: CertificateParts,
+  remember: boolean,
 ): Promise<boolean | undefined> {
   if (signatureVerified.get(subject)?.has(issuerParts) === true) return true;
   const ok = await verifyCertificateSignature(subject, issuerParts, issuer.facts.subjectPublicKeyInfo);
-  if (ok === true) {
+  if (ok === true && remember) {
     let set = signatureVerified.get(subject);
     if (set === undefined) {
       set = new WeakSet();
@@ -438,7 +439,9 @@ async function fastPath(
     if (named.length !== 1) return undefined;
     const next = named[0]!;
     if (next.p.policyExtensions || !ownNameConstraintsOnly(next.p)) return undefined;
-    if ((await signedBy(currentParts, next.c, next.p)) !== true) return undefined;
+    // an intermediate's verified signature is remembered (the next leaf under it reuses it); an
+    // end entity's is not (it comes once, and its path is remembered as a whole)
+    if ((await signedBy(currentParts, next.c, next.p, path.length > 1)) !== true) return undefined;
     current = next.c;
     currentParts = next.p;
     path.push(current);
