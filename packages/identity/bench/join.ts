@@ -10,6 +10,8 @@
  * newcomer). The baseline of the same run, `nN.joinX509.floor.ms`, is the cryptographic floor:
  * verifying 2N Ed25519 signatures once each with WebCrypto (each member's LeafNode signature and
  * its certificate's signature), keys imported beforehand. Issue 20's goal: join ≤ 2× the floor.
+ * `nN.joinX509.unvalidated.ms` is the same join with credentials accepted unvalidated: the part of
+ * the join that is MLS, not credentials.
  */
 import { webcrypto } from "node:crypto";
 import { performance } from "node:perf_hooks";
@@ -98,14 +100,26 @@ async function measure(n: number, runs: number, progress?: (line: string) => voi
     return performance.now() - start;
   };
   progress?.(`x509 join n=${n}: measuring`);
+  // the same join with no credential validated: what of the join is MLS rather than credentials
+  const joinUnvalidated = async (): Promise<number> => {
+    const start = performance.now();
+    await joinFromWelcome(cs, added.welcome!, newcomer, { config: building, ratchetTree: tree });
+    return performance.now() - start;
+  };
   const joins: number[] = [];
   const floors: number[] = [];
+  const unvalidated: number[] = [];
   for (let r = 0; r < runs; r++) {
     floors.push(await floorMs(2 * (n + 1)));
     joins.push(await join());
+    unvalidated.push(await joinUnvalidated());
   }
   const floor = latencyMetric(`n${n}.joinX509.floor.ms`, median(floors));
-  return [floor, latencyMetric(`n${n}.joinX509.ms`, median(joins), floor)];
+  return [
+    floor,
+    latencyMetric(`n${n}.joinX509.ms`, median(joins), floor),
+    latencyMetric(`n${n}.joinX509.unvalidated.ms`, median(unvalidated), floor),
+  ];
 }
 
 /** Part of the `mls` bench area (`nN.joinX509.ms`), joined by `mimi bench mls`. */

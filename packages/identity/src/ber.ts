@@ -1,5 +1,7 @@
 /**
- * The one place this package turns untrusted bytes into an ASN.1 value. asn1js reports most
+ * Where this package turns untrusted bytes into asn1js's ASN.1 values, for what still goes through
+ * pkijs (CRLs, and the pkijs object of a certificate, built on first use); certificates themselves
+ * are read by the strict DER reader (`der.ts`). asn1js reports most
  * malformations through `offset === -1`, but some (a malformed GeneralizedTime, for one) throw
  * plain `Error`s from deep inside its parser; both become a `CodecError` here.
  */

@@ -9,10 +9,11 @@
  *      signatureValue       BIT STRING  }
  * ```
  */
-import { CodecError, toHex } from "@mimi/wire";
-import type * as asn1js from "asn1js";
+import { bytesEqual, CodecError, toHex } from "@mimi/wire";
 import * as pkijs from "pkijs";
 import { parseBer } from "./ber.js";
+import { byteKey } from "./byte-key.js";
+import { type DerReader, derTags, derTop, type Tlv } from "./der.js";
 
 /** Extension OIDs (RFC 5280 §4.2.1). */
 export const extensionOids = {
@@ -100,7 +101,11 @@ export interface CertificateFacts {
   readonly publicKeyAlgorithm: string;
 }
 
-/** A decoded certificate: pkijs's object for path validation and the extracted facts. */
+/**
+ * A decoded certificate: the extracted facts, and pkijs's object for what is rare (the full
+ * RFC 5280 engine, name constraints on other name forms, CRL signatures), built from the DER on
+ * first use only.
+ */
 export interface DecodedCertificate {
   readonly pkijs: pkijs.Certificate;
   readonly facts: CertificateFacts;
@@ -116,129 +121,479 @@ export function serialNumberHex(contentOctets: Uint8Array): string {
   return toHex(contentOctets.subarray(i));
 }
 
-function extensionOf(cert: pkijs.Certificate, oid: string): pkijs.Extension | undefined {
-  return cert.extensions?.find((e) => e.extnID === oid);
+/** The URI and dNSName subtrees of a nameConstraints extension (RFC 5280 §4.2.1.10). */
+interface UriDnsSubtrees {
+  readonly permittedUri: readonly string[];
+  readonly excludedUri: readonly string[];
+  readonly permittedDns: readonly string[];
+  readonly excludedDns: readonly string[];
 }
 
-function bitsOf(bits: asn1js.BitString): KeyUsageName[] {
-  const view = bits.valueBlock.valueHexView;
-  const out: KeyUsageName[] = [];
-  for (const [name, bit] of Object.entries(keyUsageBits) as [KeyUsageName, number][]) {
-    const byte = view[bit >> 3] ?? 0;
-    if ((byte & (0x80 >> (bit & 7))) !== 0) out.push(name);
-  }
-  return out;
+/** An AlgorithmIdentifier (RFC 5280 §4.1.1.2): its OID and the DER of its parameters, if any. */
+export interface AlgorithmIdentifier {
+  readonly oid: string;
+  readonly params: Uint8Array | undefined;
+  /** DER of the whole AlgorithmIdentifier. */
+  readonly encoded: Uint8Array;
 }
 
-function factsOf(der: Uint8Array, cert: pkijs.Certificate, path: string): CertificateFacts {
-  const seen = new Set<string>();
-  for (const [i, e] of (cert.extensions ?? []).entries()) {
-    // RFC 5280 §4.2: a certificate MUST NOT include more than one instance of an extension.
-    if (seen.has(e.extnID))
-      throw new CodecError(`duplicate extension ${e.extnID}`, { path: `${path}/extensions/${i}` });
-    seen.add(e.extnID);
-    if (e.critical && e.parsedValue === undefined && knownParsed.has(e.extnID)) {
-      throw new CodecError(`extension ${e.extnID} does not decode`, { path: `${path}/extensions/${i}` });
-    }
-  }
-  const bc = extensionOf(cert, extensionOids.basicConstraints)?.parsedValue as
-    | pkijs.BasicConstraints
-    | undefined;
-  const ku = extensionOf(cert, extensionOids.keyUsage)?.parsedValue as asn1js.BitString | undefined;
-  const eku = extensionOf(cert, extensionOids.extKeyUsage)?.parsedValue as pkijs.ExtKeyUsage | undefined;
-  const san = extensionOf(cert, extensionOids.subjectAltName)?.parsedValue as pkijs.AltName | undefined;
-  const sanUris: string[] = [];
-  const sanDnsNames: string[] = [];
-  let sanOtherCount = 0;
-  for (const name of san?.altNames ?? []) {
-    if (name.type === 6 && typeof name.value === "string") sanUris.push(name.value);
-    else if (name.type === 2 && typeof name.value === "string") sanDnsNames.push(name.value);
-    else sanOtherCount++;
-  }
-  const pathLen = bc?.pathLenConstraint;
-  return {
-    der,
-    serialNumber: serialNumberHex(cert.serialNumber.valueBlock.valueHexView),
-    notBefore: cert.notBefore.value,
-    notAfter: cert.notAfter.value,
-    isCa: bc?.cA === true,
-    pathLenConstraint:
-      pathLen === undefined ? undefined : typeof pathLen === "number" ? pathLen : pathLen.valueBlock.valueDec,
-    keyUsage: ku === undefined ? undefined : bitsOf(ku),
-    extKeyUsage: eku?.keyPurposes,
-    sanUris,
-    sanDnsNames,
-    sanOtherCount,
-    criticalExtensions: (cert.extensions ?? []).filter((e) => e.critical).map((e) => e.extnID),
-    signatureAlgorithm: cert.signatureAlgorithm.algorithmId,
-    subjectPublicKeyInfo: new Uint8Array(cert.subjectPublicKeyInfo.toSchema().toBER(false)),
-    publicKeyAlgorithm: cert.subjectPublicKeyInfo.algorithm.algorithmId,
-  };
+/**
+ * What the fast path of validation reads besides the facts (internal): views into `facts.der`.
+ */
+export interface CertificateParts {
+  /** DER of tbsCertificate, the signed bytes. */
+  readonly tbs: Uint8Array;
+  /** DER of the issuer and subject Names. */
+  readonly issuer: Uint8Array;
+  readonly subject: Uint8Array;
+  readonly signatureAlgorithm: AlgorithmIdentifier;
+  /** The signatureValue BIT STRING's octets, and its unused-bit count. */
+  readonly signature: Uint8Array;
+  readonly signatureUnusedBits: number;
+  readonly publicKeyAlgorithm: AlgorithmIdentifier;
+  /** The subjectPublicKey BIT STRING's octets, and its unused-bit count. */
+  readonly publicKey: Uint8Array;
+  readonly publicKeyUnusedBits: number;
+  /** The nameConstraints' URI and dNSName subtrees, when the extension is present. */
+  readonly subtrees: UriDnsSubtrees | undefined;
+  /** Whether nameConstraints constrain another name form, or use minimum/maximum. */
+  readonly otherNameConstraints: boolean;
+  /** Whether a policy extension (RFC 5280 §4.2.1.4, .5, .11, .14) is present. */
+  readonly policyExtensions: boolean;
 }
 
-const knownParsed = new Set<string>([
-  extensionOids.keyUsage,
-  extensionOids.basicConstraints,
-  extensionOids.subjectAltName,
-  extensionOids.nameConstraints,
-  extensionOids.extKeyUsage,
+const policyExtensionOids = new Set<string>([
+  extensionOids.certificatePolicies,
+  "2.5.29.33", // policyMappings
+  "2.5.29.36", // policyConstraints
+  "2.5.29.54", // inhibitAnyPolicy
 ]);
 
-/**
- * Decode one DER certificate strictly: exactly one ASN.1 value with no trailing bytes, an
- * X.509 v3 structure pkijs accepts, no duplicate extensions, and the inner and outer signature
- * algorithms equal.
- *
- * @throws CodecError naming `path` when the bytes are not such a certificate.
- */
-export function decodeCertificate(der: Uint8Array, path = "/"): DecodedCertificate {
-  const key = toHex(der);
-  const known = decoded.get(key);
-  if (known !== undefined) {
-    // most recently used last
-    decoded.delete(key);
-    decoded.set(key, known);
-    return known;
+function algorithmIdentifier(r: DerReader, field: string): AlgorithmIdentifier {
+  const t = r.expect(derTags.sequence, field);
+  const a = r.into(t, field);
+  const oid = a.oid("algorithm");
+  const params = a.atEnd() ? undefined : a.encoded(a.any("parameters"));
+  a.finish("AlgorithmIdentifier");
+  return { oid, params, encoded: r.encoded(t) };
+}
+
+const utf8 = new TextDecoder("utf-8", { fatal: true });
+
+/** PrintableString's characters (X.680 §41.4): letters, digits, space and '()+,-./:=? */
+const printable = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+
+/** An attribute value's string, when it is one of the string types, well formed for its type. */
+function attributeValue(r: DerReader, t: Tlv): void {
+  const c = r.contents(t);
+  switch (t.tag) {
+    case derTags.utf8String:
+      try {
+        utf8.decode(c);
+      } catch {
+        r.fail("UTF8String is not UTF-8", "value");
+      }
+      return;
+    case derTags.printableString:
+      if (!printable.test(String.fromCharCode(...c))) r.fail("PrintableString has other characters", "value");
+      return;
+    case derTags.ia5String:
+      r.ia5("value", t);
+      return;
+    case 0x1e: // BMPString: UCS-2
+      if (c.length % 2 !== 0) r.fail("BMPString of an odd length", "value");
+      return;
+    case 0x1c: // UniversalString: UCS-4
+      if (c.length % 4 !== 0) r.fail("UniversalString of a length not a multiple of 4", "value");
+      return;
+    default:
+      return;
   }
-  const out = decodeFresh(der, path);
-  if (decoded.size >= DECODED_CACHE_SIZE) decoded.delete(decoded.keys().next().value!);
-  decoded.set(key, out);
+}
+
+/** A Name (RFC 5280 §4.1.2.4): SEQUENCE OF SET SIZE (1..MAX) OF SEQUENCE { type, value }. */
+function name(r: DerReader, field: string): Uint8Array {
+  const t = r.expect(derTags.sequence, field);
+  const rdns = r.into(t, field);
+  for (let i = 0; !rdns.atEnd(); i++) {
+    const rdn = rdns.enter(derTags.set, String(i));
+    if (rdn.atEnd()) rdn.fail("empty RelativeDistinguishedName");
+    for (let k = 0; !rdn.atEnd(); k++) {
+      const atv = rdn.enter(derTags.sequence, String(k));
+      atv.oid("type");
+      attributeValue(atv, atv.any("value"));
+      atv.finish("AttributeTypeAndValue");
+    }
+  }
+  return r.encoded(t);
+}
+
+/** GeneralName (RFC 5280 §4.2.1.6): [2] dNSName and [6] uniformResourceIdentifier are read. */
+type GeneralName =
+  | { readonly kind: "uri"; readonly value: string }
+  | { readonly kind: "dns"; readonly value: string }
+  | { readonly kind: "other" };
+
+function generalName(r: DerReader, field: string): GeneralName {
+  const t = r.any(field);
+  switch (t.tag) {
+    case 0x82:
+      return { kind: "dns", value: r.ia5(field, t) };
+    case 0x86:
+      return { kind: "uri", value: r.ia5(field, t) };
+    case 0x81: // rfc822Name
+      r.ia5(field, t);
+      return { kind: "other" };
+    case 0xa0: // otherName
+    case 0xa3: // x400Address
+    case 0xa4: // directoryName
+    case 0xa5: // ediPartyName
+    case 0x87: // iPAddress
+      return { kind: "other" };
+    case 0x88: // registeredID
+      r.oid(field, t);
+      return { kind: "other" };
+    default:
+      return r.fail(`identifier 0x${t.tag.toString(16)} is not a GeneralName`, field);
+  }
+}
+
+/** A SEQUENCE SIZE (1..MAX) OF GeneralName. */
+function generalNames(r: DerReader): GeneralName[] {
+  const out: GeneralName[] = [];
+  while (!r.atEnd()) out.push(generalName(r, String(out.length)));
+  if (out.length === 0) r.fail("empty GeneralNames");
   return out;
 }
 
-/**
- * Certificates decoded lately, by their DER bytes (hex), least recently used first. Decoding is a
- * pure function of the bytes, and the same certificates come again and again (a room's members
- * seen by every commit and join, a CA under every chain); only successes are kept. The decoded
- * objects are shared: callers only read them.
- */
-const decoded = new Map<string, DecodedCertificate>();
-const DECODED_CACHE_SIZE = 1024;
+const keyUsageList = Object.entries(keyUsageBits) as [KeyUsageName, number][];
 
-function decodeFresh(der: Uint8Array, path: string): DecodedCertificate {
-  const schema = parseBer(der, "certificate", path);
-  let cert: pkijs.Certificate;
-  try {
-    cert = new pkijs.Certificate({ schema });
-  } catch (e) {
-    throw new CodecError(`not an X.509 certificate: ${(e as Error).message}`, { path, cause: e });
+function keyUsageNames(bits: Uint8Array): KeyUsageName[] {
+  const out: KeyUsageName[] = [];
+  for (const [n, bit] of keyUsageList) {
+    const byte = bits[bit >> 3] ?? 0;
+    if ((byte & (0x80 >> (bit & 7))) !== 0) out.push(n);
   }
-  if (cert.version !== 2)
-    throw new CodecError(`certificate version ${cert.version + 1}, expected v3`, { path });
+  return out;
+}
+
+/** Mutable state while reading the extensions. */
+interface Extensions {
+  isCa: boolean;
+  pathLenConstraint: number | undefined;
+  keyUsage: KeyUsageName[] | undefined;
+  extKeyUsage: string[] | undefined;
+  sanUris: string[];
+  sanDnsNames: string[];
+  sanOtherCount: number;
+  criticalExtensions: string[];
+  subtrees: UriDnsSubtrees | undefined;
+  otherNameConstraints: boolean;
+  policyExtensions: boolean;
+}
+
+/** GeneralSubtrees of a nameConstraints extension, into `uri` and `dns`; true if others are seen. */
+function generalSubtrees(r: DerReader, uri: string[], dns: string[]): boolean {
+  let other = false;
+  if (r.atEnd()) r.fail("empty GeneralSubtrees");
+  for (let i = 0; !r.atEnd(); i++) {
+    const s = r.enter(derTags.sequence, String(i));
+    const base = generalName(s, "base");
+    if (base.kind === "uri") uri.push(base.value);
+    else if (base.kind === "dns") dns.push(base.value);
+    else other = true;
+    // minimum [0] DEFAULT 0 and maximum [1]: RFC 5280 §4.2.1.10 says they MUST be absent (other = unchecked here)
+    if (s.optional(0x80, "minimum") !== undefined) other = true;
+    if (s.optional(0x81, "maximum") !== undefined) other = true;
+    s.finish("GeneralSubtree");
+  }
+  return other;
+}
+
+/** Read one extension's value (RFC 5280 §4.2.1) into `x`. */
+function extensionValue(oid: string, v: DerReader, x: Extensions): void {
+  switch (oid) {
+    case extensionOids.basicConstraints: {
+      const bc = v.enter(derTags.sequence, "basicConstraints");
+      const ca = bc.optional(derTags.boolean, "cA");
+      if (ca !== undefined) {
+        if (!bc.boolean("cA", ca)) bc.defaultEncoded("cA FALSE", "cA");
+        x.isCa = true;
+      }
+      const len = bc.optional(derTags.integer, "pathLenConstraint");
+      if (len !== undefined) x.pathLenConstraint = bc.smallNonNegative("pathLenConstraint", len);
+      bc.finish("BasicConstraints");
+      break;
+    }
+    case extensionOids.keyUsage:
+      x.keyUsage = keyUsageNames(v.bitString("keyUsage").bits);
+      break;
+    case extensionOids.extKeyUsage: {
+      const eku = v.enter(derTags.sequence, "extKeyUsage");
+      const purposes: string[] = [];
+      while (!eku.atEnd()) purposes.push(eku.oid(String(purposes.length)));
+      if (purposes.length === 0) eku.fail("empty ExtKeyUsageSyntax");
+      x.extKeyUsage = purposes;
+      break;
+    }
+    case extensionOids.subjectAltName:
+      for (const n of generalNames(v.enter(derTags.sequence, "subjectAltName"))) {
+        if (n.kind === "uri") x.sanUris.push(n.value);
+        else if (n.kind === "dns") x.sanDnsNames.push(n.value);
+        else x.sanOtherCount++;
+      }
+      break;
+    case extensionOids.nameConstraints: {
+      const nc = v.enter(derTags.sequence, "nameConstraints");
+      const s = { permittedUri: [], excludedUri: [], permittedDns: [], excludedDns: [] } as {
+        permittedUri: string[];
+        excludedUri: string[];
+        permittedDns: string[];
+        excludedDns: string[];
+      };
+      const permitted = nc.optional(0xa0, "permittedSubtrees");
+      if (permitted !== undefined) {
+        const r = nc.into(permitted, "permittedSubtrees");
+        if (generalSubtrees(r, s.permittedUri, s.permittedDns)) x.otherNameConstraints = true;
+      }
+      const excluded = nc.optional(0xa1, "excludedSubtrees");
+      if (excluded !== undefined) {
+        const r = nc.into(excluded, "excludedSubtrees");
+        if (generalSubtrees(r, s.excludedUri, s.excludedDns)) x.otherNameConstraints = true;
+      }
+      // RFC 5280 §4.2.1.10: at least one of permittedSubtrees and excludedSubtrees MUST be present.
+      if (permitted === undefined && excluded === undefined) nc.fail("empty NameConstraints");
+      nc.finish("NameConstraints");
+      x.subtrees = s;
+      break;
+    }
+    default:
+      // not read here: its value stays opaque (a critical one is refused by path validation)
+      if (policyExtensionOids.has(oid)) x.policyExtensions = true;
+      return;
+  }
+  v.finish(`${oid} extension value`);
+}
+
+/** Extensions ::= SEQUENCE SIZE (1..MAX) OF Extension (RFC 5280 §4.1.2.9). */
+function extensions(r: DerReader, x: Extensions): void {
+  const seen = new Set<string>();
+  if (r.atEnd()) r.fail("empty Extensions");
+  for (let i = 0; !r.atEnd(); i++) {
+    const e = r.enter(derTags.sequence, String(i));
+    const oid = e.oid("extnID");
+    // RFC 5280 §4.2: a certificate MUST NOT include more than one instance of an extension.
+    if (seen.has(oid)) e.fail(`duplicate extension ${oid}`);
+    seen.add(oid);
+    const critical = e.optional(derTags.boolean, "critical");
+    if (critical !== undefined) {
+      if (!e.boolean("critical", critical)) e.defaultEncoded("critical FALSE", "critical");
+      x.criticalExtensions.push(oid);
+    }
+    const value = e.expect(derTags.octetString, "extnValue");
+    e.finish("Extension");
+    const v = e.into(value, "extnValue");
+    extensionValue(oid, v, x);
+  }
+}
+
+/** Decode the certificate structure into facts and parts (no caching, no pkijs). */
+function readCertificate(
+  der: Uint8Array,
+  path: string,
+): { facts: CertificateFacts; parts: CertificateParts } {
+  const cert = derTop(der, derTags.sequence, "certificate", path);
+  const tbsTlv: Tlv = cert.expect(derTags.sequence, "tbsCertificate");
+  const signatureAlgorithm = algorithmIdentifier(cert, "signatureAlgorithm");
+  const signatureValue = cert.bitString("signatureValue");
+  cert.finish("certificate");
+
+  const tbs = cert.into(tbsTlv, "tbsCertificate");
+  const version = tbs.optional(0xa0, "version");
+  let v = 0;
+  if (version !== undefined) {
+    const vr = tbs.into(version, "version");
+    v = vr.smallNonNegative("");
+    vr.finish("version");
+  }
+  if (v !== 2) throw new CodecError(`certificate version ${v + 1}, expected v3`, { path });
+  const serial = tbs.integerBytes("serialNumber");
+  const innerAlgorithm = algorithmIdentifier(tbs, "signature");
+  const issuer = name(tbs, "issuer");
+  const validity = tbs.enter(derTags.sequence, "validity");
+  const notBefore = validity.time("notBefore");
+  const notAfter = validity.time("notAfter");
+  validity.finish("Validity");
+  const subject = name(tbs, "subject");
+  const spkiTlv = tbs.expect(derTags.sequence, "subjectPublicKeyInfo");
+  const spki = tbs.into(spkiTlv, "subjectPublicKeyInfo");
+  const publicKeyAlgorithm = algorithmIdentifier(spki, "algorithm");
+  const publicKey = spki.bitString("subjectPublicKey");
+  spki.finish("SubjectPublicKeyInfo");
+  const issuerUid = tbs.optional(0x81, "issuerUniqueID");
+  if (issuerUid !== undefined) tbs.bitString("issuerUniqueID", issuerUid);
+  const subjectUid = tbs.optional(0x82, "subjectUniqueID");
+  if (subjectUid !== undefined) tbs.bitString("subjectUniqueID", subjectUid);
+  const x: Extensions = {
+    isCa: false,
+    pathLenConstraint: undefined,
+    keyUsage: undefined,
+    extKeyUsage: undefined,
+    sanUris: [],
+    sanDnsNames: [],
+    sanOtherCount: 0,
+    criticalExtensions: [],
+    subtrees: undefined,
+    otherNameConstraints: false,
+    policyExtensions: false,
+  };
+  const ext = tbs.optional(0xa3, "extensions");
+  if (ext !== undefined) {
+    const outer = tbs.into(ext, "extensions");
+    const list = outer.expect(derTags.sequence, "");
+    outer.finish("extensions");
+    extensions(tbs.into(list, "extensions"), x);
+  }
+  tbs.finish("tbsCertificate");
+
   // [IDENTITY-PATH-09] RFC 5280 §4.1.1.2: signatureAlgorithm MUST contain the same algorithm
   // identifier as the signature field in the sequence tbsCertificate.
-  const inner = new Uint8Array(cert.signature.toSchema().toBER(false));
-  const outer = new Uint8Array(cert.signatureAlgorithm.toSchema().toBER(false));
-  if (toHex(inner) !== toHex(outer)) {
+  if (!bytesEqual(innerAlgorithm.encoded, signatureAlgorithm.encoded)) {
     throw new CodecError("tbsCertificate.signature differs from signatureAlgorithm", {
       path,
       rule: "IDENTITY-PATH-09",
     });
   }
+  const facts: CertificateFacts = Object.freeze({
+    der,
+    serialNumber: serialNumberHex(serial),
+    notBefore,
+    notAfter,
+    isCa: x.isCa,
+    pathLenConstraint: x.pathLenConstraint,
+    keyUsage: x.keyUsage,
+    extKeyUsage: x.extKeyUsage,
+    sanUris: x.sanUris,
+    sanDnsNames: x.sanDnsNames,
+    sanOtherCount: x.sanOtherCount,
+    criticalExtensions: x.criticalExtensions,
+    signatureAlgorithm: signatureAlgorithm.oid,
+    subjectPublicKeyInfo: der.subarray(spkiTlv.start, spkiTlv.end),
+    publicKeyAlgorithm: publicKeyAlgorithm.oid,
+  });
+  const parts: CertificateParts = {
+    tbs: der.subarray(tbsTlv.start, tbsTlv.end),
+    issuer,
+    subject,
+    signatureAlgorithm,
+    signature: signatureValue.bits,
+    signatureUnusedBits: signatureValue.unused,
+    publicKeyAlgorithm,
+    publicKey: publicKey.bits,
+    publicKeyUnusedBits: publicKey.unused,
+    subtrees: x.subtrees,
+    otherNameConstraints: x.otherNameConstraints,
+    policyExtensions: x.policyExtensions,
+  };
+  return { facts, parts };
+}
+
+/**
+ * A DER SubjectPublicKeyInfo (RFC 5280 §4.1): its algorithm and the key's octets.
+ *
+ * @throws CodecError naming `path` when the bytes are not one.
+ */
+export function readSubjectPublicKeyInfo(
+  spki: Uint8Array,
+  path: string,
+): { readonly algorithm: AlgorithmIdentifier; readonly key: Uint8Array; readonly unusedBits: number } {
+  const r = derTop(spki, derTags.sequence, "SubjectPublicKeyInfo", path);
+  const algorithm = algorithmIdentifier(r, "algorithm");
+  const key = r.bitString("subjectPublicKey");
+  r.finish("SubjectPublicKeyInfo");
+  return { algorithm, key: key.bits, unusedBits: key.unused };
+}
+
+/** pkijs's object for the same bytes (the rare paths), built on first use. */
+function toPkijs(der: Uint8Array, path: string): pkijs.Certificate {
   try {
-    return Object.freeze({ pkijs: cert, facts: Object.freeze(factsOf(der.slice(), cert, path)) });
+    return new pkijs.Certificate({ schema: parseBer(der, "certificate", path) });
   } catch (e) {
     if (e instanceof CodecError) throw e;
-    throw new CodecError(`certificate fields do not decode: ${(e as Error).message}`, { path, cause: e });
+    throw new CodecError(`not an X.509 certificate: ${(e as Error).message}`, { path, cause: e });
   }
+}
+
+/**
+ * Decode one DER certificate strictly: exactly one DER value with no trailing bytes, an X.509 v3
+ * structure (RFC 5280 §4.1), no duplicate extensions, the extensions the profile reads well formed,
+ * and the inner and outer signature algorithms equal.
+ *
+ * @throws CodecError naming `path` when the bytes are not such a certificate.
+ */
+export function decodeCertificate(der: Uint8Array, path = "/"): DecodedCertificate {
+  return decodeWithParts(der, path).decoded;
+}
+
+/** {@link decodeCertificate} with the internal parts (cached together). */
+export function decodeWithParts(
+  der: Uint8Array,
+  path = "/",
+): { readonly decoded: DecodedCertificate; readonly parts: CertificateParts } {
+  // the same bytes object again (a chain passed from call to call): compared, not hashed
+  const same = byObject.get(der);
+  if (same !== undefined && bytesEqual(same.decoded.facts.der, der)) return same;
+  const key = byteKey(der);
+  const known = decoded.get(key);
+  if (known !== undefined && bytesEqual(known.decoded.facts.der, der)) {
+    // most recently used last
+    decoded.delete(key);
+    decoded.set(key, known);
+    byObject.set(der, known);
+    return known;
+  }
+  const out = decodeFresh(der, path);
+  decoded.delete(key);
+  if (decoded.size >= DECODED_CACHE_SIZE) decoded.delete(decoded.keys().next().value!);
+  decoded.set(key, out);
+  byObject.set(der, out);
+  partsByDecoded.set(out.decoded, out.parts);
+  return out;
+}
+
+/** The parts of a decoded certificate (kept with it, or decoded again from its DER). */
+export function partsOf(c: DecodedCertificate): CertificateParts {
+  return partsByDecoded.get(c) ?? decodeWithParts(c.facts.der).parts;
+}
+
+/** The last decoding of a bytes object (checked against the bytes, which a caller may change). */
+const byObject = new WeakMap<Uint8Array, { decoded: DecodedCertificate; parts: CertificateParts }>();
+/** The parts of each certificate this module decoded. */
+const partsByDecoded = new WeakMap<DecodedCertificate, CertificateParts>();
+
+/**
+ * Certificates decoded lately, by their DER bytes ({@link byteKey}, the bytes compared on a hit),
+ * least recently used first. Decoding is a
+ * pure function of the bytes, and the same certificates come again and again (a room's members
+ * seen by every commit and join, a CA under every chain); only successes are kept. The decoded
+ * objects are shared: callers only read them.
+ */
+const decoded = new Map<string, { decoded: DecodedCertificate; parts: CertificateParts }>();
+const DECODED_CACHE_SIZE = 1024;
+
+function decodeFresh(
+  der: Uint8Array,
+  path: string,
+): { decoded: DecodedCertificate; parts: CertificateParts } {
+  const own = der.slice();
+  const { facts, parts } = readCertificate(own, path);
+  let cert: pkijs.Certificate | undefined;
+  const out: DecodedCertificate = Object.freeze({
+    facts,
+    get pkijs(): pkijs.Certificate {
+      cert ??= toPkijs(own, path);
+      return cert;
+    },
+  });
+  return { decoded: out, parts };
 }

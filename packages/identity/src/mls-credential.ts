@@ -23,10 +23,8 @@ import {
 } from "@mimi/mls-profile";
 import { bytesEqual, CodecError, concatBytes, fromHex, type MimiError, toHex } from "@mimi/wire";
 import { p256, p384 } from "@noble/curves/nist.js";
-import type * as asn1js from "asn1js";
-import * as pkijs from "pkijs";
-import { parseBer } from "./ber.js";
-import { decodeCertificate, publicKeyOids } from "./certificate.js";
+import { byteKey } from "./byte-key.js";
+import { decodeCertificate, publicKeyOids, readSubjectPublicKeyInfo } from "./certificate.js";
 import { CertificateValidationError } from "./errors.js";
 import {
   type ClientIdentity,
@@ -119,21 +117,19 @@ export function spkiFromMlsSignatureKey(publicKey: Uint8Array): Uint8Array {
  * (points compared uncompressed).
  */
 export function spkiMatchesSignatureKey(spki: Uint8Array, signaturePublicKey: Uint8Array): boolean {
-  let info: pkijs.PublicKeyInfo;
+  let info: ReturnType<typeof readSubjectPublicKeyInfo>;
   try {
-    info = new pkijs.PublicKeyInfo({ schema: parseBer(spki, "SubjectPublicKeyInfo") });
+    info = readSubjectPublicKeyInfo(spki, "/spki");
   } catch {
     return false;
   }
-  const raw = info.subjectPublicKey.valueBlock.valueHexView;
-  const alg = info.algorithm.algorithmId;
+  const raw = info.key;
+  const alg = info.algorithm.oid;
   if (alg === publicKeyOids.Ed25519) return bytesEqual(raw, signaturePublicKey);
-  if (alg !== publicKeyOids.ecPublicKey) return false;
-  const curveOid = (
-    info.algorithm.algorithmParams as asn1js.ObjectIdentifier | undefined
-  )?.valueBlock?.toString();
+  if (alg !== publicKeyOids.ecPublicKey || info.algorithm.params === undefined) return false;
+  const params = toHex(info.algorithm.params);
   const curve =
-    curveOid === publicKeyOids.secp256r1 ? p256 : curveOid === publicKeyOids.secp384r1 ? p384 : undefined;
+    params === CURVE_PARAMS.secp256r1 ? p256 : params === CURVE_PARAMS.secp384r1 ? p384 : undefined;
   if (curve === undefined) return false;
   try {
     return bytesEqual(
@@ -144,6 +140,12 @@ export function spkiMatchesSignatureKey(spki: Uint8Array, signaturePublicKey: Ui
     return false;
   }
 }
+
+/** The DER (hex) of the named-curve OIDs as ecPublicKey parameters (RFC 5480 §2.1.1.1). */
+const CURVE_PARAMS = {
+  secp256r1: "06082a8648ce3d030107",
+  secp384r1: "06052b81040022",
+} as const;
 
 /**
  * Authenticate an MLS credential presented with `signaturePublicKey` (a LeafNode's or an external
@@ -279,10 +281,13 @@ export function claimedIdentity(credential: Credential): CredentialIdentity {
     });
   }
   const der = credential.certificates[0]!;
-  const known = claimedByObject.get(der) ?? claimedByBytes.get(toHex(der));
-  if (known !== undefined) {
-    claimedByObject.set(der, known);
-    return known;
+  const byObject = claimedByObject.get(der);
+  if (byObject !== undefined) return byObject;
+  const key = byteKey(der);
+  const byBytes = claimedByBytes.get(key);
+  if (byBytes !== undefined && bytesEqual(byBytes.der, der)) {
+    claimedByObject.set(der, byBytes.identity);
+    return byBytes.identity;
   }
   const path = "/credential/certificates/0";
   const leaf = decodeCertificate(der, path).facts;
@@ -293,8 +298,9 @@ export function claimedIdentity(credential: Credential): CredentialIdentity {
     subject: Object.freeze(subject),
   });
   claimedByObject.set(der, identity);
+  claimedByBytes.delete(key);
   if (claimedByBytes.size >= CLAIMED_CACHE_SIZE) claimedByBytes.delete(claimedByBytes.keys().next().value!);
-  claimedByBytes.set(toHex(der), identity);
+  claimedByBytes.set(key, { der: der.slice(), identity });
   return identity;
 }
 
@@ -303,10 +309,10 @@ export function claimedIdentity(credential: Credential): CredentialIdentity {
  * is derived once per leaf credential, not again for every message that maps members to users
  * (which decoded every member's certificate per message: n² work across a room). The result is a
  * pure function of the certificate's bytes. Keyed by the bytes object (the same credential object
- * seen again) and, bounded, by the bytes themselves (the same certificate decoded again).
+ * seen again) and, bounded, by the bytes themselves ({@link byteKey}, the bytes compared on a hit).
  */
 const claimedByObject = new WeakMap<Uint8Array, CredentialIdentity>();
-const claimedByBytes = new Map<string, CredentialIdentity>();
+const claimedByBytes = new Map<string, { readonly der: Uint8Array; readonly identity: CredentialIdentity }>();
 const CLAIMED_CACHE_SIZE = 65_536;
 
 /** Whether two identities are the same client or provider (same credential type and identifiers). */

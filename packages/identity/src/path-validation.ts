@@ -1,5 +1,15 @@
 /**
- * Certification path validation (RFC 5280 §6) with pkijs, completed where pkijs is silent.
+ * Certification path validation (RFC 5280 §6) with pkijs, completed where pkijs is silent, and a
+ * fast path for the common case that never builds a pkijs object.
+ *
+ * The fast path: the issuer of each certificate is the one candidate whose subject has the same
+ * DER as its issuer name, its signature verifies through WebCrypto with the issuer's key imported
+ * once (`signature.ts`; a verified signature of an intermediate is remembered), the path ends at
+ * the anchor, and no certificate in it needs what only pkijs implements (policy extensions, name
+ * constraints on name forms other than URI and dNSName). With every check pkijs makes on success
+ * thus made here too (validity, name chaining, signatures, issuers are CAs with keyCertSign; the
+ * checks below it does not make are made on both paths), the fast path accepts exactly what pkijs
+ * would; anything it does not accept goes through pkijs, which then names the failure.
  *
  * pkijs's `CertificateChainValidationEngine` builds the path to a trust anchor and checks
  * signatures (through {@link MimiCryptoEngine}, which adds Ed25519), name chaining, validity,
@@ -7,20 +17,23 @@
  * pathLenConstraint, keyCertSign on every issuer, unknown critical extensions, the trust anchor's own
  * name constraints (decision 0403), an algorithm allow-list, and CRL revocation (§6.3).
  */
-import { CodecError } from "@mimi/wire";
+import { bytesEqual, CodecError } from "@mimi/wire";
 import * as pkijs from "pkijs";
 import {
   type CertificateFacts,
+  type CertificateParts,
   type DecodedCertificate,
-  decodeCertificate,
+  decodeWithParts,
   extensionOids,
+  partsOf,
   publicKeyOids,
   signatureAlgorithmOids,
 } from "./certificate.js";
-import { type DecodedCrl, decodeCrl } from "./crl.js";
+import { crlNamesIssuer, crlSignedBy, type DecodedCrl, decodeCrl, revocationOf } from "./crl.js";
 import { mimiCryptoEngine } from "./crypto-engine.js";
 import { type CertificateFailureReason, CertificateValidationError } from "./errors.js";
-import { nameOutsideSubtrees, subtreesOf } from "./name-constraints.js";
+import { nameOutsideSubtrees } from "./name-constraints.js";
+import { verifyCertificateSignature } from "./signature.js";
 
 /** A trusted CA certificate and the provider domain it vouches for. */
 export interface TrustAnchor {
@@ -268,8 +281,14 @@ async function tryAnchor(
   };
 }
 
+/** The same name (RFC 5280 §7.1): the same DER, or equal under pkijs's comparison. */
+function sameName(a: Uint8Array, b: Uint8Array, slow: () => boolean): boolean {
+  return bytesEqual(a, b) || slow();
+}
+
 function isSelfIssued(c: DecodedCertificate): boolean {
-  return c.pkijs.subject.isEqual(c.pkijs.issuer);
+  const p = partsOf(c);
+  return sameName(p.subject, p.issuer, () => c.pkijs.subject.isEqual(c.pkijs.issuer));
 }
 
 function checkIssuers(path: readonly DecodedCertificate[], pointer: (c: DecodedCertificate) => string): void {
@@ -287,7 +306,7 @@ function checkIssuers(path: readonly DecodedCertificate[], pointer: (c: DecodedC
     // number of non-self-issued intermediate certificates that may follow this one in the path.
     // [IDENTITY-PATH-06] every certificate below this CA keeps its names within this CA's own
     // constraints, so that the constraints of all CAs in the path hold together.
-    const subtrees = subtreesOf(issuer.pkijs);
+    const subtrees = partsOf(issuer).subtrees;
     if (subtrees !== undefined) {
       for (const below of path.slice(0, i)) {
         const outside = nameOutsideSubtrees(subtrees, below.facts.sanUris, below.facts.sanDnsNames);
@@ -322,22 +341,15 @@ async function checkRevocation(
   at: Date,
   pointer: (c: DecodedCertificate) => string,
 ): Promise<void> {
-  const engine = mimiCryptoEngine();
   for (let i = 0; i < path.length - 1; i++) {
     const subject = path[i]!;
     const issuer = path[i + 1]!;
     for (const [k, crl] of crls.entries()) {
-      if (!crl.pkijs.issuer.isEqual(issuer.pkijs.subject)) continue;
+      if (!crlNamesIssuer(crl, issuer)) continue;
       const where = `/crls/${k}`;
       // [IDENTITY-CRL-01] RFC 5280 §6.3.3 (f),(g): the CRL's signature MUST verify with the
       // issuer's key, that key MUST be allowed to sign CRLs (cRLSign), and the CRL MUST be current.
-      let signed = false;
-      try {
-        signed = await crl.pkijs.verify({ issuerCertificate: issuer.pkijs }, engine);
-      } catch {
-        signed = false;
-      }
-      if (!signed)
+      if (!(await crlSignedBy(crl, issuer)))
         fail("bad-crl", "CRL signature does not verify with the issuer's key", where, "IDENTITY-CRL-01");
       if (issuer.facts.keyUsage !== undefined && !issuer.facts.keyUsage.includes("cRLSign")) {
         fail("bad-crl", "CRL issuer's keyUsage lacks cRLSign", where, "IDENTITY-CRL-01");
@@ -360,17 +372,82 @@ async function checkRevocation(
       }
       // [IDENTITY-PATH-07] RFC 5280 §6.1.3 (a)(3): the certificate MUST NOT be revoked at the
       // validation time.
-      const entry = crl.revoked.find((r) => r.serialNumber === subject.facts.serialNumber);
-      if (entry !== undefined && entry.revocationDate.getTime() <= at.getTime()) {
+      const revocationDate = revocationOf(crl, subject.facts.serialNumber);
+      if (revocationDate !== undefined && revocationDate.getTime() <= at.getTime()) {
         fail(
           "revoked",
-          `certificate ${subject.facts.serialNumber} revoked at ${entry.revocationDate.toISOString()}`,
+          `certificate ${subject.facts.serialNumber} revoked at ${revocationDate.toISOString()}`,
           pointer(subject),
           "IDENTITY-PATH-07",
         );
       }
     }
   }
+}
+
+/** Signatures verified: by a certificate's parts, the parts of the issuers whose key verified it. */
+const signatureVerified = new WeakMap<CertificateParts, WeakSet<CertificateParts>>();
+
+/** Whether `subject`'s signature verifies with `issuer`'s key (undefined: not handled here). */
+async function signedBy(
+  subject: CertificateParts,
+  issuer: DecodedCertificate,
+  issuerParts: CertificateParts,
+  remember: boolean,
+): Promise<boolean | undefined> {
+  if (signatureVerified.get(subject)?.has(issuerParts) === true) return true;
+  const ok = await verifyCertificateSignature(subject, issuerParts, issuer.facts.subjectPublicKeyInfo);
+  if (ok === true && remember) {
+    let set = signatureVerified.get(subject);
+    if (set === undefined) {
+      set = new WeakSet();
+      signatureVerified.set(subject, set);
+    }
+    set.add(issuerParts);
+  }
+  return ok;
+}
+
+/** Whether a CA's name constraints are all of the forms {@link checkIssuers} checks itself. */
+function ownNameConstraintsOnly(p: CertificateParts): boolean {
+  return !p.otherNameConstraints;
+}
+
+/**
+ * The path from `chain[0]` to `anchor` without pkijs, or undefined when the fast path does not
+ * apply or does not succeed (the caller then runs pkijs's engine). See the module's comment.
+ */
+async function fastPath(
+  chain: readonly DecodedCertificate[],
+  anchor: DecodedCertificate,
+): Promise<DecodedCertificate[] | undefined> {
+  const anchorParts = partsOf(anchor);
+  const pool: { c: DecodedCertificate; p: CertificateParts }[] = [];
+  const isAnchor = (c: DecodedCertificate): boolean =>
+    c === anchor || bytesEqual(c.facts.der, anchor.facts.der);
+  for (const c of chain.slice(1)) {
+    if (!isAnchor(c) && !pool.some((x) => x.c === c)) pool.push({ c, p: partsOf(c) });
+  }
+  pool.push({ c: anchor, p: anchorParts });
+  let current = chain[0]!;
+  let currentParts = partsOf(current);
+  if (isAnchor(current) || currentParts.policyExtensions) return undefined;
+  const path = [current];
+  while (!isAnchor(current)) {
+    if (path.length > pool.length) return undefined;
+    const named = pool.filter((x) => !path.includes(x.c) && bytesEqual(x.p.subject, currentParts.issuer));
+    if (named.length !== 1) return undefined;
+    const next = named[0]!;
+    if (next.p.policyExtensions || !ownNameConstraintsOnly(next.p)) return undefined;
+    // an intermediate's verified signature is remembered (the next leaf under it reuses it); an
+    // end entity's is not (it comes once, and its path is remembered as a whole)
+    if ((await signedBy(currentParts, next.c, next.p, path.length > 1)) !== true) return undefined;
+    current = next.c;
+    currentParts = next.p;
+    path.push(current);
+  }
+  path[path.length - 1] = anchor;
+  return path;
 }
 
 /**
@@ -382,7 +459,7 @@ async function checkRevocation(
  */
 export async function validateCertificatePath(input: PathValidationInput): Promise<ValidatedPath> {
   if (input.chain.length === 0) throw new CodecError("empty certificate chain", { path: "/chain" });
-  const chain = input.chain.map((der, i) => decodeCertificate(der, `/chain/${i}`));
+  const chain = input.chain.map((der, i) => decodeWithParts(der, `/chain/${i}`).decoded);
   const crls = (input.crls ?? []).map((der, i) => decodeCrl(der, `/crls/${i}`));
   const pointer = (c: DecodedCertificate): string => {
     const i = chain.indexOf(c);
@@ -403,7 +480,14 @@ export async function validateCertificatePath(input: PathValidationInput): Promi
       continue;
     }
     // [IDENTITY-PATH-01] RFC 5280 §6.1.3 (a)(1): each signature MUST verify with the working public
-    // key (the issuer's); pkijs checks them through MimiCryptoEngine, which adds Ed25519.
+    // key (the issuer's); the fast path checks them through WebCrypto, pkijs through
+    // MimiCryptoEngine, which adds Ed25519.
+    const fast = await fastPath(chain, anchor.certificate);
+    if (fast !== undefined) {
+      checkIssuers(fast, pointer);
+      await checkRevocation(fast, crls, input.at, pointer);
+      return { path: fast.map((c) => c.facts), anchor };
+    }
     const r = await tryAnchor(chain, anchor, input.at, pointer);
     if (r.ok) {
       checkIssuers(r.path, pointer);

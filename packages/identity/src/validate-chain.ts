@@ -4,7 +4,8 @@
  * leaf's profile, and the identifiers it proves.
  */
 import { mimiUriEquals } from "@mimi/identifiers";
-import { CodecError, toHex } from "@mimi/wire";
+import { bytesEqual, CodecError } from "@mimi/wire";
+import { byteKey } from "./byte-key.js";
 import { type CertificateFacts, decodeCertificate } from "./certificate.js";
 import { decodeCrl } from "./crl.js";
 import { CertificateValidationError } from "./errors.js";
@@ -87,12 +88,16 @@ function checkLeafProfile(leaf: CertificateFacts, purpose: CertificatePurpose): 
 /** A path validated before, and the times between which the same inputs validate it again. */
 interface CachedPath {
   readonly validated: ValidatedPath;
+  /** The chain and the CRLs of the key (the decoding caches' copies), compared on a hit. */
+  readonly chain: readonly Uint8Array[];
+  readonly crls: readonly Uint8Array[];
   readonly from: number;
   readonly until: number;
 }
 
 /**
- * Paths validated lately, per trust store, by domain, chain and CRLs (their bytes): a chain is
+ * Paths validated lately, per trust store, by domain, chain and CRLs (their bytes, as
+ * {@link byteKey}s, the bytes compared on a hit): a chain is
  * validated once per distinct certificate set, not again at every commit or join that carries the
  * same credential. A new CRL set is a new key, so a CRL update invalidates what it may revoke.
  * Only successes are kept, each for the time window in which every certificate of its path and
@@ -115,9 +120,15 @@ async function validateForDomain(
       cache = new Map();
       validatedPaths.set(options.trust, cache);
     }
-    const key = `${domain}|${chain.map(toHex).join(",")}|${crls.map(toHex).join(",")}`;
+    const key = `${domain}|${chain.map(byteKey).join(",")}|${crls.map(byteKey).join(",")}`;
     const hit = cache.get(key);
-    if (hit !== undefined && at.getTime() >= hit.from && at.getTime() <= hit.until) {
+    if (
+      hit !== undefined &&
+      at.getTime() >= hit.from &&
+      at.getTime() <= hit.until &&
+      sameAll(hit.chain, chain) &&
+      sameAll(hit.crls, crls)
+    ) {
       cache.delete(key);
       cache.set(key, hit);
       return hit.validated;
@@ -137,8 +148,15 @@ async function validateForDomain(
         c.revoked.filter((r) => serials.has(r.serialNumber)).map((r) => r.revocationDate.getTime() - 1),
       ),
     );
+    cache.delete(key);
     if (cache.size >= VALIDATED_PATHS_PER_STORE) cache.delete(cache.keys().next().value!);
-    cache.set(key, { validated, from, until });
+    cache.set(key, {
+      validated,
+      chain: chain.map((der, i) => decodeCertificate(der, `/chain/${i}`).facts.der),
+      crls: decodedCrls.map((c) => c.der),
+      from,
+      until,
+    });
     return validated;
   }
   // [IDENTITY-DOMAIN-01] draft-mahy-mimi-identity-05 §5.1: a provider's CA vouches only for
@@ -149,6 +167,10 @@ async function validateForDomain(
     `identifiers under ${domain} are certified by the anchor of ${elsewhere.anchor.domain}`,
     { reason: "domain-mismatch", path: "/chain/0", rule: "IDENTITY-DOMAIN-01" },
   );
+}
+
+function sameAll(a: readonly Uint8Array[], b: readonly Uint8Array[]): boolean {
+  return a.length === b.length && a.every((x, i) => bytesEqual(x, b[i]!));
 }
 
 function leafOf(chain: readonly Uint8Array[]): CertificateFacts {

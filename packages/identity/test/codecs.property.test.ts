@@ -1,7 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { CodecError } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
-import { decodeCertificate } from "../src/certificate.js";
+import { decodeCertificate, serialNumberHex } from "../src/certificate.js";
 import { decodeCrl } from "../src/crl.js";
 import { createProviderPki, issueClientCertificate, issueCrl } from "../src/dev-pki.js";
 import { CertificateValidationError } from "../src/errors.js";
@@ -9,6 +9,7 @@ import { spkiFromMlsSignatureKey, spkiMatchesSignatureKey } from "../src/mls-cre
 import { type TrustAnchor, validateCertificatePath } from "../src/path-validation.js";
 import { decodePem, decodePemAll, encodePem } from "../src/pem.js";
 import { trustAnchor } from "../src/trust-store.js";
+import { type DerNode, encodeDer, nodeAt, parseDer } from "./der-tree.js";
 
 let leaf: Uint8Array;
 let crl: Uint8Array;
@@ -110,4 +111,153 @@ describe("decoders are total: untrusted bytes only ever give typed errors", () =
     typedOnly(() => spkiFromMlsSignatureKey(key));
     expect(typeof spkiMatchesSignatureKey(key, key)).toBe("boolean");
   });
+});
+
+/** The CodecError `f` throws (the test fails when it throws nothing or something else). */
+function codecErrorOf(f: () => unknown): CodecError {
+  try {
+    f();
+  } catch (e) {
+    if (e instanceof CodecError) return e;
+    throw e;
+  }
+  throw new Error("expected a CodecError");
+}
+
+describe("certificates are read as DER, strictly", () => {
+  // Certificate: [0] tbsCertificate, [1] signatureAlgorithm, [2] signatureValue; tbsCertificate:
+  // [0] version, [1] serialNumber, [2] signature, [3] issuer, [4] validity, [5] subject, [6] spki,
+  // [7] extensions ([0] the SEQUENCE of Extension).
+  const VERSION_INTEGER = [0, 0, 0];
+  const SERIAL = [0, 1];
+  const VALIDITY = [0, 4];
+  const EXTENSIONS = [0, 7, 0];
+
+  /** The leaf with one change made to its tree. */
+  function changed(edit: (root: DerNode) => void): Uint8Array {
+    const root = parseDer(leaf);
+    edit(root);
+    return encodeDer(root);
+  }
+
+  it("the tree helper re-encodes the leaf exactly, and the leaf decodes", () => {
+    expect(encodeDer(parseDer(leaf))).toEqual(leaf);
+    expect(decodeCertificate(leaf).facts.sanUris).toEqual([
+      "mimi://a.example/d/alice/1",
+      "mimi://a.example/u/alice",
+    ]);
+  });
+
+  it("IDENTITY-DER-01 a length in the long form where the short one fits is refused, naming the field", () => {
+    const e = codecErrorOf(() =>
+      decodeCertificate(
+        changed((r) => {
+          nodeAt(r, VERSION_INTEGER).longLength = true;
+        }),
+        "/c",
+      ),
+    );
+    expect(e.rule).toBe("IDENTITY-DER-01");
+    expect(e.path).toBe("/c/tbsCertificate/version");
+  });
+
+  it("IDENTITY-DER-01 an INTEGER with a needless leading zero octet is refused", () => {
+    const e = codecErrorOf(() =>
+      decodeCertificate(
+        changed((r) => {
+          const serial = nodeAt(r, SERIAL);
+          const c = serial.content!;
+          // a positive serial whose first octet is below 0x80: a 00 in front is padding DER forbids
+          const body = c[0] === 0 ? c.subarray(1) : c;
+          serial.content = new Uint8Array([0, 0x01, ...body.subarray(1)]);
+        }),
+        "/c",
+      ),
+    );
+    expect(e.rule).toBe("IDENTITY-DER-01");
+    expect(e.path).toBe("/c/tbsCertificate/serialNumber");
+  });
+
+  it("IDENTITY-DER-01 a BOOLEAN TRUE other than FF, and a critical FALSE encoded, are refused", () => {
+    const criticalIndex = (r: DerNode): number =>
+      nodeAt(r, EXTENSIONS).children!.findIndex((ext) => ext.children![1]!.tag === 0x01);
+    const notFf = codecErrorOf(() =>
+      decodeCertificate(
+        changed((r) => {
+          const i = criticalIndex(r);
+          nodeAt(r, [...EXTENSIONS, i, 1]).content = new Uint8Array([0x01]);
+        }),
+        "/c",
+      ),
+    );
+    expect(notFf.rule).toBe("IDENTITY-DER-01");
+    expect(notFf.path).toMatch(/^\/c\/tbsCertificate\/extensions\/\d+\/critical$/);
+    const falseEncoded = codecErrorOf(() =>
+      decodeCertificate(
+        changed((r) => {
+          const i = criticalIndex(r);
+          nodeAt(r, [...EXTENSIONS, i, 1]).content = new Uint8Array([0x00]);
+        }),
+        "/c",
+      ),
+    );
+    expect(falseEncoded.rule).toBe("IDENTITY-DER-01");
+    expect(falseEncoded.message).toContain("DEFAULT");
+  });
+
+  it("a time with fractional seconds or without Z is refused (RFC 5280 §4.1.2.5)", () => {
+    for (const text of ["20300101000000.5Z", "20300101000000+0100", "2030010100000Z", "20301301000000Z"]) {
+      const e = codecErrorOf(() =>
+        decodeCertificate(
+          changed((r) => {
+            const notAfter = nodeAt(r, [...VALIDITY, 1]);
+            notAfter.tag = 0x18;
+            notAfter.content = new TextEncoder().encode(text);
+          }),
+          "/c",
+        ),
+      );
+      expect(e.path).toBe("/c/tbsCertificate/validity/notAfter");
+    }
+  });
+
+  it("a GeneralizedTime notAfter after 2049 decodes to its date", () => {
+    const der = changed((r) => {
+      const notAfter = nodeAt(r, [...VALIDITY, 1]);
+      notAfter.tag = 0x18;
+      notAfter.content = new TextEncoder().encode("20510228235959Z");
+    });
+    expect(decodeCertificate(der).facts.notAfter.toISOString()).toBe("2051-02-28T23:59:59.000Z");
+  });
+
+  test.prop([arbEdits, fc.nat({ max: 8 })], { numRuns: 300 })(
+    "IDENTITY-DER-01 what the strict reader accepts of a mutated certificate, pkijs reads with the same facts or refuses typed",
+    (edits, cut) => {
+      let d: ReturnType<typeof decodeCertificate>;
+      try {
+        d = decodeCertificate(mutate(leaf, edits, cut));
+      } catch (e) {
+        expect(e).toBeInstanceOf(CodecError);
+        return;
+      }
+      // The rare paths read pkijs's object of the same bytes: where pkijs reads them, it agrees.
+      // pkijs may refuse bytes this reader leaves opaque (an extension value it does not read, a
+      // length asn1js limits): then it is a CodecError, never anything else.
+      let p: typeof d.pkijs;
+      try {
+        p = d.pkijs;
+      } catch (e) {
+        expect(e).toBeInstanceOf(CodecError);
+        return;
+      }
+      expect(d.facts.serialNumber).toBe(serialNumberHex(p.serialNumber.valueBlock.valueHexView));
+      expect(d.facts.notBefore.getTime()).toBe(p.notBefore.value.getTime());
+      expect(d.facts.notAfter.getTime()).toBe(p.notAfter.value.getTime());
+      expect(d.facts.signatureAlgorithm).toBe(p.signatureAlgorithm.algorithmId);
+      expect(d.facts.publicKeyAlgorithm).toBe(p.subjectPublicKeyInfo.algorithm.algorithmId);
+      expect(d.facts.criticalExtensions).toEqual(
+        (p.extensions ?? []).filter((e) => e.critical).map((e) => e.extnID),
+      );
+    },
+  );
 });

@@ -1,4 +1,5 @@
 import { CodecError } from "@mimi/wire";
+import * as pkijs from "pkijs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decodeCertificate } from "../src/certificate.js";
 import { decodeCrl } from "../src/crl.js";
@@ -448,6 +449,95 @@ describe("RFC 5280 path validation of chains made by openssl", () => {
     await expect(
       validateCertificatePath({ chain: [], anchors: [anchor(ca)], at: now }),
     ).rejects.toBeInstanceOf(CodecError);
+  });
+});
+
+describe("the fast path and pkijs's engine", () => {
+  // pkijs's engine runs only where the fast path does not apply or does not succeed
+  let engineRuns = 0;
+  const engine = pkijs.CertificateChainValidationEngine.prototype;
+  const original = engine.verify;
+  beforeAll(() => {
+    engine.verify = function (this: pkijs.CertificateChainValidationEngine, ...args) {
+      engineRuns++;
+      return original.apply(this, args);
+    };
+  });
+  afterAll(() => {
+    engine.verify = original;
+  });
+
+  async function engineRunsFor(p: Promise<unknown>): Promise<{ reason: string; engineRuns: number }> {
+    const before = engineRuns;
+    const reason = await reasonOf(p);
+    return { reason, engineRuns: engineRuns - before };
+  }
+
+  for (const algorithm of ["Ed25519", "P-256", "P-384"] as const) {
+    it(`IDENTITY-PATH-01 a plain ${algorithm} chain, and one through an intermediate, validate without pkijs's engine`, async () => {
+      const ca = root(`fast-root-${algorithm}`, algorithm, 1);
+      const mid = ws.cert(`fast-mid-${algorithm}`, {
+        algorithm,
+        subject: `/CN=fast-mid-${algorithm}`,
+        extensions: caExt(0),
+        issuer: ca,
+      });
+      const leaves = ["a", "b"].map((n) =>
+        ws.cert(`fast-leaf-${algorithm}-${n}`, {
+          algorithm,
+          subject: `/CN=${n}`,
+          extensions: leafExt(),
+          issuer: mid,
+        }),
+      );
+      const direct = ws.cert(`fast-direct-${algorithm}`, {
+        algorithm,
+        subject: "/CN=direct",
+        extensions: leafExt(),
+        issuer: ca,
+      });
+      const input = { anchors: [anchor(ca)], at: now };
+      expect(await engineRunsFor(validateCertificatePath({ ...input, chain: [direct.der] }))).toEqual({
+        reason: "valid",
+        engineRuns: 0,
+      });
+      for (const leaf of leaves) {
+        expect(
+          await engineRunsFor(validateCertificatePath({ ...input, chain: [leaf.der, mid.der] })),
+        ).toEqual({ reason: "valid", engineRuns: 0 });
+      }
+    });
+  }
+
+  it("IDENTITY-PATH-01 a chain the fast path leaves to pkijs (a policy extension, other name-constraint forms) still validates", async () => {
+    const ca = root("slow-root", "P-256", 0, [
+      "nameConstraints = critical, permitted;URI:a.example, permitted;DNS:a.example, excluded;email:.b.example",
+    ]);
+    const policies = ws.cert("slow-policies", {
+      algorithm: "P-256",
+      subject: "/CN=policies",
+      extensions: leafExt("a.example", ["certificatePolicies = 1.2.3.4"]),
+      issuer: ca,
+    });
+    const r = await engineRunsFor(
+      validateCertificatePath({ chain: [policies.der], anchors: [anchor(ca)], at: now }),
+    );
+    expect(r.reason).toBe("valid");
+    expect(r.engineRuns).toBeGreaterThan(0);
+  });
+
+  it("IDENTITY-PATH-01 a leaf with a bad signature is refused by both: the fast path declines, pkijs names it", async () => {
+    const ca = root("fast-bad-root", "Ed25519", 0);
+    const leaf = ws.cert("fast-bad-leaf", {
+      algorithm: "Ed25519",
+      subject: "/CN=bad",
+      extensions: leafExt(),
+      issuer: ca,
+    });
+    const der = leaf.der.slice();
+    der[der.length - 1] = der[der.length - 1]! ^ 0x01; // the last octet of the signature
+    const r = await engineRunsFor(validateCertificatePath({ chain: [der], anchors: [anchor(ca)], at: now }));
+    expect(r).toEqual({ reason: "bad-signature", engineRuns: 1 });
   });
 });
 
