@@ -8,15 +8,15 @@
  * memory; kept here only):
  * - `inbox.mM.deliverOne.ms`: from queueing one message until all K members' streams have it
  *   (median), with every stream idle before it;
- * - `inbox.mM.burst.msgPerSec`: 20 messages (10 with `--quick`) queued one after another (each waking the streams),
- *   until every member has all of them;
+ * - `inbox.mM.burst.ms`: 20 messages (10 with `--quick`) queued one after another (each waking the
+ *   streams), until every member has all of them;
  * - `inbox.mM.queriesPerMessage`: SQL statements run per queued message (the single-message runs).
  * Storage is PGlite in memory, or PostgreSQL when `MIMI_BENCH_POSTGRES_URL` is set.
  */
 import { loadavg } from "node:os";
 import { encodeFanoutMessages } from "@mimi/protocol";
 import { mlsFixtures } from "@mimi/protocol/testing";
-import { type BenchArea, latencyMetric, type Metric, median, round3, throughputMetric } from "@mimi/testkit";
+import { type BenchArea, latencyMetric, type Metric, median, round3 } from "@mimi/testkit";
 import {
   createInboxSignal,
   type InboxItem,
@@ -264,13 +264,13 @@ export const bench: BenchArea = {
               signal.notify();
             }
             await streams.got(n);
-            const burstRate = burst / ((performance.now() - b0) / 1000);
+            const burstMs = performance.now() - b0;
             await streams.idle();
             const prefix = kind === "feed" ? `inbox.m${m}` : `inbox.m${m}.perStreamRead`;
             const base = (name: string) => metrics.find((x) => x.name === `inbox.m${m}.perStreamRead.${name}`);
             metrics.push(
               latencyMetric(`${prefix}.deliverOne.ms`, median(times), base("deliverOne.ms")),
-              throughputMetric(`${prefix}.burst.msgPerSec`, burstRate, base("burst.msgPerSec")),
+              latencyMetric(`${prefix}.burst.ms`, burstMs, base("burst.ms")),
               { name: `${prefix}.queriesPerMessage`, value: round3(queries / singles), unit: "queries" },
             );
           } finally {
