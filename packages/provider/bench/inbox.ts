@@ -27,7 +27,7 @@ import {
   welcomeRefs,
 } from "../src/client-api/inbox.js";
 import { createInboxFeed } from "../src/client-api/inbox-feed.js";
-import { type Database, type SqlExecutor, openDatabase, toBigInt, toBytes } from "../src/storage/database.js";
+import { type Database, openDatabase, type SqlExecutor, toBigInt, toBytes } from "../src/storage/database.js";
 import { queueNotifyBody } from "../src/storage/follower-inbox.js";
 import { migrate } from "../src/storage/migrations.js";
 
@@ -224,10 +224,19 @@ export const bench: BenchArea = {
           );
           const { db, count } = counting(raw);
           const queue = async (): Promise<bigint> => {
-            const encoded = encodeFanoutMessages([{ timestamp: BigInt(++seq), message: fx.privateMessages[0]! }]);
+            const encoded = encodeFanoutMessages([
+              { timestamp: BigInt(++seq), message: fx.privateMessages[0]! },
+            ]);
             const hash = new Uint8Array(32);
             new DataView(hash.buffer).setUint32(0, seq);
-            await queueNotifyBody(raw, "hub.example", BIG_ROOM, hash, [{ timestamp: BigInt(seq), encoded }], 0);
+            await queueNotifyBody(
+              raw,
+              "hub.example",
+              BIG_ROOM,
+              hash,
+              [{ timestamp: BigInt(seq), encoded }],
+              0,
+            );
             const top = await raw.query<{ m: unknown }>("SELECT max(id) AS m FROM follower_inbox");
             return toBigInt(top[0]!.m);
           };
@@ -267,7 +276,8 @@ export const bench: BenchArea = {
             const burstMs = performance.now() - b0;
             await streams.idle();
             const prefix = kind === "feed" ? `inbox.m${m}` : `inbox.m${m}.perStreamRead`;
-            const base = (name: string) => metrics.find((x) => x.name === `inbox.m${m}.perStreamRead.${name}`);
+            const base = (name: string) =>
+              metrics.find((x) => x.name === `inbox.m${m}.perStreamRead.${name}`);
             metrics.push(
               latencyMetric(`${prefix}.deliverOne.ms`, median(times), base("deliverOne.ms")),
               latencyMetric(`${prefix}.burst.ms`, burstMs, base("burst.ms")),

@@ -9,7 +9,13 @@ import { createHash } from "node:crypto";
 import { encodeFanoutMessages } from "@mimi/protocol";
 import { type MlsFixtures, mlsFixtures } from "@mimi/protocol/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createInboxSignal, type InboxSignal, readInbox, subscribe, welcomeRefs } from "../src/client-api/inbox.js";
+import {
+  createInboxSignal,
+  type InboxSignal,
+  readInbox,
+  subscribe,
+  welcomeRefs,
+} from "../src/client-api/inbox.js";
 import { createInboxFeed, type InboxFeed, type InboxStream } from "../src/client-api/inbox-feed.js";
 import { type Database, openDatabase, toBigInt, toBytes } from "../src/storage/database.js";
 import { queueNotifyBody } from "../src/storage/follower-inbox.js";
@@ -29,7 +35,11 @@ beforeAll(async () => {
 });
 
 /** A reader of one stream: collects its lines until closed. */
-function collect(stream: InboxStream): { lines: Line[]; done: Promise<void>; until(n: number): Promise<void> } {
+function collect(stream: InboxStream): {
+  lines: Line[];
+  done: Promise<void>;
+  until(n: number): Promise<void>;
+} {
   const lines: Line[] = [];
   let got: (() => void) | undefined;
   const done = (async () => {
@@ -101,7 +111,9 @@ function suite(name: string, open: () => Promise<{ db: Database; drop: () => Pro
     };
 
     const end = async (): Promise<bigint> =>
-      toBigInt((await db.query<{ m: unknown }>("SELECT coalesce(max(id), 0) AS m FROM follower_inbox"))[0]!.m);
+      toBigInt(
+        (await db.query<{ m: unknown }>("SELECT coalesce(max(id), 0) AS m FROM follower_inbox"))[0]!.m,
+      );
 
     /**
      * The reference: what `client` must receive after `after`, given the subscriptions it had
@@ -222,10 +234,10 @@ function suite(name: string, open: () => Promise<{ db: Database; drop: () => Pro
       await s.until(3);
       expect(s.lines.map((l) => l.n)).toEqual(want);
       expect(s.lines[0]!.message).toBe(Buffer.from(welcome).toString("hex"));
-      const subs = await db.query("SELECT 1 FROM client_subscriptions WHERE client_uri = $1 AND room_id = $2", [
-        live,
-        room,
-      ]);
+      const subs = await db.query(
+        "SELECT 1 FROM client_subscriptions WHERE client_uri = $1 AND room_id = $2",
+        [live, room],
+      );
       expect(subs.length).toBe(1);
       // the same queue read by a client catching up (no stream was open): the same items, and
       // the read stops at the Welcome so that the room's next items come with the next read

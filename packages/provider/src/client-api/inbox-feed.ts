@@ -106,8 +106,8 @@ export function createInboxFeed(options: InboxFeedOptions): InboxFeed {
     if (position === undefined) position = s.after;
     else if (s.after < position) return false;
     s.live = true;
-    let set = live.get(s.client);
-    if (set === undefined) live.set(s.client, (set = new Set()));
+    const set = live.get(s.client) ?? new Set<Stream>();
+    live.set(s.client, set);
     set.add(s);
     liveCount++;
     if (!running) {
