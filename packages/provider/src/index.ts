@@ -13,6 +13,7 @@ export {
   createInboxSignal,
   type EnrollmentCode,
   type InboxItem,
+  type InboxRead,
   type InboxSignal,
   inboxLine,
   type JoinCodeIssuer,

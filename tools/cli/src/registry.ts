@@ -63,6 +63,7 @@ export const benchAreas: Readonly<Record<string, () => Promise<BenchArea>>> = {
   identity: async () => (await import("@mimi/identity/bench")).bench,
   transport: async () => (await import("@mimi/provider/bench")).bench,
   discovery: async () => (await import("@mimi/provider/bench/discovery")).bench,
+  inbox: async () => (await import("@mimi/provider/bench/inbox")).bench,
 };
 
 /**

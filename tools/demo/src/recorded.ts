@@ -216,6 +216,7 @@ export async function startRecordedFederation(clock: LogicalClock): Promise<Reco
         startInbox: () => c.startInbox(),
         stop: () => c.stop(),
         waitFor: (pred, timeoutMs, what) => c.waitFor(pred, timeoutMs, what),
+        onEvent: (listener) => c.onEvent(listener),
         uploadKeyPackages: (n) => one(() => c.uploadKeyPackages(n)),
         createRoom: (room) => one(() => c.createRoom(room)),
         addUser: (room, u) => one(() => c.addUser(room, u)),

@@ -45,6 +45,8 @@ export interface ScenarioClient {
     options?: { readonly oblivious?: { readonly hub: string }; readonly hub?: string },
   ): Promise<Uint8Array>;
   waitFor(pred: (e: ClientEvent) => boolean, timeoutMs?: number, what?: string): Promise<ClientEvent>;
+  /** Call `listener` for every event from now on, in order. */
+  onEvent(listener: (e: ClientEvent) => void): void;
 }
 
 /** What the scenario needs from a federation. */
@@ -144,6 +146,23 @@ export async function runScenario(
       timeout,
       `epoch ${epoch}`,
     );
+  // Each client's received message IDs, kept by one listener per client, so that waiting for a
+  // message is a lookup rather than a scan of every event the client has seen (issue 20).
+  const received = new Map<ScenarioClient, Set<string>>();
+  const arrivals = new Map<ScenarioClient, Map<string, () => void>>();
+  const arrived = (c: ScenarioClient, messageId: string): Promise<void> => {
+    if (received.get(c)!.has(messageId)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        arrivals.get(c)!.delete(messageId);
+        reject(new Error(`${c.core.clientUri}: no message ${messageId.slice(0, 8)} within ${timeout} ms`));
+      }, timeout);
+      arrivals.get(c)!.set(messageId, () => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  };
   const send = async (from: ScenarioClient, content: MimiContent) => {
     const out = await from.send(ROOM, content);
     sent++;
@@ -151,11 +170,7 @@ export async function runScenario(
     expectedDeliveries += receivers.length;
     await Promise.all(
       receivers.map(async (c) => {
-        await c.waitFor(
-          (e: ClientEvent) => e.kind === "message" && e.message.messageId === out.messageId,
-          timeout,
-          `message ${out.messageId.slice(0, 8)}`,
-        );
+        await arrived(c, out.messageId);
         delivered++;
       }),
     );
@@ -163,6 +178,18 @@ export async function runScenario(
   };
   const start = async (c: ScenarioClient): Promise<ScenarioClient> => {
     clients.push(c);
+    const ids = new Set<string>();
+    const waiting = new Map<string, () => void>();
+    received.set(c, ids);
+    arrivals.set(c, waiting);
+    c.onEvent((e: ClientEvent) => {
+      if (e.kind !== "message") return;
+      ids.add(e.message.messageId);
+      const w = waiting.get(e.message.messageId);
+      if (w === undefined) return;
+      waiting.delete(e.message.messageId);
+      w();
+    });
     c.startInbox();
     return c;
   };

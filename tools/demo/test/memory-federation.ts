@@ -36,6 +36,7 @@ class MemoryHub {
 class MemoryClient implements ScenarioClient {
   private readonly seen: ClientEvent[] = [];
   private readonly waiters: { pred: (e: ClientEvent) => boolean; resolve: (e: ClientEvent) => void }[] = [];
+  private readonly listeners: ((e: ClientEvent) => void)[] = [];
   private chain: Promise<void> = Promise.resolve();
   private started = false;
   private readonly backlog: InboxItem[] = [];
@@ -57,6 +58,7 @@ class MemoryClient implements ScenarioClient {
 
   private emit(e: ClientEvent): void {
     this.seen.push(e);
+    for (const l of this.listeners) l(e);
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       const w = this.waiters[i]!;
       if (w.pred(e)) {
@@ -64,6 +66,10 @@ class MemoryClient implements ScenarioClient {
         w.resolve(e);
       }
     }
+  }
+
+  onEvent(listener: (e: ClientEvent) => void): void {
+    this.listeners.push(listener);
   }
 
   startInbox(): void {

@@ -8,7 +8,6 @@ import {
   buildConversation,
   type ConversationView,
   computeMessageId,
-  decodeMimiContent,
   type ExternalPart,
   encodeMimiContent,
   encryptAttachment,
@@ -18,7 +17,7 @@ import { sendContent } from "@mimi/mls-profile";
 import { decodeSubmitMessageResponse, encodeSubmitMessageRequest, mlsOf } from "@mimi/protocol";
 import { ProtocolError, toHex } from "@mimi/wire";
 import type { IncomingMessage } from "../events.js";
-import { activeRoomOf, type CoreState, hashOf, type Room, roomOf } from "./state.js";
+import { activeRoomOf, type CoreState, decodedContent, hashOf, type Room, roomOf } from "./state.js";
 
 /** What `ClientCore.sendMessage` produced. */
 export interface OutgoingMessage {
@@ -109,7 +108,7 @@ export function record(
     senderUri,
     senderClient,
     acceptedTimestamp,
-    content: decodeMimiContent(bytes),
+    content: decodedContent(bytes),
     bytes,
     franked,
   };

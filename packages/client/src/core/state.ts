@@ -5,7 +5,7 @@
  * it; `ClientCore` runs those that change it one at a time.
  */
 
-import { decodeMimiContent, type ReceivedMessage } from "@mimi/content";
+import { decodeMimiContent, type MimiContent, type ReceivedMessage } from "@mimi/content";
 import type { TrustStore } from "@mimi/identity";
 import {
   type KeyPackageBundle,
@@ -107,13 +107,31 @@ export function createCoreState(options: ClientCoreOptions): CoreState {
         credential: { credentialType: "basic", identity: new Uint8Array() },
       },
       userOf: userOfCredential,
-      saltOf: (content) => decodeMimiContent(content).salt,
+      saltOf: (content) => decodedContent(content).salt,
     }),
     rooms: new Map(),
     keyPackages: new Map(),
     groupInfoKeys: new Map(),
     inboxPosition: 0n,
   };
+}
+
+/** MIMI contents decoded while their message was processed, by the decrypted bytes. */
+const decoded = new WeakMap<Uint8Array, MimiContent>();
+
+/**
+ * The MIMI content of decrypted application data, decoded once: the franking check
+ * (`saltOf`) and the conversation (`record`) are given the same bytes object.
+ *
+ * @throws CodecError or ValidationError for bytes that are not MIMI content.
+ */
+export function decodedContent(bytes: Uint8Array): MimiContent {
+  let content = decoded.get(bytes);
+  if (content === undefined) {
+    content = decodeMimiContent(bytes);
+    decoded.set(bytes, content);
+  }
+  return content;
 }
 
 /** Hex SHA-256 of a message, the key its echo is recognised by. */

@@ -63,10 +63,26 @@ export function welcomeRefs(fanoutMessage: Uint8Array): Uint8Array[] | undefined
   return (m as { welcome: Welcome }).welcome.secrets.map((s) => s.newMember);
 }
 
+/** The bytes 10..11 of a FanoutMessage holding a Welcome (its MLSMessage's wire_format). */
+const WELCOME_WIRE_FORMAT_BYTES = new Uint8Array([0, WELCOME_WIRE_FORMAT]);
+
+/** What {@link readInbox} read. */
+export interface InboxRead {
+  /** The client's items, in queue order. */
+  readonly items: InboxItem[];
+  /** The last queue position examined: read again after it. */
+  readonly last: bigint;
+  /** True when every position up to the queue's end (as the read saw it) was examined. */
+  readonly atEnd: boolean;
+}
+
 /**
- * The next items of `clientUri`'s inbox after queue position `after` (at most `limit` queue rows
- * are examined). A Welcome for the client subscribes it to the Welcome's room. `subscriptions` is
- * the client's set, updated in place. Returns the items and the last queue position examined.
+ * The next items of `clientUri`'s inbox after queue position `after` (at most `limit` of them):
+ * the queued messages of rooms it is subscribed to, and the Welcomes naming one of its
+ * KeyPackages. A Welcome for the client subscribes it to the Welcome's room; the read then ends
+ * at the Welcome, so that what follows in that room comes with the next read. One statement
+ * selects the client's rows, its subscriptions included, so a subscription made before a message
+ * was queued is seen with the message.
  *
  * @throws the engine's error when a query fails.
  */
@@ -74,13 +90,28 @@ export async function readInbox(
   db: SqlExecutor,
   clientUri: string,
   after: bigint,
-  subscriptions: Set<string>,
   now: number,
   limit = 500,
-): Promise<{ readonly items: InboxItem[]; readonly last: bigint }> {
-  const rows = await db.query<{ id: unknown; room_id: string; timestamp: unknown; message: unknown }>(
-    "SELECT id, room_id, timestamp, message FROM follower_inbox WHERE id > $1 ORDER BY id LIMIT $2",
-    [after.toString(), limit],
+): Promise<InboxRead> {
+  const top = await db.query<{ top: unknown }>("SELECT coalesce(max(id), 0) AS top FROM follower_inbox");
+  const end = toBigInt(top[0]?.top ?? 0);
+  if (end <= after) return { items: [], last: after, atEnd: true };
+  // Positions become visible in order (PROTO-CAPI-10): every position up to `end` is visible now.
+  const rows = await db.query<{
+    id: unknown;
+    room_id: string;
+    timestamp: unknown;
+    message: unknown;
+    subscribed: unknown;
+  }>(
+    `SELECT f.id, f.room_id, f.timestamp, f.message,
+            EXISTS (SELECT 1 FROM client_subscriptions s WHERE s.client_uri = $1 AND s.room_id = f.room_id) AS subscribed
+       FROM follower_inbox f
+      WHERE f.id > $2 AND f.id <= $3
+        AND (EXISTS (SELECT 1 FROM client_subscriptions s WHERE s.client_uri = $1 AND s.room_id = f.room_id)
+             OR substring(f.message FROM 11 FOR 2) = $4::bytea)
+      ORDER BY f.id LIMIT $5`,
+    [clientUri, after.toString(), end.toString(), WELCOME_WIRE_FORMAT_BYTES, limit],
   );
   const items: InboxItem[] = [];
   let last = after;
@@ -92,29 +123,40 @@ export async function readInbox(
       message: toBytes(r.message),
     };
     last = item.n;
-    if (subscriptions.has(item.roomId)) {
+    if (r.subscribed === true) {
       items.push(item);
       continue;
     }
-    let refs: Uint8Array[] | undefined;
-    try {
-      refs = welcomeRefs(item.message);
-    } catch {
-      // Queued messages were decoded when they arrived; one that no longer decodes is skipped.
-      refs = undefined;
-    }
-    if (refs === undefined || refs.length === 0) continue;
-    const mine = await db.query(
-      "SELECT 1 FROM key_packages WHERE client_uri = $1 AND ref = ANY($2::bytea[]) LIMIT 1",
-      [clientUri, refs],
-    );
-    if (mine.length === 0) continue;
-    // A Welcome delivered to the client subscribes it to the room (the contract's rule).
+    if (!(await isWelcomeFor(db, clientUri, item.message))) continue;
+    // A Welcome delivered to the client subscribes it to the room (the contract's rule); the
+    // room's later rows were not selected, so the read ends here.
     await subscribe(db, clientUri, item.roomId, now);
-    subscriptions.add(item.roomId);
     items.push(item);
+    return { items, last: item.n, atEnd: false };
   }
-  return { items, last };
+  if (rows.length === limit) return { items, last, atEnd: false };
+  return { items, last: end, atEnd: true };
+}
+
+/** True when `message` is a Welcome whose `new_member` names one of `clientUri`'s KeyPackages. */
+async function isWelcomeFor(db: SqlExecutor, clientUri: string, message: Uint8Array): Promise<boolean> {
+  const refs = welcomeRefsOrNone(message);
+  if (refs.length === 0) return false;
+  const mine = await db.query(
+    "SELECT 1 FROM key_packages WHERE client_uri = $1 AND ref = ANY($2::bytea[]) LIMIT 1",
+    [clientUri, refs],
+  );
+  return mine.length > 0;
+}
+
+/** The `new_member` refs of a queued Welcome; none for anything else, or for one that no longer decodes. */
+export function welcomeRefsOrNone(message: Uint8Array): Uint8Array[] {
+  try {
+    return welcomeRefs(message) ?? [];
+  } catch {
+    // Queued messages were decoded when they arrived; one that no longer decodes is skipped.
+    return [];
+  }
 }
 
 /** The JSON line of an inbox item (without the newline). */

@@ -6,6 +6,7 @@ export type { EnrollmentCode } from "./enrollment.js";
 export {
   createInboxSignal,
   type InboxItem,
+  type InboxRead,
   type InboxSignal,
   inboxLine,
   readInbox,

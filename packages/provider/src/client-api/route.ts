@@ -12,7 +12,7 @@ import type { FederationClient } from "../federation/client.js";
 import type { Endpoint } from "../server/endpoint.js";
 import type { LogRecord } from "../server/log.js";
 import type { Database } from "../storage/database.js";
-import type { InboxSignal } from "./inbox.js";
+import type { InboxFeed } from "./inbox-feed.js";
 
 /** Creates a room this provider hosts (the hub's `createRoom`). */
 export type RoomCreator = (
@@ -66,9 +66,8 @@ export interface ClientApiContext {
   readonly federation: FederationClient;
   /** Our own handlers of directory and extension endpoints, by name. */
   readonly local: ReadonlyMap<string, Endpoint>;
-  readonly signal: InboxSignal;
-  /** How often an idle inbox stream looks for messages queued by other processes. */
-  readonly inboxPollMs: number;
+  /** The inbox streams' one reader of the queue. */
+  readonly inbox: InboxFeed;
   /** The open inbox streams (ended when the listener closes). */
   readonly streams: Set<ServerResponse>;
   /** True once the listener is closing. */

@@ -49,6 +49,7 @@ import {
 import type { Database } from "../storage/database.js";
 import { addEnrollmentCodes, type EnrollmentCode, newEnrollmentCode } from "./enrollment.js";
 import { createInboxSignal, type InboxSignal } from "./inbox.js";
+import { createInboxFeed } from "./inbox-feed.js";
 import type {
   ClientApiContext,
   EnrollmentIssuer,
@@ -263,6 +264,7 @@ export async function startClientApi(
   const local = new Map<string, Endpoint>();
   for (const e of options.endpoints) local.set(e.name, e);
   const streams = new Set<ServerResponse>();
+  const inbox = createInboxFeed({ db, signal, pollMs: options.inboxPollMs ?? 1000, now });
   let closing = false;
   const web = options.web;
   const webTls = web?.key !== undefined && web.cert !== undefined;
@@ -301,8 +303,7 @@ export async function startClientApi(
     log,
     federation: options.federation,
     local,
-    signal,
-    inboxPollMs: options.inboxPollMs ?? 1000,
+    inbox,
     streams,
     closing: () => closing,
     createRoom: options.createRoom,
@@ -545,6 +546,7 @@ export async function startClientApi(
     async close(graceMs = 5_000) {
       closing = true;
       const end = () => {
+        inbox.close();
         signal.notify();
         for (const s of streams) s.end();
       };

@@ -219,6 +219,11 @@ export const migrations: readonly Migration[] = [
        )`,
     ],
   },
+  {
+    version: 12,
+    name: "client API: the subscribers of a room (the inbox reader's lookup, decision 0683)",
+    sql: ["CREATE INDEX client_subscriptions_room ON client_subscriptions (room_id, client_uri)"],
+  },
 ];
 
 /** The advisory lock key that serializes migrations ("mimi" in ASCII). */
