@@ -199,3 +199,9 @@ export function syncHash(alg: HashAlgorithm): (data: Uint8Array) => Uint8Array {
   const name = nodeHashName[alg];
   return (data) => u8(createHash(name).update(data).digest());
 }
+
+/** A synchronous HMAC (RFC 2104) with the hash `alg`, Node's `createHmac`. */
+export function syncHmac(alg: HashAlgorithm): (key: Uint8Array, data: Uint8Array) => Uint8Array {
+  const name = nodeHashName[alg];
+  return (key, data) => u8(createHmac(name, key).update(data).digest());
+}

@@ -24,3 +24,8 @@ export function cachedKeyCount(): { readonly privateKeys: number; readonly publi
 export function syncHash(alg: HashAlgorithm): (data: Uint8Array) => Uint8Array {
   return platform.syncHash(alg);
 }
+
+/** A synchronous HMAC with the hash `alg` (Node's `createHmac` in Node, @noble/hashes elsewhere). */
+export function syncHmac(alg: HashAlgorithm): (key: Uint8Array, data: Uint8Array) => Uint8Array {
+  return platform.syncHmac(alg);
+}

@@ -11,6 +11,7 @@
 
 import type { Ciphersuite, CiphersuiteImpl, CryptoProvider, HashAlgorithm } from "@mimi/ts-mls";
 import { defaultCryptoProvider } from "@mimi/ts-mls";
+import { hmac } from "@noble/hashes/hmac.js";
 import { sha256, sha384, sha512 } from "@noble/hashes/sha2.js";
 import type { Signature } from "./adapter/internals.js";
 import { KeyCache } from "./key-cache.js";
@@ -110,4 +111,10 @@ const digests = { "SHA-256": sha256, "SHA-384": sha384, "SHA-512": sha512 } as c
 export function syncHash(alg: HashAlgorithm): (data: Uint8Array) => Uint8Array {
   const digest = digests[alg];
   return (data) => digest(data);
+}
+
+/** A synchronous HMAC (RFC 2104) with the hash `alg`, from @noble/hashes. */
+export function syncHmac(alg: HashAlgorithm): (key: Uint8Array, data: Uint8Array) => Uint8Array {
+  const digest = digests[alg];
+  return (key, data) => hmac(digest, key, data);
 }

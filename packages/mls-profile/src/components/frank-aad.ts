@@ -2,8 +2,7 @@
  * The `frank_aad` Safe AAD component and the franking tag (draft-ietf-mimi-protocol-06 §5.4.1).
  */
 import { bytesEqualConstantTime, decodeTls, encodeTls } from "@mimi/wire";
-import { hmac } from "@noble/hashes/hmac.js";
-import { sha256 } from "@noble/hashes/sha2.js";
+import { syncHmac } from "../crypto-provider.js";
 
 /** Length of a franking tag (HMAC-SHA256 output). */
 export const FRANKING_TAG_LENGTH = 32;
@@ -43,13 +42,16 @@ export function decodeFrankAAD(bytes: Uint8Array): FrankAAD {
   });
 }
 
+// Node's HMAC in Node (about twice the pure-JavaScript one's speed on a receiver's hot path), @noble/hashes elsewhere
+const hmacSha256 = syncHmac("SHA-256");
+
 /**
  * draft-ietf-mimi-protocol-06 §5.4.1: `franking_tag = HMAC_SHA256(salt, application_data)`,
  * where `salt` is the MIMI content's salt and `application_data` the bytes the MLS
  * PrivateMessage carries (including the ApplicationFraming when content advertisement is used).
  */
 export function computeFrankingTag(salt: Uint8Array, application_data: Uint8Array): Uint8Array {
-  return hmac(sha256, salt, application_data);
+  return hmacSha256(salt, application_data);
 }
 
 /**
