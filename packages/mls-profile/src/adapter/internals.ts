@@ -118,6 +118,7 @@ export {
 } from "@mimi/ts-mls/secretTree.js";
 export { expandSenderDataKey, expandSenderDataNonce } from "@mimi/ts-mls/sender.js";
 export { createConfirmedHash, createInterimHash } from "@mimi/ts-mls/transcriptHash.js";
+export { treeKeyLookup } from "@mimi/ts-mls/treeCache.js";
 export {
   encodeLeafNodeHashInput,
   encodeParentNodeHashInput,

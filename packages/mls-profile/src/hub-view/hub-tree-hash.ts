@@ -14,6 +14,7 @@ import {
   filteredDirectPath,
   leafToNodeIndex,
   toLeafIndex,
+  treeKeyLookup,
   type UpdatePath,
 } from "../adapter/internals.js";
 import { equalBytes } from "./hub-bytes.js";
@@ -118,7 +119,9 @@ export function makeTreeHasher(
   h: Hash,
   previous?: { readonly tree: RatchetTree; readonly cache: TreeHashCache },
 ): TreeHasher {
-  const cache: (Uint8Array | undefined)[] = [];
+  // the previous cache copied whole (one pass over an array of references), then the nodes that
+  // changed and their ancestors forgotten
+  const cache: (Uint8Array | undefined)[] = previous === undefined ? [] : previous.cache.slice();
   if (previous !== undefined) {
     const span = Math.max(tree.length, previous.tree.length);
     const dirty = new Set<number>();
@@ -126,9 +129,7 @@ export function makeTreeHasher(
       if (tree[i] === previous.tree[i]) continue;
       for (let x = i; x < 2 * span + 1 && !dirty.has(x); x = parentOf(x)) dirty.add(x);
     }
-    for (let i = 0; i < previous.cache.length; i++) {
-      if (!dirty.has(i)) cache[i] = previous.cache[i];
-    }
+    for (const x of dirty) if (x < cache.length) cache[x] = undefined;
   }
   const hash = async (x: number): Promise<Uint8Array> => {
     const known = cache[x];
@@ -184,16 +185,15 @@ export async function applyUpdatePathCached(
       `${where}/leaf_node/encryption_key`,
     );
   }
-  for (const n of tree) {
-    if (n?.nodeType !== "parent") continue;
-    for (const [i, p] of path.nodes.entries()) {
-      check(
-        !equalBytes(n.parent.hpkePublicKey, p.hpkePublicKey),
-        "an UpdatePath key is already in the tree",
-        "MLS-HUB-12",
-        `${where}/nodes/${i}/encryption_key`,
-      );
-    }
+  // looked up in the tree's key index (the patched ts-mls), not compared with every parent node
+  const keysOf = treeKeyLookup(tree);
+  for (const [i, p] of path.nodes.entries()) {
+    check(
+      !keysOf("e", p.hpkePublicKey).some((x) => tree[x]?.nodeType === "parent"),
+      "an UpdatePath key is already in the tree",
+      "MLS-HUB-12",
+      `${where}/nodes/${i}/encryption_key`,
+    );
   }
   const fdp = (await rejectAs("MLS-HUB-12", where, "UpdatePath rejected", () =>
     filteredDirectPath(toLeafIndex(sender), tree),
