@@ -111,9 +111,20 @@ describe("provider configuration", () => {
 
 /** `mimi serve --config FILE` in a child process, with what it printed so far. */
 function startServe(config: string) {
+  // Node itself runs the CLI, not the tsx wrapper: on a loaded machine tsx, relaying a SIGTERM, gives
+  // the child 30 ms to acknowledge it and then sends it again and SIGKILLs it (exit 143 instead of
+  // the graceful 0 this test checks)
   const child = spawn(
-    join(root, "node_modules", ".bin", "tsx"),
-    ["--conditions=@mimi/source", join(root, "tools", "cli", "src", "main.ts"), "serve", "--config", config],
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "--conditions=@mimi/source",
+      join(root, "tools", "cli", "src", "main.ts"),
+      "serve",
+      "--config",
+      config,
+    ],
     { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
   );
   const serve = {
@@ -185,7 +196,7 @@ describe("mimi serve", () => {
       if (child.exitCode === null) child.kill("SIGKILL");
       await fresh?.drop();
     }
-  });
+  }, 240_000); // a child process (tsx, PGlite) on a loaded machine
 
   it("without storage keeps its data in a PGlite folder next to the configuration and says so", async () => {
     const pki = makePki("serve-ca-2", ["b.example"]);
@@ -207,5 +218,5 @@ describe("mimi serve", () => {
     } finally {
       rmSync(own, { recursive: true, force: true });
     }
-  });
+  }, 240_000); // a child process (tsx, PGlite) on a loaded machine
 });

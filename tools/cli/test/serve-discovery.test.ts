@@ -48,9 +48,13 @@ describe("mimi serve with a directory", () => {
         discovery: "directory.json",
       }),
     );
+    // Node itself runs the CLI, not the tsx wrapper (which SIGKILLs a child slow to acknowledge a
+    // relayed SIGTERM on a loaded machine)
     const server = spawn(
-      join(repoRoot, "node_modules", ".bin", "tsx"),
+      process.execPath,
       [
+        "--import",
+        "tsx",
         "--conditions=@mimi/source",
         join(repoRoot, "tools", "cli", "src", "main.ts"),
         "serve",
