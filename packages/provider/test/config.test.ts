@@ -1,16 +1,14 @@
-import { spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { join } from "node:path";
 import { ValidationError } from "@mimi/wire";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseProviderConfig } from "../src/server/config.js";
+import { spawnServeCli } from "./provider-process.js";
 import { makeClient } from "./support/https-client.js";
 import { makePki } from "./support/pki.js";
 import { freshPostgresDatabase, postgresUrl } from "./support/postgres.js";
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 const dir = mkdtempSync(join(tmpdir(), "mimi-serve-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -111,22 +109,7 @@ describe("provider configuration", () => {
 
 /** `mimi serve --config FILE` in a child process, with what it printed so far. */
 function startServe(config: string) {
-  // Node itself runs the CLI, not the tsx wrapper: on a loaded machine tsx, relaying a SIGTERM, gives
-  // the child 30 ms to acknowledge it and then sends it again and SIGKILLs it (exit 143 instead of
-  // the graceful 0 this test checks)
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "--conditions=@mimi/source",
-      join(root, "tools", "cli", "src", "main.ts"),
-      "serve",
-      "--config",
-      config,
-    ],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawnServeCli(config);
   const serve = {
     child,
     out: "",
@@ -146,7 +129,7 @@ function startServe(config: string) {
         });
       }),
   };
-  child.stdout.on("data", (c: Buffer) => {
+  child.stdout!.on("data", (c: Buffer) => {
     serve.out += c.toString();
   });
   return serve;

@@ -12,6 +12,27 @@ import type { TestIdentity } from "./provider-harness.js";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..", "..");
 
+/**
+ * `mimi serve --config FILE` as a child process, its output piped. Node itself runs the CLI, not the
+ * tsx wrapper: tsx would outlive a SIGKILL sent to it, and on a loaded machine, relaying a SIGTERM,
+ * it gives the child 30 ms to acknowledge it, then sends it again and SIGKILLs it.
+ */
+export function spawnServeCli(config: string): ChildProcess {
+  return spawn(
+    process.execPath,
+    [
+      "--import",
+      "tsx",
+      "--conditions=@mimi/source",
+      join(root, "tools", "cli", "src", "main.ts"),
+      "serve",
+      "--config",
+      config,
+    ],
+    { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
+  );
+}
+
 /** A running `mimi serve`. */
 export interface ServeProcess {
   readonly child: ChildProcess;
@@ -82,20 +103,7 @@ export async function spawnServe(
       ...opts.extra,
     }),
   );
-  // Node itself (not the tsx wrapper, which would outlive a SIGKILL sent to it) runs the CLI.
-  const child = spawn(
-    process.execPath,
-    [
-      "--import",
-      "tsx",
-      "--conditions=@mimi/source",
-      join(root, "tools", "cli", "src", "main.ts"),
-      "serve",
-      "--config",
-      join(dir, `${d}.json`),
-    ],
-    { cwd: root, stdio: ["ignore", "pipe", "pipe"] },
-  );
+  const child = spawnServeCli(join(dir, `${d}.json`));
   let out = "";
   child.stdout!.on("data", (c: Buffer) => {
     out += c.toString();
