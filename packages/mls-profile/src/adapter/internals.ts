@@ -114,16 +114,13 @@ export {
   deriveKey,
   deriveNonce,
   ratchetUntil,
-  secretTreeLeaf,
 } from "@mimi/ts-mls/secretTree.js";
 export { expandSenderDataKey, expandSenderDataNonce } from "@mimi/ts-mls/sender.js";
 export { createConfirmedHash, createInterimHash } from "@mimi/ts-mls/transcriptHash.js";
-export { treeKeyLookup } from "@mimi/ts-mls/treeCache.js";
 export {
   encodeLeafNodeHashInput,
   encodeParentNodeHashInput,
   treeHash,
-  treeHashes,
   treeHashRoot,
 } from "@mimi/ts-mls/treeHash.js";
 export {
@@ -146,3 +143,6 @@ export {
 } from "@mimi/ts-mls/updatePath.js";
 export { bytesToBase64 } from "@mimi/ts-mls/util/byteArray.js";
 export { decodeWelcome, decryptGroupInfo, decryptGroupSecrets, encodeWelcome } from "@mimi/ts-mls/welcome.js";
+// functions only the patch adds, read after the patch check (a deep named import of a missing
+// export would fail at link time with an obscure message instead of ts-mls-patch.ts's)
+export { secretTreeLeaf, treeHashes, treeKeyLookup } from "./ts-mls-patch.js";

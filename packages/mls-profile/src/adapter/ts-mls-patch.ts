@@ -43,3 +43,9 @@ checkPatched();
 export const decodeExternalSendersList: typeof tsMls.decodeExternalSenders = tsMls.decodeExternalSenders;
 /** ts-mls's `encodeExternalSenders` (added by the patch). */
 export const encodeExternalSendersList: typeof tsMls.encodeExternalSenders = tsMls.encodeExternalSenders;
+/** ts-mls's `secretTreeLeaf` (added by the patch, revision 4): a leaf's ratchets of the lazy secret tree. */
+export const secretTreeLeaf: typeof tsMls.secretTreeLeaf = tsMls.secretTreeLeaf;
+/** ts-mls's `treeHashes` (added by the patch, revision 4): every subtree hash of a tree, cached per tree. */
+export const treeHashes: typeof tsMls.treeHashes = tsMls.treeHashes;
+/** ts-mls's `treeKeyLookup` (added by the patch, revision 4): the node indices carrying a public key. */
+export const treeKeyLookup: typeof tsMls.treeKeyLookup = tsMls.treeKeyLookup;
