@@ -47,7 +47,7 @@ export async function populateTree(
   if (tree.some((n, i) => i % 2 === 0 && (n === undefined) !== i / 2 >= members))
     throw new Error("populateTree: the members must be leaves 0 to n-1");
   const h = cs.impl.hash;
-  const hashes = (await ts.treeHashes(tree, h)).slice();
+  const hashes = (await ts.treeHashes(tree, h)).toArray();
   const hashNode = async (x: number): Promise<Uint8Array> => {
     const node = tree[x];
     if (x % 2 === 0)

@@ -143,6 +143,49 @@ describe("tree hashes kept per tree (RFC 9420 §7.8)", () => {
   });
 });
 
+describe("the caches' persistent vectors (NodeVector)", () => {
+  it("a frozen version keeps its values while its draft goes on, shares unchanged chunks, and keeps nothing past its end", () => {
+    const base = ts.NodeVector.from(Array.from({ length: 1500 }, (_, i) => i));
+    const draft = ts.draftVector(base, 1500);
+    draft.set(3, -3);
+    const first = draft.freeze();
+    draft.set(1400, -1400);
+    const second = draft.freeze();
+    expect([base.get(3), first.get(3), second.get(3)]).toEqual([3, -3, -3]);
+    expect([base.get(1400), first.get(1400), second.get(1400)]).toEqual([1400, 1400, -1400]);
+    expect([first.get(1500), first.get(-1)]).toEqual([undefined, undefined]);
+    expect(first.toArray().slice(0, 5)).toEqual([0, 1, 2, -3, 4]);
+    // shrunk to 600 entries, then grown again: the old values from 600 on are gone
+    const shrunk = ts.draftVector(second, 600).freeze();
+    expect([shrunk.length, shrunk.get(599), shrunk.get(700)]).toEqual([600, 599, undefined]);
+    const grown = ts.draftVector(shrunk, 1500);
+    expect([grown.get(599), grown.get(700), grown.get(1400)]).toEqual([599, undefined, undefined]);
+    expect(second.get(700)).toBe(700);
+  });
+
+  it("tree hashes of a tree wider than a chunk follow changes in several chunks, in place and by copy", async () => {
+    const cs = await suite;
+    const [alice] = (await groupOf(cs, 2)) as [MlsGroupState];
+    // 300 leaves: a tree of 1,023 nodes, two chunks of 512
+    const extra: KeyPackageBundle[] = [];
+    for (let i = 0; i < 298; i++) extra.push(await keyPackage(cs, `wide-${i}`));
+    const added = await commit(alice, cs, {
+      proposals: extra.map((k) => ({ proposalType: "add" as const, add: { keyPackage: k.publicPackage } })),
+    });
+    const tree = added.state.ratchetTree;
+    expect(tree.length).toBe(1023);
+    expect(await ts.treeHashRoot(tree, cs.impl.hash)).toEqual(await hashFromScratch(tree, cs));
+    // a copy with leaves swapped across the two chunks, then the copy changed in place again
+    const copy = tree.slice();
+    [copy[10], copy[900]] = [copy[900], copy[10]];
+    expect(await ts.treeHashRoot(copy, cs.impl.hash)).toEqual(await hashFromScratch(copy, cs));
+    [copy[12], copy[598]] = [copy[598], copy[12]];
+    expect(await ts.treeHashRoot(copy, cs.impl.hash)).toEqual(await hashFromScratch(copy, cs));
+    // the original's hashes did not move
+    expect(await ts.treeHashRoot(tree, cs.impl.hash)).toEqual(added.state.groupContext.treeHash);
+  }, 120_000);
+});
+
 describe("key uniqueness of a new LeafNode (RFC 9420 §7.3)", () => {
   /** `kp` re-signed with its leaf's encryption key replaced by `hpkePublicKey`. */
   async function withEncryptionKey(

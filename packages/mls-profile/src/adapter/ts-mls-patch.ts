@@ -17,7 +17,7 @@ import * as tsMls from "@mimi/ts-mls";
 import { InternalError } from "@mimi/wire";
 
 /** The patch revision this package was built and tested with. */
-const REQUIRED_REVISION = 4;
+const REQUIRED_REVISION = 5;
 
 function checkPatched(): void {
   const marker = (tsMls as Record<string, unknown>)["mimiPatch"] as
@@ -49,3 +49,7 @@ export const secretTreeLeaf: typeof tsMls.secretTreeLeaf = tsMls.secretTreeLeaf;
 export const treeHashes: typeof tsMls.treeHashes = tsMls.treeHashes;
 /** ts-mls's `treeKeyLookup` (added by the patch, revision 4): the node indices carrying a public key. */
 export const treeKeyLookup: typeof tsMls.treeKeyLookup = tsMls.treeKeyLookup;
+/** ts-mls's `NodeVector` (added by the patch, revision 5): a persistent vector of per-node values. */
+export const NodeVector: typeof tsMls.NodeVector = tsMls.NodeVector;
+/** ts-mls's `draftVector` (added by the patch, revision 5): a new version of a NodeVector, chunk by chunk. */
+export const draftVector: typeof tsMls.draftVector = tsMls.draftVector;

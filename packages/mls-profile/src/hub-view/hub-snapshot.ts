@@ -142,7 +142,7 @@ export function decodeHubView(bytes: Uint8Array, options: HubViewRestoreOptions)
   );
   const treeHashCache = fullTreeHashCache(ratchetTree, syncDigest(cs));
   check(
-    equalBytes(treeHashCache[rootIndex(width)] ?? new Uint8Array(), groupContext.treeHash),
+    equalBytes(treeHashCache.get(rootIndex(width)) ?? new Uint8Array(), groupContext.treeHash),
     "the ratchet tree does not hash to the GroupContext's tree_hash",
     RULE,
     "/ratchet_tree",

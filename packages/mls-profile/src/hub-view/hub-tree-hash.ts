@@ -8,11 +8,13 @@
  */
 import type { Hash, RatchetTree } from "@mimi/ts-mls";
 import {
+  draftVector,
   encodeLeafNodeHashInput,
   encodeParentHashInput,
   encodeParentNodeHashInput,
   filteredDirectPath,
   leafToNodeIndex,
+  NodeVector,
   toLeafIndex,
   treeKeyLookup,
   type UpdatePath,
@@ -20,8 +22,17 @@ import {
 import { equalBytes } from "./hub-bytes.js";
 import { check, rejectAs } from "./hub-errors.js";
 
-/** Subtree hash of each node index, for one tree (undefined: not computed yet). */
-export type TreeHashCache = readonly (Uint8Array | undefined)[];
+/**
+ * Subtree hash of each node index, for one tree (undefined: not computed yet): a persistent vector
+ * (the patched ts-mls's `NodeVector`), so that the next version of the tree shares every chunk of
+ * hashes that did not change instead of copying them all.
+ */
+export interface TreeHashCache {
+  /** The node width of the tree the hashes are for. */
+  readonly length: number;
+  /** The subtree hash at node index `x`, if computed. */
+  get(x: number): Uint8Array | undefined;
+}
 
 function level(x: number): number {
   let k = 0;
@@ -101,14 +112,20 @@ export function fullTreeHashCache(
   tree: RatchetTree,
   digest: (data: Uint8Array) => Uint8Array,
 ): TreeHashCache {
-  const cache: Uint8Array[] = [];
-  for (let x = 0; x < tree.length; x += 2) cache[x] = digest(nodeHashInput(tree, x));
+  const cache = draftVector<Uint8Array>(undefined, tree.length);
+  for (let x = 0; x < tree.length; x += 2) cache.set(x, digest(nodeHashInput(tree, x)));
   for (let k = 1; (1 << k) - 1 < tree.length; k++) {
     for (let x = (1 << k) - 1; x < tree.length; x += 1 << (k + 1)) {
-      cache[x] = digest(nodeHashInput(tree, x, cache[leftOf(x)], cache[rightOf(x)]));
+      cache.set(x, digest(nodeHashInput(tree, x, cache.get(leftOf(x)), cache.get(rightOf(x)))));
     }
   }
-  return cache;
+  return cache.freeze();
+}
+
+function toArray(cache: TreeHashCache): (Uint8Array | undefined)[] {
+  const out: (Uint8Array | undefined)[] = [];
+  for (let x = 0; x < cache.length; x++) out.push(cache.get(x));
+  return out;
 }
 
 /**
@@ -119,9 +136,14 @@ export function makeTreeHasher(
   h: Hash,
   previous?: { readonly tree: RatchetTree; readonly cache: TreeHashCache },
 ): TreeHasher {
-  // the previous cache copied whole (one pass over an array of references), then the nodes that
-  // changed and their ancestors forgotten
-  const cache: (Uint8Array | undefined)[] = previous === undefined ? [] : previous.cache.slice();
+  // the previous cache shared (a new version of its vector), then the nodes that changed and their
+  // ancestors forgotten
+  const cache = draftVector<Uint8Array>(
+    previous?.cache instanceof NodeVector
+      ? previous.cache
+      : previous && NodeVector.from(toArray(previous.cache)),
+    tree.length,
+  );
   if (previous !== undefined) {
     const span = Math.max(tree.length, previous.tree.length);
     const dirty = new Set<number>();
@@ -129,20 +151,20 @@ export function makeTreeHasher(
       if (tree[i] === previous.tree[i]) continue;
       for (let x = i; x < 2 * span + 1 && !dirty.has(x); x = parentOf(x)) dirty.add(x);
     }
-    for (const x of dirty) if (x < cache.length) cache[x] = undefined;
+    for (const x of dirty) if (x < tree.length) cache.set(x, undefined);
   }
   const hash = async (x: number): Promise<Uint8Array> => {
-    const known = cache[x];
+    const known = cache.get(x);
     if (known !== undefined) return known;
     const input =
       x % 2 === 0
         ? nodeHashInput(tree, x)
         : nodeHashInput(tree, x, await hash(leftOf(x)), await hash(rightOf(x)));
     const result = await h.digest(input);
-    cache[x] = result;
+    cache.set(x, result);
     return result;
   };
-  return { tree, hash, root: () => hash(rootIndex(tree.length)), cache: () => cache.slice() };
+  return { tree, hash, root: () => hash(rootIndex(tree.length)), cache: () => cache.freeze() };
 }
 
 /** The direct path of node `x` in a tree of `nodeWidth` nodes, leaf to root. */
