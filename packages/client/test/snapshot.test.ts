@@ -442,7 +442,16 @@ describe("ClientCore.restore is strict and total", () => {
       s.rooms[0].group_state = toHex(encodeGroupState(change(g)));
     };
     const cases: [string, (g: MlsGroupState) => MlsGroupState][] = [
-      ["/state/rooms/0/group_state/secret_tree", (g) => ({ ...g, secretTree: g.secretTree.slice(1) })],
+      // the secret tree one node short of the ratchet tree (the same vector with a smaller length)
+      [
+        "/state/rooms/0/group_state/secret_tree",
+        (g) => ({
+          ...g,
+          secretTree: Object.assign(Object.create(Object.getPrototypeOf(g.secretTree)), g.secretTree, {
+            length: g.secretTree.length - 1,
+          }),
+        }),
+      ],
       [
         "/state/rooms/0/group_state/ratchet_tree",
         (g) => ({

@@ -13,6 +13,7 @@ import {
   processMessage,
   propose,
 } from "../src/index.js";
+import * as ts from "../src/adapter/internals.js";
 import { config, groupOf, suite, utf8 } from "./adapter-fixtures.js";
 
 let cs: MlsCiphersuite;
@@ -83,7 +84,7 @@ describe("group state storage", () => {
           groupContext: { ...bob.groupContext, treeHash: new Uint8Array(bob.groupContext.treeHash.length) },
         },
       ],
-      ["/secret_tree", { ...bob, secretTree: bob.secretTree.slice(1) }],
+      ["/secret_tree", { ...bob, secretTree: ts.NodeVector.from(bob.secretTree.toArray().slice(1)) }],
       ["/private_path/leaf_index", { ...bob, privatePath: { ...bob.privatePath, leafIndex: 9 } }],
       ["/confirmation_tag", { ...bob, confirmationTag: new Uint8Array(3) }],
       [
