@@ -8,7 +8,8 @@
  * showed key import and that wait dominating. This provider does the same computations with
  * Node's synchronous `node:crypto`, and caches the `KeyObject` of every signature key it has
  * seen (a bounded map), so a member's signing key and its peers' verification keys are imported
- * once. HPKE, key generation and the other signature schemes are the default provider's.
+ * once. X25519 HPKE private keys are made through JWK rather than PKCS#8 (see `x25519Keys`). HPKE's
+ * sealing and opening, key generation and the other signature schemes are the default provider's.
  *
  * Results are byte-for-byte those of the default provider (tested against it, and through the
  * RFC 9420 vectors).
@@ -167,14 +168,67 @@ function aesGcm(base: Hpke, bits: 128 | 256): Pick<Hpke, "encryptAead" | "decryp
   };
 }
 
+const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
+/** RFC 9180 §4: "HPKE-v1" ‖ suite_id, with the KEM's suite_id "KEM" ‖ I2OSP(0x0020, 2). */
+const X25519_LABEL_PREFIX = concat(utf8("HPKE-v1"), concat(utf8("KEM"), Uint8Array.of(0x00, 0x20)));
+// any 32 bytes: Node makes an OKP private key from `d` alone and only asks that `x` be present;
+// the public key read back from it is checked against `d` by WebCrypto's import below
+const PLACEHOLDER_X = Buffer.alloc(32).toString("base64url");
+
+/**
+ * DHKEM(X25519, HKDF-SHA256) private keys (RFC 9180 §7.1) made from their 32 octets through JWK.
+ * The default provider (hpke-js) imports each one as PKCS#8, which goes through OpenSSL's DER
+ * decoder and cost half a millisecond a key, a third of a commit with an UpdatePath (each path
+ * node's key pair is derived from its path secret). The keys are WebCrypto `CryptoKey`s, as the
+ * default provider's seal and open need; any other length goes to the default provider.
+ */
+function x25519Keys(base: Hpke): Pick<Hpke, "importPrivateKey" | "deriveKeyPair"> {
+  const keyPair = async (sk: Uint8Array) => {
+    const d = Buffer.from(sk).toString("base64url");
+    const { x } = createPublicKey(
+      createPrivateKey({ key: { kty: "OKP", crv: "X25519", d, x: PLACEHOLDER_X }, format: "jwk" }),
+    ).export({ format: "jwk" });
+    if (x === undefined) throw new RangeError("X25519 public key not derived");
+    const jwk = { kty: "OKP", crv: "X25519", d, x };
+    const [privateKey, publicKey] = await Promise.all([
+      crypto.subtle.importKey("jwk", jwk, { name: "X25519" }, true, ["deriveBits"]),
+      crypto.subtle.importKey("raw", Buffer.from(x, "base64url"), { name: "X25519" }, true, []),
+    ]);
+    return { privateKey, publicKey } as Awaited<ReturnType<Hpke["deriveKeyPair"]>>;
+  };
+  return {
+    async importPrivateKey(k) {
+      if (k.length !== 32) return base.importPrivateKey(k);
+      try {
+        return (await keyPair(k)).privateKey;
+      } catch {
+        return base.importPrivateKey(k);
+      }
+    },
+    // RFC 9180 §7.1.3: dkp_prk = LabeledExtract("", "dkp_prk", ikm); sk = LabeledExpand(dkp_prk, "sk", "", 32)
+    async deriveKeyPair(ikm) {
+      const prk = createHmac("sha256", new Uint8Array(0))
+        .update(X25519_LABEL_PREFIX)
+        .update(utf8("dkp_prk"))
+        .update(ikm)
+        .digest();
+      const info = concat(Uint8Array.of(0x00, 0x20), concat(X25519_LABEL_PREFIX, utf8("sk")));
+      const sk = u8(createHmac("sha256", prk).update(info).update(Uint8Array.of(1)).digest());
+      return keyPair(sk);
+    },
+  };
+}
+
 /** The provider's implementation of one suite: the default provider's, with the faster parts swapped in. */
 async function implFor(cs: Ciphersuite): Promise<CiphersuiteImpl> {
   const base = await defaultCryptoProvider.getCiphersuiteImpl(cs);
   const aead = cs.hpke.aead;
-  const hpke: Hpke =
+  const withAead: Hpke =
     aead === "AES128GCM" || aead === "AES256GCM"
       ? { ...base.hpke, ...aesGcm(base.hpke, aead === "AES128GCM" ? 128 : 256) }
       : base.hpke;
+  const hpke: Hpke =
+    cs.hpke.kem === "DHKEM-X25519-HKDF-SHA256" ? { ...withAead, ...x25519Keys(base.hpke) } : withAead;
   const kdfHash: HashAlgorithm =
     cs.hpke.kdf === "HKDF-SHA256" ? "SHA-256" : cs.hpke.kdf === "HKDF-SHA384" ? "SHA-384" : "SHA-512";
   return {

@@ -115,6 +115,39 @@ describe("caching provider: Ed25519 keys", () => {
 const inNode =
   typeof (globalThis as { process?: { versions?: { node?: string } } }).process?.versions?.node === "string";
 
+describe("caching provider: X25519 HPKE keys (RFC 9180 §7.1.3)", () => {
+  test.prop([fc.uint8Array({ minLength: 1, maxLength: 64 })], { numRuns: 20 })(
+    "DeriveKeyPair gives the default provider's key pair, and each side opens what the other sealed",
+    async (ikm) => {
+      const ours = (await loadCiphersuite("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519")).impl.hpke;
+      const base = (
+        await loadCiphersuite("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519", { provider: "ts-mls-default" })
+      ).impl.hpke;
+      const a = await ours.deriveKeyPair(ikm);
+      const b = await base.deriveKeyPair(ikm);
+      const sk = await base.exportPrivateKey(b.privateKey);
+      expect(toHex(await ours.exportPrivateKey(a.privateKey))).toBe(toHex(sk));
+      expect(toHex(await ours.exportPublicKey(a.publicKey))).toBe(
+        toHex(await base.exportPublicKey(b.publicKey)),
+      );
+      const info = utf8("info");
+      const sealed = await base.seal(b.publicKey, utf8("to ours"), info);
+      expect(await ours.open(await ours.importPrivateKey(sk), sealed.enc, sealed.ct, info)).toEqual(
+        utf8("to ours"),
+      );
+      const back = await ours.seal(a.publicKey, utf8("to base"), info);
+      expect(await base.open(await base.importPrivateKey(sk), back.enc, back.ct, info)).toEqual(
+        utf8("to base"),
+      );
+    },
+  );
+
+  it("a private key of the wrong length is refused as by the default provider", async () => {
+    const ours = (await loadCiphersuite("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519")).impl.hpke;
+    await expect(ours.importPrivateKey(new Uint8Array(31))).rejects.toThrow();
+  });
+});
+
 describe("#platform resolves per runtime", () => {
   it(`gives the ${inNode ? "Node" : "web"} variant of the caching provider here`, async () => {
     const node = inNode ? await import("../src/crypto-provider.node.js") : undefined;

@@ -1,6 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { CodecError, toHex, ValidationError } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
+import * as ts from "../src/adapter/internals.js";
 import {
   checkGroupState,
   commit,
@@ -13,7 +14,6 @@ import {
   processMessage,
   propose,
 } from "../src/index.js";
-import * as ts from "../src/adapter/internals.js";
 import { config, groupOf, suite, utf8 } from "./adapter-fixtures.js";
 
 let cs: MlsCiphersuite;
