@@ -15,13 +15,17 @@
  * RFC 9420 vectors).
  */
 import {
+  type CipherGCM,
   createCipheriv,
   createDecipheriv,
   createHash,
   createHmac,
   createPrivateKey,
   createPublicKey,
-  type KeyObject,
+  type DecipherGCM,
+  diffieHellman,
+  generateKeyPairSync,
+  KeyObject,
   sign as nodeSign,
   verify as nodeVerify,
   timingSafeEqual,
@@ -182,7 +186,7 @@ const PLACEHOLDER_X = Buffer.alloc(32).toString("base64url");
  * node's key pair is derived from its path secret). The keys are WebCrypto `CryptoKey`s, as the
  * default provider's seal and open need; any other length goes to the default provider.
  */
-function x25519Keys(base: Hpke): Pick<Hpke, "importPrivateKey" | "deriveKeyPair"> {
+export function x25519Keys(base: Hpke): Pick<Hpke, "importPrivateKey" | "deriveKeyPair"> {
   const keyPair = async (sk: Uint8Array) => {
     const d = Buffer.from(sk).toString("base64url");
     const { x } = createPublicKey(
@@ -219,6 +223,109 @@ function x25519Keys(base: Hpke): Pick<Hpke, "importPrivateKey" | "deriveKeyPair"
   };
 }
 
+const HPKE_AEADS = {
+  AES128GCM: { id: 0x0001, cipher: "aes-128-gcm", nk: 16 },
+  AES256GCM: { id: 0x0002, cipher: "aes-256-gcm", nk: 32 },
+  CHACHA20POLY1305: { id: 0x0003, cipher: "chacha20-poly1305", nk: 32 },
+} as const;
+
+/**
+ * RFC 9180 base-mode single-shot `seal` and `open` for DHKEM(X25519, HKDF-SHA256) with HKDF-SHA256
+ * and `aead`, with `node:crypto` (§4 labeled HKDF, §4.1 DHKEM, §5.1 key schedule, §5.2 AEAD with
+ * sequence number 0). The default provider (hpke-js) makes every ephemeral key of a `seal` through
+ * a PKCS#8 import (half a millisecond in OpenSSL's DER decoder), and an UpdatePath seals once per
+ * copath node. Keys are the WebCrypto `CryptoKey`s the rest of the provider uses. Anything this
+ * cannot do, and every failure, goes to the default provider, so errors are its own.
+ */
+export function x25519Hpke(base: Hpke, aead: keyof typeof HPKE_AEADS): Pick<Hpke, "seal" | "open"> {
+  const { id, cipher, nk } = HPKE_AEADS[aead];
+  const kemPrefix = X25519_LABEL_PREFIX;
+  const hpkePrefix = concat(
+    utf8("HPKE-v1"),
+    concat(utf8("HPKE"), Uint8Array.of(0x00, 0x20, 0x00, 0x01, 0x00, id)),
+  );
+  const extract = (prefix: Uint8Array, salt: Uint8Array, label: string, ikm: Uint8Array): Buffer =>
+    createHmac("sha256", salt).update(prefix).update(utf8(label)).update(ikm).digest();
+  const expand = (
+    prefix: Uint8Array,
+    prk: Uint8Array,
+    label: string,
+    info: Uint8Array,
+    length: number,
+  ): Buffer =>
+    createHmac("sha256", prk)
+      .update(Uint8Array.of(0, length))
+      .update(prefix)
+      .update(utf8(label))
+      .update(info)
+      .update(Uint8Array.of(1))
+      .digest()
+      .subarray(0, length);
+  const empty = new Uint8Array(0);
+  const rawPublic = (k: KeyObject): Uint8Array => {
+    const { x } = k.export({ format: "jwk" });
+    if (x === undefined) throw new RangeError("not an OKP key");
+    return Buffer.from(x, "base64url");
+  };
+  const publicFromRaw = (raw: Uint8Array): KeyObject =>
+    createPublicKey({
+      key: { kty: "OKP", crv: "X25519", x: Buffer.from(raw).toString("base64url") },
+      format: "jwk",
+    });
+  /** §4.1 ExtractAndExpand, then §5.1 KeySchedule in base mode: the AEAD key and base nonce. */
+  const schedule = (dh: Buffer, enc: Uint8Array, pkR: Uint8Array, info: Uint8Array) => {
+    // [RFC 9180 §7.1.4] the all-zero X25519 output is refused
+    if (dh.every((b) => b === 0)) throw new RangeError("X25519 shared secret is zero");
+    const eaePrk = extract(kemPrefix, empty, "eae_prk", dh);
+    const shared = expand(kemPrefix, eaePrk, "shared_secret", concat(enc, pkR), 32);
+    const context = concat(
+      Uint8Array.of(0x00),
+      concat(extract(hpkePrefix, empty, "psk_id_hash", empty), extract(hpkePrefix, empty, "info_hash", info)),
+    );
+    const secret = extract(hpkePrefix, shared, "secret", empty);
+    return {
+      key: expand(hpkePrefix, secret, "key", context, nk),
+      nonce: expand(hpkePrefix, secret, "base_nonce", context, 12),
+    };
+  };
+  return {
+    async seal(publicKey, plaintext, info, aad) {
+      try {
+        const recipient = KeyObject.from(publicKey);
+        const eph = generateKeyPairSync("x25519");
+        const enc = rawPublic(eph.publicKey);
+        const dh = diffieHellman({ privateKey: eph.privateKey, publicKey: recipient });
+        const { key, nonce } = schedule(dh, enc, rawPublic(recipient), info);
+        // the three AEADs take the same calls (GCM and ChaCha20-Poly1305, 16-byte tags)
+        const c = createCipheriv(cipher as "aes-128-gcm", key, nonce, {
+          authTagLength: 16,
+        }) as unknown as CipherGCM;
+        if (aad !== undefined && aad.length > 0) c.setAAD(aad);
+        const ct = Buffer.concat([c.update(plaintext), c.final(), c.getAuthTag()]);
+        return { ct: u8(ct), enc };
+      } catch {
+        return base.seal(publicKey, plaintext, info, aad);
+      }
+    },
+    async open(privateKey, kemOutput, ciphertext, info, aad) {
+      try {
+        if (kemOutput.length !== 32 || ciphertext.length < 16) throw new RangeError("malformed");
+        const own = KeyObject.from(privateKey);
+        const dh = diffieHellman({ privateKey: own, publicKey: publicFromRaw(kemOutput) });
+        const { key, nonce } = schedule(dh, kemOutput, rawPublic(createPublicKey(own)), info);
+        const d = createDecipheriv(cipher as "aes-128-gcm", key, nonce, {
+          authTagLength: 16,
+        }) as unknown as DecipherGCM;
+        if (aad !== undefined && aad.length > 0) d.setAAD(aad);
+        d.setAuthTag(ciphertext.subarray(ciphertext.length - 16));
+        return u8(Buffer.concat([d.update(ciphertext.subarray(0, ciphertext.length - 16)), d.final()]));
+      } catch {
+        return base.open(privateKey, kemOutput, ciphertext, info, aad);
+      }
+    },
+  };
+}
+
 /** The provider's implementation of one suite: the default provider's, with the faster parts swapped in. */
 async function implFor(cs: Ciphersuite): Promise<CiphersuiteImpl> {
   const base = await defaultCryptoProvider.getCiphersuiteImpl(cs);
@@ -228,7 +335,9 @@ async function implFor(cs: Ciphersuite): Promise<CiphersuiteImpl> {
       ? { ...base.hpke, ...aesGcm(base.hpke, aead === "AES128GCM" ? 128 : 256) }
       : base.hpke;
   const hpke: Hpke =
-    cs.hpke.kem === "DHKEM-X25519-HKDF-SHA256" ? { ...withAead, ...x25519Keys(base.hpke) } : withAead;
+    cs.hpke.kem === "DHKEM-X25519-HKDF-SHA256" && cs.hpke.kdf === "HKDF-SHA256"
+      ? { ...withAead, ...x25519Keys(base.hpke), ...x25519Hpke(base.hpke, aead) }
+      : withAead;
   const kdfHash: HashAlgorithm =
     cs.hpke.kdf === "HKDF-SHA256" ? "SHA-256" : cs.hpke.kdf === "HKDF-SHA384" ? "SHA-384" : "SHA-512";
   return {

@@ -142,9 +142,73 @@ describe("caching provider: X25519 HPKE keys (RFC 9180 §7.1.3)", () => {
     },
   );
 
+  test.each([
+    "MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519",
+    "MLS_128_DHKEMX25519_CHACHA20POLY1305_SHA256_Ed25519",
+  ] as const)(
+    "%s: HPKE seal and open (RFC 9180 base mode) agree with the default provider both ways, with AAD; a changed byte is refused",
+    async (name) => {
+      const ours = (await loadCiphersuite(name)).impl.hpke;
+      const base = (await loadCiphersuite(name, { provider: "ts-mls-default" })).impl.hpke;
+      const pair = await base.generateKeyPair();
+      const sk = await base.exportPrivateKey(pair.privateKey);
+      const pk = await base.exportPublicKey(pair.publicKey);
+      const info = utf8("MLS 1.0 UpdatePathNode");
+      const aad = utf8("aad");
+      for (const [sealer, opener] of [
+        [ours, base],
+        [base, ours],
+        [ours, ours],
+      ] as const) {
+        const sealed = await sealer.seal(await sealer.importPublicKey(pk), utf8("path secret"), info, aad);
+        const key = await opener.importPrivateKey(sk);
+        expect(await opener.open(key, sealed.enc, sealed.ct, info, aad)).toEqual(utf8("path secret"));
+        const bad = sealed.ct.slice();
+        bad[0]! ^= 1;
+        await expect(opener.open(key, sealed.enc, bad, info, aad)).rejects.toThrow();
+        await expect(opener.open(key, sealed.enc, sealed.ct, utf8("other info"), aad)).rejects.toThrow();
+      }
+    },
+  );
+
   it("a private key of the wrong length is refused as by the default provider", async () => {
     const ours = (await loadCiphersuite("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519")).impl.hpke;
     await expect(ours.importPrivateKey(new Uint8Array(31))).rejects.toThrow();
+  });
+});
+
+describe.skipIf(!inNode)("Node provider: its own X25519 HPKE does the work", () => {
+  it("keys, seal and open never reach a default provider that fails every call, and the real one opens what they sealed", async () => {
+    const node = await import("../src/crypto-provider.node.js");
+    const real = (
+      await loadCiphersuite("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519", { provider: "ts-mls-default" })
+    ).impl.hpke;
+    const failing = new Proxy(real, {
+      get: (target, key) => {
+        const value = Reflect.get(target, key);
+        return typeof value === "function"
+          ? () => {
+              throw new Error(`the default provider was reached: ${String(key)}`);
+            }
+          : value;
+      },
+    });
+    const keys = node.x25519Keys(failing);
+    const hpke = node.x25519Hpke(failing, "AES128GCM");
+    const pair = await keys.deriveKeyPair(utf8("ikm"));
+    const info = utf8("info");
+    const sealed = await hpke.seal(pair.publicKey, utf8("secret"), info, utf8("aad"));
+    const sk = await real.exportPrivateKey(pair.privateKey);
+    expect(
+      await hpke.open(await keys.importPrivateKey(sk), sealed.enc, sealed.ct, info, utf8("aad")),
+    ).toEqual(utf8("secret"));
+    expect(
+      await real.open(await real.importPrivateKey(sk), sealed.enc, sealed.ct, info, utf8("aad")),
+    ).toEqual(utf8("secret"));
+    // a failure is the default provider's to report: here it is reached, and throws
+    await expect(
+      hpke.open(pair.privateKey, sealed.enc, sealed.ct.slice(1), info, utf8("aad")),
+    ).rejects.toThrow(/default provider was reached: open/);
   });
 });
 
