@@ -15,5 +15,6 @@ export function byteKey(bytes: Uint8Array): string {
     h2 = Math.imul(h2 ^ b, 0x5bd1e995);
     h2 ^= h2 >>> 13;
   }
-  return `${bytes.length.toString(36)}.${(h1 >>> 0).toString(36)}.${(h2 >>> 0).toString(36)}`;
+  // joined, not concatenated: one flat string (a cache keeps it)
+  return [bytes.length.toString(36), (h1 >>> 0).toString(36), (h2 >>> 0).toString(36)].join(".");
 }

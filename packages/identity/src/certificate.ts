@@ -9,11 +9,11 @@
  *      signatureValue       BIT STRING  }
  * ```
  */
-import { bytesEqual, CodecError, toHex } from "@mimi/wire";
+import { bytesEqual, CodecError } from "@mimi/wire";
 import * as pkijs from "pkijs";
 import { parseBer } from "./ber.js";
 import { byteKey } from "./byte-key.js";
-import { type DerReader, derTags, derTop, type Tlv } from "./der.js";
+import { type DerReader, derTags, derTop, isUtf8, type Tlv } from "./der.js";
 
 /** Extension OIDs (RFC 5280 §4.2.1). */
 export const extensionOids = {
@@ -118,8 +118,13 @@ export interface DecodedCertificate {
 export function serialNumberHex(contentOctets: Uint8Array): string {
   let i = 0;
   while (i < contentOctets.length - 1 && contentOctets[i] === 0) i++;
-  return toHex(contentOctets.subarray(i));
+  // joined, not concatenated: one flat string, not a chain of pieces kept with the certificate
+  const digits: string[] = [];
+  for (; i < contentOctets.length; i++) digits.push(hexOctets[contentOctets[i]!]!);
+  return digits.join("");
 }
+
+const hexOctets = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, "0"));
 
 /** The URI and dNSName subtrees of a nameConstraints extension (RFC 5280 §4.2.1.10). */
 interface UriDnsSubtrees {
@@ -178,24 +183,26 @@ function algorithmIdentifier(r: DerReader, field: string): AlgorithmIdentifier {
   return { oid, params, encoded: r.encoded(t) };
 }
 
-const utf8 = new TextDecoder("utf-8", { fatal: true });
+/** PrintableString's characters (X.680 §41.4): letters, digits, space and '()+,-./:=?, by octet. */
+const printable = new Uint8Array(128);
+for (const ch of "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789 '()+,-./:=?") {
+  printable[ch.charCodeAt(0)] = 1;
+}
 
-/** PrintableString's characters (X.680 §41.4): letters, digits, space and '()+,-./:=? */
-const printable = /^[A-Za-z0-9 '()+,\-./:=?]*$/;
+function isPrintable(c: Uint8Array): boolean {
+  for (let i = 0; i < c.length; i++) if (c[i]! >= 0x80 || printable[c[i]!] === 0) return false;
+  return true;
+}
 
 /** An attribute value's string, when it is one of the string types, well formed for its type. */
 function attributeValue(r: DerReader, t: Tlv): void {
   const c = r.contents(t);
   switch (t.tag) {
     case derTags.utf8String:
-      try {
-        utf8.decode(c);
-      } catch {
-        r.fail("UTF8String is not UTF-8", "value");
-      }
+      if (!isUtf8(c)) r.fail("UTF8String is not UTF-8", "value");
       return;
     case derTags.printableString:
-      if (!printable.test(String.fromCharCode(...c))) r.fail("PrintableString has other characters", "value");
+      if (!isPrintable(c)) r.fail("PrintableString has other characters", "value");
       return;
     case derTags.ia5String:
       r.ia5("value", t);
@@ -397,6 +404,82 @@ function extensions(r: DerReader, x: Extensions): void {
   }
 }
 
+/**
+ * {@link CertificateParts} kept as offsets into the certificate's DER, the views made when read:
+ * a decoded certificate is kept by the caches, and every object kept costs the garbage collector
+ * each time it moves it (nine views and two objects per certificate before).
+ */
+class Parts implements CertificateParts {
+  readonly #der: Uint8Array;
+  readonly #at: readonly number[];
+  readonly #signatureOid: string;
+  readonly #publicKeyOid: string;
+  readonly signatureUnusedBits: number;
+  readonly publicKeyUnusedBits: number;
+  readonly subtrees: UriDnsSubtrees | undefined;
+  readonly otherNameConstraints: boolean;
+  readonly policyExtensions: boolean;
+
+  constructor(der: Uint8Array, p: CertificateParts) {
+    this.#der = der;
+    // views into `der` (offsets, small integers in one array); -1 for absent parameters
+    const views = [
+      p.tbs,
+      p.issuer,
+      p.subject,
+      p.signature,
+      p.publicKey,
+      p.signatureAlgorithm.encoded,
+      p.signatureAlgorithm.params,
+      p.publicKeyAlgorithm.encoded,
+      p.publicKeyAlgorithm.params,
+    ];
+    const at: number[] = [];
+    for (const v of views) {
+      const start = v === undefined ? -1 : v.byteOffset - der.byteOffset;
+      at.push(start, v === undefined ? -1 : start + v.length);
+    }
+    this.#at = at;
+    this.#signatureOid = p.signatureAlgorithm.oid;
+    this.#publicKeyOid = p.publicKeyAlgorithm.oid;
+    this.signatureUnusedBits = p.signatureUnusedBits;
+    this.publicKeyUnusedBits = p.publicKeyUnusedBits;
+    this.subtrees = p.subtrees;
+    this.otherNameConstraints = p.otherNameConstraints;
+    this.policyExtensions = p.policyExtensions;
+  }
+
+  #view(i: number): Uint8Array {
+    return this.#der.subarray(this.#at[i]!, this.#at[i + 1]!);
+  }
+
+  #algorithm(i: number, oid: string): AlgorithmIdentifier {
+    return { oid, params: this.#at[i + 2]! < 0 ? undefined : this.#view(i + 2), encoded: this.#view(i) };
+  }
+
+  get tbs(): Uint8Array {
+    return this.#view(0);
+  }
+  get issuer(): Uint8Array {
+    return this.#view(2);
+  }
+  get subject(): Uint8Array {
+    return this.#view(4);
+  }
+  get signature(): Uint8Array {
+    return this.#view(6);
+  }
+  get publicKey(): Uint8Array {
+    return this.#view(8);
+  }
+  get signatureAlgorithm(): AlgorithmIdentifier {
+    return this.#algorithm(10, this.#signatureOid);
+  }
+  get publicKeyAlgorithm(): AlgorithmIdentifier {
+    return this.#algorithm(14, this.#publicKeyOid);
+  }
+}
+
 /** Decode the certificate structure into facts and parts (no caching, no pkijs). */
 function readCertificate(
   der: Uint8Array,
@@ -481,7 +564,7 @@ function readCertificate(
     subjectPublicKeyInfo: der.subarray(spkiTlv.start, spkiTlv.end),
     publicKeyAlgorithm: publicKeyAlgorithm.oid,
   });
-  const parts: CertificateParts = {
+  const parts = new Parts(der, {
     tbs: der.subarray(tbsTlv.start, tbsTlv.end),
     issuer,
     subject,
@@ -494,7 +577,7 @@ function readCertificate(
     subtrees: x.subtrees,
     otherNameConstraints: x.otherNameConstraints,
     policyExtensions: x.policyExtensions,
-  };
+  });
   return { facts, parts };
 }
 
@@ -587,13 +670,21 @@ function decodeFresh(
 ): { decoded: DecodedCertificate; parts: CertificateParts } {
   const own = der.slice();
   const { facts, parts } = readCertificate(own, path);
-  let cert: pkijs.Certificate | undefined;
-  const out: DecodedCertificate = Object.freeze({
-    facts,
-    get pkijs(): pkijs.Certificate {
-      cert ??= toPkijs(own, path);
-      return cert;
-    },
-  });
-  return { decoded: out, parts };
+  return { decoded: Object.freeze(new Decoded(facts, path)), parts };
+}
+
+/** A {@link DecodedCertificate}: pkijs's object made on first use (no closure per certificate). */
+class Decoded implements DecodedCertificate {
+  readonly facts: CertificateFacts;
+  readonly #path: string;
+  #cert: pkijs.Certificate | undefined;
+  constructor(facts: CertificateFacts, path: string) {
+    this.facts = facts;
+    this.#path = path;
+  }
+
+  get pkijs(): pkijs.Certificate {
+    this.#cert ??= toPkijs(this.facts.der, this.#path);
+    return this.#cert;
+  }
 }

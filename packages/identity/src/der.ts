@@ -218,7 +218,23 @@ export class DerReader {
     const bytes = this.bytes;
     if (t.end === t.contentStart) this.fail("empty OBJECT IDENTIFIER", field);
     if ((bytes[t.end - 1]! & 0x80) !== 0) this.fail("truncated OBJECT IDENTIFIER", field);
-    let out = "";
+    // the same few OIDs come in every certificate: their strings are made once (a known one's
+    // encoding was checked when it was first read; the bytes are compared, not trusted to a hash)
+    let h = 0x811c9dc5;
+    for (let i = t.contentStart; i < t.end; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+    h &= 0x3fffffff; // a small integer: no number object made per lookup
+    const known = oidStrings.get(h);
+    if (known !== undefined && sameBytes(known.der, bytes, t.contentStart, t.end)) return known.text;
+    const text = this.oidText(t, field);
+    if (oidStrings.size >= OID_STRINGS) oidStrings.clear();
+    oidStrings.set(h, { der: bytes.slice(t.contentStart, t.end), text });
+    return text;
+  }
+
+  /** The dotted form of a non-empty OBJECT IDENTIFIER whose last octet ends a sub-identifier. */
+  private oidText(t: Tlv, field: string): string {
+    const bytes = this.bytes;
+    const out: number[] = [];
     let v = 0;
     let fresh = true;
     for (let i = t.contentStart; i < t.end; i++) {
@@ -230,16 +246,17 @@ export class DerReader {
       v = v * 128 + (b & 0x7f);
       fresh = (b & 0x80) === 0;
       if (fresh) {
-        if (out === "") {
+        if (out.length === 0) {
           const x = v < 40 ? 0 : v < 80 ? 1 : 2;
-          out = `${x}.${v - 40 * x}`;
+          out.push(x, v - 40 * x);
         } else {
-          out += `.${v}`;
+          out.push(v);
         }
         v = 0;
       }
     }
-    return out;
+    // one flat string (not a chain of concatenations kept alive with the certificate)
+    return out.join(".");
   }
 
   /** IA5String (ASCII) contents as a string. */
@@ -297,6 +314,54 @@ export class DerReader {
 }
 
 const ascii = new TextDecoder("latin1");
+
+/**
+ * Whether `c` is well-formed UTF-8 (RFC 3629 §4: no overlong forms, no surrogates, nothing above
+ * U+10FFFF, no truncated sequence): what a fatal `TextDecoder` accepts, without making the string.
+ */
+export function isUtf8(c: Uint8Array): boolean {
+  const n = c.length;
+  let i = 0;
+  while (i < n) {
+    const b = c[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) lo = 0xa0; // overlong
+      if (b === 0xed) hi = 0x9f; // surrogates
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) lo = 0x90; // overlong
+      if (b === 0xf4) hi = 0x8f; // above U+10FFFF
+    } else return false;
+    if (i + need >= n) return false;
+    const second = c[i + 1]!;
+    if (second < lo || second > hi) return false;
+    for (let k = 2; k <= need; k++) {
+      const x = c[i + k]!;
+      if (x < 0x80 || x > 0xbf) return false;
+    }
+    i += need + 1;
+  }
+  return true;
+}
+
+/** Dotted OIDs by a 32-bit hash of their content octets, with those octets (bounded). */
+const oidStrings = new Map<number, { readonly der: Uint8Array; readonly text: string }>();
+const OID_STRINGS = 512;
+
+function sameBytes(a: Uint8Array, b: Uint8Array, start: number, end: number): boolean {
+  if (a.length !== end - start) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[start + i]) return false;
+  return true;
+}
 
 function hex2(b: number): string {
   return `0x${b.toString(16).padStart(2, "0")}`;

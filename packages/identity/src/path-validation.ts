@@ -206,7 +206,6 @@ async function tryAnchor(
   chain: readonly DecodedCertificate[],
   anchor: TrustAnchor,
   at: Date,
-  pointer: (c: DecodedCertificate) => string,
 ): Promise<{ ok: true; path: DecodedCertificate[] } | { ok: false; error: CertificateValidationError }> {
   const constraints = nameConstraintsOf(anchor.certificate.pkijs);
   // pkijs takes the end-entity certificate last.
@@ -251,7 +250,7 @@ async function tryAnchor(
   if ("certificates" in walked) {
     // pkijs found a problem on a path we can rebuild: our own issuer checks name it precisely.
     try {
-      checkIssuers(walked.certificates, pointer);
+      checkIssuers(walked.certificates, chain);
     } catch (e) {
       return { ok: false, error: e as CertificateValidationError };
     }
@@ -291,16 +290,16 @@ function isSelfIssued(c: DecodedCertificate): boolean {
   return sameName(p.subject, p.issuer, () => c.pkijs.subject.isEqual(c.pkijs.issuer));
 }
 
-function checkIssuers(path: readonly DecodedCertificate[], pointer: (c: DecodedCertificate) => string): void {
+function checkIssuers(path: readonly DecodedCertificate[], input: readonly DecodedCertificate[]): void {
   for (let i = 1; i < path.length; i++) {
     const issuer = path[i]!;
-    const where = pointer(issuer);
     // [IDENTITY-PATH-03] RFC 5280 §6.1.4 (k): an issuing certificate MUST have basicConstraints cA TRUE.
-    if (!issuer.facts.isCa) fail("not-a-ca", "issuer is not a CA certificate", where, "IDENTITY-PATH-03");
+    if (!issuer.facts.isCa)
+      fail("not-a-ca", "issuer is not a CA certificate", pointerIn(input, issuer), "IDENTITY-PATH-03");
     // [IDENTITY-PATH-05] RFC 5280 §4.2.1.3 and §6.1.4 (n): a certificate that signs certificates MUST
     // carry keyUsage with keyCertSign set.
     if (issuer.facts.keyUsage === undefined || !issuer.facts.keyUsage.includes("keyCertSign")) {
-      fail("key-usage", "issuer's keyUsage lacks keyCertSign", where, "IDENTITY-PATH-05");
+      fail("key-usage", "issuer's keyUsage lacks keyCertSign", pointerIn(input, issuer), "IDENTITY-PATH-05");
     }
     // [IDENTITY-PATH-04] RFC 5280 §4.2.1.9 and §6.1.4 (l),(m): pathLenConstraint gives the maximum
     // number of non-self-issued intermediate certificates that may follow this one in the path.
@@ -308,13 +307,14 @@ function checkIssuers(path: readonly DecodedCertificate[], pointer: (c: DecodedC
     // constraints, so that the constraints of all CAs in the path hold together.
     const subtrees = partsOf(issuer).subtrees;
     if (subtrees !== undefined) {
-      for (const below of path.slice(0, i)) {
+      for (let k = 0; k < i; k++) {
+        const below = path[k]!;
         const outside = nameOutsideSubtrees(subtrees, below.facts.sanUris, below.facts.sanDnsNames);
         if (outside !== undefined) {
           fail(
             "name-constraints",
-            `${outside} is outside the name constraints of ${where}`,
-            pointer(below),
+            `${outside} is outside the name constraints of ${pointerIn(input, issuer)}`,
+            pointerIn(input, below),
             "IDENTITY-PATH-06",
           );
         }
@@ -322,12 +322,13 @@ function checkIssuers(path: readonly DecodedCertificate[], pointer: (c: DecodedC
     }
     const limit = issuer.facts.pathLenConstraint;
     if (limit !== undefined) {
-      const below = path.slice(1, i).filter((c) => !isSelfIssued(c)).length;
+      let below = 0;
+      for (let k = 1; k < i; k++) if (!isSelfIssued(path[k]!)) below++;
       if (below > limit) {
         fail(
           "path-length-exceeded",
           `${below} intermediate certificates below a CA with pathLenConstraint ${limit}`,
-          where,
+          pointerIn(input, issuer),
           "IDENTITY-PATH-04",
         );
       }
@@ -339,7 +340,7 @@ async function checkRevocation(
   path: readonly DecodedCertificate[],
   crls: readonly DecodedCrl[],
   at: Date,
-  pointer: (c: DecodedCertificate) => string,
+  input: readonly DecodedCertificate[],
 ): Promise<void> {
   for (let i = 0; i < path.length - 1; i++) {
     const subject = path[i]!;
@@ -377,7 +378,7 @@ async function checkRevocation(
         fail(
           "revoked",
           `certificate ${subject.facts.serialNumber} revoked at ${revocationDate.toISOString()}`,
-          pointer(subject),
+          pointerIn(input, subject),
           "IDENTITY-PATH-07",
         );
       }
@@ -413,41 +414,76 @@ function ownNameConstraintsOnly(p: CertificateParts): boolean {
   return !p.otherNameConstraints;
 }
 
+/** Whether `c` is the anchor's certificate (the same object or the same DER). */
+function isAnchorCertificate(c: DecodedCertificate, anchor: DecodedCertificate): boolean {
+  return c === anchor || bytesEqual(c.facts.der, anchor.facts.der);
+}
+
 /**
  * The path from `chain[0]` to `anchor` without pkijs, or undefined when the fast path does not
  * apply or does not succeed (the caller then runs pkijs's engine). See the module's comment.
+ * `parts[i]` are `chain[i]`'s. The candidate issuers are the chain's other certificates (each
+ * once, the anchor's own certificate excluded) and the anchor.
  */
 async function fastPath(
   chain: readonly DecodedCertificate[],
+  parts: readonly CertificateParts[],
   anchor: DecodedCertificate,
 ): Promise<DecodedCertificate[] | undefined> {
   const anchorParts = partsOf(anchor);
-  const pool: { c: DecodedCertificate; p: CertificateParts }[] = [];
-  const isAnchor = (c: DecodedCertificate): boolean =>
-    c === anchor || bytesEqual(c.facts.der, anchor.facts.der);
-  for (const c of chain.slice(1)) {
-    if (!isAnchor(c) && !pool.some((x) => x.c === c)) pool.push({ c, p: partsOf(c) });
-  }
-  pool.push({ c: anchor, p: anchorParts });
+  let candidates = 1; // the anchor
+  for (let i = 1; i < chain.length; i++) if (isCandidate(chain, i, anchor)) candidates++;
   let current = chain[0]!;
-  let currentParts = partsOf(current);
-  if (isAnchor(current) || currentParts.policyExtensions) return undefined;
+  let currentParts = parts[0]!;
+  if (isAnchorCertificate(current, anchor) || currentParts.policyExtensions) return undefined;
   const path = [current];
-  while (!isAnchor(current)) {
-    if (path.length > pool.length) return undefined;
-    const named = pool.filter((x) => !path.includes(x.c) && bytesEqual(x.p.subject, currentParts.issuer));
-    if (named.length !== 1) return undefined;
-    const next = named[0]!;
-    if (next.p.policyExtensions || !ownNameConstraintsOnly(next.p)) return undefined;
+  while (!isAnchorCertificate(current, anchor)) {
+    if (path.length > candidates) return undefined;
+    // the one candidate not yet in the path whose subject is the current certificate's issuer
+    let next: DecodedCertificate | undefined;
+    let nextParts: CertificateParts | undefined;
+    let named = 0;
+    for (let i = 1; i <= chain.length; i++) {
+      const c = i < chain.length ? chain[i]! : anchor;
+      if (i < chain.length && !isCandidate(chain, i, anchor)) continue;
+      const p = i < chain.length ? parts[i]! : anchorParts;
+      if (path.includes(c) || !bytesEqual(p.subject, currentParts.issuer)) continue;
+      named++;
+      next = c;
+      nextParts = p;
+    }
+    if (named !== 1 || next === undefined || nextParts === undefined) return undefined;
+    if (nextParts.policyExtensions || !ownNameConstraintsOnly(nextParts)) return undefined;
     // an intermediate's verified signature is remembered (the next leaf under it reuses it); an
     // end entity's is not (it comes once, and its path is remembered as a whole)
-    if ((await signedBy(currentParts, next.c, next.p, path.length > 1)) !== true) return undefined;
-    current = next.c;
-    currentParts = next.p;
+    if ((await signedBy(currentParts, next, nextParts, path.length > 1)) !== true) return undefined;
+    current = next;
+    currentParts = nextParts;
     path.push(current);
   }
   path[path.length - 1] = anchor;
   return path;
+}
+
+/** Whether `chain[i]` (i ≥ 1) is a candidate issuer: not the anchor, not an earlier one again. */
+function isCandidate(chain: readonly DecodedCertificate[], i: number, anchor: DecodedCertificate): boolean {
+  const c = chain[i]!;
+  if (isAnchorCertificate(c, anchor)) return false;
+  for (let k = 1; k < i; k++) if (chain[k] === c) return false;
+  return true;
+}
+
+/** `/chain/<i>`, made once for the usual lengths. */
+const chainPointers = Array.from({ length: 8 }, (_, i) => `/chain/${i}`);
+
+function chainPointer(i: number): string {
+  return chainPointers[i] ?? `/chain/${i}`;
+}
+
+/** The JSON pointer of `c` in the input: `/chain/<i>`, or `/anchor`. */
+function pointerIn(chain: readonly DecodedCertificate[], c: DecodedCertificate): string {
+  const i = chain.indexOf(c);
+  return i >= 0 ? chainPointer(i) : "/anchor";
 }
 
 /**
@@ -459,13 +495,18 @@ async function fastPath(
  */
 export async function validateCertificatePath(input: PathValidationInput): Promise<ValidatedPath> {
   if (input.chain.length === 0) throw new CodecError("empty certificate chain", { path: "/chain" });
-  const chain = input.chain.map((der, i) => decodeWithParts(der, `/chain/${i}`).decoded);
-  const crls = (input.crls ?? []).map((der, i) => decodeCrl(der, `/crls/${i}`));
-  const pointer = (c: DecodedCertificate): string => {
-    const i = chain.indexOf(c);
-    return i >= 0 ? `/chain/${i}` : "/anchor";
-  };
-  for (const [i, c] of chain.entries()) checkEach(c.facts, input.at, `/chain/${i}`);
+  const chain: DecodedCertificate[] = [];
+  const parts: CertificateParts[] = [];
+  for (let i = 0; i < input.chain.length; i++) {
+    const d = decodeWithParts(input.chain[i]!, chainPointer(i));
+    chain.push(d.decoded);
+    parts.push(d.parts);
+  }
+  const crls =
+    input.crls === undefined || input.crls.length === 0
+      ? []
+      : input.crls.map((der, i) => decodeCrl(der, `/crls/${i}`));
+  for (let i = 0; i < chain.length; i++) checkEach(chain[i]!.facts, input.at, chainPointer(i));
   // [IDENTITY-PATH-10] RFC 5280 §6.1.1 (d): the path MUST end at a trust anchor the relying party
   // configured (per provider domain, decision 0401).
   if (input.anchors.length === 0)
@@ -480,18 +521,20 @@ export async function validateCertificatePath(input: PathValidationInput): Promi
       continue;
     }
     // [IDENTITY-PATH-01] RFC 5280 §6.1.3 (a)(1): each signature MUST verify with the working public
-    // key (the issuer's); the fast path checks them through WebCrypto, pkijs through
-    // MimiCryptoEngine, which adds Ed25519.
-    const fast = await fastPath(chain, anchor.certificate);
+    // key (the issuer's); the fast path checks them through `#platform` (`signature.ts`), pkijs
+    // through MimiCryptoEngine, which adds Ed25519.
+    const fast = await fastPath(chain, parts, anchor.certificate);
     if (fast !== undefined) {
-      checkIssuers(fast, pointer);
-      await checkRevocation(fast, crls, input.at, pointer);
-      return { path: fast.map((c) => c.facts), anchor };
+      checkIssuers(fast, chain);
+      if (crls.length > 0) await checkRevocation(fast, crls, input.at, chain);
+      const facts: CertificateFacts[] = [];
+      for (const c of fast) facts.push(c.facts);
+      return { path: facts, anchor };
     }
-    const r = await tryAnchor(chain, anchor, input.at, pointer);
+    const r = await tryAnchor(chain, anchor, input.at);
     if (r.ok) {
-      checkIssuers(r.path, pointer);
-      await checkRevocation(r.path, crls, input.at, pointer);
+      checkIssuers(r.path, chain);
+      await checkRevocation(r.path, crls, input.at, chain);
       return { path: r.path.map((c) => c.facts), anchor };
     }
     const named = chain.some((c) => c.pkijs.issuer.isEqual(anchor.certificate.pkijs.subject));

@@ -57,17 +57,19 @@ function checkLeafProfile(leaf: CertificateFacts, purpose: CertificatePurpose): 
     });
   }
   const ku = leaf.keyUsage ?? [];
-  const missing = profile.requiredKeyUsage.filter((u) => !ku.includes(u));
-  const forbidden = profile.forbiddenKeyUsage.filter((u) => ku.includes(u));
-  if (leaf.keyUsage === undefined || missing.length > 0 || forbidden.length > 0) {
+  if (
+    leaf.keyUsage === undefined ||
+    !profile.requiredKeyUsage.every((u) => ku.includes(u)) ||
+    profile.forbiddenKeyUsage.some((u) => ku.includes(u))
+  ) {
     throw new CertificateValidationError(
       `keyUsage must include ${profile.requiredKeyUsage.join(", ")} and exclude ${profile.forbiddenKeyUsage.join(", ")} (has ${ku.join(", ") || "none"})`,
       { reason: "key-usage", path: "/chain/0", rule: "IDENTITY-CERT-02" },
     );
   }
   const eku = leaf.extKeyUsage ?? [];
-  const ekuMissing = profile.requiredExtKeyUsage.filter((u) => !eku.includes(u));
-  if (ekuMissing.length > 0) {
+  if (!profile.requiredExtKeyUsage.every((u) => eku.includes(u))) {
+    const ekuMissing = profile.requiredExtKeyUsage.filter((u) => !eku.includes(u));
     throw new CertificateValidationError(`extKeyUsage lacks ${ekuMissing.join(", ")}`, {
       reason: "key-usage",
       path: "/chain/0",
@@ -120,7 +122,12 @@ async function validateForDomain(
       cache = new Map();
       validatedPaths.set(options.trust, cache);
     }
-    const key = `${domain}|${chain.map(byteKey).join(",")}|${crls.map(byteKey).join(",")}`;
+    // joined, not concatenated: one flat string (the cache keeps it)
+    const pieces = [domain];
+    for (const der of chain) pieces.push(byteKey(der));
+    pieces.push("crls");
+    for (const der of crls) pieces.push(byteKey(der));
+    const key = pieces.join("|");
     const hit = cache.get(key);
     if (
       hit !== undefined &&
@@ -134,29 +141,32 @@ async function validateForDomain(
       return hit.validated;
     }
     const validated = await validateCertificatePath({ chain, anchors, at, crls });
-    const decodedCrls = crls.map((der, i) => decodeCrl(der, `/crls/${i}`));
-    const from = Math.max(
-      ...validated.path.map((f) => f.notBefore.getTime()),
-      ...decodedCrls.map((c) => c.thisUpdate.getTime()),
-    );
-    // a revocation dated after `at` ends the window too
-    const serials = new Set(validated.path.map((f) => f.serialNumber));
-    const until = Math.min(
-      ...validated.path.map((f) => f.notAfter.getTime()),
-      ...decodedCrls.map((c) => c.nextUpdate?.getTime() ?? Number.POSITIVE_INFINITY),
-      ...decodedCrls.flatMap((c) =>
-        c.revoked.filter((r) => serials.has(r.serialNumber)).map((r) => r.revocationDate.getTime() - 1),
-      ),
-    );
+    // the window in which every certificate of the path and every CRL is current
+    let from = Number.NEGATIVE_INFINITY;
+    let until = Number.POSITIVE_INFINITY;
+    for (const f of validated.path) {
+      from = Math.max(from, f.notBefore.getTime());
+      until = Math.min(until, f.notAfter.getTime());
+    }
+    const cachedCrls: Uint8Array[] = [];
+    if (crls.length > 0) {
+      const serials = new Set(validated.path.map((f) => f.serialNumber));
+      for (const [i, der] of crls.entries()) {
+        const c = decodeCrl(der, `/crls/${i}`);
+        cachedCrls.push(c.der);
+        from = Math.max(from, c.thisUpdate.getTime());
+        until = Math.min(until, c.nextUpdate?.getTime() ?? Number.POSITIVE_INFINITY);
+        // a revocation dated after `at` ends the window too
+        for (const r of c.revoked) {
+          if (serials.has(r.serialNumber)) until = Math.min(until, r.revocationDate.getTime() - 1);
+        }
+      }
+    }
     cache.delete(key);
     if (cache.size >= VALIDATED_PATHS_PER_STORE) cache.delete(cache.keys().next().value!);
-    cache.set(key, {
-      validated,
-      chain: chain.map((der, i) => decodeCertificate(der, `/chain/${i}`).facts.der),
-      crls: decodedCrls.map((c) => c.der),
-      from,
-      until,
-    });
+    const cachedChain: Uint8Array[] = [];
+    for (const der of chain) cachedChain.push(decodeCertificate(der).facts.der);
+    cache.set(key, { validated, chain: cachedChain, crls: cachedCrls, from, until });
     return validated;
   }
   // [IDENTITY-DOMAIN-01] draft-mahy-mimi-identity-05 §5.1: a provider's CA vouches only for

@@ -3,6 +3,7 @@ import { CodecError } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeCertificate, serialNumberHex } from "../src/certificate.js";
 import { decodeCrl } from "../src/crl.js";
+import { isUtf8 } from "../src/der.js";
 import { createProviderPki, issueClientCertificate, issueCrl } from "../src/dev-pki.js";
 import { CertificateValidationError } from "../src/errors.js";
 import { spkiFromMlsSignatureKey, spkiMatchesSignatureKey } from "../src/mls-credential.js";
@@ -203,6 +204,67 @@ describe("certificates are read as DER, strictly", () => {
     );
     expect(falseEncoded.rule).toBe("IDENTITY-DER-01");
     expect(falseEncoded.message).toContain("DEFAULT");
+  });
+
+  it("IDENTITY-DER-01 an OID sub-identifier not in the fewest octets is refused, though the same OID was read before", () => {
+    // the leaf's extension OIDs are now known (their strings are kept); 2.5.29.x with a padded 29
+    decodeCertificate(leaf);
+    const e = codecErrorOf(() =>
+      decodeCertificate(
+        changed((r) => {
+          nodeAt(r, [...EXTENSIONS, 0, 0]).content = new Uint8Array([0x55, 0x80, 0x1d, 0x11]);
+        }),
+        "/c",
+      ),
+    );
+    expect(e.rule).toBe("IDENTITY-DER-01");
+    expect(e.path).toBe("/c/tbsCertificate/extensions/0/extnID");
+  });
+
+  it("a Name's UTF8String that is not UTF-8, or PrintableString with other characters, is refused", () => {
+    // subject: the first attribute of the first RDN
+    const VALUE = [0, 5, 0, 0, 1];
+    const value = (tag: number, text: number[]) =>
+      changed((r) => {
+        const n = nodeAt(r, VALUE);
+        n.tag = tag;
+        n.content = new Uint8Array(text);
+      });
+    const ascii = (t: string) => [...t].map((c) => c.charCodeAt(0));
+    expect(decodeCertificate(value(0x0c, [0x61, 0xc3, 0xa9])).facts.serialNumber).toBeTruthy();
+    expect(decodeCertificate(value(0x13, ascii("Alice (1) +,-./:=?'"))).facts.serialNumber).toBeTruthy();
+    for (const [tag, text] of [
+      [0x0c, [0x61, 0xc3]], // truncated
+      [0x0c, [0xc0, 0xaf]], // overlong
+      [0x0c, [0xed, 0xa0, 0x80]], // a surrogate
+      [0x0c, [0xf4, 0x90, 0x80, 0x80]], // above U+10FFFF
+      [0x13, ascii("a*b")],
+      [0x13, ascii("a@b")],
+      [0x13, [0x61, 0xe9]],
+    ] as const) {
+      const e = codecErrorOf(() => decodeCertificate(value(tag, [...text]), "/c"));
+      expect(e.path).toBe("/c/tbsCertificate/subject/0/0/value");
+    }
+  });
+
+  test.prop(
+    [
+      fc.oneof(
+        fc.uint8Array({ maxLength: 12 }),
+        fc.string({ unit: "binary" }).map((t) => new TextEncoder().encode(t)),
+      ),
+    ],
+    {
+      numRuns: 1000,
+    },
+  )("UTF8String is accepted exactly when a fatal TextDecoder accepts it", (bytes) => {
+    let decodes = true;
+    try {
+      new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    } catch {
+      decodes = false;
+    }
+    expect(isUtf8(bytes)).toBe(decodes);
   });
 
   it("a time with fractional seconds or without Z is refused (RFC 5280 §4.1.2.5)", () => {

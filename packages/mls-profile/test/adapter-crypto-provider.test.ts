@@ -92,6 +92,25 @@ describe("caching provider: Ed25519 keys", () => {
     expect(await ours.impl.signature.verify(new Uint8Array(31), m, new Uint8Array(64))).toBe(false);
   });
 
+  it("verifies like the default provider with keys that are not valid points (the key made from its raw octets)", async () => {
+    const ours = await loadCiphersuite();
+    const base = await loadCiphersuite(undefined, { provider: "ts-mls-default" });
+    const pair = await base.impl.signature.keygen();
+    const m = utf8("message");
+    const sig = await base.impl.signature.sign(pair.signKey, m);
+    const odd = [
+      new Uint8Array(32),
+      new Uint8Array(32).fill(0xff),
+      Uint8Array.from(pair.publicKey).fill(1, 0, 1),
+    ];
+    for (const key of [pair.publicKey, ...odd]) {
+      expect(await ours.impl.signature.verify(key, m, sig)).toBe(
+        await base.impl.signature.verify(key, m, sig),
+      );
+    }
+    expect(await ours.impl.signature.verify(pair.publicKey, m, sig)).toBe(true);
+  });
+
   it("members on either provider interoperate", async () => {
     const ours = await loadCiphersuite();
     const base = await loadCiphersuite(undefined, { provider: "ts-mls-default" });
