@@ -227,6 +227,33 @@ export class MimiClient {
     return this.update(roomUri, (await this.core.addUser(roomUri, km, role)).body);
   }
 
+  /**
+   * Fetch every user's key material for `roomUri` (protocol-06 §5.2, at most `concurrency`
+   * requests at a time, default 8) and add them all in one commit (§3.2, §3.3; decision 0684).
+   *
+   * @throws ProtocolError when the provider refuses a request or a user has no key material.
+   */
+  async addUsers(
+    roomUri: string,
+    users: readonly string[],
+    options: { readonly role?: number; readonly concurrency?: number } = {},
+  ): Promise<ClientEvent | undefined> {
+    const responses: Uint8Array[] = new Array(users.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < users.length) {
+        const i = next++;
+        const user = users[i]!;
+        responses[i] = await this.post(
+          clientApiPath("keyMaterial", user),
+          await this.core.keyMaterialRequest(user, roomUri),
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
+    return this.update(roomUri, (await this.core.addUsers(roomUri, responses, options.role ?? 2)).body);
+  }
+
   /** Remove a user from the room. */
   async removeUser(roomUri: string, user: string): Promise<ClientEvent | undefined> {
     return this.update(roomUri, (await this.core.removeUser(roomUri, user)).body);
