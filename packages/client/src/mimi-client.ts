@@ -72,6 +72,8 @@ export interface MimiClientOptions {
 export interface Timing {
   readonly what: string;
   readonly ms: number;
+  /** The request body's size in bytes (0 without a body). */
+  readonly bytes: number;
 }
 
 const utf8Decoder = new TextDecoder();
@@ -133,7 +135,11 @@ export class MimiClient {
     const url = new URL(path, this.options.url);
     const started = performance.now();
     const answer = await this.http.request(method, url, body, await this.headers(method, url, body));
-    this.timings.push({ what: `${method} ${url.pathname}`, ms: performance.now() - started });
+    this.timings.push({
+      what: `${method} ${url.pathname}`,
+      ms: performance.now() - started,
+      bytes: body?.length ?? 0,
+    });
     return answer;
   }
 

@@ -148,9 +148,12 @@ export async function addUsers(
       c.clientStatus === "success" && "keyPackage" in c ? [c.keyPackage.value] : [],
     );
     if (keyPackages.length === 0) {
-      throw new ProtocolError(`no key material for ${response.userUri.uri} (${String(response.userStatus)})`, {
-        path: "/clients",
-      });
+      throw new ProtocolError(
+        `no key material for ${response.userUri.uri} (${String(response.userStatus)})`,
+        {
+          path: "/clients",
+        },
+      );
     }
     return { user: utf8(response.userUri.uri), role, keyPackages };
   });
