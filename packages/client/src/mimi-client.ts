@@ -23,7 +23,7 @@ import type { ClientCore } from "./client-core.js";
 import type { OutgoingMessage } from "./core/messages.js";
 import type { ClientEvent } from "./events.js";
 import type { HttpAnswer, HttpClient, HttpHeaders } from "./http.js";
-import { parseInboxLine } from "./inbox-item.js";
+import { lineSplitter, parseInboxLine } from "./inbox-item.js";
 import { signRequest } from "./request-signature.js";
 
 /** Options of {@link MimiClient}. */
@@ -438,8 +438,10 @@ export class MimiClient {
     const connect = (): void => {
       if (this.stopped) return;
       const url = new URL(`${clientApiPath("inbox")}?after=${this.after}`, this.options.url);
-      let buffered = "";
       let chain: Promise<void> = Promise.resolve();
+      const onText = lineSplitter((line) => {
+        chain = chain.then(() => this.handleLine(line));
+      });
       const retry = (): void => {
         this.inbox = undefined;
         if (!this.stopped) later(connect, this.options.reconnectMs ?? 200);
@@ -458,16 +460,7 @@ export class MimiClient {
           stream = this.http.stream(
             url,
             {
-              onText: (chunk) => {
-                buffered += chunk;
-                let nl = buffered.indexOf("\n");
-                while (nl >= 0) {
-                  const line = buffered.slice(0, nl).trim();
-                  buffered = buffered.slice(nl + 1);
-                  if (line !== "") chain = chain.then(() => this.handleLine(line));
-                  nl = buffered.indexOf("\n");
-                }
-              },
+              onText,
               onEnd: () => void chain.then(retry),
             },
             headers,

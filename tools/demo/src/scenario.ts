@@ -580,11 +580,23 @@ async function fillBigRoom(fed: ScenarioFederation, x: FillContext): Promise<Big
   const adderOf = (domain: string) => (domain === "a.example" ? x.bob : x.alice);
   const realMembers = () => x.clients.filter((c) => c.core.isMember(ROOM));
   /** One Add commit of `users` (all of `domain`) by the adder of that domain; every real member has it after. */
-  const addBatch = async (domain: string, users: readonly string[]): Promise<void> => {
+  const addBatch = async (domain: string, users: readonly string[]): Promise<string> => {
     const adder = adderOf(domain);
+    const t0 = performance.now();
+    const before = adder.timings?.length ?? 0;
     await bigRoomClient(adder).addUsers(ROOM, users, { concurrency: KEY_MATERIAL_CONCURRENCY });
+    const committed = performance.now();
     const epoch = adder.core.epoch(ROOM);
     await Promise.all(realMembers().map((c) => x.atEpoch(c, epoch)));
+    // where the time went: the key material requests, the hub's answer to the commit, the rest
+    const requests = (adder.timings ?? []).slice(before);
+    const update = requests.find((t) => t.what.includes("/update/"));
+    const km = requests.filter((t) => t.what.includes("/keyMaterial/")).length;
+    return [
+      `${km} key material answers`,
+      `commit made and accepted by the hub ${(committed - t0).toFixed(0)} ms (the hub's answer ${update?.ms.toFixed(0) ?? "?"} ms, ${update?.bytes ?? 0} bytes sent)`,
+      `every real member at the epoch ${(performance.now() - committed).toFixed(0)} ms later`,
+    ].join("; ");
   };
   /** Users of each domain in chunks of `batch`, the domains taken in turn. */
   const chunks = (users: readonly { domain: string; userUri: string }[]) => {
@@ -660,11 +672,11 @@ async function fillBigRoom(fed: ScenarioFederation, x: FillContext): Promise<Big
     async () => {
       for (const [i, chunk] of plan.entries()) {
         const t0 = performance.now();
-        await addBatch(chunk.domain, chunk.users);
+        const detail = await addBatch(chunk.domain, chunk.users);
         const ms = performance.now() - t0;
         commits.push({ users: chunk.users.length, ms });
         x.progress(
-          `  commit ${i + 1}/${plan.length}: ${chunk.users.length} users of ${chunk.domain} (${ms.toFixed(0)} ms; ${realMembers().length} real members at epoch ${x.alice.core.epoch(ROOM)})`,
+          `  commit ${i + 1}/${plan.length}: ${chunk.users.length} users of ${chunk.domain} (${ms.toFixed(0)} ms; ${realMembers().length} real members at epoch ${x.alice.core.epoch(ROOM)}; ${detail})`,
         );
       }
     },
