@@ -134,6 +134,8 @@ export interface FederationOptions {
    * members (decision 0684).
    */
   readonly maxBodyBytes?: number;
+  /** The providers' timeout of a request to a peer (`mimi serve`'s `peerTimeoutMs`; default 10 s). */
+  readonly peerTimeoutMs?: number;
   /**
    * Give every provider a browser listener (`clientApi.web`, plain HTTP on 127.0.0.1) serving the
    * web app in `app` at `/`, with the provider's CA as enrollment issuer and `codes(domain)` as
@@ -344,6 +346,7 @@ export async function startFederation(options: FederationOptions): Promise<Feder
         tls: { key: "server.key", cert: "server.pem", ca: peerCas },
         storage,
         ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+        ...(options.peerTimeoutMs === undefined ? {} : { peerTimeoutMs: options.peerTimeoutMs }),
         clientApi: { host: "127.0.0.1", port: port.clientApi, ca: "ca.pem", ...web },
         discovery: "directory.json",
         // each provider its own path layout, advertised in its §5.1 directory (decision 0677)

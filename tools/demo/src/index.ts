@@ -19,6 +19,8 @@ export * from "./scenario.js";
 
 /** The federation servers' body limit in the big-room mode (the ratchet tree rides in each commit). */
 const BIG_ROOM_MAX_BODY_BYTES = 256 << 20;
+/** The providers' timeout of a request to a peer in the big-room mode. */
+const BIG_ROOM_PEER_TIMEOUT_MS = 300_000;
 
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
@@ -69,7 +71,10 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     cs,
     ...(options.storage === undefined ? {} : { storage: options.storage }),
     // a big room's commits carry the whole ratchet tree: megabytes at 10,000 members
-    ...(options.real === undefined ? {} : { maxBodyBytes: BIG_ROOM_MAX_BODY_BYTES }),
+    // and a commit forwarded to the hub waits for its checks of the whole tree (over 10 s at 7,000)
+    ...(options.real === undefined
+      ? {}
+      : { maxBodyBytes: BIG_ROOM_MAX_BODY_BYTES, peerTimeoutMs: BIG_ROOM_PEER_TIMEOUT_MS }),
     progress: line,
   });
   line(`✓ providers up (${(performance.now() - t0).toFixed(0)} ms)`);

@@ -65,6 +65,11 @@ export interface ProviderConfig {
   readonly logLevel: LogRecord["level"];
   readonly metrics?: { readonly host: string; readonly port: number };
   readonly maxBodyBytes?: number;
+  /**
+   * How long a request to a peer provider may take, in ms (default the federation client's 10 s):
+   * a big room's commit forwarded to its hub waits for the hub's checks of the whole tree.
+   */
+  readonly peerTimeoutMs?: number;
   /** The client API listener and the CA file(s) issuing our clients' certificates. */
   readonly clientApi?: {
     readonly host: string;
@@ -168,6 +173,7 @@ export function parseProviderConfig(
     "storage",
     "metrics",
     "maxBodyBytes",
+    "peerTimeoutMs",
     "clientApi",
     "peers",
     "assetHosts",
@@ -318,6 +324,12 @@ export function parseProviderConfig(
       "/paths",
     );
   }
+  const peerTimeoutMs = o["peerTimeoutMs"];
+  if (
+    peerTimeoutMs !== undefined &&
+    (typeof peerTimeoutMs !== "number" || !Number.isInteger(peerTimeoutMs) || peerTimeoutMs < 1)
+  )
+    fail("peerTimeoutMs must be a positive integer", "/peerTimeoutMs");
   const max = o["maxBodyBytes"];
   if (max !== undefined && (typeof max !== "number" || !Number.isInteger(max) || max < 1))
     fail("maxBodyBytes must be a positive integer", "/maxBodyBytes");
@@ -336,6 +348,7 @@ export function parseProviderConfig(
     logLevel: logLevel as LogRecord["level"],
     ...(o["metrics"] === undefined ? {} : { metrics: hostPort(o["metrics"], "/metrics") }),
     ...(max === undefined ? {} : { maxBodyBytes: max as number }),
+    ...(peerTimeoutMs === undefined ? {} : { peerTimeoutMs: peerTimeoutMs as number }),
     ...(clientApi === undefined ? {} : { clientApi }),
     ...(peers === undefined ? {} : { peers }),
     ...(assetHosts === undefined ? {} : { assetHosts }),
