@@ -25,7 +25,7 @@
  * without it, `pglite:<domain>-data` next to the configuration file. Secrets need not be in the
  * file: `storage` (a PostgreSQL URL with its password) and `tls.key` (the PEM itself) may be
  * `{ "env": "VARIABLE" }`, read from the environment when the file is parsed. `metrics`,
- * `maxBodyBytes`, `clientApi` (the client API listener and the CA issuing our clients'
+ * `maxBodyBytes`, `peerTimeoutMs` (ms a request to a peer may take, default 10,000), `clientApi` (the client API listener and the CA issuing our clients'
  * certificates; its browser listener `web`, the enrollment `issuer` and `enrollmentCodes`,
  * decision 0811), `peers` (how to reach other providers; others are `<domain>:443`) and
  * `assetHosts` (the asset hosts of peer providers that the hub's `/proxyDownload` and OHTTP gateway
