@@ -71,7 +71,7 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     cs,
     ...(options.storage === undefined ? {} : { storage: options.storage }),
     // a big room's commits carry the whole ratchet tree: megabytes at 10,000 members
-    // and a commit forwarded to the hub waits for its checks of the whole tree (over 10 s at 6,000 members)
+    // and a commit forwarded to the hub waits for its answer (over 10 s at 6,000 members)
     ...(options.real === undefined
       ? {}
       : { maxBodyBytes: BIG_ROOM_MAX_BODY_BYTES, peerTimeoutMs: BIG_ROOM_PEER_TIMEOUT_MS }),
