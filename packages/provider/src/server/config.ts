@@ -67,7 +67,7 @@ export interface ProviderConfig {
   readonly maxBodyBytes?: number;
   /**
    * How long a request to a peer provider may take, in ms (default the federation client's 10 s):
-   * a big room's commit forwarded to its hub waits for the hub's checks of the whole tree.
+   * a big room's commit forwarded to its hub waits for the hub's answer (seconds at 6,000 members).
    */
   readonly peerTimeoutMs?: number;
   /** The client API listener and the CA file(s) issuing our clients' certificates. */
