@@ -30,6 +30,8 @@ const nodeOnlyTests: Readonly<Record<string, string>> = {
   "packages/identity/test/validate-chain.test.ts": "cross-checks chains made by the openssl command line",
   "packages/mls-profile/test/adapter-internals.test.ts":
     "reads the package's source files to guard its imports",
+  "packages/client/test/http-stale-connection.test.ts":
+    "tests the Node variant of the HTTP client (node:http) against a node:http server",
   "packages/mls-profile/test/ts-mls-patch-guard.test.ts":
     "imports a module afresh under vi.doMock, which a browser cannot evaluate twice",
 };

@@ -29,6 +29,7 @@ import {
 } from "./core/messages.js";
 import {
   addUser,
+  addUsers,
   commitPending,
   createRoom,
   handleUpdateResponse,
@@ -163,6 +164,19 @@ export class ClientCore {
    */
   addUser(roomUri: string, keyMaterialResponse: Uint8Array, role = 2): Promise<UpdateBody> {
     return this.serial(() => addUser(this.core, roomUri, keyMaterialResponse, role));
+  }
+
+  /**
+   * Add several users in one commit from their KeyMaterialResponses (protocol-06 §3.2–§3.3): an
+   * Add per KeyPackage of every user, one participant-list change appending them all with `role`,
+   * and one Welcome for every new client. A big room is filled this way (decision 0684). The
+   * commit takes effect when the hub accepts it.
+   *
+   * @throws ProtocolError when a response gives no KeyPackage; ValidationError when a KeyPackage
+   * is not its user's, a user is listed twice, or the commit is invalid.
+   */
+  addUsers(roomUri: string, keyMaterialResponses: readonly Uint8Array[], role = 2): Promise<UpdateBody> {
+    return this.serial(() => addUsers(this.core, roomUri, keyMaterialResponses, role));
   }
 
   /** Remove a user (all its clients and its participant-list entry) in one commit. */

@@ -30,33 +30,55 @@ export function createHttpClient(tls: HttpTls): HttpClient {
           { method, agent, headers, ...(tls.servername === undefined ? {} : { servername: tls.servername }) },
           onResponse,
         );
+  const send = (
+    method: string,
+    url: URL,
+    body: Uint8Array | undefined,
+    headers: HttpHeaders,
+  ): Promise<HttpAnswer> =>
+    new Promise<HttpAnswer>((resolve, reject) => {
+      let answered = false;
+      const req = open(
+        url,
+        method,
+        body === undefined
+          ? { ...headers }
+          : { "content-type": "application/octet-stream", ...headers, "content-length": body.length },
+        (res) => {
+          answered = true;
+          const chunks: Uint8Array[] = [];
+          res.on("data", (c: Uint8Array) => chunks.push(c));
+          res.on("end", () => {
+            const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
+            let at = 0;
+            for (const c of chunks) {
+              out.set(c, at);
+              at += c.length;
+            }
+            resolve({ status: res.statusCode ?? 0, body: out });
+          });
+          res.on("error", reject);
+        },
+      );
+      req.on("error", (e: NodeJS.ErrnoException) => {
+        // A kept-alive connection the server closed while it was idle (its keep-alive timeout)
+        // fails the next request written on it, unanswered; Node marks such a request
+        // `reusedSocket` (a busy client process sees the server's close only after writing).
+        reject(!answered && req.reusedSocket && e.code === "ECONNRESET" ? new StaleConnection(e) : e);
+      });
+      req.end(body);
+    });
   return {
     request(method, url, body, headers: HttpHeaders = {}): Promise<HttpAnswer> {
-      return new Promise<HttpAnswer>((resolve, reject) => {
-        const req = open(
-          url,
-          method,
-          body === undefined
-            ? { ...headers }
-            : { "content-type": "application/octet-stream", ...headers, "content-length": body.length },
-          (res) => {
-            const chunks: Uint8Array[] = [];
-            res.on("data", (c: Uint8Array) => chunks.push(c));
-            res.on("end", () => {
-              const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-              let at = 0;
-              for (const c of chunks) {
-                out.set(c, at);
-                at += c.length;
-              }
-              resolve({ status: res.statusCode ?? 0, body: out });
-            });
-            res.on("error", reject);
-          },
-        );
-        req.on("error", reject);
-        req.end(body);
-      });
+      // Node's documented remedy for a stale kept-alive connection: send again (the pool may hold
+      // a few stale ones; a new connection is made when none is left)
+      const attempt = (left: number): Promise<HttpAnswer> =>
+        send(method, url, body, headers).catch((e: unknown) => {
+          if (!(e instanceof StaleConnection)) throw e;
+          if (left > 0) return attempt(left - 1);
+          throw e.original;
+        });
+      return attempt(STALE_RETRIES);
     },
     stream(url: URL, handlers: HttpStreamHandlers, headers: HttpHeaders = {}): HttpStream {
       let ended = false;
@@ -85,6 +107,16 @@ export function createHttpClient(tls: HttpTls): HttpClient {
       plain.destroy();
     },
   };
+}
+
+/** How many times a request is sent again after meeting a stale kept-alive connection. */
+const STALE_RETRIES = 4;
+
+/** A request that failed on a kept-alive connection the server had closed. */
+class StaleConnection extends Error {
+  constructor(readonly original: Error) {
+    super(original.message);
+  }
 }
 
 /** Run `f` after `ms` without keeping the process alive for it. */

@@ -63,3 +63,27 @@ export function parseInboxLine(line: string): InboxItem {
   }
   return { n: BigInt(n), roomId: field(o, "roomId"), timestamp: Number(timestamp), message };
 }
+
+/**
+ * Split the inbox stream's text into lines as its chunks arrive: `push` each chunk; `onLine` gets
+ * every complete line, trimmed, empty ones left out. Only the new chunk is searched for a line
+ * end, and a line's pieces are joined once, when it is complete: a Welcome line of a big room is
+ * megabytes long and arrives in many chunks (searching all the text kept so far after every chunk
+ * cost the square of the line's length; decision 0684).
+ */
+export function lineSplitter(onLine: (line: string) => void): (chunk: string) => void {
+  let pending: string[] = [];
+  return (chunk: string): void => {
+    let start = 0;
+    let nl = chunk.indexOf("\n");
+    while (nl >= 0) {
+      pending.push(chunk.slice(start, nl));
+      const line = (pending.length === 1 ? pending[0]! : pending.join("")).trim();
+      pending = [];
+      if (line !== "") onLine(line);
+      start = nl + 1;
+      nl = chunk.indexOf("\n", start);
+    }
+    if (start < chunk.length) pending.push(chunk.slice(start));
+  };
+}

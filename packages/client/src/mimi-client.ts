@@ -23,7 +23,7 @@ import type { ClientCore } from "./client-core.js";
 import type { OutgoingMessage } from "./core/messages.js";
 import type { ClientEvent } from "./events.js";
 import type { HttpAnswer, HttpClient, HttpHeaders } from "./http.js";
-import { parseInboxLine } from "./inbox-item.js";
+import { lineSplitter, parseInboxLine } from "./inbox-item.js";
 import { signRequest } from "./request-signature.js";
 
 /** Options of {@link MimiClient}. */
@@ -72,6 +72,8 @@ export interface MimiClientOptions {
 export interface Timing {
   readonly what: string;
   readonly ms: number;
+  /** The request body's size in bytes (0 without a body). */
+  readonly bytes: number;
 }
 
 const utf8Decoder = new TextDecoder();
@@ -133,7 +135,11 @@ export class MimiClient {
     const url = new URL(path, this.options.url);
     const started = performance.now();
     const answer = await this.http.request(method, url, body, await this.headers(method, url, body));
-    this.timings.push({ what: `${method} ${url.pathname}`, ms: performance.now() - started });
+    this.timings.push({
+      what: `${method} ${url.pathname}`,
+      ms: performance.now() - started,
+      bytes: body?.length ?? 0,
+    });
     return answer;
   }
 
@@ -225,6 +231,33 @@ export class MimiClient {
       await this.core.keyMaterialRequest(user, roomUri),
     );
     return this.update(roomUri, (await this.core.addUser(roomUri, km, role)).body);
+  }
+
+  /**
+   * Fetch every user's key material for `roomUri` (protocol-06 §5.2, at most `concurrency`
+   * requests at a time, default 8) and add them all in one commit (§3.2, §3.3; decision 0684).
+   *
+   * @throws ProtocolError when the provider refuses a request or a user has no key material.
+   */
+  async addUsers(
+    roomUri: string,
+    users: readonly string[],
+    options: { readonly role?: number; readonly concurrency?: number } = {},
+  ): Promise<ClientEvent | undefined> {
+    const responses: Uint8Array[] = new Array(users.length);
+    let next = 0;
+    const worker = async (): Promise<void> => {
+      while (next < users.length) {
+        const i = next++;
+        const user = users[i]!;
+        responses[i] = await this.post(
+          clientApiPath("keyMaterial", user),
+          await this.core.keyMaterialRequest(user, roomUri),
+        );
+      }
+    };
+    await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 8) }, worker));
+    return this.update(roomUri, (await this.core.addUsers(roomUri, responses, options.role ?? 2)).body);
   }
 
   /** Remove a user from the room. */
@@ -405,8 +438,10 @@ export class MimiClient {
     const connect = (): void => {
       if (this.stopped) return;
       const url = new URL(`${clientApiPath("inbox")}?after=${this.after}`, this.options.url);
-      let buffered = "";
       let chain: Promise<void> = Promise.resolve();
+      const onText = lineSplitter((line) => {
+        chain = chain.then(() => this.handleLine(line));
+      });
       const retry = (): void => {
         this.inbox = undefined;
         if (!this.stopped) later(connect, this.options.reconnectMs ?? 200);
@@ -425,16 +460,7 @@ export class MimiClient {
           stream = this.http.stream(
             url,
             {
-              onText: (chunk) => {
-                buffered += chunk;
-                let nl = buffered.indexOf("\n");
-                while (nl >= 0) {
-                  const line = buffered.slice(0, nl).trim();
-                  buffered = buffered.slice(nl + 1);
-                  if (line !== "") chain = chain.then(() => this.handleLine(line));
-                  nl = buffered.indexOf("\n");
-                }
-              },
+              onText,
               onEnd: () => void chain.then(retry),
             },
             headers,

@@ -221,7 +221,27 @@ interface IssuingCa {
   readonly domains: readonly string[];
 }
 
-async function issuingCa(ca: CertifiedKeyPem): Promise<IssuingCa> {
+/**
+ * The issuing CAs met so far, by their PEM certificate and key (a few per process): parsing the CA
+ * certificate and importing its key cost more than signing a leaf, and a big room's demo issues
+ * 10,000 client certificates under three CAs (decision 0684).
+ */
+const issuingCas = new Map<string, Promise<IssuingCa>>();
+const MAX_ISSUING_CAS = 64;
+
+function issuingCa(ca: CertifiedKeyPem): Promise<IssuingCa> {
+  const key = `${ca.certificatePem}\u0000${ca.privateKeyPem}`;
+  const known = issuingCas.get(key);
+  if (known !== undefined) return known;
+  const made = parseIssuingCa(ca);
+  // a CA that fails to parse is not remembered: the caller gets its error every time
+  made.catch(() => issuingCas.delete(key));
+  if (issuingCas.size >= MAX_ISSUING_CAS) issuingCas.delete(issuingCas.keys().next().value!);
+  issuingCas.set(key, made);
+  return made;
+}
+
+async function parseIssuingCa(ca: CertifiedKeyPem): Promise<IssuingCa> {
   const cert = new x509.X509Certificate(new Uint8Array(decodePem(ca.certificatePem, "CERTIFICATE", "/ca")));
   const domains = (cert.getExtension(x509.SubjectAlternativeNameExtension)?.names.items ?? [])
     .filter((n) => n.type === "url")

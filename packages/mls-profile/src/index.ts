@@ -128,6 +128,7 @@ export {
 export {
   type AddUserOptions,
   addUser,
+  addUsers,
   type CommitRefusal,
   type CreateRoomOptions,
   changeRole,

@@ -2,6 +2,7 @@ import { CodecError, concatBytes, fromUtf8, ProtocolError, toHex, utf8 } from "@
 import { beforeAll, describe, expect, it } from "vitest";
 import {
   addUser,
+  addUsers,
   appDataDictionaryOf,
   appDataHubViewOptions,
   bootstrapHubView,
@@ -293,6 +294,43 @@ describe("client facade with real ts-mls groups", () => {
     await expect(
       addUser(profile, room, { user: user("bob"), role: 2, keyPackages: [eve.publicPackage] }),
     ).rejects.toThrow(expect.objectContaining({ rule: "MLS-CLIENT-01" }));
+  });
+
+  it("MLS-CLIENT-01: several users added in one commit, each with its own clients and role", async () => {
+    const room = await createRoom(profile, {
+      roomUri: "mimi://example.com/r/a",
+      keyPackage: await client("alice", 1),
+      creatorRole: 4,
+    });
+    const [bob1, bob2, cathy, eve] = [
+      await client("bob", 1),
+      await client("bob", 2),
+      await client("cathy", 1),
+      await client("eve", 1),
+    ];
+    const r = await addUsers(profile, room, [
+      { user: user("bob"), role: 2, keyPackages: [bob1.publicPackage, bob2.publicPackage] },
+      { user: user("cathy"), role: 3, keyPackages: [cathy.publicPackage] },
+    ]);
+    expect(roomMembers(profile, r.state)).toHaveLength(4);
+    expect(names(participantListOf(profile, r.state))).toEqual(["alice:4", "bob:2", "cathy:3"]);
+    expect(r.welcome).toBeDefined();
+    // a KeyPackage listed under another user names that user's index in the error's path
+    await expect(
+      addUsers(profile, room, [
+        { user: user("bob"), role: 2, keyPackages: [bob1.publicPackage] },
+        { user: user("cathy"), role: 2, keyPackages: [eve.publicPackage] },
+      ]),
+    ).rejects.toThrow(
+      expect.objectContaining({ rule: "MLS-CLIENT-01", path: "/users/1/keyPackages/0/leaf_node/credential" }),
+    );
+    await expect(
+      addUsers(profile, room, [
+        { user: user("bob"), role: 2, keyPackages: [bob1.publicPackage] },
+        { user: user("bob"), role: 2, keyPackages: [bob2.publicPackage] },
+      ]),
+    ).rejects.toThrow(expect.objectContaining({ path: "/users/1/user" }));
+    await expect(addUsers(profile, room, [])).rejects.toThrow(expect.objectContaining({ path: "/users" }));
   });
 
   describe("a new user joins by external commit and appends itself to the participant list", () => {

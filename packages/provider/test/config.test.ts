@@ -103,6 +103,9 @@ describe("provider configuration", () => {
     expect(bad({ ...base, tls: { ...base.tls, crls: "x.crl" } })).toBe("/tls/crls");
     expect(bad({ ...base, clientApi: { port: 0, ca: "c.pem", crl: 5 } })).toBe("/clientApi/crl");
     expect(bad({ ...base, maxBodyBytes: 0 })).toBe("/maxBodyBytes");
+    expect(bad({ ...base, peerTimeoutMs: 0 })).toBe("/peerTimeoutMs");
+    expect(bad({ ...base, peerTimeoutMs: "10s" })).toBe("/peerTimeoutMs");
+    expect(parseProviderConfig({ ...base, peerTimeoutMs: 120_000 }, "/x").peerTimeoutMs).toBe(120_000);
     expect(bad([])).toBe("/");
   });
 });

@@ -6,19 +6,31 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
+import { Agent, request as httpsRequest } from "node:https";
 import { connect, createServer } from "node:net";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type ClientCore, ClientCore as Core, MimiClient, provisionClient } from "@mimi/client";
+import {
+  type ClientCore,
+  ClientCore as Core,
+  MimiClient,
+  type ProvisionedClient,
+  provisionClient,
+  signRequest,
+} from "@mimi/client";
 import { parseMimiUri } from "@mimi/identifiers";
 import {
   createProviderPki,
   createTrustStore,
+  decodePem,
+  issueClientCertificate,
   type ProviderPki,
+  spkiFromMlsSignatureKey,
   type TrustStore,
   trustAnchor,
 } from "@mimi/identity";
-import type { MlsCiphersuite } from "@mimi/mls-profile";
+import { generateSignatureKeyPair, type MlsCiphersuite } from "@mimi/mls-profile";
+import { clientApiPath } from "@mimi/protocol";
 import { InternalError } from "@mimi/wire";
 import { demoDirectorySeedJson, lookUpHandle } from "./directory.js";
 import { DEMO_PATH_LAYOUTS } from "./layouts.js";
@@ -70,12 +82,35 @@ export interface Federation {
   grantConsent(granter: string, requester: string): Promise<void>;
   /** The user URIs the other providers vouch for under `handle`, asked by `fromDomain` (§5.8). */
   lookUp(fromDomain: string, handle: string): Promise<readonly string[]>;
+  /**
+   * {@link Federation.grantConsent} for many requesters at once, over one connection per
+   * provider pair, `concurrency` requests at a time (default 16).
+   */
+  grantConsents(granter: string, requesters: readonly string[], concurrency?: number): Promise<void>;
+  /**
+   * Register simulated members on `domain` (decision 0684): per name a user with one device, its
+   * MLS credential issued by the provider's CA (the kind every demo client has) and one KeyPackage
+   * uploaded through the provider's client API, signed with the credential's key (decision 0810).
+   * The members never open their inbox unless {@link Federation.simulatedClient} is asked for one.
+   */
+  simulate(domain: string, names: readonly string[], concurrency?: number): Promise<DemoSimulatedMember[]>;
+  /** A client of a simulated member, with its KeyPackages' private keys, to read its inbox. */
+  simulatedClient(member: DemoSimulatedMember): MimiClient;
   /** Stop every provider process. */
   stop(): Promise<void>;
   /** Send `signal` to `domain`'s process and wait until it has exited. */
   kill(domain: string, signal: NodeJS.Signals): Promise<void>;
   /** Start `domain`'s process again with the same configuration and storage; resolves once it listens. */
   restart(domain: string): Promise<void>;
+}
+
+/** A simulated member of a big room (see {@link Federation.simulate}). */
+export interface DemoSimulatedMember {
+  readonly domain: string;
+  readonly userUri: string;
+  readonly clientUri: string;
+  /** The member's core, holding its uploaded KeyPackages' private keys. */
+  readonly core: ClientCore;
 }
 
 /** Options of {@link startFederation}. */
@@ -93,6 +128,14 @@ export interface FederationOptions {
    * puts a proxy in between).
    */
   readonly route?: (from: string, to: string, target: string) => Promise<string>;
+  /**
+   * The federation servers' request body limit (`mimi serve`'s `maxBodyBytes`; default the
+   * server's 1 MiB). A big room's commits carry the whole ratchet tree, megabytes at 10,000
+   * members (decision 0684).
+   */
+  readonly maxBodyBytes?: number;
+  /** The providers' timeout of a request to a peer (`mimi serve`'s `peerTimeoutMs`; default 10 s). */
+  readonly peerTimeoutMs?: number;
   /**
    * Give every provider a browser listener (`clientApi.web`, plain HTTP on 127.0.0.1) serving the
    * web app in `app` at `/`, with the provider's CA as enrollment issuer and `codes(domain)` as
@@ -302,6 +345,8 @@ export async function startFederation(options: FederationOptions): Promise<Feder
         listen: { host: "127.0.0.1", port: port.federation },
         tls: { key: "server.key", cert: "server.pem", ca: peerCas },
         storage,
+        ...(options.maxBodyBytes === undefined ? {} : { maxBodyBytes: options.maxBodyBytes }),
+        ...(options.peerTimeoutMs === undefined ? {} : { peerTimeoutMs: options.peerTimeoutMs }),
         clientApi: { host: "127.0.0.1", port: port.clientApi, ca: "ca.pem", ...web },
         discovery: "directory.json",
         // each provider its own path layout, advertised in its §5.1 directory (decision 0677)
@@ -374,6 +419,70 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       const result = await lookUpHandle(from, providers, handle);
       return result.mappings.flatMap((m) => m.uris);
     },
+    async grantConsents(granter: string, requesters: readonly string[], concurrency = 16): Promise<void> {
+      const from = providers.find((x) => x.domain === parseMimiUri(granter).domain);
+      if (from === undefined) throw new InternalError("unknown provider", { path: "/consent" });
+      const byDomain = new Map<string, string[]>();
+      for (const r of requesters) {
+        const d = parseMimiUri(r).domain;
+        byDomain.set(d, [...(byDomain.get(d) ?? []), r]);
+      }
+      for (const [d, list] of byDomain) {
+        const to = providers.find((x) => x.domain === d);
+        if (to === undefined) throw new InternalError(`no provider ${d}`, { path: "/consent" });
+        await sendConsentGrants(from, to, granter, list, concurrency);
+      }
+    },
+    async simulate(
+      domain: string,
+      names: readonly string[],
+      concurrency = 16,
+    ): Promise<DemoSimulatedMember[]> {
+      const p = providers.find((x) => x.domain === domain);
+      if (p === undefined) throw new InternalError(`no provider ${domain}`, { path: "/domain" });
+      const agent = new Agent({
+        keepAlive: true,
+        ca: p.pki.ca.certificatePem,
+        servername: domain,
+        maxSockets: concurrency,
+      });
+      const out: DemoSimulatedMember[] = new Array(names.length);
+      let next = 0;
+      const worker = async (): Promise<void> => {
+        while (next < names.length) {
+          const i = next++;
+          const name = names[i]!;
+          const identity = await simulatedIdentity(p.pki, domain, name, options.cs);
+          const core: ClientCore = new Core({ identity, trust, cs: options.cs });
+          const body = await core.generateKeyPackages(1);
+          const url = new URL(clientApiPath("keyPackages"), p.clientApiUrl);
+          const headers = await signRequest(identity, options.cs, "POST", url, body);
+          const status = await postWith(agent, url, body, headers);
+          if (status < 200 || status >= 300)
+            throw new InternalError(`${domain} answered ${status} to ${identity.clientUri}'s KeyPackages`, {
+              path: `/simulated/${name}`,
+            });
+          out[i] = { domain, userUri: identity.userUri, clientUri: identity.clientUri, core };
+        }
+      };
+      try {
+        await Promise.all(Array.from({ length: concurrency }, worker));
+      } finally {
+        agent.destroy();
+      }
+      return out;
+    },
+    simulatedClient(member: DemoSimulatedMember): MimiClient {
+      const p = providers.find((x) => x.domain === member.domain);
+      if (p === undefined) throw new InternalError(`no provider ${member.domain}`, { path: "/domain" });
+      return new MimiClient({
+        core: member.core,
+        url: p.clientApiUrl,
+        domain: member.domain,
+        ca: p.pki.ca.certificatePem,
+        auth: "signature",
+      });
+    },
     stop,
     async kill(domain: string, signal: NodeJS.Signals): Promise<void> {
       const p = providers.find((x) => x.domain === domain);
@@ -393,6 +502,59 @@ export async function startFederation(options: FederationOptions): Promise<Feder
       await waitForPorts(p, [port.federation, port.clientApi], 180_000);
     },
   };
+}
+
+/**
+ * A simulated member's identity: a fresh MLS signature key with its client certificate from the
+ * provider's CA (what `provisionClient` makes, without the TLS certificate: the member signs its
+ * client API requests, decision 0810).
+ */
+async function simulatedIdentity(
+  pki: ProviderPki,
+  domain: string,
+  name: string,
+  cs: MlsCiphersuite,
+): Promise<ProvisionedClient> {
+  const signatureKeyPair = await generateSignatureKeyPair(cs);
+  const userUri = `mimi://${domain}/u/${name}`;
+  const clientUri = `mimi://${domain}/d/${name}/laptop`;
+  const mls = await issueClientCertificate(pki.ca, {
+    userUri,
+    clientUri,
+    publicKey: spkiFromMlsSignatureKey(signatureKeyPair.publicKey),
+  });
+  return {
+    userUri,
+    clientUri,
+    signatureKeyPair,
+    credential: { credentialType: "x509", certificates: [decodePem(mls.certificatePem, "CERTIFICATE")] },
+  };
+}
+
+/** POST `body` over `agent`; the answer's status (its body read and dropped). */
+function postWith(
+  agent: Agent,
+  url: URL,
+  body: Uint8Array,
+  headers: Record<string, string>,
+): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      url,
+      {
+        method: "POST",
+        agent,
+        headers: { "content-type": "application/octet-stream", ...headers, "content-length": body.length },
+      },
+      (res) => {
+        res.resume();
+        res.on("end", () => resolve(res.statusCode ?? 0));
+        res.on("error", reject);
+      },
+    );
+    req.on("error", reject);
+    req.end(body);
+  });
 }
 
 /** A provider as {@link sendConsentGrant} needs it. */
@@ -440,6 +602,54 @@ export async function sendConsentGrant(
     if (answer.status !== 201) {
       throw new InternalError(`updateConsent answered ${answer.status}`, { path: "/consent" });
     }
+  } finally {
+    client.close();
+  }
+}
+
+/**
+ * {@link sendConsentGrant} for many requesters of one provider, over one federation client,
+ * `concurrency` requests at a time.
+ *
+ * @throws InternalError when an answer is not 201.
+ */
+export async function sendConsentGrants(
+  from: ConsentParty,
+  to: ConsentParty,
+  granter: string,
+  requesters: readonly string[],
+  concurrency: number,
+): Promise<void> {
+  const { createFederationClient } = await import("@mimi/provider");
+  const { encodeConsentEntry } = await import("@mimi/protocol");
+  const client = createFederationClient({
+    domain: from.domain,
+    key: from.pki.server.privateKeyPem,
+    cert: from.pki.server.certificatePem,
+    ca: to.pki.ca.certificatePem,
+    peers: { [to.domain]: new URL(to.url).host },
+  });
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < requesters.length) {
+      const requester = requesters[next++]!;
+      const answer = await client.send(to.domain, {
+        endpoint: "updateConsent",
+        param: to.domain,
+        body: encodeConsentEntry({
+          consentOperation: "grant",
+          requesterUri: { uri: requester },
+          targetUri: { uri: granter },
+          clientKeyPackages: [],
+          consent_extensions: { component_data: [] },
+        }),
+      });
+      if (answer.status !== 201)
+        throw new InternalError(`updateConsent answered ${answer.status}`, { path: "/consent" });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
   } finally {
     client.close();
   }

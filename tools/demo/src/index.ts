@@ -17,6 +17,11 @@ export * from "./federation.js";
 export * from "./report.js";
 export * from "./scenario.js";
 
+/** The federation servers' body limit in the big-room mode (the ratchet tree rides in each commit). */
+const BIG_ROOM_MAX_BODY_BYTES = 256 << 20;
+/** The providers' timeout of a request to a peer in the big-room mode. */
+const BIG_ROOM_PEER_TIMEOUT_MS = 300_000;
+
 /** Options of {@link runDemo}. */
 export interface DemoOptions {
   /** `postgres://…`: every provider on its own database of that server. */
@@ -25,6 +30,15 @@ export interface DemoOptions {
   readonly keepRunning?: boolean;
   readonly dir?: string;
   readonly members?: number;
+  /**
+   * The big-room mode (decision 0684): only this many members are real MLS clients, the others
+   * simulated (see {@link ScenarioOptions.real}).
+   */
+  readonly real?: number;
+  /** Users per Add commit in the big-room mode (default 500). */
+  readonly batch?: number;
+  /** Simulated members that open their inbox at the end (default 3). */
+  readonly checkSimulated?: number;
   /** Shorter timeouts (the test suite). */
   readonly quick?: boolean;
   /** Where progress lines and the report go. */
@@ -56,6 +70,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     dir,
     cs,
     ...(options.storage === undefined ? {} : { storage: options.storage }),
+    // a big room's commits carry the whole ratchet tree: megabytes at 10,000 members
+    // and a commit forwarded to the hub waits for its answer (over 10 s at 6,000 members)
+    ...(options.real === undefined
+      ? {}
+      : { maxBodyBytes: BIG_ROOM_MAX_BODY_BYTES, peerTimeoutMs: BIG_ROOM_PEER_TIMEOUT_MS }),
     progress: line,
   });
   line(`✓ providers up (${(performance.now() - t0).toFixed(0)} ms)`);
@@ -64,7 +83,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
     report = await runScenario(federation, {
       progress: line,
       ...(options.members === undefined ? {} : { members: options.members }),
-      timeoutMs: options.quick === true ? 20_000 : 60_000,
+      ...(options.real === undefined ? {} : { real: options.real }),
+      ...(options.batch === undefined ? {} : { batch: options.batch }),
+      ...(options.checkSimulated === undefined ? {} : { checkSimulated: options.checkSimulated }),
+      // a big room's waits cover every real member processing a commit of hundreds of Adds
+      timeoutMs: options.real !== undefined ? 900_000 : options.quick === true ? 20_000 : 60_000,
     });
   } catch (e) {
     if (options.keepRunning !== true) await federation.stop();

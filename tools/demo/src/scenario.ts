@@ -30,6 +30,18 @@ export interface ScenarioClient {
   uploadKeyPackages(count: number): Promise<void>;
   createRoom(roomUri: string): Promise<void>;
   addUser(roomUri: string, user: string): Promise<unknown>;
+  /**
+   * Add several users in one commit (their key material fetched `concurrency` at a time); needed
+   * by the big-room mode only, as are `removeUser` and `timings`.
+   */
+  addUsers?(
+    roomUri: string,
+    users: readonly string[],
+    options?: { readonly concurrency?: number },
+  ): Promise<unknown>;
+  removeUser?(roomUri: string, user: string): Promise<unknown>;
+  /** Every client API request's latency and body size, in order. */
+  readonly timings?: readonly { readonly what: string; readonly ms: number; readonly bytes?: number }[];
   send(roomUri: string, content: MimiContent): Promise<OutgoingMessage>;
   leave(roomUri: string): Promise<void>;
   commitPending(roomUri: string): Promise<unknown>;
@@ -65,6 +77,21 @@ export interface ScenarioFederation {
    * `fromDomain` (protocol-06 §5.8 identifier queries; `@mimi/discovery`).
    */
   lookUp(fromDomain: string, handle: string): Promise<readonly string[]>;
+  /** {@link ScenarioFederation.grantConsent} for many requesters (a big room, decision 0684). */
+  grantConsents?(granter: string, requesters: readonly string[]): Promise<void>;
+  /**
+   * Register simulated members on `domain`: users with one device, a real credential and one
+   * KeyPackage uploaded through the provider's client API, and no client running (a big room).
+   */
+  simulate?(domain: string, names: readonly string[]): Promise<readonly SimulatedMember[]>;
+  /** A client of a simulated member, to read what its provider kept for it. */
+  simulatedClient?(member: SimulatedMember): ScenarioClient;
+}
+
+/** A simulated member of a big room: registered with a KeyPackage, no client running. */
+export interface SimulatedMember {
+  readonly domain: string;
+  readonly userUri: string;
 }
 
 /** Options of {@link runScenario}. */
@@ -75,6 +102,35 @@ export interface ScenarioOptions {
   readonly progress?: (line: string) => void;
   /** Per-event timeout (ms). */
   readonly timeoutMs?: number;
+  /**
+   * The big-room mode (decision 0684): only this many members (at least 3, Alice, Bob and Cathy
+   * among them) are real MLS clients; the others are simulated members
+   * ({@link ScenarioFederation.simulate}), added `batch` users per commit.
+   */
+  readonly real?: number;
+  /** Users per Add commit in the big-room mode (default 500). */
+  readonly batch?: number;
+  /**
+   * In the big-room mode, how many simulated members (one per provider in turn) open their inbox
+   * at the end and must join from the Welcome their provider kept and reach the room's epoch with
+   * the expected conversation (default 3).
+   */
+  readonly checkSimulated?: number;
+}
+
+/** What the big-room mode did (decision 0684). */
+export interface BigRoomReport {
+  readonly members: number;
+  readonly real: number;
+  readonly simulated: number;
+  /** Users per Add commit. */
+  readonly batch: number;
+  /** Each Add commit of simulated users: users added and the time until every real member had it. */
+  readonly commits: readonly { readonly users: number; readonly ms: number }[];
+  /** The largest UpdateRequest a member sent (commit, Welcome, GroupInfo and ratchet tree), bytes. */
+  readonly largestUpdateBytes: number;
+  /** Simulated members that opened their inbox at the end. */
+  readonly simulatedChecked: number;
 }
 
 /** One timed step. */
@@ -107,6 +163,8 @@ export interface ScenarioReport {
   readonly delivered: number;
   readonly transcripts: readonly ClientTranscript[];
   readonly ok: boolean;
+  /** The big-room mode's figures, when it ran. */
+  readonly bigRoom?: BigRoomReport;
 }
 
 const ROOM = "mimi://a.example/r/clubhouse";
@@ -241,7 +299,24 @@ export async function runScenario(
   });
   const extra: ScenarioClient[] = [];
   const members = Math.max(3, options.members ?? 3);
-  if (members > 3) {
+  let big: BigRoomState | undefined;
+  if (options.real !== undefined) {
+    big = await fillBigRoom(fed, {
+      members,
+      real: options.real,
+      batch: options.batch ?? 500,
+      checkSimulated: options.checkSimulated ?? 3,
+      alice,
+      bob,
+      extra,
+      start,
+      step,
+      atEpoch,
+      joined,
+      clients,
+      progress,
+    });
+  } else if (members > 3) {
     await step(`add ${members - 3} more users spread over the three providers`, async () => {
       let lastAdder = alice;
       for (let i = 0; i < members - 3; i++) {
@@ -346,6 +421,14 @@ export async function runScenario(
         throw new Error("attachment downloaded through OHTTP differs");
     },
   );
+  if (big !== undefined && big.removable !== undefined) {
+    const gone = big.removable;
+    await step(`Alice removes ${gone.userUri} (a commit at full size)`, async () => {
+      const epoch = alice.core.epoch(ROOM);
+      await bigRoomClient(alice).removeUser(ROOM, gone.userUri);
+      await Promise.all(clients.filter((c) => c.core.isMember(ROOM)).map((c) => atEpoch(c, epoch + 1n)));
+    });
+  }
   const shared = [
     "a.example/u/alice: Welcome to the **MIMI clubhouse**! (edited) [👍 1, 🎉 1]",
     "b.example/u/bob: Thanks _Alice_! (reply)",
@@ -375,16 +458,35 @@ export async function runScenario(
     await Promise.all([atEpoch(alice, epoch + 1n), atEpoch(bob, epoch + 1n)]);
     return p;
   });
-  await step("Bob writes from his phone", () =>
+  const fromPhone = await step("Bob writes from his phone", () =>
     send(phone, buildOriginal({ senderUri: u(bob), roomUri: ROOM, text: "Hello from my phone 📱" })),
   );
   const after = [...shared, "b.example/u/bob: Hello from my phone 📱"];
+  const checked: ScenarioClient[] = [];
+  if (big !== undefined && big.check.length > 0) {
+    const check = big.check;
+    await step(
+      `${check.length} simulated member${check.length === 1 ? "" : "s"} open their inbox: the Welcome their provider kept, then every later commit and message`,
+      async () => {
+        const epoch = alice.core.epoch(ROOM);
+        for (const m of check) {
+          const c = await start(fed.simulatedClient!(m));
+          checked.push(c);
+          await joined(c);
+          await atEpoch(c, epoch);
+          // the last message came after the last commit: with it, the member has everything
+          await arrived(c, fromPhone.messageId);
+        }
+      },
+    );
+  }
   const expected = new Map<ScenarioClient, string[]>([
     [alice, after],
     [bob, after],
     [cathy, shared],
     [phone, ["b.example/u/bob: Hello from my phone 📱"]],
     ...extra.map((c) => [c, after] as [ScenarioClient, string[]]),
+    ...checked.map((c) => [c, after] as [ScenarioClient, string[]]),
   ]);
   const transcripts: ClientTranscript[] = clients.map((c) => {
     const active = c.core.isMember(ROOM);
@@ -408,6 +510,203 @@ export async function runScenario(
     expectedDeliveries,
     delivered,
     transcripts,
-    ok: transcripts.every((t) => t.ok) && delivered === expectedDeliveries,
+    ok:
+      transcripts.every((t) => t.ok) &&
+      delivered === expectedDeliveries &&
+      (big === undefined || checked.length === big.check.length),
+    ...(big === undefined
+      ? {}
+      : {
+          bigRoom: {
+            ...big.report,
+            largestUpdateBytes: Math.max(
+              0,
+              ...clients.flatMap((c) =>
+                (c.timings ?? []).filter((t) => t.what.includes("/update/")).map((t) => t.bytes ?? 0),
+              ),
+            ),
+            simulatedChecked: checked.length,
+          },
+        }),
   };
+}
+
+/** What {@link fillBigRoom} leaves for the rest of the scenario. */
+interface BigRoomState {
+  readonly report: Omit<BigRoomReport, "largestUpdateBytes" | "simulatedChecked">;
+  /** A simulated member to remove in a commit at full size. */
+  readonly removable: SimulatedMember | undefined;
+  /** Simulated members that open their inbox at the end. */
+  readonly check: readonly SimulatedMember[];
+}
+
+interface FillContext {
+  readonly members: number;
+  readonly real: number;
+  readonly batch: number;
+  readonly checkSimulated: number;
+  readonly alice: ScenarioClient;
+  readonly bob: ScenarioClient;
+  /** The real members beyond Alice, Bob and Cathy: filled here. */
+  readonly extra: ScenarioClient[];
+  readonly clients: readonly ScenarioClient[];
+  start(c: ScenarioClient): Promise<ScenarioClient>;
+  step<T>(name: string, fn: () => Promise<T>): Promise<T>;
+  atEpoch(c: ScenarioClient, epoch: bigint): Promise<unknown>;
+  joined(c: ScenarioClient): Promise<unknown>;
+  progress(line: string): void;
+}
+
+/** Users per KeyMaterialRequest in flight while a batch is fetched. */
+const KEY_MATERIAL_CONCURRENCY = 16;
+
+/**
+ * The big-room mode (decision 0684): add `real − 3` more real clients, then register the
+ * simulated members and add them `batch` users per commit. Consent is recorded between providers,
+ * so users of a.example are added by Bob (b.example) and the others by Alice; every commit goes
+ * through the hub and every real member processes it before the next one is made.
+ */
+async function fillBigRoom(fed: ScenarioFederation, x: FillContext): Promise<BigRoomState> {
+  const { simulate, simulatedClient } = fed;
+  const grantConsents = fed.grantConsents?.bind(fed);
+  if (simulate === undefined || simulatedClient === undefined || grantConsents === undefined)
+    throw new Error(
+      "this federation cannot simulate members (the big-room mode needs the demo's federation)",
+    );
+  const real = Math.min(x.members, Math.max(3, x.real));
+  const simulatedCount = x.members - real;
+  const batch = Math.max(1, x.batch);
+  const u = (c: ScenarioClient) => c.core.userUri;
+  const adderOf = (domain: string) => (domain === "a.example" ? x.bob : x.alice);
+  const realMembers = () => x.clients.filter((c) => c.core.isMember(ROOM));
+  /** One Add commit of `users` (all of `domain`) by the adder of that domain; every real member has it after. */
+  const addBatch = async (domain: string, users: readonly string[]): Promise<string> => {
+    const adder = adderOf(domain);
+    const t0 = performance.now();
+    const before = adder.timings?.length ?? 0;
+    await bigRoomClient(adder).addUsers(ROOM, users, { concurrency: KEY_MATERIAL_CONCURRENCY });
+    const committed = performance.now();
+    const epoch = adder.core.epoch(ROOM);
+    await Promise.all(realMembers().map((c) => x.atEpoch(c, epoch)));
+    // where the time went: the key material requests, the hub's answer to the commit, the rest
+    const requests = (adder.timings ?? []).slice(before);
+    const update = requests.find((t) => t.what.includes("/update/"));
+    const km = requests.filter((t) => t.what.includes("/keyMaterial/")).length;
+    return [
+      `${km} key material answers`,
+      `commit made and accepted by the hub ${(committed - t0).toFixed(0)} ms (the hub's answer ${update?.ms.toFixed(0) ?? "?"} ms, ${update?.bytes ?? 0} bytes sent)`,
+      `every real member at the epoch ${(performance.now() - committed).toFixed(0)} ms later`,
+    ].join("; ");
+  };
+  /** Users of each domain in chunks of `batch`, the domains taken in turn. */
+  const chunks = (users: readonly { domain: string; userUri: string }[]) => {
+    const byDomain = DOMAINS.map((d) => users.filter((m) => m.domain === d).map((m) => m.userUri));
+    const out: { domain: string; users: string[] }[] = [];
+    for (let at = 0; byDomain.some((l) => at < l.length); at += batch)
+      byDomain.forEach((l, i) => {
+        if (at < l.length) out.push({ domain: DOMAINS[i]!, users: l.slice(at, at + batch) });
+      });
+    return out;
+  };
+
+  if (real > 3) {
+    await x.step(
+      `add ${real - 3} more real users (real MLS clients) in commits of up to ${batch}`,
+      async () => {
+        const fresh: ScenarioClient[] = [];
+        for (let i = 0; i < real - 3; i++) {
+          const domain = DOMAINS[i % 3]!;
+          const c = await x.start(await fed.client(domain, `user${i + 1}`, "laptop"));
+          await c.uploadKeyPackages(1);
+          fresh.push(c);
+        }
+        for (const d of DOMAINS) {
+          const users = fresh.filter((c) => c.core.userUri.startsWith(`mimi://${d}/`)).map(u);
+          if (users.length > 0) await grantConsents(u(adderOf(d)), users);
+        }
+        for (const chunk of chunks(fresh.map((c) => ({ domain: domainOf(u(c)), userUri: u(c) })))) {
+          const adder = adderOf(chunk.domain);
+          await bigRoomClient(adder).addUsers(ROOM, chunk.users, { concurrency: KEY_MATERIAL_CONCURRENCY });
+          const epoch = adder.core.epoch(ROOM);
+          const joining = fresh.filter((c) => chunk.users.includes(u(c)));
+          await Promise.all(joining.map((c) => x.joined(c)));
+          await Promise.all(realMembers().map((c) => x.atEpoch(c, epoch)));
+        }
+        x.extra.push(...fresh);
+      },
+    );
+  }
+  if (simulatedCount === 0) return { report: report([]), removable: undefined, check: [] };
+
+  const names = Array.from({ length: simulatedCount }, (_, i) => ({
+    domain: DOMAINS[i % 3]!,
+    name: `sim${i + 1}`,
+  }));
+  const simulated = await x.step(
+    `register ${simulatedCount} simulated members (credential from their provider's CA, a KeyPackage uploaded)`,
+    async () => {
+      const per = await Promise.all(
+        DOMAINS.map((d) =>
+          simulate(
+            d,
+            names.filter((n) => n.domain === d).map((n) => n.name),
+          ),
+        ),
+      );
+      return per.flat();
+    },
+  );
+  await x.step(
+    `consent: the ${simulatedCount} simulated users granted Alice's or Bob's requests`,
+    async () => {
+      for (const d of DOMAINS) {
+        const users = simulated.filter((m) => m.domain === d).map((m) => m.userUri);
+        if (users.length > 0) await grantConsents(u(adderOf(d)), users);
+      }
+    },
+  );
+  const commits: { users: number; ms: number }[] = [];
+  const plan = chunks(simulated);
+  await x.step(
+    `add the ${simulatedCount} simulated users in ${plan.length} commits of up to ${batch} (key material from their providers)`,
+    async () => {
+      for (const [i, chunk] of plan.entries()) {
+        const t0 = performance.now();
+        const detail = await addBatch(chunk.domain, chunk.users);
+        const ms = performance.now() - t0;
+        commits.push({ users: chunk.users.length, ms });
+        x.progress(
+          `  commit ${i + 1}/${plan.length}: ${chunk.users.length} users of ${chunk.domain} (${ms.toFixed(0)} ms; ${realMembers().length} real members at epoch ${x.alice.core.epoch(ROOM)}; ${detail})`,
+        );
+      }
+    },
+  );
+  // The simulated members that read their inbox at the end: the last one added of each provider
+  // (they join last, so their Welcome carries the biggest tree); the one removed is the first.
+  const check: SimulatedMember[] = [];
+  for (const d of DOMAINS) {
+    const last = simulated.filter((m) => m.domain === d).at(-1);
+    if (last !== undefined && last !== simulated[0]) check.push(last);
+  }
+  return {
+    report: report(commits),
+    removable: simulated[0],
+    check: check.slice(0, Math.max(0, x.checkSimulated)),
+  };
+
+  function report(done: readonly { users: number; ms: number }[]): BigRoomState["report"] {
+    return { members: x.members, real, simulated: simulatedCount, batch, commits: done };
+  }
+}
+
+/** A client with what the big-room mode needs of it. */
+function bigRoomClient(c: ScenarioClient): Required<Pick<ScenarioClient, "addUsers" | "removeUser">> {
+  const { addUsers, removeUser } = c;
+  if (addUsers === undefined || removeUser === undefined)
+    throw new Error("the big-room mode needs clients that add several users in one commit");
+  return { addUsers: addUsers.bind(c), removeUser: removeUser.bind(c) };
+}
+
+function domainOf(uri: string): string {
+  return uri.slice("mimi://".length).split("/")[0]!;
 }

@@ -5,7 +5,7 @@
  */
 
 import {
-  addUser as addUserCommit,
+  addUsers as addUsersCommit,
   checkCommitProposals,
   commit,
   createRoom as createGroup,
@@ -118,27 +118,46 @@ export async function commitBundle(
  * @throws ProtocolError when the response gives no KeyPackage; ValidationError when a KeyPackage
  * is not the user's or the commit is invalid.
  */
-export async function addUser(
+export function addUser(
   core: CoreState,
   roomUri: string,
   keyMaterialResponse: Uint8Array,
   role: number,
 ): Promise<UpdateBody> {
+  return addUsers(core, roomUri, [keyMaterialResponse], role);
+}
+
+/**
+ * Add several users in one commit from their KeyMaterialResponses (protocol-06 §3.2–§3.3; a big
+ * room is filled in batches, decision 0684): an Add per KeyPackage of every user, one
+ * participant-list change appending them all with `role`, one Welcome for every new client.
+ *
+ * @throws ProtocolError when a response gives no KeyPackage (naming its user); ValidationError
+ * when a KeyPackage is not its user's, a user is listed twice, or the commit is invalid.
+ */
+export async function addUsers(
+  core: CoreState,
+  roomUri: string,
+  keyMaterialResponses: readonly Uint8Array[],
+  role: number,
+): Promise<UpdateBody> {
   const room = activeRoomOf(core, roomUri);
-  const response = decodeKeyMaterialResponse(keyMaterialResponse);
-  const keyPackages = response.clients.flatMap((c) =>
-    c.clientStatus === "success" && "keyPackage" in c ? [c.keyPackage.value] : [],
-  );
-  if (keyPackages.length === 0) {
-    throw new ProtocolError(`no key material for ${response.userUri.uri} (${String(response.userStatus)})`, {
-      path: "/clients",
-    });
-  }
-  const r = await addUserCommit(room.profile, room.state, {
-    user: utf8(response.userUri.uri),
-    role,
-    keyPackages,
+  const users = keyMaterialResponses.map((bytes) => {
+    const response = decodeKeyMaterialResponse(bytes);
+    const keyPackages = response.clients.flatMap((c) =>
+      c.clientStatus === "success" && "keyPackage" in c ? [c.keyPackage.value] : [],
+    );
+    if (keyPackages.length === 0) {
+      throw new ProtocolError(
+        `no key material for ${response.userUri.uri} (${String(response.userStatus)})`,
+        {
+          path: "/clients",
+        },
+      );
+    }
+    return { user: utf8(response.userUri.uri), role, keyPackages };
   });
+  const r = await addUsersCommit(room.profile, room.state, users);
   return commitBundle(core, room, r, "commit");
 }
 

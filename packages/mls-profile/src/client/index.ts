@@ -18,6 +18,7 @@ export {
 export {
   type AddUserOptions,
   addUser,
+  addUsers,
   type CreateRoomOptions,
   changeRole,
   commitPending,

@@ -3,7 +3,7 @@
  * participant-list change in the same commit, change roles, leave, join from a Welcome or by
  * external commit (draft-ietf-mimi-protocol-06 §3, §4.2, §7).
  */
-import { bytesEqual, ProtocolError, utf8, ValidationError } from "@mimi/wire";
+import { bytesEqual, fromUtf8, ProtocolError, utf8, ValidationError } from "@mimi/wire";
 import { encodeRatchetTree } from "../adapter/codec.js";
 import { externalSendersExtension } from "../adapter/external-senders.js";
 import {
@@ -162,26 +162,51 @@ export async function addUser(
   state: MlsGroupState,
   options: AddUserOptions,
 ): Promise<RoomCommit> {
-  options.keyPackages.forEach((kp, i) => {
-    // [MLS-CLIENT-01] draft-ietf-mimi-protocol-06 §7.5: a user's clients share the user's one
-    // participant-list entry, so every client added for a user must belong to that user.
-    if (!bytesEqual(profile.userOf(kp.leafNode.credential), options.user)) {
-      throw new ValidationError("KeyPackage belongs to another user", {
-        path: `/keyPackages/${i}/leaf_node/credential`,
-        rule: "MLS-CLIENT-01",
-      });
-    }
+  return addUsers(profile, state, [options]);
+}
+
+/**
+ * Add several users in one commit (protocol-06 §3.2, §4.2): an Add per KeyPackage of every user
+ * and one participant-list change appending every user not yet a participant, each with its role
+ * (a big room is filled in batches this way; decision 0684).
+ *
+ * @throws ValidationError (`MLS-CLIENT-01`) if a KeyPackage's credential belongs to another user
+ * than the one it is listed under; ValidationError when a user is listed twice, when the list is
+ * empty, or when the commit is invalid.
+ */
+export async function addUsers(
+  profile: MimiProfile,
+  state: MlsGroupState,
+  users: readonly AddUserOptions[],
+): Promise<RoomCommit> {
+  if (users.length === 0) throw new ValidationError("no user to add", { path: "/users" });
+  const list = participantListOf(profile, state);
+  const proposals: Proposal[] = [];
+  const added: { user: Uint8Array; role_index: number }[] = [];
+  const seen = new Set<string>();
+  users.forEach((options, u) => {
+    const key = fromUtf8(options.user);
+    if (seen.has(key)) throw new ValidationError("a user is listed twice", { path: `/users/${u}/user` });
+    seen.add(key);
+    options.keyPackages.forEach((kp, i) => {
+      // [MLS-CLIENT-01] draft-ietf-mimi-protocol-06 §7.5: a user's clients share the user's one
+      // participant-list entry, so every client added for a user must belong to that user.
+      if (!bytesEqual(profile.userOf(kp.leafNode.credential), options.user)) {
+        throw new ValidationError("KeyPackage belongs to another user", {
+          path: `${users.length === 1 ? "" : `/users/${u}`}/keyPackages/${i}/leaf_node/credential`,
+          rule: "MLS-CLIENT-01",
+        });
+      }
+      proposals.push({ proposalType: "add", add: { keyPackage: kp } });
+    });
+    if (findParticipant(list, options.user) < 0) added.push({ user: options.user, role_index: options.role });
   });
-  const proposals: Proposal[] = options.keyPackages.map((keyPackage) => ({
-    proposalType: "add",
-    add: { keyPackage },
-  }));
-  if (findParticipant(participantListOf(profile, state), options.user) < 0) {
+  if (added.length > 0) {
     proposals.push(
       participantListProposal(profile, {
         changedRoleParticipants: [],
         removedIndices: [],
-        addedParticipants: [{ user: options.user, role_index: options.role }],
+        addedParticipants: added,
       }),
     );
   }

@@ -167,6 +167,16 @@ export interface FederationClient {
 
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/;
 
+/** How many times a request is sent again after meeting a stale kept-alive connection. */
+const STALE_RETRIES = 4;
+
+/** A request that failed, unanswered, on a kept-alive connection the peer had closed. */
+class StaleConnection extends Error {
+  constructor(readonly failure: PeerUnavailable) {
+    super(failure.message);
+  }
+}
+
 /** Make our provider's client of its peers. */
 export function createFederationClient(options: FederationClientOptions): FederationClient {
   const domain = options.domain.toLowerCase();
@@ -360,7 +370,29 @@ export function createFederationClient(options: FederationClientOptions): Federa
     const { host, port } = req.address ?? resolve(peer);
     const body = req.body ?? new Uint8Array(0);
     const limit = req.maxResponseBytes ?? maxBytes;
-    return await new Promise<PeerResponse>((done, fail) => {
+    // A kept-alive connection the peer closed while it was idle fails the next request written on
+    // it, unanswered (ECONNRESET on a reused socket): sent again, on another connection (Node's
+    // documented remedy; a busy provider meets it, decision 0684).
+    for (let left = STALE_RETRIES; ; left--) {
+      try {
+        return await once(peer, host, port, body, limit, req);
+      } catch (e) {
+        if (!(e instanceof StaleConnection)) throw e;
+        if (left === 0) throw e.failure;
+      }
+    }
+  };
+
+  const once = (
+    peer: string,
+    host: string,
+    port: number,
+    body: Uint8Array,
+    limit: number,
+    req: PeerRawRequest,
+  ): Promise<PeerResponse> =>
+    new Promise<PeerResponse>((done, fail) => {
+      let answered = false;
       const r = request(
         {
           host,
@@ -384,6 +416,7 @@ export function createFederationClient(options: FederationClientOptions): Federa
           },
         },
         (res) => {
+          answered = true;
           const chunks: Buffer[] = [];
           let n = 0;
           res.on("data", (c: Buffer) => {
@@ -420,10 +453,12 @@ export function createFederationClient(options: FederationClientOptions): Federa
         },
       );
       r.on("timeout", () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-      r.on("error", (e) => fail(new PeerUnavailable(peer, `unreachable: ${e.message}`)));
+      r.on("error", (e: NodeJS.ErrnoException) => {
+        const failure = new PeerUnavailable(peer, `unreachable: ${e.message}`);
+        fail(!answered && r.reusedSocket && e.code === "ECONNRESET" ? new StaleConnection(failure) : failure);
+      });
       r.end(req.method === "POST" ? body : undefined);
     });
-  };
 
   return {
     domain,

@@ -56,6 +56,7 @@ export function providerOptionsOf(
     storage: config.storage,
     ...(config.metrics === undefined ? {} : { metrics: config.metrics }),
     ...(config.maxBodyBytes === undefined ? {} : { maxBodyBytes: config.maxBodyBytes }),
+    ...(config.peerTimeoutMs === undefined ? {} : { peerTimeoutMs: config.peerTimeoutMs }),
     ...(config.rateLimits === undefined ? {} : { rateLimits: config.rateLimits }),
     ...(config.clientApi === undefined
       ? {}

@@ -25,7 +25,7 @@
  * without it, `pglite:<domain>-data` next to the configuration file. Secrets need not be in the
  * file: `storage` (a PostgreSQL URL with its password) and `tls.key` (the PEM itself) may be
  * `{ "env": "VARIABLE" }`, read from the environment when the file is parsed. `metrics`,
- * `maxBodyBytes`, `clientApi` (the client API listener and the CA issuing our clients'
+ * `maxBodyBytes`, `peerTimeoutMs` (ms a request to a peer may take, default 10,000), `clientApi` (the client API listener and the CA issuing our clients'
  * certificates; its browser listener `web`, the enrollment `issuer` and `enrollmentCodes`,
  * decision 0811), `peers` (how to reach other providers; others are `<domain>:443`) and
  * `assetHosts` (the asset hosts of peer providers that the hub's `/proxyDownload` and OHTTP gateway
@@ -65,6 +65,11 @@ export interface ProviderConfig {
   readonly logLevel: LogRecord["level"];
   readonly metrics?: { readonly host: string; readonly port: number };
   readonly maxBodyBytes?: number;
+  /**
+   * How long a request to a peer provider may take, in ms (default the federation client's 10 s):
+   * a big room's commit forwarded to its hub waits for the hub's answer (seconds at 6,000 members).
+   */
+  readonly peerTimeoutMs?: number;
   /** The client API listener and the CA file(s) issuing our clients' certificates. */
   readonly clientApi?: {
     readonly host: string;
@@ -168,6 +173,7 @@ export function parseProviderConfig(
     "storage",
     "metrics",
     "maxBodyBytes",
+    "peerTimeoutMs",
     "clientApi",
     "peers",
     "assetHosts",
@@ -318,6 +324,12 @@ export function parseProviderConfig(
       "/paths",
     );
   }
+  const peerTimeoutMs = o["peerTimeoutMs"];
+  if (
+    peerTimeoutMs !== undefined &&
+    (typeof peerTimeoutMs !== "number" || !Number.isInteger(peerTimeoutMs) || peerTimeoutMs < 1)
+  )
+    fail("peerTimeoutMs must be a positive integer", "/peerTimeoutMs");
   const max = o["maxBodyBytes"];
   if (max !== undefined && (typeof max !== "number" || !Number.isInteger(max) || max < 1))
     fail("maxBodyBytes must be a positive integer", "/maxBodyBytes");
@@ -336,6 +348,7 @@ export function parseProviderConfig(
     logLevel: logLevel as LogRecord["level"],
     ...(o["metrics"] === undefined ? {} : { metrics: hostPort(o["metrics"], "/metrics") }),
     ...(max === undefined ? {} : { maxBodyBytes: max as number }),
+    ...(peerTimeoutMs === undefined ? {} : { peerTimeoutMs: peerTimeoutMs as number }),
     ...(clientApi === undefined ? {} : { clientApi }),
     ...(peers === undefined ? {} : { peers }),
     ...(assetHosts === undefined ? {} : { assetHosts }),

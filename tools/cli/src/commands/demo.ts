@@ -1,6 +1,6 @@
 import { type Command, EXIT, type Io, parseOptions, UsageError, untilInterrupted } from "../command.js";
 
-const usage = `usage: mimi demo [--quick] [--members N] [--storage postgres://...] [--keep-running --dir DIR] [--json]
+const usage = `usage: mimi demo [--quick] [--members N [--real R [--batch B]]] [--storage postgres://...] [--keep-running --dir DIR] [--json]
        mimi demo --web [--screenshot DIR] [--storage postgres://...]
 
 Starts three MIMI providers on loopback, each its own process with its own development PKI,
@@ -14,7 +14,17 @@ leaves, and a new client of Bob's joins by external commit.
 Prints a progress line per step, each client's transcript, and a summary table. Exit 0 only if
 every client shows exactly the expected conversation.
 
-  --members N      a room of N users (at least 3) spread over the three providers
+  --members N      a room of N users (at least 3) spread over the three providers; every one a
+                   real MLS client up to 1,000, or with --real up to 100,000
+  --real R         the big-room mode (docs/big-rooms.md): only R members (at least 3, Alice, Bob
+                   and Cathy among them) are real MLS clients that process every commit and
+                   message; the other N − R are simulated: each a user registered at its provider
+                   with a real credential and a KeyPackage uploaded, fetched through the key
+                   material path and added in batched Add commits through the hub, with no
+                   client running. At the end a few simulated members open their inbox and must
+                   join from the Welcome their provider kept. The summary has per-step times, each
+                   Add commit's time and the largest commit's size
+  --batch B        users per Add commit in the big-room mode (default 500)
   --keep-running   leave the providers up and write DIR/providers.json (needs --dir)
   --json           print the report as JSON instead of the text summary
   --quick          shorter timeouts (used by the test suite)
@@ -32,6 +42,8 @@ export const demoCommand: Command = {
     const { values, positionals } = parseOptions(args, {
       quick: { type: "boolean" },
       members: { type: "string" },
+      real: { type: "string" },
+      batch: { type: "string" },
       storage: { type: "string" },
       "keep-running": { type: "boolean" },
       dir: { type: "string" },
@@ -42,7 +54,7 @@ export const demoCommand: Command = {
     if (positionals.length > 0) throw new UsageError(`unexpected argument ${positionals[0]}`);
     const screenshot = values["screenshot"] as string | undefined;
     if (values["web"] === true) {
-      for (const o of ["members", "keep-running", "dir", "json", "quick"])
+      for (const o of ["members", "real", "batch", "keep-running", "dir", "json", "quick"])
         if (values[o] !== undefined) throw new UsageError(`--${o} does not go with --web`);
       const storage = values["storage"] as string | undefined;
       if (storage !== undefined && !/^postgres(ql)?:\/\//.test(storage)) {
@@ -57,8 +69,23 @@ export const demoCommand: Command = {
     }
     if (screenshot !== undefined) throw new UsageError("--screenshot needs --web");
     const members = values["members"] === undefined ? undefined : Number(values["members"]);
-    if (members !== undefined && (!Number.isInteger(members) || members < 3 || members > 1000)) {
-      throw new UsageError("--members must be an integer from 3 to 1000");
+    const real = values["real"] === undefined ? undefined : Number(values["real"]);
+    const batch = values["batch"] === undefined ? undefined : Number(values["batch"]);
+    const maxMembers = real === undefined ? 1000 : 100_000;
+    if (members !== undefined && (!Number.isInteger(members) || members < 3 || members > maxMembers)) {
+      throw new UsageError(
+        `--members must be an integer from 3 to ${maxMembers}${real === undefined ? " (more with --real)" : ""}`,
+      );
+    }
+    if (real !== undefined) {
+      if (members === undefined) throw new UsageError("--real needs --members");
+      if (!Number.isInteger(real) || real < 3 || real > Math.min(members, 1000))
+        throw new UsageError("--real must be an integer from 3 to --members (at most 1000)");
+    }
+    if (batch !== undefined) {
+      if (real === undefined) throw new UsageError("--batch needs --real");
+      if (!Number.isInteger(batch) || batch < 1 || batch > 5000)
+        throw new UsageError("--batch must be an integer from 1 to 5000");
     }
     const storage = values["storage"] as string | undefined;
     if (storage !== undefined && !/^postgres(ql)?:\/\//.test(storage)) {
@@ -74,6 +101,8 @@ export const demoCommand: Command = {
       write,
       ...(storage === undefined ? {} : { storage }),
       ...(members === undefined ? {} : { members }),
+      ...(real === undefined ? {} : { real }),
+      ...(batch === undefined ? {} : { batch }),
       ...(dir === undefined ? {} : { dir: dir.startsWith("/") ? dir : `${io.root}/${dir}` }),
       keepRunning,
       quick: values["quick"] === true,
