@@ -24,7 +24,6 @@ import {
   createPublicKey,
   type DecipherGCM,
   diffieHellman,
-  generateKeyPairSync,
   KeyObject,
   sign as nodeSign,
   verify as nodeVerify,
@@ -292,9 +291,20 @@ export function x25519Hpke(base: Hpke, aead: keyof typeof HPKE_AEADS): Pick<Hpke
     async seal(publicKey, plaintext, info, aad) {
       try {
         const recipient = KeyObject.from(publicKey);
-        const eph = generateKeyPairSync("x25519");
-        const enc = rawPublic(eph.publicKey);
-        const dh = diffieHellman({ privateKey: eph.privateKey, publicKey: recipient });
+        // the ephemeral secret from WebCrypto's generator, as the default provider draws it (the
+        // seeded sections of vector generation replace that generator), made into a key as above
+        const ephemeral = createPrivateKey({
+          key: {
+            kty: "OKP",
+            crv: "X25519",
+            d: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url"),
+            x: PLACEHOLDER_X,
+          },
+          format: "jwk",
+        });
+        const enc = rawPublic(createPublicKey(ephemeral));
+        if (enc.every((b) => b === 0)) throw new RangeError("X25519 public key not derived");
+        const dh = diffieHellman({ privateKey: ephemeral, publicKey: recipient });
         const { key, nonce } = schedule(dh, enc, rawPublic(recipient), info);
         // the three AEADs take the same calls (GCM and ChaCha20-Poly1305, 16-byte tags)
         const c = createCipheriv(cipher as "aes-128-gcm", key, nonce, {
