@@ -63,8 +63,10 @@ export function createHttpClient(tls: HttpTls): HttpClient {
       req.on("error", (e: NodeJS.ErrnoException) => {
         // A kept-alive connection the server closed while it was idle (its keep-alive timeout)
         // fails the next request written on it, unanswered; Node marks such a request
-        // `reusedSocket` (a busy client process sees the server's close only after writing).
-        reject(!answered && req.reusedSocket && e.code === "ECONNRESET" ? new StaleConnection(e) : e);
+        // `reusedSocket` (a busy client process sees the server's close only after writing):
+        // ECONNRESET, or EPIPE when the close meets the request's body still being written.
+        const stale = e.code === "ECONNRESET" || e.code === "EPIPE";
+        reject(!answered && req.reusedSocket && stale ? new StaleConnection(e) : e);
       });
       req.end(body);
     });

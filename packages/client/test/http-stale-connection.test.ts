@@ -41,4 +41,19 @@ describe("the Node HTTP client and stale kept-alive connections", () => {
       http.destroy();
     }
   });
+
+  it("sends it again also when the close meets the client still writing a large body (EPIPE)", async () => {
+    const http = createHttpClient({});
+    seen.length = 0;
+    try {
+      await http.request("POST", new URL("/small", base), new Uint8Array([1]));
+      const big = new Uint8Array(16 << 20).fill(7);
+      const answer = await http.request("POST", new URL("/big", base), big);
+      expect(answer.status).toBe(200);
+      expect(new TextDecoder().decode(answer.body)).toBe("answer to /big");
+      expect(seen).toEqual(["POST /small #1", "POST /big #2", "POST /big #1"]);
+    } finally {
+      http.destroy();
+    }
+  }, 60_000);
 });

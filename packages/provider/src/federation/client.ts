@@ -455,7 +455,9 @@ export function createFederationClient(options: FederationClientOptions): Federa
       r.on("timeout", () => r.destroy(new Error(`no answer within ${timeoutMs} ms`)));
       r.on("error", (e: NodeJS.ErrnoException) => {
         const failure = new PeerUnavailable(peer, `unreachable: ${e.message}`);
-        fail(!answered && r.reusedSocket && e.code === "ECONNRESET" ? new StaleConnection(failure) : failure);
+        // ECONNRESET, or EPIPE when the close meets a large body still being written
+        const stale = e.code === "ECONNRESET" || e.code === "EPIPE";
+        fail(!answered && r.reusedSocket && stale ? new StaleConnection(failure) : failure);
       });
       r.end(req.method === "POST" ? body : undefined);
     });
