@@ -578,33 +578,7 @@ export async function sendConsentGrant(
   granter: string,
   requester: string,
 ): Promise<void> {
-  const { createFederationClient } = await import("@mimi/provider");
-  const { encodeConsentEntry } = await import("@mimi/protocol");
-  const client = createFederationClient({
-    domain: from.domain,
-    key: from.pki.server.privateKeyPem,
-    cert: from.pki.server.certificatePem,
-    ca: to.pki.ca.certificatePem,
-    peers: { [to.domain]: new URL(to.url).host },
-  });
-  try {
-    const answer = await client.send(to.domain, {
-      endpoint: "updateConsent",
-      param: to.domain,
-      body: encodeConsentEntry({
-        consentOperation: "grant",
-        requesterUri: { uri: requester },
-        targetUri: { uri: granter },
-        clientKeyPackages: [],
-        consent_extensions: { component_data: [] },
-      }),
-    });
-    if (answer.status !== 201) {
-      throw new InternalError(`updateConsent answered ${answer.status}`, { path: "/consent" });
-    }
-  } finally {
-    client.close();
-  }
+  await sendConsentGrants(from, to, granter, [requester], 1);
 }
 
 /**
