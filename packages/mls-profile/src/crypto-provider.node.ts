@@ -174,9 +174,26 @@ function aesGcm(base: Hpke, bits: 128 | 256): Pick<Hpke, "encryptAead" | "decryp
 const utf8 = (text: string): Uint8Array => new TextEncoder().encode(text);
 /** RFC 9180 §4: "HPKE-v1" ‖ suite_id, with the KEM's suite_id "KEM" ‖ I2OSP(0x0020, 2). */
 const X25519_LABEL_PREFIX = concat(utf8("HPKE-v1"), concat(utf8("KEM"), Uint8Array.of(0x00, 0x20)));
-// any 32 bytes: Node makes an OKP private key from `d` alone and only asks that `x` be present;
-// the public key read back from it is checked against `d` by WebCrypto's import below
+// any 32 bytes: Node makes an OKP private key from `d` alone and only asks that `x` be present
+// (the public key read back from it is checked: see x25519FromSecret, and WebCrypto's import)
 const PLACEHOLDER_X = Buffer.alloc(32).toString("base64url");
+
+/**
+ * An X25519 private key from its 32 octets, and its public key's octets, through JWK (Node derives
+ * the pair from `d`; the public key is refused if it comes back as the placeholder).
+ */
+function x25519FromSecret(sk: Uint8Array): {
+  readonly privateKey: KeyObject;
+  readonly publicKey: Uint8Array;
+} {
+  const privateKey = createPrivateKey({
+    key: { kty: "OKP", crv: "X25519", d: Buffer.from(sk).toString("base64url"), x: PLACEHOLDER_X },
+    format: "jwk",
+  });
+  const { x } = createPublicKey(privateKey).export({ format: "jwk" });
+  if (x === undefined || x === PLACEHOLDER_X) throw new RangeError("X25519 public key not derived");
+  return { privateKey, publicKey: Buffer.from(x, "base64url") };
+}
 
 /**
  * DHKEM(X25519, HKDF-SHA256) private keys (RFC 9180 §7.1) made from their 32 octets through JWK.
@@ -188,10 +205,7 @@ const PLACEHOLDER_X = Buffer.alloc(32).toString("base64url");
 export function x25519Keys(base: Hpke): Pick<Hpke, "importPrivateKey" | "deriveKeyPair"> {
   const keyPair = async (sk: Uint8Array) => {
     const d = Buffer.from(sk).toString("base64url");
-    const { x } = createPublicKey(
-      createPrivateKey({ key: { kty: "OKP", crv: "X25519", d, x: PLACEHOLDER_X }, format: "jwk" }),
-    ).export({ format: "jwk" });
-    if (x === undefined) throw new RangeError("X25519 public key not derived");
+    const x = Buffer.from(x25519FromSecret(sk).publicKey).toString("base64url");
     const jwk = { kty: "OKP", crv: "X25519", d, x };
     const [privateKey, publicKey] = await Promise.all([
       crypto.subtle.importKey("jwk", jwk, { name: "X25519" }, true, ["deriveBits"]),
@@ -293,18 +307,9 @@ export function x25519Hpke(base: Hpke, aead: keyof typeof HPKE_AEADS): Pick<Hpke
         const recipient = KeyObject.from(publicKey);
         // the ephemeral secret from WebCrypto's generator, as the default provider draws it (the
         // seeded sections of vector generation replace that generator), made into a key as above
-        const ephemeral = createPrivateKey({
-          key: {
-            kty: "OKP",
-            crv: "X25519",
-            d: Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url"),
-            x: PLACEHOLDER_X,
-          },
-          format: "jwk",
-        });
-        const enc = rawPublic(createPublicKey(ephemeral));
-        if (enc.every((b) => b === 0)) throw new RangeError("X25519 public key not derived");
-        const dh = diffieHellman({ privateKey: ephemeral, publicKey: recipient });
+        const ephemeral = x25519FromSecret(crypto.getRandomValues(new Uint8Array(32)));
+        const enc = ephemeral.publicKey;
+        const dh = diffieHellman({ privateKey: ephemeral.privateKey, publicKey: recipient });
         const { key, nonce } = schedule(dh, enc, rawPublic(recipient), info);
         // the three AEADs take the same calls (GCM and ChaCha20-Poly1305, 16-byte tags)
         const c = createCipheriv(cipher as "aes-128-gcm", key, nonce, {

@@ -447,26 +447,22 @@ export async function startFederation(options: FederationOptions): Promise<Feder
         maxSockets: concurrency,
       });
       const out: DemoSimulatedMember[] = new Array(names.length);
-      let next = 0;
-      const worker = async (): Promise<void> => {
-        while (next < names.length) {
-          const i = next++;
-          const name = names[i]!;
-          const identity = await simulatedIdentity(p.pki, domain, name, options.cs);
-          const core: ClientCore = new Core({ identity, trust, cs: options.cs });
-          const body = await core.generateKeyPackages(1);
-          const url = new URL(clientApiPath("keyPackages"), p.clientApiUrl);
-          const headers = await signRequest(identity, options.cs, "POST", url, body);
-          const status = await postWith(agent, url, body, headers);
-          if (status < 200 || status >= 300)
-            throw new InternalError(`${domain} answered ${status} to ${identity.clientUri}'s KeyPackages`, {
-              path: `/simulated/${name}`,
-            });
-          out[i] = { domain, userUri: identity.userUri, clientUri: identity.clientUri, core };
-        }
+      const register = async (i: number): Promise<void> => {
+        const name = names[i]!;
+        const identity = await simulatedIdentity(p.pki, domain, name, options.cs);
+        const core: ClientCore = new Core({ identity, trust, cs: options.cs });
+        const body = await core.generateKeyPackages(1);
+        const url = new URL(clientApiPath("keyPackages"), p.clientApiUrl);
+        const headers = await signRequest(identity, options.cs, "POST", url, body);
+        const status = await postWith(agent, url, body, headers);
+        if (status < 200 || status >= 300)
+          throw new InternalError(`${domain} answered ${status} to ${identity.clientUri}'s KeyPackages`, {
+            path: `/simulated/${name}`,
+          });
+        out[i] = { domain, userUri: identity.userUri, clientUri: identity.clientUri, core };
       };
       try {
-        await Promise.all(Array.from({ length: concurrency }, worker));
+        await forEachConcurrently(names.length, concurrency, register);
       } finally {
         agent.destroy();
       }
@@ -603,30 +599,40 @@ export async function sendConsentGrants(
     ca: to.pki.ca.certificatePem,
     peers: { [to.domain]: new URL(to.url).host },
   });
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < requesters.length) {
-      const requester = requesters[next++]!;
-      const answer = await client.send(to.domain, {
-        endpoint: "updateConsent",
-        param: to.domain,
-        body: encodeConsentEntry({
-          consentOperation: "grant",
-          requesterUri: { uri: requester },
-          targetUri: { uri: granter },
-          clientKeyPackages: [],
-          consent_extensions: { component_data: [] },
-        }),
-      });
-      if (answer.status !== 201)
-        throw new InternalError(`updateConsent answered ${answer.status}`, { path: "/consent" });
-    }
+  const grant = async (i: number): Promise<void> => {
+    const requester = requesters[i]!;
+    const answer = await client.send(to.domain, {
+      endpoint: "updateConsent",
+      param: to.domain,
+      body: encodeConsentEntry({
+        consentOperation: "grant",
+        requesterUri: { uri: requester },
+        targetUri: { uri: granter },
+        clientKeyPackages: [],
+        consent_extensions: { component_data: [] },
+      }),
+    });
+    if (answer.status !== 201)
+      throw new InternalError(`updateConsent answered ${answer.status}`, { path: "/consent" });
   };
   try {
-    await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
+    await forEachConcurrently(requesters.length, concurrency, grant);
   } finally {
     client.close();
   }
+}
+
+/** `task(0)` … `task(count − 1)`, at most `concurrency` at a time (at least one). */
+async function forEachConcurrently(
+  count: number,
+  concurrency: number,
+  task: (i: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < count) await task(next++);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, worker));
 }
 
 /**
