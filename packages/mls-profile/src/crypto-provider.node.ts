@@ -287,7 +287,8 @@ export function x25519Hpke(base: Hpke, aead: keyof typeof HPKE_AEADS): Pick<Hpke
     });
   /** §4.1 ExtractAndExpand, then §5.1 KeySchedule in base mode: the AEAD key and base nonce. */
   const schedule = (dh: Buffer, enc: Uint8Array, pkR: Uint8Array, info: Uint8Array) => {
-    // [RFC 9180 §7.1.4] the all-zero X25519 output is refused
+    // [MLS-HPKE-01] RFC 9180 §7.1.4: the all-zero X25519 output is refused (OpenSSL refuses it
+    // first; this holds if another build does not)
     if (dh.every((b) => b === 0)) throw new RangeError("X25519 shared secret is zero");
     const eaePrk = extract(kemPrefix, empty, "eae_prk", dh);
     const shared = expand(kemPrefix, eaePrk, "shared_secret", concat(enc, pkR), 32);

@@ -190,6 +190,17 @@ describe("caching provider: X25519 HPKE keys (RFC 9180 §7.1.3)", () => {
     },
   );
 
+  it("MLS-HPKE-01: a KEM output that is a small-order point (an all-zero X25519 shared secret) is refused", async () => {
+    const ours = (await loadCiphersuite("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519")).impl.hpke;
+    const pair = await ours.deriveKeyPair(utf8("ikm"));
+    const sealed = await ours.seal(pair.publicKey, utf8("x"), utf8("info"));
+    expect(await ours.open(pair.privateKey, sealed.enc, sealed.ct, utf8("info"))).toEqual(utf8("x"));
+    // the point 0 and the point 1 are of small order: X25519 with either gives 32 zero octets
+    for (const point of [new Uint8Array(32), Uint8Array.of(1, ...new Uint8Array(31))]) {
+      await expect(ours.open(pair.privateKey, point, sealed.ct, utf8("info"))).rejects.toThrow();
+    }
+  });
+
   it("a private key of the wrong length is refused as by the default provider", async () => {
     const ours = (await loadCiphersuite("MLS_128_DHKEMX25519_AES128GCM_SHA256_Ed25519")).impl.hpke;
     await expect(ours.importPrivateKey(new Uint8Array(31))).rejects.toThrow();
