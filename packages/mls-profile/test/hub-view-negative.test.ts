@@ -7,14 +7,17 @@ import {
   defaultLifetime,
   encodeMlsMessage,
   type GroupInfo,
+  generateKeyPackage,
   generateKeyPackageWithKey,
   joinGroupExternal,
+  type LeafNodeCommit,
   type MLSMessage,
   type Proposal,
   type PublicMessage,
   proposeExternal,
 } from "@mimi/ts-mls";
 import { signFramedContentTBS, toTbs } from "@mimi/ts-mls/framedContent.js";
+import { signLeafNodeCommit } from "@mimi/ts-mls/leafNode.js";
 import { protectExternalProposalPublic } from "@mimi/ts-mls/messageProtectionPublic.js";
 import { CodecError, MimiError, ValidationError } from "@mimi/wire";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -457,6 +460,84 @@ describe("hub view commit rules", () => {
       },
     } as PublicMessage);
     await rejection(processHubMessage(base.hub, forged), "MLS-HUB-12");
+  });
+
+  /**
+   * `m`'s next commit with its UpdatePath leaf changed by `change` and signed again (by `signer`, the
+   * key the changed leaf names), then the commit re-signed: only the leaf checks can fail.
+   */
+  async function withPathLeaf(
+    sc: Scenario,
+    m: Member,
+    change: (leaf: LeafNodeCommit) => LeafNodeCommit,
+    signer = m.state.signaturePrivateKey,
+  ): Promise<Uint8Array> {
+    const pm = publicMessageOf(await draftCommit(sc, m));
+    if (pm.content.contentType !== "commit" || pm.content.commit.path === undefined)
+      throw new Error("no path");
+    const path = pm.content.commit.path;
+    const leafNode = await signLeafNodeCommit(
+      {
+        ...change(path.leafNode as LeafNodeCommit),
+        groupId: sc.hub.groupContext.groupId,
+        leafIndex: m.state.privatePath.leafIndex,
+      },
+      signer,
+      sc.cs.signature,
+    );
+    const { groupId: _g, leafIndex: _l, ...leaf } = leafNode;
+    return resign(sc, m, {
+      ...pm,
+      content: { ...pm.content, commit: { ...pm.content.commit, path: { ...path, leafNode: leaf } } },
+    } as PublicMessage);
+  }
+
+  function leafOfMember(sc: Scenario, i: number): LeafNodeCommit {
+    const m = member(sc, i);
+    const node = m.state.ratchetTree[2 * m.state.privatePath.leafIndex];
+    if (node?.nodeType !== "leaf") throw new Error("no leaf");
+    return node.leaf as LeafNodeCommit;
+  }
+
+  it("MLS-HUB-12 rejects an UpdatePath leaf whose encryption key is another member's", async () => {
+    const other = leafOfMember(base, 1);
+    const forged = await withPathLeaf(base, member(base, 0), (leaf) => ({
+      ...leaf,
+      hpkePublicKey: other.hpkePublicKey,
+    }));
+    const e = await rejection(processHubMessage(base.hub, forged), "MLS-HUB-12");
+    expect(e.what).toMatch(/encryption key not unique/);
+  });
+
+  it("MLS-HUB-12 rejects an UpdatePath leaf whose signature key is another member's", async () => {
+    const other = leafOfMember(base, 2);
+    const forged = await withPathLeaf(
+      base,
+      member(base, 0),
+      (leaf) => ({ ...leaf, signaturePublicKey: other.signaturePublicKey }),
+      member(base, 2).state.signaturePrivateKey,
+    );
+    const e = await rejection(processHubMessage(base.hub, forged), "MLS-HUB-12");
+    expect(e.what).toMatch(/signature key not unique/);
+  });
+
+  it("MLS-HUB-12 rejects an UpdatePath leaf whose credential type a member does not support", async () => {
+    const sc = await scenario();
+    const m = member(sc, 0);
+    // a fourth member whose capabilities list the basic credential only
+    const caps = leafOfMember(sc, 1).capabilities;
+    const kp = await generateKeyPackage(
+      { credentialType: "basic", identity: new TextEncoder().encode("basic-only") },
+      { ...caps, credentials: ["basic"] },
+      defaultLifetime,
+      [],
+      sc.cs,
+    );
+    await commit(sc, m, [{ proposalType: "add", add: { keyPackage: kp.publicPackage } }]);
+    const x509 = { credentialType: "x509" as const, certificates: [new Uint8Array([0x30, 0x00])] };
+    const forged = await withPathLeaf(sc, m, (leaf) => ({ ...leaf, credential: x509 }));
+    const e = await rejection(processHubMessage(sc.hub, forged), "MLS-HUB-12");
+    expect(e.what).toMatch(/leaf 3 does not support credential type x509/);
   });
 
   it("MLS-HUB-13 rejects an external commit removing someone else's leaf (which ts-mls members accept)", async () => {

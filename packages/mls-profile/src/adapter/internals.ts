@@ -145,4 +145,11 @@ export { bytesToBase64 } from "@mimi/ts-mls/util/byteArray.js";
 export { decodeWelcome, decryptGroupInfo, decryptGroupSecrets, encodeWelcome } from "@mimi/ts-mls/welcome.js";
 // functions only the patch adds, read after the patch check (a deep named import of a missing
 // export would fail at link time with an obscure message instead of ts-mls-patch.ts's)
-export { draftVector, NodeVector, secretTreeLeaf, treeHashes, treeKeyLookup } from "./ts-mls-patch.js";
+export {
+  draftVector,
+  leavesLackingCredential,
+  NodeVector,
+  secretTreeLeaf,
+  treeHashes,
+  treeKeyLookup,
+} from "./ts-mls-patch.js";

@@ -17,7 +17,7 @@ import * as tsMls from "@mimi/ts-mls";
 import { InternalError } from "@mimi/wire";
 
 /** The patch revision this package was built and tested with. */
-const REQUIRED_REVISION = 5;
+const REQUIRED_REVISION = 6;
 
 function checkPatched(): void {
   const marker = (tsMls as Record<string, unknown>)["mimiPatch"] as
@@ -49,6 +49,11 @@ export const secretTreeLeaf: typeof tsMls.secretTreeLeaf = tsMls.secretTreeLeaf;
 export const treeHashes: typeof tsMls.treeHashes = tsMls.treeHashes;
 /** ts-mls's `treeKeyLookup` (added by the patch, revision 4): the node indices carrying a public key. */
 export const treeKeyLookup: typeof tsMls.treeKeyLookup = tsMls.treeKeyLookup;
+/**
+ * ts-mls's `leavesLackingCredential` (added by the patch, revision 6): how many leaves of a tree do
+ * not list a credential type in their capabilities, counted once per lineage of trees.
+ */
+export const leavesLackingCredential: typeof tsMls.leavesLackingCredential = tsMls.leavesLackingCredential;
 /** ts-mls's `NodeVector` (added by the patch, revision 5): a persistent vector of per-node values. */
 export const NodeVector: typeof tsMls.NodeVector = tsMls.NodeVector;
 /** ts-mls's `draftVector` (added by the patch, revision 5): a new version of a NodeVector, chunk by chunk. */

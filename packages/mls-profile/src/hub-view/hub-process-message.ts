@@ -27,11 +27,13 @@ import {
   type FramedContentCommit,
   findBlankLeafNodeIndexOrExtend,
   findSignaturePublicKey,
+  leavesLackingCredential,
   makeProposalRef,
   nextEpochContext,
   nodeToLeafIndex,
   removeLeafNode,
   toLeafIndex,
+  treeKeyLookup,
   type UpdatePath,
   validateLeafNodeUpdateOrCommit,
   verifyFramedContentSignature,
@@ -416,7 +418,9 @@ function checkPath(view: HubGroupView, proposals: readonly Proposal[], path: Upd
  * RFC 9420 §7.3 for a new or replaced leaf: every member supports its credential type, its
  * encryption key appears in no other node and its signature key in no other leaf. (ts-mls's
  * `validateLeafNodeCredentialAndKeyUniqueness` only checks the tree's existing keys among
- * themselves, and is O(N) in base64 conversions.)
+ * themselves.) Answered from the patched ts-mls's per-tree indexes (the count of leaves lacking a
+ * credential type, the public keys by node), which a commit updates along its changed nodes: no
+ * pass over every node of a 10,000-member tree per commit.
  */
 function checkLeafUniqueness(
   tree: RatchetTree,
@@ -425,39 +429,33 @@ function checkLeafUniqueness(
   where: string,
 ): void {
   const credentialType = leaf.credential.credentialType;
-  for (let i = 0; i < tree.length; i++) {
-    const node = tree[i];
-    if (node === undefined) continue;
-    if (node.nodeType === "parent") {
-      // [MLS-HUB-12]
-      check(
-        !equalBytes(node.parent.hpkePublicKey, leaf.hpkePublicKey),
-        "encryption key not unique",
-        "MLS-HUB-12",
-        where,
-      );
-      continue;
-    }
-    check(
-      node.leaf.capabilities.credentials.includes(credentialType),
-      `leaf ${i / 2} does not support credential type ${credentialType}`,
-      "MLS-HUB-12",
-      where,
-    );
-    if (i / 2 === own) continue;
-    check(
-      !equalBytes(node.leaf.hpkePublicKey, leaf.hpkePublicKey),
-      "encryption key not unique",
-      "MLS-HUB-12",
-      where,
+  if (leavesLackingCredential(tree, credentialType) > 0) {
+    // [MLS-HUB-12] the failure names the first such leaf (a pass over the leaves, on rejection only)
+    const lacking = tree.findIndex(
+      (node) => node?.nodeType === "leaf" && !node.leaf.capabilities.credentials.includes(credentialType),
     );
     check(
-      !equalBytes(node.leaf.signaturePublicKey, leaf.signaturePublicKey),
-      "signature key not unique",
+      false,
+      `leaf ${lacking / 2} does not support credential type ${credentialType}`,
       "MLS-HUB-12",
       where,
     );
   }
+  const keysOf = treeKeyLookup(tree);
+  const ownNode = 2 * own;
+  // [MLS-HUB-12]
+  check(
+    keysOf("e", leaf.hpkePublicKey).every((x) => x === ownNode),
+    "encryption key not unique",
+    "MLS-HUB-12",
+    where,
+  );
+  check(
+    keysOf("s", leaf.signaturePublicKey).every((x) => x === ownNode),
+    "signature key not unique",
+    "MLS-HUB-12",
+    where,
+  );
 }
 
 /**
