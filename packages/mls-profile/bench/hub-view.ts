@@ -27,7 +27,7 @@ import {
   makePskIndex,
   processMessage,
 } from "@mimi/ts-mls";
-import { processMessage as processMlsMessage } from "../src/adapter/index.js";
+import { commit as commitMls, processMessage as processMlsMessage } from "../src/adapter/index.js";
 import { bootstrapHubView, hubCipherSuite, processHubMessage } from "../src/hub-view/index.js";
 import type { MlsBenchContributor } from "./index.js";
 
@@ -154,8 +154,10 @@ async function hubViewMetrics(options: {
 }
 
 /**
- * `nN.hubProcessCommit.ms` for `pnpm mimi bench mls`: the hub view, bootstrapped from the
- * committer's state before the commit, processes the fixture's Add commit; baseline in the same run
+ * `nN.hubProcessCommit.ms` and `nN.hubProcessRemove.ms` for `pnpm mimi bench mls`: the hub view,
+ * bootstrapped from the committer's state before the commit, processes the fixture's Add commit, and
+ * a Remove of the last simulated member with the committer's UpdatePath (the path's checks: the new
+ * leaf's credential support and key uniqueness, the parent hashes); baseline in the same run
  * (alternating): a member processing the same commit through ts-mls's default provider.
  */
 export const hubViewContributor: MlsBenchContributor = async (f) => {
@@ -166,18 +168,28 @@ export const hubViewContributor: MlsBenchContributor = async (f) => {
     ratchetTree: f.committer.ratchetTree,
     cipherSuite: hubCipherSuite(f.cs.impl),
   });
-  const bytes = encodeMlsMessage(f.addCommit.commit);
-  const after = (await processHubMessage(hub, bytes)).view;
-  if (after.groupContext.epoch !== f.addCommit.state.groupContext.epoch)
-    throw new Error("bench: hub disagrees");
-  const memberTimes: number[] = [];
-  const hubTimes: number[] = [];
-  for (let i = 0; i < f.runs; i++) {
-    memberTimes.push(...(await timesMs(() => processMlsMessage(f.receiver, f.baseline, bytes), 1)));
-    hubTimes.push(...(await timesMs(() => processHubMessage(hub, bytes), 1)));
+  const removal = await commitMls(f.committer, f.cs, {
+    publicMessage: true,
+    proposals: [{ proposalType: "remove", remove: { removed: f.n - 1 } }],
+  });
+  const out: Metric[] = [];
+  for (const [name, commit] of [
+    ["hubProcessCommit", f.addCommit],
+    ["hubProcessRemove", removal],
+  ] as const) {
+    const bytes = encodeMlsMessage(commit.commit);
+    const after = (await processHubMessage(hub, bytes)).view;
+    if (after.groupContext.epoch !== commit.state.groupContext.epoch) throw new Error("bench: hub disagrees");
+    const memberTimes: number[] = [];
+    const hubTimes: number[] = [];
+    for (let i = 0; i < f.runs; i++) {
+      memberTimes.push(...(await timesMs(() => processMlsMessage(f.receiver, f.baseline, bytes), 1)));
+      hubTimes.push(...(await timesMs(() => processHubMessage(hub, bytes), 1)));
+    }
+    const base = latencyMetric(`${p}${name}.memberTsMlsDefault.ms`, median(memberTimes));
+    out.push(base, latencyMetric(`${p}${name}.ms`, median(hubTimes), base));
   }
-  const base = latencyMetric(`${p}hubProcessCommit.memberTsMlsDefault.ms`, median(memberTimes));
-  return [base, latencyMetric(`${p}hubProcessCommit.ms`, median(hubTimes), base)];
+  return out;
 };
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {

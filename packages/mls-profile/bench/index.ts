@@ -19,11 +19,12 @@
  *   MLSMessage encoding/decoding (goal: at least 5× the baseline).
  * - `nN.stateBytesPerMember`: the encoded member state divided by N (independent of the provider;
  *   the baseline is the state of the same group as the baseline's own commit left it).
- * - `nN.hubProcessCommit.ms`: the hub's view processing the same Commit; contributed by the hub
- *   view's benchmark through {@link MlsBenchContributor} (see `contributors` below).
+ * - `nN.hubProcessCommit.ms`: the hub's view processing the same Commit, and `nN.hubProcessRemove.ms`
+ *   a Remove with its UpdatePath; contributed by the hub view's benchmark through
+ *   {@link MlsBenchContributor} (see `contributors` below).
  * - `nN.<op>.growthFromNM` for consecutive measured sizes M < N (e.g. `n10000.processCommit.growthFromN1000`):
- *   the figure at N divided by the figure at M, for commitAdd, processCommit, join and
- *   hubProcessCommit. O(log n) tree work gives about 1 for a tenfold size (issue 20's goal: ≤ 2).
+ *   the figure at N divided by the figure at M, for commitAdd, processCommit, commitRemove,
+ *   processRemove, join, hubProcessCommit and hubProcessRemove. O(log n) tree work gives about 1 for a tenfold size (issue 20's goal: ≤ 2).
  */
 import {
   type BenchArea,
@@ -238,6 +239,7 @@ const GROWTH_OPS = [
   "processRemove",
   "join",
   "hubProcessCommit",
+  "hubProcessRemove",
 ] as const;
 
 /**

@@ -476,16 +476,13 @@ describe("hub view commit rules", () => {
     if (pm.content.contentType !== "commit" || pm.content.commit.path === undefined)
       throw new Error("no path");
     const path = pm.content.commit.path;
-    const leafNode = await signLeafNodeCommit(
-      {
-        ...change(path.leafNode as LeafNodeCommit),
-        groupId: sc.hub.groupContext.groupId,
-        leafIndex: m.state.privatePath.leafIndex,
-      },
+    const changed = change(path.leafNode as LeafNodeCommit);
+    const { signature } = await signLeafNodeCommit(
+      { ...changed, groupId: sc.hub.groupContext.groupId, leafIndex: m.state.privatePath.leafIndex },
       signer,
       sc.cs.signature,
     );
-    const { groupId: _g, leafIndex: _l, ...leaf } = leafNode;
+    const leaf: LeafNodeCommit = { ...changed, signature };
     return resign(sc, m, {
       ...pm,
       content: { ...pm.content, commit: { ...pm.content.commit, path: { ...path, leafNode: leaf } } },
