@@ -18,7 +18,7 @@ import {
   type MlsGroupState,
   processMessage,
 } from "../src/index.js";
-import { config, groupOf, keyPackage, suite, utf8 } from "./adapter-fixtures.js";
+import { capabilities, config, groupOf, keyPackage, suite, utf8 } from "./adapter-fixtures.js";
 
 const present = (tree: { toArray(): readonly unknown[] }): number[] =>
   tree.toArray().flatMap((e, i) => (e === undefined ? [] : [i]));
@@ -141,6 +141,90 @@ describe("tree hashes kept per tree (RFC 9420 §7.8)", () => {
     // and back
     [tree[2], tree[6]] = [tree[6], tree[2]];
     expect(await ts.treeHashRoot(tree, cs.impl.hash)).toEqual(before);
+  });
+});
+
+describe("trees changed through the write log (ts-mls patch revision 6)", () => {
+  it("the caches follow logged writes to a copy, before and after its hashes and keys were cached", async () => {
+    const cs = await suite;
+    const states = await groupOf(cs, 6);
+    const tree = states[0]!.ratchetTree;
+    await ts.treeHashRoot(tree, cs.impl.hash);
+    const copy = ts.copyTree(tree);
+    // written before the copy's caches exist: told by the log against the original's cache
+    ts.setTreeNode(copy, 2, tree[6]);
+    ts.setTreeNode(copy, 6, tree[2]);
+    expect(await ts.treeHashRoot(copy, cs.impl.hash)).toEqual(await hashFromScratch(copy, cs));
+    // written after: told by the log against the copy's own cache
+    ts.setTreeNode(copy, 10, undefined);
+    const swapped = tree[2];
+    if (swapped?.nodeType !== "leaf") throw new Error("no leaf");
+    expect(ts.treeKeyLookup(copy)("s", swapped.leaf.signaturePublicKey)).toEqual([6]);
+    expect(await ts.treeHashRoot(copy, cs.impl.hash)).toEqual(await hashFromScratch(copy, cs));
+    const removed = tree[10];
+    if (removed?.nodeType !== "leaf") throw new Error("no leaf");
+    expect(ts.treeKeyLookup(copy)("s", removed.leaf.signaturePublicKey)).toEqual([]);
+    // the original is untouched
+    expect(await ts.treeHashRoot(tree, cs.impl.hash)).toEqual(await hashFromScratch(tree, cs));
+  });
+
+  it("the count of leaves lacking a credential type drops when such a leaf at the end is removed and the tree shrinks", async () => {
+    const cs = await suite;
+    const states = await groupOf(cs, 4);
+    const basicOnly = await keyPackage(cs, "basic-only", { ...capabilities(), credentials: ["basic"] });
+    const r = await commit(states[0]!, cs, {
+      proposals: [{ proposalType: "add", add: { keyPackage: basicOnly.publicPackage } }],
+    });
+    const tree = r.state.ratchetTree;
+    expect(tree.length).toBe(15);
+    expect(ts.leavesLackingCredential(tree, "x509")).toBe(1);
+    const shrunk = ts.removeLeafNode(tree, ts.toLeafIndex(4));
+    expect(shrunk.length).toBe(7);
+    expect(ts.leavesLackingCredential(shrunk, "x509")).toBe(0);
+  });
+});
+
+describe("one copy of the tree per commit (ts-mls patch revision 6)", () => {
+  it("a commit's Removes, Adds and path go into one copy: the state it was processed from keeps its tree, and a second processing agrees", async () => {
+    const cs = await suite;
+    const states = await groupOf(cs, 8);
+    const alice = states[0]!;
+    const bob = states[1]!;
+    const newcomer = await keyPackage(cs, "newcomer");
+    const r = await commit(alice, cs, {
+      proposals: [
+        { proposalType: "remove", remove: { removed: 3 } },
+        { proposalType: "remove", remove: { removed: 7 } },
+        { proposalType: "add", add: { keyPackage: newcomer.publicPackage } },
+      ],
+    });
+    const message = encodeMlsMessage(r.commit);
+    const bobTree = ts.encodeRatchetTree(bob.ratchetTree);
+    const bobHash = await ts.treeHashRoot(bob.ratchetTree, cs.impl.hash);
+    const first = await receive(bob, cs, message);
+    // the state processed from is untouched (its tree array, and the hashes cached for it)
+    expect(ts.encodeRatchetTree(bob.ratchetTree)).toEqual(bobTree);
+    expect(await ts.treeHashRoot(bob.ratchetTree, cs.impl.hash)).toEqual(bobHash);
+    expect(first.ratchetTree).not.toBe(bob.ratchetTree);
+    const second = await receive(bob, cs, message);
+    const fresh = await hashFromScratch(r.state.ratchetTree, cs);
+    for (const s of [first, second]) {
+      expect(s.groupContext.treeHash).toEqual(fresh);
+      expect(ts.encodeRatchetTree(s.ratchetTree)).toEqual(ts.encodeRatchetTree(r.state.ratchetTree));
+    }
+    // the committer's own state too
+    expect(ts.encodeRatchetTree(alice.ratchetTree)).toEqual(ts.encodeRatchetTree(states[0]!.ratchetTree));
+  });
+
+  it("a commit with a path and no proposals copies the tree (the state's own tree is never written)", async () => {
+    const cs = await suite;
+    const states = await groupOf(cs, 5);
+    const r = await commit(states[0]!, cs, {});
+    const bob = states[1]!;
+    const before = ts.encodeRatchetTree(bob.ratchetTree);
+    const after = await receive(bob, cs, encodeMlsMessage(r.commit));
+    expect(ts.encodeRatchetTree(bob.ratchetTree)).toEqual(before);
+    expect(after.groupContext.treeHash).toEqual(await hashFromScratch(r.state.ratchetTree, cs));
   });
 });
 

@@ -146,10 +146,13 @@ export { decodeWelcome, decryptGroupInfo, decryptGroupSecrets, encodeWelcome } f
 // functions only the patch adds, read after the patch check (a deep named import of a missing
 // export would fail at link time with an obscure message instead of ts-mls-patch.ts's)
 export {
+  copyTree,
   draftVector,
   leavesLackingCredential,
   NodeVector,
   secretTreeLeaf,
+  setTreeNode,
   treeHashes,
   treeKeyLookup,
+  treeWrites,
 } from "./ts-mls-patch.js";

@@ -54,6 +54,18 @@ export const treeKeyLookup: typeof tsMls.treeKeyLookup = tsMls.treeKeyLookup;
  * not list a credential type in their capabilities, counted once per lineage of trees.
  */
 export const leavesLackingCredential: typeof tsMls.leavesLackingCredential = tsMls.leavesLackingCredential;
+/**
+ * ts-mls's `copyTree` (added by the patch, revision 6): a copy of a ratchet tree to change with
+ * {@link setTreeNode}, whose write log tells the tree caches what changed.
+ */
+export const copyTree: typeof tsMls.copyTree = tsMls.copyTree;
+/** ts-mls's `setTreeNode` (added by the patch, revision 6): a logged in-place write of one tree node. */
+export const setTreeNode: typeof tsMls.setTreeNode = tsMls.setTreeNode;
+/**
+ * ts-mls's `treeWrites` (added by the patch, revision 6): the node indices written to a tree since
+ * it was copied from another, when the write logs tell them.
+ */
+export const treeWrites: typeof tsMls.treeWrites = tsMls.treeWrites;
 /** ts-mls's `NodeVector` (added by the patch, revision 5): a persistent vector of per-node values. */
 export const NodeVector: typeof tsMls.NodeVector = tsMls.NodeVector;
 /** ts-mls's `draftVector` (added by the patch, revision 5): a new version of a NodeVector, chunk by chunk. */

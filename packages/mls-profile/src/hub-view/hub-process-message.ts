@@ -34,6 +34,7 @@ import {
   removeLeafNode,
   toLeafIndex,
   treeKeyLookup,
+  treeWrites,
   type UpdatePath,
   validateLeafNodeUpdateOrCommit,
   verifyFramedContentSignature,
@@ -460,7 +461,8 @@ function checkLeafUniqueness(
 
 /**
  * Validate the UpdatePath's leaf (against `beforeJoin`, the tree without an external joiner's new
- * leaf), merge the path into `hasher.tree`, and return a hasher for the result.
+ * leaf), merge the path into `hasher.tree` (in place when `owned`: the commit's own copy of the
+ * tree, which nothing else holds), and return a hasher for the result.
  */
 async function applyPath(
   view: HubGroupView,
@@ -470,6 +472,7 @@ async function applyPath(
   path: UpdatePath,
   extensions: HubGroupView["groupContext"]["extensions"],
   external: boolean,
+  owned: boolean,
 ): Promise<TreeHasher> {
   const { options, cipherSuite: cs } = view;
   const where = `${CONTENT}/commit/path/leaf_node`;
@@ -485,8 +488,7 @@ async function applyPath(
   );
   check(leafError === undefined, `UpdatePath leaf is invalid: ${leafError?.message}`, "MLS-HUB-12", where);
   checkLeafUniqueness(beforeJoin, path.leafNode, committer, where);
-  const tree = await applyUpdatePathCached(hasher, committer, path, cs.hash, external);
-  return makeTreeHasher(tree, cs.hash, { tree: hasher.tree, cache: hasher.cache() });
+  return applyUpdatePathCached(hasher, committer, path, cs.hash, external, owned);
 }
 
 function requiredProposalTypes(view: HubGroupView): readonly number[] {
@@ -649,14 +651,28 @@ async function processMemberCommit(
       ? extra.extensions
       : view.groupContext.extensions;
   checkGroupContextExtensions(view, proposals, result.tree);
-  const afterProposals = makeTreeHasher(result.tree, cs.hash, {
-    tree: view.ratchetTree,
-    cache: view.treeHashCache,
-  });
+  // the nodes the proposals wrote, from the patched ts-mls's write log of its copy (else compared)
+  const afterProposals = makeTreeHasher(
+    result.tree,
+    cs.hash,
+    { tree: view.ratchetTree, cache: view.treeHashCache },
+    result.tree === view.ratchetTree ? [] : treeWrites(result.tree, view.ratchetTree),
+  );
   const hasher =
     commit.path === undefined
       ? afterProposals
-      : await applyPath(view, afterProposals, result.tree, committer, commit.path, extensions, false);
+      : // a tree the proposals changed is ts-mls's fresh copy for this commit (applyProposals never
+        // writes the tree it is given), so the path goes into it in place
+        await applyPath(
+          view,
+          afterProposals,
+          result.tree,
+          committer,
+          commit.path,
+          extensions,
+          false,
+          result.tree !== view.ratchetTree,
+        );
   const status = extra.kind === "reinit" ? "reinit" : "active";
   const next = await nextView(view, content, signature, confirmationTag, hasher, extensions, status);
   return {
@@ -811,7 +827,8 @@ async function processExternalCommit(
     content,
     signature,
     confirmationTag,
-    await applyPath(view, withJoiner, tree, joiner, path, extensions, true),
+    // withJoiner's tree is addLeafNode's fresh copy
+    await applyPath(view, withJoiner, tree, joiner, path, extensions, true, true),
     extensions,
     "active",
   );

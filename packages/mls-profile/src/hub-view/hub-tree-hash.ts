@@ -8,6 +8,7 @@
  */
 import type { Hash, RatchetTree } from "@mimi/ts-mls";
 import {
+  copyTree,
   draftVector,
   encodeLeafNodeHashInput,
   encodeParentHashInput,
@@ -15,6 +16,7 @@ import {
   filteredDirectPath,
   leafToNodeIndex,
   NodeVector,
+  setTreeNode,
   toLeafIndex,
   treeKeyLookup,
   type UpdatePath,
@@ -130,11 +132,15 @@ function toArray(cache: TreeHashCache): (Uint8Array | undefined)[] {
 
 /**
  * A {@link TreeHasher} for `tree`; `previous` is an earlier version of the tree with its cache.
+ * `changed`, when the caller knows them, are the node indices where `tree` differs from
+ * `previous.tree` (required when `tree` is `previous.tree` changed in place); otherwise the two
+ * arrays are compared node by node.
  */
 export function makeTreeHasher(
   tree: RatchetTree,
   h: Hash,
   previous?: { readonly tree: RatchetTree; readonly cache: TreeHashCache },
+  changed?: readonly number[],
 ): TreeHasher {
   // the previous cache shared (a new version of its vector), then the nodes that changed and their
   // ancestors forgotten
@@ -147,10 +153,11 @@ export function makeTreeHasher(
   if (previous !== undefined) {
     const span = Math.max(tree.length, previous.tree.length);
     const dirty = new Set<number>();
-    for (let i = 0; i < span; i++) {
-      if (tree[i] === previous.tree[i]) continue;
+    const forget = (i: number): void => {
       for (let x = i; x < 2 * span + 1 && !dirty.has(x); x = parentOf(x)) dirty.add(x);
-    }
+    };
+    if (changed !== undefined) for (const i of changed) forget(i);
+    else for (let i = 0; i < span; i++) if (tree[i] !== previous.tree[i]) forget(i);
     for (const x of dirty) if (x < tree.length) cache.set(x, undefined);
   }
   const hash = async (x: number): Promise<Uint8Array> => {
@@ -183,7 +190,12 @@ function directPathOf(x: number, nodeWidth: number): number[] {
  * does, with the original sibling tree hashes taken from the cache: the committer's leaf key is new
  * (not for an external commit), no path key is already in the tree, the path length equals the
  * filtered direct path, and the parent hashes computed over the new nodes must end in the leaf's
- * `parent_hash`.
+ * `parent_hash`. Returns a hasher for the merged tree.
+ *
+ * `inPlace`: `hasher.tree` is the commit's own copy (its proposals made it), which nothing else
+ * holds: the path is merged into it rather than into another copy of the whole tree (a large
+ * object at 10,000 members). The copath's subtrees, whose hashes the parent hashes read, are
+ * disjoint from the direct path the merge writes.
  *
  * @throws ValidationError (MLS-HUB-12) when a check fails.
  */
@@ -193,7 +205,8 @@ export async function applyUpdatePathCached(
   path: UpdatePath,
   h: Hash,
   external: boolean,
-): Promise<RatchetTree> {
+  inPlace: boolean,
+): Promise<TreeHasher> {
   const tree = hasher.tree;
   const where = "/public_message/content/commit/path";
   const leafIndex = leafToNodeIndex(toLeafIndex(sender)) as number;
@@ -226,8 +239,11 @@ export async function applyUpdatePathCached(
     "MLS-HUB-12",
     `${where}/nodes`,
   );
-  const copy = tree.slice();
-  for (const x of directPathOf(leafIndex, tree.length)) copy[x] = undefined;
+  // written through the patched ts-mls's logged writes, so that its caches of the result (the key
+  // index the next commit's checks read) follow the writes instead of comparing every node
+  const copy = inPlace ? tree : copyTree(tree);
+  const directPath = directPathOf(leafIndex, tree.length);
+  for (const x of directPath) setTreeNode(copy, x, undefined);
   // Parent hashes top-down: the topmost new node has an empty parent_hash; each lower node's is
   // computed over the node above it and the original tree hash of its sibling subtree, which the
   // path does not touch (§7.9).
@@ -248,7 +264,10 @@ export async function applyUpdatePathCached(
     const index = fdp[level] as number;
     const key = (path.nodes[level] as UpdatePath["nodes"][number]).hpkePublicKey;
     const parentHash = await parentHashBelow(index);
-    copy[index] = { nodeType: "parent", parent: { hpkePublicKey: key, unmergedLeaves: [], parentHash } };
+    setTreeNode(copy, index, {
+      nodeType: "parent",
+      parent: { hpkePublicKey: key, unmergedLeaves: [], parentHash },
+    });
     above = { index, key, parentHash };
   }
   const leafParentHash = await parentHashBelow(leafIndex);
@@ -258,6 +277,6 @@ export async function applyUpdatePathCached(
     "MLS-HUB-12",
     `${where}/leaf_node/parent_hash`,
   );
-  copy[leafIndex] = { nodeType: "leaf", leaf: path.leafNode };
-  return copy;
+  setTreeNode(copy, leafIndex, { nodeType: "leaf", leaf: path.leafNode });
+  return makeTreeHasher(copy, h, { tree, cache: hasher.cache() }, [leafIndex, ...directPath]);
 }
