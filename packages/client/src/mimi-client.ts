@@ -486,6 +486,8 @@ export class MimiClient {
     if (item.n <= this.after) return; // already processed before a reconnection (or a reload)
     this.after = item.n;
     for (const e of await this.core.receive(item)) this.emit(e);
+    // without a persistence hook there is nothing to wait for (no extra turn per inbox line)
+    if (this.options.onStateChange === undefined) return;
     try {
       await this.changed();
     } catch (e) {

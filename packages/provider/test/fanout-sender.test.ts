@@ -185,6 +185,26 @@ describe("hub /notify sender (§5.5)", () => {
     }
   });
 
+  it("tells when it queued events for our own clients (their inbox streams are woken then, not when every follower has them)", async () => {
+    const queued: string[] = [];
+    const sender = testSender({
+      onQueuedLocally: (roomId) => queued.push(roomId),
+      resolve: () => ({ host: "127.0.0.1", port: follower.port }),
+    });
+    try {
+      // the follower already has them (the test above): a delivery to a follower never tells
+      await sender.deliverAll(room, "b.example");
+      expect(queued).toEqual([]);
+      expect(await sender.deliverAll(room, "a.example")).toBe(5);
+      expect(queued).toEqual([room]);
+      expect(await inboxAfter(hubDb, room, 0n)).toHaveLength(5);
+      expect(await sender.deliverAll(room, "a.example")).toBe(0);
+      expect(queued).toEqual([room]);
+    } finally {
+      sender.close();
+    }
+  });
+
   it("PROTO-NOTIFY-03 retries a refusal, reporting Retry-After, and never advances the cursor for it", async () => {
     let calls = 0;
     const bodies: Buffer[] = [];

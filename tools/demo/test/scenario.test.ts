@@ -1,7 +1,7 @@
 import { loadCiphersuite } from "@mimi/mls-profile";
 import { describe, expect, it } from "vitest";
 import { formatReport } from "../src/report.js";
-import { runScenario } from "../src/scenario.js";
+import { runScenario, type ScenarioClient } from "../src/scenario.js";
 import { memoryFederation } from "./memory-federation.js";
 
 describe("demo scenario logic (in-memory hub stand-in)", () => {
@@ -33,5 +33,31 @@ describe("demo scenario logic (in-memory hub stand-in)", () => {
       "mimi://b.example/u/bob (role 2)",
       "mimi://a.example/u/user1 (role 2)",
     ]);
+  });
+
+  it("a commit step ends only when every member has processed the commit (the next message step is not billed for it)", async () => {
+    const cs = await loadCiphersuite();
+    const fed = await memoryFederation(cs);
+    const clients: ScenarioClient[] = [];
+    const client = fed.client.bind(fed);
+    fed.client = async (domain, user, device) => {
+      const c = await client(domain, user, device);
+      clients.push(c);
+      return c;
+    };
+    const room = "mimi://a.example/r/clubhouse";
+    const behind: string[] = [];
+    const report = await runScenario(fed, {
+      members: 6,
+      progress: (line) => {
+        if (!line.includes("Cathy leaves") && !line.includes("phone joins")) return;
+        const members = clients.filter((c) => c.core.isMember(room));
+        const epoch = members[0]!.core.epoch(room);
+        for (const c of members)
+          if (c.core.epoch(room) !== epoch) behind.push(`${c.core.clientUri} after "${line.slice(2, 20)}"`);
+      },
+    });
+    expect(report.ok).toBe(true);
+    expect(behind).toEqual([]);
   });
 });

@@ -7,11 +7,11 @@ import {
   type AttachmentInfo,
   buildConversation,
   type ConversationView,
-  computeMessageId,
   type ExternalPart,
   encodeMimiContent,
   encryptAttachment,
   type MimiContent,
+  messageIdFromParts,
 } from "@mimi/content";
 import { sendContent } from "@mimi/mls-profile";
 import { decodeSubmitMessageResponse, encodeSubmitMessageRequest, mlsOf } from "@mimi/protocol";
@@ -53,7 +53,12 @@ export async function sendMessage(
     appMessage,
     sendingUri: { uri: userUri },
   });
-  return { body, messageId: toHex(computeMessageId(bytes, userUri, roomUri)), content, handle };
+  return {
+    body,
+    messageId: toHex(messageIdFromParts(bytes, content.salt, userUri, roomUri)),
+    content,
+    handle,
+  };
 }
 
 /**
@@ -103,12 +108,14 @@ export function record(
   franked: boolean,
 ): IncomingMessage {
   room.received.push({ bytes, senderUri, roomUri: room.roomUri, acceptedTimestamp });
+  // decoded once: the franking check of a received message decoded the same bytes for its salt
+  const content = decodedContent(bytes);
   const message: IncomingMessage = {
-    messageId: toHex(computeMessageId(bytes, senderUri, room.roomUri)),
+    messageId: toHex(messageIdFromParts(bytes, content.salt, senderUri, room.roomUri)),
     senderUri,
     senderClient,
     acceptedTimestamp,
-    content: decodedContent(bytes),
+    content,
     bytes,
     franked,
   };

@@ -273,6 +273,8 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
         sender: {
           // the one outgoing HTTPS client: /notify shares its pools with every other peer request
           client: federation,
+          // our own clients' inbox streams send what was queued for them at once
+          onQueuedLocally: () => inboxSignal.notify(),
           ...(options.fanout?.maxBatch === undefined ? {} : { maxBatch: options.fanout.maxBatch }),
         },
         ...(options.fanout?.maxAttempts === undefined ? {} : { maxAttempts: options.fanout.maxAttempts }),
@@ -281,7 +283,6 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
       });
       const f = fanout;
       cleanups.push(() => f.stop());
-      cleanups.push(wakeAfterLocalDelivery(hub, f, inboxSignal));
     }
     // Every handler that may queue messages for our clients wakes their inbox streams.
     const endpoints = wakingInboxes(
@@ -454,47 +455,4 @@ export async function startProvider(options: ProviderOptions): Promise<RunningPr
     await cleanup();
     throw e;
   }
-}
-
-/**
- * Wake inbox streams once the fanout loop has queued an accepted event for our own clients
- * (coalesced; at most `maxWaitMs` after the acceptance when the loop stays busy). Returns the
- * unsubscribe function.
- */
-function wakeAfterLocalDelivery(
-  hub: Hub,
-  fanout: HubFanout,
-  signal: InboxSignal,
-  maxWaitMs = 100,
-): () => Promise<void> {
-  let pending = false;
-  let again = false;
-  let stopped = false;
-  const run = async (): Promise<void> => {
-    do {
-      again = false;
-      let timer: NodeJS.Timeout | undefined;
-      await Promise.race([
-        fanout.idle(),
-        new Promise<void>((r) => {
-          timer = setTimeout(r, maxWaitMs);
-        }),
-      ]);
-      clearTimeout(timer);
-      signal.notify();
-    } while (again && !stopped);
-    pending = false;
-  };
-  const off = hub.onAccepted(() => {
-    if (pending) {
-      again = true;
-      return;
-    }
-    pending = true;
-    void run();
-  });
-  return async () => {
-    stopped = true;
-    off();
-  };
 }

@@ -40,6 +40,11 @@ export interface FanoutSenderOptions {
    */
   readonly cursorWriteIntervalMs?: number;
   /**
+   * Called once events of `roomId` were queued for our own clients (the inbox streams of this
+   * process can send them at once, before the deliveries to the followers are done).
+   */
+  readonly onQueuedLocally?: (roomId: string) => void;
+  /**
    * Which events each follower gets: read the events after a position together with the domains
    * each goes to, in one query (`domains` undefined: every follower). Default: the room log, every
    * event to every follower.
@@ -255,6 +260,7 @@ export function makeFanoutSender(options: FanoutSenderOptions): FanoutSender {
       });
       if (moved) {
         remember(roomId, peerDomain, last);
+        options.onQueuedLocally?.(roomId);
         return { n: covered, more: full };
       }
       // Another process moved the cursor since we read it: read it again and go on from there.
