@@ -88,6 +88,23 @@ export async function opsPerSecond(
 export async function medianMs(fn: () => unknown, runs = 5): Promise<number> {
   const r0 = fn();
   if (r0 instanceof Promise) await r0;
+  return medianOfRuns(fn, runs);
+}
+
+/**
+ * Median wall time in ms of `fn` after a warm-up call: `runs` timed calls when the warm-up took less
+ * than `fastMs`, else one. Fast operations get enough samples for their median to settle (a figure of
+ * about a millisecond moves with the machine's load), slow ones keep the run short.
+ */
+export async function settledMs(fn: () => unknown, runs = 7, fastMs = 50): Promise<number> {
+  const warmStart = performance.now();
+  const r0 = fn();
+  if (r0 instanceof Promise) await r0;
+  const warm = performance.now() - warmStart;
+  return medianOfRuns(fn, warm < fastMs ? runs : 1);
+}
+
+async function medianOfRuns(fn: () => unknown, runs: number): Promise<number> {
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
     const start = performance.now();
