@@ -129,9 +129,19 @@ function hkdf(alg: HashAlgorithm, size: number): Kdf {
     async expand(prk, info, len) {
       if (len > 255 * size) throw new RangeError("HKDF-Expand length too large");
       const out = new Uint8Array(len);
-      let t: Uint8Array = new Uint8Array(0);
+      // T(i) = HMAC(PRK, T(i-1) | info | i), each block's input made in one buffer (one `update`)
+      const input = new Uint8Array(size + info.length + 1);
+      let t: Uint8Array | undefined;
       for (let i = 1, off = 0; off < len; i++) {
-        t = u8(createHmac(name, prk).update(t).update(info).update(Uint8Array.of(i)).digest());
+        const prefix = t === undefined ? 0 : size;
+        if (t !== undefined) input.set(t, 0);
+        input.set(info, prefix);
+        input[prefix + info.length] = i;
+        t = u8(
+          createHmac(name, prk)
+            .update(input.subarray(0, prefix + info.length + 1))
+            .digest(),
+        );
         out.set(t.subarray(0, Math.min(t.length, len - off)), off);
         off += t.length;
       }

@@ -3,14 +3,22 @@
  * external_senders in its RFC 9420 §12.1.8.1 form, sender_index over that list, the hook for
  * non-default proposals, and the path rule for GroupContextExtensions commits.
  */
+
+import {
+  type MlsPrivateMessage,
+  type MlsPublicMessage,
+  processMessage as tsProcessMessage,
+} from "@mimi/ts-mls";
 import { encodeTls, toHex, ValidationError } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
+import { deriveTreeSecret, expandWithLabel } from "../src/adapter/internals.js";
 import {
   type CustomProposalContext,
   commit,
   decodeExternalSenders,
   encodeExternalSenders,
   encodeGroupContext,
+  encryptApplicationMessage,
   exportGroupInfo,
   externalSendersExtension,
   externalSendersOf,
@@ -401,6 +409,117 @@ describe("ts-mls patch: PreSharedKey proposals in PrivateMessage commits (RFC 94
       // The PSK enters the key schedule: a member without it cannot follow the commit.
       if (kind === "external") {
         await expect(processMessage(bob!, cs, c.commit)).rejects.toThrow(/pskId/);
+      }
+    },
+  );
+});
+
+describe("ts-mls patch: the sender of a PrivateMessage from its SenderData, decrypted once (revision 7)", () => {
+  const accept = () => "accept" as const;
+
+  it("ts-mls returns the sender of a PrivateMessage application message, proposal and commit; none for a PublicMessage", async () => {
+    const cs = await suite;
+    const [alice, bob, carol] = await groupOf(cs, 3);
+    const sent = await encryptApplicationMessage(carol!, cs, utf8("hello"));
+    const app = await tsProcessMessage(
+      sent.message as MlsPrivateMessage,
+      alice!,
+      makePskIndex(alice!, {}),
+      accept,
+      cs.impl,
+    );
+    expect(app.kind).toBe("applicationMessage");
+    expect(app.sender).toEqual({ senderType: "member", leafIndex: 2 });
+
+    const proposed = await propose(
+      bob!,
+      cs,
+      { proposalType: "remove", remove: { removed: 2 } },
+      { publicMessage: false },
+    );
+    const prop = await tsProcessMessage(
+      proposed.message as MlsPrivateMessage,
+      alice!,
+      makePskIndex(alice!, {}),
+      accept,
+      cs.impl,
+    );
+    expect(prop.sender).toEqual({ senderType: "member", leafIndex: 1 });
+
+    const committed = await commit(carol!, cs, { proposals: [] });
+    expect(committed.commit.wireformat).toBe("mls_private_message");
+    const com = await tsProcessMessage(
+      committed.commit as MlsPrivateMessage,
+      alice!,
+      makePskIndex(alice!, {}),
+      accept,
+      cs.impl,
+    );
+    expect(com.kind).toBe("newState");
+    expect(com.sender).toEqual({ senderType: "member", leafIndex: 2 });
+
+    const publicCommit = await commit(carol!, cs, { proposals: [], publicMessage: true });
+    const pub = await tsProcessMessage(
+      publicCommit.commit as MlsPublicMessage,
+      alice!,
+      makePskIndex(alice!, {}),
+      accept,
+      cs.impl,
+    );
+    expect(pub.sender).toBeUndefined();
+  });
+
+  it("the adapter names each sender, in the current epoch and in a retained past one", async () => {
+    const cs = await suite;
+    let [alice, bob, carol] = await groupOf(cs, 3);
+    const fromCarol = await encryptApplicationMessage(carol!, cs, utf8("before the commit"));
+    const fromBob = await encryptApplicationMessage(bob!, cs, utf8("also before"));
+    const c = await commit(bob!, cs, { proposals: [] });
+    alice = (await processMessage(alice!, cs, c.commit)).state;
+    carol = (await processMessage(carol!, cs, c.commit)).state;
+    for (const [message, leaf] of [
+      [fromCarol.message, 2],
+      [fromBob.message, 1],
+    ] as const) {
+      const r = await processMessage(alice!, cs, message);
+      expect(r.kind === "application" && r.senderLeafIndex).toBe(leaf);
+    }
+    const now = await encryptApplicationMessage(carol!, cs, utf8("after"));
+    const r = await processMessage(alice!, cs, now.message);
+    expect(r.kind === "application" && r.senderLeafIndex).toBe(2);
+    const next = await commit(carol!, cs, { proposals: [] });
+    const seen = await processMessage(alice!, cs, next.commit);
+    expect(seen.kind === "commit" && seen.sender).toEqual({ senderType: "member", leafIndex: 2 });
+  });
+});
+
+describe("ts-mls patch: KDFLabel written directly (revision 7)", () => {
+  it.each([0, 1, 4, 63, 64, 300, 16383, 16384])(
+    "ExpandWithLabel with a context of %i bytes expands the RFC 9420 §8 KDFLabel (varint prefixes of 1, 2 and 4 bytes)",
+    async (contextLength) => {
+      const cs = await suite;
+      const kdf = cs.impl.kdf;
+      const secret = new Uint8Array(kdf.size).fill(5);
+      const context = Uint8Array.from({ length: contextLength }, (_, i) => i & 0xff);
+      for (const [label, length] of [
+        ["tree", kdf.size],
+        ["a label long enough to need no more than one byte of prefix", 12],
+      ] as const) {
+        // the label by the project's own TLS codec (@mimi/wire), not ts-mls's
+        const kdfLabel = encodeTls((w) => {
+          w.uint16(length);
+          w.opaque(utf8(`MLS 1.0 ${label}`));
+          w.opaque(context);
+        });
+        expect(toHex(await expandWithLabel(secret, label, context, length, kdf))).toBe(
+          toHex(await kdf.expand(secret, kdfLabel, length)),
+        );
+      }
+      if (contextLength === 4) {
+        const generation = 0x01020304;
+        expect(toHex(await deriveTreeSecret(secret, "key", generation, 16, kdf))).toBe(
+          toHex(await expandWithLabel(secret, "key", Uint8Array.of(1, 2, 3, 4), 16, kdf)),
+        );
       }
     },
   );

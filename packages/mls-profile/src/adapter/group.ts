@@ -37,11 +37,11 @@ import {
   proposeExternal as tsProposeExternal,
   type Welcome,
 } from "@mimi/ts-mls";
-import { ProtocolError, ValidationError } from "@mimi/wire";
+import { InternalError, ProtocolError, ValidationError } from "@mimi/wire";
 import type { MlsCiphersuite } from "./ciphersuite.js";
 import { decodeMlsMessage, decodeStrict } from "./codec.js";
 import { guarded } from "./errors.js";
-import { decryptSenderData, defaultClientConfig } from "./internals.js";
+import { defaultClientConfig } from "./internals.js";
 import type { KeyPackageBundle, SignatureKeyPair } from "./key-package.js";
 
 /** A member's state of one group (ts-mls `ClientState`). */
@@ -330,7 +330,7 @@ export async function processMessage(
       cs.impl,
     ),
   );
-  const sender = await senderOf(state, cs, msg);
+  const sender = senderOf(msg, r);
   if (r.kind === "applicationMessage") {
     if (sender.senderType !== "member") {
       throw new ValidationError("application data from a non-member", { path: "/sender" });
@@ -359,25 +359,14 @@ export async function processMessage(
 
 /**
  * The sender of a message this member has just processed successfully: from the PublicMessage's
- * FramedContent, or by decrypting the PrivateMessage's SenderData with the secret of its epoch
- * (RFC 9420 §6.3.2).
+ * FramedContent, or from the PrivateMessage's SenderData as ts-mls decrypted it (the patched
+ * ts-mls's `sender`, revision 7: the SenderData is decrypted once per message).
  */
-async function senderOf(state: MlsGroupState, cs: MlsCiphersuite, msg: MLSMessage): Promise<Sender> {
+function senderOf(msg: MLSMessage, r: { readonly sender?: Sender }): Sender {
   if (msg.wireformat === "mls_public_message") return msg.publicMessage.content.sender;
-  if (msg.wireformat !== "mls_private_message")
-    throw new ValidationError("not a group message", { path: "/wire_format" });
-  const pm = msg.privateMessage;
-  const secret =
-    pm.epoch === state.groupContext.epoch
-      ? state.keySchedule.senderDataSecret
-      : state.historicalReceiverData.get(pm.epoch)?.senderDataSecret;
-  const data =
-    secret === undefined
-      ? undefined
-      : await guarded("sender data", () => decryptSenderData(pm, secret, cs.impl));
-  if (data === undefined)
-    throw new ValidationError("sender data does not decrypt", { path: "/encrypted_sender_data" });
-  return { senderType: "member", leafIndex: data.leafIndex };
+  // the revision guard (ts-mls-patch.ts) makes this unreachable: revision 7 always sets it
+  if (r.sender === undefined) throw new InternalError("ts-mls returned no sender for a PrivateMessage");
+  return r.sender;
 }
 
 /** Options of {@link joinFromWelcome}. */

@@ -79,7 +79,6 @@ export { encodeParentHashInput, verifyParentHashes } from "@mimi/ts-mls/parentHa
 export { getCommitSecret } from "@mimi/ts-mls/pathSecrets.js";
 export { computePskSecret } from "@mimi/ts-mls/presharedkey.js";
 export { toPrivateKeyPath } from "@mimi/ts-mls/privateKeyPath.js";
-export { decryptSenderData } from "@mimi/ts-mls/privateMessage.js";
 export {
   decodeAdd,
   decodeExternalInit,
