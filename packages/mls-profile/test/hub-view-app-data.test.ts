@@ -1,9 +1,19 @@
-import { createCommit, encodeMlsMessage, encodeRequiredCapabilities, type Proposal } from "@mimi/ts-mls";
+import {
+  type Credential,
+  createCommit,
+  defaultCapabilities,
+  defaultLifetime,
+  encodeMlsMessage,
+  encodeRequiredCapabilities,
+  generateKeyPackage,
+  type Proposal,
+} from "@mimi/ts-mls";
 import { describe, expect, it } from "vitest";
 import { encodeAppDataUpdate } from "../src/extensions/app-data-update.js";
 import { defaultCodePoints } from "../src/extensions/code-points.js";
 import { hubAppDataDictionary, processHubMessage } from "../src/index.js";
 import {
+  CUSTOM_EXTENSION,
   commit,
   createScenario,
   hubAgreement,
@@ -24,6 +34,11 @@ function update(bytes: number[]): Proposal {
       update: Uint8Array.from(bytes),
     }),
   };
+}
+
+function credentialIdentity(c: Credential): Uint8Array {
+  if (c.credentialType !== "basic") throw new Error("a basic credential expected");
+  return c.identity;
 }
 
 function first(sc: Scenario): Scenario["members"][number] {
@@ -103,5 +118,50 @@ describe("hub view applies AppDataUpdate like the members", () => {
     );
     const e = await rejection(processHubMessage(sc.hub, encodeMlsMessage(r.commit)));
     expect(e.rule).toBe("MLS-HUB-21");
+  });
+});
+
+describe("MLS-HUB-18 from the per-tree count of leaves lacking a proposal type", () => {
+  it("MLS-HUB-18 a member lacking AppDataUpdate, added then removed: an AppDataUpdate commit is rejected while it is in the group, accepted after", async () => {
+    const sc = await createScenario(3);
+    // the count is made (and cached) while every member supports the type
+    await commit(sc, first(sc), [update([1])]);
+    const draft = async (proposals: Proposal[]): Promise<Uint8Array> => {
+      const r = await createCommit(
+        { state: first(sc).state, cipherSuite: sc.cs },
+        { extraProposals: proposals, wireAsPublicMessage: true },
+      );
+      return encodeMlsMessage(r.commit);
+    };
+    expect((await processHubMessage(sc.hub, await draft([update([2])]))).event.kind).toBe("commit");
+    // a member supporting the group's extensions (RFC 9420 §12.2 requires it) but not AppDataUpdate
+    const caps = defaultCapabilities();
+    const lacking = await generateKeyPackage(
+      { credentialType: "basic", identity: new TextEncoder().encode("lacking") },
+      {
+        ...caps,
+        extensions: [
+          ...caps.extensions,
+          CUSTOM_EXTENSION,
+          defaultCodePoints.extensionTypes.app_data_dictionary,
+        ],
+      },
+      defaultLifetime,
+      [],
+      sc.cs,
+    );
+    await commit(sc, first(sc), [{ proposalType: "add", add: { keyPackage: lacking.publicPackage } }]);
+    const leaf = sc.hub.ratchetTree.findIndex(
+      (n) =>
+        n?.nodeType === "leaf" &&
+        new TextDecoder().decode(credentialIdentity(n.leaf.credential)) === "lacking",
+    );
+    expect(leaf).toBeGreaterThan(0);
+    const e = await rejection(processHubMessage(sc.hub, await draft([update([3])])));
+    expect(e.rule).toBe("MLS-HUB-18");
+    expect(e.message).toContain(`leaf ${leaf / 2} does not support`);
+    // removed: the count drops back, and the commit is accepted again
+    await commit(sc, first(sc), [{ proposalType: "remove", remove: { removed: leaf / 2 } }]);
+    expect((await processHubMessage(sc.hub, await draft([update([4])]))).event.kind).toBe("commit");
   });
 });

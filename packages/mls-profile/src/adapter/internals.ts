@@ -147,6 +147,7 @@ export { decodeWelcome, decryptGroupInfo, decryptGroupSecrets, encodeWelcome } f
 export {
   copyTree,
   draftVector,
+  leavesLackingCapability,
   leavesLackingCredential,
   NodeVector,
   secretTreeLeaf,

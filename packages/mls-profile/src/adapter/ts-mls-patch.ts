@@ -55,6 +55,12 @@ export const treeKeyLookup: typeof tsMls.treeKeyLookup = tsMls.treeKeyLookup;
  */
 export const leavesLackingCredential: typeof tsMls.leavesLackingCredential = tsMls.leavesLackingCredential;
 /**
+ * ts-mls's `leavesLackingCapability` (added by the patch, revision 7): how many leaves of a tree do
+ * not list a credential type, proposal type or extension type in their capabilities, counted once
+ * per lineage of trees and adjusted by the nodes that change.
+ */
+export const leavesLackingCapability: typeof tsMls.leavesLackingCapability = tsMls.leavesLackingCapability;
+/**
  * ts-mls's `copyTree` (added by the patch, revision 6): a copy of a ratchet tree to change with
  * {@link setTreeNode}, whose write log tells the tree caches what changed.
  */

@@ -27,6 +27,7 @@ import {
   type FramedContentCommit,
   findBlankLeafNodeIndexOrExtend,
   findSignaturePublicKey,
+  leavesLackingCapability,
   leavesLackingCredential,
   makeProposalRef,
   nextEpochContext,
@@ -524,18 +525,17 @@ function checkGroupContextExtensions(
       "MLS-HUB-14",
       `${CONTENT}/commit/proposals`,
     );
-    for (let i = 0; i < tree.length; i += 2) {
-      const node = tree[i];
-      if (node?.nodeType !== "leaf") continue;
-      for (const e of extensions) {
-        if (typeof e.extensionType !== "number") continue;
-        check(
-          node.leaf.capabilities.extensions.includes(extensionTypeToNumber(e.extensionType)),
-          `leaf ${i / 2} does not support extension ${e.extensionType}`,
-          "MLS-HUB-14",
-          `${CONTENT}/commit/proposals`,
-        );
-      }
+    for (const e of extensions) {
+      if (typeof e.extensionType !== "number") continue;
+      const type = extensionTypeToNumber(e.extensionType);
+      // [MLS-HUB-14] from the patched ts-mls's per-tree count (no pass over the leaves per commit)
+      if (leavesLackingCapability(tree, "extensions", type) === 0) continue;
+      check(
+        false,
+        `leaf ${firstLeafLacking(tree, "extensions", type)} does not support extension ${e.extensionType}`,
+        "MLS-HUB-14",
+        `${CONTENT}/commit/proposals`,
+      );
     }
     if (requiredProposalTypes(view).includes(view.options.appDataUpdateType)) {
       const before = dictionary(view.groupContext.extensions);
@@ -555,18 +555,25 @@ function checkGroupContextExtensions(
 function checkCustomProposalsSupported(view: HubGroupView, proposals: readonly Proposal[]): void {
   for (const p of proposals) {
     if (typeof p.proposalType !== "number") continue;
-    for (let i = 0; i < view.ratchetTree.length; i += 2) {
-      const node = view.ratchetTree[i];
-      if (node?.nodeType !== "leaf") continue;
-      // [MLS-HUB-18]
-      check(
-        node.leaf.capabilities.proposals.includes(p.proposalType),
-        `leaf ${i / 2} does not support proposal type ${proposalTypeName(p)}`,
-        "MLS-HUB-18",
-        `${CONTENT}/commit/proposals`,
-      );
-    }
+    // [MLS-HUB-18] from the patched ts-mls's per-tree count: a MIMI commit carries an AppDataUpdate,
+    // and a pass over every leaf for it grew with the room
+    if (leavesLackingCapability(view.ratchetTree, "proposals", p.proposalType) === 0) continue;
+    check(
+      false,
+      `leaf ${firstLeafLacking(view.ratchetTree, "proposals", p.proposalType)} does not support proposal type ${proposalTypeName(p)}`,
+      "MLS-HUB-18",
+      `${CONTENT}/commit/proposals`,
+    );
   }
+}
+
+/** The index of the first leaf whose capabilities lack `value` (a pass over the leaves: on rejection only). */
+function firstLeafLacking(tree: RatchetTree, field: "proposals" | "extensions", value: number): number {
+  for (let i = 0; i < tree.length; i += 2) {
+    const node = tree[i];
+    if (node?.nodeType === "leaf" && !node.leaf.capabilities[field].includes(value)) return i / 2;
+  }
+  return -1;
 }
 
 async function nextView(
