@@ -191,6 +191,7 @@ describe("one copy of the tree per commit (ts-mls patch revision 6)", () => {
     const alice = states[0]!;
     const bob = states[1]!;
     const newcomer = await keyPackage(cs, "newcomer");
+    const aliceTree = ts.encodeRatchetTree(alice.ratchetTree);
     const r = await commit(alice, cs, {
       proposals: [
         { proposalType: "remove", remove: { removed: 3 } },
@@ -212,8 +213,30 @@ describe("one copy of the tree per commit (ts-mls patch revision 6)", () => {
       expect(s.groupContext.treeHash).toEqual(fresh);
       expect(ts.encodeRatchetTree(s.ratchetTree)).toEqual(ts.encodeRatchetTree(r.state.ratchetTree));
     }
-    // the committer's own state too
-    expect(ts.encodeRatchetTree(alice.ratchetTree)).toEqual(ts.encodeRatchetTree(states[0]!.ratchetTree));
+    // the committer's own state too (its path went into the proposals' copy, revision 7)
+    expect(ts.encodeRatchetTree(alice.ratchetTree)).toEqual(aliceTree);
+  });
+
+  it("a committer's path goes into its proposals' copy; with no proposal changing the tree, into a copy of its own (revision 7)", async () => {
+    const cs = await suite;
+    const states = await groupOf(cs, 6);
+    const alice = states[0]!;
+    const bob = states[1]!;
+    for (const proposals of [[{ proposalType: "remove" as const, remove: { removed: 4 } }], []]) {
+      const aliceTree = ts.encodeRatchetTree(alice.ratchetTree);
+      const aliceHash = await ts.treeHashRoot(alice.ratchetTree, cs.impl.hash);
+      const r = await commit(alice, cs, { proposals });
+      expect(r.commit.wireformat).toBe("mls_private_message");
+      // the committer's state is untouched, the new state's tree hashes as computed from scratch
+      expect(ts.encodeRatchetTree(alice.ratchetTree)).toEqual(aliceTree);
+      expect(await ts.treeHashRoot(alice.ratchetTree, cs.impl.hash)).toEqual(aliceHash);
+      expect(r.state.ratchetTree).not.toBe(alice.ratchetTree);
+      expect(r.state.groupContext.treeHash).toEqual(await hashFromScratch(r.state.ratchetTree, cs));
+      // and a receiver reaches the same tree and epoch
+      const seen = await receive(bob, cs, encodeMlsMessage(r.commit));
+      expect(ts.encodeRatchetTree(seen.ratchetTree)).toEqual(ts.encodeRatchetTree(r.state.ratchetTree));
+      expect(seen.keySchedule.epochAuthenticator).toEqual(r.state.keySchedule.epochAuthenticator);
+    }
   });
 
   it("a commit with a path and no proposals copies the tree (the state's own tree is never written)", async () => {
