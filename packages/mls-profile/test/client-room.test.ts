@@ -10,10 +10,12 @@ import {
   commit,
   commitPending,
   createRoom,
+  decodeGroupState,
   decodeRatchetTree,
   type Extension,
   type ExternalSender,
   encodeGroupContext,
+  encodeGroupState,
   encodeMlsMessage,
   encodeSafeAAD,
   encryptApplicationMessage,
@@ -29,6 +31,7 @@ import {
   leaveRoom,
   loadCiphersuite,
   type MimiProfile,
+  type MLSMessage,
   type MlsCiphersuite,
   type MlsGroupState,
   makeClientConfig,
@@ -662,6 +665,68 @@ describe("client facade with real ts-mls groups", () => {
       checkCommit: () => undefined,
     });
     expect(ev.kind === "commit" && ev.removedSelf).toBe(true);
+  });
+
+  it("a commit's membership change names the leaves it added and removed, from the write log as from a restored state (no log)", async () => {
+    const roomUri = "mimi://example.com/r/membership";
+    const { alice: a0, r: withBob, bkp } = await aliceAddsBob(roomUri);
+    let alice = a0;
+    let [bob] = await joinAll(withBob, [bkp]);
+    /** Every member by leaf, compared by signature key: what the change must be. */
+    const expected = (before: MlsGroupState, after: MlsGroupState) => {
+      const key = (m: { leafIndex: number; signatureKey: Uint8Array }) =>
+        `${m.leafIndex}:${toHex(m.signatureKey)}`;
+      const b = new Set(roomMembers(profile, before).map(key));
+      const a = new Set(roomMembers(profile, after).map(key));
+      return {
+        added: roomMembers(profile, after)
+          .filter((m) => !b.has(key(m)))
+          .map(key),
+        removed: roomMembers(profile, before)
+          .filter((m) => !a.has(key(m)))
+          .map(key),
+      };
+    };
+    const key = (m: { leafIndex: number; signatureKey: Uint8Array }) =>
+      `${m.leafIndex}:${toHex(m.signatureKey)}`;
+    const newcomers = async (prefix: string, n: number) =>
+      Promise.all(
+        Array.from({ length: n }, async (_, i) => ({
+          user: user(`${prefix}${i}`),
+          role: 2,
+          keyPackages: [(await client(`${prefix}${i}`, 1)).publicPackage],
+        })),
+      );
+    const steps: (() => Promise<{ readonly commit: MLSMessage; readonly state: MlsGroupState }>)[] = [
+      // the tree grows from 2 leaves to 8
+      async () => addUsers(profile, alice, await newcomers("p", 5)),
+      // a removal in the middle, then the last leaves (the tree is trimmed)
+      () => removeUser(profile, alice, user("p1")),
+      () => removeUser(profile, alice, user("p4")),
+      () => removeUser(profile, alice, user("p3")),
+      // a blank leaf filled again, and the tree grown past it
+      async () => addUsers(profile, alice, await newcomers("q", 4)),
+      // a path only: no member changes
+      () => commit(alice, cs, { publicMessage: true }),
+    ];
+    let sawChange = 0;
+    for (const step of steps) {
+      const r = await step();
+      const bytes = encodeMlsMessage(r.commit);
+      const restored = decodeGroupState(encodeGroupState(bob!), profile.config);
+      const live = await processIncoming(profile, bob!, bytes);
+      const fromStorage = await processIncoming(profile, restored, bytes);
+      if (live.kind !== "commit" || fromStorage.kind !== "commit") throw new Error("expected commits");
+      const want = expected(bob!, live.state);
+      for (const e of [live, fromStorage]) {
+        expect(e.membership.added.map(key)).toEqual(want.added);
+        expect(e.membership.removed.map(key)).toEqual(want.removed);
+      }
+      sawChange += want.added.length + want.removed.length;
+      alice = r.state;
+      bob = live.state;
+    }
+    expect(sawChange).toBe(5 + 3 + 4);
   });
 
   it("garbage bytes give a typed error", async () => {
