@@ -83,6 +83,28 @@ describe("participant_list codecs (draft-ietf-mimi-protocol-06 §7.5)", () => {
     expect(() => decodeParticipantListData(raw)).toThrow(ValidationError);
     expect(findParticipant(list(["alice", 4], ["bob", 2]), u("bob"))).toBe(1);
   });
+
+  it("MLS-PLIST-01: two users whose bytes share the check's 32-bit hash are two users; a repeat of either is refused", () => {
+    // FNV-1a (32 bits) of these two URIs is 3169512706 for both
+    const [x, y] = ["mimi://example.com/u/c2ya8", "mimi://example.com/u/czki6"].map(utf8);
+    const pair = {
+      participants: [
+        { user: x!, role_index: 2 },
+        { user: y!, role_index: 3 },
+      ],
+    };
+    expect(decodeParticipantListData(encodeParticipantListData(pair))).toEqual(pair);
+    for (const again of [x!, y!]) {
+      const listed = { participants: [...pair.participants, { user: again, role_index: 2 }] };
+      expect(() => encodeParticipantListData(listed)).toThrow(
+        expect.objectContaining({
+          rule: "MLS-PLIST-01",
+          path: "/participants/2/user",
+          message: expect.stringContaining(`at index ${again === x ? 0 : 1}`),
+        }),
+      );
+    }
+  });
 });
 
 describe("ParticipantListUpdate semantics", () => {

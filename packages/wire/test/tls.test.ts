@@ -1,7 +1,7 @@
 import { fc, test } from "@fast-check/vitest";
 import { allCases, loadVectorFile } from "@mimi/spec-vectors";
 import { describe, expect, it } from "vitest";
-import { CodecError, decodeTls, encodeTls, MAX_VARINT, type TlsReader } from "../src/index.js";
+import { CodecError, decodeTls, encodeTls, MAX_VARINT, TlsReader } from "../src/index.js";
 import { checkTlsCodecCase, vectorSuites } from "../vectors/suites.js";
 
 describe("RFC 9420 vector suites", () => {
@@ -49,6 +49,24 @@ describe("TLS codec", () => {
     expect(() => decodeTls(bytes, (r) => r.field("items", () => r.vector((x) => x.opaque())))).toThrow(
       expect.objectContaining({ path: "/items/1" }),
     );
+  });
+
+  it("names the path through fields and vectors from a reader's starting path, escaped, and restores it after each field", () => {
+    // a reader at /body: field "a/b" holding a vector of items { x: uint8, y: opaque }; the second item's y overruns
+    const bytes = new Uint8Array([0x06, 0x07, 0x01, 0xaa, 0x08, 0x05, 0xbb]);
+    const r = new TlsReader(bytes, { path: "/body" });
+    const paths: string[] = [];
+    const read = () =>
+      r.field("a/b", () =>
+        r.vector((item) => {
+          item.field("x", () => item.uint8());
+          paths.push(item.currentPath);
+          return item.field("y", () => item.opaque());
+        }),
+      );
+    expect(read).toThrow(expect.objectContaining({ path: "/body/a~1b/1/y" }));
+    expect(paths).toEqual(["/body/a~1b/0", "/body/a~1b/1"]);
+    expect(r.currentPath).toBe("/body");
   });
 
   it("refuses to encode out-of-range integers", () => {

@@ -9,7 +9,6 @@ import {
   encodeWith,
   opaque,
   struct,
-  toHex,
   uint32,
   ValidationError,
   vector,
@@ -60,10 +59,15 @@ const participantListDataCodec = struct("ParticipantListData", [["participants",
  * @throws ValidationError (`MLS-PLIST-01`) at the second entry of a user.
  */
 export function checkParticipantListData(list: ParticipantListData, path = "/participants"): void {
-  const seen = new Map<string, number>();
-  list.participants.forEach((p, i) => {
-    const key = toHex(p.user);
-    const first = seen.get(key);
+  // users by a 32-bit hash of their bytes (no string per user: a list of 10,000 made 10,000 hex
+  // strings to compare), the bytes compared within a hash
+  const seen = new Map<number, number | number[]>();
+  const users = list.participants;
+  users.forEach((p, i) => {
+    const h = fnv1a(p.user);
+    const at = seen.get(h);
+    const same = at === undefined ? [] : typeof at === "number" ? [at] : at;
+    const first = same.find((j) => bytesEqual(users[j]!.user, p.user));
     // [MLS-PLIST-01] draft-ietf-mimi-protocol-06 §7.5: each user has exactly one role, so a
     // user appears at most once in the participant list.
     if (first !== undefined) {
@@ -72,8 +76,15 @@ export function checkParticipantListData(list: ParticipantListData, path = "/par
         rule: "MLS-PLIST-01",
       });
     }
-    seen.set(key, i);
+    seen.set(h, at === undefined ? i : [...same, i]);
   });
+}
+
+/** FNV-1a, 32 bits. */
+function fnv1a(bytes: Uint8Array): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < bytes.length; i++) h = Math.imul(h ^ bytes[i]!, 0x01000193);
+  return h >>> 0;
 }
 
 /** Encode a `ParticipantListData`. @throws ValidationError (`MLS-PLIST-01`); CodecError. */
