@@ -2,7 +2,7 @@
  * The inbox feed (decision 0683): one reader of the queue for every stream of a process. Each
  * stream's output is compared with the per-client semantics of decision 0642, computed here from
  * the queue's rows by a reference of its own (every row after `after` in order; a subscribed room's
- * row is delivered; a Welcome naming one of the client's KeyPackages is delivered and subscribes
+ * row is delivered, but a Welcome only to a client whose KeyPackage it names, and it subscribes
  * the client). On PGlite and, when the test run has one, PostgreSQL.
  */
 import { createHash } from "node:crypto";
@@ -132,11 +132,12 @@ function suite(name: string, open: () => Promise<{ db: Database; drop: () => Pro
       const subscribed = new Set(subs);
       const out: string[] = [];
       for (const r of rows) {
-        if (subscribed.has(r.room_id)) {
-          out.push(String(toBigInt(r.id)));
+        const refs = welcomeRefs(toBytes(r.message));
+        if (refs === undefined) {
+          if (subscribed.has(r.room_id)) out.push(String(toBigInt(r.id)));
           continue;
         }
-        const refs = welcomeRefs(toBytes(r.message)) ?? [];
+        // a Welcome: only for the clients it names (decision 0686)
         if (refs.some((ref) => mine.has(Buffer.from(ref).toString("hex")))) {
           subscribed.add(r.room_id);
           out.push(String(toBigInt(r.id)));
@@ -254,6 +255,47 @@ function suite(name: string, open: () => Promise<{ db: Database; drop: () => Pro
       const c = collect(feed.open(later, start));
       await c.until(3);
       expect(c.lines.map((l) => l.n)).toEqual(want);
+    });
+
+    it("[PROTO-CAPI-07] a Welcome goes only to the clients it names, not to the other members of its room, live and catching up (decision 0686)", async () => {
+      const room = "mimi://hub.example/r/welcome-members";
+      const member = "mimi://a.example/d/member/laptop";
+      const named = "mimi://a.example/d/named-member/laptop";
+      await subscribe(db, member, room, 0);
+      await subscribe(db, named, room, 0);
+      const welcome = welcomeBytes();
+      const ref = welcomeRefs(welcome)![0]!;
+      await db.query("DELETE FROM key_packages WHERE ref = $1", [ref]);
+      await db.query(
+        `INSERT INTO key_packages (ref, client_uri, user_uri, cipher_suite, last_resort, not_after, uploaded_at, key_package)
+         VALUES ($1, $2, $3, 1, false, 0, 0, $4)`,
+        [ref, named, "mimi://a.example/u/named-member", new Uint8Array([0])],
+      );
+      const start = await end();
+      const m = collect(feed.open(member, start));
+      const n = collect(feed.open(named, start));
+      await queue([room]);
+      await queue([room], () => welcome);
+      await queue([room]);
+      const welcomeAt = String(start + 2n);
+      const all = [String(start + 1n), welcomeAt, String(start + 3n)];
+      expect(await expected(named, start, [room])).toEqual(all);
+      const members = await expected(member, start, [room]);
+      expect(members).toEqual([all[0], all[2]]);
+      await n.until(3);
+      expect(n.lines.map((l) => l.n)).toEqual(all);
+      await m.until(2);
+      expect(m.lines.map((l) => l.n)).toEqual(members);
+      // catching up: the same
+      const read = await readInbox(db, member, start, 0, 100);
+      expect(read.items.map((i) => String(i.n))).toEqual(members);
+      expect(read.atEnd).toBe(true);
+      const readNamed = await readInbox(db, named, start, 0, 100);
+      expect(readNamed.items.map((i) => String(i.n))).toEqual(all);
+      // and nothing more reached the member's live stream (one more item of the room comes next)
+      await queue([room]);
+      await m.until(3);
+      expect(m.lines.map((l) => l.n)).toEqual([...members, String(start + 4n)]);
     });
 
     it("[PROTO-CAPI-07] a stream whose reader falls behind leaves the feed and catches up by itself", async () => {

@@ -9,8 +9,9 @@
  * its lines) leaves the feed and reads for itself again until it has caught up.
  *
  * What a client receives, and in which order, is exactly what `readInbox` would give it read after
- * read (decision 0642): every item of a subscribed room, every Welcome for one of its KeyPackages
- * (which subscribes it to the room, from that item on), in queue order, each once.
+ * read (decision 0642): every item of a subscribed room but the Welcomes for other clients
+ * (decision 0686), every Welcome for one of its KeyPackages (which subscribes it to the room, from
+ * that item on), in queue order, each once.
  */
 
 import { type SqlExecutor, toBigInt, toBytes } from "../storage/database.js";
@@ -18,6 +19,7 @@ import {
   type InboxItem,
   type InboxSignal,
   inboxLine,
+  isWelcomeMessage,
   readInbox,
   subscribe,
   welcomeRefsOrNone,
@@ -175,12 +177,22 @@ export function createInboxFeed(options: InboxFeedOptions): InboxFeed {
         owners.set(hexOf(toBytes(r.ref)), r.client_uri);
     for (const item of items) {
       const subs = subscribers.get(item.roomId)!;
-      for (const ref of welcomeRefs.get(item.n) ?? []) {
-        const client = owners.get(hexOf(ref));
-        if (client === undefined || subs.has(client) || !waitsFor(client, item.n)) continue;
-        // A Welcome delivered to the client subscribes it to the room (decision 0642), from here on.
-        await subscribe(db, client, item.roomId, now());
-        subs.add(client);
+      // A Welcome goes only to the clients it names, subscribed to its room or not (decision 0686).
+      let to: ReadonlySet<string> = subs;
+      if (isWelcomeMessage(item.message)) {
+        const named = new Set<string>();
+        for (const ref of welcomeRefs.get(item.n) ?? []) {
+          const client = owners.get(hexOf(ref));
+          if (client === undefined) continue;
+          if (!subs.has(client)) {
+            if (!waitsFor(client, item.n)) continue;
+            // A Welcome delivered to the client subscribes it to the room (decision 0642), from here on.
+            await subscribe(db, client, item.roomId, now());
+            subs.add(client);
+          }
+          named.add(client);
+        }
+        to = named;
       }
       let line: string | undefined;
       const deliver = (streams: ReadonlySet<Stream>) => {
@@ -193,13 +205,13 @@ export function createInboxFeed(options: InboxFeedOptions): InboxFeed {
           s.poke();
         }
       };
-      if (subs.size <= live.size) {
-        for (const client of subs) {
+      if (to.size <= live.size) {
+        for (const client of to) {
           const streams = live.get(client);
           if (streams !== undefined) deliver(streams);
         }
       } else {
-        for (const [client, streams] of live) if (subs.has(client)) deliver(streams);
+        for (const [client, streams] of live) if (to.has(client)) deliver(streams);
       }
       position = item.n;
     }

@@ -1,8 +1,9 @@
 /**
  * What a provider's client receives (the client API's inbox, decision 0642): the provider's
  * queue of fanned-out messages (`follower_inbox`, filled by `/notify` and by the local hub), read
- * per client: every message of a room the client is subscribed to, and every Welcome whose
- * `new_member` KeyPackageRef names one of the client's uploaded KeyPackages.
+ * per client: every message of a room the client is subscribed to but the Welcomes for other
+ * clients (decision 0686), and every Welcome whose `new_member` KeyPackageRef names one of the
+ * client's uploaded KeyPackages.
  */
 
 import type { Welcome } from "@mimi/mls-profile";
@@ -56,11 +57,22 @@ const WELCOME_WIRE_FORMAT = 3;
 export function welcomeRefs(fanoutMessage: Uint8Array): Uint8Array[] | undefined {
   // A FanoutMessage starts with uint64 timestamp, then the MLSMessage: uint16 version, uint16
   // wire_format. Only Welcomes are decoded further.
-  if (fanoutMessage.length < 12 || ((fanoutMessage[10]! << 8) | fanoutMessage[11]!) !== WELCOME_WIRE_FORMAT)
-    return undefined;
+  if (!isWelcomeMessage(fanoutMessage)) return undefined;
   const m = decodeWith(fanoutMessageCodec, fanoutMessage).message.value;
   if (m.wireformat !== "mls_welcome") return undefined;
   return (m as { welcome: Welcome }).welcome.secrets.map((s) => s.newMember);
+}
+
+/**
+ * True when a queued FanoutMessage holds a Welcome (its MLSMessage's wire_format, bytes 10..11).
+ * Decision 0686: a Welcome is delivered only to the clients whose KeyPackage one
+ * of its `new_member` refs names, also in a room the client is subscribed to; the room's other
+ * members cannot use it (a big room's Welcome carries the whole ratchet tree, megabytes per member).
+ */
+export function isWelcomeMessage(fanoutMessage: Uint8Array): boolean {
+  return (
+    fanoutMessage.length >= 12 && ((fanoutMessage[10]! << 8) | fanoutMessage[11]!) === WELCOME_WIRE_FORMAT
+  );
 }
 
 /** The bytes 10..11 of a FanoutMessage holding a Welcome (its MLSMessage's wire_format). */
@@ -123,11 +135,16 @@ export async function readInbox(
       message: toBytes(r.message),
     };
     last = item.n;
+    // A Welcome goes only to the clients it names, subscribed to its room or not (decision 0686).
+    if (!isWelcomeMessage(item.message)) {
+      if (r.subscribed === true) items.push(item);
+      continue;
+    }
+    if (!(await isWelcomeFor(db, clientUri, item.message))) continue;
     if (r.subscribed === true) {
       items.push(item);
       continue;
     }
-    if (!(await isWelcomeFor(db, clientUri, item.message))) continue;
     // A Welcome delivered to the client subscribes it to the room (the contract's rule); the
     // room's later rows were not selected, so the read ends here.
     await subscribe(db, clientUri, item.roomId, now);

@@ -118,11 +118,23 @@ async function insertEvents(
   first: bigint,
   events: readonly NewRoomEvent[],
 ): Promise<void> {
+  // one packed bytea, not a bytea[] (decision 0659): a commit and its Welcome are megabytes in a
+  // big room, and an array parameter travels as text
+  const bodies = packBytes(events.map((e) => e.body));
   await tx.query(
     `INSERT INTO room_events (room_id, seq, epoch, kind, accepted_at, body)
-     SELECT $1, $2::bigint + u.i - 1, $3, u.k, $4, u.b
-       FROM unnest($5::text[], $6::bytea[]) WITH ORDINALITY AS u(k, b, i)`,
-    [roomId, first.toString(), epoch.toString(), now, events.map((e) => e.kind), events.map((e) => e.body)],
+     SELECT $1, $2::bigint + u.i - 1, $3, u.k, $4, substring($6::bytea FROM u.o FOR u.len)
+       FROM unnest($5::text[], $7::int[], $8::int[]) WITH ORDINALITY AS u(k, o, len, i)`,
+    [
+      roomId,
+      first.toString(),
+      epoch.toString(),
+      now,
+      events.map((e) => e.kind),
+      bodies.bytes,
+      bodies.offsets,
+      bodies.lengths,
+    ],
   );
 }
 
