@@ -415,19 +415,21 @@ describe("ts-mls patch: PreSharedKey proposals in PrivateMessage commits (RFC 94
 });
 
 describe("ts-mls patch: the sender of a PrivateMessage from its SenderData, decrypted once (revision 7)", () => {
-  const accept = () => "accept" as const;
+  /** ts-mls's own processMessage of `message` by the member of `state`, accepting everything. */
+  const raw = (message: MLSMessage, state: MlsGroupState, cs: Awaited<typeof suite>) =>
+    tsProcessMessage(
+      message as MlsPrivateMessage | MlsPublicMessage,
+      state,
+      makePskIndex(state, {}),
+      () => "accept",
+      cs.impl,
+    );
 
   it("ts-mls returns the sender of a PrivateMessage application message, proposal and commit; none for a PublicMessage", async () => {
     const cs = await suite;
     const [alice, bob, carol] = await groupOf(cs, 3);
     const sent = await encryptApplicationMessage(carol!, cs, utf8("hello"));
-    const app = await tsProcessMessage(
-      sent.message as MlsPrivateMessage,
-      alice!,
-      makePskIndex(alice!, {}),
-      accept,
-      cs.impl,
-    );
+    const app = await raw(sent.message, alice!, cs);
     expect(app.kind).toBe("applicationMessage");
     expect(app.sender).toEqual({ senderType: "member", leafIndex: 2 });
 
@@ -437,35 +439,17 @@ describe("ts-mls patch: the sender of a PrivateMessage from its SenderData, decr
       { proposalType: "remove", remove: { removed: 2 } },
       { publicMessage: false },
     );
-    const prop = await tsProcessMessage(
-      proposed.message as MlsPrivateMessage,
-      alice!,
-      makePskIndex(alice!, {}),
-      accept,
-      cs.impl,
-    );
+    const prop = await raw(proposed.message, alice!, cs);
     expect(prop.sender).toEqual({ senderType: "member", leafIndex: 1 });
 
     const committed = await commit(carol!, cs, { proposals: [] });
     expect(committed.commit.wireformat).toBe("mls_private_message");
-    const com = await tsProcessMessage(
-      committed.commit as MlsPrivateMessage,
-      alice!,
-      makePskIndex(alice!, {}),
-      accept,
-      cs.impl,
-    );
+    const com = await raw(committed.commit, alice!, cs);
     expect(com.kind).toBe("newState");
     expect(com.sender).toEqual({ senderType: "member", leafIndex: 2 });
 
     const publicCommit = await commit(carol!, cs, { proposals: [], publicMessage: true });
-    const pub = await tsProcessMessage(
-      publicCommit.commit as MlsPublicMessage,
-      alice!,
-      makePskIndex(alice!, {}),
-      accept,
-      cs.impl,
-    );
+    const pub = await raw(publicCommit.commit, alice!, cs);
     expect(pub.sender).toBeUndefined();
   });
 

@@ -66,8 +66,9 @@ export function checkParticipantListData(list: ParticipantListData, path = "/par
   users.forEach((p, i) => {
     const h = fnv1a(p.user);
     const at = seen.get(h);
-    const same = at === undefined ? [] : typeof at === "number" ? [at] : at;
-    const first = same.find((j) => bytesEqual(users[j]!.user, p.user));
+    const isUser = (j: number): boolean => bytesEqual(users[j]!.user, p.user);
+    const first =
+      at === undefined ? undefined : typeof at === "number" ? (isUser(at) ? at : undefined) : at.find(isUser);
     // [MLS-PLIST-01] draft-ietf-mimi-protocol-06 §7.5: each user has exactly one role, so a
     // user appears at most once in the participant list.
     if (first !== undefined) {
@@ -76,7 +77,9 @@ export function checkParticipantListData(list: ParticipantListData, path = "/par
         rule: "MLS-PLIST-01",
       });
     }
-    seen.set(h, at === undefined ? i : [...same, i]);
+    if (at === undefined) seen.set(h, i);
+    else if (typeof at === "number") seen.set(h, [at, i]);
+    else at.push(i);
   });
 }
 
