@@ -46,8 +46,8 @@ export async function checkSuccessorLeaves(
   const n = Math.min(before.length, after.length);
   for (let node = 0; node < n; node += 2) {
     if (replaced.has(node / 2)) continue;
-    const old = before[node];
-    const now = after[node];
+    const old = before.get(node);
+    const now = after.get(node);
     if (old?.nodeType !== "leaf" || now?.nodeType !== "leaf") continue;
     const unchanged =
       credentialsEqual(old.leaf.credential, now.leaf.credential) &&

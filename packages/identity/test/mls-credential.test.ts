@@ -12,6 +12,7 @@ import {
   type MlsCiphersuite,
   type MlsGroupState,
   processMessage,
+  RatchetTree,
   type SignatureKeyPair,
 } from "@mimi/mls-profile";
 import { beforeAll, describe, expect, it } from "vitest";
@@ -219,7 +220,7 @@ describe("the X.509 authentication service on real ts-mls groups", () => {
       const own = tree[leafNode];
       if (own?.nodeType !== "leaf") throw new Error("no own leaf");
       tree[leafNode] = { nodeType: "leaf", leaf: { ...own.leaf, credential } };
-      const changed: MlsGroupState = { ...bobState, ratchetTree: tree };
+      const changed: MlsGroupState = { ...bobState, ratchetTree: RatchetTree.from(tree) };
       return (await commit(changed, cs)).commit;
     };
 

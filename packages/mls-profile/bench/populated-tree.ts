@@ -16,7 +16,7 @@ import * as ts from "../src/adapter/internals.js";
 import type { MlsCiphersuite, MlsGroupState } from "../src/index.js";
 
 type Tree = MlsGroupState["ratchetTree"];
-type TreeNode = NonNullable<Tree[number]>;
+type TreeNode = NonNullable<ReturnType<Tree["get"]>>;
 type ParentTreeNode = Extract<TreeNode, { nodeType: "parent" }>;
 type LeafTreeNode = Extract<TreeNode, { nodeType: "leaf" }>;
 
@@ -40,16 +40,17 @@ export async function populateTree(
   cs: MlsCiphersuite,
   signatureKeys: readonly Uint8Array[],
 ): Promise<MlsGroupState> {
-  const tree: Tree = state.ratchetTree.slice();
+  const tree: Tree = ts.copyTree(state.ratchetTree);
   const width = (tree.length + 1) / 2;
   const rootIndex = ts.root(width);
-  const members = tree.filter((n, i) => i % 2 === 0 && n !== undefined).length;
-  if (tree.some((n, i) => i % 2 === 0 && (n === undefined) !== i / 2 >= members))
+  const nodes = tree.toArray();
+  const members = nodes.filter((n, i) => i % 2 === 0 && n !== undefined).length;
+  if (nodes.some((n, i) => i % 2 === 0 && (n === undefined) !== i / 2 >= members))
     throw new Error("populateTree: the members must be leaves 0 to n-1");
   const h = cs.impl.hash;
   const hashes = (await ts.treeHashes(tree, h)).toArray();
   const hashNode = async (x: number): Promise<Uint8Array> => {
-    const node = tree[x];
+    const node = tree.get(x);
     if (x % 2 === 0)
       return h.digest(
         ts.encodeLeafNodeHashInput({
@@ -68,7 +69,7 @@ export async function populateTree(
     );
   };
   const parentHashOf = async (q: number, x: number): Promise<Uint8Array> => {
-    const above = tree[q] as ParentTreeNode;
+    const above = tree.get(q) as ParentTreeNode;
     const sibling = x < q ? ts.right(ts.toNodeIndex(q)) : ts.left(ts.toNodeIndex(q));
     return h.digest(
       ts.encodeParentHashInput({
@@ -94,30 +95,30 @@ export async function populateTree(
       const other = x < p ? ts.right(ts.toNodeIndex(p)) : ts.left(ts.toNodeIndex(p));
       return span(other)[0] < members;
     });
-    for (const p of path) tree[p] = undefined;
+    for (const p of path) ts.setTreeNode(tree, p, undefined);
     for (const p of filtered) {
       // this member's key stays when no later member sits below the node
       const owner = Math.min(span(p)[1], members - 1) === leaf;
-      tree[p] = {
+      ts.setTreeNode(tree, p, {
         nodeType: "parent",
         parent: {
           hpkePublicKey: owner ? await realKey() : random(),
           parentHash: new Uint8Array(),
           unmergedLeaves: [],
         },
-      };
+      });
     }
     // parent hashes from the top down, then the leaf's
     for (let i = filtered.length - 1; i >= 0; i--) {
       const p = filtered[i]!;
-      const node = tree[p] as ParentTreeNode;
+      const node = tree.get(p) as ParentTreeNode;
       const q = filtered[i + 1];
-      tree[p] = {
+      ts.setTreeNode(tree, p, {
         nodeType: "parent",
         parent: { ...node.parent, parentHash: q === undefined ? new Uint8Array() : await parentHashOf(q, p) },
-      };
+      });
     }
-    const old = (tree[x] as LeafTreeNode).leaf;
+    const old = (tree.get(x) as LeafTreeNode).leaf;
     const leafNode = await ts.signLeafNodeCommit(
       {
         leafNodeSource: "commit",
@@ -133,7 +134,7 @@ export async function populateTree(
       signatureKeys[leaf]!,
       cs.impl.signature,
     );
-    tree[x] = { nodeType: "leaf", leaf: leafNode };
+    ts.setTreeNode(tree, x, { nodeType: "leaf", leaf: leafNode });
     // tree hashes along the path, bottom up
     hashes[x] = await hashNode(x);
     for (const p of path) hashes[p] = await hashNode(p);

@@ -110,7 +110,7 @@ export {
   processMessage,
   propose,
   proposeAsExternalSender,
-  type RatchetTree,
+  RatchetTree,
   type RequiredCapabilities,
   readMlsStructure,
   rfc9420Ciphersuites,

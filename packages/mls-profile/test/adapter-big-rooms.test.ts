@@ -128,18 +128,23 @@ describe("tree hashes kept per tree (RFC 9420 §7.8)", () => {
     }
   });
 
-  it("follow an array changed in place after its hashes were cached", async () => {
+  it("follow a tree changed in place after its hashes were cached (a tree without a write log)", async () => {
     const cs = await suite;
     const [alice] = (await groupOf(cs, 5)) as [MlsGroupState];
-    const tree = alice.ratchetTree.slice();
+    const tree = ts.RatchetTree.from(alice.ratchetTree.toArray());
     const before = await ts.treeHashRoot(tree, cs.impl.hash);
     // swap two leaves in place: every hash on both paths changes
-    [tree[2], tree[6]] = [tree[6], tree[2]];
+    const swap = (a: number, b: number): void => {
+      const [na, nb] = [tree.get(a), tree.get(b)];
+      ts.setTreeNode(tree, a, nb);
+      ts.setTreeNode(tree, b, na);
+    };
+    swap(2, 6);
     const after = await ts.treeHashRoot(tree, cs.impl.hash);
     expect(after).not.toEqual(before);
     expect(after).toEqual(await hashFromScratch(tree, cs));
     // and back
-    [tree[2], tree[6]] = [tree[6], tree[2]];
+    swap(2, 6);
     expect(await ts.treeHashRoot(tree, cs.impl.hash)).toEqual(before);
   });
 });
@@ -152,16 +157,16 @@ describe("trees changed through the write log (ts-mls patch revision 6)", () => 
     await ts.treeHashRoot(tree, cs.impl.hash);
     const copy = ts.copyTree(tree);
     // written before the copy's caches exist: told by the log against the original's cache
-    ts.setTreeNode(copy, 2, tree[6]);
-    ts.setTreeNode(copy, 6, tree[2]);
+    ts.setTreeNode(copy, 2, tree.get(6));
+    ts.setTreeNode(copy, 6, tree.get(2));
     expect(await ts.treeHashRoot(copy, cs.impl.hash)).toEqual(await hashFromScratch(copy, cs));
     // written after: told by the log against the copy's own cache
     ts.setTreeNode(copy, 10, undefined);
-    const swapped = tree[2];
+    const swapped = tree.get(2);
     if (swapped?.nodeType !== "leaf") throw new Error("no leaf");
     expect(ts.treeKeyLookup(copy)("s", swapped.leaf.signaturePublicKey)).toEqual([6]);
     expect(await ts.treeHashRoot(copy, cs.impl.hash)).toEqual(await hashFromScratch(copy, cs));
-    const removed = tree[10];
+    const removed = tree.get(10);
     if (removed?.nodeType !== "leaf") throw new Error("no leaf");
     expect(ts.treeKeyLookup(copy)("s", removed.leaf.signaturePublicKey)).toEqual([]);
     // the original is untouched
@@ -284,13 +289,102 @@ describe("the caches' persistent vectors (NodeVector)", () => {
     expect(tree.length).toBe(1023);
     expect(await ts.treeHashRoot(tree, cs.impl.hash)).toEqual(await hashFromScratch(tree, cs));
     // a copy with leaves swapped across the two chunks, then the copy changed in place again
-    const copy = tree.slice();
-    [copy[10], copy[900]] = [copy[900], copy[10]];
+    const copy = ts.RatchetTree.from(tree.toArray());
+    const swap = (a: number, b: number): void => {
+      const [na, nb] = [copy.get(a), copy.get(b)];
+      ts.setTreeNode(copy, a, nb);
+      ts.setTreeNode(copy, b, na);
+    };
+    swap(10, 900);
     expect(await ts.treeHashRoot(copy, cs.impl.hash)).toEqual(await hashFromScratch(copy, cs));
-    [copy[12], copy[598]] = [copy[598], copy[12]];
+    swap(12, 598);
     expect(await ts.treeHashRoot(copy, cs.impl.hash)).toEqual(await hashFromScratch(copy, cs));
     // the original's hashes did not move
     expect(await ts.treeHashRoot(tree, cs.impl.hash)).toEqual(added.state.groupContext.treeHash);
+  }, 120_000);
+});
+
+describe("a persistent ratchet tree (ts-mls patch revision 8)", () => {
+  type Tree = MlsGroupState["ratchetTree"];
+  /** The tree's chunks (internal to ts-mls: read here to see what a change shares). */
+  const chunks = (tree: Tree): readonly unknown[] => (tree as unknown as { chunks: unknown[] }).chunks;
+  const node = (i: number): NonNullable<ReturnType<Tree["get"]>> => ({
+    nodeType: "parent",
+    parent: {
+      hpkePublicKey: new Uint8Array([i >> 8, i & 255]),
+      parentHash: new Uint8Array(),
+      unmergedLeaves: [],
+    },
+  });
+
+  it("reads like the array of its nodes", () => {
+    const nodes = Array.from({ length: 1100 }, (_, i) => (i % 3 === 0 ? undefined : node(i)));
+    const tree = ts.RatchetTree.from(nodes);
+    expect(tree.length).toBe(1100);
+    expect([tree.get(1), tree.get(1099), tree.get(3), tree.get(1100), tree.get(-1)]).toEqual([
+      nodes[1],
+      nodes[1099],
+      undefined,
+      undefined,
+      undefined,
+    ]);
+    expect([...tree]).toEqual(nodes);
+    expect(tree.toArray()).toEqual(nodes);
+    expect([...tree.entries()]).toEqual(nodes.map((n, i) => [i, n]));
+    expect([...tree.keys()]).toEqual(nodes.map((_, i) => i));
+    expect(tree.findIndex((n, i) => n !== undefined && i > 600)).toBe(601);
+    expect(JSON.parse(JSON.stringify(tree))).toHaveLength(1100);
+  });
+
+  it("a copy shares every chunk, a write copies only the chunk it changes, and neither tree sees the other's later writes", () => {
+    const source = ts.RatchetTree.from(Array.from({ length: 1535 }, (_, i) => node(i)));
+    ts.setTreeNode(source, 4, node(40_000)); // the source's own chunk 0 from here on
+    const copy = ts.copyTree(source);
+    expect(chunks(copy).every((c, i) => c === chunks(source)[i])).toBe(true);
+    ts.setTreeNode(copy, 600, undefined);
+    expect([copy.get(600), source.get(600)]).toEqual([undefined, node(600)]);
+    expect([chunks(copy)[0] === chunks(source)[0], chunks(copy)[1] === chunks(source)[1]]).toEqual([
+      true,
+      false,
+    ]);
+    expect(chunks(copy)[2]).toBe(chunks(source)[2]);
+    // a write to the source after the copy (into a chunk it had written before) stays out of the copy
+    ts.setTreeNode(source, 5, undefined);
+    expect([source.get(5), copy.get(5)]).toEqual([undefined, node(5)]);
+    // and the copy's second write into its own chunk stays out of the source
+    ts.setTreeNode(copy, 601, undefined);
+    expect(source.get(601)).toEqual(node(601));
+    expect(() => ts.setTreeNode(copy, 1535, undefined)).toThrow(RangeError);
+  });
+
+  it("a commit writes only the chunks of its paths: the sender's and the receiver's new trees share the others with the trees before", async () => {
+    const cs = await suite;
+    const [alice, bob] = (await groupOf(cs, 2)) as [MlsGroupState, MlsGroupState];
+    // 300 leaves: a tree of 1,023 nodes, two chunks of 512; leaf 5 and the root's left subtree are in chunk 0
+    const extra: KeyPackageBundle[] = [];
+    for (let i = 0; i < 298; i++) extra.push(await keyPackage(cs, `shared-${i}`));
+    const added = await commit(alice, cs, {
+      proposals: extra.map((k) => ({ proposalType: "add" as const, add: { keyPackage: k.publicPackage } })),
+    });
+    const bobBefore = await receive(bob, cs, encodeMlsMessage(added.commit));
+    const before = added.state.ratchetTree;
+    expect([before.length, bobBefore.ratchetTree.length]).toEqual([1023, 1023]);
+    const removed = await commit(added.state, cs, {
+      proposals: [{ proposalType: "remove", remove: { removed: 5 } }],
+    });
+    const after = removed.state.ratchetTree;
+    expect(after.get(10)).toBeUndefined();
+    expect(chunks(after)[1]).toBe(chunks(before)[1]);
+    expect(chunks(after)[0]).not.toBe(chunks(before)[0]);
+    // the state committed from keeps its tree
+    expect(before.get(10)?.nodeType).toBe("leaf");
+    const bobAfter = await receive(bobBefore, cs, encodeMlsMessage(removed.commit));
+    expect(bobAfter.groupContext.treeHash).toEqual(removed.state.groupContext.treeHash);
+    expect(chunks(bobAfter.ratchetTree)[1]).toBe(chunks(bobBefore.ratchetTree)[1]);
+    expect(bobBefore.ratchetTree.get(10)?.nodeType).toBe("leaf");
+    expect(await ts.treeHashRoot(bobAfter.ratchetTree, cs.impl.hash)).toEqual(
+      await hashFromScratch(bobAfter.ratchetTree, cs),
+    );
   }, 120_000);
 });
 
@@ -311,7 +405,7 @@ describe("key uniqueness of a new LeafNode (RFC 9420 §7.3)", () => {
   it("MLS-LEAF-01: an Add whose KeyPackage carries a member's encryption key is refused (the same KeyPackage with its own key is accepted)", async () => {
     const cs = await suite;
     const [alice, bob] = (await groupOf(cs, 3)) as [MlsGroupState, MlsGroupState];
-    const bobLeaf = bob.ratchetTree[2];
+    const bobLeaf = bob.ratchetTree.get(2);
     if (bobLeaf?.nodeType !== "leaf") throw new Error("bob's leaf");
     const dave = await keyPackage(cs, "dave");
     const forged = await withEncryptionKey(cs, dave, bobLeaf.leaf.hpkePublicKey);
@@ -348,13 +442,13 @@ describe("lists of a big group's size", () => {
   it("a ratchet tree of 32,767 nodes encodes and decodes (the list encoder no longer recurses once per element)", async () => {
     const cs = await suite;
     const [alice] = (await groupOf(cs, 2)) as [MlsGroupState];
-    const leaf = alice.ratchetTree[0];
-    const tree: MlsGroupState["ratchetTree"] = new Array(32767).fill(undefined);
-    tree[0] = leaf;
-    tree[32766] = leaf;
-    const bytes = ts.encodeRatchetTree(tree);
+    const leaf = alice.ratchetTree.get(0);
+    const nodes: (typeof leaf)[] = new Array(32767).fill(undefined);
+    nodes[0] = leaf;
+    nodes[32766] = leaf;
+    const bytes = ts.encodeRatchetTree(ts.RatchetTree.from(nodes));
     const decoded = ts.decodeRatchetTree(bytes, 0);
     expect(decoded?.[0].length).toBe(32767);
-    expect(decoded?.[0][32766]).toEqual(leaf);
+    expect(decoded?.[0].get(32766)).toEqual(leaf);
   });
 });

@@ -5,7 +5,7 @@
  * 1.6.4 wanted the lists equal and rejected valid trees (decision 0570).
  */
 
-import { createCommit, encodeMlsMessage, type RatchetTree } from "@mimi/ts-mls";
+import { createCommit, encodeMlsMessage, RatchetTree } from "@mimi/ts-mls";
 import { ValidationError } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
 import { bootstrapHubView, joinFromWelcome } from "../src/index.js";
@@ -22,7 +22,7 @@ import {
 
 /** The unmerged_leaves of parent node `i` of `tree`, or undefined if blank. */
 function unmergedOf(tree: RatchetTree, i: number): number[] | undefined {
-  const n = tree[i];
+  const n = tree.get(i);
   if (n === undefined) return undefined;
   if (n.nodeType !== "parent") throw new Error(`node ${i} is not a parent`);
   return [...n.parent.unmergedLeaves];
@@ -75,8 +75,12 @@ describe("ts-mls patch: unmerged leaves of a joiner's ratchet tree (RFC 9420 §7
     expect(hubAgreement(sc.hub)).toEqual(memberAgreement(m0.state));
 
     // node 3 lies between leaf 3 (node 6) and the root, which lists leaf 3: node 3 must list it
-    const missing: RatchetTree = tree.map((n, i) =>
-      i === 3 && n?.nodeType === "parent" ? { ...n, parent: { ...n.parent, unmergedLeaves: [] } } : n,
+    const missing = RatchetTree.from(
+      tree
+        .toArray()
+        .map((n, i) =>
+          i === 3 && n?.nodeType === "parent" ? { ...n, parent: { ...n.parent, unmergedLeaves: [] } } : n,
+        ),
     );
     await expect(
       joinFromWelcome(cs, welcome, joiner, { config: config(), ratchetTree: missing }),
@@ -96,8 +100,12 @@ describe("ts-mls patch: unmerged leaves of a joiner's ratchet tree (RFC 9420 §7
     );
 
     // an unmerged leaf that does not descend from the node listing it (leaf 6 under node 3)
-    const stray: RatchetTree = tree.map((n, i) =>
-      i === 3 && n?.nodeType === "parent" ? { ...n, parent: { ...n.parent, unmergedLeaves: [3, 6] } } : n,
+    const stray = RatchetTree.from(
+      tree
+        .toArray()
+        .map((n, i) =>
+          i === 3 && n?.nodeType === "parent" ? { ...n, parent: { ...n.parent, unmergedLeaves: [3, 6] } } : n,
+        ),
     );
     await expect(
       joinFromWelcome(cs, welcome, joiner, { config: config(), ratchetTree: stray }),

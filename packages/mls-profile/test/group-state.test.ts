@@ -13,6 +13,7 @@ import {
   type MlsGroupState,
   processMessage,
   propose,
+  RatchetTree,
 } from "../src/index.js";
 import { config, groupOf, suite, utf8 } from "./adapter-fixtures.js";
 
@@ -76,7 +77,7 @@ describe("group state storage", () => {
       path: "/r/group_context/cipher_suite",
     });
     const cases: [string, MlsGroupState][] = [
-      ["/ratchet_tree", { ...bob, ratchetTree: bob.ratchetTree.slice(0, 2) }],
+      ["/ratchet_tree", { ...bob, ratchetTree: RatchetTree.from(bob.ratchetTree.toArray().slice(0, 2)) }],
       [
         "/ratchet_tree",
         {

@@ -419,7 +419,7 @@ export async function randomEpoch(sc: Scenario, rand: () => number, maxMembers: 
     case "resync": {
       // An existing member rejoins by external commit, removing its former leaf (RFC 9420 §12.4.3.2).
       const m = committer;
-      const leaf = m.state.ratchetTree[2 * leafOf(m)];
+      const leaf = m.state.ratchetTree.get(2 * leafOf(m));
       if (leaf?.nodeType !== "leaf") throw new Error("test driver: own leaf missing");
       const kp = await generateKeyPackageWithKey(
         basic(m.name),
@@ -576,9 +576,8 @@ function credentialString(c: Credential): string {
 /** A member's side of {@link Agreement}, computed from its ts-mls state alone. */
 export function memberAgreement(state: ClientState): Agreement {
   const members: string[] = [];
-  state.ratchetTree.forEach((node, i) => {
+  for (const [i, node] of state.ratchetTree.entries())
     if (node?.nodeType === "leaf") members.push(`${i / 2}:${credentialString(node.leaf.credential)}`);
-  });
   return {
     groupContext: toHex(encodeGroupContext(state.groupContext)),
     tree: toHex(encodeRatchetTree(state.ratchetTree)),

@@ -491,7 +491,7 @@ describe("hub view commit rules", () => {
 
   function leafOfMember(sc: Scenario, i: number): LeafNodeCommit {
     const m = member(sc, i);
-    const node = m.state.ratchetTree[2 * m.state.privatePath.leafIndex];
+    const node = m.state.ratchetTree.get(2 * m.state.privatePath.leafIndex);
     if (node?.nodeType !== "leaf") throw new Error("no leaf");
     return node.leaf as LeafNodeCommit;
   }
@@ -540,7 +540,7 @@ describe("hub view commit rules", () => {
   it("MLS-HUB-13 rejects an external commit removing someone else's leaf (which ts-mls members accept)", async () => {
     const sc = await scenario();
     const victim = member(sc, 2);
-    const leaf = victim.state.ratchetTree[2 * victim.state.privatePath.leafIndex];
+    const leaf = victim.state.ratchetTree.get(2 * victim.state.privatePath.leafIndex);
     if (leaf?.nodeType !== "leaf") throw new Error("no leaf");
     const kp = await generateKeyPackageWithKey(
       { credentialType: "basic", identity: new TextEncoder().encode("impostor") },

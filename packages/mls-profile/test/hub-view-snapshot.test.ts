@@ -23,6 +23,7 @@ import {
   type HubGroupView,
   hubCipherSuite,
   processHubMessage,
+  RatchetTree,
 } from "../src/index.js";
 import {
   checkGroupInfo,
@@ -222,7 +223,11 @@ describe("hub view snapshots (encodeHubView / decodeHubView)", () => {
     it("MLS-HUB-22 rejects a tree that does not hash to the GroupContext's tree_hash", () => {
       const tree = [...view.ratchetTree];
       tree[0] = tree[2]; // member 1's leaf at leaf 0 too
-      const e = rejected(build({ tree: encodeRatchetTree(tree) }), ValidationError, "MLS-HUB-22");
+      const e = rejected(
+        build({ tree: encodeRatchetTree(RatchetTree.from(tree)) }),
+        ValidationError,
+        "MLS-HUB-22",
+      );
       expect(e.path).toBe("/ratchet_tree");
     });
 
@@ -283,7 +288,7 @@ describe("hub view snapshots (encodeHubView / decodeHubView)", () => {
       expect(caught).toBeInstanceOf(ValidationError);
       expect((caught as MimiError).rule).toBe("MLS-HUB-18");
       // an external sender may not send an Update (RFC 9420 §17.4)
-      const leaf = view.ratchetTree[0];
+      const leaf = view.ratchetTree.get(0);
       if (leaf?.nodeType !== "leaf") throw new Error("fixture");
       const update = encodeProposal({
         proposalType: "update",

@@ -25,7 +25,7 @@ import {
   makeClientConfig,
   makePskIndex,
   processMessage,
-  type RatchetTree,
+  RatchetTree,
   unsafeAcceptAllCredentials,
 } from "../src/adapter/index.js";
 import * as ts from "../src/adapter/internals.js";
@@ -246,7 +246,7 @@ export interface MessageProtectionVector {
 
 /** A two-leaf tree whose leaf 1 is the sender (its key is given to the unprotect calls directly). */
 function twoLeafTree(): RatchetTree {
-  return [
+  return RatchetTree.from([
     undefined,
     undefined,
     {
@@ -262,7 +262,7 @@ function twoLeafTree(): RatchetTree {
         credential: { credentialType: "basic", identity: new Uint8Array() },
       },
     },
-  ];
+  ]);
 }
 
 function publicOf(m: MLSMessage, what: string) {
@@ -289,7 +289,7 @@ export async function checkMessageProtection(v: MessageProtectionVector): Promis
   const tree = twoLeafTree();
   const secretTree = async () => ts.createSecretTree(2, h(v.encryption_secret), cs.impl.kdf);
   const unprotectPublic = (pm: Parameters<typeof ts.unprotectPublicMessage>[3]) =>
-    ts.unprotectPublicMessage(membershipKey, gc, [], pm, cs.impl, sigPub);
+    ts.unprotectPublicMessage(membershipKey, gc, RatchetTree.from([]), pm, cs.impl, sigPub);
   const unprotectPrivate = async (pm: Parameters<typeof ts.unprotectPrivateMessage>[1]) => {
     const r = await ts.unprotectPrivateMessage(
       senderData,

@@ -12,7 +12,7 @@ import {
   encodeParticipantListUpdate,
   type ParticipantListUpdate,
   type Proposal,
-  type RatchetTree,
+  RatchetTree,
   setComponentData,
 } from "@mimi/mls-profile";
 import { utf8, ValidationError } from "@mimi/wire";
@@ -53,7 +53,7 @@ function tree(...leaves: (string | undefined)[]): RatchetTree {
         : { nodeType: "leaf", leaf: { credential: { credentialType: "basic", identity: utf8(name) } } },
     );
   }
-  return nodes as RatchetTree;
+  return RatchetTree.from(nodes as Parameters<typeof RatchetTree.from>[0]);
 }
 
 function dictionary(participants: [string, number][], roles?: Uint8Array): AppDataDictionary {

@@ -489,7 +489,7 @@ async function groupState(
   );
   // a client removed from the group has no leaf in it any more
   if (state.groupActiveState.kind === "removedFromGroup") return state;
-  const own = state.ratchetTree[state.privatePath.leafIndex * 2];
+  const own = state.ratchetTree.get(state.privatePath.leafIndex * 2);
   check(
     own?.nodeType === "leaf" &&
       bytesEqual(own.leaf.signaturePublicKey, core.identity.signatureKeyPair.publicKey) &&

@@ -89,7 +89,7 @@ async function checkMemberTrees(state: MlsGroupState, cs: MlsCiphersuite, path: 
   const tree = state.ratchetTree;
   check(fullWidth(tree.length), `a ratchet tree of ${tree.length} nodes`, at(path, "ratchet_tree"));
   for (let i = 0; i < tree.length; i++) {
-    const node = tree[i];
+    const node = tree.get(i);
     if (node === undefined) continue;
     check(
       (node.nodeType === "leaf") === (i % 2 === 0),
@@ -125,14 +125,14 @@ async function checkMemberTrees(state: MlsGroupState, cs: MlsCiphersuite, path: 
   );
   const own = state.privatePath.leafIndex;
   check(
-    Number.isInteger(own) && own >= 0 && own * 2 < tree.length && tree[own * 2]?.nodeType === "leaf",
+    Number.isInteger(own) && own >= 0 && own * 2 < tree.length && tree.get(own * 2)?.nodeType === "leaf",
     `own leaf ${own} is not a member leaf`,
     at(path, "private_path/leaf_index"),
   );
   for (const key of Object.keys(state.privatePath.privateKeys)) {
     const node = Number(key);
     check(
-      Number.isInteger(node) && node >= 0 && node < tree.length && tree[node] !== undefined,
+      Number.isInteger(node) && node >= 0 && node < tree.length && tree.get(node) !== undefined,
       `a private key for node ${key}, which the tree does not hold`,
       at(path, `private_path/${key}`),
     );
@@ -140,7 +140,7 @@ async function checkMemberTrees(state: MlsGroupState, cs: MlsCiphersuite, path: 
   for (const [ref, p] of Object.entries(state.unappliedProposals)) {
     const leaf = p.senderLeafIndex;
     check(
-      leaf === undefined || (leaf * 2 < tree.length && tree[leaf * 2]?.nodeType === "leaf"),
+      leaf === undefined || (leaf * 2 < tree.length && tree.get(leaf * 2)?.nodeType === "leaf"),
       `a pending proposal from leaf ${leaf}, which is not a member`,
       at(path, `unapplied_proposals/${ref}`),
     );

@@ -497,9 +497,11 @@ export function groupMembers(
   state: MlsGroupState,
 ): { readonly leafIndex: number; readonly leafNode: LeafNode }[] {
   const out: { leafIndex: number; leafNode: LeafNode }[] = [];
-  state.ratchetTree.forEach((node, i) => {
+  const tree = state.ratchetTree;
+  for (let i = 0; i < tree.length; i += 2) {
+    const node = tree.get(i);
     if (node !== undefined && node.nodeType === "leaf") out.push({ leafIndex: i / 2, leafNode: node.leaf });
-  });
+  }
   return out;
 }
 

@@ -126,7 +126,7 @@ export {
   type ProposalWithSender,
   type PskIndex,
   type PublicMessage,
-  type RatchetTree,
+  RatchetTree,
   type RequiredCapabilities,
   type Sender,
   type Signature,

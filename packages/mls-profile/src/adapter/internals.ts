@@ -150,6 +150,7 @@ export {
   leavesLackingCapability,
   leavesLackingCredential,
   NodeVector,
+  RatchetTree,
   secretTreeLeaf,
   setTreeNode,
   treeHashes,

@@ -17,7 +17,7 @@ import * as tsMls from "@mimi/ts-mls";
 import { InternalError } from "@mimi/wire";
 
 /** The patch revision this package was built and tested with. */
-const REQUIRED_REVISION = 7;
+const REQUIRED_REVISION = 8;
 
 function checkPatched(): void {
   const marker = (tsMls as Record<string, unknown>)["mimiPatch"] as
@@ -72,6 +72,14 @@ export const setTreeNode: typeof tsMls.setTreeNode = tsMls.setTreeNode;
  * it was copied from another, when the write logs tell them.
  */
 export const treeWrites: typeof tsMls.treeWrites = tsMls.treeWrites;
+/**
+ * ts-mls's `RatchetTree` (a class since the patch's revision 8): a ratchet tree's nodes by node
+ * index, as a persistent vector in chunks, so that a changed copy shares every chunk it does not
+ * write. Read a node with `get(i)`; make one from an array of nodes with `RatchetTree.from`.
+ */
+export const RatchetTree: typeof tsMls.RatchetTree = tsMls.RatchetTree;
+/** A ratchet tree (RFC 9420 §7.8), its nodes by node index (undefined for a blank node). */
+export type RatchetTree = tsMls.RatchetTree;
 /** ts-mls's `NodeVector` (added by the patch, revision 5): a persistent vector of per-node values. */
 export const NodeVector: typeof tsMls.NodeVector = tsMls.NodeVector;
 /** ts-mls's `draftVector` (added by the patch, revision 5): a new version of a NodeVector, chunk by chunk. */

@@ -30,7 +30,6 @@ export type {
   ProposalWithSender,
   PskIndex,
   PublicMessage,
-  RatchetTree,
   RequiredCapabilities,
   Sender,
   UpdatePath,
@@ -39,3 +38,4 @@ export type {
 export { defaultCapabilities, defaultLifetime, emptyPskIndex, makePskIndex } from "@mimi/ts-mls";
 /** A ts-mls decoder over a byte array and offset, and a cipher suite's signature scheme (both from ts-mls internals). */
 export type { Decoder, Signature } from "./internals.js";
+export { RatchetTree } from "./ts-mls-patch.js";

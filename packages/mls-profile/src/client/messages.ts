@@ -165,7 +165,7 @@ function membershipChange(
   const added: RoomMember[] = [];
   const removed: RoomMember[] = [];
   for (const i of [...leaves].sort((a, b) => a - b)) {
-    const [b, a] = [old[i], now[i]];
+    const [b, a] = [old.get(i), now.get(i)];
     const wasLeaf = b?.nodeType === "leaf" ? b.leaf : undefined;
     const isLeaf = a?.nodeType === "leaf" ? a.leaf : undefined;
     if (
@@ -233,7 +233,7 @@ export async function processIncoming(
     const currentEpoch =
       msg.wireformat === "mls_private_message" && msg.privateMessage.epoch === state.groupContext.epoch;
     // one leaf looked up, not every member mapped: a message costs the same in any size of room
-    const node = currentEpoch ? state.ratchetTree[2 * r.senderLeafIndex] : undefined;
+    const node = currentEpoch ? state.ratchetTree.get(2 * r.senderLeafIndex) : undefined;
     const sender = node?.nodeType === "leaf" ? memberOf(profile, r.senderLeafIndex, node.leaf) : undefined;
     if (currentEpoch && sender === undefined) {
       throw new ProtocolError(`application message from leaf ${r.senderLeafIndex}, which is not a member`, {

@@ -326,7 +326,7 @@ export async function leaveRoom(
 }
 
 function ownCredential(state: MlsGroupState): KeyPackageBundle["publicPackage"]["leafNode"]["credential"] {
-  const node = state.ratchetTree[ownLeafIndex(state) * 2];
+  const node = state.ratchetTree.get(ownLeafIndex(state) * 2);
   if (node === undefined || node.nodeType !== "leaf") {
     throw new ProtocolError("this client has no leaf in the group", { path: "/" });
   }

@@ -31,7 +31,7 @@ export async function verifyHubGroupInfo(
     "MLS-HUB-16",
     "/confirmation_tag",
   );
-  const signer = view.ratchetTree[2 * gi.signer];
+  const signer = view.ratchetTree.get(2 * gi.signer);
   check(
     signer?.nodeType === "leaf",
     `GroupInfo signer ${gi.signer} is not a member`,

@@ -250,7 +250,7 @@ export async function bootstrapHubView(input: HubBootstrapInput): Promise<HubGro
     options.authService,
     cs,
   );
-  const signer = tree[2 * gi.signer];
+  const signer = tree.get(2 * gi.signer);
   check(
     signer?.nodeType === "leaf",
     `GroupInfo signer ${gi.signer} is not a member`,
@@ -277,7 +277,7 @@ export async function bootstrapHubView(input: HubBootstrapInput): Promise<HubGro
 export function hubGroupMembers(view: HubGroupView): readonly HubMember[] {
   const members: HubMember[] = [];
   for (let i = 0; i < view.ratchetTree.length; i += 2) {
-    const node = view.ratchetTree[i];
+    const node = view.ratchetTree.get(i);
     if (node?.nodeType === "leaf") {
       members.push({
         leafIndex: i / 2,

@@ -23,6 +23,7 @@ import {
   bytesToBase64,
   type ClientState,
   type Commit,
+  copyTree,
   extensionTypeToNumber,
   type FramedContentCommit,
   findBlankLeafNodeIndexOrExtend,
@@ -143,7 +144,7 @@ export function proposalRefKey(b: Uint8Array): string {
 
 /** True when leaf `leafIndex` of `tree` is a member (a non-blank leaf). */
 export function isMemberLeaf(tree: RatchetTree, leafIndex: number): boolean {
-  return Number.isInteger(leafIndex) && leafIndex >= 0 && tree[2 * leafIndex]?.nodeType === "leaf";
+  return Number.isInteger(leafIndex) && leafIndex >= 0 && tree.get(2 * leafIndex)?.nodeType === "leaf";
 }
 
 /** The sender's signature key, after the sender rules of RFC 9420 §6 and §12.1.8. */
@@ -570,7 +571,7 @@ function checkCustomProposalsSupported(view: HubGroupView, proposals: readonly P
 /** The index of the first leaf whose capabilities lack `value` (a pass over the leaves: on rejection only). */
 function firstLeafLacking(tree: RatchetTree, field: "proposals" | "extensions", value: number): number {
   for (let i = 0; i < tree.length; i += 2) {
-    const node = tree[i];
+    const node = tree.get(i);
     if (node?.nodeType === "leaf" && !node.leaf.capabilities[field].includes(value)) return i / 2;
   }
   return -1;
@@ -722,7 +723,7 @@ async function externalCommitExtensions(
       groupContext: view.groupContext,
       extensions: view.groupContext.extensions,
       groupContextExtensionsProposed: false,
-      tree: [...tree],
+      tree: copyTree(tree),
       proposals: custom.map((proposal) => ({ proposal, senderLeafIndex: undefined })),
       committerLeafIndex: undefined,
       sentByClient: false,
@@ -747,7 +748,7 @@ function selfRemovedLeaves(view: HubGroupView, commit: Commit): number[] {
   });
 }
 
-function sameCredential(a: RatchetTree[number], b: UpdatePath["leafNode"]): boolean {
+function sameCredential(a: ReturnType<RatchetTree["get"]>, b: UpdatePath["leafNode"]): boolean {
   if (a?.nodeType !== "leaf") return false;
   const ca = a.leaf.credential;
   const cb = b.credential;
@@ -815,7 +816,7 @@ async function processExternalCommit(
   const removed = removes[0];
   if (removed !== undefined) {
     check(
-      isMemberLeaf(tree, removed) && sameCredential(tree[2 * removed], path.leafNode),
+      isMemberLeaf(tree, removed) && sameCredential(tree.get(2 * removed), path.leafNode),
       "an external commit may only remove the joiner's former leaf (same credential)",
       "MLS-HUB-13",
       where,

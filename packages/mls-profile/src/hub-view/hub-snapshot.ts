@@ -135,7 +135,7 @@ export function decodeHubView(bytes: Uint8Array, options: HubViewRestoreOptions)
     "/ratchet_tree",
   );
   check(
-    ratchetTree.some((n) => n?.nodeType === "leaf"),
+    [...ratchetTree].some((n) => n?.nodeType === "leaf"),
     "the ratchet tree has no member",
     RULE,
     "/ratchet_tree",

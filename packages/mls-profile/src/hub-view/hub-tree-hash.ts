@@ -89,7 +89,7 @@ function nodeHashInput(
   leftHash?: Uint8Array,
   rightHash?: Uint8Array,
 ): Uint8Array {
-  const node = tree[x];
+  const node = tree.get(x);
   if (x % 2 === 0) {
     // [MLS-HUB-12]
     check(node?.nodeType !== "parent", "parent node in a leaf position", "MLS-HUB-12", "/ratchet_tree");
@@ -157,7 +157,7 @@ export function makeTreeHasher(
       for (let x = i; x < 2 * span + 1 && !dirty.has(x); x = parentOf(x)) dirty.add(x);
     };
     if (changed !== undefined) for (const i of changed) forget(i);
-    else for (let i = 0; i < span; i++) if (tree[i] !== previous.tree[i]) forget(i);
+    else for (let i = 0; i < span; i++) if (tree.get(i) !== previous.tree.get(i)) forget(i);
     for (const x of dirty) if (x < tree.length) cache.set(x, undefined);
   }
   const hash = async (x: number): Promise<Uint8Array> => {
@@ -210,7 +210,7 @@ export async function applyUpdatePathCached(
   const tree = hasher.tree;
   const where = "/public_message/content/commit/path";
   const leafIndex = leafToNodeIndex(toLeafIndex(sender)) as number;
-  const current = tree[leafIndex];
+  const current = tree.get(leafIndex);
   if (!external) {
     check(current?.nodeType === "leaf", `committer leaf ${sender} is blank`, "MLS-HUB-12", where);
     check(
@@ -224,7 +224,7 @@ export async function applyUpdatePathCached(
   const keysOf = treeKeyLookup(tree);
   for (const [i, p] of path.nodes.entries()) {
     check(
-      !keysOf("e", p.hpkePublicKey).some((x) => tree[x]?.nodeType === "parent"),
+      !keysOf("e", p.hpkePublicKey).some((x) => tree.get(x)?.nodeType === "parent"),
       "an UpdatePath key is already in the tree",
       "MLS-HUB-12",
       `${where}/nodes/${i}/encryption_key`,

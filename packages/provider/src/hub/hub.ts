@@ -364,7 +364,7 @@ export function createHub(options: HubOptions): Hub {
           path: "/group_info/group_context/extensions",
           rule: "PROTO-HUB-08",
         });
-      const creator = view.ratchetTree.find(
+      const creator = [...view.ratchetTree].find(
         (n, i) => i % 2 === 0 && n?.nodeType === "leaf" && clientMatches(n.leaf.credential, creatorClient),
       );
       if (creator === undefined)

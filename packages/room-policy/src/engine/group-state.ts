@@ -95,7 +95,7 @@ export function groupClientAtLeaf(
   leafIndex: number,
   memberOf: MemberOf,
 ): MemberClient | undefined {
-  const node = group.ratchetTree[leafIndex * 2];
+  const node = group.ratchetTree.get(leafIndex * 2);
   return node?.nodeType === "leaf" ? memberOf(node.leaf.credential) : undefined;
 }
 
@@ -116,7 +116,7 @@ export function groupRoomState(group: PolicyGroup, options: GroupPolicyOptions):
   }
   const clients: MemberClient[] = [];
   for (let i = 0; i < group.ratchetTree.length; i += 2) {
-    const node = group.ratchetTree[i];
+    const node = group.ratchetTree.get(i);
     if (node?.nodeType !== "leaf") continue;
     const c = options.memberOf(node.leaf.credential);
     if (c !== undefined) clients.push(c);
