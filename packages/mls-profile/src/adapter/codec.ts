@@ -201,6 +201,8 @@ function minimalVarLen(bytes: Uint8Array, offset: number): [Uint8Array, number] 
     if (offset + 2 > bytes.length) return undefined;
     length = ((first & 0x3f) << 8) | bytes[offset + 1]!;
     size = 2;
+    // [MLS-CODEC-01] RFC 9420 §2.1: a length is written in the fewest bytes; a longer prefix is
+    // left to the generic path, which refuses it as non-canonical
     if (length < 0x40) return undefined;
   } else if (first < 0xc0) {
     if (offset + 4 > bytes.length) return undefined;
