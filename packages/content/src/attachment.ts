@@ -5,7 +5,7 @@
  */
 
 import { bytesEqual, ValidationError } from "@mimi/wire";
-import { sha256 } from "@noble/hashes/sha2.js";
+import { sha256 } from "#platform";
 import type { ExternalPart } from "./nested-part.js";
 import { aeadAlgorithms, dispositions, hashAlgorithms } from "./registries.js";
 

@@ -1,5 +1,5 @@
 import { utf8, ValidationError } from "@mimi/wire";
-import { sha256 } from "@noble/hashes/sha2.js";
+import { sha256 } from "#platform";
 import { decodeMimiContent, MESSAGE_ID_LENGTH } from "./mimi-content.js";
 import { hashAlgorithms } from "./registries.js";
 
@@ -56,13 +56,12 @@ export function messageIdFromParts(
   roomUri: string,
 ): Uint8Array {
   // [CONTENT-ID-01] draft-ietf-mimi-content-08 §3.3: messageId = 0x01 || SHA-256(u16 len || senderUri || u16 len || roomUri || message || salt)[0..30].
-  const digest = sha256
-    .create()
-    .update(u16Prefixed(senderUri, "/senderUri"))
-    .update(u16Prefixed(roomUri, "/roomUri"))
-    .update(message)
-    .update(salt)
-    .digest();
+  const digest = sha256(
+    u16Prefixed(senderUri, "/senderUri"),
+    u16Prefixed(roomUri, "/roomUri"),
+    message,
+    salt,
+  );
   const id = new Uint8Array(MESSAGE_ID_LENGTH);
   id[0] = hashAlgorithms.sha256;
   id.set(digest.subarray(0, MESSAGE_ID_LENGTH - 1), 1);

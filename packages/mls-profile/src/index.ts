@@ -118,6 +118,7 @@ export {
   type Signature,
   type SignatureKeyPair,
   signWithLabel,
+  syncHash,
   type UpdatePath,
   unsafeAcceptAllCredentials,
   verifyKeyPackageSignature,

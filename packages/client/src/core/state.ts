@@ -13,10 +13,10 @@ import {
   type MlsCiphersuite,
   type MlsGroupState,
   mimiProfile,
+  syncHash,
 } from "@mimi/mls-profile";
 import type { RoleData } from "@mimi/room-policy";
 import { ProtocolError, toHex } from "@mimi/wire";
-import { sha256 } from "@noble/hashes/sha2.js";
 import { type ProvisionedClient, userOfCredential } from "../client-identity.js";
 import type { IncomingMessage } from "../events.js";
 import { roomAuthService } from "./hub.js";
@@ -133,6 +133,9 @@ export function decodedContent(bytes: Uint8Array): MimiContent {
   }
   return content;
 }
+
+// Node's SHA-256 in Node (every member hashes every message it receives), @noble/hashes elsewhere
+const sha256 = syncHash("SHA-256");
 
 /** Hex SHA-256 of a message, the key its echo is recognised by. */
 export function hashOf(bytes: Uint8Array): string {

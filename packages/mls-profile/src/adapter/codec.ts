@@ -21,6 +21,7 @@ import {
   type GroupInfo,
   type KeyPackage,
   type MLSMessage,
+  type PrivateMessage,
   type RatchetTree,
   type RequiredCapabilities,
   decodeExternalSender as tsDecodeExternalSender,
@@ -172,6 +173,95 @@ export function encodeMlsStructure<K extends MlsStructureName>(kind: K, value: M
   }
 }
 
+/** RFC 9420 §6 `ProtocolVersion` mls10 and `WireFormat` mls_private_message, the first four bytes. */
+const MLS10 = 0x0001;
+const MLS_PRIVATE_MESSAGE = 0x0002;
+/** RFC 9420 §6 `ContentType` values, as ts-mls names them. */
+const CONTENT_TYPES: readonly (PrivateMessage["contentType"] | undefined)[] = [
+  undefined,
+  "application",
+  "proposal",
+  "commit",
+];
+
+/**
+ * Read an `opaque<V>` at `offset` (RFC 9420 §2.1.2) whose length prefix is the minimal one, as
+ * ts-mls writes it: the bytes and the offset after them, or undefined (malformed, or a longer
+ * prefix than needed).
+ */
+function minimalVarLen(bytes: Uint8Array, offset: number): [Uint8Array, number] | undefined {
+  if (offset >= bytes.length) return undefined;
+  const first = bytes[offset]!;
+  let length: number;
+  let size: number;
+  if (first < 0x40) {
+    length = first;
+    size = 1;
+  } else if (first < 0x80) {
+    if (offset + 2 > bytes.length) return undefined;
+    length = ((first & 0x3f) << 8) | bytes[offset + 1]!;
+    size = 2;
+    // [MLS-CODEC-01] RFC 9420 §2.1: a length is written in the fewest bytes; a longer prefix is
+    // left to the generic path, which refuses it as non-canonical
+    if (length < 0x40) return undefined;
+  } else if (first < 0xc0) {
+    if (offset + 4 > bytes.length) return undefined;
+    length =
+      (first & 0x3f) * 0x1000000 +
+      ((bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!);
+    size = 4;
+    if (length < 0x4000) return undefined;
+  } else return undefined;
+  const end = offset + size + length;
+  if (end > bytes.length) return undefined;
+  return [bytes.subarray(offset + size, end), end];
+}
+
+/**
+ * An `MLSMessage` holding a `PrivateMessage` (RFC 9420 §6.3.1) read from the start of `bytes`
+ * when its encoding is the one ts-mls writes, or undefined for anything else (another wire
+ * format, malformed or non-canonical bytes), which the generic path then decodes or refuses with
+ * its own error. The same value ts-mls's decoder gives (the opaque fields are views of `bytes`):
+ * a PrivateMessage is `ProtocolVersion version; WireFormat wire_format; opaque group_id<V>;
+ * uint64 epoch; ContentType content_type; opaque authenticated_data<V>; opaque
+ * encrypted_sender_data<V>; opaque ciphertext<V>`, so ts-mls writes back the same bytes exactly
+ * when each of the four length prefixes is minimal (version, wire format and content type decode
+ * only from the one value each name encodes to; the epoch from any eight bytes). Every
+ * application message a member receives is one: this skips the encoding again that
+ * {@link readMlsStructure} otherwise checks canonicality with.
+ */
+function readCanonicalPrivateMessage(bytes: Uint8Array): [MLSMessage, number] | undefined {
+  if (bytes.length < 4 || ((bytes[0]! << 8) | bytes[1]!) !== MLS10) return undefined;
+  if (((bytes[2]! << 8) | bytes[3]!) !== MLS_PRIVATE_MESSAGE) return undefined;
+  const groupId = minimalVarLen(bytes, 4);
+  if (groupId === undefined || groupId[1] + 9 > bytes.length) return undefined;
+  let offset = groupId[1];
+  const epoch = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(offset);
+  const contentType = CONTENT_TYPES[bytes[offset + 8]!];
+  if (contentType === undefined) return undefined;
+  offset += 9;
+  const authenticatedData = minimalVarLen(bytes, offset);
+  if (authenticatedData === undefined) return undefined;
+  const encryptedSenderData = minimalVarLen(bytes, authenticatedData[1]);
+  if (encryptedSenderData === undefined) return undefined;
+  const ciphertext = minimalVarLen(bytes, encryptedSenderData[1]);
+  if (ciphertext === undefined) return undefined;
+  // the keys in the order ts-mls's decoder gives them
+  const message: MLSMessage = {
+    wireformat: "mls_private_message",
+    privateMessage: {
+      groupId: groupId[0],
+      epoch,
+      contentType,
+      authenticatedData: authenticatedData[0],
+      encryptedSenderData: encryptedSenderData[0],
+      ciphertext: ciphertext[0],
+    },
+    version: "mls10",
+  };
+  return [message, ciphertext[1]];
+}
+
 /**
  * Read one `kind` from the start of `bytes` (the bytes after it are left to the caller, e.g. an
  * enclosing structure): the value and the number of bytes it took. `path` locates it in the
@@ -185,6 +275,10 @@ export function readMlsStructure<K extends MlsStructureName>(
   bytes: Uint8Array,
   path = "/",
 ): [MlsStructures[K], number] {
+  if (kind === "MLSMessage") {
+    const fast = readCanonicalPrivateMessage(bytes);
+    if (fast !== undefined) return fast as [MlsStructures[K], number];
+  }
   const pair = structures[kind] as TsMlsPair<MlsStructures[K]>;
   const [value, n] = decodeStrictPrefix(pair.decode, bytes, kind, path, MLS_CODEC_RULE);
   let again: Uint8Array;

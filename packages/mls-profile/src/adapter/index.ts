@@ -4,7 +4,7 @@
  * upgraded or replaced in one place.
  */
 
-export { cachedKeyCount, cachingCryptoProvider } from "../crypto-provider.js";
+export { cachedKeyCount, cachingCryptoProvider, syncHash } from "../crypto-provider.js";
 export {
   ciphersuiteNameFromId,
   defaultCiphersuiteName,
