@@ -11,7 +11,12 @@ import {
 } from "@mimi/ts-mls";
 import { encodeTls, toHex, ValidationError } from "@mimi/wire";
 import { describe, expect, it } from "vitest";
-import { deriveTreeSecret, expandWithLabel } from "../src/adapter/internals.js";
+import {
+  createContentCommitSignature,
+  deriveTreeSecret,
+  expandWithLabel,
+  verifyFramedContentSignature,
+} from "../src/adapter/internals.js";
 import {
   type CustomProposalContext,
   commit,
@@ -474,6 +479,53 @@ describe("ts-mls patch: the sender of a PrivateMessage from its SenderData, decr
     const next = await commit(carol!, cs, { proposals: [] });
     const seen = await processMessage(alice!, cs, next.commit);
     expect(seen.kind === "commit" && seen.sender).toEqual({ senderType: "member", leafIndex: 2 });
+  });
+});
+
+describe("ts-mls patch: a GroupContext encoded once per object for the signatures of an epoch (revision 8)", () => {
+  it("a FramedContent signature covers the GroupContext as it is: a field given a new value is encoded again", async () => {
+    const cs = await suite;
+    const [alice] = (await groupOf(cs, 2)) as [MlsGroupState];
+    const gc = { ...alice.groupContext };
+    const sender = { senderType: "member", leafIndex: 0 } as const;
+    const commitBody = { proposals: [], path: undefined };
+    const signed = await createContentCommitSignature(
+      gc,
+      "mls_public_message",
+      commitBody,
+      sender,
+      new Uint8Array(),
+      alice.signaturePrivateKey,
+      cs.impl.signature,
+    );
+    const own = alice.ratchetTree.get(0);
+    if (own?.nodeType !== "leaf") throw new Error("no own leaf");
+    const publicKey = own.leaf.signaturePublicKey;
+    const verify = (context: typeof gc) =>
+      verifyFramedContentSignature(
+        publicKey,
+        "mls_public_message",
+        signed.framedContent,
+        { contentType: "commit", signature: signed.signature, confirmationTag: new Uint8Array() },
+        context,
+        cs.impl.signature,
+      );
+    expect(await verify(gc)).toBe(true);
+    // the same object, each field given a new value in turn: the signature no longer covers it
+    const fields = {
+      epoch: gc.epoch + 1n,
+      treeHash: new Uint8Array(gc.treeHash.length),
+      confirmedTranscriptHash: new Uint8Array(gc.treeHash.length).fill(1),
+      groupId: utf8("another group"),
+      extensions: [{ extensionType: 0xff01, extensionData: new Uint8Array([1]) }],
+    } as const;
+    for (const [field, value] of Object.entries(fields) as [keyof typeof fields, never][]) {
+      const kept = gc[field];
+      (gc as Record<string, unknown>)[field] = value;
+      expect(await verify(gc), field).toBe(false);
+      (gc as Record<string, unknown>)[field] = kept;
+      expect(await verify(gc), field).toBe(true);
+    }
   });
 });
 
