@@ -32,6 +32,8 @@ const nodeOnlyTests: Readonly<Record<string, string>> = {
     "reads the package's source files to guard its imports",
   "packages/client/test/http-stale-connection.test.ts":
     "tests the Node variant of the HTTP client (node:http) against a node:http server",
+  "packages/content/test/sha256.test.ts":
+    "compares the Node variant of SHA-256 (node:crypto) with the web one (the web one runs in the browser through the content vectors)",
   "packages/mls-profile/test/ts-mls-patch-guard.test.ts":
     "imports a module afresh under vi.doMock, which a browser cannot evaluate twice",
 };
