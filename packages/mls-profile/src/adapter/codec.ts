@@ -32,7 +32,7 @@ import {
   encodeRequiredCapabilities as tsEncodeRequiredCapabilities,
   type Welcome,
 } from "@mimi/ts-mls";
-import { bytesEqual, CodecError } from "@mimi/wire";
+import { bytesEqual, CodecError, TlsReader } from "@mimi/wire";
 import {
   decodeCapabilities as tsDecodeCapabilities,
   decodeCredential as tsDecodeCredential,
@@ -185,43 +185,10 @@ const CONTENT_TYPES: readonly (PrivateMessage["contentType"] | undefined)[] = [
 ];
 
 /**
- * Read an `opaque<V>` at `offset` (RFC 9420 §2.1.2) whose length prefix is the minimal one, as
- * ts-mls writes it: the bytes and the offset after them, or undefined (malformed, or a longer
- * prefix than needed).
- */
-function minimalVarLen(bytes: Uint8Array, offset: number): [Uint8Array, number] | undefined {
-  if (offset >= bytes.length) return undefined;
-  const first = bytes[offset]!;
-  let length: number;
-  let size: number;
-  if (first < 0x40) {
-    length = first;
-    size = 1;
-  } else if (first < 0x80) {
-    if (offset + 2 > bytes.length) return undefined;
-    length = ((first & 0x3f) << 8) | bytes[offset + 1]!;
-    size = 2;
-    // [MLS-CODEC-01] RFC 9420 §2.1: a length is written in the fewest bytes; a longer prefix is
-    // left to the generic path, which refuses it as non-canonical
-    if (length < 0x40) return undefined;
-  } else if (first < 0xc0) {
-    if (offset + 4 > bytes.length) return undefined;
-    length =
-      (first & 0x3f) * 0x1000000 +
-      ((bytes[offset + 1]! << 16) | (bytes[offset + 2]! << 8) | bytes[offset + 3]!);
-    size = 4;
-    if (length < 0x4000) return undefined;
-  } else return undefined;
-  const end = offset + size + length;
-  if (end > bytes.length) return undefined;
-  return [bytes.subarray(offset + size, end), end];
-}
-
-/**
  * An `MLSMessage` holding a `PrivateMessage` (RFC 9420 §6.3.1) read from the start of `bytes`
  * when its encoding is the one ts-mls writes, or undefined for anything else (another wire
  * format, malformed or non-canonical bytes), which the generic path then decodes or refuses with
- * its own error. The same value ts-mls's decoder gives (the opaque fields are views of `bytes`):
+ * its own error. The same value ts-mls's decoder gives (the opaque fields are copies):
  * a PrivateMessage is `ProtocolVersion version; WireFormat wire_format; opaque group_id<V>;
  * uint64 epoch; ContentType content_type; opaque authenticated_data<V>; opaque
  * encrypted_sender_data<V>; opaque ciphertext<V>`, so ts-mls writes back the same bytes exactly
@@ -233,33 +200,28 @@ function minimalVarLen(bytes: Uint8Array, offset: number): [Uint8Array, number] 
 function readCanonicalPrivateMessage(bytes: Uint8Array): [MLSMessage, number] | undefined {
   if (bytes.length < 4 || ((bytes[0]! << 8) | bytes[1]!) !== MLS10) return undefined;
   if (((bytes[2]! << 8) | bytes[3]!) !== MLS_PRIVATE_MESSAGE) return undefined;
-  const groupId = minimalVarLen(bytes, 4);
-  if (groupId === undefined || groupId[1] + 9 > bytes.length) return undefined;
-  let offset = groupId[1];
-  const epoch = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getBigUint64(offset);
-  const contentType = CONTENT_TYPES[bytes[offset + 8]!];
-  if (contentType === undefined) return undefined;
-  offset += 9;
-  const authenticatedData = minimalVarLen(bytes, offset);
-  if (authenticatedData === undefined) return undefined;
-  const encryptedSenderData = minimalVarLen(bytes, authenticatedData[1]);
-  if (encryptedSenderData === undefined) return undefined;
-  const ciphertext = minimalVarLen(bytes, encryptedSenderData[1]);
-  if (ciphertext === undefined) return undefined;
-  // the keys in the order ts-mls's decoder gives them
-  const message: MLSMessage = {
-    wireformat: "mls_private_message",
-    privateMessage: {
-      groupId: groupId[0],
-      epoch,
-      contentType,
-      authenticatedData: authenticatedData[0],
-      encryptedSenderData: encryptedSenderData[0],
-      ciphertext: ciphertext[0],
-    },
-    version: "mls10",
-  };
-  return [message, ciphertext[1]];
+  // [MLS-CODEC-01] @mimi/wire's reader refuses a length prefix longer than needed (RFC 9420 §2.1.2);
+  // anything it refuses is left to the generic path, which refuses it with its own error
+  const r = new TlsReader(bytes, { start: 4 });
+  try {
+    const groupId = r.opaque();
+    const epoch = r.uint64();
+    const contentType = CONTENT_TYPES[r.uint8()];
+    if (contentType === undefined) return undefined;
+    const authenticatedData = r.opaque();
+    const encryptedSenderData = r.opaque();
+    const ciphertext = r.opaque();
+    // the keys in the order ts-mls's decoder gives them
+    const message: MLSMessage = {
+      wireformat: "mls_private_message",
+      privateMessage: { groupId, epoch, contentType, authenticatedData, encryptedSenderData, ciphertext },
+      version: "mls10",
+    };
+    return [message, r.offset];
+  } catch (e) {
+    if (e instanceof CodecError) return undefined;
+    throw e;
+  }
 }
 
 /**
