@@ -560,3 +560,38 @@ describe("ts-mls patch: KDFLabel written directly (revision 7)", () => {
     },
   );
 });
+
+describe("ts-mls patch: the GroupContext encoded once per object in the key schedule, the UpdatePath and the GroupInfo (revision 9)", () => {
+  /**
+   * Alice's GroupContext given an extension that counts the reads of its data: each encoding of a
+   * GroupContext reads it once, and an encoding kept per object does not read it again.
+   */
+  async function encodingsOfACommit(n: number): Promise<number> {
+    const cs = await suite;
+    const [alice] = (await groupOf(cs, n)) as [MlsGroupState];
+    let reads = 0;
+    const data = new Uint8Array([1, 2, 3]);
+    const counting = {
+      extensionType: 0xff01,
+      get extensionData() {
+        reads++;
+        return data;
+      },
+    };
+    const state = {
+      ...alice,
+      groupContext: { ...alice.groupContext, extensions: [...alice.groupContext.extensions, counting] },
+    } as MlsGroupState;
+    // a commit without proposals carries an UpdatePath: after groupOf's one commit, Alice's copath
+    // resolves to every other leaf, one HPKE encryption of the path secret each (n − 1 of them)
+    await commit(state, cs, { proposals: [] });
+    return reads;
+  }
+
+  it("a commit's encodings of the GroupContext do not grow with the UpdatePath's encryptions (3 against 15)", async () => {
+    const small = await encodingsOfACommit(4);
+    const big = await encodingsOfACommit(16);
+    expect(small).toBeGreaterThan(0);
+    expect(big).toBe(small);
+  });
+});

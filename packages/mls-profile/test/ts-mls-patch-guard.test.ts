@@ -23,7 +23,7 @@ describe("the ts-mls patch guard", () => {
     );
     // (a fresh module graph has its own @mimi/wire, so the class is compared by name)
     expect((e as Error).name).toBe("InternalError");
-    expect((e as InternalError).message).toMatch(/needs ts-mls 1\.6\.4 with the MIMI patch revision 8/);
+    expect((e as InternalError).message).toMatch(/needs ts-mls 1\.6\.4 with the MIMI patch revision 9/);
     expect((e as InternalError).message).toMatch(/a ts-mls without the MIMI patch/);
   });
 

@@ -315,7 +315,7 @@ describe("the published packages, installed from a registry into an empty folder
     const r = await node(dir, "import.mjs", importProfileScript);
     expect(r.code).not.toBe(0);
     expect(r.stderr).toMatch(
-      /InternalError: @mimi\/mls-profile needs ts-mls 1\.6\.4 with the MIMI patch revision 8/,
+      /InternalError: @mimi\/mls-profile needs ts-mls 1\.6\.4 with the MIMI patch revision 9/,
     );
     expect(r.stderr).toMatch(/a ts-mls without the MIMI patch/);
   }, 400_000);

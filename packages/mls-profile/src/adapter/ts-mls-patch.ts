@@ -17,7 +17,7 @@ import * as tsMls from "@mimi/ts-mls";
 import { InternalError } from "@mimi/wire";
 
 /** The patch revision this package was built and tested with. */
-const REQUIRED_REVISION = 8;
+const REQUIRED_REVISION = 9;
 
 function checkPatched(): void {
   const marker = (tsMls as Record<string, unknown>)["mimiPatch"] as
