@@ -82,6 +82,11 @@ export async function runDemo(options: DemoOptions): Promise<DemoResult> {
   try {
     report = await runScenario(federation, {
       progress: line,
+      // every client runs in this process (the providers in their own): its CPU time per step
+      cpuTime: () => {
+        const u = process.cpuUsage();
+        return (u.user + u.system) / 1000;
+      },
       ...(options.members === undefined ? {} : { members: options.members }),
       ...(options.real === undefined ? {} : { real: options.real }),
       ...(options.batch === undefined ? {} : { batch: options.batch }),

@@ -31,10 +31,20 @@ export function formatReport(r: ScenarioReport): string {
   }
   out.push("", "Summary:");
   const width = Math.max(...r.steps.map((s) => s.name.length), 10);
-  out.push(`  ${pad("step", width)}  ${"sent".padStart(4)}  ${"delivered".padStart(9)}  ${"ms".padStart(8)}`);
+  const cpu = r.steps.some((s) => s.cpuMs !== undefined);
+  out.push(
+    `  ${pad("step", width)}  ${"sent".padStart(4)}  ${"delivered".padStart(9)}  ${"ms".padStart(8)}${cpu ? `  ${"client cpu ms".padStart(13)}` : ""}`,
+  );
   for (const s of r.steps) {
+    const c = cpu ? `  ${(s.cpuMs === undefined ? "" : s.cpuMs.toFixed(0)).padStart(13)}` : "";
     out.push(
-      `  ${pad(s.name, width)}  ${String(s.sent).padStart(4)}  ${String(s.delivered).padStart(9)}  ${s.ms.toFixed(1).padStart(8)}`,
+      `  ${pad(s.name, width)}  ${String(s.sent).padStart(4)}  ${String(s.delivered).padStart(9)}  ${s.ms.toFixed(1).padStart(8)}${c}`,
+    );
+  }
+  if (cpu) {
+    out.push(
+      "  (client cpu: the CPU time of the process running every client, the providers in their own processes;",
+      "   a message step at many members is mostly the receivers' processing, one after the other here)",
     );
   }
   const b = r.bigRoom;

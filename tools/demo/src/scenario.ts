@@ -116,6 +116,13 @@ export interface ScenarioOptions {
    * the expected conversation (default 3).
    */
   readonly checkSimulated?: number;
+  /**
+   * The CPU time (ms, every thread) of the process running the clients, read when each step
+   * starts and ends: each step then reports `cpuMs`. At 100 members a message step is mostly the
+   * 99 receivers' processing, one after the other in this process; this tells it apart from the
+   * providers' share and the network. Left out where there is no such clock (the browser).
+   */
+  readonly cpuTime?: () => number;
 }
 
 /** What the big-room mode did (decision 0684). */
@@ -140,6 +147,8 @@ export interface StepResult {
   /** Messages sent and deliveries seen during the step. */
   readonly sent: number;
   readonly delivered: number;
+  /** The clients' process's CPU time during the step (ms), when {@link ScenarioOptions.cpuTime} was given. */
+  readonly cpuMs?: number;
 }
 
 /** What one client shows at the end. */
@@ -187,12 +196,20 @@ export async function runScenario(
   let delivered = 0;
   const clients: ScenarioClient[] = [];
   const step = async <T>(name: string, fn: () => Promise<T>): Promise<T> => {
+    const c0 = options.cpuTime?.();
     const t0 = performance.now();
     const [s0, d0] = [sent, delivered];
     const r = await fn();
     await fed.settle?.();
     const ms = performance.now() - t0;
-    steps.push({ name, ms, sent: sent - s0, delivered: delivered - d0 });
+    const c1 = options.cpuTime?.();
+    steps.push({
+      name,
+      ms,
+      sent: sent - s0,
+      delivered: delivered - d0,
+      ...(c0 === undefined || c1 === undefined ? {} : { cpuMs: c1 - c0 }),
+    });
     progress(`✓ ${name} (${ms.toFixed(0)} ms)`);
     return r;
   };

@@ -8,9 +8,12 @@ describe("demo scenario logic (in-memory hub stand-in)", () => {
   it("runs every step and every client shows exactly the expected conversation", async () => {
     const cs = await loadCiphersuite();
     const lines: string[] = [];
+    // a clock that advances 2 ms per reading: each step reads it when it starts and when it ends
+    let readings = 0;
     const report = await runScenario(await memoryFederation(cs), {
       progress: (l) => lines.push(l),
       members: 4,
+      cpuTime: () => 2 * ++readings,
     });
     const text = formatReport(report);
     if (process.env["MIMI_DEMO_PRINT"] === "1") console.log(lines.join("\n") + text);
@@ -26,6 +29,13 @@ describe("demo scenario logic (in-memory hub stand-in)", () => {
     expect(report.sent).toBe(10);
     expect(lines.length).toBe(report.steps.length);
     expect(text).toContain("result: OK");
+    // each step's CPU time is the clock's advance between the step's start and end
+    expect(report.steps.map((s) => s.cpuMs)).toEqual(report.steps.map(() => 2));
+    expect(readings).toBe(2 * report.steps.length);
+    expect(text).toContain("client cpu ms");
+    expect(formatReport({ ...report, steps: report.steps.map(({ cpuMs: _, ...s }) => s) })).not.toContain(
+      "client cpu",
+    );
     const alice = report.transcripts[0]!;
     expect(alice.epoch).toBe("5");
     expect(alice.participants).toEqual([
