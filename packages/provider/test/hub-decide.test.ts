@@ -106,6 +106,36 @@ beforeAll(async () => {
   policy = roomStateOf(view, codeRoles);
 });
 
+describe("roomStateOf: a view's room state, read once per view", () => {
+  it("the same view and default roles give the same state object; other default roles or the view after a commit read it again", async () => {
+    expect(roomStateOf(view, codeRoles)).toBe(policy);
+    const otherRoles = roomStateOf(view);
+    expect(otherRoles).not.toBe(policy);
+    expect(roomStateOf(view)).toBe(otherRoles);
+    const add = await addUser(profile, alice, {
+      user: utf8("mimi://b.example/u/bob"),
+      role: 2,
+      keyPackages: [(await keyPackageOf(profile.cs, bob1)).publicPackage],
+    });
+    const d = acceptedOf(
+      await decideCommit({
+        view,
+        policy,
+        peerDomain: "a.example",
+        bundle: await bundleOf(commitRequest(profile, add)),
+        now,
+      }),
+    );
+    const next = roomStateOf(d.next, codeRoles);
+    expect(next).not.toBe(policy);
+    expect(next.participants.map((p) => p.user)).toEqual([
+      ...policy.participants.map((p) => p.user),
+      "mimi://b.example/u/bob",
+    ]);
+    expect(next.clients).toHaveLength(policy.clients.length + 1);
+  });
+});
+
 describe("decideCommit: the hub's decision on a commit, without I/O", () => {
   it("[PROTO-HUB-02] [PROTO-HUB-06] accepts Alice adding Bob: the new view, the commit for both providers, the Welcome for b.example, the GroupInfo to serve", async () => {
     const add = await addUser(profile, alice, {

@@ -46,9 +46,24 @@ export function memberClientOf(credential: Credential): MemberClient | undefined
   return client === undefined || user === undefined ? undefined : { client, user };
 }
 
+/**
+ * Room states already read, per view: a view never changes (every commit or proposal makes a new
+ * one), so neither does its room state. The hub reads it for the epoch's first message, for each
+ * commit or proposal it decides, and for GroupInfo and join codes; at 10,000 members each reading
+ * maps every member's credential to its client and decodes the participant list (about 130 ms).
+ */
+const roomStates = new WeakMap<
+  HubGroupView,
+  { readonly defaultRoles: RoleData; readonly state: RoomState }
+>();
+
 /** The room state of a view: roles (the room's `roles_list`, else `defaultRoles`), participants, clients. */
 export function roomStateOf(view: HubGroupView, defaultRoles: RoleData = cooperativeRoles): RoomState {
-  return groupRoomState(policyGroup(view), { memberOf: memberClientOf, defaultRoles });
+  const known = roomStates.get(view);
+  if (known !== undefined && known.defaultRoles === defaultRoles) return known.state;
+  const state = groupRoomState(policyGroup(view), { memberOf: memberClientOf, defaultRoles });
+  roomStates.set(view, { defaultRoles, state });
+  return state;
 }
 
 /** The client of a leaf of a view. */
